@@ -1,0 +1,70 @@
+"""Configuration, read from the environment (see README "Configuration").
+
+`Config` is the development default: a SQLite file under `instance/`, nothing to install.
+`ProductionConfig` refuses to start without a real SECRET_KEY. `TestConfig` is used by the
+test suite, which points it at SQLite or PostgreSQL.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def database_url(url: str | None) -> str:
+    """Return a SQLAlchemy URL; plain `postgres://` URLs are given the psycopg 3 driver."""
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'tracker.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Bootstrap's CSS and JS are served from the package, never from a CDN: users behind
+    # strict networks (and this project's machines) have no internet.
+    BOOTSTRAP_SERVE_LOCAL = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
+    DEMO_DATA_ALLOWED = True
+    ITEMS_PER_PAGE = 20
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    DEMO_DATA_ALLOWED = False
+
+    def __init__(self):
+        key = os.environ.get("SECRET_KEY")
+        if not key or len(key) < 32:
+            raise RuntimeError(
+                "ProductionConfig needs a SECRET_KEY environment variable of at least "
+                "32 characters, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        self.SECRET_KEY = key
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
+    WTF_CSRF_ENABLED = False
+
+
+CONFIGS = {"development": Config, "production": ProductionConfig, "test": TestConfig}
+
+
+def config_from_environment():
+    """The config named by TRACKER_ENV (development, production); development by default."""
+    name = os.environ.get("TRACKER_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"TRACKER_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,103 @@
+"""Factories: a test says only what it is about; these fill in the rest."""
+import datetime as dt
+import itertools
+
+from tracker import operations
+from tracker.extensions import db
+from tracker.models import Organisation, OrganisationKind, Roundtable, Role, User
+
+_n = itertools.count(1)
+PASSWORD = "demo-password"
+
+
+class Factories:
+    def organisation(self, name=None, kind=OrganisationKind.NATIONAL_SOCIETY, **fields) -> Organisation:
+        org = Organisation(name=name or f"Organisation {next(_n)}", kind=kind, **fields)
+        db.session.add(org)
+        db.session.flush()
+        return org
+
+    def user(self, organisation=None, role=Role.STAFF, email=None, active=True, **fields) -> User:
+        if organisation is None and role is not Role.ADMIN:
+            organisation = self.organisation()
+        n = next(_n)
+        user = User(
+            email=email or f"user{n}@example.org",
+            name=fields.pop("name", f"User {n}"),
+            role=role,
+            organisation=organisation,
+            active=active,
+            **fields,
+        )
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    def staff(self, organisation=None, **fields) -> User:
+        return self.user(organisation=organisation, role=Role.STAFF, **fields)
+
+    def co_chair(self, organisation=None, **fields) -> User:
+        return self.user(
+            organisation=organisation or self.organisation(kind=OrganisationKind.GOVERNMENT),
+            role=Role.CO_CHAIR,
+            **fields,
+        )
+
+    def admin(self, **fields) -> User:
+        return self.user(organisation=None, role=Role.ADMIN, **fields)
+
+    def pledge(self, author=None, lead=None, co_signatories=(), title="Regional Protection", text=None, **fields):
+        """A draft pledge; `author` (staff of the lead signatory) is made when not given."""
+        lead = lead or (author.organisation if author else self.organisation())
+        author = author or self.staff(organisation=lead)
+        return operations.create_pledge(
+            author,
+            title=title,
+            text="Strengthen regional protection for vulnerable migrants." if text is None else text,
+            lead=lead,
+            co_signatories=list(co_signatories),
+            **fields,
+        )
+
+    def action(self, pledge, author=None, **fields):
+        author = author or self.staff(organisation=pledge.lead_signatory)
+        fields.setdefault("date", dt.date(2019, 6, 1))
+        fields.setdefault("summary", "Organised three roundtables on regional protection.")
+        fields.setdefault("organisations", [author.organisation])
+        return operations.record_action(pledge, author, **fields)
+
+    def pledge_in_progress(self, **fields):
+        pledge = self.pledge(**fields)
+        operations.take_transition(pledge, "start", self._signatory_staff(pledge))
+        return pledge
+
+    def _signatory_staff(self, pledge):
+        return self.staff(organisation=pledge.lead_signatory)
+
+    def roundtable(self, co_chairs=None, is_public=True, **fields) -> Roundtable:
+        roundtable = Roundtable(
+            slug=fields.pop("slug", f"roundtable-{next(_n)}"),
+            title=fields.pop("title", "Government and Civil Society Roundtable"),
+            start_date=fields.pop("start_date", dt.date(2018, 5, 14)),
+            end_date=fields.pop("end_date", dt.date(2018, 5, 15)),
+            is_public=is_public,
+            co_chairs=co_chairs if co_chairs is not None else [self.organisation(kind=OrganisationKind.GOVERNMENT)],
+            **fields,
+        )
+        db.session.add(roundtable)
+        db.session.flush()
+        return roundtable
+
+    def recommendation(self, roundtable=None, owners=None, due_date=dt.date(2030, 1, 1), **fields):
+        """A draft recommendation with a lead owner and a due date (ready to agree)."""
+        roundtable = roundtable or self.roundtable()
+        co_chair = self.co_chair(organisation=roundtable.co_chairs[0])
+        return operations.create_recommendation(
+            roundtable,
+            co_chair,
+            text=fields.pop("text", "Formalise national coordination mechanisms."),
+            owners=owners if owners is not None else [self.organisation()],
+            due_date=due_date,
+            **fields,
+        )

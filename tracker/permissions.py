@@ -1,0 +1,181 @@
+"""Who may do what — the one place that answers it.
+
+Views ask `require` (or `can`) before they act, templates ask `can` to decide which
+buttons to show, and the API and list queries use `visible_pledges`. Each rule returns
+None when the act is allowed, or the reason it is not, in words the person can act on.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from .models import Pledge, PledgeSignatory, Recommendation, Roundtable, User
+
+
+class PermissionDenied(Exception):
+    """Raised by `require`; `str()` is the reason shown to the person."""
+
+
+def can(user, verb: str, record=None) -> bool:
+    return refusal(user, verb, record) is None
+
+
+def require(user, verb: str, record=None) -> None:
+    reason = refusal(user, verb, record)
+    if reason is not None:
+        raise PermissionDenied(reason)
+
+
+def refusal(user, verb: str, record=None) -> str | None:
+    """Why `user` may not `verb` the `record`, or None if they may."""
+    try:
+        rule = _RULES[(type(record), verb)]
+    except KeyError:
+        raise LookupError(f"no permission rule for {verb!r} on {type(record).__name__}") from None
+    return rule(_acting(user), record)
+
+
+def _acting(user) -> User | None:
+    """The logged-in, active user, or None for the public (and for deactivated users)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user
+
+
+def _member_of(user: User | None, organisations) -> bool:
+    return user is not None and user.organisation_id is not None and any(
+        org.id == user.organisation_id for org in organisations
+    )
+
+
+def _is_admin(user: User | None) -> bool:
+    return user is not None and user.is_admin
+
+
+def _co_chairs(user: User | None, roundtable: Roundtable) -> bool:
+    return user is not None and user.is_co_chair and _member_of(user, roundtable.co_chairs)
+
+
+# --- pledges -------------------------------------------------------------------------
+
+LOG_IN_TO_CHANGE = "Log in as staff of a signatory organisation to change this pledge."
+SIGNATORIES_ONLY = "Only staff of a signatory organisation can change this pledge."
+
+
+def _view_pledge(user, pledge: Pledge):
+    if pledge.is_published or _member_of(user, pledge.signatory_organisations) or _is_admin(user):
+        return None
+    return "This pledge is a draft; only its signatories can see it."
+
+
+def _change_pledge(user, pledge: Pledge):
+    if user is None:
+        return LOG_IN_TO_CHANGE
+    if _member_of(user, pledge.signatory_organisations):
+        return None
+    return SIGNATORIES_ONLY
+
+
+def _view_pledge_history(user, pledge: Pledge):
+    if _member_of(user, pledge.signatory_organisations) or _is_admin(user):
+        return None
+    return "Only the signatories' staff and admins can read this pledge's history."
+
+
+def _create_pledge(user, _record):
+    if user is not None and user.organisation_id is not None:
+        return None
+    return "Log in as staff of a member organisation to write a pledge."
+
+
+def visible_pledges(user) -> sa.ColumnElement[bool]:
+    """SQL condition equal to `can(user, "view", pledge)`, for list queries."""
+    user = _acting(user)
+    published = Pledge.status != "draft"
+    if _is_admin(user):
+        return sa.true()
+    if user is None or user.organisation_id is None:
+        return published
+    own = sa.exists().where(
+        PledgeSignatory.pledge_id == Pledge.id, PledgeSignatory.organisation_id == user.organisation_id
+    )
+    return sa.or_(published, own)
+
+
+# --- roundtables and recommendations --------------------------------------------------
+
+
+def _view_roundtable(user, roundtable: Roundtable):
+    if roundtable.is_public or _member_of(user, roundtable.co_chairs) or _is_admin(user):
+        return None
+    return "This roundtable is not public."
+
+
+def _edit_roundtable(user, roundtable: Roundtable):
+    if _co_chairs(user, roundtable) or _is_admin(user):
+        return None
+    return "Only a co-chair of this roundtable (or an admin) can change it."
+
+
+def _review(user, recommendation: Recommendation):
+    if _co_chairs(user, recommendation.roundtable):
+        return None
+    return "Only a co-chair of this roundtable can agree, verify or send back its recommendations."
+
+
+def _owner_work(user, recommendation: Recommendation):
+    if _member_of(user, recommendation.owner_organisations):
+        return None
+    return "Only staff of an organisation that owns this recommendation can report on it."
+
+
+def _involved_in(user, recommendation: Recommendation) -> bool:
+    return (
+        _member_of(user, recommendation.roundtable.co_chairs)
+        or _member_of(user, recommendation.owner_organisations)
+        or _is_admin(user)
+    )
+
+
+def _view_recommendation(user, recommendation: Recommendation):
+    public = recommendation.roundtable.is_public and recommendation.status != "draft"
+    if public or _involved_in(user, recommendation):
+        return None
+    return "This recommendation is not public."
+
+
+def _view_recommendation_history(user, recommendation: Recommendation):
+    if _involved_in(user, recommendation):
+        return None
+    return "Only the co-chairs, the owners and admins can read this recommendation's history."
+
+
+def _administer(user, _record):
+    return None if _is_admin(user) else "Only an admin can do this."
+
+
+_RULES: dict[tuple[type, str], Callable] = {
+    (type(None), "create_pledge"): _create_pledge,
+    (type(None), "administer"): _administer,
+    (Pledge, "view"): _view_pledge,
+    (Pledge, "view_history"): _view_pledge_history,
+    (Pledge, "edit"): _change_pledge,
+    (Pledge, "record_action"): _change_pledge,
+    (Pledge, "start"): _change_pledge,
+    (Pledge, "complete"): _change_pledge,
+    (Pledge, "reopen"): _change_pledge,
+    (Roundtable, "view"): _view_roundtable,
+    (Roundtable, "edit"): _edit_roundtable,
+    (Roundtable, "add_recommendation"): lambda user, roundtable: (
+        None if _co_chairs(user, roundtable) else "Only a co-chair of this roundtable can add recommendations to it."
+    ),
+    (Recommendation, "view"): _view_recommendation,
+    (Recommendation, "view_history"): _view_recommendation_history,
+    (Recommendation, "edit"): _review,
+    (Recommendation, "agree"): _review,
+    (Recommendation, "verify"): _review,
+    (Recommendation, "send_back"): _review,
+    (Recommendation, "complete"): _owner_work,
+    (Recommendation, "post_update"): _owner_work,
+}
