@@ -2,12 +2,16 @@
 import datetime as dt
 import itertools
 
+from werkzeug.security import generate_password_hash
+
 from tracker import operations
 from tracker.extensions import db
 from tracker.models import Organisation, OrganisationKind, Roundtable, Role, User
 
 _n = itertools.count(1)
 PASSWORD = "demo-password"
+# Hashing is deliberately slow; hash the shared test password once, not per user.
+_PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
 class Factories:
@@ -29,7 +33,7 @@ class Factories:
             active=active,
             **fields,
         )
-        user.set_password(PASSWORD)
+        user.password_hash = _PASSWORD_HASH
         db.session.add(user)
         db.session.flush()
         return user
