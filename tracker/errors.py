@@ -1,5 +1,6 @@
 """Error pages in the site's layout; refused operations become readable messages."""
 from flask import render_template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -17,12 +18,25 @@ _TITLES = {
 }
 
 
+# A CSRF refusal is almost always a form left open across a log-out or a restart.
+CSRF_REFUSED = (
+    "This form could not be accepted because it was out of date or sent from another site. "
+    "Go back, reload the page and try again."
+)
+
+
 def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _page(400, CSRF_REFUSED, title="The form had expired"), 400
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:  # redirects raised by routing
             return error
-        return _page(error.code, error.description), error.code
+        # Keep the exception's own headers (Allow on a 405, Retry-After on a 429).
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return _page(error.code, error.description), error.code, headers
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
@@ -31,7 +45,7 @@ def init_app(app):
         return _page(500, "The error has been logged. Please try again in a moment."), 500
 
 
-def _page(code: int, description: str | None):
+def _page(code: int, description: str | None, title: str | None = None):
     return render_template(
-        "errors/error.html", code=code, title=_TITLES.get(code, "Error"), description=description
+        "errors/error.html", code=code, title=title or _TITLES.get(code, "Error"), description=description
     )

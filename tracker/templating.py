@@ -1,5 +1,7 @@
 """What templates may call: date formats, safe Markdown, and the permission check."""
 import datetime as dt
+from decimal import Decimal
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -29,6 +31,16 @@ def format_date(value: dt.date | dt.datetime | None, precision: DatePrecision | 
     return f"{value.day} {value:%B} {value.year}"
 
 
+def machine_date(value: dt.date | dt.datetime, precision: DatePrecision | None = None) -> str:
+    """The `datetime` attribute of a <time>: only as precise as what is known
+    ("2019", "2019-06", "2019-06-01")."""
+    if precision is DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision is DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
 def format_date_range(start: dt.date, end: dt.date | None) -> str:
     """14–15 May 2018; 30 May – 2 June 2018; 30 December 2018 – 2 January 2019."""
     if end is None or end == start:
@@ -49,8 +61,29 @@ def format_number(value) -> str:
     return f"{value:,}"
 
 
+def format_money(amount: Decimal | None, currency: str | None) -> str:
+    """AUD 80,000,000: the ISO code says which dollar, whatever the currency."""
+    if amount is None:
+        return ""
+    return f"{currency} {format_number(amount)}" if currency else format_number(amount)
+
+
+def is_web_url(url: str | None) -> bool:
+    """Only http(s) addresses become links: a stored `javascript:` URL must stay text."""
+    if not url:
+        return False
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def init_app(app):
     app.jinja_env.filters.update(
-        markdown=render_markdown, date=format_date, date_range=format_date_range, number=format_number
+        markdown=render_markdown,
+        date=format_date,
+        machine_date=machine_date,
+        date_range=format_date_range,
+        number=format_number,
+        money=format_money,
     )
+    app.jinja_env.tests.update(web_url=is_web_url)
     app.jinja_env.globals.update(can=permissions.can)

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -11,6 +12,13 @@ from .forms import EmptyForm, LoginForm
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see this page."
+login_manager.login_message_category = "info"
+
+LOGIN_REFUSED = "E-mail or password is not right, or the account is not active."
+
+# Checked when no account has the typed e-mail, so that a wrong e-mail takes as long
+# as a wrong password and the response time does not tell which accounts exist.
+_NO_ACCOUNT_HASH = generate_password_hash("no account has this password")
 
 
 @login_manager.user_loader
@@ -20,22 +28,37 @@ def load_user(user_id: str):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("public.home")
+    """Only a path on this site: never an open redirect. Browsers read `/\\evil` as
+    `//evil` and drop tabs and newlines, so those are refused too."""
+    home = url_for("public.home")
+    if not target or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return home
+    return target
+
+
+def _authenticate(email: str, password: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.email == User.normalise_email(email)))
+    if user is None:
+        check_password_hash(_NO_ACCOUNT_HASH, password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("public.home"))
+        return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.email == User.normalise_email(form.email.data)))
-        if user is None or not user.active or not user.check_password(form.password.data):
+        user = _authenticate(form.email.data, form.password.data)
+        if user is None:
             # One message for every failure: it must not reveal whether the account exists.
-            form.password.errors.append("E-mail or password is not right, or the account is not active.")
+            form.form_errors.append(LOGIN_REFUSED)
         else:
             login_user(user, remember=form.remember_me.data)
             flash(f"Logged in as {user.name}.", "success")

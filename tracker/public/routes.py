@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 from .. import permissions
 from ..extensions import db
 from ..models import Pledge, PledgeSignatory
+from ..pledges.timeline import latest_actions
 from . import bp
 
 
@@ -19,4 +20,5 @@ def home():
         .order_by(Pledge.updated_at.desc(), Pledge.id.desc())
     )
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-    return render_template("public/home.html", page=page, args=request.args)
+    latest = latest_actions([pledge.id for pledge in page.items])
+    return render_template("public/home.html", page=page, latest=latest)

@@ -1,0 +1,82 @@
+"""A real server and real Chromium for the browser tests.
+
+The app runs in a thread of this process, on the test run's database, with CSRF
+protection ON (unlike the view tests), and holds the demo data while a module's tests run.
+"""
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tracker import create_app
+from tracker.extensions import db
+
+from ..conftest import _empty_all_tables
+
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, not a Playwright download (there is no internet to download from);
+# no sandbox inside containers, and nothing that phones home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    if not os.path.exists(CHROMIUM):
+        skip = pytest.mark.skip(reason=f"browser tests need {CHROMIUM} (apt-get install chromium)")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_app(_schema):
+    """The app behind the browser. It needs an instance of its own: the server thread
+    pushes its own contexts, and CSRF must be on as in production."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _schema, "WTF_CSRF_ENABLED": True})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_app):
+    """pytest-playwright gives every page this base, so tests can `page.goto("/")`."""
+    return live_app.config["LIVE_URL"]
+
+
+@pytest.fixture(scope="module")
+def demo_data(live_app):
+    """The demo data, loaded once for a module's tests and emptied afterwards so the
+    rest of the suite starts from an empty database again."""
+    from tracker.demo import load_demo
+
+    with live_app.app_context():
+        load_demo()
+        db.session.commit()
+        db.session.remove()
+    yield
+    with live_app.app_context():
+        db.session.remove()
+        _empty_all_tables()

@@ -1,0 +1,64 @@
+"""A pledge's actions taken as its pages show them: grouped under their headings, and
+the latest one for a list of pledges."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import ActionTaken, DatePrecision
+
+_FINEST_FIRST = (DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR)
+
+
+@dataclass
+class ActionGroup:
+    heading: str | None
+    actions: list[ActionTaken] = field(default_factory=list)
+
+
+def group_by_heading(actions: list[ActionTaken]) -> list[ActionGroup]:
+    """Consecutive actions sharing a heading form one group, in the pledge's own order
+    (the seed pages list actions under sentences such as "Collaboration has been
+    strengthened …, including:"). A heading that comes back later starts a new group
+    rather than pulling later actions out of their place."""
+    groups: list[ActionGroup] = []
+    for action in actions:
+        heading = (action.heading or "").strip() or None
+        if not groups or groups[-1].heading != heading:
+            groups.append(ActionGroup(heading))
+        groups[-1].actions.append(action)
+    return groups
+
+
+@dataclass(frozen=True)
+class LatestAction:
+    date: object
+    precision: DatePrecision
+
+
+def latest_actions(pledge_ids: list[int]) -> dict[int, LatestAction]:
+    """The date of each pledge's latest current (not withdrawn) action, in two queries
+    whatever the number of pledges or actions. Of actions on the same date, the most
+    precisely dated one is kept."""
+    if not pledge_ids:
+        return {}
+    current = sa.and_(ActionTaken.pledge_id.in_(pledge_ids), ActionTaken.withdrawn_at.is_(None))
+    latest = (
+        sa.select(ActionTaken.pledge_id, sa.func.max(ActionTaken.date).label("date"))
+        .where(current)
+        .group_by(ActionTaken.pledge_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(ActionTaken.pledge_id, ActionTaken.date, ActionTaken.date_precision)
+        .join(latest, sa.and_(ActionTaken.pledge_id == latest.c.pledge_id, ActionTaken.date == latest.c.date))
+        .where(current)
+    )
+    result: dict[int, LatestAction] = {}
+    for pledge_id, date, precision in rows:
+        known = result.get(pledge_id)
+        if known is None or _FINEST_FIRST.index(precision) < _FINEST_FIRST.index(known.precision):
+            result[pledge_id] = LatestAction(date, precision)
+    return result
