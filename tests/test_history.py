@@ -70,3 +70,22 @@ def test_the_database_refuses_to_change_or_delete_history(make, statement):
         db.session.execute(sa.text(statement))
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(HistoryEntry.id))) == 1
+
+
+def test_a_repeated_signatory_or_owner_is_kept_once_not_a_database_error(make):
+    lead, other = make.organisation(), make.organisation()
+    pledge = make.pledge(lead=lead, co_signatories=[other, other, lead])
+    assert [s.organisation for s in pledge.signatories] == [lead, other]
+    recommendation = make.recommendation(owners=[other, other])
+    assert recommendation.owner_organisations == [other]
+
+
+def test_a_recommendation_cannot_come_from_another_roundtables_outcome(make):
+    from tracker.models import Outcome, OutcomeGroup
+
+    elsewhere = make.roundtable()
+    group = OutcomeGroup(roundtable=elsewhere, heading="Root causes", outcomes=[Outcome(text="Share knowledge.")])
+    db.session.add(group)
+    db.session.flush()
+    with pytest.raises(operations.OperationRefused, match="belongs to another roundtable"):
+        make.recommendation(outcome=group.outcomes[0])

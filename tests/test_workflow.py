@@ -335,3 +335,10 @@ def test_recommendation_transitions_from_the_wrong_state_say_why(rec, state, eve
 
     assert str(refused.value) == message
     assert rec.status == state
+
+
+def test_what_was_done_is_the_comment_of_the_completion_in_history(rec):
+    take_transition(rec, "agree", rec.co_chair)
+    take_transition(rec, "complete", rec.owner_staff, what_was_done="Referral SOPs adopted in all provinces.")
+    [entry] = history_of(rec, "complete")
+    assert entry.comment == "Referral SOPs adopted in all provinces."

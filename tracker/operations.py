@@ -112,10 +112,9 @@ def take_transition(record: Pledge | Recommendation, event: str, actor, *, comme
 
     _AFTER[type(record), event](record, actor, **rule_data)
     _flush_or_conflict(record)
-    reason = rule_data.get("reason")
-    return record_history(
-        record, event, actor, from_state=from_state, to_state=record.status, comment=reason or comment
-    )
+    # The words that justified the transition are its comment in history.
+    said = rule_data.get("reason") or rule_data.get("what_was_done") or comment
+    return record_history(record, event, actor, from_state=from_state, to_state=record.status, comment=said)
 
 
 def _after_start_pledge(pledge: Pledge, actor, **_):
@@ -168,6 +167,12 @@ _AFTER = {
     (Recommendation, "verify"): _after_verify,
     (Recommendation, "send_back"): _after_send_back,
 }
+
+
+def _distinct(organisations) -> list[Organisation]:
+    """Each organisation once, in the order given (a form may repeat a choice)."""
+    seen: set[int] = set()
+    return [org for org in organisations if not (org.id in seen or seen.add(org.id))]
 
 
 def _acting_owner(recommendation: Recommendation, actor) -> Organisation:
@@ -223,10 +228,9 @@ def create_pledge(
         countries=list(countries),
         **fields,
     )
+    others = [org for org in _distinct(co_signatories) if org.id != lead.id]
     pledge.signatories = [PledgeSignatory(organisation=lead, is_lead=True, position=0)] + [
-        PledgeSignatory(organisation=org, is_lead=False, position=i)
-        for i, org in enumerate(co_signatories, start=1)
-        if org.id != lead.id
+        PledgeSignatory(organisation=org, is_lead=False, position=i) for i, org in enumerate(others, start=1)
     ]
     db.session.add(pledge)
     db.session.flush()
@@ -300,6 +304,8 @@ def create_recommendation(
 ) -> Recommendation:
     """Draft a recommendation of `roundtable`; the first of `owners` is the lead owner."""
     permissions.require(actor, "add_recommendation", roundtable)
+    if outcome is not None and outcome.group.roundtable_id != roundtable.id:
+        raise OperationRefused("That outcome belongs to another roundtable.")
     recommendation = Recommendation(
         roundtable=roundtable,
         text=text.strip(),
@@ -311,7 +317,7 @@ def create_recommendation(
         created_by_id=getattr(actor, "id", None),
     )
     recommendation.owners = [
-        RecommendationOwner(organisation=org, is_lead=(i == 0), position=i) for i, org in enumerate(owners)
+        RecommendationOwner(organisation=org, is_lead=(i == 0), position=i) for i, org in enumerate(_distinct(owners))
     ]
     db.session.add(recommendation)
     db.session.flush()
