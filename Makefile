@@ -1,0 +1,120 @@
+# Pledge Tracker — the two commands:
+#
+#   make run    create .venv, install, migrate, load the demo data if the database is empty,
+#               serve on http://127.0.0.1:5000 (PORT=5055 make run to change the port)
+#   make test   create .venv, install with test extras, install Debian's Chromium if missing,
+#               run the whole suite on SQLite and then on PostgreSQL (TEST_DATABASE_URL)
+#
+# Helpers: make install, make install-test, make chromium, make initial-migration, make clean.
+# Extra pytest arguments: make test PYTEST_ARGS="-k workflow -x".
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.PHONY: help run test install install-test chromium initial-migration clean
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
+# pip prints one harmless "Location 'file:///…' is ignored" warning per local index it skips.
+PIP_FILTER := sed "/WARNING: Location 'file:/d"
+
+help:
+	@sed -n '1,10s/^# \{0,1\}//p' Makefile
+
+# --- set-up ---------------------------------------------------------------------------
+
+$(BIN)/python:
+	@echo "== Creating $(VENV) with $(PYTHON) =="
+	$(PYTHON) -m venv $(VENV)
+
+# Editable install: the app finds templates/ and migrations/ beside the tracker package.
+# The stamps make re-runs instant until pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "== Installing Pledge Tracker into $(VENV) =="
+	$(BIN)/python -m pip install --quiet -e . 2>&1 | $(PIP_FILTER)
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	@echo "== Installing Pledge Tracker with test extras into $(VENV) =="
+	$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | $(PIP_FILTER)
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# The browser tests drive Debian's Chromium (playwright cannot download its own here).
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null; then sudo="sudo"; \
+	else echo "Chromium is missing ($(CHROMIUM)) and cannot be installed: not root and no sudo."; \
+	     echo "Install it with: apt-get install -y chromium"; exit 1; fi; \
+	echo "== Installing Debian's chromium with apt-get =="; \
+	if $$sudo apt-get update -qq && \
+	   $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; then \
+	    $(CHROMIUM) --version; \
+	else \
+	    echo "Could not install chromium with apt-get: the browser tests need $(CHROMIUM)."; exit 1; \
+	fi
+
+# --- the two commands -----------------------------------------------------------------
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty
+	@echo "== Pledge Tracker on http://127.0.0.1:$(PORT) (Ctrl+C to stop) =="
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Is PostgreSQL there? Prints the URL without its password; if it cannot connect, prints
+# why on a second line and exits 1.
+define PG_CHECK
+import sys
+import psycopg
+import sqlalchemy as sa
+print(sa.make_url(sys.argv[1]).render_as_string(hide_password=True))
+url = sa.make_url(sys.argv[1]).set(drivername="postgresql")  # libpq's spelling
+try:
+    psycopg.connect(url.render_as_string(hide_password=False), connect_timeout=3).close()
+except psycopg.Error as exc:
+    print(" ".join(str(exc).split()))
+    sys.exit(1)
+endef
+export PG_CHECK
+
+test: install-test chromium
+	@echo "== Test suite on SQLite =="
+	@sqlite=0; env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || sqlite=$$?; \
+	if check=$$($(BIN)/python -c "$$PG_CHECK" '$(TEST_DATABASE_URL)'); then where=$$check; \
+	    echo; echo "== Test suite on PostgreSQL ($$where) =="; \
+	    pg=0; TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/pytest $(PYTEST_ARGS) || pg=$$?; \
+	    echo; echo "== SQLite: $$([ $$sqlite = 0 ] && echo passed || echo "FAILED (pytest exit $$sqlite)");" \
+	         "PostgreSQL: $$([ $$pg = 0 ] && echo passed || echo "FAILED (pytest exit $$pg)") =="; \
+	    [ $$sqlite = 0 ] && [ $$pg = 0 ]; \
+	else \
+	    where=$$(head -n 1 <<<"$$check"); why=$$(tail -n +2 <<<"$$check"); \
+	    if [ "$${CI:-}" = true ]; then \
+	        echo "PostgreSQL is not reachable at $$where; CI=true requires it: failing."; \
+	        echo "  ($$why)"; exit 1; \
+	    fi; \
+	    echo "PostgreSQL is not reachable at $$where; ran SQLite only."; echo "  ($$why)"; \
+	    [ $$sqlite = 0 ]; \
+	fi
+
+# --- developer helpers ----------------------------------------------------------------
+
+# Rebuild migrations/versions/0001_initial_schema.py from the models, against a throw-away
+# empty SQLite database. Only while 0001 is the only migration and no real database needs it.
+INITIAL_DB := /tmp/tracker-initial.db
+initial-migration: install
+	rm -f migrations/versions/0001_initial_schema.py $(INITIAL_DB)
+	DATABASE_URL=sqlite:///$(INITIAL_DB) $(FLASK) db migrate -m "initial schema" --rev-id 0001
+	rm -f $(INITIAL_DB)
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache test-results

@@ -1,0 +1,208 @@
+"""The migrations build exactly the schema the models describe, and can be undone.
+
+Each test gets a fresh, empty database of its own on the engine the suite runs against:
+a temporary SQLite file, or `tracker_mig_<random>` on the PostgreSQL server named by
+TEST_DATABASE_URL (created here, dropped afterwards).
+
+While the project has only its initial migration, regenerate it from the models (after a
+model change) with
+
+    make initial-migration
+
+which runs, against a throw-away empty SQLite database:
+
+    rm -f migrations/versions/0001_initial_schema.py /tmp/tracker-initial.db
+    DATABASE_URL=sqlite:////tmp/tracker-initial.db \\
+        .venv/bin/flask --app wsgi db migrate -m "initial schema" --rev-id 0001
+
+migrations/env.py makes the output complete (portable boolean defaults, history triggers);
+read it anyway, then run this file on both engines:
+
+    .venv/bin/pytest tests/test_migrations.py
+    TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test .venv/bin/pytest tests/test_migrations.py
+
+A local instance/tracker.db built from an older 0001 must be deleted (`make run` rebuilds it).
+"""
+import os
+import uuid
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from config import database_url
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import HistoryEntry, Organisation, Pledge, PledgeSignatory
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = PG_URL.startswith("postgres")
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """The URL of a new, empty database, removed after the test."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    server = sa.make_url(database_url(PG_URL))
+    name = f"tracker_mig_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def migration_app(empty_database_url):
+    """An app bound to the empty database, inside an app context (Flask-Migrate needs one)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _table_names() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def _model_table_names() -> set[str]:
+    return set(db.metadata.tables)
+
+
+def _leftovers() -> dict[str, list[str]]:
+    """Everything in the database that a migration could have created, but alembic_version."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            rows = conn.execute(
+                sa.text(
+                    "SELECT type, name FROM sqlite_master "
+                    "WHERE name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+                )
+            )
+            found = {}
+            for kind, name in rows:
+                found.setdefault(kind, []).append(name)
+            return found
+        queries = {
+            "table": "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename != 'alembic_version'",
+            "sequence": "SELECT sequence_name FROM information_schema.sequences "
+            "WHERE sequence_schema = 'public'",
+            "type": "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'c') "
+            "AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = t.oid)",
+            "function": "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public'",
+            "trigger": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
+        }
+        found = {kind: [row[0] for row in conn.execute(sa.text(sql))] for kind, sql in queries.items()}
+        return {kind: names for kind, names in found.items() if names}
+
+
+def _insert_history_entry(conn) -> None:
+    conn.execute(
+        sa.insert(HistoryEntry.__table__).values(
+            occurred_at=sa.func.current_timestamp(),
+            record_type="pledge",
+            record_id=1,
+            timeline_type="pledge",
+            timeline_id=1,
+            event="created",
+            changes={},
+        )
+    )
+
+
+def _assert_history_is_append_only() -> None:
+    with db.engine.begin() as conn:
+        _insert_history_entry(conn)
+    for statement in ("UPDATE history SET comment = 'rewritten'", "DELETE FROM history"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(statement))
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*), max(comment) FROM history")).one() == (1, None)
+
+
+def test_migrations_have_a_single_head(migration_app):
+    config = migration_app.extensions["migrate"].migrate.get_config()
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_upgrade_head_on_an_empty_database_creates_every_table(migration_app):
+    assert _table_names() == set()
+
+    flask_migrate.upgrade()
+
+    assert _table_names() == _model_table_names() | {"alembic_version"}
+
+
+def test_models_and_migrations_agree(migration_app):
+    flask_migrate.upgrade()
+
+    # What autogenerate would put in a new migration: nothing.
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        assert compare_metadata(context, db.metadata) == []
+    # And the command people run, with migrations/env.py's own settings.
+    result = migration_app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_downgrade_base_removes_everything_and_upgrade_head_works_again(migration_app):
+    flask_migrate.upgrade()
+
+    flask_migrate.downgrade(revision="base")
+
+    assert _leftovers() == {}
+    flask_migrate.upgrade()
+    assert _table_names() == _model_table_names() | {"alembic_version"}
+    _assert_history_is_append_only()
+
+
+def test_history_refuses_update_and_delete_after_upgrade(migration_app):
+    flask_migrate.upgrade()
+
+    _assert_history_is_append_only()
+
+
+def test_migrated_schema_enforces_one_lead_and_known_states(migration_app):
+    flask_migrate.upgrade()
+    organisations = Organisation.__table__
+    pledges = Pledge.__table__
+    signatories = PledgeSignatory.__table__
+    now = sa.func.current_timestamp()
+    with db.engine.begin() as conn:
+        for org_id, name in ((1, "Australian Red Cross"), (2, "DFAT")):
+            conn.execute(sa.insert(organisations).values(id=org_id, name=name, kind="government", created_at=now))
+        conn.execute(
+            sa.insert(pledges).values(
+                id=1, slug="regional-protection", title="Regional Protection", text="",
+                status="draft", created_at=now, updated_at=now,
+            )
+        )
+        conn.execute(sa.insert(signatories).values(pledge_id=1, organisation_id=1, is_lead=True))
+        # raw SQL, so the migration's server defaults apply: not lead, position 0
+        conn.execute(sa.text("INSERT INTO pledge_signatories (pledge_id, organisation_id) VALUES (1, 2)"))
+        assert conn.execute(sa.select(signatories.c.is_lead, signatories.c.position).where(
+            signatories.c.organisation_id == 2
+        )).one() == (False, 0)
+
+    with pytest.raises(sa.exc.IntegrityError):  # a second lead
+        with db.engine.begin() as conn:
+            conn.execute(sa.update(signatories).where(signatories.c.organisation_id == 2).values(is_lead=True))
+    with pytest.raises(sa.exc.IntegrityError):  # a state the workflow does not know
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE pledges SET status = 'archived' WHERE id = 1"))
