@@ -3,21 +3,13 @@
 The suite runs on SQLite unless TEST_DATABASE_URL names a PostgreSQL server; then it
 creates a database of its own for this run and drops it afterwards (`make test` runs both).
 """
-import os
-import uuid
-
 import pytest
-import sqlalchemy as sa
 
-from config import database_url
 from tracker import create_app
 from tracker.extensions import db
 
+from .databases import ON_POSTGRES, PG_URL, empty_all_tables, own_database
 from .factories import Factories
-
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
-ON_POSTGRES = PG_URL.startswith("postgres")
-
 
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + PG_URL if ON_POSTGRES else 'SQLite'}"
@@ -26,20 +18,8 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def database_url_for_run(tmp_path_factory):
     """A database for this test run alone."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-        return
-    server = sa.make_url(database_url(PG_URL))
-    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database(tmp_path_factory.mktemp("db"), "tracker_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -52,25 +32,13 @@ def _schema(database_url_for_run):
     return database_url_for_run
 
 
-def _empty_all_tables():
-    """Back to an empty schema. TRUNCATE on PostgreSQL (history's append-only trigger
-    guards rows, not TRUNCATE); SQLite has no TRUNCATE, so its schema is rebuilt."""
-    if db.engine.dialect.name == "postgresql":
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    else:
-        db.drop_all()
-        db.create_all()
-
-
 @pytest.fixture
 def app(_schema):
     app = create_app({"SQLALCHEMY_DATABASE_URI": _schema})
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables()
         db.engine.dispose()
 
 

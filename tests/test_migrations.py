@@ -23,9 +23,6 @@ read it anyway, then run this file on both engines:
 
 A local instance/tracker.db built from an older 0001 must be deleted (`make run` rebuilds it).
 """
-import os
-import uuid
-
 import flask_migrate
 import pytest
 import sqlalchemy as sa
@@ -33,32 +30,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from config import database_url
+from tests.databases import own_database
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import HistoryEntry, Organisation, Pledge, PledgeSignatory
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
-ON_POSTGRES = PG_URL.startswith("postgres")
-
-
 @pytest.fixture
 def empty_database_url(tmp_path):
     """The URL of a new, empty database, removed after the test."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    server = sa.make_url(database_url(PG_URL))
-    name = f"tracker_mig_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database(tmp_path, "tracker_mig") as url:
+        yield url
 
 
 @pytest.fixture

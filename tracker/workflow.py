@@ -42,21 +42,14 @@ class PledgeWorkflow(_Workflow):
 
     def check_ready_to_publish(self, **_):
         pledge = self.model
-        missing = [
-            label
-            for label, present in (
+        _require_all(
+            "Before this pledge can be started (and published) it needs",
+            [
                 ("a title", (pledge.title or "").strip()),
                 ("the pledge text", (pledge.text or "").strip()),
                 ("a lead signatory", pledge.lead_signatory is not None),
-            )
-            if not present
-        ]
-        if missing:
-            raise RuleNotMet(
-                "Before this pledge can be started (and published) it needs "
-                + _join(missing)
-                + "."
-            )
+            ],
+        )
 
     def check_has_actions(self, **_):
         if not self.model.has_current_actions():
@@ -82,16 +75,10 @@ class RecommendationWorkflow(_Workflow):
 
     def check_owner_and_due_date(self, **_):
         recommendation = self.model
-        missing = [
-            label
-            for label, present in (
-                ("a lead owner", recommendation.lead_owner is not None),
-                ("a due date", recommendation.due_date is not None),
-            )
-            if not present
-        ]
-        if missing:
-            raise RuleNotMet("Before this recommendation can be agreed it needs " + _join(missing) + ".")
+        _require_all(
+            "Before this recommendation can be agreed it needs",
+            [("a lead owner", recommendation.lead_owner is not None), ("a due date", recommendation.due_date is not None)],
+        )
 
     def check_what_was_done(self, what_was_done: str | None = None, **_):
         if not (what_was_done or "").strip():
@@ -100,6 +87,13 @@ class RecommendationWorkflow(_Workflow):
     def check_send_back_reason(self, reason: str | None = None, **_):
         if not (reason or "").strip():
             raise RuleNotMet("Give a reason for sending this recommendation back, so its owner knows what to do.")
+
+
+def _require_all(preamble: str, requirements: list[tuple[str, object]]) -> None:
+    """Refuse, naming everything missing at once, so the person fixes it in one go."""
+    missing = [label for label, present in requirements if not present]
+    if missing:
+        raise RuleNotMet(f"{preamble} {_join(missing)}.")
 
 
 def _join(items: list[str]) -> str:

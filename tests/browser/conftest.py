@@ -3,7 +3,6 @@
 The app runs in a thread of this process, on the test run's database, with CSRF
 protection ON (unlike the view tests), and holds the demo data while a module's tests run.
 """
-import os
 import threading
 
 import pytest
@@ -12,7 +11,7 @@ from werkzeug.serving import make_server
 from tracker import create_app
 from tracker.extensions import db
 
-from ..conftest import _empty_all_tables
+from ..databases import empty_all_tables
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, not a Playwright download (there is no internet to download from);
@@ -26,14 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def pytest_collection_modifyitems(items):
-    if not os.path.exists(CHROMIUM):
-        skip = pytest.mark.skip(reason=f"browser tests need {CHROMIUM} (apt-get install chromium)")
-        for item in items:
-            if "browser" in item.keywords:
-                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -79,4 +70,4 @@ def demo_data(live_app):
     yield
     with live_app.app_context():
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables()
