@@ -400,3 +400,19 @@ def test_pledge_page_never_shows_the_contact(client, auth, make, visitor):
     page = text_of(client.get(f"/pledges/{pledge.slug}"))
     assert "jane.officer@redcross.example" not in page
     assert "Jane Officer" not in page
+
+
+@pytest.mark.parametrize("page", ["922337203685477580", "99999999999999999999999", "-3", "abc", "0"])
+def test_any_page_number_a_visitor_types_gives_a_page_not_an_error(client, make, page):
+    make.pledge_in_progress(title="Regional Protection")
+    response = client.get(f"/?page={page}")
+    assert response.status_code == 200
+    assert "Regional Protection" in response.get_data(as_text=True)
+
+
+def test_error_pages_speak_plainly(client):
+    not_found = client.get("/pledges/no-such-pledge").get_data(as_text=True)
+    assert "There is no page at this address" in not_found
+    wrong_method = client.get("/auth/logout")
+    assert wrong_method.status_code == 405
+    assert "use the buttons and links on the site" in wrong_method.get_data(as_text=True)

@@ -25,6 +25,12 @@ CSRF_REFUSED = (
 )
 
 
+_PLAIN_WORDS = {
+    404: "There is no page at this address. It may have moved, or it may not be public.",
+    405: "This page cannot be used this way: use the buttons and links on the site.",
+}
+
+
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -36,7 +42,10 @@ def init_app(app):
             return error
         # Keep the exception's own headers (Allow on a 405, Retry-After on a 429).
         headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
-        return _page(error.code, error.description), error.code, headers
+        description = error.description
+        if description == type(error).description:  # Werkzeug's stock sentence: say it plainly
+            description = _PLAIN_WORDS.get(error.code, description)
+        return _page(error.code, description), error.code, headers
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
