@@ -93,6 +93,9 @@ class Organisation(db.Model):
     short_name: Mapped[str | None] = mapped_column(sa.String(50))
     kind: Mapped[OrganisationKind] = mapped_column(_choice(OrganisationKind, "organisation_kind"))
     country: Mapped[str | None] = mapped_column(sa.String(100))
+    # False while an organisation proposed by staff (in the pledge editor) awaits an admin,
+    # who checks its name and fills in its kind and country.
+    confirmed: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
