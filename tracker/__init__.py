@@ -38,10 +38,12 @@ def create_app(config=None):
     bootstrap.init_app(app)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .pledges import bp as pledges_bp
     from .public import bp as public_bp
 
+    app.register_blueprint(admin_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pledges_bp)
     app.register_blueprint(public_bp)

@@ -1,0 +1,1 @@
+"""Admin pages: organisations, users, forums and themes."""
