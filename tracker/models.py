@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -341,6 +342,9 @@ class ActionTaken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pledge_id: Mapped[int] = mapped_column(sa.ForeignKey("pledges.id"), index=True)
+    # The signatory that recorded the action and answers for it: each signatory of a joint
+    # pledge records, edits and withdraws its own actions. (`organisations` are those involved.)
+    attributed_to_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     date: Mapped[dt.date]
     date_precision: Mapped[DatePrecision] = mapped_column(
         _choice(DatePrecision, "date_precision"), default=DatePrecision.DAY
@@ -359,6 +363,7 @@ class ActionTaken(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     pledge: Mapped[Pledge] = relationship(back_populates="actions")
+    attributed_to: Mapped[Organisation] = relationship()
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=action_organisations, order_by=Organisation.name
     )
@@ -386,6 +391,17 @@ class ActionFigure(db.Model):
     position: Mapped[int] = mapped_column(default=0, server_default="0")
 
     action: Mapped[ActionTaken] = relationship(back_populates="figures")
+
+
+def is_web_url(url: str | None) -> bool:
+    """Only http(s) addresses with a host are evidence: a `javascript:` URL never becomes a link."""
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(ch.isspace() for ch in url.strip())
 
 
 class EvidenceLink(db.Model):

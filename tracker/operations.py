@@ -18,19 +18,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 from statemachine.exceptions import TransitionNotAllowed
 
-from . import permissions
+from . import clock, permissions
 from .extensions import db
 from .history import changes_between, record_history, snapshot
 from .models import (
     ActionFigure,
     ActionTaken,
+    Country,
     EvidenceLink,
+    HistoryEntry,
     Organisation,
     Pledge,
     PledgeSignatory,
     ProgressUpdate,
     Recommendation,
     RecommendationOwner,
+    Theme,
+    is_web_url,
     utcnow,
 )
 from .permissions import PermissionDenied
@@ -57,6 +61,21 @@ class ConcurrentChange(OperationRefused):
     """Someone else changed the record between reading and writing it."""
 
 
+class EditConflict(ConcurrentChange):
+    """The record was saved by someone else after the editor's form was opened.
+
+    `current_version` lets the conflict page offer "save my version anyway"."""
+
+    def __init__(self, record, expected_version: int):
+        self.record = record
+        self.expected_version = expected_version
+        self.current_version = record.version
+        super().__init__(
+            f"Someone else saved this {_noun(record)} after you opened the form. "
+            "Compare their changes with yours below; nothing you typed has been lost."
+        )
+
+
 # PermissionDenied is raised by the permission module; callers catch both.
 REFUSALS = (OperationRefused, PermissionDenied)
 
@@ -77,7 +96,13 @@ _STATE_PHRASE = {
 
 
 def _noun(record) -> str:
-    return "pledge" if isinstance(record, Pledge) else "recommendation"
+    return {Pledge: "pledge", ActionTaken: "action", Recommendation: "recommendation"}.get(type(record), "record")
+
+
+def _check_version(record, expected_version: int | None) -> None:
+    """Refuse an edit made on a form opened before someone else's save."""
+    if expected_version is not None and expected_version != record.version:
+        raise EditConflict(record, expected_version)
 
 
 def _flush_or_conflict(record) -> None:
@@ -194,9 +219,15 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug or "pledge"
 
 
+# Addresses under /pledges/ that are pages, not pledges.
+RESERVED_SLUGS = frozenset({"new", "mine"})
+
+
 def unique_slug(model, text: str) -> str:
+    """The slug of `text`, numbered (-2, -3 …) when taken. A slug never changes after it is
+    given, so a pledge keeps its address when its title is edited."""
     base = slugify(text)
-    taken = set(db.session.scalars(sa.select(model.slug).where(model.slug.like(f"{base}%"))))
+    taken = set(db.session.scalars(sa.select(model.slug).where(model.slug.like(f"{base}%")))) | RESERVED_SLUGS
     if base not in taken:
         return base
     return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
@@ -238,18 +269,109 @@ def create_pledge(
     return pledge
 
 
-def edit_pledge(pledge: Pledge, actor, comment: str | None = None, **fields) -> None:
-    """Change a pledge's fields; history records each field's old and new value."""
+def edit_pledge(
+    pledge: Pledge,
+    actor,
+    *,
+    expected_version: int | None = None,
+    comment: str | None = None,
+    lead: Organisation | None = None,
+    co_signatories: list[Organisation] | None = None,
+    themes: list[Theme] | None = None,
+    countries: list[Country] | None = None,
+    **fields,
+) -> HistoryEntry | None:
+    """Change a pledge's fields, themes, countries and signatories (None leaves a list as
+    it is). History records each change's old and new value. `expected_version` is the
+    version the editor's form was opened at: a save by someone else since then is refused
+    as `EditConflict`, never silently overwritten."""
     permissions.require(actor, "edit", pledge)
-    before = snapshot(pledge, list(fields))
+    _check_version(pledge, expected_version)
+    unknown = set(fields) - set(PLEDGE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown pledge fields: {', '.join(sorted(unknown))}")
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise OperationRefused("A pledge needs a title.")
+    listed = {"themes": themes, "countries": countries}
+    watched = list(fields) + [name for name, value in listed.items() if value is not None] + ["signatories"]
+    before = snapshot(pledge, watched)
     for name, value in fields.items():
-        if name not in PLEDGE_FIELDS:
-            raise TypeError(f"unknown pledge field: {name}")
-        setattr(pledge, name, value)
-    changes = changes_between(before, snapshot(pledge, list(fields)))
-    if changes:
-        _flush_or_conflict(pledge)
-        record_history(pledge, "edited", actor, changes=changes, comment=comment)
+        setattr(pledge, name, value.strip() if name == "title" else value)
+    for name, value in listed.items():
+        if value is not None:
+            setattr(pledge, name, list(_distinct(value)))
+    if lead is not None or co_signatories is not None:
+        _set_signatories(
+            pledge,
+            actor,
+            lead or pledge.lead_signatory,
+            co_signatories if co_signatories is not None else pledge.signatory_organisations[1:],
+        )
+    changes = changes_between(before, snapshot(pledge, watched))
+    if not changes:
+        return None
+    # Touch the row even when only a list changed, so the version moves on and a form
+    # opened before this save is refused rather than overwriting it.
+    pledge.updated_at = utcnow()
+    _flush_or_conflict(pledge)
+    return record_history(pledge, "edited", actor, changes=changes, comment=comment)
+
+
+def _set_signatories(pledge: Pledge, actor, lead: Organisation, co_signatories: list[Organisation]) -> None:
+    wanted = [lead] + [org for org in _distinct(co_signatories) if org.id != lead.id]
+    wanted_ids = {org.id for org in wanted}
+    if actor.organisation_id not in wanted_ids:
+        raise OperationRefused(
+            "Your organisation must stay a signatory of this pledge. "
+            "To leave a joint pledge, ask another signatory to remove your organisation."
+        )
+    answering = {action.attributed_to_id for action in pledge.current_actions}
+    leaving = [s.organisation for s in pledge.signatories if s.organisation_id not in wanted_ids]
+    blocked = [org.name for org in leaving if org.id in answering]
+    if blocked:
+        raise OperationRefused(
+            f"{_join_names(blocked)} recorded actions taken on this pledge, so "
+            f"{'it stays a signatory' if len(blocked) == 1 else 'they stay signatories'} "
+            "until those actions are withdrawn."
+        )
+    existing = {s.organisation_id: s for s in pledge.signatories}
+    # Clear the old lead first: the database allows one lead per pledge at every moment.
+    for signatory in pledge.signatories:
+        signatory.is_lead = False
+    db.session.flush()
+    pledge.signatories = [
+        _signatory(existing.get(org.id), org, position) for position, org in enumerate(wanted)
+    ]
+
+
+def _signatory(signatory: PledgeSignatory | None, org: Organisation, position: int) -> PledgeSignatory:
+    signatory = signatory or PledgeSignatory(organisation=org)
+    signatory.is_lead = position == 0
+    signatory.position = position
+    return signatory
+
+
+def _join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --- actions taken ---------------------------------------------------------------------
+
+
+def _check_action_content(pledge: Pledge, *, date: dt.date, summary: str, organisations, figures, links) -> None:
+    if not (summary or "").strip():
+        raise OperationRefused("Say in a sentence or two what was done.")
+    if date > clock.today():
+        raise OperationRefused("An action taken cannot be dated in the future: record it once it has happened.")
+    signatory_ids = {o.id for o in pledge.signatory_organisations}
+    if not organisations or any(o.id not in signatory_ids for o in organisations):
+        raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
+    for link in links:
+        if not is_web_url(link.get("url")):
+            raise OperationRefused(f"Evidence links must be web addresses starting with https:// or http://, not {link.get('url')!r}.")
+    for figure in figures:
+        if not (figure.get("label") or "").strip() or figure.get("value") is None:
+            raise OperationRefused("Each figure needs a label and a number.")
 
 
 def record_action(
@@ -266,18 +388,18 @@ def record_action(
     links: list[dict] = (),
     position: int | None = None,
 ) -> ActionTaken:
-    """Record an action taken towards `pledge`, attributed to signatory `organisations`."""
+    """Record an action taken towards `pledge`, attributed to the actor's organisation (a
+    signatory), involving signatory `organisations`."""
     permissions.require(actor, "record_action", pledge)
-    signatory_ids = {o.id for o in pledge.signatory_organisations}
-    if not organisations or any(o.id not in signatory_ids for o in organisations):
-        raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
+    _check_action_content(pledge, date=date, summary=summary, organisations=organisations, figures=figures, links=links)
     action = ActionTaken(
         pledge=pledge,
+        attributed_to_id=actor.organisation_id,
         date=date,
         summary=summary.strip(),
-        details=details,
-        heading=heading,
-        organisations=list(organisations),
+        details=details or "",
+        heading=(heading or "").strip() or None,
+        organisations=_distinct(organisations),
         created_by_id=actor.id,
         position=len(pledge.actions) if position is None else position,
         figures=[ActionFigure(position=i, **figure) for i, figure in enumerate(figures)],
@@ -288,6 +410,70 @@ def record_action(
     db.session.flush()
     record_history(action, "action_recorded", actor, changes={"summary": [None, action.summary]})
     return action
+
+
+def _action_snapshot(action: ActionTaken) -> dict:
+    """An action's content as history shows it (lists as readable strings)."""
+    return {
+        "date": f"{action.date.isoformat()} ({action.date_precision.value})",
+        "heading": action.heading,
+        "summary": action.summary,
+        "details": action.details,
+        "organisations": [org.name for org in action.organisations],
+        "figures": [" ".join(str(part) for part in (f"{f.label}:", f.value, f.unit, f.year) if part) for f in action.figures],
+        "links": [link.url for link in action.links],
+    }
+
+
+def edit_action(
+    action: ActionTaken,
+    actor,
+    *,
+    expected_version: int | None = None,
+    date: dt.date,
+    summary: str,
+    organisations: list[Organisation],
+    details: str = "",
+    date_precision=None,
+    heading: str | None = None,
+    figures: list[dict] = (),
+    links: list[dict] = (),
+) -> HistoryEntry | None:
+    """Change an action taken (only its own organisation may); history keeps what it said."""
+    permissions.require(actor, "edit", action)
+    if action.withdrawn_at is not None:
+        raise OperationRefused("This action has been withdrawn; it can no longer be changed.")
+    _check_version(action, expected_version)
+    _check_action_content(action.pledge, date=date, summary=summary, organisations=organisations, figures=figures, links=links)
+    before = _action_snapshot(action)
+    action.date = date
+    if date_precision:
+        action.date_precision = date_precision
+    action.summary = summary.strip()
+    action.details = details or ""
+    action.heading = (heading or "").strip() or None
+    action.organisations = _distinct(organisations)
+    action.figures = [ActionFigure(position=i, **figure) for i, figure in enumerate(figures)]
+    action.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
+    changes = changes_between(before, _action_snapshot(action))
+    if not changes:
+        return None
+    action.updated_at = utcnow()
+    _flush_or_conflict(action)
+    return record_history(action, "action_edited", actor, changes=changes)
+
+
+def withdraw_action(action: ActionTaken, actor, *, reason: str | None = None) -> HistoryEntry:
+    """Take an action off the pledge's pages. It is not deleted: history keeps it."""
+    permissions.require(actor, "withdraw", action)
+    if action.withdrawn_at is not None:
+        raise OperationRefused("This action has already been withdrawn.")
+    action.withdrawn_at = utcnow()
+    action.withdrawn_by_id = actor.id
+    _flush_or_conflict(action)
+    return record_history(
+        action, "action_withdrawn", actor, changes={"summary": [action.summary, None]}, comment=reason
+    )
 
 
 def create_recommendation(

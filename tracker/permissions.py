@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from .models import Pledge, PledgeSignatory, Recommendation, Roundtable, User
+from .models import ActionTaken, Pledge, PledgeSignatory, Recommendation, Roundtable, User
 
 
 class PermissionDenied(Exception):
@@ -75,6 +75,15 @@ def _change_pledge(user, pledge: Pledge):
     if _member_of(user, pledge.signatory_organisations):
         return None
     return SIGNATORIES_ONLY
+
+
+def _change_action(user, action: ActionTaken):
+    """Each signatory answers for the actions it recorded: only its staff change them."""
+    if user is None:
+        return LOG_IN_TO_CHANGE
+    if _member_of(user, [action.attributed_to]) and _member_of(user, action.pledge.signatory_organisations):
+        return None
+    return f"Only staff of {action.attributed_to.name}, which recorded this action, can change or withdraw it."
 
 
 def _view_pledge_history(user, pledge: Pledge):
@@ -165,6 +174,8 @@ _RULES: dict[tuple[type, str], Callable] = {
     (Pledge, "start"): _change_pledge,
     (Pledge, "complete"): _change_pledge,
     (Pledge, "reopen"): _change_pledge,
+    (ActionTaken, "edit"): _change_action,
+    (ActionTaken, "withdraw"): _change_action,
     (Roundtable, "view"): _view_roundtable,
     (Roundtable, "edit"): _edit_roundtable,
     (Roundtable, "add_recommendation"): lambda user, roundtable: (

@@ -1,14 +1,13 @@
 """What templates may call: date formats, safe Markdown, and the permission check."""
 import datetime as dt
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import permissions
-from .models import DatePrecision
+from .models import DatePrecision, is_web_url
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -66,14 +65,6 @@ def format_money(amount: Decimal | None, currency: str | None) -> str:
     if amount is None:
         return ""
     return f"{currency} {format_number(amount)}" if currency else format_number(amount)
-
-
-def is_web_url(url: str | None) -> bool:
-    """Only http(s) addresses become links: a stored `javascript:` URL must stay text."""
-    if not url:
-        return False
-    parts = urlsplit(url.strip())
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 def init_app(app):
