@@ -5,13 +5,13 @@
 #   make test   create .venv, install with test extras, install Debian's Chromium if missing,
 #               run the whole suite on SQLite and then on PostgreSQL (TEST_DATABASE_URL)
 #
-# Helpers: make install, make install-test, make chromium, make initial-migration, make clean.
+# Helpers: make install, make install-test, make chromium, make clean.
 # Extra pytest arguments: make test PYTEST_ARGS="-k workflow -x".
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test chromium initial-migration clean
+.PHONY: help run test install install-test chromium clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -107,14 +107,6 @@ test: install-test chromium
 	fi
 
 # --- developer helpers ----------------------------------------------------------------
-
-# Rebuild migrations/versions/0001_initial_schema.py from the models, against a throw-away
-# empty SQLite database. Only while 0001 is the only migration and no real database needs it.
-INITIAL_DB := /tmp/tracker-initial.db
-initial-migration: install
-	rm -f migrations/versions/0001_initial_schema.py $(INITIAL_DB)
-	DATABASE_URL=sqlite:///$(INITIAL_DB) $(FLASK) db migrate -m "initial schema" --rev-id 0001
-	rm -f $(INITIAL_DB)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache test-results

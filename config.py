@@ -34,6 +34,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
     DEMO_DATA_ALLOWED = True
     ITEMS_PER_PAGE = 20
+    # How long an invitation's (or an admin's reset) set-password link works, in seconds.
+    SET_PASSWORD_LINK_MAX_AGE = 7 * 24 * 60 * 60
 
 
 class ProductionConfig(Config):

@@ -4,6 +4,8 @@ The suite runs on SQLite unless TEST_DATABASE_URL names a PostgreSQL server; the
 creates a database of its own for this run and drops it afterwards (`make test` runs both).
 """
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from tracker import create_app
 from tracker.extensions import db
@@ -32,9 +34,24 @@ def _schema(database_url_for_run):
     return database_url_for_run
 
 
+class CommittingClient(FlaskClient):
+    """Each request starts as it would on a server.
+
+    Requests run in the test's app context, so they share its session and its `g`. The
+    client therefore commits what the test has made (a view that rolls back a refused change
+    would otherwise roll back the test's records with it), and forgets the user Flask-Login
+    cached in `g` (so the session cookie alone says who is logged in)."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_schema):
     app = create_app({"SQLALCHEMY_DATABASE_URI": _schema})
+    app.test_client_class = CommittingClient
     with app.app_context():
         yield app
         db.session.remove()

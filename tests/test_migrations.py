@@ -4,24 +4,11 @@ Each test gets a fresh, empty database of its own on the engine the suite runs a
 a temporary SQLite file, or `tracker_mig_<random>` on the PostgreSQL server named by
 TEST_DATABASE_URL (created here, dropped afterwards).
 
-While the project has only its initial migration, regenerate it from the models (after a
-model change) with
-
-    make initial-migration
-
-which runs, against a throw-away empty SQLite database:
-
-    rm -f migrations/versions/0001_initial_schema.py /tmp/tracker-initial.db
-    DATABASE_URL=sqlite:////tmp/tracker-initial.db \\
-        .venv/bin/flask --app wsgi db migrate -m "initial schema" --rev-id 0001
-
-migrations/env.py makes the output complete (portable boolean defaults, history triggers);
-read it anyway, then run this file on both engines:
+After a model change, write a migration (see README "Migrations") and run this file on
+both engines:
 
     .venv/bin/pytest tests/test_migrations.py
     TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test .venv/bin/pytest tests/test_migrations.py
-
-A local instance/tracker.db built from an older 0001 must be deleted (`make run` rebuilds it).
 """
 import flask_migrate
 import pytest
@@ -187,3 +174,30 @@ def test_migrated_schema_enforces_one_lead_and_known_states(migration_app):
     with pytest.raises(sa.exc.IntegrityError):  # a state the workflow does not know
         with db.engine.begin() as conn:
             conn.execute(sa.text("UPDATE pledges SET status = 'archived' WHERE id = 1"))
+
+
+def test_upgrading_existing_data_attributes_each_action_to_its_lead_signatory(migration_app):
+    """0002 on a database that already holds actions: none is left without an owner."""
+    flask_migrate.upgrade(revision="0001")
+    now = "2026-01-01 00:00:00"
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisations (id, name, kind, created_at) VALUES "
+            "(1, 'Australian Red Cross', 'national_society', :now), (2, 'DFAT', 'government', :now)"
+        ), {"now": now})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO pledges (id, slug, title, text, status, created_at, updated_at, version) "
+            "VALUES (1, 'regional-protection', 'Regional Protection', 'Text', 'in_progress', :now, :now, 1)"
+        ), {"now": now})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO pledge_signatories (pledge_id, organisation_id, is_lead, position) "
+            "VALUES (1, 2, :no, 1), (1, 1, :yes, 0)"
+        ), {"yes": True, "no": False})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO actions (id, pledge_id, date, date_precision, summary, details, position, created_at, updated_at, version) "
+            "VALUES (1, 1, '2019-06-01', 'day', 'Organised roundtables', '', 0, :now, :now, 1)"
+        ), {"now": now})  # fmt: skip
+    flask_migrate.upgrade()
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT attributed_to_id FROM actions")).scalar_one() == 1
+        assert conn.execute(sa.text("SELECT confirmed FROM organisations WHERE id = 2")).scalar_one() in (True, 1)

@@ -32,7 +32,7 @@ def test_login_with_the_right_password_logs_in(client, auth, make):
     staff = make.staff(name="Amira Haddad")
     response = auth.login(staff.email)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/pledges/mine"  # staff land on their own work
     home = text_of(client.get("/"))
     assert "Logged in as Amira Haddad." in home
     assert "Log out" in home
@@ -109,7 +109,7 @@ def test_login_never_redirects_off_the_site(client, make, target):
         "/auth/login", query_string={"next": target}, data={"email": staff.email, "password": "demo-password"}
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/pledges/mine"  # their home, not the target
 
 
 def test_logout_requires_post(client, auth, make):

@@ -4,6 +4,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .permissions import PermissionDenied
 
 _TITLES = {
     400: "The request could not be understood",
@@ -35,6 +36,11 @@ def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return _page(400, CSRF_REFUSED, title="The form had expired"), 400
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(refusal: PermissionDenied):
+        db.session.rollback()
+        return _page(403, str(refusal)), 403
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -61,7 +61,9 @@ def record_history(
 
 def snapshot(record, fields: list[str]) -> dict:
     """The values of `fields` now, to compare after an edit with `changes_between`."""
-    return {field: getattr(record, field) for field in fields}
+    values = {field: getattr(record, field) for field in fields}
+    # Copy lists: a relationship's collection may be changed in place afterwards.
+    return {field: list(value) if isinstance(value, list) else value for field, value in values.items()}
 
 
 def changes_between(before: dict, after: dict) -> dict:

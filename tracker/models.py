@@ -283,6 +283,11 @@ class Pledge(db.Model):
         return next((s.organisation for s in self.signatories if s.is_lead), None)
 
     @property
+    def signatory_names(self) -> list[str]:
+        """"Australian Red Cross (lead)", then the others: how history records signatories."""
+        return [s.organisation.name + (" (lead)" if s.is_lead else "") for s in self.signatories]
+
+    @property
     def signatory_organisations(self) -> list[Organisation]:
         return [s.organisation for s in self.signatories]
 

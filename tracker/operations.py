@@ -26,6 +26,7 @@ from .models import (
     ActionTaken,
     Country,
     EvidenceLink,
+    Forum,
     HistoryEntry,
     Organisation,
     Pledge,
@@ -214,7 +215,8 @@ PLEDGE_FIELDS = [
 
 def slugify(text: str, max_length: int = 80) -> str:
     """A readable URL slug in ASCII; text in other scripts falls back to "pledge"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    spaced = re.sub(r"[^\w]+", " ", text)  # dashes and punctuation separate words: 2019–2023
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-")
     return slug or "pledge"
 
@@ -293,10 +295,15 @@ def edit_pledge(
     if "title" in fields and not (fields["title"] or "").strip():
         raise OperationRefused("A pledge needs a title.")
     listed = {"themes": themes, "countries": countries}
-    watched = list(fields) + [name for name, value in listed.items() if value is not None] + ["signatories"]
+    # History names the forum and the signatories, not their ids.
+    watched = [("forum" if name == "forum_id" else name) for name in fields]
+    watched += [name for name, value in listed.items() if value is not None] + ["signatory_names"]
     before = snapshot(pledge, watched)
     for name, value in fields.items():
-        setattr(pledge, name, value.strip() if name == "title" else value)
+        if name == "forum_id":
+            pledge.forum = db.session.get(Forum, value) if value is not None else None
+        else:
+            setattr(pledge, name, value.strip() if name == "title" else value)
     for name, value in listed.items():
         if value is not None:
             setattr(pledge, name, list(_distinct(value)))

@@ -40,6 +40,9 @@ class PledgeWorkflow(_Workflow):
     complete = in_progress.to(done, validators="check_has_actions")
     reopen = done.to(in_progress, validators="check_reopen_reason")
 
+    # Transitions whose rule needs the person's reason (their forms say so).
+    NEEDS_REASON = frozenset({"reopen"})
+
     def check_ready_to_publish(self, **_):
         pledge = self.model
         _require_all(

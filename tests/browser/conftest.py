@@ -71,3 +71,43 @@ def demo_data(live_app):
     with live_app.app_context():
         db.session.remove()
         empty_all_tables()
+
+
+@pytest.fixture
+def signed_pledge(live_app, demo_data):
+    """A factory: `signed_pledge("Title", state="in_progress", actions=["Trained…"])` writes a
+    pledge led by the demo data's Australian Red Cross and co-signed by the Philippine Red
+    Cross, through `operations` as its staff would, and returns its slug. A browser test
+    then starts from the state it is about instead of clicking its way there."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from tracker import demo, operations
+    from tracker.models import Organisation, User
+
+    def make(title: str, state: str = "draft", actions=()) -> str:
+        with live_app.app_context():
+            author = db.session.scalar(sa.select(User).where(User.email == demo.ARC_STAFF))
+            co_signatory = db.session.scalar(sa.select(Organisation).where(Organisation.name == demo.PRC))
+            pledge = operations.create_pledge(
+                author,
+                title=title,
+                lead=author.organisation,
+                co_signatories=[co_signatory],
+                text="Train volunteers in restoring family links along migration routes.",
+            )
+            for summary in actions:
+                operations.record_action(
+                    pledge, author, date=dt.date(2020, 5, 1), summary=summary, organisations=[author.organisation]
+                )
+            if state in ("in_progress", "done"):
+                operations.take_transition(pledge, "start", author)
+            if state == "done":
+                operations.take_transition(pledge, "complete", author)
+            db.session.commit()
+            slug = pledge.slug
+            db.session.remove()
+        return slug
+
+    return make

@@ -1,6 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from ..accounts import PASSWORD_MAX_LENGTH, password_problem
 
 
 def _strip(value: str | None) -> str | None:
@@ -19,3 +21,29 @@ class EmptyForm(FlaskForm):
     """Submit only: makes a state-changing button a CSRF-protected POST."""
 
     submit = SubmitField("Submit")
+
+
+def _password_policy(form, field):
+    """The one password policy (`accounts.password_problem`), shown beside the field."""
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+_SAME_AGAIN = "The two new passwords are not the same. Type it again in both."
+_POLICY = "At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
+    new_password = PasswordField("New password", validators=[DataRequired(), _password_policy], description=_POLICY)
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("new_password", message=_SAME_AGAIN)]
+    )
+    submit = SubmitField("Change password")
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), _password_policy], description=_POLICY)
+    confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", message=_SAME_AGAIN)])
+    submit = SubmitField("Set password")

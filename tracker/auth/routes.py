@@ -1,14 +1,17 @@
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import accounts
 from ..extensions import db, login_manager
+from ..form_refusals import show_refusal
 from ..models import User
+from ..operations import REFUSALS
 from . import bp
-from .forms import EmptyForm, LoginForm
+from .forms import ChangePasswordForm, EmptyForm, LoginForm, SetPasswordForm
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see this page."
@@ -27,10 +30,19 @@ def load_user(user_id: str):
     return user if user is not None and user.active else None
 
 
-def _safe_next(target: str | None) -> str:
+def home_for(user) -> str:
+    """Where a person lands after logging in: their work, not the public list."""
+    if user.is_authenticated and user.organisation_id is not None:
+        return url_for("pledges.mine")
+    if user.is_authenticated and user.is_admin:
+        return url_for("admin.index")
+    return url_for("public.home")
+
+
+def _safe_next(target: str | None, home: str | None = None) -> str:
     """Only a path on this site: never an open redirect. Browsers read `/\\evil` as
     `//evil` and drop tabs and newlines, so those are refused too."""
-    home = url_for("public.home")
+    home = home or url_for("public.home")
     if not target or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return home
     parts = urlsplit(target)
@@ -52,7 +64,7 @@ def _authenticate(email: str, password: str) -> User | None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_safe_next(request.args.get("next"), home_for(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
         user = _authenticate(form.email.data, form.password.data)
@@ -62,7 +74,7 @@ def login():
         else:
             login_user(user, remember=form.remember_me.data)
             flash(f"Logged in as {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), home_for(user)))
     return render_template("auth/login.html", form=form), (422 if form.errors else 200)
 
 
@@ -73,3 +85,51 @@ def logout():
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("public.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            # The user itself, not the proxy: history names the record by its type.
+            user = current_user._get_current_object()
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("public.home"))
+    return render_template("auth/change_password.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """The page an invitation (or an admin's reset) links to. The link works once."""
+    user = accounts.user_for_set_password_token(token)
+    form = SetPasswordForm()
+    status = 200
+    if user is None:
+        status = 404
+    elif form.validate_on_submit():
+        try:
+            user = accounts.set_password_from_token(token, form.password.data)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated and current_user.id != user.id:
+                logout_user()  # someone else's session must not carry on in this browser
+            flash("Your password is set. Log in with your e-mail address and the new password.", "success")
+            return redirect(url_for("auth.login"))
+    if form.errors:
+        status = 422
+    response = current_app.make_response(
+        (render_template("auth/set_password.html", form=form, user=user, link_problem=accounts.LINK_NOT_VALID), status)
+    )
+    # The token is in the address: keep it out of Referer headers and caches.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,33 +1,344 @@
+"""Pledge pages: the public page, and the staff workspace (my pledges, the editor,
+recording actions, workflow buttons, history). Each view loads the pledge, checks
+access through `permissions`, calls one operation and commits once."""
 import sqlalchemy as sa
-from flask import abort, render_template
-from flask_login import current_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import permissions
+from .. import accounts, clock, permissions
 from ..extensions import db
-from ..models import ActionTaken, Pledge, PledgeSignatory
+from ..form_refusals import show_refusal
+from ..history import timeline_query
+from ..models import ActionTaken, Country, HistoryEntry, Organisation, Pledge, PledgeSignatory, Theme
+from ..operations import REFUSALS, EditConflict, create_pledge, edit_action, edit_pledge, record_action, take_transition, withdraw_action
+from ..pagination import paginate
+from ..templating import format_date
+from ..workflow import PledgeWorkflow
 from . import bp
-from .timeline import group_by_heading
+from .changes import describe_conflict
+from .forms import ActionForm, MyPledgesFilter, PledgeForm, TransitionForm, WithdrawActionForm
+from .timeline import group_by_heading, pledge_activity
+
+# What each workflow button says, and which need the reason box filled in.
+TRANSITION_BUTTONS = {
+    "start": ("Start and publish", "btn-primary"),
+    "complete": ("Mark as done", "btn-success"),
+    "reopen": ("Reopen", "btn-outline-secondary"),
+}
+
+
+def _load_pledge(slug: str, *options) -> Pledge:
+    """The pledge at `slug`, or 404 — also when it is a draft this visitor may not see."""
+    pledge = db.first_or_404(sa.select(Pledge).where(Pledge.slug == slug).options(*options))
+    if not permissions.can(current_user, "view", pledge):
+        abort(404)
+    return pledge
+
+
+_PAGE_OPTIONS = (
+    joinedload(Pledge.forum),
+    selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation),
+    selectinload(Pledge.themes),
+    selectinload(Pledge.countries),
+    selectinload(Pledge.actions).selectinload(ActionTaken.organisations),
+    selectinload(Pledge.actions).selectinload(ActionTaken.figures),
+    selectinload(Pledge.actions).selectinload(ActionTaken.links),
+    selectinload(Pledge.actions).joinedload(ActionTaken.attributed_to),
+)
 
 
 @bp.route("/<slug>")
 def show(slug: str):
-    """The public page of a pledge: text, facts, signatories, actions taken, completion."""
-    pledge = db.first_or_404(
-        sa.select(Pledge)
-        .where(Pledge.slug == slug)
-        .options(
-            joinedload(Pledge.forum),
-            selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation),
-            selectinload(Pledge.themes),
-            selectinload(Pledge.countries),
-            selectinload(Pledge.actions).selectinload(ActionTaken.organisations),
-            selectinload(Pledge.actions).selectinload(ActionTaken.figures),
-            selectinload(Pledge.actions).selectinload(ActionTaken.links),
-        )
-    )
-    if not permissions.can(current_user, "view", pledge):
-        abort(404)  # a draft does not exist for those who may not see it
+    """The pledge's page: text, facts, signatories, actions taken, completion — and, for
+    its signatories' staff, the buttons to work on it."""
+    return _pledge_page(_load_pledge(slug, *_PAGE_OPTIONS))
+
+
+def _pledge_page(pledge: Pledge, refused: TransitionForm | None = None, status: int = 200):
+    forms = {}
+    for event in pledge.workflow.events_from_here():
+        if permissions.can(current_user, event, pledge):
+            form = refused if refused is not None and refused._prefix == f"{event}-" else TransitionForm(prefix=event)
+            if event in PledgeWorkflow.NEEDS_REASON:
+                form.comment.label.text = "Reason for reopening"
+            forms[event] = form
+    # A refusal of a button no longer on the page (someone else already pressed it).
+    stray_refusal = refused.form_errors if refused is not None and refused not in forms.values() else []
     return render_template(
-        "pledges/show.html", pledge=pledge, action_groups=group_by_heading(pledge.current_actions)
+        "pledges/show.html",
+        pledge=pledge,
+        stray_refusal=stray_refusal,
+        action_groups=group_by_heading(pledge.current_actions),
+        transition_forms=forms,
+        buttons=TRANSITION_BUTTONS,
+        needs_reason=PledgeWorkflow.NEEDS_REASON,
+    ), status
+
+
+@bp.route("/<slug>/transitions/<event>", methods=["POST"])
+@login_required
+def transition(slug: str, event: str):
+    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    if event not in TRANSITION_BUTTONS:
+        abort(404)
+    permissions.require(current_user, event, pledge)
+    form = TransitionForm(prefix=event)
+    if form.validate_on_submit():
+        words = form.comment.data or None
+        try:
+            take_transition(pledge, event, current_user, comment=words, reason=words)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_TRANSITION_DONE[event], "success")
+            return redirect(url_for(".show", slug=pledge.slug))
+    return _pledge_page(_load_pledge(slug, *_PAGE_OPTIONS), refused=form, status=422)
+
+
+_TRANSITION_DONE = {
+    "start": "The pledge is in progress and published: anyone can now read it.",
+    "complete": "The pledge is marked done. Its page now says “Implementation completion: Yes”.",
+    "reopen": "The pledge is in progress again.",
+}
+
+
+# --- my organisation's pledges ------------------------------------------------------
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """Every pledge the staff member's organisation signs, with what needs attention."""
+    if current_user.organisation_id is None:
+        flash("Admins belong to no organisation, so they have no pledges of their own.", "info")
+        return redirect(url_for("public.home"))
+    signed = sa.select(PledgeSignatory.pledge_id).where(PledgeSignatory.organisation_id == current_user.organisation_id)
+    filters = MyPledgesFilter(request.args)
+    query = (
+        sa.select(Pledge)
+        .where(Pledge.id.in_(signed))
+        .options(joinedload(Pledge.forum), selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation))
+        .order_by(Pledge.updated_at.desc(), Pledge.id.desc())
     )
+    if filters.state.data in PledgeWorkflow.state_values():
+        query = query.where(Pledge.status == filters.state.data)
+    if filters.forum.data is not None and not filters.forum.errors:
+        query = query.where(Pledge.forum_id == filters.forum.data)
+    page = paginate(query)
+    counts = dict(
+        db.session.execute(
+            sa.select(Pledge.status, sa.func.count()).where(Pledge.id.in_(signed)).group_by(Pledge.status)
+        ).all()
+    )
+    return render_template(
+        "pledges/mine.html",
+        page=page,
+        filters=filters,
+        activity=pledge_activity(page.items, clock.today()),
+        counts=[(value, PledgeWorkflow.label(value), counts.get(value, 0)) for value in PledgeWorkflow.state_values()],
+        total=sum(counts.values()),
+    )
+
+
+# --- the pledge editor ----------------------------------------------------------------
+
+
+def _chosen(model, ids):
+    if not ids:
+        return []
+    found = {record.id: record for record in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _signatories_from(form: PledgeForm):
+    lead = db.session.get(Organisation, form.lead.data)
+    others = _chosen(Organisation, form.co_signatories.data)
+    if form.proposed_organisation.data:
+        others.append(accounts.propose_organisation(current_user, form.proposed_organisation.data))
+    return lead, others
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    permissions.require(current_user, "create_pledge")
+    form = PledgeForm()
+    if request.method == "GET":
+        form.lead.data = current_user.organisation_id
+    if form.validate_on_submit():
+        try:
+            lead, others = _signatories_from(form)
+            pledge = create_pledge(
+                current_user,
+                title=form.title.data,
+                lead=lead,
+                co_signatories=others,
+                themes=_chosen(Theme, form.themes.data),
+                countries=_chosen(Country, form.countries.data),
+                **form.pledge_fields(),
+            )
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Pledge saved as a draft. Only your organisation's staff (and other signatories) can see it until it is started.", "success")
+            return redirect(url_for(".show", slug=pledge.slug))
+    return render_template("pledges/edit.html", form=form, pledge=None), (422 if request.method == "POST" else 200)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    permissions.require(current_user, "edit", pledge)
+    form = PledgeForm()
+    if request.method == "GET":
+        form.fill_from(pledge)
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            lead, others = _signatories_from(form)
+            edit_pledge(
+                pledge,
+                current_user,
+                expected_version=_int_or_none(form.version.data),
+                comment=form.change_note.data,
+                title=form.title.data,
+                lead=lead,
+                co_signatories=others,
+                themes=_chosen(Theme, form.themes.data),
+                countries=_chosen(Country, form.countries.data),
+                **form.pledge_fields(),
+            )
+        except EditConflict as clash:
+            db.session.rollback()
+            pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+            conflict = describe_conflict(pledge, form, clash.expected_version)
+            form.version.data = str(pledge.version)  # saving again now means "keep my version"
+            return render_template("pledges/edit.html", form=form, pledge=pledge, conflict=conflict), 409
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Pledge saved.", "success")
+            return redirect(url_for(".show", slug=pledge.slug))
+    return render_template("pledges/edit.html", form=form, pledge=pledge), (422 if request.method == "POST" else 200)
+
+
+def _int_or_none(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- actions taken ------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/actions/new", methods=["GET", "POST"])
+@login_required
+def new_action(slug: str):
+    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    permissions.require(current_user, "record_action", pledge)
+    form = ActionForm(pledge)
+    if request.method == "GET":
+        form.organisations.data = [current_user.organisation_id]
+    elif form.is_submitted() and form.wants_another_row():
+        return render_template("pledges/action_form.html", form=form, pledge=pledge, action=None)
+    if form.validate_on_submit():
+        try:
+            action = record_action(
+                pledge, current_user, organisations=_chosen(Organisation, form.organisations.data), **form.action_fields()
+            )
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Action recorded." + (" It is on the pledge's public page." if pledge.is_published else ""), "success")
+            return redirect(url_for(".show", slug=pledge.slug, _anchor=f"action-{action.id}"))
+    return render_template("pledges/action_form.html", form=form, pledge=pledge, action=None), (
+        422 if request.method == "POST" else 200
+    )
+
+
+def _load_action(pledge: Pledge, action_id: int) -> ActionTaken:
+    action = db.session.get(ActionTaken, action_id)
+    if action is None or action.pledge_id != pledge.id or action.withdrawn_at is not None:
+        abort(404)
+    return action
+
+
+@bp.route("/<slug>/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action_view(slug: str, action_id: int):
+    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    action = _load_action(pledge, action_id)
+    permissions.require(current_user, "edit", action)
+    form = ActionForm(pledge)
+    if request.method == "GET":
+        form.fill_from(action, format_date(action.date, action.date_precision))
+    elif form.is_submitted() and form.wants_another_row():
+        return render_template("pledges/action_form.html", form=form, pledge=pledge, action=action)
+    if form.validate_on_submit():
+        try:
+            edit_action(
+                action,
+                current_user,
+                expected_version=_int_or_none(form.version.data),
+                organisations=_chosen(Organisation, form.organisations.data),
+                **form.action_fields(),
+            )
+        except EditConflict:
+            db.session.rollback()
+            form.form_errors.append(
+                "Someone else saved this action after you opened the form. Their version is on the pledge page; "
+                "yours is below, unsaved. Save again to replace theirs with yours."
+            )
+            form.version.data = str(db.session.get(ActionTaken, action_id).version)
+            return render_template("pledges/action_form.html", form=form, pledge=pledge, action=action), 409
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Action saved.", "success")
+            return redirect(url_for(".show", slug=pledge.slug, _anchor=f"action-{action.id}"))
+    return render_template("pledges/action_form.html", form=form, pledge=pledge, action=action), (
+        422 if request.method == "POST" else 200
+    )
+
+
+@bp.route("/<slug>/actions/<int:action_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_action_view(slug: str, action_id: int):
+    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    action = _load_action(pledge, action_id)
+    permissions.require(current_user, "withdraw", action)
+    form = WithdrawActionForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_action(action, current_user, reason=form.reason.data)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Action withdrawn. It is no longer on the pledge's pages; its history keeps it.", "success")
+            return redirect(url_for(".show", slug=pledge.slug))
+    return render_template("pledges/withdraw_action.html", form=form, pledge=pledge, action=action), (
+        422 if request.method == "POST" else 200
+    )
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+@bp.route("/<slug>/history")
+@login_required
+def history(slug: str):
+    pledge = _load_pledge(slug)
+    permissions.require(current_user, "view_history", pledge)
+    page = paginate(
+        timeline_query(pledge).order_by(None).order_by(HistoryEntry.id.desc()).options(joinedload(HistoryEntry.actor))
+    )
+    return render_template("pledges/history.html", pledge=pledge, page=page)

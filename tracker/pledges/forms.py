@@ -1,0 +1,354 @@
+"""The staff workspace's forms. They check what a form can see (a field is filled in, a
+number is a number); the rules about pledges themselves are in `operations` and `workflow`."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from ..extensions import db
+from ..models import Country, Forum, Organisation, Theme, is_web_url
+from ..workflow import PledgeWorkflow
+from ..partial_dates import EXAMPLES, NotADate, parse_partial_date
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _id_or_none(value):
+    """Select values: "" (the "choose…" option) is None."""
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes: usable without JavaScript, unlike a multi-select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        # Ids that are no longer choices (an organisation merged away) are refused by name.
+        valid = {choice.value for choice in self.choices}
+        if any(value not in valid for value in self.data or ()):
+            raise ValidationError("One of the choices is no longer available: choose again.")
+
+
+class NumberWithSeparatorsField(DecimalField):
+    """A number as people type it: "2,037", "2 037" or "80000000.50". A text box, not
+    type=number, which browsers empty when it holds a thousands separator."""
+
+    widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, Decimal):
+            value = self.data.normalize()
+            return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
+        return ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip().replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+        try:
+            self.data = Decimal(text)
+        except InvalidOperation:
+            self.data = None
+            raise ValueError("Enter a number, e.g. 2,037 or 12.5.") from None
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError("Enter a number, e.g. 2,037 or 12.5.")
+
+
+def _choices(model, label=lambda record: record.name):
+    return [SelectChoice(record.id, label(record)) for record in db.session.scalars(sa.select(model).order_by(model.name))]
+
+
+def _organisation_label(org: Organisation) -> str:
+    return org.display_name + ("" if org.confirmed else " — proposed, awaiting an admin")
+
+
+class PledgeForm(FlaskForm):
+    title = StringField(
+        "Title", filters=[_strip], validators=[DataRequired("Give the pledge a title."), Length(max=300)]
+    )
+    text = TextAreaField("Pledge text", validators=[Length(max=50_000)])
+    forum = SelectField("Made at (forum)", coerce=_id_or_none, validate_choice=True)
+    themes = CheckboxesField("Themes", coerce=int)
+    countries = CheckboxesField("Countries", coerce=int)
+    region = StringField("Region", filters=[_strip], validators=[Optional(), Length(max=200)])
+    period_start = IntegerField(
+        "Period: first year",
+        validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2019.")],
+    )
+    period_end = IntegerField(
+        "Period: last year",
+        validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2023.")],
+    )
+    period_note = StringField(
+        "Period note", filters=[_strip], validators=[Optional(), Length(max=100)]
+    )
+    budget_amount = NumberWithSeparatorsField(
+        "Budget amount", validators=[Optional(), NumberRange(min=0, message="A budget cannot be negative.")]
+    )
+    budget_currency = StringField(
+        "Currency",
+        filters=[_upper],
+        validators=[Optional(), Regexp(r"^[A-Z]{3}$", message="Use the three-letter currency code, e.g. AUD, CHF or USD.")],
+    )
+    budget_note = StringField("Budget note", filters=[_strip], validators=[Optional(), Length(max=200)])
+    lead = SelectField("Lead signatory", coerce=_id_or_none, validators=[InputRequired("Choose the lead signatory.")])
+    co_signatories = CheckboxesField("Other signatories", coerce=int)
+    proposed_organisation = StringField(
+        "Another signatory, not in the list", filters=[_strip], validators=[Optional(), Length(max=200)]
+    )
+    actions_intro = TextAreaField("Introduction to the actions taken", validators=[Length(max=5_000)])
+    contact_name = StringField("Contact person", filters=[_strip], validators=[Optional(), Length(max=200)])
+    contact_email = StringField(
+        "Contact e-mail",
+        filters=[_strip],
+        validators=[Optional(), Email("Enter an e-mail address such as name@redcross.org.au."), Length(max=254)],
+    )
+    change_note = StringField("Note about this change", filters=[_strip], validators=[Optional(), Length(max=500)])
+    version = HiddenField()
+    submit = SubmitField("Save pledge")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = _choices(Organisation, _organisation_label)
+        self.forum.choices = [SelectChoice("", "— Not made at a forum listed here —")] + _choices(Forum)
+        self.themes.choices = _choices(Theme)
+        self.countries.choices = _choices(Country)
+        self.lead.choices = [SelectChoice("", "— Choose the lead signatory —")] + organisations
+        self.co_signatories.choices = organisations
+
+    def validate_lead(self, field):
+        if field.data is None:
+            raise ValidationError("Choose the lead signatory.")
+
+    def validate_period_end(self, field):
+        if field.data is not None and self.period_start.data is not None and field.data < self.period_start.data:
+            raise ValidationError("The last year cannot be before the first year.")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # An amount and its currency come together (checked here: an empty field's own
+        # validators stop at Optional()).
+        if self.budget_amount.data is not None and not self.budget_currency.data and not self.budget_currency.errors:
+            self.budget_currency.errors.append("Say which currency the budget is in, e.g. AUD.")
+            valid = False
+        if self.budget_currency.data and self.budget_amount.data is None and not self.budget_amount.errors:
+            self.budget_amount.errors.append("Enter the budget amount too, or leave the currency empty.")
+            valid = False
+        return valid
+
+    def pledge_fields(self) -> dict:
+        """The pledge's own columns, as `operations.create_pledge`/`edit_pledge` take them."""
+        return {
+            "text": self.text.data or "",
+            "forum_id": self.forum.data,
+            "region": self.region.data or None,
+            "period_start": self.period_start.data,
+            "period_end": self.period_end.data,
+            "period_note": self.period_note.data or None,
+            "budget_amount": self.budget_amount.data,
+            "budget_currency": self.budget_currency.data or None,
+            "budget_note": self.budget_note.data or None,
+            "actions_intro": self.actions_intro.data or None,
+            "contact_name": self.contact_name.data or None,
+            "contact_email": (self.contact_email.data or "").lower() or None,
+        }
+
+    def fill_from(self, pledge) -> None:
+        """Set the fields from a saved pledge (GET of the editor)."""
+        for name in ("title", "text", "region", "period_start", "period_end", "period_note", "budget_amount",
+                     "budget_currency", "budget_note", "actions_intro", "contact_name", "contact_email"):  # fmt: skip
+            getattr(self, name).data = getattr(pledge, name)
+        self.forum.data = pledge.forum_id
+        self.themes.data = [theme.id for theme in pledge.themes]
+        self.countries.data = [country.id for country in pledge.countries]
+        self.lead.data = pledge.lead_signatory.id if pledge.lead_signatory else None
+        self.co_signatories.data = [org.id for org in pledge.signatory_organisations[1:]]
+        self.version.data = str(pledge.version)
+
+
+class FigureForm(Form):
+    """One figure of an action: "people trained: 2,037 people (2020)". A blank row is ignored."""
+
+    label = StringField("What was counted", filters=[_strip], validators=[Optional(), Length(max=200)])
+    value = NumberWithSeparatorsField("Number")
+    unit = StringField("Unit", filters=[_strip], validators=[Optional(), Length(max=80)])
+    year = IntegerField("Year", validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2020.")])
+
+    def is_blank(self) -> bool:
+        return not (self.label.data or self.value.data is not None or self.value.raw_data and self.value.raw_data[0].strip() or self.unit.data or self.year.data)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.is_blank():
+            return valid
+        if not self.label.data:
+            self.label.errors.append("Say what was counted, e.g. people trained.")
+            valid = False
+        if self.value.data is None and not self.value.errors:
+            self.value.errors.append("Enter the number.")
+            valid = False
+        return valid
+
+
+class LinkForm(Form):
+    """One evidence link: a web address and, optionally, what it is."""
+
+    url = StringField("Web address", filters=[_strip], validators=[Optional(), Length(max=2000)])
+    title = StringField("Title of the page or document", filters=[_strip], validators=[Optional(), Length(max=300)])
+
+    def is_blank(self) -> bool:
+        return not (self.url.data or self.title.data)
+
+    def validate_url(self, field):
+        if field.data and not is_web_url(field.data):
+            raise ValidationError("Enter a full web address starting with https:// (or http://).")
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.title.data and not self.url.data:
+            self.url.errors.append("Enter the web address of this evidence.")
+            valid = False
+        return valid
+
+
+class ActionForm(FlaskForm):
+    date = StringField("Date", filters=[_strip], validators=[Length(max=40)])
+    heading = StringField("Group under a heading", filters=[_strip], validators=[Optional(), Length(max=500)])
+    summary = TextAreaField(
+        "What was done",
+        filters=[_strip],
+        validators=[DataRequired("Say in a sentence or two what was done."), Length(max=5_000)],
+    )
+    details = TextAreaField("Details", validators=[Length(max=50_000)])
+    organisations = CheckboxesField("Organisations involved", coerce=int)
+    figures = FieldList(FormField(FigureForm), min_entries=1, max_entries=50)
+    links = FieldList(FormField(LinkForm), min_entries=1, max_entries=50)
+    version = HiddenField()
+    add_figure = SubmitField("Add another figure")
+    add_link = SubmitField("Add another link")
+    submit = SubmitField("Save action")
+
+    def __init__(self, pledge, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations.choices = [SelectChoice(org.id, org.display_name) for org in pledge.signatory_organisations]
+        self.parsed_date = None
+
+    def validate_date(self, field):
+        try:
+            self.parsed_date = parse_partial_date(field.data)
+        except NotADate as problem:
+            raise ValidationError(str(problem)) from None
+
+    def validate_organisations(self, field):
+        if not field.data:
+            raise ValidationError("Choose at least one organisation involved.")
+
+    def wants_another_row(self) -> bool:
+        """"Add another figure/link" re-shows the form with one more empty row, saving nothing."""
+        if self.add_figure.data:
+            self.figures.append_entry()
+            return True
+        if self.add_link.data:
+            self.links.append_entry()
+            return True
+        return False
+
+    def action_fields(self) -> dict:
+        """The action as `operations.record_action`/`edit_action` take it (blank rows dropped)."""
+        date, precision = self.parsed_date
+        return {
+            "date": date,
+            "date_precision": precision,
+            "heading": self.heading.data or None,
+            "summary": self.summary.data,
+            "details": self.details.data or "",
+            "figures": [
+                {"label": row.label.data, "value": row.value.data, "unit": row.unit.data or None, "year": row.year.data}
+                for row in (entry.form for entry in self.figures)
+                if not row.is_blank()
+            ],
+            "links": [
+                {"url": row.url.data, "title": row.title.data or None}
+                for row in (entry.form for entry in self.links)
+                if not row.is_blank()
+            ],
+        }
+
+    def fill_from(self, action, date_text: str) -> None:
+        self.date.data = date_text
+        self.heading.data = action.heading
+        self.summary.data = action.summary
+        self.details.data = action.details
+        self.organisations.data = [org.id for org in action.organisations]
+        self.version.data = str(action.version)
+        while len(self.figures.entries):
+            self.figures.pop_entry()
+        for figure in action.figures:
+            self.figures.append_entry({"label": figure.label, "value": figure.value, "unit": figure.unit, "year": figure.year})
+        self.figures.append_entry()
+        while len(self.links.entries):
+            self.links.pop_entry()
+        for link in action.links:
+            self.links.append_entry({"url": link.url, "title": link.title})
+        self.links.append_entry()
+
+
+class TransitionForm(FlaskForm):
+    """One workflow button with its comment box; prefixed by the event so that several
+    fit on one page with distinct ids."""
+
+    comment = TextAreaField("Comment", filters=[_strip], validators=[Length(max=5_000)])
+    submit = SubmitField()
+
+
+class WithdrawActionForm(FlaskForm):
+    reason = TextAreaField("Why is it withdrawn?", filters=[_strip], validators=[Length(max=5_000)])
+    submit = SubmitField("Withdraw this action")
+
+
+class MyPledgesFilter(Form):
+    """The filters of "my organisation's pledges", read from the query string."""
+
+    state = SelectField(
+        "State",
+        choices=[SelectChoice("", "All states")]
+        + [SelectChoice(value, PledgeWorkflow.label(value)) for value in PledgeWorkflow.state_values()],
+        validate_choice=False,
+    )
+    forum = SelectField("Forum", coerce=_id_or_none, validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forum.choices = [SelectChoice("", "All forums")] + _choices(Forum)
