@@ -25,6 +25,7 @@ from .models import (
     ActionFigure,
     ActionTaken,
     Country,
+    DatePrecision,
     EvidenceLink,
     Forum,
     HistoryEntry,
@@ -365,25 +366,8 @@ def _join_names(names: list[str]) -> str:
 # --- actions taken ---------------------------------------------------------------------
 
 
-def _check_action_content(pledge: Pledge, *, date: dt.date, summary: str, organisations, figures, links) -> None:
-    if not (summary or "").strip():
-        raise OperationRefused("Say in a sentence or two what was done.")
-    if date > clock.today():
-        raise OperationRefused("An action taken cannot be dated in the future: record it once it has happened.")
-    signatory_ids = {o.id for o in pledge.signatory_organisations}
-    if not organisations or any(o.id not in signatory_ids for o in organisations):
-        raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
-    for link in links:
-        if not is_web_url(link.get("url")):
-            raise OperationRefused(f"Evidence links must be web addresses starting with https:// or http://, not {link.get('url')!r}.")
-    for figure in figures:
-        if not (figure.get("label") or "").strip() or figure.get("value") is None:
-            raise OperationRefused("Each figure needs a label and a number.")
-
-
-def record_action(
-    pledge: Pledge,
-    actor,
+def _write_action_content(
+    action: ActionTaken,
     *,
     date: dt.date,
     summary: str,
@@ -393,26 +377,49 @@ def record_action(
     heading: str | None = None,
     figures: list[dict] = (),
     links: list[dict] = (),
-    position: int | None = None,
-) -> ActionTaken:
+) -> None:
+    """Check and set what an action says: the one rule for recording and editing it."""
+    if not (summary or "").strip():
+        raise OperationRefused("Say in a sentence or two what was done.")
+    if date > clock.today():
+        raise OperationRefused("An action taken cannot be dated in the future: record it once it has happened.")
+    signatory_ids = {o.id for o in action.pledge.signatory_organisations}
+    if not organisations or any(o.id not in signatory_ids for o in organisations):
+        raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
+    for link in links:
+        if not is_web_url(link.get("url")):
+            raise OperationRefused(
+                f"Evidence links must be web addresses starting with https:// or http://, not {link.get('url')!r}."
+            )
+    for figure in figures:
+        if not (figure.get("label") or "").strip() or figure.get("value") is None:
+            raise OperationRefused("Each figure needs a label and a number.")
+    action.date = date
+    action.date_precision = date_precision or action.date_precision or DatePrecision.DAY
+    action.summary = summary.strip()
+    action.details = details or ""
+    action.heading = (heading or "").strip() or None
+    action.organisations = _distinct(organisations)
+    action.figures = [ActionFigure(position=i, **figure) for i, figure in enumerate(figures)]
+    action.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
+
+
+def record_action(pledge: Pledge, actor, *, position: int | None = None, **content) -> ActionTaken:
     """Record an action taken towards `pledge`, attributed to the actor's organisation (a
-    signatory), involving signatory `organisations`."""
+    signatory). `content`: date, summary, organisations (the signatories involved), and
+    optionally details, date_precision, heading, figures and links (lists of dicts)."""
     permissions.require(actor, "record_action", pledge)
-    _check_action_content(pledge, date=date, summary=summary, organisations=organisations, figures=figures, links=links)
     action = ActionTaken(
         pledge=pledge,
         attributed_to_id=actor.organisation_id,
-        date=date,
-        summary=summary.strip(),
-        details=details or "",
-        heading=(heading or "").strip() or None,
-        organisations=_distinct(organisations),
         created_by_id=actor.id,
         position=len(pledge.actions) if position is None else position,
-        figures=[ActionFigure(position=i, **figure) for i, figure in enumerate(figures)],
-        links=[EvidenceLink(position=i, **link) for i, link in enumerate(links)],
-        **({"date_precision": date_precision} if date_precision else {}),
     )
+    try:
+        _write_action_content(action, **content)
+    except OperationRefused:
+        pledge.actions.remove(action)  # never flushed: nothing half-written
+        raise
     db.session.add(action)
     db.session.flush()
     record_history(action, "action_recorded", actor, changes={"summary": [None, action.summary]})
@@ -432,36 +439,15 @@ def _action_snapshot(action: ActionTaken) -> dict:
     }
 
 
-def edit_action(
-    action: ActionTaken,
-    actor,
-    *,
-    expected_version: int | None = None,
-    date: dt.date,
-    summary: str,
-    organisations: list[Organisation],
-    details: str = "",
-    date_precision=None,
-    heading: str | None = None,
-    figures: list[dict] = (),
-    links: list[dict] = (),
-) -> HistoryEntry | None:
-    """Change an action taken (only its own organisation may); history keeps what it said."""
+def edit_action(action: ActionTaken, actor, *, expected_version: int | None = None, **content) -> HistoryEntry | None:
+    """Change what an action says (only its own organisation may; `content` as for
+    `record_action`). History keeps what it said before."""
     permissions.require(actor, "edit", action)
     if action.withdrawn_at is not None:
         raise OperationRefused("This action has been withdrawn; it can no longer be changed.")
     _check_version(action, expected_version)
-    _check_action_content(action.pledge, date=date, summary=summary, organisations=organisations, figures=figures, links=links)
     before = _action_snapshot(action)
-    action.date = date
-    if date_precision:
-        action.date_precision = date_precision
-    action.summary = summary.strip()
-    action.details = details or ""
-    action.heading = (heading or "").strip() or None
-    action.organisations = _distinct(organisations)
-    action.figures = [ActionFigure(position=i, **figure) for i, figure in enumerate(figures)]
-    action.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
+    _write_action_content(action, **content)
     changes = changes_between(before, _action_snapshot(action))
     if not changes:
         return None
