@@ -3,7 +3,10 @@
 The suite runs on SQLite unless TEST_DATABASE_URL names a PostgreSQL server; then it
 creates a database of its own for this run and drops it afterwards (`make test` runs both).
 """
+import sqlite3
+
 import pytest
+import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
 
@@ -12,6 +15,14 @@ from tracker.extensions import db
 
 from .databases import ON_POSTGRES, PG_URL, empty_all_tables, own_database
 from .factories import Factories
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, _record):
+    """The test databases are thrown away: SQLite need not wait for the disk (the schema
+    is rebuilt after every test, which is otherwise most of a test's time)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
+
 
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + PG_URL if ON_POSTGRES else 'SQLite'}"

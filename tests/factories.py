@@ -10,8 +10,9 @@ from tracker.models import Organisation, OrganisationKind, Roundtable, Role, Use
 
 _n = itertools.count(1)
 PASSWORD = "demo-password"
-# Hashing is deliberately slow; hash the shared test password once, not per user.
-_PASSWORD_HASH = generate_password_hash(PASSWORD)
+# Hashing is deliberately slow (scrypt, for real accounts). Test accounts share one hash
+# of the test password, made with few iterations so that each login checks it quickly.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
 class Factories:
