@@ -642,3 +642,69 @@ def test_workspace_pages_queries_do_not_grow_with_the_rows(client, make, arc, ar
         make.action(pledge, author=arc_staff, organisations=[arc], figures=[{"label": "people", "value": n}])
         operations.edit_pledge(pledge, arc_staff, title=f"Regional Protection {n}")
     assert {url: _queries_for(client, url) for url in urls} == few
+
+
+# --- what a new user tried -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [("1e400", "Enter a number from 0 to"), ("99999999999999999999", "Enter a number from 0 to"),
+     ("0.001", "at most two decimal places"), ("-5", "Enter a number from 0 to")],
+)  # fmt: skip
+def test_a_figure_the_database_cannot_hold_is_refused_with_the_form_kept(client, make, arc, arc_staff, value, message):
+    pledge = make.pledge_in_progress(lead=arc)
+    data = action_form(arc, **{"figures-0-label": "people trained", "figures-0-value": value})
+    response = client.post(f"/pledges/{pledge.slug}/actions/new", data=data)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert f'value="{value}"' in text_of(response)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ActionTaken)) == 0
+
+
+def test_a_budget_the_database_cannot_hold_is_refused(client, make, arc, arc_staff):
+    response = client.post("/pledges/new", data=pledge_form(arc, budget_amount="1000000000000000", budget_currency="AUD"))
+    assert response.status_code == 422
+    assert "Enter an amount from 0 to 99,999,999,999,999." in text_of(response)
+
+
+def test_operations_refuse_amounts_the_database_cannot_hold(make, arc):
+    staff = make.staff(organisation=arc)
+    with pytest.raises(operations.OperationRefused, match="from 0 to"):
+        make.pledge(author=staff, lead=arc, budget_amount=10**15, budget_currency="AUD")
+    pledge = make.pledge_in_progress(lead=arc)
+    with pytest.raises(operations.OperationRefused, match="from 0 to"):
+        make.action(pledge, author=staff, figures=[{"label": "people", "value": 10**17}])
+
+
+def test_saving_the_editor_unchanged_but_one_field_records_only_that_field(client, make, arc, arc_staff):
+    lao, prc = make.organisation("Lao Red Cross Society"), make.organisation("Philippine Red Cross")
+    pledge = make.pledge(lead=arc, co_signatories=[prc, lao])  # not in alphabetical order
+    version = pledge.version
+    form = pledge_form(arc, title=pledge.title, text=pledge.text, co_signatories=[str(lao.id), str(prc.id)], region="Pacific", version=str(version))
+    assert client.post(f"/pledges/{pledge.slug}/edit", data=form).status_code == 302
+    entry = db.session.scalars(sa.select(HistoryEntry).where(HistoryEntry.event == "edited")).one()
+    assert set(entry.changes) == {"region"}
+    db.session.refresh(pledge)
+    assert pledge.version == version + 1  # one save, one version
+    assert [o.name for o in pledge.signatory_organisations] == ["Australian Red Cross", "Philippine Red Cross", "Lao Red Cross Society"]
+
+
+def test_saving_an_action_unchanged_records_no_change(client, make, arc, arc_staff):
+    pledge = make.pledge_in_progress(lead=arc)
+    action = make.action(pledge, author=arc_staff, figures=[{"label": "people trained", "value": 2037, "unit": "people", "year": 2020}])
+    data = action_form(arc, date="1 June 2019", summary=action.summary, version=str(action.version),
+                       **{"figures-0-label": "people trained", "figures-0-value": "2,037", "figures-0-unit": "people", "figures-0-year": "2020"})  # fmt: skip
+    assert client.post(f"/pledges/{pledge.slug}/actions/{action.id}/edit", data=data).status_code == 302
+    assert db.session.scalars(sa.select(HistoryEntry).where(HistoryEntry.event == "action_edited")).all() == []
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [("31 February 2020", "There is no such day as 31 February 2020"), ("1066", "dated from 1900 onwards")],
+)
+def test_an_impossible_date_says_what_is_wrong(client, make, arc, arc_staff, typed, message):
+    pledge = make.pledge_in_progress(lead=arc)
+    response = client.post(f"/pledges/{pledge.slug}/actions/new", data=action_form(arc, date=typed))
+    assert response.status_code == 422
+    assert message in text_of(response)

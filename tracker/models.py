@@ -86,6 +86,12 @@ class DatePrecision(enum.Enum):
     YEAR = "year"
 
 
+# The largest amounts the Numeric columns below hold (budget: 16 digits, figures: 18,
+# two of them decimals); forms and operations refuse more rather than fail in the database.
+MAX_BUDGET = 10**14 - 1
+MAX_FIGURE = 10**16 - 1
+
+
 class Organisation(db.Model):
     __tablename__ = "organisations"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 import unicodedata
 
 import sqlalchemy as sa
@@ -28,6 +29,8 @@ from .models import (
     DatePrecision,
     EvidenceLink,
     Forum,
+    MAX_BUDGET,
+    MAX_FIGURE,
     HistoryEntry,
     Organisation,
     Pledge,
@@ -40,6 +43,7 @@ from .models import (
     utcnow,
 )
 from .permissions import PermissionDenied
+from .templating import format_date, format_number
 from .workflow import RuleNotMet
 
 __all__ = [
@@ -254,6 +258,8 @@ def create_pledge(
     unknown = set(fields) - set(PLEDGE_FIELDS)
     if unknown:
         raise TypeError(f"unknown pledge fields: {', '.join(sorted(unknown))}")
+    if fields.get("budget_amount") is not None:
+        _check_amount(fields["budget_amount"], MAX_BUDGET, "The budget")
     pledge = Pledge(
         title=title.strip(),
         slug=slug or unique_slug(Pledge, title),
@@ -295,11 +301,22 @@ def edit_pledge(
         raise TypeError(f"unknown pledge fields: {', '.join(sorted(unknown))}")
     if "title" in fields and not (fields["title"] or "").strip():
         raise OperationRefused("A pledge needs a title.")
+    if fields.get("budget_amount") is not None:
+        _check_amount(fields["budget_amount"], MAX_BUDGET, "The budget")
     listed = {"themes": themes, "countries": countries}
     # History names the forum and the signatories, not their ids.
     watched = [("forum" if name == "forum_id" else name) for name in fields]
     watched += [name for name, value in listed.items() if value is not None] + ["signatory_names"]
     before = snapshot(pledge, watched)
+    # Signatories first: changing the lead needs a flush of its own, which must not carry
+    # the pledge's other changes (that would count as a second save).
+    if lead is not None or co_signatories is not None:
+        _set_signatories(
+            pledge,
+            actor,
+            lead or pledge.lead_signatory,
+            co_signatories if co_signatories is not None else pledge.signatory_organisations[1:],
+        )
     for name, value in fields.items():
         if name == "forum_id":
             pledge.forum = db.session.get(Forum, value) if value is not None else None
@@ -308,13 +325,6 @@ def edit_pledge(
     for name, value in listed.items():
         if value is not None:
             setattr(pledge, name, list(_distinct(value)))
-    if lead is not None or co_signatories is not None:
-        _set_signatories(
-            pledge,
-            actor,
-            lead or pledge.lead_signatory,
-            co_signatories if co_signatories is not None else pledge.signatory_organisations[1:],
-        )
     changes = changes_between(before, snapshot(pledge, watched))
     if not changes:
         return None
@@ -326,7 +336,13 @@ def edit_pledge(
 
 
 def _set_signatories(pledge: Pledge, actor, lead: Organisation, co_signatories: list[Organisation]) -> None:
-    wanted = [lead] + [org for org in _distinct(co_signatories) if org.id != lead.id]
+    existing = {s.organisation_id: s for s in pledge.signatories}
+    # Signatories keep their places; new ones follow in the order given.
+    others = sorted(
+        (org for org in _distinct(co_signatories) if org.id != lead.id),
+        key=lambda org: existing[org.id].position if org.id in existing else len(existing),
+    )
+    wanted = [lead] + others
     wanted_ids = {org.id for org in wanted}
     if actor.organisation_id not in wanted_ids:
         raise OperationRefused(
@@ -342,7 +358,6 @@ def _set_signatories(pledge: Pledge, actor, lead: Organisation, co_signatories: 
             f"{'it stays a signatory' if len(blocked) == 1 else 'they stay signatories'} "
             "until those actions are withdrawn."
         )
-    existing = {s.organisation_id: s for s in pledge.signatories}
     # Clear the old lead first: the database allows one lead per pledge at every moment.
     for signatory in pledge.signatories:
         signatory.is_lead = False
@@ -364,6 +379,15 @@ def _join_names(names: list[str]) -> str:
 
 
 # --- actions taken ---------------------------------------------------------------------
+
+
+def _check_amount(value, largest: int, what: str) -> None:
+    """Refuse a number the database cannot hold exactly (rather than fail or round it)."""
+    number = Decimal(value)
+    if not number.is_finite() or not 0 <= number <= largest:
+        raise OperationRefused(f"{what} must be a number from 0 to {largest:,}.")
+    if number != number.quantize(Decimal("0.01")):
+        raise OperationRefused(f"{what} can have at most two decimal places.")
 
 
 def _write_action_content(
@@ -394,6 +418,7 @@ def _write_action_content(
     for figure in figures:
         if not (figure.get("label") or "").strip() or figure.get("value") is None:
             raise OperationRefused("Each figure needs a label and a number.")
+        _check_amount(figure["value"], MAX_FIGURE, "A figure")
     action.date = date
     action.date_precision = date_precision or action.date_precision or DatePrecision.DAY
     action.summary = summary.strip()
@@ -429,12 +454,15 @@ def record_action(pledge: Pledge, actor, *, position: int | None = None, **conte
 def _action_snapshot(action: ActionTaken) -> dict:
     """An action's content as history shows it (lists as readable strings)."""
     return {
-        "date": f"{action.date.isoformat()} ({action.date_precision.value})",
+        "date": format_date(action.date, action.date_precision),
         "heading": action.heading,
         "summary": action.summary,
         "details": action.details,
         "organisations": [org.name for org in action.organisations],
-        "figures": [" ".join(str(part) for part in (f"{f.label}:", f.value, f.unit, f.year) if part) for f in action.figures],
+        "figures": [
+            " ".join(str(part) for part in (f"{f.label}:", format_number(Decimal(f.value)), f.unit, f.year) if part)
+            for f in action.figures
+        ],
         "links": [link.url for link in action.links],
     }
 

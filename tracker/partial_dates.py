@@ -42,9 +42,11 @@ def parse_partial_date(text: str) -> tuple[dt.date, DatePrecision]:
     for pattern, precision in _FORMATS:
         try:
             parsed = dt.datetime.strptime(cleaned, pattern).date()
-        except ValueError:
+        except ValueError as problem:
+            if "day is out of range" in str(problem):  # 31 February
+                raise NotADate(f"There is no such day as {text.strip()}: check the day and the month.") from None
             continue
         if parsed.year < 1900:
-            break
+            raise NotADate("Actions taken are dated from 1900 onwards: check the year.")
         return parsed, precision
     raise NotADate(f"Write the date as a day, a month or a year, e.g. {EXAMPLES}.")

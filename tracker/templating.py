@@ -1,5 +1,6 @@
 """What templates may call: date formats, safe Markdown, and the permission check."""
 import datetime as dt
+import math
 from decimal import Decimal
 
 import nh3
@@ -55,6 +56,8 @@ def format_number(value) -> str:
     """2,037 rather than 2037.00."""
     if value is None:
         return ""
+    if not math.isfinite(value):  # an out-of-range value stored before the forms refused it
+        return str(value)
     if value == int(value):
         return f"{int(value):,}"
     return f"{value:,}"

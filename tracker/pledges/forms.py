@@ -24,7 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..extensions import db
-from ..models import Country, Forum, Organisation, Theme, is_web_url
+from ..models import MAX_BUDGET, MAX_FIGURE, Country, Forum, Organisation, Theme, is_web_url
 from ..workflow import PledgeWorkflow
 from ..partial_dates import EXAMPLES, NotADate, parse_partial_date
 
@@ -84,6 +84,10 @@ class NumberWithSeparatorsField(DecimalField):
         if not self.data.is_finite():
             self.data = None
             raise ValueError("Enter a number, e.g. 2,037 or 12.5.")
+        # Stored with two decimals: say so rather than silently round 0.001 to 0.
+        if abs(self.data) < 10**18 and self.data != self.data.quantize(Decimal("0.01")):
+            self.data = None
+            raise ValueError("Use at most two decimal places.")  # (larger numbers: NumberRange says)
 
 
 def _choices(model, label=lambda record: record.name):
@@ -115,7 +119,11 @@ class PledgeForm(FlaskForm):
         "Period note", filters=[_strip], validators=[Optional(), Length(max=100)]
     )
     budget_amount = NumberWithSeparatorsField(
-        "Budget amount", validators=[Optional(), NumberRange(min=0, message="A budget cannot be negative.")]
+        "Budget amount",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_BUDGET, message=f"Enter an amount from 0 to {MAX_BUDGET:,}."),
+        ],
     )
     budget_currency = StringField(
         "Currency",
@@ -202,7 +210,10 @@ class FigureForm(Form):
     """One figure of an action: "people trained: 2,037 people (2020)". A blank row is ignored."""
 
     label = StringField("What was counted", filters=[_strip], validators=[Optional(), Length(max=200)])
-    value = NumberWithSeparatorsField("Number")
+    value = NumberWithSeparatorsField(
+        "Number",
+        validators=[Optional(), NumberRange(min=0, max=MAX_FIGURE, message=f"Enter a number from 0 to {MAX_FIGURE:,}.")],
+    )
     unit = StringField("Unit", filters=[_strip], validators=[Optional(), Length(max=80)])
     year = IntegerField("Year", validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2020.")])
 
