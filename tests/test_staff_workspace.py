@@ -708,3 +708,21 @@ def test_an_impossible_date_says_what_is_wrong(client, make, arc, arc_staff, typ
     response = client.post(f"/pledges/{pledge.slug}/actions/new", data=action_form(arc, date=typed))
     assert response.status_code == 422
     assert message in text_of(response)
+
+
+def test_a_stale_action_form_is_refused_keeping_the_text_and_can_then_be_saved(client, make, arc, arc_staff):
+    pledge = make.pledge_in_progress(lead=arc)
+    action = make.action(pledge, author=arc_staff, summary="First words")
+    opened_at = action.version
+    operations.edit_action(action, make.staff(organisation=arc), date=action.date, summary="A colleague's words", organisations=[arc])
+    stale = action_form(arc, date="1 June 2019", summary="My words", version=str(opened_at))
+    response = client.post(f"/pledges/{pledge.slug}/actions/{action.id}/edit", data=stale)
+    page = text_of(response)
+    assert response.status_code == 409
+    assert "Someone else saved this action after you opened the form" in page and "My words" in page
+    db.session.refresh(action)
+    assert action.summary == "A colleague's words"
+    current = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    assert client.post(f"/pledges/{pledge.slug}/actions/{action.id}/edit", data={**stale, "version": current}).status_code == 302
+    db.session.refresh(action)
+    assert action.summary == "My words"

@@ -11,7 +11,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -21,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, TextInput
 
 from ..extensions import db
 from ..models import MAX_BUDGET, MAX_FIGURE, Country, Forum, Organisation, Theme, is_web_url
@@ -98,7 +97,20 @@ def _organisation_label(org: Organisation) -> str:
     return org.display_name + ("" if org.confirmed else " — proposed, awaiting an admin")
 
 
-class PledgeForm(FlaskForm):
+class VersionedForm(FlaskForm):
+    """A form that remembers the version of the record it was opened at, so that a save
+    by someone else in the meantime is noticed (operations.EditConflict)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def opened_at(self, version: int) -> None:
+        """From now on the form stands for `version` (also after a conflict: saving again
+        then deliberately replaces what was saved)."""
+        self.version.data = version
+        self.version.raw_data = None  # render the new value, not the one submitted
+
+
+class PledgeForm(VersionedForm):
     title = StringField(
         "Title", filters=[_strip], validators=[DataRequired("Give the pledge a title."), Length(max=300)]
     )
@@ -144,7 +156,6 @@ class PledgeForm(FlaskForm):
         validators=[Optional(), Email("Enter an e-mail address such as name@redcross.org.au."), Length(max=254)],
     )
     change_note = StringField("Note about this change", filters=[_strip], validators=[Optional(), Length(max=500)])
-    version = HiddenField()
     submit = SubmitField("Save pledge")
 
     def __init__(self, *args, **kwargs):
@@ -203,7 +214,7 @@ class PledgeForm(FlaskForm):
         self.countries.data = [country.id for country in pledge.countries]
         self.lead.data = pledge.lead_signatory.id if pledge.lead_signatory else None
         self.co_signatories.data = [org.id for org in pledge.signatory_organisations[1:]]
-        self.version.data = str(pledge.version)
+        self.opened_at(pledge.version)
 
 
 class FigureForm(Form):
@@ -254,7 +265,7 @@ class LinkForm(Form):
         return valid
 
 
-class ActionForm(FlaskForm):
+class ActionForm(VersionedForm):
     date = StringField("Date", filters=[_strip], validators=[Length(max=40)])
     heading = StringField("Group under a heading", filters=[_strip], validators=[Optional(), Length(max=500)])
     summary = TextAreaField(
@@ -266,7 +277,6 @@ class ActionForm(FlaskForm):
     organisations = CheckboxesField("Organisations involved", coerce=int)
     figures = FieldList(FormField(FigureForm), min_entries=1, max_entries=50)
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=50)
-    version = HiddenField()
     add_figure = SubmitField("Add another figure")
     add_link = SubmitField("Add another link")
     submit = SubmitField("Save action")
@@ -323,7 +333,7 @@ class ActionForm(FlaskForm):
         self.summary.data = action.summary
         self.details.data = action.details
         self.organisations.data = [org.id for org in action.organisations]
-        self.version.data = str(action.version)
+        self.opened_at(action.version)
         while len(self.figures.entries):
             self.figures.pop_entry()
         for figure in action.figures:

@@ -55,16 +55,19 @@ def show(slug: str):
     return _pledge_page(_load_pledge(slug, *_PAGE_OPTIONS))
 
 
-def _pledge_page(pledge: Pledge, refused: TransitionForm | None = None, status: int = 200):
+def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = None, status: int = 200):
+    """The pledge page; `refused` is (event, form) of a button pressed in vain, shown with
+    its reason and the comment typed."""
+    refused_event, refused_form = refused or (None, None)
     forms = {}
     for event in pledge.workflow.events_from_here():
         if permissions.can(current_user, event, pledge):
-            form = refused if refused is not None and refused._prefix == f"{event}-" else TransitionForm(prefix=event)
+            form = refused_form if event == refused_event else TransitionForm(prefix=event)
             if event in PledgeWorkflow.NEEDS_REASON:
                 form.comment.label.text = "Reason for reopening"
             forms[event] = form
     # A refusal of a button no longer on the page (someone else already pressed it).
-    stray_refusal = refused.form_errors if refused is not None and refused not in forms.values() else []
+    stray_refusal = refused_form.form_errors if refused_form is not None and refused_event not in forms else []
     return render_template(
         "pledges/show.html",
         pledge=pledge,
@@ -94,7 +97,7 @@ def transition(slug: str, event: str):
             db.session.commit()
             flash(_TRANSITION_DONE[event], "success")
             return redirect(url_for(".show", slug=pledge.slug))
-    return _pledge_page(_load_pledge(slug, *_PAGE_OPTIONS), refused=form, status=422)
+    return _pledge_page(_load_pledge(slug, *_PAGE_OPTIONS), refused=(event, form), status=422)
 
 
 _TRANSITION_DONE = {
@@ -152,12 +155,20 @@ def _chosen(model, ids):
     return [found[i] for i in ids if i in found]
 
 
-def _signatories_from(form: PledgeForm):
-    lead = db.session.get(Organisation, form.lead.data)
+def _pledge_content(form: PledgeForm) -> dict:
+    """The editor's fields as `create_pledge`/`edit_pledge` take them: records, not ids.
+    A proposed organisation is created here (unconfirmed) and signs with the others."""
     others = _chosen(Organisation, form.co_signatories.data)
     if form.proposed_organisation.data:
         others.append(accounts.propose_organisation(current_user, form.proposed_organisation.data))
-    return lead, others
+    return {
+        "title": form.title.data,
+        "lead": db.session.get(Organisation, form.lead.data),
+        "co_signatories": others,
+        "themes": _chosen(Theme, form.themes.data),
+        "countries": _chosen(Country, form.countries.data),
+        **form.pledge_fields(),
+    }
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -169,16 +180,7 @@ def new():
         form.lead.data = current_user.organisation_id
     if form.validate_on_submit():
         try:
-            lead, others = _signatories_from(form)
-            pledge = create_pledge(
-                current_user,
-                title=form.title.data,
-                lead=lead,
-                co_signatories=others,
-                themes=_chosen(Theme, form.themes.data),
-                countries=_chosen(Country, form.countries.data),
-                **form.pledge_fields(),
-            )
+            pledge = create_pledge(current_user, **_pledge_content(form))
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
@@ -199,24 +201,18 @@ def edit(slug: str):
     conflict = None
     if form.validate_on_submit():
         try:
-            lead, others = _signatories_from(form)
             edit_pledge(
                 pledge,
                 current_user,
-                expected_version=_int_or_none(form.version.data),
+                expected_version=form.version.data,
                 comment=form.change_note.data,
-                title=form.title.data,
-                lead=lead,
-                co_signatories=others,
-                themes=_chosen(Theme, form.themes.data),
-                countries=_chosen(Country, form.countries.data),
-                **form.pledge_fields(),
+                **_pledge_content(form),
             )
         except EditConflict as clash:
             db.session.rollback()
             pledge = _load_pledge(slug, *_PAGE_OPTIONS)
             conflict = describe_conflict(pledge, form, clash.expected_version)
-            form.version.data = str(pledge.version)  # saving again now means "keep my version"
+            form.opened_at(pledge.version)
             return render_template("pledges/edit.html", form=form, pledge=pledge, conflict=conflict), 409
         except REFUSALS as refusal:
             show_refusal(form, refusal)
@@ -225,13 +221,6 @@ def edit(slug: str):
             flash("Pledge saved.", "success")
             return redirect(url_for(".show", slug=pledge.slug))
     return render_template("pledges/edit.html", form=form, pledge=pledge), (422 if request.method == "POST" else 200)
-
-
-def _int_or_none(text):
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- actions taken ------------------------------------------------------------------------
@@ -286,7 +275,7 @@ def edit_action_view(slug: str, action_id: int):
             edit_action(
                 action,
                 current_user,
-                expected_version=_int_or_none(form.version.data),
+                expected_version=form.version.data,
                 organisations=_chosen(Organisation, form.organisations.data),
                 **form.action_fields(),
             )
@@ -296,7 +285,7 @@ def edit_action_view(slug: str, action_id: int):
                 "Someone else saved this action after you opened the form. Their version is on the pledge page; "
                 "yours is below, unsaved. Save again to replace theirs with yours."
             )
-            form.version.data = str(db.session.get(ActionTaken, action_id).version)
+            form.opened_at(db.session.get(ActionTaken, action_id).version)
             return render_template("pledges/action_form.html", form=form, pledge=pledge, action=action), 409
         except REFUSALS as refusal:
             show_refusal(form, refusal)
