@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from config import ProductionConfig
-from tracker import create_app
+from tracker import create_app, follow_through
 from tracker.demo import load_demo
 from tracker.extensions import db
 from tracker.history import timeline_query
@@ -229,7 +229,7 @@ def test_recommendations_cover_every_state_with_one_overdue(demo):
     assert len(by_state["in_progress"]) >= 2
     assert len(by_state["done"]) == 1
     assert len(by_state["verified"]) == 1
-    overdue = [r for r in recommendations if r.is_overdue(TODAY)]
+    overdue = [r for r in recommendations if follow_through.is_overdue(r, TODAY)]
     assert len(overdue) == 1 and overdue[0].status == "in_progress"
     assert all(r.due_date > TODAY for r in recommendations if r not in overdue)
 
@@ -237,7 +237,7 @@ def test_recommendations_cover_every_state_with_one_overdue(demo):
 def test_overdue_follows_the_injected_today(app):
     later = TODAY + dt.timedelta(days=400)
     load_demo(today=later)
-    overdue = [r for r in roundtable().recommendations if r.is_overdue(later)]
+    overdue = [r for r in roundtable().recommendations if follow_through.is_overdue(r, later)]
     assert len(overdue) == 1
     assert overdue[0].due_date < later
 

@@ -201,3 +201,30 @@ def test_upgrading_existing_data_attributes_each_action_to_its_lead_signatory(mi
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT attributed_to_id FROM actions")).scalar_one() == 1
         assert conn.execute(sa.text("SELECT confirmed FROM organisations WHERE id = 2")).scalar_one() in (True, 1)
+
+
+def test_upgrading_existing_data_dates_each_agreed_recommendation_from_its_history(migration_app):
+    """0003 on a database that already holds recommendations: an agreed one takes the day
+    of its `agree` entry (stale is counted from it); a draft has none."""
+    flask_migrate.upgrade(revision="0002")
+    now = "2026-01-01 00:00:00"
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO roundtables (id, slug, title, start_date, summary, is_public, created_at, updated_at, version) "
+            "VALUES (1, 'bali', 'Bali Process roundtable', '2018-05-14', '', :yes, :now, :now, 1)"
+        ), {"now": now, "yes": True})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO recommendations (id, roundtable_id, text, status, review_comment_public, created_at, updated_at, version) "
+            "VALUES (1, 1, 'Formalise coordination', 'in_progress', :no, :now, :now, 2),"
+            " (2, 1, 'Share contacts', 'draft', :no, :now, :now, 1)"
+        ), {"now": now, "no": False})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO history (occurred_at, record_type, record_id, timeline_type, timeline_id, event, changes) VALUES "
+            "('2026-03-04 10:30:00', 'recommendation', 1, 'recommendation', 1, 'agree', '{}'),"
+            "('2026-02-01 09:00:00', 'recommendation', 1, 'recommendation', 1, 'created', '{}')"
+        ))  # fmt: skip
+    flask_migrate.upgrade()
+    with db.engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT id, agreed_on FROM recommendations")).all())
+    assert str(rows[1]) == "2026-03-04"
+    assert rows[2] is None

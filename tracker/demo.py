@@ -937,6 +937,9 @@ class SeedRecommendation:
     review: tuple[str, str, str | None] | None = None  # ("verify" | "send_back", co-chair, reason)
 
 
+# The co-chairs agreed the demo's recommendations this many days before `today`.
+AGREED_DAYS_AGO = 200
+
 BALI_RECOMMENDATIONS = [
     # In draft: the co-chairs have not yet agreed it.
     SeedRecommendation((1, 0), owners=(IFRC, ARC), due_in_days=365, agreed_by=None),
@@ -1198,7 +1201,7 @@ class _Loader:
         )
         db.session.add(roundtable)
         db.session.flush()
-        # No operation creates roundtables yet; an admin would, so its history says so.
+        # Recorded by an admin, who alone may name co-chairs other than their own organisation.
         record_history(roundtable, "created", self.users[ADMIN_EMAIL])
         self.tally.roundtables += 1
         for seed_recommendation in BALI_RECOMMENDATIONS:
@@ -1218,7 +1221,9 @@ class _Loader:
         self.tally.recommendations += 1
         if seed.agreed_by is None:
             return
-        operations.take_transition(recommendation, "agree", self.users[seed.agreed_by])
+        operations.take_transition(
+            recommendation, "agree", self.users[seed.agreed_by], today=self.today - dt.timedelta(days=AGREED_DAYS_AGO)
+        )
         for days_ago, author, text in seed.updates:
             operations.post_progress_update(
                 recommendation, self.users[author], text=text, date=self.today - dt.timedelta(days=days_ago)

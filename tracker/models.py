@@ -518,6 +518,9 @@ class Recommendation(db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(_state_column(RecommendationWorkflow, "recommendation_status"), index=True)
     due_date: Mapped[dt.date | None] = mapped_column(index=True)
+    # When the co-chairs agreed it; with its latest progress update (`last_update_on`,
+    # below) it says how long it has gone without news ("stale", see `follow_through`).
+    agreed_on: Mapped[dt.date | None]
     # Private: never on public pages or the public API.
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
@@ -570,11 +573,35 @@ class Recommendation(db.Model):
         return [o.organisation for o in self.owners]
 
     @property
+    def is_agreed(self) -> bool:
+        return self.status != RecommendationWorkflow.draft.value
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (RecommendationWorkflow.done.value, RecommendationWorkflow.verified.value)
 
-    def is_overdue(self, today: dt.date) -> bool:
-        return self.due_date is not None and self.due_date < today and not self.is_finished
+    @property
+    def other_owners(self) -> list[Organisation]:
+        return [o.organisation for o in self.owners if not o.is_lead]
+
+    @property
+    def owner_names(self) -> list[str]:
+        """"Australian Red Cross (lead)", then the others: how history records owners."""
+        return [o.organisation.name + (" (lead)" if o.is_lead else "") for o in self.owners]
+
+    @property
+    def latest_update(self) -> ProgressUpdate | None:
+        return self.updates[-1] if self.updates else None
+
+    @property
+    def latest_review(self) -> tuple[str, dt.datetime, User | None] | None:
+        """("verified" | "sent_back", when, by whom) of the co-chairs' latest review."""
+        reviews = [
+            ("verified", self.verified_at, self.verified_by),
+            ("sent_back", self.sent_back_at, self.sent_back_by),
+        ]
+        reviews = [review for review in reviews if review[1] is not None]
+        return max(reviews, key=lambda review: review[1]) if reviews else None
 
 
 class RecommendationOwner(db.Model):
@@ -616,6 +643,16 @@ class ProgressUpdate(db.Model):
     recommendation: Mapped[Recommendation] = relationship(back_populates="updates")
     organisation: Mapped[Organisation] = relationship()
     author: Mapped[User | None] = relationship()
+
+
+# The date of a recommendation's latest progress update, computed by the database with the
+# recommendation itself (one query for any number of them, and usable in a WHERE).
+Recommendation.last_update_on = sa.orm.column_property(
+    sa.select(sa.func.max(ProgressUpdate.date))
+    .where(ProgressUpdate.recommendation_id == Recommendation.id)
+    .correlate_except(ProgressUpdate)
+    .scalar_subquery()
+)
 
 
 class HistoryEntry(db.Model):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from .models import ActionTaken, Pledge, PledgeSignatory, Recommendation, Roundtable, User
+from .models import ActionTaken, Organisation, Pledge, PledgeSignatory, Recommendation, Roundtable, User
 
 
 class PermissionDenied(Exception):
@@ -127,6 +127,40 @@ def _edit_roundtable(user, roundtable: Roundtable):
     return "Only a co-chair of this roundtable (or an admin) can change it."
 
 
+def _create_roundtable(user, _record):
+    if user is not None and (user.is_co_chair or user.is_admin):
+        return None
+    return "Only co-chairs and admins can record a roundtable."
+
+
+def _follow_through(user, roundtable: Roundtable):
+    if _co_chairs(user, roundtable) or _is_admin(user):
+        return None
+    return "Only the co-chairs of this roundtable (and admins) can review its follow-through."
+
+
+def _review_any(user, _record):
+    if user is not None and (user.is_co_chair or user.is_admin):
+        return None
+    return "Only co-chairs (and admins) review follow-through."
+
+
+def _own_recommendations(user, _record):
+    if user is not None and user.organisation_id is not None:
+        return None
+    return "Log in as staff of a member organisation to see the recommendations it owns."
+
+
+def visible_roundtables(user) -> sa.ColumnElement[bool]:
+    """SQL condition equal to `can(user, "view", roundtable)`, for list queries."""
+    user = _acting(user)
+    if _is_admin(user):
+        return sa.true()
+    if user is None or user.organisation_id is None:
+        return Roundtable.is_public
+    return sa.or_(Roundtable.is_public, Roundtable.co_chairs.any(Organisation.id == user.organisation_id))
+
+
 def _review(user, recommendation: Recommendation):
     if _co_chairs(user, recommendation.roundtable):
         return None
@@ -167,6 +201,9 @@ def _administer(user, _record):
 _RULES: dict[tuple[type, str], Callable] = {
     (type(None), "create_pledge"): _create_pledge,
     (type(None), "administer"): _administer,
+    (type(None), "create_roundtable"): _create_roundtable,
+    (type(None), "review_follow_through"): _review_any,
+    (type(None), "own_recommendations"): _own_recommendations,
     (Pledge, "view"): _view_pledge,
     (Pledge, "view_history"): _view_pledge_history,
     (Pledge, "edit"): _change_pledge,
@@ -178,6 +215,8 @@ _RULES: dict[tuple[type, str], Callable] = {
     (ActionTaken, "withdraw"): _change_action,
     (Roundtable, "view"): _view_roundtable,
     (Roundtable, "edit"): _edit_roundtable,
+    (Roundtable, "follow_through"): _follow_through,
+    (Roundtable, "view_history"): _follow_through,
     (Roundtable, "add_recommendation"): lambda user, roundtable: (
         None if _co_chairs(user, roundtable) else "Only a co-chair of this roundtable can add recommendations to it."
     ),
