@@ -376,9 +376,12 @@ def test_public_pages_show_completion_and_hide_the_draft(client, demo):
 def test_demo_accounts_log_in_with_the_demo_password(demo, auth, email):
     response = auth.login(email)
     assert response.status_code == 302
-    # Logged in, each lands on their own work: admins on the admin pages, others on their
-    # organisation's pledges (a failed login stays on the form with a 422).
-    assert response.headers["Location"] == ("/admin/" if email == "admin@example.org" else "/pledges/mine")
+    # Logged in, each lands on their own work: admins on the admin pages, co-chairs on the
+    # follow-through of their roundtables, staff on their organisation's pledges (a failed
+    # login stays on the form with a 422).
+    landing = {"admin@example.org": "/admin/", "cochair.au@example.org": "/roundtables/follow-through",
+               "cochair.id@example.org": "/roundtables/follow-through"}  # fmt: skip
+    assert response.headers["Location"] == landing.get(email, "/pledges/mine")
 
 
 def test_demo_accounts_have_the_roles_and_organisations_the_demo_needs(demo):

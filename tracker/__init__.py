@@ -42,11 +42,13 @@ def create_app(config=None):
     from .auth import bp as auth_bp
     from .pledges import bp as pledges_bp
     from .public import bp as public_bp
+    from .roundtables import bp as roundtables_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(pledges_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(roundtables_bp)
 
     from . import cli, errors, templating
 

@@ -211,17 +211,40 @@ class Summary:
         return 100 * self.by_state[state] / self.total if self.total else 0.0
 
 
+def _totals(today: dt.date):
+    return (
+        *(_count_where(Recommendation.status == state).label(state) for state in STATES),
+        _count_where(overdue_condition(today)).label("overdue"),
+        _count_where(stale_condition(today)).label("stale"),
+    )
+
+
+def _summary_of(row, owners=()) -> Summary:
+    return Summary(
+        by_state={state: int(getattr(row, state)) for state in STATES},
+        overdue=int(row.overdue),
+        stale=int(row.stale),
+        owners=list(owners),
+    )
+
+
+def summarise_each(roundtable_ids, today: dt.date) -> dict[int, Summary]:
+    """Figures per roundtable (without the owner table), in one query for all of them."""
+    rows = db.session.execute(
+        sa.select(Recommendation.roundtable_id, *_totals(today))
+        .where(Recommendation.roundtable_id.in_(roundtable_ids))
+        .group_by(Recommendation.roundtable_id)
+    ).all()
+    found = {row.roundtable_id: _summary_of(row) for row in rows}
+    empty = Summary(by_state=dict.fromkeys(STATES, 0), overdue=0, stale=0)
+    return {rid: found.get(rid, empty) for rid in roundtable_ids}
+
+
 def summarise(roundtable_ids, today: dt.date) -> Summary:
     """The dashboard's figures for these roundtables, in two queries however many
     recommendations there are."""
     in_scope = Recommendation.roundtable_id.in_(roundtable_ids)
-    totals = db.session.execute(
-        sa.select(
-            *(_count_where(Recommendation.status == state).label(state) for state in STATES),
-            _count_where(overdue_condition(today)).label("overdue"),
-            _count_where(stale_condition(today)).label("stale"),
-        ).where(in_scope)
-    ).one()
+    totals = db.session.execute(sa.select(*_totals(today)).where(in_scope)).one()
     rows = db.session.execute(
         sa.select(
             Organisation,
@@ -240,12 +263,7 @@ def summarise(roundtable_ids, today: dt.date) -> Summary:
         .group_by(Organisation.id)
         .order_by(Organisation.name)
     ).all()
-    return Summary(
-        by_state={state: int(getattr(totals, state)) for state in STATES},
-        overdue=int(totals.overdue),
-        stale=int(totals.stale),
-        owners=[OwnerRow(row[0], *(int(n) for n in row[1:])) for row in rows],
-    )
+    return _summary_of(totals, owners=[OwnerRow(row[0], *(int(n) for n in row[1:])) for row in rows])
 
 
 def co_chaired_roundtable_ids(user):

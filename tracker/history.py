@@ -92,7 +92,9 @@ def _jsonable(value):
     if isinstance(value, Enum):
         return value.value
     if hasattr(value, "__tablename__"):
-        return getattr(value, "name", None) or getattr(value, "title", None) or str(value)
+        return (
+            getattr(value, "name", None) or getattr(value, "title", None) or getattr(value, "heading", None) or str(value)
+        )
     return value
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -530,6 +531,8 @@ class Recommendation(db.Model):
     sent_back_at: Mapped[dt.datetime | None]
     sent_back_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     sent_back_reason: Mapped[str | None] = mapped_column(sa.Text)
+    verified_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # Whether the latest review's words (reason or comment) may appear on public pages.
     review_comment_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -594,14 +597,26 @@ class Recommendation(db.Model):
         return self.updates[-1] if self.updates else None
 
     @property
-    def latest_review(self) -> tuple[str, dt.datetime, User | None] | None:
-        """("verified" | "sent_back", when, by whom) of the co-chairs' latest review."""
+    def latest_review(self) -> Review | None:
+        """The co-chairs' latest review: verified, or sent back with a reason."""
         reviews = [
-            ("verified", self.verified_at, self.verified_by),
-            ("sent_back", self.sent_back_at, self.sent_back_by),
+            Review("verified", self.verified_at, self.verified_by, self.verified_comment),
+            Review("sent_back", self.sent_back_at, self.sent_back_by, self.sent_back_reason),
         ]
-        reviews = [review for review in reviews if review[1] is not None]
-        return max(reviews, key=lambda review: review[1]) if reviews else None
+        reviews = [review for review in reviews if review.at is not None]
+        return max(reviews, key=lambda review: review.at) if reviews else None
+
+
+@dataclass(frozen=True)
+class Review:
+    kind: str  # "verified" | "sent_back"
+    at: dt.datetime
+    by: User | None
+    words: str | None
+
+    @property
+    def label(self) -> str:
+        return "Verified" if self.kind == "verified" else "Sent back"
 
 
 class RecommendationOwner(db.Model):

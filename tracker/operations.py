@@ -146,7 +146,7 @@ def take_transition(record: Pledge | Recommendation, event: str, actor, *, comme
     except TransitionNotAllowed:  # a guard said no
         raise TransitionRefused(f"This {_noun(record)} cannot be {_PAST_TENSE.get(event, event)} now.") from None
 
-    _AFTER[type(record), event](record, actor, **rule_data)
+    _AFTER[type(record), event](record, actor, comment=comment, **rule_data)
     _flush_or_conflict(record)
     # The words that justified the transition are its comment in history.
     said = rule_data.get("reason") or rule_data.get("what_was_done") or comment
@@ -182,17 +182,23 @@ def _after_complete_recommendation(recommendation: Recommendation, actor, what_w
     )
 
 
-def _after_verify(recommendation: Recommendation, actor, **_):
+def _after_verify(recommendation: Recommendation, actor, comment: str | None = None, public: bool = False, **_):
+    """`public`: the co-chair lets the public page show the comment."""
     recommendation.verified_at = utcnow()
     recommendation.verified_by_id = actor.id
+    recommendation.verified_comment = (comment or "").strip() or None
+    recommendation.review_comment_public = bool(public)
 
 
-def _after_send_back(recommendation: Recommendation, actor, reason: str, **_):
+def _after_send_back(recommendation: Recommendation, actor, reason: str, public: bool = False, **_):
+    """The owner always sees the reason; the public only when the co-chair says so."""
     recommendation.sent_back_at = utcnow()
     recommendation.sent_back_by_id = actor.id
     recommendation.sent_back_reason = reason.strip()
+    recommendation.review_comment_public = bool(public)
     recommendation.verified_at = None
     recommendation.verified_by_id = None
+    recommendation.verified_comment = None
 
 
 _AFTER = {
@@ -232,8 +238,8 @@ def slugify(text: str, max_length: int = 80) -> str:
     return slug or "pledge"
 
 
-# Addresses under /pledges/ that are pages, not pledges.
-RESERVED_SLUGS = frozenset({"new", "mine"})
+# Addresses under /pledges/ and /roundtables/ that are pages, not records.
+RESERVED_SLUGS = frozenset({"new", "mine", "review", "follow-through"})
 
 
 def unique_slug(model, text: str) -> str:

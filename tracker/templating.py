@@ -7,7 +7,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import permissions
+from . import follow_through, permissions
 from .models import DatePrecision, is_web_url
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -80,4 +80,4 @@ def init_app(app):
         money=format_money,
     )
     app.jinja_env.tests.update(web_url=is_web_url)
-    app.jinja_env.globals.update(can=permissions.can)
+    app.jinja_env.globals.update(can=permissions.can, follow_through=follow_through)

@@ -1,4 +1,4 @@
-"""follow-through: the day each recommendation was agreed
+"""follow-through: the day each recommendation was agreed; the co-chairs' verify comment
 
 Stale recommendations (no news for 90 days) are counted from their latest progress
 update, or from the day they were agreed when they have none. Existing agreed
@@ -23,6 +23,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('recommendations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('agreed_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('verified_comment', sa.Text(), nullable=True))
     day = "date(history.occurred_at)" if op.get_context().dialect.name == "sqlite" else "CAST(history.occurred_at AS DATE)"
     op.execute(
         f"UPDATE recommendations SET agreed_on = ("
@@ -35,4 +36,5 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('recommendations', schema=None) as batch_op:
+        batch_op.drop_column('verified_comment')
         batch_op.drop_column('agreed_on')

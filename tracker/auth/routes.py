@@ -32,6 +32,8 @@ def load_user(user_id: str):
 
 def home_for(user) -> str:
     """Where a person lands after logging in: their work, not the public list."""
+    if user.is_authenticated and user.is_co_chair:
+        return url_for("roundtables.dashboard_all")
     if user.is_authenticated and user.organisation_id is not None:
         return url_for("pledges.mine")
     if user.is_authenticated and user.is_admin:

@@ -1,0 +1,259 @@
+"""The forms of roundtables, outcomes and recommendations. They check what a form can see;
+the rules themselves are in `operations`, `workflow` and `follow_through`."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Form, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import DateInput, HiddenInput
+
+from .. import follow_through
+from ..extensions import db
+from ..models import Forum, ForumKind, Organisation
+from ..partial_dates import NotADate, parse_partial_date
+from ..pledges.forms import CheckboxesField, VersionedForm, _choices, _id_or_none, _organisation_label, _strip
+from ..workflow import RecommendationWorkflow
+from ..models import DatePrecision
+
+
+class DayField(StringField):
+    """A day: a date picker where the browser has one, and "31 December 2026" or
+    "2026-12-31" typed where it has not. `data` is a `datetime.date` or None."""
+
+    widget = DateInput()
+
+    def __init__(self, label=None, validators=None, what="the date", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.what = what
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if isinstance(self.data, dt.date) else ""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            day, precision = parse_partial_date(text)
+        except NotADate:
+            raise ValueError(f"Enter {self.what} as a day, e.g. 31 December 2026.") from None
+        if precision is not DatePrecision.DAY:
+            raise ValueError(f"Enter {self.what} as a day, e.g. 31 December 2026, not only a month or a year.")
+        self.data = day
+
+
+def _organisation_choices():
+    return _choices(Organisation, _organisation_label)
+
+
+class RoundtableForm(VersionedForm):
+    title = StringField(
+        "Title", filters=[_strip], validators=[DataRequired("Give the roundtable a title."), Length(max=300)]
+    )
+    forum = SelectField("Process", coerce=_id_or_none, validate_choice=True)
+    start_date = DayField("First day", what="the first day", validators=[InputRequired("Enter the first day.")])
+    end_date = DayField("Last day", what="the last day")
+    place = StringField("Place", filters=[_strip], validators=[Optional(), Length(max=200)])
+    co_chairs = CheckboxesField("Co-chairs", coerce=int)
+    participants = CheckboxesField("Participant organisations", coerce=int)
+    participants_note = TextAreaField(
+        "Other participants", filters=[_strip], validators=[Optional(), Length(max=2_000)]
+    )
+    summary = TextAreaField("Summary", validators=[Length(max=50_000)])
+    is_public = BooleanField("Public: anyone may read its outcomes and follow-through")
+    submit = SubmitField("Save roundtable")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        processes = db.session.scalars(sa.select(Forum).order_by(Forum.kind != ForumKind.PROCESS, Forum.name))
+        self.forum.choices = [SelectChoice("", "— Not part of a process listed here —")] + [
+            SelectChoice(forum.id, forum.name) for forum in processes
+        ]
+        organisations = _organisation_choices()
+        self.co_chairs.choices = organisations
+        self.participants.choices = organisations
+
+    def validate_co_chairs(self, field):
+        if not field.data:
+            raise ValidationError("Choose at least one co-chair.")
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("The last day cannot be before the first day.")
+
+    def roundtable_fields(self) -> dict:
+        return {
+            "title": self.title.data,
+            "forum_id": self.forum.data,
+            "start_date": self.start_date.data,
+            "end_date": self.end_date.data,
+            "place": self.place.data or None,
+            "summary": self.summary.data or "",
+            "participants_note": self.participants_note.data or None,
+            "is_public": bool(self.is_public.data),
+        }
+
+    def fill_from(self, roundtable) -> None:
+        for name in ("title", "start_date", "end_date", "place", "summary", "participants_note", "is_public"):
+            getattr(self, name).data = getattr(roundtable, name)
+        self.forum.data = roundtable.forum_id
+        self.co_chairs.data = [org.id for org in roundtable.co_chairs]
+        self.participants.data = [org.id for org in roundtable.participants]
+        self.opened_at(roundtable.version)
+
+
+class HeadingForm(FlaskForm):
+    heading = TextAreaField(
+        "Heading", filters=[_strip], validators=[DataRequired("Write the heading."), Length(max=2_000)]
+    )
+    submit = SubmitField("Save heading")
+
+
+class OutcomeForm(FlaskForm):
+    text = TextAreaField(
+        "Outcome", filters=[_strip], validators=[DataRequired("Write the outcome."), Length(max=5_000)]
+    )
+    group = SelectField("Under the heading", coerce=_id_or_none, validate_choice=True)
+    submit = SubmitField("Save outcome")
+
+    def __init__(self, roundtable, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group.choices = [SelectChoice(group.id, group.heading) for group in roundtable.outcome_groups]
+
+
+class MoveForm(FlaskForm):
+    """"Move up" / "Move down" buttons: which way is the button's value."""
+
+    direction = SelectField(choices=[SelectChoice("up", "up"), SelectChoice("down", "down")])
+
+
+class RecommendationForm(VersionedForm):
+    text = TextAreaField(
+        "Recommendation",
+        filters=[_strip],
+        validators=[DataRequired("Write the recommendation."), Length(max=5_000)],
+    )
+    group = SelectField("Heading", coerce=_id_or_none, validate_choice=True)
+    outcome = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    lead_owner = SelectField("Lead owner", coerce=_id_or_none, validate_choice=True)
+    other_owners = CheckboxesField("Other owners", coerce=int)
+    due_date = DayField("Due date", what="the due date")
+    contact_name = StringField("Contact person", filters=[_strip], validators=[Optional(), Length(max=200)])
+    contact_email = StringField(
+        "Contact e-mail",
+        filters=[_strip],
+        validators=[Optional(), Email("Enter an e-mail address such as name@redcross.org.au."), Length(max=254)],
+    )
+    submit = SubmitField("Save")
+    agree = SubmitField("Save and agree")
+
+    def __init__(self, roundtable, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group.choices = [SelectChoice("", "— No heading —")] + [
+            SelectChoice(group.id, group.heading) for group in roundtable.outcome_groups
+        ]
+        organisations = _organisation_choices()
+        self.lead_owner.choices = [SelectChoice("", "— No owner yet —")] + organisations
+        self.other_owners.choices = organisations
+
+    def owners_ids(self) -> list[int]:
+        """Lead first, then the others (the lead counted once)."""
+        lead = [self.lead_owner.data] if self.lead_owner.data else []
+        return lead + [i for i in self.other_owners.data or () if i not in lead]
+
+    def validate_other_owners(self, field):
+        if field.data and not self.lead_owner.data:
+            raise ValidationError("Choose the lead owner first; the others share the work.")
+
+    def recommendation_fields(self) -> dict:
+        return {
+            "text": self.text.data,
+            "due_date": self.due_date.data,
+            "contact_name": self.contact_name.data or None,
+            "contact_email": self.contact_email.data or None,
+        }
+
+    def fill_from(self, recommendation) -> None:
+        self.text.data = recommendation.text
+        self.group.data = recommendation.group_id
+        self.outcome.data = recommendation.outcome_id
+        lead = recommendation.lead_owner
+        self.lead_owner.data = lead.id if lead else None
+        self.other_owners.data = [org.id for org in recommendation.other_owners]
+        self.due_date.data = recommendation.due_date
+        self.contact_name.data = recommendation.contact_name
+        self.contact_email.data = recommendation.contact_email
+        self.opened_at(recommendation.version)
+
+
+class ProgressUpdateForm(FlaskForm):
+    date = DayField("Date", what="the date of the update", validators=[InputRequired("Enter the date of the update.")])
+    text = TextAreaField(
+        "What has happened",
+        filters=[_strip],
+        validators=[DataRequired("Write what has happened since the last update."), Length(max=10_000)],
+    )
+    submit = SubmitField("Post update")
+
+
+class RecommendationTransitionForm(FlaskForm):
+    """One workflow button with its words (what was done, a reason, a comment) and, for a
+    co-chair's review, whether the public page may show those words. Prefixed by the event."""
+
+    words = TextAreaField("Comment", filters=[_strip], validators=[Length(max=10_000)])
+    public = BooleanField("Show this on the public page")
+    submit = SubmitField()
+
+
+class FollowThroughFilter(Form):
+    """The filters of a recommendation list, from the query string; `filters()` turns them
+    into `follow_through.Filters`. Values that are not choices are ignored, never an error."""
+
+    state = SelectField("State", validate_choice=False)
+    owner = SelectField("Owner", coerce=_id_or_none, validate_choice=False)
+    heading = SelectField("Heading", coerce=_id_or_none, validate_choice=False)
+    roundtable = SelectField("Roundtable", coerce=_id_or_none, validate_choice=False)
+    overdue = BooleanField("Overdue only")
+    stale = BooleanField(f"No update for {follow_through.STALE_AFTER_DAYS} days")
+
+    def __init__(self, formdata, *, roundtables, owners, headings=(), **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.state.choices = [SelectChoice("", "All states"), SelectChoice(follow_through.AGREED, "Agreed (all but drafts)")] + [
+            SelectChoice(value, RecommendationWorkflow.label(value)) for value in RecommendationWorkflow.state_values()
+        ]
+        self.owner.choices = [SelectChoice("", "All owners")] + [SelectChoice(org.id, org.name) for org in owners]
+        self.heading.choices = [SelectChoice("", "All headings")] + [
+            SelectChoice(group.id, _shorten(group.heading)) for group in headings
+        ]
+        self.roundtable.choices = [SelectChoice("", "All roundtables")] + [
+            SelectChoice(roundtable.id, roundtable.title) for roundtable in roundtables
+        ]
+
+    def _chosen(self, field):
+        """A select's value when it is one of its choices, else None."""
+        valid = {choice.value for choice in field.choices}
+        try:
+            return field.data if field.data in valid and field.data not in ("", None) else None
+        except TypeError:
+            return None
+
+    def filters(self) -> follow_through.Filters:
+        return follow_through.Filters(
+            state=self._chosen(self.state),
+            owner_id=None if self.owner.errors else self._chosen(self.owner),
+            group_id=None if self.heading.errors else self._chosen(self.heading),
+            roundtable_id=None if self.roundtable.errors else self._chosen(self.roundtable),
+            overdue=bool(self.overdue.data),
+            stale=bool(self.stale.data),
+        )
+
+
+def _shorten(text: str, length: int = 90) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
