@@ -230,6 +230,8 @@ def _summary_of(row, owners=()) -> Summary:
 
 def summarise_each(roundtable_ids, today: dt.date) -> dict[int, Summary]:
     """Figures per roundtable (without the owner table), in one query for all of them."""
+    if not roundtable_ids:
+        return {}
     rows = db.session.execute(
         sa.select(Recommendation.roundtable_id, *_totals(today))
         .where(Recommendation.roundtable_id.in_(roundtable_ids))

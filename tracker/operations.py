@@ -747,6 +747,7 @@ def create_recommendation(
     permissions.require(actor, "add_recommendation", roundtable)
     group = group or (outcome.group if outcome else None)
     _check_recommendation(roundtable, text=text, outcome=outcome, group=group, contact_email=contact_email)
+    owners = _distinct(owners)  # (loaded before the new record joins the roundtable's list)
     recommendation = Recommendation(
         roundtable=roundtable,
         text=text.strip(),

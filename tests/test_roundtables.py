@@ -1,0 +1,572 @@
+"""Roundtables and recommendations as their users rely on them: co-chairs record a
+roundtable and its outcomes, agree recommendations with owners and due dates, and review
+what owners report; owners post updates and complete; the public reads only what is
+agreed. (CSRF is off here; the browser tests run with it on.)"""
+import csv
+import datetime as dt
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from tracker import operations
+from tracker.extensions import db
+from tracker.models import HistoryEntry, OrganisationKind, ProgressUpdate, Recommendation, Roundtable
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture(autouse=True)
+def today(app):
+    app.config["TODAY"] = TODAY
+    return TODAY
+
+
+@pytest.fixture
+def world(make):
+    """A public roundtable co-chaired by Australia and Indonesia, with one outcome heading,
+    an owner organisation (ARC) and one person of each kind."""
+    australia = make.organisation("Government of Australia", kind=OrganisationKind.GOVERNMENT)
+    indonesia = make.organisation("Government of Indonesia", kind=OrganisationKind.GOVERNMENT)
+    roundtable = make.roundtable(co_chairs=[australia, indonesia], title="Bali Process roundtable", slug="bali")
+    arc = make.organisation("Australian Red Cross")
+    group = operations.add_outcome_group(roundtable, make.admin(), heading="On the challenges of effective collaboration:")
+    outcome = operations.add_outcome(group, make.admin(), text="formalising national coordination mechanisms; and")
+
+    class World:
+        pass
+
+    w = World()
+    w.roundtable, w.group, w.outcome, w.arc = roundtable, group, outcome, arc
+    w.cochair_au = make.co_chair(organisation=australia, email="cochair.au@example.org")
+    w.cochair_id = make.co_chair(organisation=indonesia, email="cochair.id@example.org")
+    w.owner_staff = make.staff(organisation=arc, email="staff.arc@example.org")
+    w.other_staff = make.staff(email="staff.other@example.org")
+    w.other_cochair = make.co_chair(email="cochair.other@example.org")
+    return w
+
+
+def agreed_recommendation(w, text="Formalise national coordination mechanisms", due=TODAY + dt.timedelta(days=60), **fields):
+    recommendation = operations.create_recommendation(
+        w.roundtable, w.cochair_au, text=text, owners=[w.arc], due_date=due, outcome=w.outcome, **fields
+    )
+    operations.take_transition(recommendation, "agree", w.cochair_au, today=TODAY - dt.timedelta(days=10))
+    return recommendation
+
+
+def done_recommendation(w, **fields):
+    recommendation = agreed_recommendation(w, **fields)
+    operations.take_transition(recommendation, "complete", w.owner_staff, what_was_done="Formalised the mechanism.")
+    return recommendation
+
+
+# --- roundtables ---------------------------------------------------------------------------------
+
+
+def roundtable_form(*co_chairs, **overrides):
+    data = {
+        "title": "Regional roundtable on safe migration",
+        "forum": "",
+        "start_date": "2018-05-14",
+        "end_date": "15 May 2018",
+        "place": "Bali",
+        "co_chairs": [str(org.id) for org in co_chairs],
+        "summary": "Two days of frank discussion.",
+        "is_public": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_co_chair_records_a_roundtable_that_their_government_co_chairs(client, auth, world):
+    auth.login(world.cochair_au.email)
+    australia = world.cochair_au.organisation
+    response = client.post("/roundtables/new", data=roundtable_form(australia))
+    roundtable = db.session.scalar(sa.select(Roundtable).where(Roundtable.title.like("Regional roundtable%")))
+    assert response.status_code == 302 and response.headers["Location"] == f"/roundtables/{roundtable.slug}/outcomes"
+    assert roundtable.co_chairs == [australia] and roundtable.is_public
+    assert (roundtable.start_date, roundtable.end_date) == (dt.date(2018, 5, 14), dt.date(2018, 5, 15))
+
+
+def test_a_refused_roundtable_keeps_what_was_typed_and_says_what_to_fix(client, auth, world):
+    auth.login(world.cochair_au.email)
+    other = world.other_cochair.organisation
+    response = client.post(
+        "/roundtables/new", data=roundtable_form(other, start_date="14/05/2018", end_date="2018-05-01", title="Kept title")
+    )
+    page = text_of(response)
+    assert response.status_code == 422
+    assert "Enter the first day as a day, e.g. 31 December 2026." in page
+    assert 'value="Kept title"' in page and 'value="14/05/2018"' in page
+    response = client.post("/roundtables/new", data=roundtable_form(other))
+    assert response.status_code == 422
+    assert "Your organisation must be one of the co-chairs of a roundtable you record." in text_of(response)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Roundtable)) == 1
+
+
+def test_staff_cannot_record_or_edit_a_roundtable(client, auth, world):
+    auth.login(world.owner_staff.email)
+    assert client.get("/roundtables/new").status_code == 403
+    assert client.post("/roundtables/bali/edit", data=roundtable_form(world.arc)).status_code == 403
+    assert client.get("/roundtables/bali/outcomes").status_code == 403
+
+
+def test_a_co_chair_of_another_roundtable_cannot_edit_this_one(client, auth, world):
+    auth.login(world.other_cochair.email)
+    assert client.get("/roundtables/bali/edit").status_code == 403
+    assert client.post("/roundtables/bali/headings", data={"new-heading-heading": "Mine now"}).status_code == 403
+
+
+def test_editing_a_roundtable_is_recorded_in_its_history(client, auth, world):
+    auth.login(world.cochair_id.email)
+    roundtable = world.roundtable
+    data = roundtable_form(*roundtable.co_chairs, title="Bali Process Government and Civil Society Roundtable")
+    data["version"] = str(roundtable.version)
+    assert client.post("/roundtables/bali/edit", data=data).status_code == 302
+    history = text_of(client.get("/roundtables/bali/history"))
+    assert "Bali Process Government and Civil Society Roundtable" in history and "Bali Process roundtable" in history
+
+
+def test_an_edit_from_a_form_opened_before_someone_elses_save_is_refused_not_lost(client, auth, world):
+    auth.login(world.cochair_id.email)
+    data = roundtable_form(*world.roundtable.co_chairs, title="My title")
+    data["version"] = str(world.roundtable.version)
+    operations.edit_roundtable(world.roundtable, world.cochair_au, place="Jakarta")
+    response = client.post("/roundtables/bali/edit", data=data)
+    assert response.status_code == 409
+    assert 'value="My title"' in text_of(response)
+    assert db.session.get(Roundtable, world.roundtable.id).place == "Jakarta"
+
+
+# --- outcomes under headings: added, edited, reordered -----------------------------------------------
+
+
+def test_co_chairs_add_headings_and_outcomes_and_reorder_them(client, auth, world):
+    auth.login(world.cochair_au.email)
+    assert client.post("/roundtables/bali/headings", data={"new-heading-heading": "Examples of good practices includes:"}).status_code == 302
+    second = world.roundtable.outcome_groups[1]
+    for text in ("Strong networks", "Innovative approaches to address shared challenges"):
+        response = client.post(f"/roundtables/bali/headings/{second.id}/outcomes", data={f"group-{second.id}-text": text})
+        assert response.status_code == 302
+    innovative = second.outcomes[1]
+    assert client.post(f"/roundtables/bali/outcomes/{innovative.id}/move", data={"direction": "up"}).status_code == 302
+    assert client.post(f"/roundtables/bali/headings/{second.id}/move", data={"direction": "up"}).status_code == 302
+    db.session.expire_all()
+    roundtable = db.session.get(Roundtable, world.roundtable.id)
+    assert [g.heading for g in roundtable.outcome_groups] == [
+        "Examples of good practices includes:", "On the challenges of effective collaboration:",
+    ]  # fmt: skip
+    assert [o.text for o in roundtable.outcome_groups[0].outcomes] == [
+        "Innovative approaches to address shared challenges", "Strong networks",
+    ]  # fmt: skip
+    page = text_of(client.get("/roundtables/bali"))
+    assert page.index("Examples of good practices includes:") < page.index("On the challenges of effective collaboration:")
+    assert page.index("Innovative approaches") < page.index("Strong networks")
+
+
+def test_an_outcome_is_edited_and_moved_under_another_heading(client, auth, world):
+    auth.login(world.cochair_au.email)
+    other = operations.add_outcome_group(world.roundtable, world.cochair_au, heading="Referring to the root causes:")
+    response = client.post(
+        f"/roundtables/bali/outcomes/{world.outcome.id}/edit", data={"text": "formalising mechanisms", "group": str(other.id)}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    outcome = db.session.get(type(world.outcome), world.outcome.id)
+    assert (outcome.text, outcome.group_id) == ("formalising mechanisms", other.id)
+    assert "Outcome edited" in text_of(client.get("/roundtables/bali/history"))
+
+
+def test_moving_the_first_heading_up_changes_nothing_and_an_empty_outcome_is_refused(client, auth, world):
+    auth.login(world.cochair_au.email)
+    assert client.post(f"/roundtables/bali/headings/{world.group.id}/move", data={"direction": "up"}).status_code == 302
+    response = client.post(f"/roundtables/bali/headings/{world.group.id}/outcomes", data={f"group-{world.group.id}-text": "  "})
+    assert response.status_code == 422 and "Write the outcome." in text_of(response)
+    assert client.post(f"/roundtables/bali/headings/{world.group.id}/move", data={"direction": "sideways"}).status_code == 400
+
+
+def test_a_heading_of_another_roundtable_is_not_found_here(client, auth, world, make):
+    other = make.roundtable(co_chairs=world.roundtable.co_chairs)
+    foreign = operations.add_outcome_group(other, world.cochair_au, heading="Elsewhere")
+    auth.login(world.cochair_au.email)
+    assert client.get(f"/roundtables/bali/headings/{foreign.id}/edit").status_code == 404
+    assert client.post(f"/roundtables/bali/headings/{foreign.id}/move", data={"direction": "down"}).status_code == 404
+
+
+# --- agreeing recommendations ----------------------------------------------------------------------
+
+
+def recommendation_form(w, **overrides):
+    data = {
+        "text": "Formalise national coordination mechanisms",
+        "group": str(w.group.id),
+        "outcome": str(w.outcome.id),
+        "lead_owner": str(w.arc.id),
+        "due_date": "2027-05-31",
+        "contact_name": "",
+        "contact_email": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_recommendation_is_drafted_from_an_outcome_with_its_words_and_heading(client, auth, world):
+    auth.login(world.cochair_id.email)
+    page = text_of(client.get(f"/roundtables/bali/recommendations/new?outcome={world.outcome.id}"))
+    assert "Formalising national coordination mechanisms</textarea>" in page  # capitalised, "; and" dropped
+    assert f'<option selected value="{world.group.id}">' in page
+
+
+def test_save_and_agree_makes_it_the_owners_work_at_once(client, auth, world):
+    auth.login(world.cochair_id.email)
+    response = client.post("/roundtables/bali/recommendations/new", data=recommendation_form(world, agree="y"))
+    recommendation = db.session.scalar(sa.select(Recommendation))
+    assert response.status_code == 302 and response.headers["Location"] == f"/recommendations/{recommendation.id}"
+    assert recommendation.status == "in_progress" and recommendation.agreed_on == TODAY
+    assert recommendation.lead_owner == world.arc and recommendation.outcome == world.outcome
+    assert recommendation.due_date == dt.date(2027, 5, 31)
+
+
+def test_one_outcome_may_give_several_recommendations(client, auth, world):
+    auth.login(world.cochair_id.email)
+    for text in ("Draft standard operating procedures", "Hold regular coordination meetings"):
+        client.post("/roundtables/bali/recommendations/new", data=recommendation_form(world, text=text, agree="y"))
+    texts = db.session.scalars(sa.select(Recommendation.text).where(Recommendation.outcome_id == world.outcome.id)).all()
+    assert sorted(texts) == ["Draft standard operating procedures", "Hold regular coordination meetings"]
+
+
+def test_agreeing_needs_an_owner_and_a_due_date_and_keeps_what_was_typed(client, auth, world):
+    auth.login(world.cochair_id.email)
+    response = client.post(
+        "/roundtables/bali/recommendations/new",
+        data=recommendation_form(world, lead_owner="", due_date="", text="Kept words", agree="y"),
+    )
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "Before this recommendation can be agreed it needs a lead owner and a due date." in page
+    assert "Kept words</textarea>" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Recommendation)) == 0  # nothing half-written
+
+
+def test_a_draft_can_be_saved_without_owner_or_due_date_and_agreed_later(client, auth, world):
+    auth.login(world.cochair_id.email)
+    client.post("/roundtables/bali/recommendations/new", data=recommendation_form(world, lead_owner="", due_date=""))
+    recommendation = db.session.scalar(sa.select(Recommendation))
+    assert recommendation.status == "draft"
+    response = client.post(f"/recommendations/{recommendation.id}/transitions/agree", data={})
+    assert response.status_code == 422 and "needs a lead owner and a due date" in text_of(response)
+    data = recommendation_form(world, version=str(recommendation.version), agree="y")
+    assert client.post(f"/recommendations/{recommendation.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Recommendation, recommendation.id).status == "in_progress"
+
+
+def test_owners_are_a_lead_and_others_each_once(client, auth, world, make):
+    dfat = make.organisation("DFAT")
+    auth.login(world.cochair_id.email)
+    data = recommendation_form(world, other_owners=[str(dfat.id), str(world.arc.id)], agree="y")
+    client.post("/roundtables/bali/recommendations/new", data=data)
+    recommendation = db.session.scalar(sa.select(Recommendation))
+    assert [(o.organisation.name, o.is_lead) for o in recommendation.owners] == [
+        ("Australian Red Cross", True), ("DFAT", False),
+    ]  # fmt: skip
+
+
+def test_other_owners_without_a_lead_are_refused(client, auth, world):
+    auth.login(world.cochair_id.email)
+    response = client.post(
+        "/roundtables/bali/recommendations/new", data=recommendation_form(world, lead_owner="", other_owners=[str(world.arc.id)])
+    )
+    assert response.status_code == 422 and "Choose the lead owner first" in text_of(response)
+
+
+def test_only_co_chairs_of_this_roundtable_agree_recommendations(client, auth, world):
+    for email in (world.owner_staff.email, world.other_cochair.email):
+        auth.login(email)
+        assert client.post("/roundtables/bali/recommendations/new", data=recommendation_form(world, agree="y")).status_code == 403
+        auth.logout()
+    draft = operations.create_recommendation(world.roundtable, world.cochair_au, text="x", owners=[world.arc], due_date=TODAY)
+    auth.login(world.other_cochair.email)
+    assert client.post(f"/recommendations/{draft.id}/transitions/agree").status_code in (403, 404)
+    db.session.expire_all()
+    assert db.session.get(Recommendation, draft.id).status == "draft"
+
+
+def test_editing_a_recommendation_records_old_and_new_in_its_history(client, auth, world):
+    recommendation = agreed_recommendation(world)
+    auth.login(world.cochair_id.email)
+    data = recommendation_form(world, due_date="2027-12-31", version=str(recommendation.version))
+    assert client.post(f"/recommendations/{recommendation.id}/edit", data=data).status_code == 302
+    history = text_of(client.get(f"/recommendations/{recommendation.id}/history"))
+    assert "Due date" in history and "2027-12-31" in history
+    data["due_date"] = ""
+    data["version"] = str(db.session.get(Recommendation, recommendation.id).version)
+    response = client.post(f"/recommendations/{recommendation.id}/edit", data=data)
+    assert response.status_code == 422 and "An agreed recommendation needs a due date." in text_of(response)
+
+
+# --- owners' work -----------------------------------------------------------------------------------
+
+
+def test_owners_post_dated_progress_updates(client, auth, world):
+    recommendation = agreed_recommendation(world)
+    auth.login(world.owner_staff.email)
+    response = client.post(
+        f"/recommendations/{recommendation.id}/updates",
+        data={"update-date": "2026-11-01", "update-text": "Met the national coordination body."},
+    )
+    assert response.status_code == 302
+    update = db.session.scalar(sa.select(ProgressUpdate))
+    assert (update.date, update.organisation, update.author) == (dt.date(2026, 11, 1), world.arc, world.owner_staff)
+    assert "Met the national coordination body." in text_of(client.get(f"/recommendations/{recommendation.id}"))
+
+
+def test_a_non_owner_cannot_post_updates_or_complete(client, auth, world):
+    recommendation = agreed_recommendation(world)
+    for person in (world.other_staff, world.cochair_au):
+        auth.login(person.email)
+        response = client.post(
+            f"/recommendations/{recommendation.id}/updates", data={"update-date": "2026-11-01", "update-text": "Not mine"}
+        )
+        assert response.status_code == 403
+        response = client.post(f"/recommendations/{recommendation.id}/transitions/complete", data={"complete-words": "x"})
+        assert response.status_code == 403
+        auth.logout()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressUpdate)) == 0
+    assert db.session.get(Recommendation, recommendation.id).status == "in_progress"
+
+
+def test_an_update_dated_in_the_future_or_empty_is_refused_and_kept(client, auth, world):
+    recommendation = agreed_recommendation(world)
+    auth.login(world.owner_staff.email)
+    response = client.post(
+        f"/recommendations/{recommendation.id}/updates", data={"update-date": "2026-12-25", "update-text": "Kept note"}
+    )
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "A progress update cannot be dated in the future." in page and "Kept note</textarea>" in page
+    response = client.post(f"/recommendations/{recommendation.id}/updates", data={"update-date": "May 2026", "update-text": ""})
+    page = text_of(response)
+    assert "not only a month or a year" in page and "Write what has happened since the last update." in page
+
+
+def test_completing_needs_words_saying_what_was_done(client, auth, world):
+    recommendation = agreed_recommendation(world)
+    auth.login(world.owner_staff.email)
+    response = client.post(f"/recommendations/{recommendation.id}/transitions/complete", data={"complete-words": " "})
+    assert response.status_code == 422
+    assert "Say what was done in a progress update" in text_of(response)
+    response = client.post(
+        f"/recommendations/{recommendation.id}/transitions/complete", data={"complete-words": "Formalised the mechanism."}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    recommendation = db.session.get(Recommendation, recommendation.id)
+    assert recommendation.status == "done"
+    assert recommendation.latest_update.text == "Formalised the mechanism." and recommendation.latest_update.date == TODAY
+
+
+def test_my_recommendations_list_what_needs_attention(client, auth, world):
+    overdue = agreed_recommendation(world, text="Overdue one", due=TODAY - dt.timedelta(days=3))
+    soon = agreed_recommendation(world, text="Due soon one", due=TODAY + dt.timedelta(days=30))
+    later = agreed_recommendation(world, text="Due later one", due=TODAY + dt.timedelta(days=31))
+    sent = done_recommendation(world, text="Sent back one")
+    operations.take_transition(sent, "send_back", world.cochair_au, reason="Say which mechanism was formalised.")
+    operations.create_recommendation(world.roundtable, world.cochair_au, text="Draft one", owners=[world.arc], due_date=TODAY)
+    auth.login(world.owner_staff.email)
+    page = text_of(client.get("/recommendations/mine"))
+
+    def section(title):
+        start = page.index(title)
+        return page[start : page.index("</section>", start)]
+
+    assert "Overdue one" in section("Overdue") and "Due soon one" not in section("Overdue")
+    assert "Due soon one" in section("Due within 30 days") and "Due later one" not in section("Due within 30 days")
+    assert "Sent back one" in section("Sent back by the co-chairs")
+    assert "Say which mechanism was formalised." in section("Sent back by the co-chairs")
+    assert "Draft one" not in page  # not yet agreed: not the owners' work
+    assert all(r.text in page for r in (overdue, soon, later, sent))
+
+
+def test_staff_of_another_organisation_do_not_see_our_recommendations(client, auth, world):
+    agreed_recommendation(world, text="Ours alone")
+    auth.login(world.other_staff.email)
+    assert "Ours alone" not in text_of(client.get("/recommendations/mine"))
+
+
+# --- co-chair review -------------------------------------------------------------------------------------
+
+
+def test_the_review_queue_holds_done_recommendations_of_the_co_chairs_roundtables(client, auth, world, make):
+    done = done_recommendation(world, text="Awaiting our verification")
+    agreed_recommendation(world, text="Still in progress")
+    other = make.roundtable(co_chairs=[world.other_cochair.organisation])
+    foreign = operations.create_recommendation(other, world.other_cochair, text="Theirs to verify", owners=[world.arc], due_date=TODAY)
+    operations.take_transition(foreign, "agree", world.other_cochair)
+    operations.take_transition(foreign, "complete", world.owner_staff, what_was_done="Done")
+    auth.login(world.cochair_id.email)
+    page = text_of(client.get("/roundtables/review"))
+    assert "Awaiting our verification" in page and "Formalised the mechanism." in page
+    assert "Still in progress" not in page and "Theirs to verify" not in page
+    response = client.post(f"/recommendations/{done.id}/transitions/verify?from=review", data={"verify-words": ""})
+    assert response.status_code == 302 and response.headers["Location"] == "/roundtables/review"
+    assert db.session.get(Recommendation, done.id).status == "verified"
+
+
+def test_a_co_chair_of_another_roundtable_cannot_verify_or_send_back(client, auth, world):
+    done = done_recommendation(world)
+    auth.login(world.other_cochair.email)
+    assert client.post(f"/recommendations/{done.id}/transitions/verify").status_code in (403, 404)
+    assert client.post(f"/recommendations/{done.id}/transitions/send_back", data={"send_back-words": "No"}).status_code in (403, 404)
+    auth.logout()
+    auth.login(world.owner_staff.email)  # the owner cannot verify their own work either
+    assert client.post(f"/recommendations/{done.id}/transitions/verify").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Recommendation, done.id).status == "done"
+
+
+def test_sending_back_needs_a_reason_which_the_owner_then_sees(client, auth, world):
+    done = done_recommendation(world)
+    auth.login(world.cochair_au.email)
+    response = client.post(f"/recommendations/{done.id}/transitions/send_back", data={"send_back-words": ""})
+    assert response.status_code == 422 and "Give a reason for sending this recommendation back" in text_of(response)
+    reason = "Say which coordination mechanism was formalised, and how."
+    assert client.post(f"/recommendations/{done.id}/transitions/send_back", data={"send_back-words": reason}).status_code == 302
+    auth.logout()
+    auth.login(world.owner_staff.email)
+    page = text_of(client.get(f"/recommendations/{done.id}"))
+    assert "Sent back by the co-chairs" in page and reason in page
+    assert db.session.get(Recommendation, done.id).status == "in_progress"
+
+
+def test_verify_and_send_back_are_refused_unless_it_is_done(client, auth, world):
+    recommendation = agreed_recommendation(world)
+    auth.login(world.cochair_au.email)
+    response = client.post(f"/recommendations/{recommendation.id}/transitions/verify")
+    assert response.status_code == 422
+    assert "This recommendation is in progress, so it cannot be verified." in text_of(response)
+    assert client.post(f"/recommendations/{recommendation.id}/transitions/no_such_event").status_code == 404
+
+
+def test_the_history_timeline_shows_every_step_with_its_words(client, auth, world):
+    done = done_recommendation(world)
+    operations.take_transition(done, "send_back", world.cochair_au, reason="Say how.")
+    operations.post_progress_update(done, world.owner_staff, text="Here is how.", date=TODAY)
+    operations.take_transition(done, "complete", world.owner_staff, what_was_done="Formalised by decree.")
+    operations.take_transition(done, "verify", world.cochair_id, comment="Thank you.")
+    auth.login(world.owner_staff.email)
+    page = text_of(client.get(f"/recommendations/{done.id}/history"))
+    events = ["Created", "Agreed", "Marked done", "Sent back", "Progress update posted", "Verified"]
+    assert all(f"<strong>{event}</strong>" in page for event in events)
+    for words in ("Formalised the mechanism.", "Say how.", "Here is how.", "Formalised by decree.", "Thank you."):
+        assert words in page
+    entries = db.session.scalars(sa.select(HistoryEntry.event).where(HistoryEntry.timeline_type == "recommendation"))
+    assert list(entries) == ["created", "agree", "complete", "send_back", "update_posted", "complete", "verify"]
+    auth.logout()
+    auth.login(world.other_staff.email)
+    assert client.get(f"/recommendations/{done.id}/history").status_code in (403, 404)
+
+
+# --- the public follow-through page -------------------------------------------------------------------------
+
+
+def test_the_public_page_shows_agreed_recommendations_with_owner_state_and_updates(client, world):
+    recommendation = agreed_recommendation(world, text="Formalise the mechanism by 2027")
+    operations.post_progress_update(recommendation, world.owner_staff, text="Draft decree circulated.", date=TODAY)
+    page = text_of(client.get("/roundtables/bali"))
+    for shown in ("On the challenges of effective collaboration:", "formalising national coordination mechanisms; and",
+                  "Formalise the mechanism by 2027", "Australian Red Cross", "In progress", "Draft decree circulated."):  # fmt: skip
+        assert shown in page
+
+
+def test_public_pages_never_show_drafts_contact_details_or_private_review_words(client, auth, world):
+    agreed = agreed_recommendation(world, contact_name="Amira Haddad", contact_email="amira.haddad@redcross.org.au")
+    draft = operations.create_recommendation(
+        world.roundtable, world.cochair_au, text="A draft nobody outside may read", owners=[world.arc], due_date=TODAY
+    )
+    sent = done_recommendation(world, text="Sent back privately")
+    operations.take_transition(sent, "send_back", world.cochair_au, reason="A private reason for the owner")
+    db.session.commit()
+    secrets = ["A draft nobody outside may read", "amira.haddad@redcross.org.au", "Amira Haddad", "A private reason for the owner"]
+    for who in (None, world.other_staff, world.cochair_au):  # the public page is the same for everyone
+        if who:
+            auth.login(who.email)
+        for url in ("/roundtables/bali", f"/recommendations/{sent.id}", "/roundtables"):
+            page = text_of(client.get(url))
+            if who is None or url != f"/recommendations/{sent.id}":
+                assert not any(secret in page for secret in secrets), (who, url)
+        if who:
+            auth.logout()
+    assert client.get(f"/recommendations/{draft.id}").status_code == 404
+    page = text_of(client.get(f"/recommendations/{agreed.id}"))
+    assert "amira" not in page.lower()
+
+
+def test_review_words_appear_publicly_only_when_the_co_chair_says_so(client, auth, world):
+    sent = done_recommendation(world, text="Sent back in the open")
+    auth.login(world.cochair_au.email)
+    data = {"send_back-words": "Please publish the decree first.", "send_back-public": "y"}
+    assert client.post(f"/recommendations/{sent.id}/transitions/send_back", data=data).status_code == 302
+    auth.logout()
+    assert "Please publish the decree first." in text_of(client.get("/roundtables/bali"))
+
+
+def test_a_private_roundtable_is_not_found_by_the_public_nor_listed(client, auth, world, make):
+    hidden = make.roundtable(is_public=False, title="Closed-door roundtable", co_chairs=[world.cochair_au.organisation])
+    assert client.get(f"/roundtables/{hidden.slug}").status_code == 404
+    assert "Closed-door roundtable" not in text_of(client.get("/roundtables"))
+    auth.login(world.cochair_au.email)
+    assert client.get(f"/roundtables/{hidden.slug}").status_code == 200
+    assert "Closed-door roundtable" in text_of(client.get("/roundtables"))
+
+
+def test_the_dashboard_report_and_csv_are_for_the_co_chairs(client, auth, world):
+    for who in (None, world.owner_staff, world.other_cochair):
+        if who:
+            auth.login(who.email)
+        for url in ("/roundtables/bali/follow-through", "/roundtables/bali/report", "/roundtables/bali/report.csv"):
+            assert client.get(url).status_code in (302, 403), (who, url)
+        if who:
+            auth.logout()
+    for url in ("/roundtables/follow-through", "/roundtables/review"):
+        auth.login(world.owner_staff.email)
+        assert client.get(url).status_code == 403
+        auth.logout()
+
+
+# --- the report --------------------------------------------------------------------------------------------
+
+
+def test_the_report_has_each_recommendation_with_owner_state_due_latest_update_and_review(client, auth, world):
+    done = done_recommendation(world, text="Verified one")
+    operations.take_transition(done, "verify", world.cochair_id, comment="Well done.")
+    agreed_recommendation(world, text="Open one", due=TODAY - dt.timedelta(days=1))
+    auth.login(world.cochair_au.email)
+    page = text_of(client.get("/roundtables/bali/report"))
+    assert "Print" in page and "@media print" not in page  # the stylesheet does it
+    for shown in ("Verified one", "Open one", "Australian Red Cross", "Done, verified", "overdue", "Formalised the mechanism.", "Well done."):
+        assert shown in page
+
+
+def test_the_csv_has_the_reports_rows_and_cannot_run_formulas(client, auth, world):
+    agreed_recommendation(world, text="=HYPERLINK(\"http://evil.example\")")
+    done_recommendation(world, text="Ordinary one")
+    auth.login(world.cochair_au.email)
+    response = client.get("/roundtables/bali/report.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert {row["recommendation"] for row in rows} == {"'=HYPERLINK(\"http://evil.example\")", "Ordinary one"}
+    ordinary = next(row for row in rows if row["recommendation"] == "Ordinary one")
+    assert ordinary["state"] == "Done, awaiting verification" and ordinary["lead owner"] == "Australian Red Cross"
+    assert ordinary["latest update"] == "Formalised the mechanism." and ordinary["latest update date"] == TODAY.isoformat()
+    filtered = client.get("/roundtables/bali/report.csv?state=done").get_data(as_text=True)
+    assert "Ordinary one" in filtered and "HYPERLINK" not in filtered
+
+
+def test_co_chairs_land_on_their_follow_through_after_logging_in(client, world):
+    response = client.post("/auth/login", data={"email": world.cochair_id.email, "password": "demo-password"})
+    assert response.headers["Location"] == "/roundtables/follow-through"
