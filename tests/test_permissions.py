@@ -128,3 +128,28 @@ def test_an_unknown_verb_is_a_programming_error_not_a_silent_yes(world):
     pledge, *_ = world
     with pytest.raises(LookupError):
         permissions.can(AnonymousUserMixin(), "delete", pledge)
+
+
+def test_roundtables_are_recorded_by_co_chairs_and_admins(world):
+    *_, people = world
+    allowed = {name for name, person in people.items() if permissions.can(person, "create_roundtable")}
+    assert allowed == {"co_chair", "other_co_chair", "admin"}
+
+
+@pytest.mark.parametrize("verb", ["follow_through", "view_history"])
+def test_follow_through_of_a_roundtable_is_for_its_co_chairs_and_admins(world, verb):
+    _, roundtable, _, people = world
+    allowed = {name for name, person in people.items() if permissions.can(person, verb, roundtable)}
+    assert allowed == {"co_chair", "admin"}
+
+
+def test_the_roundtable_list_filter_agrees_with_can_view_for_everyone(world, make):
+    from tracker.models import Roundtable
+
+    _, public, _, people = world
+    private = make.roundtable(is_public=False, co_chairs=public.co_chairs)
+    someone_elses = make.roundtable(is_public=False)
+    roundtables = [public, private, someone_elses]
+    for name, person in people.items():
+        listed = set(db.session.scalars(sa.select(Roundtable.id).where(permissions.visible_roundtables(person))))
+        assert listed == {r.id for r in roundtables if permissions.can(person, "view", r)}, name
