@@ -164,6 +164,7 @@ def test_the_seed_roundtable_dashboard_shows_what_the_demo_holds(client, auth, d
     owners = {row.organisation.short_name or row.organisation.name: row for row in summary.owners}
     assert owners["ARC"].flag == follow_through.Flag.RED  # its overdue recommendation
     assert owners["DFAT"].flag == follow_through.Flag.GREEN  # verified, nothing open
+    assert owners["PRC"].flag == follow_through.Flag.AMBER and owners["PRC"].flag_reason == "1 sent back"
     page = text_of(client.get(DASHBOARD))
     assert "16%" in page and "Red" in page and "Green" in page
 

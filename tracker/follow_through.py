@@ -163,12 +163,13 @@ class OwnerRow:
     overdue: int
     stale: int
     due_soon: int
+    sent_back: int
 
     @property
     def flag(self) -> str:
         if self.overdue:
             return Flag.RED
-        if self.stale or self.due_soon:
+        if self.stale or self.due_soon or self.sent_back:
             return Flag.AMBER
         return Flag.GREEN
 
@@ -181,6 +182,8 @@ class OwnerRow:
             reasons.append(f"{self.stale} without an update for {STALE_AFTER_DAYS} days")
         if self.due_soon:
             reasons.append(f"{self.due_soon} due within {DUE_SOON_DAYS} days")
+        if self.sent_back:
+            reasons.append(f"{self.sent_back} sent back")
         return "; ".join(reasons) or "on track"
 
 
@@ -257,6 +260,7 @@ def summarise(roundtable_ids, today: dt.date) -> Summary:
             _count_where(overdue_condition(today)),
             _count_where(stale_condition(today)),
             _count_where(due_soon_condition(today)),
+            _count_where(sent_back_condition()),
         )
         .select_from(RecommendationOwner)
         .join(Recommendation, Recommendation.id == RecommendationOwner.recommendation_id)
