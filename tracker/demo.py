@@ -1213,7 +1213,7 @@ class _Loader:
         recommendation = operations.create_recommendation(
             roundtable,
             self.users[seed.created_by],
-            text=_as_recommendation(outcome.text),
+            text=outcome.as_recommendation(),
             owners=[self.organisations[name] for name in seed.owners],
             due_date=self.today + dt.timedelta(days=seed.due_in_days),
             outcome=outcome,
@@ -1247,12 +1247,3 @@ def _demo_password_hash() -> str:
     """One hash for every demo account, made once per process: the password is public
     anyway, and scrypt is slow on purpose (seven hashes per load, in every test that loads)."""
     return generate_password_hash(DEMO_PASSWORD)
-
-
-def _as_recommendation(outcome_text: str) -> str:
-    """An outcome as a statement of its own: a capital letter, without the seed list's
-    joining punctuation ("…; and")."""
-    text = outcome_text.strip()
-    for ending in ("; and", ";", " and"):
-        text = text.removesuffix(ending)
-    return text[:1].upper() + text[1:]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .extensions import db
 from .models import ActionTaken, HistoryEntry, ProgressUpdate
@@ -77,6 +77,13 @@ def timeline_query(record):
         sa.select(HistoryEntry)
         .where(HistoryEntry.timeline_type == record_type(record), HistoryEntry.timeline_id == record.id)
         .order_by(HistoryEntry.id)
+    )
+
+
+def newest_first(record):
+    """`record`'s timeline as its history page lists it: newest first, with each actor."""
+    return (
+        timeline_query(record).order_by(None).order_by(HistoryEntry.id.desc()).options(joinedload(HistoryEntry.actor))
     )
 
 

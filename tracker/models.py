@@ -506,6 +506,14 @@ class Outcome(db.Model):
 
     group: Mapped[OutcomeGroup] = relationship(back_populates="outcomes")
 
+    def as_recommendation(self) -> str:
+        """The outcome as a statement of its own, a recommendation's first draft: a capital
+        letter, without the seed list's joining punctuation ("…; and")."""
+        text = self.text.strip()
+        for ending in ("; and", ";", " and"):
+            text = text.removesuffix(ending)
+        return text[:1].upper() + text[1:]
+
 
 class Recommendation(db.Model):
     """An outcome a roundtable agreed to follow through, owned by organisations."""

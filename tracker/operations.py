@@ -337,14 +337,19 @@ def edit_pledge(
     for name, value in listed.items():
         if value is not None:
             setattr(pledge, name, list(_distinct(value)))
-    changes = changes_between(before, snapshot(pledge, watched))
+    return _record_edit(pledge, actor, before, watched, comment=comment)
+
+
+def _record_edit(record, actor, before: dict, watched: list[str], comment: str | None = None) -> HistoryEntry | None:
+    """Finish an edit: None when nothing changed; otherwise touch the row (even when only a
+    list changed, so the version moves on and a form opened before this save is refused
+    rather than overwriting it), flush, and record old and new values in history."""
+    changes = changes_between(before, snapshot(record, watched))
     if not changes:
         return None
-    # Touch the row even when only a list changed, so the version moves on and a form
-    # opened before this save is refused rather than overwriting it.
-    pledge.updated_at = utcnow()
-    _flush_or_conflict(pledge)
-    return record_history(pledge, "edited", actor, changes=changes, comment=comment)
+    record.updated_at = utcnow()
+    _flush_or_conflict(record)
+    return record_history(record, "edited", actor, changes=changes, comment=comment)
 
 
 def _set_signatories(pledge: Pledge, actor, lead: Organisation, co_signatories: list[Organisation]) -> None:
@@ -589,12 +594,7 @@ def edit_roundtable(
         roundtable.co_chairs = _distinct(co_chairs)
     if participants is not None:
         roundtable.participants = _distinct(participants)
-    changes = changes_between(before, snapshot(roundtable, watched))
-    if not changes:
-        return None
-    roundtable.updated_at = utcnow()
-    _flush_or_conflict(roundtable)
-    return record_history(roundtable, "edited", actor, changes=changes)
+    return _record_edit(roundtable, actor, before, watched)
 
 
 def _outcomes_changed(roundtable: Roundtable, actor, event: str, changes: dict) -> HistoryEntry:
@@ -802,12 +802,7 @@ def edit_recommendation(
         elif name == "contact_email":
             value = (value or "").strip().lower() or None
         setattr(recommendation, name, value)
-    changes = changes_between(before, snapshot(recommendation, watched))
-    if not changes:
-        return None
-    recommendation.updated_at = utcnow()
-    _flush_or_conflict(recommendation)
-    return record_history(recommendation, "edited", actor, changes=changes)
+    return _record_edit(recommendation, actor, before, watched)
 
 
 def post_progress_update(recommendation: Recommendation, actor, *, text: str, date: dt.date) -> ProgressUpdate:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import accounts, clock, permissions
 from ..extensions import db
 from ..form_refusals import show_refusal
-from ..history import timeline_query
-from ..models import ActionTaken, Country, HistoryEntry, Organisation, Pledge, PledgeSignatory, Theme
+from ..history import newest_first
+from ..models import ActionTaken, Country, Organisation, Pledge, PledgeSignatory, Theme
 from ..operations import REFUSALS, EditConflict, create_pledge, edit_action, edit_pledge, record_action, take_transition, withdraw_action
 from ..pagination import paginate
 from ..templating import format_date
@@ -327,7 +327,5 @@ def withdraw_action_view(slug: str, action_id: int):
 def history(slug: str):
     pledge = _load_pledge(slug)
     permissions.require(current_user, "view_history", pledge)
-    page = paginate(
-        timeline_query(pledge).order_by(None).order_by(HistoryEntry.id.desc()).options(joinedload(HistoryEntry.actor))
-    )
+    page = paginate(newest_first(pledge))
     return render_template("pledges/history.html", pledge=pledge, page=page)

@@ -4,13 +4,12 @@ owners' and co-chairs' buttons, progress updates, the editor, its history, and t
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from .. import clock, follow_through, operations, permissions
 from ..extensions import db
 from ..form_refusals import show_refusal
-from ..history import timeline_query
-from ..models import HistoryEntry, Organisation, Outcome, OutcomeGroup, Recommendation, RecommendationOwner, Roundtable
+from ..history import newest_first
+from ..models import Organisation, Outcome, OutcomeGroup, Recommendation, RecommendationOwner, Roundtable
 from ..operations import REFUSALS, EditConflict
 from ..pagination import paginate
 from ..pledges.routes import _chosen
@@ -86,7 +85,7 @@ def new_recommendation(slug: str):
     if outcome_id is not None:
         outcome = load_part(Outcome, outcome_id, roundtable)
     if request.method == "GET" and outcome is not None:
-        form.text.data = _as_statement(outcome.text)
+        form.text.data = outcome.as_recommendation()
         form.group.data = outcome.group_id
         form.outcome.data = outcome.id
     if form.validate_on_submit():
@@ -105,15 +104,6 @@ def new_recommendation(slug: str):
     return render_template(
         "roundtables/recommendation_form.html", form=form, roundtable=roundtable, outcome=outcome, recommendation=None
     ), (422 if request.method == "POST" else 200)
-
-
-def _as_statement(outcome_text: str) -> str:
-    """An outcome bullet as a recommendation's first draft: capitalised, without the list's
-    joining punctuation ("…; and")."""
-    text = outcome_text.strip()
-    for ending in ("; and", ";", " and"):
-        text = text.removesuffix(ending)
-    return text[:1].upper() + text[1:]
 
 
 # --- the recommendation's page ------------------------------------------------------------------
@@ -247,12 +237,7 @@ def edit_recommendation(recommendation_id: int):
 def recommendation_history(recommendation_id: int):
     recommendation = load_recommendation(recommendation_id)
     permissions.require(current_user, "view_history", recommendation)
-    page = paginate(
-        timeline_query(recommendation)
-        .order_by(None)
-        .order_by(HistoryEntry.id.desc())
-        .options(joinedload(HistoryEntry.actor))
-    )
+    page = paginate(newest_first(recommendation))
     return render_template("roundtables/recommendation_history.html", recommendation=recommendation, page=page)
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import operations, permissions
 from ..extensions import db
 from ..form_refusals import show_refusal
-from ..history import timeline_query
-from ..models import HistoryEntry, Organisation, Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
+from ..history import newest_first
+from ..models import Organisation, Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
 from ..operations import REFUSALS, EditConflict
 from ..pagination import paginate
 from ..pledges.routes import _chosen
@@ -278,10 +278,5 @@ def move(slug: str, kind: str, record_id: int):
 def history(slug: str):
     roundtable = load_roundtable(slug)
     permissions.require(current_user, "view_history", roundtable)
-    page = paginate(
-        timeline_query(roundtable)
-        .order_by(None)
-        .order_by(HistoryEntry.id.desc())
-        .options(joinedload(HistoryEntry.actor))
-    )
+    page = paginate(newest_first(roundtable))
     return render_template("roundtables/history.html", roundtable=roundtable, page=page)
