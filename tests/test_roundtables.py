@@ -570,3 +570,19 @@ def test_the_csv_has_the_reports_rows_and_cannot_run_formulas(client, auth, worl
 def test_co_chairs_land_on_their_follow_through_after_logging_in(client, world):
     response = client.post("/auth/login", data={"email": world.cochair_id.email, "password": "demo-password"})
     assert response.headers["Location"] == "/roundtables/follow-through"
+
+
+def test_a_recommendation_saved_by_someone_else_meanwhile_is_refused_then_deliberately_replaced(client, auth, world):
+    recommendation = agreed_recommendation(world)
+    auth.login(world.cochair_id.email)
+    data = recommendation_form(world, text="My wording", version=str(recommendation.version))
+    operations.edit_recommendation(recommendation, world.cochair_au, due_date=TODAY + dt.timedelta(days=90))
+    response = client.post(f"/recommendations/{recommendation.id}/edit", data=data)
+    page = text_of(response)
+    assert response.status_code == 409
+    assert "Someone else saved this recommendation after you opened the form" in page and "My wording</textarea>" in page
+    data["version"] = str(db.session.get(Recommendation, recommendation.id).version)  # what the 409 form now carries
+    assert f'name="version" type="hidden" value="{data["version"]}"' in page
+    assert client.post(f"/recommendations/{recommendation.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Recommendation, recommendation.id).text == "My wording"

@@ -11,3 +11,15 @@ def show_refusal(form, refusal) -> None:
         field.errors = [*field.errors, str(refusal)]
     else:
         form.form_errors.append(str(refusal))
+
+
+def show_conflict(form, clash, where: str) -> None:
+    """An edit refused because someone else saved first (`operations.EditConflict`): undo
+    anything half-written, say where their version is, and keep the typed one so that
+    saving again deliberately replaces theirs."""
+    db.session.rollback()
+    form.form_errors.append(
+        f"Someone else saved this {clash.noun} after you opened the form. Their version is {where}; "
+        "yours is below, unsaved. Save again to replace theirs with yours."
+    )
+    form.opened_at(clash.current_version)

@@ -77,10 +77,11 @@ class EditConflict(ConcurrentChange):
 
     def __init__(self, record, expected_version: int):
         self.record = record
+        self.noun = _noun(record)
         self.expected_version = expected_version
         self.current_version = record.version
         super().__init__(
-            f"Someone else saved this {_noun(record)} after you opened the form. "
+            f"Someone else saved this {self.noun} after you opened the form. "
             "Compare their changes with yours below; nothing you typed has been lost."
         )
 

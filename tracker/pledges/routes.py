@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import accounts, clock, permissions
 from ..extensions import db
-from ..form_refusals import show_refusal
+from ..form_refusals import show_conflict, show_refusal
 from ..history import newest_first
 from ..models import ActionTaken, Country, Organisation, Pledge, PledgeSignatory, Theme
 from ..operations import REFUSALS, EditConflict, create_pledge, edit_action, edit_pledge, record_action, take_transition, withdraw_action
@@ -279,13 +279,8 @@ def edit_action_view(slug: str, action_id: int):
                 organisations=_chosen(Organisation, form.organisations.data),
                 **form.action_fields(),
             )
-        except EditConflict:
-            db.session.rollback()
-            form.form_errors.append(
-                "Someone else saved this action after you opened the form. Their version is on the pledge page; "
-                "yours is below, unsaved. Save again to replace theirs with yours."
-            )
-            form.opened_at(db.session.get(ActionTaken, action_id).version)
+        except EditConflict as clash:
+            show_conflict(form, clash, "on the pledge page")
             return render_template("pledges/action_form.html", form=form, pledge=pledge, action=action), 409
         except REFUSALS as refusal:
             show_refusal(form, refusal)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import clock, follow_through, operations, permissions
 from ..extensions import db
-from ..form_refusals import show_refusal
+from ..form_refusals import show_conflict, show_refusal
 from ..history import newest_first
 from ..models import Organisation, Outcome, OutcomeGroup, Recommendation, RecommendationOwner, Roundtable
 from ..operations import REFUSALS, EditConflict
@@ -209,13 +209,8 @@ def edit_recommendation(recommendation_id: int):
             )
             if form.agree.data and recommendation.status == follow_through.DRAFT:
                 operations.take_transition(recommendation, "agree", current_user)
-        except EditConflict:
-            db.session.rollback()
-            form.form_errors.append(
-                "Someone else saved this recommendation after you opened the form. Their version is on its page; "
-                "yours is below, unsaved. Save again to replace theirs with yours."
-            )
-            form.opened_at(db.session.get(Recommendation, recommendation_id).version)
+        except EditConflict as clash:
+            show_conflict(form, clash, "on its page")
             return render_template(
                 "roundtables/recommendation_form.html",
                 form=form, roundtable=roundtable, outcome=recommendation.outcome, recommendation=recommendation,

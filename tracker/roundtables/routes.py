@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import operations, permissions
 from ..extensions import db
-from ..form_refusals import show_refusal
+from ..form_refusals import show_conflict, show_refusal
 from ..history import newest_first
 from ..models import Organisation, Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
 from ..operations import REFUSALS, EditConflict
@@ -106,13 +106,8 @@ def edit(slug: str):
             operations.edit_roundtable(
                 roundtable, current_user, expected_version=form.version.data, **_roundtable_content(form)
             )
-        except EditConflict:
-            db.session.rollback()
-            form.form_errors.append(
-                "Someone else saved this roundtable after you opened the form. Their version is on the roundtable's "
-                "page; yours is below, unsaved. Save again to replace theirs with yours."
-            )
-            form.opened_at(db.session.get(Roundtable, roundtable.id).version)
+        except EditConflict as clash:
+            show_conflict(form, clash, "on the roundtable's page")
             return render_template("roundtables/edit.html", form=form, roundtable=roundtable), 409
         except REFUSALS as refusal:
             show_refusal(form, refusal)
