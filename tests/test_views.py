@@ -134,15 +134,15 @@ def test_login_page_sends_a_logged_in_user_home(client, auth, make):
 # --- the pledge list --------------------------------------------------------------------
 
 
-def test_home_page_shows_published_pledges_to_the_public_and_not_drafts(client, make):
+def test_the_pledge_list_shows_published_pledges_to_the_public_and_not_drafts(client, make):
     make.pledge_in_progress(title="Regional Protection")
     make.pledge(title="Unpublished plan")
-    page = text_of(client.get("/"))
+    page = text_of(client.get("/pledges"))
     assert "Regional Protection" in page
     assert "Unpublished plan" not in page
 
 
-def test_home_page_shows_lead_signatory_forum_state_and_last_action(client, make):
+def test_the_pledge_list_shows_lead_signatory_forum_state_and_last_action(client, make):
     forum = Forum(name="33rd International Conference, 2019", kind=ForumKind.CONFERENCE, year=2019)
     db.session.add(forum)
     db.session.flush()
@@ -150,18 +150,18 @@ def test_home_page_shows_lead_signatory_forum_state_and_last_action(client, make
     pledge = make.pledge_in_progress(title="Regional Protection", lead=lead, forum_id=forum.id)
     make.action(pledge, date=dt.date(2018, 5, 14))
     make.action(pledge, date=dt.date(2019, 6, 1), date_precision=DatePrecision.MONTH)
-    page = text_of(client.get("/"))
+    page = text_of(client.get("/pledges"))
     assert "Australian Red Cross" in page
     assert "33rd International Conference, 2019" in page
     assert "In progress" in page
-    assert "Last action" in page and "June 2019" in page
+    assert "2 actions, the latest" in page and "June 2019" in page
 
 
-def test_staff_see_their_organisations_drafts_marked_draft(client, auth, make):
+def test_staff_see_their_organisations_drafts_marked_draft_in_their_workspace(client, auth, make):
     staff = make.staff()
     make.pledge(author=staff, title="Our unpublished plan")
     auth.login(staff.email)
-    page = text_of(client.get("/"))
+    page = text_of(client.get("/pledges/mine"))
     assert "Our unpublished plan" in page
     assert re.search(r'class="badge[^"]*">Draft<', page)
 
@@ -169,27 +169,29 @@ def test_staff_see_their_organisations_drafts_marked_draft(client, auth, make):
 def test_staff_do_not_see_another_organisations_drafts(client, auth, make):
     make.pledge(title="Their unpublished plan")
     auth.login(make.staff().email)
-    assert "Their unpublished plan" not in text_of(client.get("/"))
+    assert "Their unpublished plan" not in text_of(client.get("/pledges"))
+    assert "Their unpublished plan" not in text_of(client.get("/pledges/mine"))
 
 
-def test_home_page_paginates(client, make):
+def test_numbered_pages_paginate(client, auth, make):
     author = make.staff()
     for n in range(25):
         make.pledge_in_progress(author=author, title=f"Pledge number {n:02d}")
-    first = text_of(client.get("/"))
-    second = text_of(client.get("/?page=2"))
+    auth.login(author.email)
+    first = text_of(client.get("/pledges/mine"))
+    second = text_of(client.get("/pledges/mine?page=2"))
     titles = lambda page: set(re.findall(r"Pledge number \d\d", page))  # noqa: E731
     assert len(titles(first)) == 20
     assert len(titles(second)) == 5
     assert titles(first).isdisjoint(titles(second))
-    assert 'href="/?page=2"' in first
-    assert 'href="/?page=1"' in second
-    assert "Showing 21–25 of 25 pledges" in second
+    assert 'href="/pledges/mine?page=2"' in first
+    assert 'href="/pledges/mine?page=1"' in second
 
 
-def test_a_page_past_the_end_says_so(client, make):
-    make.pledge_in_progress()
-    response = client.get("/?page=9")
+def test_a_page_past_the_end_says_so(client, auth, make):
+    pledge = make.pledge_in_progress()
+    auth.login(make.staff(organisation=pledge.lead_signatory).email)
+    response = client.get("/pledges/mine?page=9")
     assert response.status_code == 200
     assert "There is no page 9" in text_of(response)
 
@@ -204,6 +206,7 @@ def _count_queries():
 
 
 def _queries_for(client, url) -> int:
+    db.session.commit()  # count the page's queries, not the saving of the test's records
     statements, count = _count_queries()
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:
@@ -213,14 +216,17 @@ def _queries_for(client, url) -> int:
     return len(statements)
 
 
-def test_home_page_queries_do_not_grow_with_the_number_of_pledges(client, make):
+@pytest.mark.parametrize("url", ["/", "/pledges", "/actions.atom", "/roundtables"])
+def test_public_list_queries_do_not_grow_with_the_number_of_pledges(client, make, url):
     author = make.staff()
     for _ in range(2):
         make.action(make.pledge_in_progress(author=author))
-    few = _queries_for(client, "/")
+        make.roundtable(co_chairs=[make.organisation()])
+    few = _queries_for(client, url)
     for _ in range(8):
         make.action(make.pledge_in_progress(author=author, co_signatories=[make.organisation()]))
-    assert _queries_for(client, "/") == few
+        make.roundtable(co_chairs=[make.organisation(), make.organisation()])
+    assert _queries_for(client, url) == few
 
 
 def test_pledge_page_queries_do_not_grow_with_the_number_of_actions(client, make):
@@ -406,9 +412,10 @@ def test_pledge_page_never_shows_the_contact(client, auth, make, visitor):
 
 
 @pytest.mark.parametrize("page", ["922337203685477580", "99999999999999999999999", "-3", "abc", "0"])
-def test_any_page_number_a_visitor_types_gives_a_page_not_an_error(client, make, page):
-    make.pledge_in_progress(title="Regional Protection")
-    response = client.get(f"/?page={page}")
+def test_any_page_number_a_visitor_types_gives_a_page_not_an_error(client, auth, make, page):
+    pledge = make.pledge_in_progress(title="Regional Protection")
+    auth.login(make.staff(organisation=pledge.lead_signatory).email)
+    response = client.get(f"/pledges/mine?page={page}")
     assert response.status_code == 200
     assert "Regional Protection" in response.get_data(as_text=True)
 

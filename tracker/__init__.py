@@ -37,7 +37,7 @@ def create_app(config=None):
     csrf.init_app(app)
     bootstrap.init_app(app)
 
-    from . import models  # noqa: F401  (register the tables with the metadata)
+    from . import data_version, models  # noqa: F401  (the tables; the data version's session hooks)
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .pledges import bp as pledges_bp
@@ -49,6 +49,10 @@ def create_app(config=None):
     app.register_blueprint(pledges_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(roundtables_bp)
+
+    from . import api
+
+    api.init_app(app)  # the public JSON API under /api/v1
 
     from . import cli, errors, templating
 

@@ -243,7 +243,7 @@ class Pledge(db.Model):
     # Private: never on public pages or the public API.
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
-    published_at: Mapped[dt.datetime | None]
+    published_at: Mapped[dt.datetime | None] = mapped_column(index=True)  # "newest first"
     completed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -739,3 +739,45 @@ def drop_history_triggers(connection) -> None:
 
 sa.event.listen(HistoryEntry.__table__, "after_create", lambda target, connection, **kw: create_history_triggers(connection))
 sa.event.listen(HistoryEntry.__table__, "before_drop", lambda target, connection, **kw: drop_history_triggers(connection))
+
+
+# The date of a pledge's latest current (not withdrawn) action: the list's "last action"
+# sort and filter, computed by the database with the pledge itself.
+Pledge.last_action_on = sa.orm.column_property(
+    sa.select(sa.func.max(ActionTaken.date))
+    .where(ActionTaken.pledge_id == Pledge.id, ActionTaken.withdrawn_at.is_(None))
+    .correlate_except(ActionTaken)
+    .scalar_subquery()
+)
+
+# When anything on the pledge's public page last changed: the pledge itself, or any of
+# its actions (recorded, edited or withdrawn). The API's `updated_at`.
+_latest_action_change = (
+    sa.select(sa.func.max(ActionTaken.updated_at))
+    .where(ActionTaken.pledge_id == Pledge.id)
+    .correlate_except(ActionTaken)
+    .scalar_subquery()
+)
+Pledge.changed_at = sa.orm.column_property(
+    sa.type_coerce(
+        sa.case(
+            (_latest_action_change > Pledge.updated_at, _latest_action_change),
+            else_=Pledge.updated_at,
+        ),
+        sa.DateTime,
+    )
+)
+
+
+class DataVersion(db.Model):
+    """One row: a number that moves on with every committed change to what the tracker
+    shows, and when it last moved. Public pages and the API derive their HTTP validators
+    (ETag, Last-Modified) from it, so a change is visible on the very next request
+    (see `data_version`)."""
+
+    __tablename__ = "data_version"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    number: Mapped[int] = mapped_column(sa.BigInteger, default=1)
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

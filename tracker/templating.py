@@ -1,5 +1,6 @@
 """What templates may call: date formats, safe Markdown, and the permission check."""
 import datetime as dt
+import html
 import math
 from decimal import Decimal
 
@@ -18,6 +19,15 @@ def render_markdown(text: str | None) -> Markup:
     result is cleaned by nh3 (javascript: links and event attributes are removed)."""
     html = _markdown.render(text or "")
     return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
+
+
+def plain_excerpt(text: str | None, length: int = 200) -> str:
+    """The words of a Markdown text, without markup, cut at a word near `length`
+    characters: a meta description, a feed summary."""
+    words = " ".join(html.unescape(nh3.clean(_markdown.render(text or ""), tags=set())).split())
+    if len(words) <= length:
+        return words
+    return words[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 def format_date(value: dt.date | dt.datetime | None, precision: DatePrecision | None = None) -> str:
@@ -73,6 +83,7 @@ def format_money(amount: Decimal | None, currency: str | None) -> str:
 def init_app(app):
     app.jinja_env.filters.update(
         markdown=render_markdown,
+        excerpt=plain_excerpt,
         date=format_date,
         machine_date=machine_date,
         date_range=format_date_range,

@@ -2,19 +2,22 @@
 recording actions, workflow buttons, history). Each view loads the pledge, checks
 access through `permissions`, calls one operation and commits once."""
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import accounts, clock, permissions
+from .. import accounts, catalogue, clock, feeds, permissions
+from ..conditional import cacheable
 from ..extensions import db
 from ..form_refusals import show_conflict, show_refusal
 from ..history import newest_first
+from ..list_pages import list_page
 from ..models import ActionTaken, Country, Organisation, Pledge, PledgeSignatory, Theme
 from ..operations import REFUSALS, EditConflict, create_pledge, edit_action, edit_pledge, record_action, take_transition, withdraw_action
 from ..pagination import paginate
 from ..templating import format_date
 from ..workflow import PledgeWorkflow
+from ..public.routes import action_permalink
 from . import bp
 from .changes import describe_conflict
 from .forms import ActionForm, MyPledgesFilter, PledgeForm, TransitionForm, WithdrawActionForm
@@ -48,7 +51,26 @@ _PAGE_OPTIONS = (
 )
 
 
+# What a row of the public list shows: the lead signatory, the forum, the themes.
+LIST_ROW = (
+    joinedload(Pledge.forum),
+    selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation),
+    selectinload(Pledge.themes),
+)
+
+
+@bp.route("", strict_slashes=False)
+@cacheable
+def index():
+    """The public register: published pledges, searched, filtered and sorted as the URL says."""
+    listed = list_page(catalogue.PLEDGES, options=LIST_ROW)
+    return render_template(
+        "pledges/index.html", lp=listed, activity=pledge_activity(listed.page.items, clock.today())
+    )
+
+
 @bp.route("/<slug>")
+@cacheable
 def show(slug: str):
     """The pledge's page: text, facts, signatories, actions taken, completion — and, for
     its signatories' staff, the buttons to work on it."""
@@ -77,6 +99,26 @@ def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = No
         buttons=TRANSITION_BUTTONS,
         needs_reason=PledgeWorkflow.NEEDS_REASON,
     ), status
+
+
+@bp.route("/<slug>/actions.atom")
+@cacheable
+def actions_feed(slug: str):
+    """New actions taken on this pledge (Atom)."""
+    pledge = _load_pledge(slug)
+    if not permissions.can(catalogue.PUBLIC, "view", pledge):
+        abort(404)  # a feed is public: a draft has none, whoever asks
+    document = feeds.atom(
+        feed_id=url_for(".actions_feed", slug=pledge.slug, _external=True),
+        title=f"{pledge.title}: actions taken",
+        subtitle=f"New actions taken towards the pledge “{pledge.title}”.",
+        self_url=url_for(".actions_feed", slug=pledge.slug, _external=True),
+        page_url=url_for(".show", slug=pledge.slug, _external=True),
+        actions=feeds.latest_actions(pledge),
+        permalink=action_permalink,
+        last_changed=pledge.changed_at,
+    )
+    return Response(document, mimetype="application/atom+xml")
 
 
 @bp.route("/<slug>/transitions/<event>", methods=["POST"])

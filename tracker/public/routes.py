@@ -1,24 +1,60 @@
+"""The public's pages that belong to no one record: the home page, the open-data page and
+the site-wide feed of new actions taken."""
 import sqlalchemy as sa
-from flask import render_template
-from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from flask import Response, render_template, url_for
 
-from .. import permissions
-from ..models import Pledge, PledgeSignatory
-from ..pagination import paginate
-from ..pledges.timeline import latest_actions
+from .. import catalogue, data_version, feeds, permissions
+from ..conditional import cacheable
+from ..extensions import db
+from ..listing import ListState
+from ..models import ActionTaken, Pledge
 from . import bp
+
+LATEST_ON_HOME = 8
 
 
 @bp.route("/")
+@cacheable
 def home():
-    """The pledges this visitor may see: published ones, plus their organisation's drafts."""
-    query = (
-        sa.select(Pledge)
-        .where(permissions.visible_pledges(current_user))
-        .options(selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation), selectinload(Pledge.forum))
-        .order_by(Pledge.updated_at.desc(), Pledge.id.desc())
+    """What the register holds, a search box, and the latest actions taken."""
+    published = permissions.visible_pledges(catalogue.PUBLIC)
+    by_state = dict(db.session.execute(sa.select(Pledge.status, sa.func.count()).where(published).group_by(Pledge.status)).all())
+    actions = db.session.scalar(
+        sa.select(sa.func.count(ActionTaken.id)).join(ActionTaken.pledge).where(published, ActionTaken.withdrawn_at.is_(None))
     )
-    page = paginate(query)
-    latest = latest_actions([pledge.id for pledge in page.items])
-    return render_template("public/home.html", page=page, latest=latest)
+    return render_template(
+        "public/home.html",
+        pledges=sum(by_state.values()),
+        done=by_state.get("done", 0),
+        actions=actions,
+        roundtables=catalogue.ROUNDTABLES.count(ListState()),
+        latest=feeds.latest_actions(limit=LATEST_ON_HOME),
+    )
+
+
+@bp.route("/open-data")
+@cacheable
+def open_data():
+    """What can be downloaded, in which format, and how to use the API and feeds."""
+    return render_template("public/open_data.html")
+
+
+@bp.route("/actions.atom")
+@cacheable
+def actions_feed():
+    """New actions taken on every published pledge (Atom)."""
+    document = feeds.atom(
+        feed_id=url_for(".actions_feed", _external=True),
+        title="Pledge Tracker: new actions taken",
+        subtitle="Actions taken towards published pledges, newest first.",
+        self_url=url_for(".actions_feed", _external=True),
+        page_url=url_for("pledges.index", _external=True),
+        actions=feeds.latest_actions(),
+        permalink=action_permalink,
+        last_changed=data_version.current().changed_at,
+    )
+    return Response(document, mimetype="application/atom+xml")
+
+
+def action_permalink(action: ActionTaken) -> str:
+    return url_for("pledges.show", slug=action.pledge.slug, _anchor=f"action-{action.id}", _external=True)

@@ -7,10 +7,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import operations, permissions
+from .. import catalogue, operations, permissions
+from ..conditional import cacheable
 from ..extensions import db
 from ..form_refusals import show_conflict, show_refusal
 from ..history import newest_first
+from ..list_pages import list_page
 from ..models import Organisation, Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
 from ..operations import REFUSALS, EditConflict
 from ..pagination import paginate
@@ -21,18 +23,31 @@ from .loading import RECOMMENDATION_ROWS, ROUNDTABLE_PAGE, load_part, load_round
 
 
 @bp.route("/roundtables")
+@cacheable
 def index():
-    """The roundtables this visitor may see: public ones, and those their organisation co-chairs."""
-    query = (
-        sa.select(Roundtable)
-        .where(permissions.visible_roundtables(current_user))
-        .options(joinedload(Roundtable.forum), selectinload(Roundtable.co_chairs))
-        .order_by(Roundtable.start_date.desc(), Roundtable.id.desc())
+    """The roundtables this visitor may see (public ones, and those their organisation
+    co-chairs), searched and filtered as the URL says."""
+    listed = list_page(
+        catalogue.roundtables_for(current_user), options=(joinedload(Roundtable.forum), selectinload(Roundtable.co_chairs))
     )
-    return render_template("roundtables/index.html", page=paginate(query))
+    ids = [roundtable.id for roundtable in listed.page.items]
+    counts = {
+        roundtable_id: (agreed, verified)
+        for roundtable_id, agreed, verified in db.session.execute(
+            sa.select(
+                Recommendation.roundtable_id,
+                sa.func.count(),
+                sa.func.count().filter(Recommendation.status == "verified"),
+            )
+            .where(Recommendation.roundtable_id.in_(ids), Recommendation.status != "draft")
+            .group_by(Recommendation.roundtable_id)
+        )
+    }
+    return render_template("roundtables/index.html", lp=listed, counts=counts)
 
 
 @bp.route("/roundtables/<slug>")
+@cacheable
 def show(slug: str):
     """The public follow-through page: outcomes, and the agreed recommendations with their
     owners, state and progress. Never drafts, contact details or private review words —

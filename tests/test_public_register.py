@@ -1,0 +1,392 @@
+"""The public register: the pledge list (search, filters with counts, sorts, keyset
+pages), the pledge page's meta data, the roundtable list, the home page, the Atom feeds,
+HTTP caching — and that no public output ever shows what is not public."""
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+import sqlalchemy as sa
+
+from tracker import operations
+from tracker.extensions import db
+from tracker.models import Country, Forum, ForumKind, Theme
+
+from .test_views import _queries_for, text_of
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def titles_on(response) -> list[str]:
+    """The pledge titles a list page shows, in order."""
+    return re.findall(r'<h2 class="h5 mb-1"><a href="/pledges/[^"]+">([^<]+)</a>', response.get_data(as_text=True))
+
+
+def theme(name):
+    record = Theme(name=name, slug=operations.slugify(name))
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def forum(name):
+    record = Forum(name=name, kind=ForumKind.CONFERENCE)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def country(name):
+    record = Country(name=name)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+# --- the pledge list ---------------------------------------------------------------------
+
+
+def test_the_list_shows_published_pledges_only_even_to_their_own_staff(client, auth, make):
+    make.pledge_in_progress(title="Regional Protection")
+    done = make.pledge_in_progress(title="Finished work")
+    make.action(done)
+    operations.take_transition(done, "complete", make.staff(organisation=done.lead_signatory))
+    draft = make.pledge(title="Unpublished plan")
+    assert sorted(titles_on(client.get("/pledges"))) == ["Finished work", "Regional Protection"]
+    auth.login(make.staff(organisation=draft.lead_signatory).email)
+    assert "Unpublished plan" not in titles_on(client.get("/pledges"))  # their drafts are in /pledges/mine
+    assert "Unpublished plan" in text_of(client.get("/pledges/mine"))
+
+
+def test_search_finds_words_in_the_title_the_text_and_current_actions(client, make):
+    make.pledge_in_progress(title="Counter Trafficking", text="Work on borders.")
+    make.pledge_in_progress(title="Regional Protection", text="Protect migrants from TRAFFICKING networks.")
+    by_action = make.pledge_in_progress(title="Human rights dialogue", text="Dialogue.")
+    make.action(by_action, summary="Workshop on trafficking in persons.")
+    withdrawn = make.pledge_in_progress(title="Legal reform", text="Reform.")
+    action = make.action(withdrawn, summary="A trafficking seminar, later withdrawn.")
+    operations.withdraw_action(action, make.staff(organisation=withdrawn.lead_signatory))
+    make.pledge_in_progress(title="Unrelated", text="Nothing to see.")
+
+    found = titles_on(client.get("/pledges?q=trafficking"))
+    assert sorted(found) == ["Counter Trafficking", "Human rights dialogue", "Regional Protection"]
+    assert "Showing 1–3 of 3 pledges for “trafficking”" in text_of(client.get("/pledges?q=trafficking"))
+
+
+def test_every_search_word_must_be_found_and_quotes_keep_a_phrase(client, make):
+    make.pledge_in_progress(title="Regional protection of migrants", text="Text.")
+    make.pledge_in_progress(title="Protection of children", text="Text.")
+    assert titles_on(client.get("/pledges?q=protection+migrants")) == ["Regional protection of migrants"]
+    assert titles_on(client.get('/pledges?q="protection+of+children"')) == ["Protection of children"]
+    assert titles_on(client.get("/pledges?q=%25")) == []  # % is a character, not "anything"
+    assert titles_on(client.get("/pledges?q=_")) == []
+
+
+@pytest.fixture
+def register(make):
+    """Pledges across themes, forums, countries and signatories."""
+    migration, children = theme("Migration"), theme("Children's rights")
+    conference = forum("33rd International Conference")
+    australia, lao = country("Australia"), country("Lao PDR")
+    red_cross = make.organisation("Australian Red Cross")
+    dfat = make.organisation("Department of Foreign Affairs and Trade")
+    staff = make.staff(organisation=red_cross)
+    a = make.pledge_in_progress(author=staff, title="Alpha", themes=[migration], countries=[australia], forum_id=conference.id)
+    b = make.pledge_in_progress(author=staff, title="Bravo", themes=[migration, children], countries=[lao], co_signatories=[dfat])
+    c = make.pledge_in_progress(lead=dfat, title="Charlie", themes=[children], countries=[australia, lao], forum_id=conference.id)
+    make.action(c)
+    operations.take_transition(c, "complete", make.staff(organisation=dfat))
+    make.pledge(lead=dfat, title="Draft Delta", themes=[migration], forum_id=conference.id)  # never counted
+    return {"migration": migration, "children": children, "conference": conference, "australia": australia, "lao": lao, "red_cross": red_cross, "dfat": dfat}
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ("state=in_progress", ["Alpha", "Bravo"]),
+        ("state=done", ["Charlie"]),
+        ("theme=migration", ["Alpha", "Bravo"]),
+        ("theme=children-s-rights", ["Bravo", "Charlie"]),
+        ("organisation={dfat}", ["Bravo", "Charlie"]),
+        ("organisation={red_cross}", ["Alpha", "Bravo"]),
+        ("forum={conference}", ["Alpha", "Charlie"]),
+        ("country={lao}", ["Bravo", "Charlie"]),
+        ("theme=migration&country={lao}", ["Bravo"]),
+        ("theme=migration&state=done", []),
+        ("theme=no-such-theme", []),
+        ("organisation=not-a-number", []),
+    ],
+)
+def test_each_filter_gives_the_pledges_it_names(client, register, args, expected):
+    url = "/pledges?sort=title&" + args.format(**{k: v.id for k, v in register.items()})
+    assert titles_on(client.get(url)) == expected
+
+
+def _option_counts(page: str, param: str) -> dict[str, int]:
+    select = re.search(rf'<select[^>]*name="{param}">(.*?)</select>', page, re.S).group(1)
+    return {value: int(count) for value, count in re.findall(r'<option value="([^"]+)"[^>]*>[^<]*\((\d+)\)</option>', select)}
+
+
+def test_filter_counts_say_how_many_pledges_each_value_leaves(client, register):
+    page = text_of(client.get("/pledges"))
+    assert _option_counts(page, "theme") == {"children-s-rights": 2, "migration": 2}  # the draft is not counted
+    assert _option_counts(page, "state") == {"in_progress": 2, "done": 1}
+    assert _option_counts(page, "country") == {str(register["australia"].id): 2, str(register["lao"].id): 2}
+    # With a theme chosen, the other filters count within it; the theme's own counts do not narrow.
+    page = text_of(client.get("/pledges?theme=migration"))
+    assert _option_counts(page, "state") == {"in_progress": 2}
+    assert _option_counts(page, "theme") == {"children-s-rights": 2, "migration": 2}
+    # Every count is what choosing that value gives.
+    for param in ("theme", "organisation", "forum", "country", "state"):
+        for value, count in _option_counts(page, param).items():
+            chosen = text_of(client.get(f"/pledges?theme=migration&{param}={value}")) if param != "theme" else text_of(client.get(f"/pledges?theme={value}"))
+            assert f"of {count} pledges" in chosen, (param, value)
+
+
+def test_the_filters_are_in_the_url_and_each_can_be_removed(client, register):
+    page = text_of(client.get("/pledges?q=a&theme=migration&sort=title"))
+    assert re.search(r'<option value="migration" selected>', page)
+    assert 'value="a"' in page
+    # The chip removing the theme keeps the search and the sort.
+    assert 'href="/pledges?q=a&amp;sort=title">Theme: Migration' in page
+    assert 'href="/pledges.csv?q=a&amp;theme=migration&amp;sort=title"' in page  # downloads take the same filters
+
+
+def test_sorts(client, make):
+    staff = make.staff()
+    old = make.pledge_in_progress(author=staff, title="Bravo")
+    make.action(old, date=dt.date(2021, 3, 1))
+    new = make.pledge_in_progress(author=staff, title="Alpha")
+    make.action(new, date=dt.date(2019, 1, 1))
+    quiet = make.pledge_in_progress(author=staff, title="Charlie")  # no action: last in "latest action first"
+    old.published_at, new.published_at, quiet.published_at = dt.datetime(2020, 1, 1), dt.datetime(2022, 1, 1), dt.datetime(2021, 1, 1)
+    assert titles_on(client.get("/pledges?sort=title")) == ["Alpha", "Bravo", "Charlie"]
+    assert titles_on(client.get("/pledges?sort=newest")) == ["Alpha", "Charlie", "Bravo"]
+    assert titles_on(client.get("/pledges?sort=last_action")) == ["Bravo", "Alpha", "Charlie"]
+    assert titles_on(client.get("/pledges")) == ["Bravo", "Alpha", "Charlie"]  # the default
+    assert titles_on(client.get("/pledges?sort=nonsense")) == ["Bravo", "Alpha", "Charlie"]
+
+
+def _next_link(page: str) -> str | None:
+    found = re.search(r'rel="next" href="([^"]+)"', page)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def _prev_link(page: str) -> str | None:
+    found = re.search(r'rel="prev" href="([^"]+)"', page)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+@pytest.mark.parametrize("sort", ["title", "newest", "last_action"])
+def test_pages_walk_every_pledge_once_forwards_and_back(client, make, sort):
+    staff = make.staff()
+    for n in range(45):
+        pledge = make.pledge_in_progress(author=staff, title=f"Pledge {n:02d}")
+        if n % 3 == 0:
+            make.action(pledge, date=dt.date(2019, 1, 1) + dt.timedelta(days=n % 7))  # ties broken by id
+    url, seen, pages = f"/pledges?sort={sort}&q=pledge", [], []
+    while url:
+        page = text_of(client.get(url))
+        pages.append((url, titles_on(client.get(url))))
+        first = len(seen) + 1
+        seen += titles_on(client.get(url))
+        assert f"Showing {first}–{len(seen)} of 45 pledges" in page
+        url = _next_link(page)
+    assert len(seen) == 45 and len(set(seen)) == 45
+    assert [len(titles) for _, titles in pages] == [20, 20, 5]
+    # Previous from the last page gives the middle page again, then the first.
+    last = text_of(client.get(pages[-1][0]))
+    middle = client.get(_prev_link(last))
+    assert titles_on(middle) == pages[1][1]
+    assert "Showing 21–40 of 45" in text_of(middle)
+    first = client.get(_prev_link(text_of(middle)))
+    assert titles_on(first) == pages[0][1]
+    assert _prev_link(text_of(first)) is None
+
+
+def test_a_tampered_cursor_gives_the_first_page_not_an_error(client, make):
+    make.pledge_in_progress(title="Alpha")
+    for cursor in ["garbage", "W1tdLDBd", "eyJ4IjoxfQ", "W1siMjAxOS0xMy0wMSIsMV0sMCxmYWxzZV0", "A" * 5000]:
+        response = client.get(f"/pledges?cursor={cursor}")
+        assert response.status_code == 200
+        assert titles_on(response) == ["Alpha"]
+
+
+def test_the_list_costs_the_same_queries_for_3_or_30_pledges(client, make):
+    def grow(n):
+        for _ in range(n):
+            lead = make.organisation()
+            pledge = make.pledge_in_progress(lead=lead, co_signatories=[make.organisation()], themes=[theme(f"Theme {lead.id}")])
+            make.action(pledge)
+
+            db.session.commit()  # measure the page, not the saving of the test's records
+
+    grow(3)
+    few = _queries_for(client, "/pledges?q=regional&sort=title")
+    grow(27)
+    assert _queries_for(client, "/pledges?q=regional&sort=title") == few
+
+
+# --- the pledge page ------------------------------------------------------------------------
+
+
+def test_the_pledge_page_has_a_description_open_graph_tags_and_a_permalink(client, make):
+    pledge = make.pledge_in_progress(title="Regional Protection", text="**Australian Red Cross** works on regional protection.")
+    page = text_of(client.get(f"/pledges/{pledge.slug}"))
+    assert '<meta name="description" content="Australian Red Cross works on regional protection.">' in page
+    assert '<meta property="og:title" content="Regional Protection">' in page
+    assert f'<meta property="og:url" content="http://localhost/pledges/{pledge.slug}">' in page
+    assert f'<link rel="canonical" href="http://localhost/pledges/{pledge.slug}">' in page
+    assert f'href="/pledges/{pledge.slug}/actions.atom"' in page
+    assert "Last updated" in page and "Implementation completion:" in page
+
+
+def test_a_drafts_page_is_not_indexed(client, auth, make):
+    draft = make.pledge(title="Unpublished plan")
+    auth.login(make.staff(organisation=draft.lead_signatory).email)
+    page = text_of(client.get(f"/pledges/{draft.slug}"))
+    assert '<meta name="robots" content="noindex">' in page
+    assert "og:title" not in page
+
+
+# --- roundtables ------------------------------------------------------------------------------
+
+
+def test_the_roundtable_list_searches_and_filters_with_counts(client, make):
+    bali = forum("Bali Process")
+    australia = make.organisation("Government of Australia")
+    make.roundtable(title="Roundtable on trafficking", forum_id=bali.id, co_chairs=[australia], start_date=dt.date(2018, 5, 14))
+    make.roundtable(title="Roundtable on labour migration", start_date=dt.date(2019, 2, 1), end_date=None)
+    make.roundtable(title="A closed meeting", is_public=False)
+    page = text_of(client.get("/roundtables"))
+    assert "A closed meeting" not in page
+    assert _option_counts(page, "year") == {"2019": 1, "2018": 1}
+    assert _option_counts(page, "process") == {str(bali.id): 1}
+    assert "Roundtable on labour migration" not in text_of(client.get(f"/roundtables?process={bali.id}"))
+    assert "Roundtable on trafficking" in text_of(client.get(f"/roundtables?co_chair={australia.id}"))
+    found = text_of(client.get("/roundtables?q=labour"))
+    assert "Roundtable on labour migration" in found and "Roundtable on trafficking" not in found
+    assert "Showing 1–1 of 1 roundtables" in found
+
+
+def test_co_chairs_see_their_private_roundtable_in_the_list(client, auth, make):
+    government = make.organisation("Government of Indonesia")
+    make.roundtable(title="A closed meeting", is_public=False, co_chairs=[government])
+    auth.login(make.co_chair(organisation=government).email)
+    assert "A closed meeting" in text_of(client.get("/roundtables"))
+
+
+# --- home page and feeds ----------------------------------------------------------------------
+
+
+def test_the_home_page_counts_the_register_and_shows_the_latest_actions(client, make):
+    pledge = make.pledge_in_progress(title="Regional Protection")
+    make.action(pledge, summary="Organised three roundtables.")
+    make.action(make.pledge(title="Unpublished plan"), summary="A draft's action.")
+    page = text_of(client.get("/"))
+    assert re.search(r"<strong>1</strong> published pledge\b", page)
+    assert re.search(r"<strong>1</strong> action taken", page)
+    assert "Organised three roundtables." in page
+    assert "A draft&#39;s action." not in page and "draft's action" not in page
+
+
+def _entries(response):
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.get_data())
+    return feed, [(e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}id")) for e in feed.findall(f"{ATOM}entry")]
+
+
+def test_the_site_feed_has_new_actions_of_published_pledges_newest_first(client, make):
+    pledge = make.pledge_in_progress(title="Regional Protection")
+    first = make.action(pledge, summary="First action.")
+    second = make.action(pledge, summary="Second action.")
+    second.created_at = first.created_at + dt.timedelta(minutes=1)
+    make.action(make.pledge(title="Unpublished plan"), summary="Draft action.")
+    gone = make.action(pledge, summary="Withdrawn action.")
+    operations.withdraw_action(gone, make.staff(organisation=pledge.lead_signatory))
+    feed, entries = _entries(client.get("/actions.atom"))
+    assert feed.findtext(f"{ATOM}title") == "Pledge Tracker: new actions taken"
+    assert [title.split(" — ")[-1] for title, _ in entries] == ["Second action.", "First action."]
+    assert entries[0][1] == f"http://localhost/pledges/{pledge.slug}#action-{second.id}"
+
+
+def test_a_pledge_feed_has_that_pledges_actions_and_a_draft_has_none(client, auth, make):
+    pledge = make.pledge_in_progress(title="Regional Protection")
+    make.action(pledge, summary="Ours.")
+    make.action(make.pledge_in_progress(title="Another"), summary="Theirs.")
+    _feed, entries = _entries(client.get(f"/pledges/{pledge.slug}/actions.atom"))
+    assert [title.split(" — ")[-1] for title, _ in entries] == ["Ours."]
+    draft = make.pledge(title="Unpublished plan")
+    auth.login(make.staff(organisation=draft.lead_signatory).email)
+    assert client.get(f"/pledges/{draft.slug}/actions.atom").status_code == 404  # even for its staff
+
+
+def test_a_feed_survives_control_characters_in_text(client, make):
+    pledge = make.pledge_in_progress(title="Regional\x0b Protection")
+    make.action(pledge, summary="Bell \x07 and form feed \x0c.")
+    _feed, entries = _entries(client.get("/actions.atom"))
+    assert entries and "Bell  and form feed ." in entries[0][0]
+
+
+# --- HTTP caching -------------------------------------------------------------------------------
+
+
+def _public_urls(pledge, roundtable) -> list[str]:
+    return [
+        "/",
+        "/pledges",
+        "/pledges?q=regional&sort=title",
+        f"/pledges/{pledge.slug}",
+        f"/pledges/{pledge.slug}/actions.atom",
+        "/actions.atom",
+        "/roundtables",
+        f"/roundtables/{roundtable.slug}",
+        "/open-data",
+    ]
+
+
+def test_public_pages_answer_a_conditional_request_with_304_until_an_edit(client, make):
+    pledge = make.pledge_in_progress(title="Regional Protection")
+    roundtable = make.roundtable()
+    for url in _public_urls(pledge, roundtable):
+        response = client.get(url)
+        etag, modified = response.headers["ETag"], response.headers["Last-Modified"]
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304, url
+        assert again.get_data() == b""
+        assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 304, url
+
+    before = {url: client.get(url).headers["ETag"] for url in _public_urls(pledge, roundtable)}
+    make.action(pledge, summary="Something new.")  # committed by the next request
+    for url, etag in before.items():
+        response = client.get(url, headers={"If-None-Match": etag})
+        assert response.status_code == 200, url
+        assert response.headers["ETag"] != etag
+    assert "Something new." in text_of(client.get(f"/pledges/{pledge.slug}"))
+
+
+def test_an_edit_by_any_path_moves_the_validator(client, make):
+    pledge = make.pledge_in_progress(title="Regional Protection")
+    etag = client.get("/pledges").headers["ETag"]
+    staff = make.staff(organisation=pledge.lead_signatory)
+    operations.edit_pledge(pledge, staff, title="Regional Protection, renamed")
+    response = client.get("/pledges", headers={"If-None-Match": etag})
+    assert response.status_code == 200 and "Regional Protection, renamed" in text_of(response)
+
+
+def test_a_new_day_moves_the_validator(app, client, make):
+    make.pledge_in_progress()
+    etag = client.get("/pledges").headers["ETag"]
+    app.config["TODAY"] = dt.date.today() + dt.timedelta(days=1)
+    assert client.get("/pledges", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_logged_in_pages_are_private_and_never_304(client, auth, make):
+    pledge = make.pledge_in_progress()
+    etag = client.get(f"/pledges/{pledge.slug}").headers["ETag"]
+    auth.login(make.staff(organisation=pledge.lead_signatory).email)
+    response = client.get(f"/pledges/{pledge.slug}", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "ETag" not in response.headers
+    assert "private" in response.headers["Cache-Control"]
