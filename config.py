@@ -36,6 +36,20 @@ class Config:
     ITEMS_PER_PAGE = 20
     # How long an invitation's (or an admin's reset) set-password link works, in seconds.
     SET_PASSWORD_LINK_MAX_AGE = 7 * 24 * 60 * 60
+    # The site's public address (https://pledges.example.org), for links written outside a
+    # request: the `url` column of `flask --app wsgi data export-pledges`.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # The public, read-only JSON API (tracker/api): flask-smorest writes its OpenAPI document
+    # from the code. OpenAPI 3.0.3 because the bundled Swagger UI (4.x) cannot show 3.1.
+    API_TITLE = "Pledge Tracker API"
+    API_VERSION = "1.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    # Swagger UI's files come from the swagger_ui_bundle package, served by the app at this
+    # address (tracker/api): never from a CDN.
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
 
 
 class ProductionConfig(Config):

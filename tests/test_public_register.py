@@ -390,3 +390,26 @@ def test_logged_in_pages_are_private_and_never_304(client, auth, make):
     assert response.status_code == 200
     assert "ETag" not in response.headers
     assert "private" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/pledges?organisation=%C2%B2",  # "²" is a digit to Python, not a number to a database
+        "/pledges?country=%D9%A3",  # an Arabic-Indic three
+        "/roundtables?year=%C2%B2%C2%B2%C2%B2%C2%B2",
+        "/roundtables?co_chair=%C2%B2",
+        "/pledges?theme=a%00b",
+        "/pledges?q=a%00b",
+        "/pledges/a%00b",
+        "/roundtables/a%00b",
+        "/pledges.csv?theme=%00",
+        "/api/v1/pledges?theme=%00",
+    ],
+)
+def test_odd_filter_values_and_addresses_never_fail(client, make, url):
+    make.pledge_in_progress(title="Alpha")
+    response = client.get(url)
+    assert response.status_code in (200, 400, 404, 422), url
+    if response.status_code == 200 and url.startswith("/pledges?"):
+        assert titles_on(response) == [] or "No pledges match" in text_of(response)

@@ -46,7 +46,7 @@ def _pledge_matches(term: str):
 
 
 def _as_id(key: str) -> int | None:
-    return int(key) if key.isdigit() and len(key) < 10 else None
+    return int(key) if key.isascii() and key.isdigit() and len(key) < 10 else None
 
 
 def _by_id(column):
@@ -221,7 +221,7 @@ _year = sa.extract("year", Roundtable.start_date)
 
 
 def _year_condition(key: str):
-    return _year == int(key) if key.isdigit() and len(key) == 4 else None
+    return _year == int(key) if key.isascii() and key.isdigit() and len(key) == 4 else None
 
 
 def _year_counts(ids) -> list[FacetValue]:

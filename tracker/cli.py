@@ -1,4 +1,8 @@
-"""Command-line commands: `flask --app wsgi demo load`."""
+"""Command-line commands: `flask --app wsgi demo load`, and the open data:
+`flask --app wsgi data import FILE…`, `data export-pledges FILE`, `data export-actions FILE`."""
+import contextlib
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -21,5 +25,92 @@ def demo_load(if_empty: bool):
     click.echo(loaded)
 
 
+data_cli = AppGroup("data", help="The open data: pledges.csv and actions.csv, exported and imported.")
+
+
+@data_cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row and report, but write nothing.")
+def data_import(files: tuple[str, ...], dry_run: bool):
+    """Import pledges and actions from CSV FILES in the open-data format (each file's kind
+    is told by its header row; pledges are imported first). Every row of every file is
+    checked first: any error, and nothing at all is written."""
+    from . import open_data
+
+    texts, errors = [], []
+    for path in files:
+        try:
+            with open(path, "rb") as file:
+                texts.append((path, file.read().decode("utf-8")))
+        except UnicodeDecodeError:
+            errors.append(f"{path}: this is not UTF-8 text; save it as “CSV UTF-8”.")
+    batch = open_data.read(texts)
+    errors += [str(error) for error in batch.errors]
+    if errors:
+        for error in errors:
+            click.echo(error, err=True)
+        click.echo(f"Nothing imported: {len(errors)} error{'' if len(errors) == 1 else 's'}.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"Checked {batch.summary()}: no errors; nothing written (dry run).")
+        return
+    batch.write()
+    db.session.commit()
+    click.echo(f"Imported {batch.summary()}.")
+
+
+_BASE_URL = click.option(
+    "--base-url",
+    help="The tracker's public address, for the url column (e.g. https://pledges.example.org); "
+    "by default the PUBLIC_BASE_URL setting, or SERVER_NAME.",
+)
+
+
+@data_cli.command("export-pledges")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@_BASE_URL
+def data_export_pledges(file: str, base_url: str | None):
+    """Write pledges.csv (every published pledge) to FILE ("-": standard output), byte for
+    byte as the web download /pledges.csv."""
+    from . import catalogue, open_data
+    from .listing import ListState
+
+    with _public_address(base_url):
+        _write(file, open_data.export_pledges(catalogue.PLEDGES.select(ListState())))
+
+
+@data_cli.command("export-actions")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+def data_export_actions(file: str):
+    """Write actions.csv (the current actions of every published pledge) to FILE ("-":
+    standard output), byte for byte as the web download /actions.csv."""
+    from . import catalogue, open_data
+    from .listing import ListState
+
+    _write(file, open_data.export_actions(catalogue.PLEDGES.select(ListState())))
+
+
+def _public_address(base_url: str | None):
+    """Where the pledges' public pages are, so their links can be written."""
+    base_url = base_url or current_app.config.get("PUBLIC_BASE_URL")
+    if base_url:
+        return current_app.test_request_context("/", base_url=base_url)
+    if current_app.config.get("SERVER_NAME"):
+        return contextlib.nullcontext()
+    raise click.UsageError("Give the tracker's public address with --base-url (e.g. https://pledges.example.org).")
+
+
+def _write(file: str, text: str) -> None:
+    data = text.encode("utf-8")
+    if file == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    with open(file, "wb") as out:
+        out.write(data)
+    click.echo(f"Wrote {file}.")
+
+
 def init_app(app):
     app.cli.add_command(demo_cli)
+    app.cli.add_command(data_cli)

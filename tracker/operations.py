@@ -272,7 +272,7 @@ def create_pledge(
     if unknown:
         raise TypeError(f"unknown pledge fields: {', '.join(sorted(unknown))}")
     if fields.get("budget_amount") is not None:
-        _check_amount(fields["budget_amount"], MAX_BUDGET, "The budget")
+        check_budget(fields["budget_amount"])
     pledge = Pledge(
         title=title.strip(),
         slug=slug or unique_slug(Pledge, title),
@@ -315,7 +315,7 @@ def edit_pledge(
     if "title" in fields and not (fields["title"] or "").strip():
         raise OperationRefused("A pledge needs a title.")
     if fields.get("budget_amount") is not None:
-        _check_amount(fields["budget_amount"], MAX_BUDGET, "The budget")
+        check_budget(fields["budget_amount"])
     listed = {"themes": themes, "countries": countries}
     # History names the forum and the signatories, not their ids.
     watched = [("forum" if name == "forum_id" else name) for name in fields]
@@ -408,6 +408,47 @@ def _check_amount(value, largest: int, what: str) -> None:
         raise OperationRefused(f"{what} can have at most two decimal places.")
 
 
+# Each rule an action's content must meet, one function each: recording and editing an
+# action check them all (`_write_action_content`); the CSV import checks them column by
+# column, before it writes anything (`open_data`).
+
+
+def check_action_summary(summary: str | None) -> None:
+    if not (summary or "").strip():
+        raise OperationRefused("Say in a sentence or two what was done.")
+
+
+def check_action_date(date: dt.date) -> None:
+    if date > clock.today():
+        raise OperationRefused("An action taken cannot be dated in the future: record it once it has happened.")
+
+
+def check_action_organisations(organisations: list[Organisation], signatory_ids: set[int]) -> None:
+    """The organisations involved in an action: one or more of the pledge's signatories."""
+    if not organisations or any(o.id not in signatory_ids for o in organisations):
+        raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
+
+
+def check_evidence_links(links: list[dict]) -> None:
+    for link in links:
+        if not is_web_url(link.get("url")):
+            raise OperationRefused(
+                f"Evidence links must be web addresses starting with https:// or http://, not {link.get('url')!r}."
+            )
+
+
+def check_figures(figures: list[dict]) -> None:
+    for figure in figures:
+        if not (figure.get("label") or "").strip() or figure.get("value") is None:
+            raise OperationRefused("Each figure needs a label and a number.")
+        _check_amount(figure["value"], MAX_FIGURE, "A figure")
+
+
+def check_budget(amount) -> None:
+    """A pledge's budget amount (as `create_pledge` and `edit_pledge` check it)."""
+    _check_amount(amount, MAX_BUDGET, "The budget")
+
+
 def _write_action_content(
     action: ActionTaken,
     *,
@@ -421,22 +462,11 @@ def _write_action_content(
     links: list[dict] = (),
 ) -> None:
     """Check and set what an action says: the one rule for recording and editing it."""
-    if not (summary or "").strip():
-        raise OperationRefused("Say in a sentence or two what was done.")
-    if date > clock.today():
-        raise OperationRefused("An action taken cannot be dated in the future: record it once it has happened.")
-    signatory_ids = {o.id for o in action.pledge.signatory_organisations}
-    if not organisations or any(o.id not in signatory_ids for o in organisations):
-        raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
-    for link in links:
-        if not is_web_url(link.get("url")):
-            raise OperationRefused(
-                f"Evidence links must be web addresses starting with https:// or http://, not {link.get('url')!r}."
-            )
-    for figure in figures:
-        if not (figure.get("label") or "").strip() or figure.get("value") is None:
-            raise OperationRefused("Each figure needs a label and a number.")
-        _check_amount(figure["value"], MAX_FIGURE, "A figure")
+    check_action_summary(summary)
+    check_action_date(date)
+    check_action_organisations(organisations, {o.id for o in action.pledge.signatory_organisations})
+    check_evidence_links(links)
+    check_figures(figures)
     action.date = date
     action.date_precision = date_precision or action.date_precision or DatePrecision.DAY
     action.summary = summary.strip()

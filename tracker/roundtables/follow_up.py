@@ -12,7 +12,7 @@ from flask import Response, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import clock, follow_through, permissions
+from .. import clock, csv_cells, follow_through, permissions
 from ..extensions import db
 from ..models import Organisation, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
 from ..pagination import paginate
@@ -169,13 +169,6 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def csv_cell(value) -> str:
-    """A cell a spreadsheet shows as text: one starting with = + - @ (or a tab or CR) would
-    be run as a formula, so it is prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/roundtables/<slug>/report.csv")
 @login_required
 def report_csv(slug: str):
@@ -189,7 +182,7 @@ def report_csv(slug: str):
         update = recommendation.latest_update
         review = recommendation.latest_review
         writer.writerow(
-            csv_cell(value)
+            csv_cells.escape(value)  # a spreadsheet shows it as text, never runs it
             for value in (
                 roundtable.title,
                 recommendation.group.heading if recommendation.group else "",

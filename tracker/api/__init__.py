@@ -1,0 +1,103 @@
+"""The public, read-only JSON API under /api/v1: published pledges and public roundtables,
+as the public pages show them, for anyone to reuse.
+
+flask-smorest writes the OpenAPI document (/api/v1/openapi.json) from the views and the
+marshmallow schemas, and serves Swagger UI at /api/v1/docs — with Swagger UI's files taken
+from the swagger_ui_bundle package and served here, never from a CDN.
+
+Errors: flask-smorest would answer every error of the whole site in JSON; here `errors`
+answers JSON under /api/ and the HTML error page everywhere else.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, render_template, send_from_directory, url_for
+from flask_smorest import Api as SmorestApi
+from swagger_ui_bundle import swagger_ui_path
+
+from .schemas import ErrorSchema
+
+DESCRIPTION = """\
+What the Pledge Tracker holds, as its public pages show it: **published pledges** with the
+actions taken towards them, and **public roundtables** with their agreed outcomes and how
+their agreed recommendations are followed through.
+
+The API is **public and read-only**: no account, no key, only `GET`. Every answer is the same
+whoever asks. Drafts, private roundtables, withdrawn actions, contact details and review
+comments the co-chairs kept private are never in it: a draft or private record answers 404,
+exactly as a slug that does not exist.
+
+**Pages.** Lists answer `{"items": [...], "next": ..., "total": N}`. `next` is the full
+address of the following page (the same search, filters, sort and `per_page`), or null on
+the last page: follow it rather than building addresses yourself. `per_page` is 1 to 100
+(20 by default).
+
+**Caching.** Every `200` carries an `ETag` and a `Last-Modified`. Send the ETag back as
+`If-None-Match` (or the date as `If-Modified-Since`): while nothing has changed the answer
+is `304 Not Modified` with no body, which costs almost nothing. Any change to the records
+gives a new ETag.
+
+**Errors** are JSON: `{"code": 404, "status": "Not Found", "message": "..."}`; an invalid
+parameter (such as `per_page=0`) gives `422` with `errors` naming it.
+
+Dates are ISO 8601; an action's date is only as precise as it is known (`2019`, `2019-06`
+or `2019-06-01`); times are UTC. Amounts are exact decimal strings (`"80000000.00"`).
+Texts marked Markdown are given as written.
+"""
+
+
+class Api(SmorestApi):
+    """flask-smorest's Api, with the site's own error pages and a local Swagger UI."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        """Nothing: flask-smorest's handler would turn every HTML error page of the site into
+        JSON. `tracker.errors` answers JSON for /api/ addresses instead."""
+
+    def _register_pagination_header(self):
+        """Nothing: lists page with `next` links, not flask-smorest's X-Pagination header
+        (whose schema would otherwise be listed in the document, unused)."""
+
+    def _openapi_swagger_ui(self):
+        """Swagger UI from this app's own copy of its files (see `assets`), set up by a
+        script file rather than inline code."""
+        return render_template(
+            "api/docs.html",
+            title=self.spec.title,
+            spec_url=url_for(f"{self._make_doc_blueprint_name()}.openapi_json"),
+        )
+
+
+# Swagger UI's files, from the swagger_ui_bundle package (and our script that starts it):
+# only these, so the bundle's own demo page (which fetches a remote example) is not served.
+_ASSETS = {
+    "swagger-ui.css": swagger_ui_path,
+    "swagger-ui-bundle.js": swagger_ui_path,
+    "favicon-32x32.png": swagger_ui_path,
+    "favicon-16x16.png": swagger_ui_path,
+    # This package's own: the script that starts Swagger UI, and readable colours.
+    "docs.js": Path(__file__).resolve().parent / "static",
+    "docs.css": Path(__file__).resolve().parent / "static",
+}
+
+assets = Blueprint("api_docs", __name__, template_folder="templates")
+
+
+@assets.route("/api/v1/docs/assets/<filename>")
+def asset(filename: str):
+    if filename not in _ASSETS:
+        abort(404)
+    return send_from_directory(_ASSETS[filename], filename, max_age=24 * 60 * 60)
+
+
+def init_app(app) -> Api:
+    """The API for `app` (one Api per app: the tests build many apps)."""
+    from . import pledges, roundtables
+
+    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
+    api.register_blueprint(pledges.blp)
+    api.register_blueprint(roundtables.blp)
+    app.register_blueprint(assets)
+    return api

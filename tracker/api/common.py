@@ -1,0 +1,82 @@
+"""Pieces every API view shares: the documentation of caching and of errors, path
+parameters, and the `next` link of a list."""
+from __future__ import annotations
+
+from flask import url_for
+
+from ..listing import ListState, Page
+from .schemas import PER_PAGE_DEFAULT, ErrorSchema
+
+# Response headers of a 200 (and of a 304): the validators a client sends back.
+VALIDATOR_HEADERS = {
+    "ETag": {
+        "description": "This response's version. Send it back as If-None-Match to get 304 Not Modified "
+        "while nothing has changed.",
+        "schema": {"type": "string"},
+    },
+    "Last-Modified": {
+        "description": "When the tracker's records last changed (or midnight UTC today, if later).",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "public, no-cache: a cache may keep the response but must revalidate it.",
+        "schema": {"type": "string"},
+    },
+}
+
+CONDITIONAL_PARAMETERS = [
+    {
+        "in": "header",
+        "name": "If-None-Match",
+        "required": False,
+        "description": "The ETag of a copy you already have: 304 Not Modified (no body) while it is current.",
+        "schema": {"type": "string"},
+    },
+    {
+        "in": "header",
+        "name": "If-Modified-Since",
+        "required": False,
+        "description": "The Last-Modified of a copy you already have (used when If-None-Match is not sent).",
+        "schema": {"type": "string"},
+    },
+]
+
+NOT_MODIFIED = {
+    "description": "Not Modified: the copy named by If-None-Match (or If-Modified-Since) is current. No body.",
+    "headers": VALIDATOR_HEADERS,
+}
+
+NOT_FOUND = {
+    "description": "Not Found: nothing public has this slug (a draft or private record is answered the same way).",
+    "schema": ErrorSchema,
+}
+
+
+def slug_parameter(noun: str) -> dict:
+    return {
+        "in": "path",
+        "name": "slug",
+        "required": True,
+        "description": f"The {noun}'s slug (its `slug` in a list item).",
+        "schema": {"type": "string"},
+    }
+
+
+def path_parameters(noun: str) -> list[dict]:
+    """The parameters of a `/<things>/<slug>` path."""
+    return [slug_parameter(noun), *CONDITIONAL_PARAMETERS]
+
+
+def findable(slug: str) -> bool:
+    """Whether a record could have this slug: never with a NUL character, which PostgreSQL
+    refuses even to compare (404 rather than a database error)."""
+    return "\x00" not in slug
+
+
+def next_link(endpoint: str, state: ListState, page: Page, per_page: int) -> str | None:
+    """The absolute address of the page after `page`, keeping the search, filters, sort and
+    page size; None on the last page."""
+    if page.next_cursor is None:
+        return None
+    size = per_page if per_page != PER_PAGE_DEFAULT else None
+    return url_for(endpoint, **state.args(cursor=page.next_cursor, per_page=size), _external=True)

@@ -1,0 +1,318 @@
+"""What the API answers, as marshmallow schemas: they document every field in the OpenAPI
+document and, when a response is written, let through only the fields declared here (a
+private column such as a contact e-mail can never slip into a response by accident).
+
+The views hand these schemas plain mappings (built next to each view, in `pledges` and
+`roundtables`); the schemas format them (dates as ISO 8601, datetimes in UTC).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from ..catalogue import PUBLISHED_STATES
+from ..models import DatePrecision
+from ..workflow import RecommendationWorkflow
+
+PER_PAGE_DEFAULT = 20
+PER_PAGE_MAX = 100
+
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+DECIMAL_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
+AGREED_STATES = [state for state in RecommendationWorkflow.state_values() if state != RecommendationWorkflow.draft.value]
+
+
+class Schema(ma.Schema):
+    class Meta:
+        ordered = True
+
+
+class UtcDateTime(fields.DateTime):
+    """The database keeps naive UTC; the API says so ("2024-05-01T09:30:00+00:00")."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def _text(description: str, **metadata) -> fields.String:
+    return fields.String(required=True, metadata={"description": description, **metadata})
+
+
+def _optional_text(description: str, **metadata) -> fields.String:
+    return fields.String(required=True, allow_none=True, metadata={"description": description, **metadata})
+
+
+def _names(description: str) -> fields.List:
+    return fields.List(fields.String(), required=True, metadata={"description": description})
+
+
+def _partial_date(description: str, *, allow_none: bool = False) -> fields.String:
+    return fields.String(
+        required=True,
+        allow_none=allow_none,
+        metadata={"description": description, "pattern": PARTIAL_DATE_PATTERN, "example": "2019-06"},
+    )
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class ErrorSchema(Schema):
+    """Every error the API gives (404, 405, 422 …): flask-smorest's error shape."""
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code.", "example": 404})
+    status = fields.String(required=True, metadata={"description": "The status's name.", "example": "Not Found"})
+    message = fields.String(metadata={"description": "What went wrong, in words."})
+    errors = fields.Dict(
+        metadata={"description": "For a 422: each invalid parameter with its messages, by location (`query`)."}
+    )
+
+
+# --- query parameters -------------------------------------------------------------------------
+#
+# Filter values are plain strings, as on the HTML list: one that names nothing matches
+# nothing. Two kinds of value are refused (422) because they can name nothing and the
+# shared list code does not expect them: a NUL character (PostgreSQL cannot compare it) and
+# digits other than 0–9 in an id or a year ("²" is a digit to Python, but no number).
+# No examples: Swagger UI would fill them in as the values of "Try it out".
+
+
+def _no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ma.ValidationError("Must not contain a NUL character.")
+
+
+def _plain_number(value: str) -> None:
+    _no_nul(value)
+    if any(ch.isdigit() and ch not in "0123456789" for ch in value):
+        raise ma.ValidationError("Write numbers with the digits 0-9.")
+
+
+_UNKNOWN_MATCHES_NOTHING = " A value that names nothing matches nothing (an empty list, not an error)."
+
+
+def _filter(description: str, *, number: bool = False, **metadata) -> fields.String:
+    return fields.String(
+        validate=_plain_number if number else _no_nul,
+        metadata={"description": description + _UNKNOWN_MATCHES_NOTHING, **metadata},
+    )
+
+
+class _ListArgs(Schema):
+    q = fields.String(
+        metadata={
+            "description": 'Search words (or "quoted phrases"); a result contains every one of them, ignoring case.',
+        }
+    )
+    cursor = fields.String(
+        metadata={
+            "description": "Where the page starts: copy it from the `next` link of the previous page (opaque; "
+            "an invalid cursor gives the first page)."
+        }
+    )
+    per_page = fields.Integer(
+        load_default=PER_PAGE_DEFAULT,
+        validate=validate.Range(min=1, max=PER_PAGE_MAX),
+        metadata={"description": f"Items per page, 1 to {PER_PAGE_MAX}.", "default": PER_PAGE_DEFAULT},
+    )
+
+
+class PledgeListArgs(_ListArgs):
+    state = _filter("Only pledges in this state.", enum=PUBLISHED_STATES)
+    theme = _filter("Only pledges with this theme, by its slug.")
+    organisation = _filter("Only pledges this organisation signs, by its id.", number=True)
+    forum = _filter("Only pledges made at this forum, by its id.", number=True)
+    country = _filter("Only pledges for this country or region, by its id.", number=True)
+    sort = fields.String(
+        metadata={
+            "description": "The order: latest action first (the default), newest published first, or by title. "
+            "Any other value gives the default order.",
+            "enum": ["last_action", "newest", "title"],
+            "default": "last_action",
+        }
+    )
+
+
+class RoundtableListArgs(_ListArgs):
+    process = _filter("Only roundtables of this process (forum), by its id.", number=True)
+    co_chair = _filter("Only roundtables this organisation co-chaired, by its id.", number=True)
+    year = _filter("Only roundtables that started in this year.", number=True)
+    sort = fields.String(
+        metadata={
+            "description": "The order: newest first (the default) or by title. Any other value gives the default order.",
+            "enum": ["newest", "title"],
+            "default": "newest",
+        }
+    )
+
+
+# --- pledges ----------------------------------------------------------------------------------
+
+
+class SignatorySchema(Schema):
+    name = _text("The organisation's name.")
+    lead = fields.Boolean(required=True, metadata={"description": "Whether it is the lead signatory (listed first)."})
+
+
+class PledgeSummarySchema(Schema):
+    slug = _text("The pledge's identifier in addresses; it never changes.", example="regional-protection")
+    url = _text("The pledge's public page.", format="uri")
+    title = _text("The pledge's title.")
+    state = _text("Where the pledge stands.", enum=PUBLISHED_STATES)
+    forum = _optional_text("Where the commitment was made.")
+    themes = _names("Theme names, A–Z.")
+    countries = _names("Countries or named regions it concerns, A–Z.")
+    region = _optional_text("A region in words.")
+    period_start = fields.Integer(required=True, allow_none=True, metadata={"description": "First year of the period."})
+    period_end = fields.Integer(required=True, allow_none=True, metadata={"description": "Last year of the period."})
+    period_note = _optional_text('The period in words ("ongoing", "18 months").')
+    signatories = fields.List(
+        fields.Nested(SignatorySchema), required=True, metadata={"description": "The organisations that sign it, the lead first."}
+    )
+    actions_count = fields.Integer(required=True, metadata={"description": "How many actions taken are recorded (withdrawn ones not counted)."})
+    last_action_on = _partial_date(
+        "Date of the latest action taken, as precise as it is known (2019, 2019-06 or 2019-06-01); null before the first.",
+        allow_none=True,
+    )
+    published_at = UtcDateTime(required=True, allow_none=True, metadata={"description": "When it was published (UTC)."})
+    completed_at = UtcDateTime(
+        required=True, allow_none=True, metadata={"description": "When it was marked done (UTC); null unless done."}
+    )
+    updated_at = UtcDateTime(
+        required=True, metadata={"description": "When the pledge or any of its actions last changed (UTC)."}
+    )
+
+
+class BudgetSchema(Schema):
+    amount = _text("The amount, exactly, as a decimal string.", pattern=DECIMAL_PATTERN, example="80000000.00")
+    currency = _text("ISO 4217 currency code.", example="AUD")
+    note = _optional_text('How to read the amount ("approximately, annually").')
+
+
+class FigureSchema(Schema):
+    label = _text('What is counted ("People trained").')
+    value = _text("The number, exactly, as a decimal string.", pattern=DECIMAL_PATTERN, example="2037.00")
+    unit = _optional_text("The unit, if any.")
+    year = fields.Integer(required=True, allow_none=True, metadata={"description": "The year the number is for."})
+    period_note = _optional_text('The period the number is for, in words ("Jan–Jun 2021").')
+
+
+class LinkSchema(Schema):
+    url = _text("Address of the evidence.", format="uri")
+    title = _optional_text("Its title.")
+
+
+class ActionSchema(Schema):
+    date = _partial_date("When it was done, as precise as it is known (2019, 2019-06 or 2019-06-01).")
+    date_precision = _text("How much of the date is known.", enum=[p.value for p in DatePrecision])
+    heading = _optional_text("A heading that groups consecutive actions, as on the pledge's page.")
+    summary = _text("What was done.")
+    details = _text("More about it (Markdown); may be empty.")
+    organisations = _names("The signatories involved.")
+    figures = fields.List(fields.Nested(FigureSchema), required=True, metadata={"description": "Numbers it reports."})
+    links = fields.List(fields.Nested(LinkSchema), required=True, metadata={"description": "Evidence."})
+
+
+class PledgeSchema(PledgeSummarySchema):
+    text = _text("The pledge's text (Markdown).")
+    actions_intro = _optional_text("An introduction to the actions taken (Markdown).")
+    budget = fields.Nested(BudgetSchema, required=True, allow_none=True, metadata={"description": "The budget, if one was given."})
+    actions = fields.List(
+        fields.Nested(ActionSchema),
+        required=True,
+        metadata={"description": "The actions taken, in the order of the pledge's page (withdrawn ones never appear)."},
+    )
+
+
+def _next_link() -> fields.String:
+    return fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The address of the next page (the same search, filters, sort and page size); "
+            "null on the last page.",
+            "format": "uri",
+        },
+    )
+
+
+class PledgePageSchema(Schema):
+    items = fields.List(fields.Nested(PledgeSummarySchema), required=True, metadata={"description": "This page's pledges."})
+    next = _next_link()
+    total = fields.Integer(required=True, metadata={"description": "How many pledges match, on all pages."})
+
+
+# --- roundtables ------------------------------------------------------------------------------
+
+
+class RoundtableSummarySchema(Schema):
+    slug = _text("The roundtable's identifier in addresses.", example="bali-2018")
+    url = _text("The roundtable's public page.", format="uri")
+    title = _text("Its title.")
+    process = _optional_text("The process (forum) it belongs to.")
+    start_date = fields.Date(required=True, metadata={"description": "Its first day."})
+    end_date = fields.Date(required=True, allow_none=True, metadata={"description": "Its last day (null: one day)."})
+    place = _optional_text("Where it met.")
+    co_chairs = _names("The co-chairing organisations, A–Z.")
+    participants = _names("Participating organisations, A–Z.")
+    participants_note = _optional_text('Participants in words ("13 governments and …").')
+    summary = _text("What it was about (Markdown).")
+    recommendations_count = fields.Integer(required=True, metadata={"description": "How many recommendations it agreed."})
+
+
+class OutcomeSchema(Schema):
+    id = fields.Integer(required=True, metadata={"description": "The outcome's id (a recommendation's `outcome_id`)."})
+    text = _text("The agreed outcome.")
+
+
+class OutcomeGroupSchema(Schema):
+    heading = _text("The heading the outcomes are listed under.")
+    outcomes = fields.List(fields.Nested(OutcomeSchema), required=True)
+
+
+class OwnerSchema(Schema):
+    name = _text("The organisation's name.")
+    lead = fields.Boolean(required=True, metadata={"description": "Whether it is the lead owner (listed first)."})
+
+
+class UpdateSchema(Schema):
+    date = fields.Date(required=True)
+    organisation = _text("The owner that reported it.")
+    text = _text("What happened.")
+
+
+class ReviewSchema(Schema):
+    kind = _text("The co-chairs' latest review: verified, or sent back to the owners.", enum=["verified", "sent_back"])
+    at = UtcDateTime(required=True, metadata={"description": "When (UTC)."})
+    words = _optional_text("The co-chairs' comment or reason, when they made it public; otherwise null.")
+
+
+class RecommendationSchema(Schema):
+    id = fields.Integer(required=True)
+    text = _text("The recommendation.")
+    heading = _optional_text("The heading it is listed under.")
+    outcome_id = fields.Integer(required=True, allow_none=True, metadata={"description": "The outcome it follows through, if any."})
+    state = _text("Where it stands.", enum=AGREED_STATES)
+    due_date = fields.Date(required=True, allow_none=True)
+    owners = fields.List(fields.Nested(OwnerSchema), required=True, metadata={"description": "The owners, the lead first."})
+    updates = fields.List(fields.Nested(UpdateSchema), required=True, metadata={"description": "Progress updates, oldest first."})
+    review = fields.Nested(ReviewSchema, required=True, allow_none=True, metadata={"description": "The latest review, if any."})
+
+
+class RoundtableSchema(RoundtableSummarySchema):
+    outcome_groups = fields.List(fields.Nested(OutcomeGroupSchema), required=True)
+    recommendations = fields.List(
+        fields.Nested(RecommendationSchema), required=True, metadata={"description": "The agreed recommendations (never drafts)."}
+    )
+
+
+class RoundtablePageSchema(Schema):
+    items = fields.List(
+        fields.Nested(RoundtableSummarySchema), required=True, metadata={"description": "This page's roundtables."}
+    )
+    next = _next_link()
+    total = fields.Integer(required=True, metadata={"description": "How many roundtables match, on all pages."})
