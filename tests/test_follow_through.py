@@ -184,12 +184,19 @@ def test_dashboard_filters_narrow_the_list(client, auth, demo):
 
 
 @pytest.mark.parametrize(
-    "query", ["state=nonsense", "owner=abc", "owner=99999", "heading=-1", "overdue=%00", "page=-4", "roundtable=x&stale=1"]
+    "query", ["state=nonsense", "owner=abc", "owner=99999", "heading=-1", "overdue=%01", "page=-4", "roundtable=x&stale=1"]
 )
 def test_any_filter_typed_into_the_address_gives_a_page_not_an_error(client, auth, demo, query):
     auth.login("cochair.au@example.org")
     assert client.get(f"{DASHBOARD}?{query}").status_code == 200
     assert client.get(f"/roundtables/follow-through?{query}").status_code == 200
+
+
+def test_a_nul_character_in_the_address_is_refused_plainly(client, auth, demo):
+    auth.login("cochair.au@example.org")
+    response = client.get(f"{DASHBOARD}?overdue=%00")
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
 
 
 def test_the_across_dashboard_covers_only_the_co_chairs_roundtables(client, auth, demo, make):
