@@ -24,7 +24,7 @@ def log_in(page: Page, email=STAFF_EMAIL, password=PASSWORD):
 
 
 def open_regional_protection(page: Page):
-    page.goto("/")
+    page.goto("/pledges")
     page.get_by_role("link", name="Regional Protection", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Regional Protection")
 
