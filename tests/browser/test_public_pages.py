@@ -59,6 +59,13 @@ def count_line(page: Page) -> tuple[int, int, int]:
     return tuple(int(n) for n in found.groups())
 
 
+def settled(page: Page) -> None:
+    """Wait for the page's load event. Its words can be checked as soon as they arrive, but
+    sizes and colours only once its stylesheets are in: unstyled, the filter menus are as
+    wide as their longest option."""
+    page.wait_for_load_state("load")
+
+
 def pager(page: Page):
     return page.get_by_role("navigation", name="Pledge list pages")
 
@@ -68,7 +75,7 @@ def follow(page: Page, link) -> None:
     href = link.get_attribute("href")
     link.click()
     page.wait_for_url(lambda url: url.endswith(href))
-    page.wait_for_load_state()
+    settled(page)
 
 
 def published_pledges(live_app) -> dict[str, dict]:
@@ -363,6 +370,7 @@ def _pledge_list_found(page: Page):
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".filters-in-force")).to_contain_text("Theme: Human trafficking")
     expect(page.locator(".pledge-list > li")).not_to_have_count(0)
+    settled(page)
 
 
 def _pledge_list_nothing(page: Page):
@@ -372,6 +380,7 @@ def _pledge_list_nothing(page: Page):
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("Nothing matches.")).to_be_visible()
     expect(page.locator(".pledge-list")).to_have_count(0)
+    settled(page)
 
 
 def _pledge_page(page: Page):
@@ -440,6 +449,7 @@ def test_public_page_reads_on_a_375_px_phone(page: Page, many_pledges, which):
         expect(page).to_have_url(re.compile(r"/pledges\?(.*&)?q=trafficking(&|$)"))
         expect(search_box(page)).to_have_value("trafficking")
         expect(page.locator(".list-summary")).to_contain_text("for “trafficking”")
+        settled(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
 
 
