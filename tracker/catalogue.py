@@ -76,61 +76,27 @@ def _theme_condition(key: str):
     )
 
 
-def _values(rows) -> list[FacetValue]:
-    return [FacetValue(str(key), label, count) for key, label, count in rows]
+def _counted(key, label, link, linked_record, link_owner):
+    """Facet values counted through a link: `key` and `label` of each record on the other
+    side of `link` (joined where `linked_record`), with how many of the listed ids
+    (`link_owner`) it is linked to — one grouped query."""
+
+    def counts(ids) -> list[FacetValue]:
+        rows = db.session.execute(
+            sa.select(key, label, sa.func.count())
+            .join(link, linked_record)
+            .where(link_owner.in_(ids))
+            .group_by(key, label)
+            .order_by(label)
+        )
+        return [FacetValue(str(value), name, count) for value, name, count in rows]
+
+    return counts
 
 
 def _state_counts(ids) -> list[FacetValue]:
     counts = dict(db.session.execute(sa.select(Pledge.status, sa.func.count()).where(Pledge.id.in_(ids)).group_by(Pledge.status)).all())
     return [FacetValue(state, PledgeWorkflow.label(state), counts.get(state, 0)) for state in PUBLISHED_STATES]
-
-
-def _theme_counts(ids) -> list[FacetValue]:
-    return _values(
-        db.session.execute(
-            sa.select(Theme.slug, Theme.name, sa.func.count())
-            .join(pledge_themes, pledge_themes.c.theme_id == Theme.id)
-            .where(pledge_themes.c.pledge_id.in_(ids))
-            .group_by(Theme.id, Theme.slug, Theme.name)
-            .order_by(Theme.name)
-        )
-    )
-
-
-def _organisation_counts(ids) -> list[FacetValue]:
-    return _values(
-        db.session.execute(
-            sa.select(Organisation.id, Organisation.name, sa.func.count())
-            .join(PledgeSignatory, PledgeSignatory.organisation_id == Organisation.id)
-            .where(PledgeSignatory.pledge_id.in_(ids))
-            .group_by(Organisation.id, Organisation.name)
-            .order_by(Organisation.name)
-        )
-    )
-
-
-def _forum_counts(ids) -> list[FacetValue]:
-    return _values(
-        db.session.execute(
-            sa.select(Forum.id, Forum.name, sa.func.count())
-            .join(Pledge, Pledge.forum_id == Forum.id)
-            .where(Pledge.id.in_(ids))
-            .group_by(Forum.id, Forum.name)
-            .order_by(Forum.name)
-        )
-    )
-
-
-def _country_counts(ids) -> list[FacetValue]:
-    return _values(
-        db.session.execute(
-            sa.select(Country.id, Country.name, sa.func.count())
-            .join(pledge_countries, pledge_countries.c.country_id == Country.id)
-            .where(pledge_countries.c.pledge_id.in_(ids))
-            .group_by(Country.id, Country.name)
-            .order_by(Country.name)
-        )
-    )
 
 
 PUBLISHED_STATES = [state for state in PledgeWorkflow.state_values() if state != PledgeWorkflow.draft.value]
@@ -146,19 +112,32 @@ PLEDGES = Listing(
     matches=_pledge_matches,
     facets=(
         Facet("state", "State", lambda key: Pledge.status == key if key in PUBLISHED_STATES else None, _state_counts),
-        Facet("theme", "Theme", _theme_condition, _theme_counts),
+        Facet(
+            "theme",
+            "Theme",
+            _theme_condition,
+            _counted(Theme.slug, Theme.name, pledge_themes, pledge_themes.c.theme_id == Theme.id, pledge_themes.c.pledge_id),
+        ),
         Facet(
             "organisation",
             "Organisation",
             _linked_by_id(Pledge.id, PledgeSignatory.pledge_id, PledgeSignatory.organisation_id),
-            _organisation_counts,
+            _counted(
+                Organisation.id,
+                Organisation.name,
+                PledgeSignatory,
+                PledgeSignatory.organisation_id == Organisation.id,
+                PledgeSignatory.pledge_id,
+            ),
         ),
-        Facet("forum", "Forum", _by_id(Pledge.forum_id), _forum_counts),
+        Facet("forum", "Forum", _by_id(Pledge.forum_id), _counted(Forum.id, Forum.name, Pledge, Pledge.forum_id == Forum.id, Pledge.id)),
         Facet(
             "country",
             "Country or region",
             _linked_by_id(Pledge.id, pledge_countries.c.pledge_id, pledge_countries.c.country_id),
-            _country_counts,
+            _counted(
+                Country.id, Country.name, pledge_countries, pledge_countries.c.country_id == Country.id, pledge_countries.c.pledge_id
+            ),
         ),
     ),
     sorts={
@@ -193,30 +172,6 @@ def _roundtable_matches(term: str):
     )
 
 
-def _roundtable_forum_counts(ids) -> list[FacetValue]:
-    return _values(
-        db.session.execute(
-            sa.select(Forum.id, Forum.name, sa.func.count())
-            .join(Roundtable, Roundtable.forum_id == Forum.id)
-            .where(Roundtable.id.in_(ids))
-            .group_by(Forum.id, Forum.name)
-            .order_by(Forum.name)
-        )
-    )
-
-
-def _co_chair_counts(ids) -> list[FacetValue]:
-    return _values(
-        db.session.execute(
-            sa.select(Organisation.id, Organisation.name, sa.func.count())
-            .join(roundtable_co_chairs, roundtable_co_chairs.c.organisation_id == Organisation.id)
-            .where(roundtable_co_chairs.c.roundtable_id.in_(ids))
-            .group_by(Organisation.id, Organisation.name)
-            .order_by(Organisation.name)
-        )
-    )
-
-
 _year = sa.extract("year", Roundtable.start_date)
 
 
@@ -238,12 +193,23 @@ def roundtables_for(user) -> Listing:
         visible=lambda: permissions.visible_roundtables(user),
         matches=_roundtable_matches,
         facets=(
-            Facet("process", "Process", _by_id(Roundtable.forum_id), _roundtable_forum_counts),
+            Facet(
+                "process",
+                "Process",
+                _by_id(Roundtable.forum_id),
+                _counted(Forum.id, Forum.name, Roundtable, Roundtable.forum_id == Forum.id, Roundtable.id),
+            ),
             Facet(
                 "co_chair",
                 "Co-chair",
                 _linked_by_id(Roundtable.id, roundtable_co_chairs.c.roundtable_id, roundtable_co_chairs.c.organisation_id),
-                _co_chair_counts,
+                _counted(
+                    Organisation.id,
+                    Organisation.name,
+                    roundtable_co_chairs,
+                    roundtable_co_chairs.c.organisation_id == Organisation.id,
+                    roundtable_co_chairs.c.roundtable_id,
+                ),
             ),
             Facet("year", "Year", _year_condition, _year_counts),
         ),
