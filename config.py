@@ -32,6 +32,22 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
+    # No form needs more than this; a bigger request is refused with a friendly 413 page.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    # Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0) holds what every gunicorn worker must
+    # share: the log-in throttle's counters. Without it they are kept in each process's memory.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_KEY_PREFIX = "tracker"
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: throttle per process, don't fail
+    # Failed log-ins allowed per typed e-mail and per client address (Flask-Limiter syntax).
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    # Behind reverse proxies (nginx, a load balancer): how many, so the client's address and
+    # scheme are read from their X-Forwarded-For/-Proto headers. 0: served directly.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
     DEMO_DATA_ALLOWED = True
     ITEMS_PER_PAGE = 20
     # How long an invitation's (or an admin's reset) set-password link works, in seconds.

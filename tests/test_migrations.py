@@ -140,6 +140,28 @@ def test_downgrade_base_removes_everything_and_upgrade_head_works_again(migratio
     _assert_history_is_append_only()
 
 
+def _load_demo_through_the_cli(app) -> str:
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_upgrade_downgrade_upgrade_with_the_demo_loading_after_each_upgrade(migration_app):
+    """The round trip CI makes on both engines: upgrade head, load the demo, downgrade to
+    base with all that data in place, upgrade head again, load the demo again."""
+    flask_migrate.upgrade()
+    first = _load_demo_through_the_cli(migration_app)
+    assert "Loaded demo data: 6 pledges" in first
+    db.session.remove()
+
+    flask_migrate.downgrade(revision="base")
+    assert _leftovers() == {}
+
+    flask_migrate.upgrade()
+    assert _load_demo_through_the_cli(migration_app) == first
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pledge)) == 6
+
+
 def test_history_refuses_update_and_delete_after_upgrade(migration_app):
     flask_migrate.upgrade()
 

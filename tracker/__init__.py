@@ -54,10 +54,11 @@ def create_app(config=None):
 
     api.init_app(app)  # the public JSON API under /api/v1
 
-    from . import cli, errors, templating
+    from . import cli, errors, security, templating
 
     cli.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     return app
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -116,6 +117,11 @@ class Organisation(db.Model):
         return f"<Organisation {self.name!r}>"
 
 
+# scrypt (werkzeug's default, named so a library upgrade cannot quietly change it): a
+# memory-hard key-derivation function, as OWASP's password-storage guidance recommends.
+PASSWORD_HASH_METHOD = "scrypt"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -145,10 +151,22 @@ class User(UserMixin, db.Model):
         return email.strip().lower()
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def password_fingerprint(self) -> str:
+        """A short digest of the password hash: it changes whenever the password does."""
+        if not self.password_hash:
+            return ""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the keep-me-logged-in cookie: the id
+        and the password's fingerprint, so a new password ends every earlier session."""
+        return f"{self.id}:{self.password_fingerprint}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

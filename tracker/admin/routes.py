@@ -13,7 +13,7 @@ from .. import accounts, permissions
 from ..extensions import db, login_manager
 from ..form_refusals import show_refusal
 from ..history import timeline_query
-from ..models import Forum, HistoryEntry, Organisation, Theme, User
+from ..models import Forum, HistoryEntry, Organisation, Role, Theme, User
 from ..operations import REFUSALS
 from ..pagination import paginate
 from . import bp
@@ -33,9 +33,30 @@ def admins_only():
     return None
 
 
+# What each history event of an account or a reference record is called on the admin pages.
+EVENT_LABELS = {
+    "created": "Added",
+    "proposed": "Proposed by staff",
+    "confirmed": "Confirmed",
+    "invited": "Invited",
+    "edited": "Changed",
+    "deactivated": "Deactivated",
+    "reactivated": "Reactivated",
+    "set_password_link_issued": "Set-password link made",
+    "password_set": "Password set with a link",
+    "password_changed": "Password changed",
+    "logged_in": "Logged in",
+    "login_failed": "Failed log-in (wrong password or deactivated)",
+}
+
+
 @bp.context_processor
 def _labels():
-    return {"forum_kind_labels": FORUM_KIND_LABELS}
+    return {
+        "forum_kind_labels": FORUM_KIND_LABELS,
+        "event_labels": EVENT_LABELS,
+        "role_labels": {role.value: role.label for role in Role},
+    }
 
 
 def _me() -> User:
@@ -179,13 +200,23 @@ def _edit_user_page(user: User, form, status: int = 200, active_form=None):
     if active_form is None:
         active_form = UserActiveForm(formdata=None)
     active_form.active.data = "no" if user.active else "yes"
+    changes = timeline_query(user).where(HistoryEntry.event.not_in(accounts.LOGIN_EVENTS))
     history = db.session.scalars(
-        timeline_query(user).options(joinedload(HistoryEntry.actor)).order_by(None).order_by(HistoryEntry.id.desc())
+        changes.options(joinedload(HistoryEntry.actor)).order_by(None).order_by(HistoryEntry.id.desc())
     ).all()
+    last_login = db.session.scalars(
+        timeline_query(user).where(HistoryEntry.event == "logged_in").order_by(None).order_by(HistoryEntry.id.desc()).limit(1)
+    ).first()
     response = current_app.make_response(
         (
             render_template(
-                "admin/edit_user.html", user=user, form=form, active_form=active_form, link=link, history=history
+                "admin/edit_user.html",
+                user=user,
+                form=form,
+                active_form=active_form,
+                link=link,
+                history=history,
+                last_login=last_login,
             ),
             status,
         )
@@ -319,3 +350,53 @@ def edit_theme(theme_id: int):
             flash(f"Saved the theme {theme.name}.", "success")
             return redirect(url_for(".themes"))
     return _record_form(form, f"Theme: {theme.name}", "themes")
+
+
+# --- the audit -------------------------------------------------------------------------------------
+
+# The records whose history is the audit of accounts and reference data.
+_AUDITED = {"user": User, "organisation": Organisation, "forum": Forum, "theme": Theme}
+
+AUDIT_VIEWS = {
+    "": ("Everything", sa.true()),
+    "logins": ("Log-ins", HistoryEntry.event == "logged_in"),
+    "failed": ("Failed log-ins", HistoryEntry.event == "login_failed"),
+    "accounts": ("Account changes", sa.and_(HistoryEntry.record_type == "user", HistoryEntry.event.not_in(accounts.LOGIN_EVENTS))),
+    "reference": ("Organisations, forums and themes", HistoryEntry.record_type != "user"),
+}
+
+
+@bp.route("/audit")
+def audit():
+    """Who logged in (or failed to) from where, and every change admins and staff made to
+    accounts, organisations, forums and themes: newest first, a page at a time."""
+    show = request.args.get("show", "")
+    if show not in AUDIT_VIEWS:
+        show = ""
+    query = (
+        sa.select(HistoryEntry)
+        .where(HistoryEntry.record_type.in_(_AUDITED), AUDIT_VIEWS[show][1])
+        .options(joinedload(HistoryEntry.actor))
+        .order_by(HistoryEntry.id.desc())
+    )
+    user_id = request.args.get("user", "")
+    account = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) < 10 else None
+    if account is not None:
+        query = query.where(HistoryEntry.record_type == "user", HistoryEntry.record_id == account.id)
+    page = paginate(query)
+    return render_template(
+        "admin/audit.html", page=page, records=_records_of(page.items), views=AUDIT_VIEWS, show=show, account=account
+    )
+
+
+def _records_of(entries) -> dict:
+    """{(record_type, id): record} for the entries on a page: one query per kind of record."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        wanted.setdefault(entry.record_type, set()).add(entry.record_id)
+    records = {}
+    for record_type, ids in wanted.items():
+        model = _AUDITED[record_type]
+        for record in db.session.scalars(sa.select(model).where(model.id.in_(ids))):
+            records[(record_type, record.id)] = record
+    return records

@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import COOKIE_NAME, current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import accounts
@@ -10,6 +10,7 @@ from ..extensions import db, login_manager
 from ..form_refusals import show_refusal
 from ..models import User
 from ..operations import REFUSALS
+from ..security import throttle_login
 from . import bp
 from .forms import ChangePasswordForm, EmptyForm, LoginForm, SetPasswordForm
 
@@ -25,9 +26,14 @@ _NO_ACCOUNT_HASH = generate_password_hash("no account has this password")
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
+def load_user(session_id: str):
+    """The user a session (or keep-me-logged-in cookie) belongs to: `User.get_id()` joins
+    the id and the password's fingerprint, so changing a password ends every other session."""
+    user_id, _, fingerprint = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or not accounts.session_fingerprint_matches(user, fingerprint):
+        return None
+    return user
 
 
 def home_for(user) -> str:
@@ -54,22 +60,28 @@ def _safe_next(target: str | None, home: str | None = None) -> str:
 
 
 def _authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, or None. Every attempt on an
+    existing account is written to its history (the audit); attempts on unknown e-mails
+    to the audit log."""
     user = db.session.scalar(sa.select(User).where(User.email == User.normalise_email(email)))
     if user is None:
         check_password_hash(_NO_ACCOUNT_HASH, password)
+        accounts.record_login_attempt(None, request.remote_addr, succeeded=False)
         return None
-    if not user.check_password(password) or not user.active:
-        return None
-    return user
+    succeeded = user.check_password(password) and user.active
+    accounts.record_login_attempt(user, request.remote_addr, succeeded=succeeded)
+    return user if succeeded else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle_login
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next"), home_for(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
         user = _authenticate(form.email.data, form.password.data)
+        db.session.commit()  # the audit entry, whatever the outcome
         if user is None:
             # One message for every failure: it must not reveal whether the account exists.
             form.form_errors.append(LOGIN_REFUSED)
@@ -102,7 +114,11 @@ def change_password():
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Your password has been changed.", "success")
+            # The new password ends every session of this account, this one too (its id
+            # carries the old fingerprint): log this browser in again, as it was.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+            login_user(user, remember=remembered)
+            flash("Your password has been changed. You have been logged out everywhere else.", "success")
             return redirect(url_for("public.home"))
     return render_template("auth/change_password.html", form=form), (422 if form.errors else 200)
 

@@ -1,0 +1,338 @@
+"""Session and request security: what protects an organisation's account and its drafts.
+
+CSRF on every state-changing request, the security headers on every response, throttled
+log-ins that do not reveal which accounts exist, sessions that end when the password
+changes, redirects that stay on this site, and a friendly refusal of oversized requests.
+"""
+import re
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+from flask import url_for
+from werkzeug.routing import AnyConverter, IntegerConverter
+
+from config import Config, ProductionConfig
+from tracker import create_app
+from tracker.accounts import LOGIN_EVENTS
+from tracker.extensions import db
+from tracker.models import HistoryEntry
+from tracker.security import LOGIN_THROTTLED
+
+from .factories import PASSWORD
+
+NEW_PASSWORD = "a long new password"
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+# --- CSRF ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The app with CSRF protection on, as in production (the test config turns it off)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _state_changing_rules(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"GET", "HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url_for_rule(rule) -> str:
+    """The rule's address with 1 (or "x") for every argument: CSRF is checked before the
+    view loads anything, so the record need not exist."""
+    def value(converter):
+        if isinstance(converter, IntegerConverter):
+            return 1
+        return sorted(converter.items)[0] if isinstance(converter, AnyConverter) else "x"
+
+    return url_for(rule.endpoint, **{name: value(c) for name, c in rule._converters.items()})
+
+
+def test_every_state_changing_request_without_a_csrf_token_is_refused(csrf_app, client, auth, make):
+    """Every POST (PUT, PATCH, DELETE) route, logged in as an admin so that only the
+    missing token can be the reason for the refusal; nothing is written."""
+    admin = make.admin()
+    db.session.commit()
+    login_page = client.get("/auth/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text_of(login_page)).group(1)
+    assert client.post("/auth/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    entries_before = db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)))
+
+    checked = []
+    with csrf_app.test_request_context():
+        targets = [(rule, method, _url_for_rule(rule)) for rule, method in _state_changing_rules(csrf_app)]
+    for rule, method, url in targets:
+        response = client.open(url, method=method, data={"title": "Forged", "name": "Forged"})
+        assert response.status_code == 400, (rule.endpoint, method, response.status_code)
+        assert "The form had expired" in text_of(response) or response.is_json, rule.endpoint
+        checked.append(rule.endpoint)
+
+    assert len(checked) >= 20  # every form of the site, not an empty loop
+    assert db.session.scalar(sa.select(sa.func.count(HistoryEntry.id))) == entries_before
+    assert client.get("/admin/").status_code == 200  # still logged in: the refusal logged no one out
+
+
+def test_a_form_with_its_csrf_token_is_accepted(csrf_app, client, make):
+    staff = make.staff()
+    db.session.commit()
+    page = client.get("/auth/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text_of(page)).group(1)
+    response = client.post("/auth/login", data={"email": staff.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+# --- cookies and headers -----------------------------------------------------------------------
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax(client, auth, make):
+    staff = make.staff()
+    db.session.commit()
+    response = auth.login(staff.email)
+    cookie = next(value for name, value in response.headers.items() if name == "Set-Cookie" and "session=" in value)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_cookies_are_secure_only(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    app = create_app(ProductionConfig)
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert not Config.__dict__.get("SESSION_COOKIE_SECURE")  # plain http://127.0.0.1 works in development
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/pledges", "/auth/login", "/no-such-page", "/api/v1/pledges", "/api/v1/docs", "/pledges.csv", "/actions.atom"],
+)
+def test_every_response_carries_the_security_headers(client, path):
+    response = client.get(path)
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
+    script_src = re.search(r"script-src ([^;]+)", policy).group(1)
+    assert script_src.split() == ["'self'"]  # no inline script, no eval, no other site
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_page_holds_an_inline_script_or_event_handler(client, make):
+    """The policy would block them; this catches a template that adds one."""
+    make.pledge_in_progress()
+    db.session.commit()
+    for path in ["/", "/pledges", "/roundtables", "/open-data", "/auth/login", "/api/v1/docs"]:
+        page = text_of(client.get(path))
+        for script in re.findall(r"<script\b[^>]*>", page):
+            assert "src=" in script, (path, script)
+        assert not re.search(r"\son[a-z]+\s*=", page), path
+        assert "javascript:" not in page, path
+
+
+# --- log-in throttling --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def strict_limits(app):
+    """Low limits so the test need not type many wrong passwords; fresh counters."""
+    from tracker.security import limiter
+
+    app.config.update(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes", LOGIN_LIMIT_PER_ADDRESS="6 per 15 minutes")
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+def test_failed_logins_on_one_account_are_throttled_and_then_even_the_right_password_waits(client, auth, make, strict_limits):
+    staff = make.staff()
+    db.session.commit()
+    for _ in range(3):
+        assert auth.login(staff.email, "not the password").status_code == 422
+    refused = auth.login(staff.email)
+    assert refused.status_code == 429
+    assert LOGIN_THROTTLED in text_of(refused)
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "/auth/password" not in text_of(refused)  # the error page, not a logged-in one
+
+
+def test_the_throttle_message_is_the_same_whether_or_not_the_account_exists(client, auth, make, strict_limits):
+    staff = make.staff()
+    db.session.commit()
+    pages = []
+    for email in (staff.email, "nobody@example.org"):
+        for _ in range(3):
+            auth.login(email, "not the password")
+        response = auth.login(email, "not the password")
+        assert response.status_code == 429
+        pages.append(re.sub(r"<input[^>]*>", "", text_of(response)))
+    assert pages[0] == pages[1]
+
+
+def test_failed_logins_from_one_address_are_throttled_across_accounts(client, auth, make, strict_limits):
+    people = [make.staff() for _ in range(3)]
+    db.session.commit()
+    for person in people:
+        for _ in range(2):
+            assert auth.login(person.email, "not the password").status_code == 422
+    assert auth.login(make.staff().email).status_code == 429
+
+
+def test_successful_logins_do_not_count_towards_the_limit(client, auth, make, strict_limits):
+    staff = make.staff()
+    db.session.commit()
+    for _ in range(8):
+        assert auth.login(staff.email).status_code == 302
+        auth.logout()
+
+
+def test_the_limiter_keeps_its_counters_in_redis_when_redis_is_configured(_schema):
+    from limits.storage import MemoryStorage, RedisStorage
+
+    from tracker.security import limiter
+
+    create_app({"SQLALCHEMY_DATABASE_URI": _schema, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"})
+    assert isinstance(limiter._storage, RedisStorage)
+    create_app({"SQLALCHEMY_DATABASE_URI": _schema})
+    assert isinstance(limiter._storage, MemoryStorage)
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def test_changing_the_password_ends_the_other_sessions_but_not_this_one(app, make):
+    staff = make.staff()
+    db.session.commit()
+    laptop, phone = app.test_client(), app.test_client()
+    for browser in (laptop, phone):
+        browser.post("/auth/login", data={"email": staff.email, "password": PASSWORD})
+        assert browser.get("/auth/password").status_code == 200
+
+    response = laptop.post(
+        "/auth/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert laptop.get("/auth/password").status_code == 200  # this browser carries on
+    on_phone = phone.get("/auth/password")
+    assert on_phone.status_code == 302 and "/auth/login" in on_phone.headers["Location"]
+
+
+def test_a_keep_me_logged_in_cookie_stops_working_after_a_password_change(app, make):
+    staff = make.staff()
+    db.session.commit()
+    old = app.test_client()
+    old.post("/auth/login", data={"email": staff.email, "password": PASSWORD, "remember_me": "y"})
+    remember = old.get_cookie("remember_token")
+    assert remember is not None
+
+    other = app.test_client()
+    other.post("/auth/login", data={"email": staff.email, "password": PASSWORD})
+    other.post("/auth/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+
+    stolen = app.test_client()  # only the old keep-me-logged-in cookie, no session
+    stolen.set_cookie("remember_token", remember.value)
+    assert stolen.get("/auth/password").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "\\\\evil.example", "http:evil.example",
+     "/\t/evil.example", "/\n/evil.example", "javascript:alert(1)", " //evil.example", "https:/evil.example"],
+)
+def test_next_redirects_only_to_this_site(client, make, target):
+    staff = make.staff()
+    db.session.commit()
+    response = client.post(f"/auth/login?next={quote(target)}", data={"email": staff.email, "password": PASSWORD})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/") and not location.startswith("//") and "evil.example" not in location
+
+
+def test_next_to_a_page_of_this_site_is_followed(client, make):
+    staff = make.staff()
+    db.session.commit()
+    response = client.post("/auth/login?next=/pledges?q=water", data={"email": staff.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/pledges?q=water"
+
+
+# --- size limit ---------------------------------------------------------------------------------
+
+
+def test_an_oversized_request_gets_a_friendly_413_and_writes_nothing(client, auth, make):
+    staff = make.staff()
+    db.session.commit()
+    auth.login(staff.email)
+    response = client.post("/pledges/new", data={"title": "Huge", "text": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    page = text_of(response)
+    assert "Too large" in page and "Pledge Tracker" in page
+    assert db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
+
+
+# --- audit --------------------------------------------------------------------------------------
+
+
+def test_logins_and_failed_logins_are_in_the_accounts_history_with_time_and_address(client, auth, make):
+    staff = make.staff()
+    db.session.commit()
+    auth.login(staff.email, "not the password")
+    auth.login(staff.email)
+    entries = db.session.scalars(
+        sa.select(HistoryEntry).where(HistoryEntry.record_type == "user", HistoryEntry.record_id == staff.id)
+        .order_by(HistoryEntry.id)
+    ).all()
+    assert [(e.event, e.actor_id) for e in entries] == [("login_failed", None), ("logged_in", staff.id)]
+    assert all(e.changes == {"address": "127.0.0.1"} and e.occurred_at is not None for e in entries)
+
+
+def test_a_failed_login_for_an_unknown_email_is_logged_without_a_record(client, auth, caplog):
+    with caplog.at_level("WARNING", logger="tracker.audit"):
+        assert auth.login("nobody@example.org", "whatever").status_code == 422
+    assert "Failed log-in for an unknown e-mail from 127.0.0.1" in caplog.text
+    assert db.session.scalar(sa.select(sa.func.count(HistoryEntry.id))) == 0
+
+
+def test_the_admin_audit_shows_logins_role_changes_and_admin_changes_with_actor_and_time(client, auth, make):
+    admin = make.admin(name="Ada Admin")
+    staff = make.staff(name="Sam Staff")
+    db.session.commit()
+    auth.login(staff.email, "not the password")
+    auth.login(staff.email)
+    auth.logout()
+    auth.login(admin.email)
+    response = client.post(
+        f"/admin/users/{staff.id}",
+        data={"email": staff.email, "name": staff.name, "role": "co_chair", "organisation_id": str(staff.organisation_id)},
+    )
+    assert response.status_code == 302
+
+    page = text_of(client.get("/admin/audit"))
+    rows = re.findall(r"<tr>\s*<td><time datetime=\"([^\"]+)\".*?</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", page, re.S)
+    assert [(who, what) for _, who, what in rows] == [
+        ("Ada Admin", "Changed"),
+        ("Ada Admin", "Logged in"),
+        ("Sam Staff", "Logged in"),
+        ("—", "Failed log-in (wrong password or deactivated)"),
+    ]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", when) for when, _, _ in rows)
+    assert "Role: Staff → Co-chair" in page and "From 127.0.0.1" in page
+
+    failed_only = text_of(client.get("/admin/audit?show=failed"))
+    assert "Failed log-in" in failed_only and "Logged in" not in failed_only.split("<tbody>")[1]
+    of_staff = text_of(client.get(f"/admin/audit?user={staff.id}"))
+    assert "Audit of Sam Staff" in of_staff and "Ada Admin</td>\n          <td>Logged in" not in of_staff
+
+
+def test_the_audit_is_for_admins_only(client, auth, make):
+    for person in (make.staff(), make.co_chair()):
+        db.session.commit()
+        auth.login(person.email)
+        assert client.get("/admin/audit").status_code == 403
+        auth.logout()
+    assert client.get("/admin/audit").status_code == 302
