@@ -1,5 +1,6 @@
 """Command-line commands: `flask --app wsgi demo load`, and the open data:
-`flask --app wsgi data import FILE…`, `data export-pledges FILE`, `data export-actions FILE`."""
+`flask --app wsgi data import FILE…`, `data export-pledges FILE`, `data export-actions FILE`;
+and the whole database: `data backup FILE`, `data restore FILE` (see `backup`)."""
 import contextlib
 import sys
 
@@ -25,7 +26,9 @@ def demo_load(if_empty: bool):
     click.echo(loaded)
 
 
-data_cli = AppGroup("data", help="The open data: pledges.csv and actions.csv, exported and imported.")
+data_cli = AppGroup(
+    "data", help="The open data: pledges.csv and actions.csv, exported and imported; backup and restore."
+)
 
 
 @data_cli.command("import")
@@ -88,6 +91,40 @@ def data_export_actions(file: str):
     from .listing import ListState
 
     _write(file, open_data.export_actions(catalogue.PLEDGES.select(ListState())))
+
+
+@data_cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
+def data_backup(file: str):
+    """Write every record of the database to FILE ("-": standard output) as JSON, for `data
+    restore`: drafts, contacts, the history and the accounts too (password hashes; the
+    tracker never stores a password). The same data always gives the same bytes."""
+    from . import backup
+
+    try:
+        # Lazy: the file is created only once everything has been read.
+        with click.open_file(file, "wb", lazy=True) as out:
+            tally = backup.write_backup(out)
+    except backup.BackupError as error:
+        raise click.ClickException(f"Nothing backed up: {error}") from None
+    where = "standard output" if file == "-" else file
+    click.echo(f"Backed up {tally.records} records from {tally.tables} tables to {where}.", err=True)
+
+
+@data_cli.command("restore")
+@click.argument("file", type=click.File("rb"))
+def data_restore(file):
+    """Load a backup made by `data backup` from FILE ("-": standard input) into this
+    database, which must be empty and migrated to the backup's revision (`flask --app wsgi db
+    upgrade`). All or nothing: any problem, and nothing at all is written."""
+    from . import backup
+
+    try:
+        tally = backup.restore(file.read())
+    except backup.RestoreRefused as error:
+        raise click.ClickException(f"Nothing restored: {error}") from None
+    where = "standard input" if file.name == "<stdin>" else file.name
+    click.echo(f"Restored {tally.records} records into {tally.tables} tables from {where}.")
 
 
 def _public_address(base_url: str | None):
