@@ -52,7 +52,8 @@ limiter = Limiter(key_func=get_remote_address)
 
 
 def _typed_email() -> str:
-    return (request.form.get("email") or "").strip().lower()
+    """The account an attempt is on; attempts with no e-mail share one counter."""
+    return (request.form.get("email") or "").strip().lower() or "(no e-mail)"
 
 
 def _failed_login(response) -> bool:

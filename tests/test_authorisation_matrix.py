@@ -1,0 +1,739 @@
+"""Who may open which address: every route of the app, for every kind of visitor.
+
+A person relies on the tracker to keep drafts, private roundtables and other people's work
+to those entitled to them, and to refuse every change they may not make — whatever address
+is typed, not only the buttons a page shows. So every URL rule of the app (`app.url_map`)
+is asked, with every method it accepts (HEAD and OPTIONS, which Flask adds, left out), by
+each kind of visitor, and the answer (its status, and where a redirect goes) is compared
+with EXPECTED, a table written out by hand. The table is the independent statement of who
+may do what: it is never computed from `tracker.permissions`.
+
+The visitors, one column each:
+
+- anonymous: nobody logged in;
+- signatory: staff of the organisation that signs both pledges (and recorded their actions);
+- outsider: staff of another organisation (signs nothing, owns nothing, co-chairs nothing);
+- co_chair: co-chair of the roundtables (a public one and a private one);
+- other_co_chair: co-chair of another roundtable;
+- owner: staff of the organisation that owns the recommendations. Owners report progress and
+  may read what they own, even a draft or one of a private roundtable, so their column
+  differs from the outsider's;
+- admin.
+
+And the deactivated: a signatory, a co-chair and an admin, each logged in (with "Keep me
+logged in") and then deactivated by an admin. Deactivation "ends the person's access at
+once": with the cookies their browser still holds, each must be answered exactly as the
+anonymous column says.
+
+A route missing from the table fails `test_the_table_covers_every_route_and_method`, and so
+does an entry for a route that no longer exists. An address that names a record is asked
+for each record the table lists: the draft and the published pledge, the public and the
+private roundtable, a draft and two agreed recommendations (`build_world` makes them).
+
+POSTs send an empty form: the point is who gets in, not what is valid. Past the permission
+checks an empty form is refused and shown again (422), or a button without its value is a
+400; a visitor who may not act is asked to log in, refused (403), or not told the record
+exists (404). A 422 for such a visitor would mean the form was read before the permission
+was checked. The few empty POSTs that succeed are asked after every GET (see `_requests`).
+
+Beyond the status, no page a visitor gets (200) may show the draft pledge, its action, the
+private roundtable or the draft recommendation to anyone but the columns in READERS.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from tracker import accounts, create_app, operations
+from tracker.extensions import db
+from tracker.models import ForumKind, OrganisationKind, Role, User
+
+from .conftest import CommittingClient
+from .databases import empty_all_tables
+from .factories import Factories
+
+# --- outcomes -------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """A status and, for a redirect, where it goes: LOGIN_PAGE, or a path in which `{slug}`
+    (or any other of the address's values, such as `{user_id}`) is the record's own."""
+
+    status: int
+    to: str | None = None
+
+    def __str__(self):
+        return f"{self.status} to {self.to}" if self.to else str(self.status)
+
+
+LOGIN_PAGE = "/auth/login?next=<this address>"
+
+OK = Outcome(200)
+BAD_REQUEST = Outcome(400)  # a button pressed without its value (move up or down?)
+FORBIDDEN = Outcome(403)
+NOT_FOUND = Outcome(404)  # also a record this visitor may not know exists
+FORM_REFUSED = Outcome(422)  # the empty form reached the view, which refused it and showed it again
+LOGIN = Outcome(302, LOGIN_PAGE)
+
+
+def REDIRECT(to: str) -> Outcome:  # noqa: N802  (it reads like the other outcomes)
+    """302 to somewhere other than the login page."""
+    return Outcome(302, to)
+
+
+TO_HOME = REDIRECT("/")
+TO_MY_PLEDGES = REDIRECT("/pledges/mine")  # where staff land
+TO_FOLLOW_UP = REDIRECT("/roundtables/follow-through")  # where co-chairs land
+TO_ADMIN = REDIRECT("/admin/")  # where admins land
+TO_THE_PLEDGE = REDIRECT("/pledges/{slug}")
+TO_ORGS = REDIRECT("/admin/organisations")
+TO_THE_USER = REDIRECT("/admin/users/{user_id}")
+TO_FORUMS = REDIRECT("/admin/forums")
+TO_THEMES = REDIRECT("/admin/themes")
+
+# --- visitors and records ---------------------------------------------------------------------------
+
+COLUMNS = ("anonymous", "signatory", "outsider", "co_chair", "other_co_chair", "owner", "admin")
+DEACTIVATED = ("deactivated_signatory", "deactivated_co_chair", "deactivated_admin")
+VISITORS = COLUMNS + DEACTIVATED
+
+# What an address names; `build_world` gives each its URL values.
+NOTHING = "(no record)"
+DRAFT_PLEDGE = "the draft pledge"
+PUBLISHED_PLEDGE = "the published pledge (in progress)"
+PUBLIC_ROUNDTABLE = "the public roundtable"
+PRIVATE_ROUNDTABLE = "the private roundtable"
+DRAFT_RECOMMENDATION = "the draft recommendation (public roundtable)"
+AGREED_RECOMMENDATION = "the agreed recommendation (public roundtable)"
+PRIVATE_RECOMMENDATION = "the agreed recommendation of the private roundtable"
+ADMIN_RECORDS = "an organisation, an invited user, a forum and a theme"
+SET_PASSWORD_LINK = "the invited user's set-password link"
+SITE_CSS = "the site's stylesheet"
+BOOTSTRAP_CSS = "Bootstrap's stylesheet"
+SWAGGER_UI_CSS = "Swagger UI's stylesheet"
+RECORDS = (
+    NOTHING, DRAFT_PLEDGE, PUBLISHED_PLEDGE, PUBLIC_ROUNDTABLE, PRIVATE_ROUNDTABLE, DRAFT_RECOMMENDATION,
+    AGREED_RECOMMENDATION, PRIVATE_RECOMMENDATION, ADMIN_RECORDS, SET_PASSWORD_LINK, SITE_CSS, BOOTSTRAP_CSS, SWAGGER_UI_CSS,
+)  # fmt: skip
+
+# --- the table ----------------------------------------------------------------------------------------
+# (endpoint, method) -> {record named by the address: one outcome per column of COLUMNS}.
+# The deactivated visitors are held to the anonymous column.
+
+EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
+    # The public pages, downloads and feeds: the same for everyone.
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("public.home", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("public.open_data", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("public.actions_feed", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("public.pledges_csv", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("public.actions_csv", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("pledges.index", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("roundtables.index", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    # A pledge's public page and feed. A draft is not found by anyone but its signatories' staff
+    # and admins; its feed, which is public, never exists.
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("pledges.show", "GET"): {
+        DRAFT_PLEDGE:           (NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLISHED_PLEDGE:       (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("pledges.actions_feed", "GET"): {
+        DRAFT_PLEDGE:           (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND),
+        PUBLISHED_PLEDGE:       (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    # Working on pledges: staff of a signatory only (admins see drafts, but do not write pledges).
+    # Others are answered 404 for the draft they may not see, 403 for the published pledge.
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("pledges.mine", "GET"): {
+        NOTHING:                (LOGIN,         OK,            OK,            OK,            OK,            OK,            TO_HOME),
+    },
+    ("pledges.new", "GET"): {
+        NOTHING:                (LOGIN,         OK,            OK,            OK,            OK,            OK,            FORBIDDEN),
+    },
+    ("pledges.new", "POST"): {
+        NOTHING:                (LOGIN,         FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORBIDDEN),
+    },
+    ("pledges.edit", "GET"): {
+        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("pledges.edit", "POST"): {
+        DRAFT_PLEDGE:           (LOGIN,         FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLISHED_PLEDGE:       (LOGIN,         FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("pledges.new_action", "GET"): {
+        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("pledges.new_action", "POST"): {
+        DRAFT_PLEDGE:           (LOGIN,         FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLISHED_PLEDGE:       (LOGIN,         FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("pledges.edit_action_view", "GET"): {
+        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("pledges.edit_action_view", "POST"): {
+        DRAFT_PLEDGE:           (LOGIN,         FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLISHED_PLEDGE:       (LOGIN,         FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("pledges.withdraw_action_view", "GET"): {
+        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("pledges.withdraw_action_view", "POST"): {
+        DRAFT_PLEDGE:           (LOGIN,         TO_THE_PLEDGE, NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLISHED_PLEDGE:       (LOGIN,         TO_THE_PLEDGE, FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("pledges.transition", "POST"): {
+        DRAFT_PLEDGE:           (LOGIN,         FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLISHED_PLEDGE:       (LOGIN,         FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("pledges.history", "GET"): {
+        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    # A roundtable's public page: a private one is not found but by its co-chairs and admins.
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("roundtables.show", "GET"): {
+        PUBLIC_ROUNDTABLE:      (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        PRIVATE_ROUNDTABLE:     (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+    },
+    # Editing a roundtable and its outcomes: its co-chairs and admins. Others: 404 for the private
+    # roundtable, 403 for the public one. `move` without up/down is 400 once allowed in.
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("roundtables.new", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            OK,            FORBIDDEN,     OK),
+    },
+    ("roundtables.new", "POST"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORM_REFUSED,  FORBIDDEN,     FORM_REFUSED),
+    },
+    ("roundtables.edit", "GET"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+    },
+    ("roundtables.edit", "POST"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+    },
+    ("roundtables.outcomes", "GET"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+    },
+    ("roundtables.add_heading", "POST"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+    },
+    ("roundtables.edit_heading", "GET"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+    },
+    ("roundtables.edit_heading", "POST"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+    },
+    ("roundtables.add_outcome", "POST"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+    },
+    ("roundtables.edit_outcome", "GET"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+    },
+    ("roundtables.edit_outcome", "POST"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+    },
+    ("roundtables.move", "POST"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     BAD_REQUEST,   FORBIDDEN,     FORBIDDEN,     BAD_REQUEST),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     BAD_REQUEST,   NOT_FOUND,     NOT_FOUND,     BAD_REQUEST),
+    },
+    ("roundtables.history", "GET"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+    },
+    # Recommendations. Public once agreed in a public roundtable; the co-chairs, the owners and admins
+    # see drafts and those of a private roundtable. Co-chairs agree and edit (admins do not); owners
+    # post updates and mark done (an owner's empty update on the draft reaches the form: owners may
+    # report on what they own, and the operation, not the permission, waits for it to be agreed).
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("roundtables.new_recommendation", "GET"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+    },
+    ("roundtables.new_recommendation", "POST"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+    },
+    ("roundtables.recommendation", "GET"): {
+        DRAFT_RECOMMENDATION:   (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,            OK),
+        AGREED_RECOMMENDATION:  (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        PRIVATE_RECOMMENDATION: (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,            OK),
+    },
+    ("roundtables.edit_recommendation", "GET"): {
+        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
+        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("roundtables.edit_recommendation", "POST"): {
+        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
+        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
+    },
+    ("roundtables.transition", "POST"): {
+        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
+        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORBIDDEN,     NOT_FOUND,     FORM_REFUSED,  FORBIDDEN),
+    },
+    ("roundtables.post_update", "POST"): {
+        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORBIDDEN,     NOT_FOUND,     FORM_REFUSED,  FORBIDDEN),
+        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORBIDDEN,     NOT_FOUND,     FORM_REFUSED,  FORBIDDEN),
+    },
+    ("roundtables.recommendation_history", "GET"): {
+        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,            OK),
+        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     OK,            OK),
+        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,            OK),
+    },
+    ("roundtables.mine", "GET"): {
+        NOTHING:                (LOGIN,         OK,            OK,            OK,            OK,            OK,            FORBIDDEN),
+    },
+    # Follow-through: the roundtable's co-chairs and admins; across roundtables, any co-chair (their
+    # own) and admins.
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("roundtables.dashboard", "GET"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+    },
+    ("roundtables.report", "GET"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+    },
+    ("roundtables.report_csv", "GET"): {
+        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
+        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+    },
+    ("roundtables.dashboard_all", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            OK,            FORBIDDEN,     OK),
+    },
+    ("roundtables.review_queue", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            OK,            FORBIDDEN,     OK),
+    },
+    # Accounts. Logged-in visitors are sent from the login page to their own work. A set-password
+    # link works for whoever holds it: the link is the credential.
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("auth.login", "GET"): {
+        NOTHING:                (OK,            TO_MY_PLEDGES, TO_MY_PLEDGES, TO_FOLLOW_UP,  TO_FOLLOW_UP,  TO_MY_PLEDGES, TO_ADMIN),
+    },
+    ("auth.login", "POST"): {
+        NOTHING:                (FORM_REFUSED,  TO_MY_PLEDGES, TO_MY_PLEDGES, TO_FOLLOW_UP,  TO_FOLLOW_UP,  TO_MY_PLEDGES, TO_ADMIN),
+    },
+    ("auth.logout", "POST"): {
+        NOTHING:                (LOGIN,         TO_HOME,       TO_HOME,       TO_HOME,       TO_HOME,       TO_HOME,       TO_HOME),
+    },
+    ("auth.change_password", "GET"): {
+        NOTHING:                (LOGIN,         OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("auth.change_password", "POST"): {
+        NOTHING:                (LOGIN,         FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED),
+    },
+    ("auth.set_password", "GET"): {
+        SET_PASSWORD_LINK:      (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("auth.set_password", "POST"): {
+        SET_PASSWORD_LINK:      (FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED),
+    },
+    # Admin pages: admins only; the public is asked to log in. An empty form on an edit page
+    # re-saves the record as it is (the form is filled from the record).
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("admin.index", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.audit", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.organisations", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.new_organisation", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.new_organisation", "POST"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+    },
+    ("admin.edit_organisation", "GET"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.edit_organisation", "POST"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_ORGS),
+    },
+    ("admin.users", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.new_user", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.new_user", "POST"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+    },
+    ("admin.edit_user", "GET"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.edit_user", "POST"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_THE_USER),
+    },
+    ("admin.user_active", "POST"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     BAD_REQUEST),
+    },
+    ("admin.user_set_password_link", "POST"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_THE_USER),
+    },
+    ("admin.forums", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.new_forum", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.new_forum", "POST"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+    },
+    ("admin.edit_forum", "GET"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.edit_forum", "POST"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_FORUMS),
+    },
+    ("admin.themes", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.new_theme", "GET"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.new_theme", "POST"): {
+        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+    },
+    ("admin.edit_theme", "GET"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+    },
+    ("admin.edit_theme", "POST"): {
+        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_THEMES),
+    },
+    # The JSON API: the same answer whoever asks, so drafts and private roundtables are 404 to all.
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("Pledges.index", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("Pledges.show", "GET"): {
+        DRAFT_PLEDGE:           (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND),
+        PUBLISHED_PLEDGE:       (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("Roundtables.index", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("Roundtables.show", "GET"): {
+        PUBLIC_ROUNDTABLE:      (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        PRIVATE_ROUNDTABLE:     (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND),
+    },
+    ("api-docs.openapi_json", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("api-docs.openapi_swagger_ui", "GET"): {
+        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    # Files.
+        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("static", "GET"): {
+        SITE_CSS:               (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("bootstrap.static", "GET"): {
+        BOOTSTRAP_CSS:          (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+    ("api_docs.asset", "GET"): {
+        SWAGGER_UI_CSS:         (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+    },
+}
+
+
+# --- the world --------------------------------------------------------------------------------------
+
+# Words only some columns may read: a 200 shown to any other visitor must not contain them.
+DRAFT_PLEDGE_TITLE = "Unpublished plan Quoll"
+DRAFT_PLEDGE_ACTION = "Draft action Dunnart"
+PRIVATE_ROUNDTABLE_TITLE = "Closed meeting Bandicoot"
+DRAFT_RECOMMENDATION_TEXT = "Draft recommendation Potoroo"
+READERS = {
+    DRAFT_PLEDGE_TITLE: {"signatory", "admin"},
+    DRAFT_PLEDGE_ACTION: {"signatory", "admin"},
+    PRIVATE_ROUNDTABLE_TITLE: {"co_chair", "owner", "admin"},  # the owner's recommendation names it
+    DRAFT_RECOMMENDATION_TEXT: {"co_chair", "owner", "admin"},
+}
+
+
+@dataclasses.dataclass
+class World:
+    emails: dict[str, str]  # visitor -> e-mail address
+    arguments: dict[str, dict]  # record (DRAFT_PLEDGE, ...) -> the values of its addresses
+
+
+def build_world(make) -> World:
+    """One of everything an address can name, committed; its ids and slugs as plain values."""
+    admin = make.admin()
+    signatory_org = make.organisation("Signatory Red Cross")
+    owner_org = make.organisation("Owner Red Crescent")
+    government = make.organisation("Government of Co-chairs", kind=OrganisationKind.GOVERNMENT)
+    elsewhere = make.organisation("Government of Elsewhere", kind=OrganisationKind.GOVERNMENT)
+    signatory = make.staff(organisation=signatory_org)
+    co_chair = make.co_chair(organisation=government)
+    owner = make.staff(organisation=owner_org)
+    people = {
+        "signatory": signatory,
+        "outsider": make.staff(organisation=make.organisation("Outsider Society")),
+        "co_chair": co_chair,
+        "other_co_chair": make.co_chair(organisation=elsewhere),
+        "owner": owner,
+        "admin": admin,
+        "deactivated_signatory": make.staff(organisation=signatory_org),
+        "deactivated_co_chair": make.co_chair(organisation=government),
+        "deactivated_admin": make.admin(),
+    }
+
+    # Two pledges signed by the signatory's organisation, each with an action to edit and one
+    # to withdraw (see _ARGUMENT_FOR).
+    draft = make.pledge(author=signatory, title=DRAFT_PLEDGE_TITLE)
+    draft_action = make.action(draft, author=signatory, summary=DRAFT_PLEDGE_ACTION)
+    draft_spare = make.action(draft, author=signatory, summary="Second draft action")
+    published = make.pledge(author=signatory, title="Published plan")
+    operations.take_transition(published, "start", signatory)
+    published_action = make.action(published, author=signatory, summary="Published action")
+    published_spare = make.action(published, author=signatory, summary="Second published action")
+
+    # A public and a private roundtable co-chaired by `co_chair`'s government, each with a
+    # heading and an outcome; and another roundtable, `other_co_chair`'s.
+    public = make.roundtable(co_chairs=[government], title="Open roundtable", slug="open-roundtable")
+    private = make.roundtable(co_chairs=[government], is_public=False, title=PRIVATE_ROUNDTABLE_TITLE, slug="closed")
+    make.roundtable(co_chairs=[elsewhere], title="Another roundtable", slug="another-roundtable")
+    parts = {}
+    for roundtable in (public, private):
+        group = operations.add_outcome_group(roundtable, co_chair, heading="On coordination:")
+        parts[roundtable.id] = group, operations.add_outcome(group, co_chair, text="formalising mechanisms")
+
+    # Recommendations owned by `owner`'s organisation: a draft with no due date yet, and one
+    # agreed (with a progress update) in each roundtable.
+    draft_recommendation = operations.create_recommendation(public, co_chair, text=DRAFT_RECOMMENDATION_TEXT, owners=[owner_org])
+    agreed = {}
+    for roundtable in (public, private):
+        recommendation = operations.create_recommendation(
+            roundtable, co_chair, text="Formalise national coordination mechanisms.", owners=[owner_org],
+            due_date=dt.date(2030, 1, 1), outcome=parts[roundtable.id][1],
+        )  # fmt: skip
+        operations.take_transition(recommendation, "agree", co_chair)
+        operations.post_progress_update(recommendation, owner, text="A first meeting was held.", date=dt.date(2020, 1, 1))
+        agreed[roundtable.id] = recommendation
+
+    # The admin pages' records, and an invited user's set-password link.
+    organisation = make.organisation("Organisation for the admin pages")
+    forum = accounts.create_forum(admin, name="Council of Delegates", kind=ForumKind.CONFERENCE, year=2019)
+    theme = accounts.create_theme(admin, name="Migration")
+    invited, token = accounts.invite_user(
+        admin, email="invited@example.org", name="Invited Person", role=Role.STAFF, organisation=organisation
+    )
+    db.session.commit()
+
+    def pledge(record, action, spare, event):
+        return {"slug": record.slug, "action_id": action.id, "spare_action_id": spare.id, "event": event}
+
+    def roundtable(record):
+        group, outcome = parts[record.id]
+        return {"slug": record.slug, "group_id": group.id, "outcome_id": outcome.id, "kind": "headings", "record_id": group.id}
+
+    arguments = {
+        NOTHING: {},
+        # Events that cannot happen from the pledge's state, so that a signatory's empty POST is
+        # refused: an empty "start" would publish the draft, an empty "complete" complete the other.
+        DRAFT_PLEDGE: pledge(draft, draft_action, draft_spare, "complete"),
+        PUBLISHED_PLEDGE: pledge(published, published_action, published_spare, "reopen"),
+        PUBLIC_ROUNDTABLE: roundtable(public),
+        PRIVATE_ROUNDTABLE: roundtable(private),
+        # Refused when empty: "agree" needs a due date, "complete" says what was done.
+        DRAFT_RECOMMENDATION: {"recommendation_id": draft_recommendation.id, "event": "agree"},
+        AGREED_RECOMMENDATION: {"recommendation_id": agreed[public.id].id, "event": "complete"},
+        PRIVATE_RECOMMENDATION: {"recommendation_id": agreed[private.id].id, "event": "complete"},
+        ADMIN_RECORDS: {"organisation_id": organisation.id, "user_id": invited.id, "forum_id": forum.id, "theme_id": theme.id},
+        SET_PASSWORD_LINK: {"token": token},
+        SITE_CSS: {"filename": "css/tracker.css"},
+        BOOTSTRAP_CSS: {"filename": "css/bootstrap.min.css"},
+        SWAGGER_UI_CSS: {"filename": "swagger-ui.css"},
+    }
+    return World(emails={name: person.email for name, person in people.items()}, arguments=arguments)
+
+
+# Withdrawing needs only the button (a reason is optional), so the signatory's empty POST does
+# withdraw: the withdraw routes name an action of their own, which no other request needs.
+_ARGUMENT_FOR = {("pledges.withdraw_action_view", "action_id"): "spare_action_id"}
+
+
+def _url_values(endpoint: str, rule_arguments, record: str, world: World) -> dict:
+    available = world.arguments[record]
+    values = {}
+    for name in sorted(rule_arguments):
+        key = _ARGUMENT_FOR.get((endpoint, name), name)
+        assert key in available, f"{endpoint}: build_world has no <{name}> for {record!r}: add one"
+        values[name] = available[key]
+    return values
+
+
+# --- asking -------------------------------------------------------------------------------------------
+
+
+def _routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def _requests() -> list[tuple[str, str, str]]:
+    """(endpoint, method, record) of every row of the table, GETs first, then POSTs, logging out last: a
+    POST that succeeds (a withdrawal, an admin saving a record unchanged, a new set-password
+    link, logging out) then changes nothing another request sees."""
+    requests = [(endpoint, method, record) for (endpoint, method), rows in EXPECTED.items() for record in rows]
+    return sorted(requests, key=lambda r: (r[0] == "auth.logout", r[1] != "GET", r[0], r[2]))
+
+
+def log_in(client, email: str, remember: bool = False) -> None:
+    data = {"email": email, "password": "demo-password"} | ({"remember_me": "y"} if remember else {})
+    response = client.post("/auth/login", data=data)
+    assert response.status_code == 302 and not response.headers["Location"].startswith("/auth/login"), (
+        f"{email} could not log in: the requests would all be the public's"
+    )
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(db.select(User).where(User.email == email))
+
+
+def become(visitor: str, client, world: World) -> None:
+    """Log in as `visitor`. A deactivated visitor logs in with "Keep me logged in", is seen
+    to be logged in, and is then deactivated by an admin: the browser keeps both its session
+    cookie and its keep-me-logged-in cookie."""
+    if visitor == "anonymous":
+        return
+    log_in(client, world.emails[visitor], remember=visitor in DEACTIVATED)
+    if visitor in DEACTIVATED:
+        assert client.get("/auth/password").status_code == 200, "the session works before deactivation"
+        accounts.set_active(_user(world.emails[visitor]), _user(world.emails["admin"]), False)
+        db.session.commit()
+
+
+def column_of(visitor: str) -> str:
+    return "anonymous" if visitor in DEACTIVATED else visitor
+
+
+def _answered_as(expected: Outcome, response, url: str, values: dict) -> bool:
+    if response.status_code != expected.status:
+        return False
+    if expected.to is None:
+        return True
+    location = response.headers.get("Location", "")
+    if expected.to == LOGIN_PAGE:
+        parts = urlsplit(location)
+        return parts.path == "/auth/login" and parse_qs(parts.query).get("next") == [url]
+    return location == expected.to.format(**values)
+
+
+def _got(response) -> str:
+    if 300 <= response.status_code < 400:
+        return f"{response.status_code} to {response.headers.get('Location')}"
+    return str(response.status_code)
+
+
+@pytest.fixture(scope="module")
+def shared_app(_schema):
+    """One app for the whole matrix. A new app per visitor (as the `app` fixture makes) would
+    compile every template and every SQL statement again for each: most of this file's time."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _schema})
+    app.test_client_class = CommittingClient
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def matrix_app(shared_app):
+    """The shared app, in an app context of this test's own, emptied afterwards (as `app` is)."""
+    with shared_app.app_context():
+        yield shared_app
+        db.session.remove()
+        empty_all_tables()
+
+
+# --- the tests ----------------------------------------------------------------------------------------
+
+
+def test_the_table_covers_every_route_and_method(shared_app):
+    """Every (endpoint, method) of the app is in EXPECTED, and EXPECTED has nothing else: a new
+    route cannot go unchecked, and a removed one cannot leave a stale entry behind."""
+    routes, table = _routes(shared_app), set(EXPECTED)
+    missing = "".join(f"\n  ({endpoint!r}, {method!r})" for endpoint, method in sorted(routes - table))
+    stale = "".join(f"\n  ({endpoint!r}, {method!r})" for endpoint, method in sorted(table - routes))
+    assert not missing, (
+        "These routes are not in EXPECTED in tests/test_authorisation_matrix.py. Add each, with the "
+        f"outcome for every visitor (and a record in build_world if its address names one):{missing}"
+    )
+    assert not stale, f"EXPECTED has entries for routes that no longer exist; remove them:{stale}"
+
+
+def test_each_row_gives_one_outcome_per_column_for_a_record_the_world_has():
+    """A row with a missing or extra cell would shift every visitor's expectation along."""
+    malformed = [
+        f"{key} {record}"
+        for key, rows in EXPECTED.items()
+        for record, outcomes in rows.items()
+        if len(outcomes) != len(COLUMNS) or not all(isinstance(o, Outcome) for o in outcomes) or record not in RECORDS
+    ]
+    assert not malformed, f"rows that do not give one Outcome per column {COLUMNS}: {malformed}"
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_every_route_answers_each_visitor_as_the_table_says(matrix_app, visitor):
+    """Each address, asked by this visitor, answers as EXPECTED says; and no page this visitor
+    gets shows a draft pledge, private roundtable or draft recommendation they may not read.
+    Every difference is listed, not only the first."""
+    client = matrix_app.test_client()
+    world = build_world(Factories())
+    become(visitor, client, world)
+    column = COLUMNS.index(column_of(visitor))
+    rules = {rule.endpoint: rule for rule in matrix_app.url_map.iter_rules()}
+    addresses = matrix_app.url_map.bind("localhost")
+    wrong = []
+    for endpoint, method, record in _requests():
+        url = addresses.build(endpoint, _url_values(endpoint, rules[endpoint].arguments, record, world))
+        response = client.open(url, method=method, data={} if method == "POST" else None)
+        body = response.get_data()  # read, so that a streamed file is closed
+        response.close()
+        expected = EXPECTED[endpoint, method][record][column]
+        if not _answered_as(expected, response, url, world.arguments[record]):
+            wrong.append(f"{endpoint} {method} {url} ({record}): expected {expected}, got {_got(response)}")
+        elif response.status_code == 200:
+            wrong += [
+                f"{endpoint} {method} {url} ({record}): shows {secret!r}, which only {sorted(readers)} may read"
+                for secret, readers in READERS.items()
+                if column_of(visitor) not in readers and secret.encode() in body
+            ]
+    assert not wrong, f"Answers to the {visitor} visitor that differ from the table ({len(wrong)}):\n" + "\n".join(wrong)
