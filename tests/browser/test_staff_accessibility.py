@@ -207,7 +207,7 @@ def test_password_page_has_no_accessibility_violations(staff_page: Page):
 
 @pytest.mark.parametrize(
     "path",
-    ["/admin/", "/admin/organisations", "/admin/users", "/admin/users/new", "/admin/forums", "/admin/themes"],
+    ["/admin/", "/admin/organisations", "/admin/users", "/admin/users/new", "/admin/forums", "/admin/themes", "/admin/audit"],
 )
 def test_admin_page_has_no_accessibility_violations(page: Page, path):
     log_in(page, ADMIN)
