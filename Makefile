@@ -5,13 +5,13 @@
 #   make test   create .venv, install with test extras, install Debian's Chromium if missing,
 #               run the whole suite on SQLite and then on PostgreSQL (TEST_DATABASE_URL)
 #
-# Helpers: make install, make install-test, make chromium, make clean.
+# Helpers: make install, make install-test, make chromium, make clean; make fuzz (fuzz tests at length).
 # Extra pytest arguments: make test PYTEST_ARGS="-k workflow -x".
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test chromium clean
+.PHONY: help run test fuzz install install-test chromium clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -104,6 +104,24 @@ test: install-test chromium
 	    fi; \
 	    echo "PostgreSQL is not reachable at $$where; ran SQLite only."; echo "  ($$why)"; \
 	    [ $$sqlite = 0 ]; \
+	fi
+
+# The fuzz tests at length: Hypothesis profile "long" (tests/fuzzing.py), 120 examples for each
+# of the ~100 fuzz tests and 480 for each API operation (over 12,000 in all), random rather than
+# derandomised, on SQLite and then on PostgreSQL when it is reachable. `make test` runs the same
+# tests briefly (profile "ci"). Failures are kept in .hypothesis/ and replayed first next time.
+# Counts and timings: make fuzz PYTEST_ARGS=--hypothesis-show-statistics
+FUZZ_TESTS := tests/test_fuzz.py tests/test_api_schemathesis.py
+
+fuzz: install-test
+	@echo "== Fuzz tests at length (HYPOTHESIS_PROFILE=long) on SQLite =="
+	@sqlite=0; env -u TEST_DATABASE_URL HYPOTHESIS_PROFILE=long $(BIN)/pytest $(FUZZ_TESTS) $(PYTEST_ARGS) || sqlite=$$?; \
+	if check=$$($(BIN)/python -c "$$PG_CHECK" '$(TEST_DATABASE_URL)'); then \
+	    echo; echo "== Fuzz tests at length on PostgreSQL ($$check) =="; \
+	    pg=0; HYPOTHESIS_PROFILE=long TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/pytest $(FUZZ_TESTS) $(PYTEST_ARGS) || pg=$$?; \
+	    [ $$sqlite = 0 ] && [ $$pg = 0 ]; \
+	else \
+	    echo "PostgreSQL is not reachable at $$(head -n 1 <<<"$$check"); fuzzed SQLite only."; [ $$sqlite = 0 ]; \
 	fi
 
 # --- developer helpers ----------------------------------------------------------------

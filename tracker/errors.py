@@ -47,8 +47,9 @@ _API_WORDS = {
 NUL_REFUSED = "The request contains a NUL character, which no page, search or form accepts."
 
 
-def _has_nul(values) -> bool:
-    return any("\x00" in value for value in values)
+def _has_nul(fields) -> bool:
+    """Does any value of these fields (a MultiDict: every value of a repeated field) hold a NUL?"""
+    return any("\x00" in value for _name, values in fields.lists() for value in values)
 
 
 def init_app(app):
@@ -56,9 +57,7 @@ def init_app(app):
     def refuse_nul_characters():
         """No text a person types holds a NUL, and PostgreSQL refuses to store or compare
         one: such a request is refused plainly instead of failing in the database."""
-        if "\x00" in request.path or _has_nul(request.args.values()) or (
-            request.method == "POST" and _has_nul(request.form.values())
-        ):
+        if "\x00" in request.path or _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
             abort(400, NUL_REFUSED)
 
     @app.errorhandler(CSRFError)

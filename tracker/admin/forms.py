@@ -1,7 +1,6 @@
 """The admin pages' forms. They check what a form can (required, lengths, choices);
 `accounts` checks the rest (duplicates, who needs an organisation) and says why."""
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -15,6 +14,8 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, Email, Length, NumberRange, Optional
 
 from ..extensions import db
+from ..forms import SiteForm
+from ..ids import parse_id
 from ..models import Forum, ForumKind, Organisation, OrganisationKind, Role, Theme, User
 
 FORUM_KIND_LABELS = {
@@ -29,17 +30,17 @@ def _strip(value):
 
 
 def _optional_int(value):
-    """An <option value=""> is "none"; anything else must be a whole number."""
+    """An <option value=""> is "none"; anything else must be a record's id (a whole number)."""
     if value in ("", None):
         return None
-    return int(value)
+    return parse_id(value)
 
 
 def _length(column) -> Length:
     return Length(max=column.property.columns[0].type.length)
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(SiteForm):
     name = StringField("Name", filters=[_strip], validators=[DataRequired(), _length(Organisation.name)])
     short_name = StringField(
         "Short name",
@@ -56,7 +57,7 @@ class OrganisationForm(FlaskForm):
     submit = SubmitField("Save organisation")
 
 
-class UserForm(FlaskForm):
+class UserForm(SiteForm):
     name = StringField("Name", filters=[_strip], validators=[DataRequired(), _length(User.name)])
     email = EmailField("E-mail", filters=[_strip], validators=[DataRequired(), Email(), _length(User.email)])
     role = SelectField("Role", coerce=Role, choices=[SelectChoice(role.value, role.label) for role in Role])
@@ -82,13 +83,13 @@ class InviteUserForm(UserForm):
     submit = SubmitField("Create user and make a set-password link")
 
 
-class UserActiveForm(FlaskForm):
+class UserActiveForm(SiteForm):
     """Deactivate or reactivate: the state wanted is sent, so a double click cannot undo it."""
 
     active = HiddenField(validators=[AnyOf(["yes", "no"])])
 
 
-class ForumForm(FlaskForm):
+class ForumForm(SiteForm):
     name = StringField("Name", filters=[_strip], validators=[DataRequired(), _length(Forum.name)])
     short_name = StringField(
         "Short name",
@@ -108,6 +109,6 @@ class ForumForm(FlaskForm):
     submit = SubmitField("Save forum")
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(SiteForm):
     name = StringField("Name", filters=[_strip], validators=[DataRequired(), _length(Theme.name)])
     submit = SubmitField("Save theme")

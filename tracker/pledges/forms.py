@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
     FieldList,
@@ -23,6 +22,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, TextInput
 
 from ..extensions import db
+from ..forms import SiteForm
+from ..ids import parse_id
 from ..models import MAX_BUDGET, MAX_FIGURE, Country, Forum, Organisation, Theme, is_web_url
 from ..workflow import PledgeWorkflow
 from ..partial_dates import EXAMPLES, NotADate, parse_partial_date
@@ -37,10 +38,11 @@ def _upper(value):
 
 
 def _id_or_none(value):
-    """Select values: "" (the "choose…" option) is None."""
+    """Select values: "" (the "choose…" option) is None; a value no record's id could be
+    is refused (ValueError)."""
     if value in (None, ""):
         return None
-    return int(value)
+    return parse_id(value)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -97,7 +99,7 @@ def _organisation_label(org: Organisation) -> str:
     return org.display_name + ("" if org.confirmed else " — proposed, awaiting an admin")
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(SiteForm):
     """A form that remembers the version of the record it was opened at, so that a save
     by someone else in the meantime is noticed (operations.EditConflict)."""
 
@@ -346,7 +348,7 @@ class ActionForm(VersionedForm):
         self.links.append_entry()
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(SiteForm):
     """One workflow button with its comment box; prefixed by the event so that several
     fit on one page with distinct ids."""
 
@@ -354,7 +356,7 @@ class TransitionForm(FlaskForm):
     submit = SubmitField()
 
 
-class WithdrawActionForm(FlaskForm):
+class WithdrawActionForm(SiteForm):
     reason = TextAreaField("Why is it withdrawn?", filters=[_strip], validators=[Length(max=5_000)])
     submit = SubmitField("Withdraw this action")
 

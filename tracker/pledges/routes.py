@@ -191,6 +191,8 @@ def mine():
 
 
 def _chosen(model, ids):
+    """The records with these ids, in their order, each once (a form may send an id twice)."""
+    ids = list(dict.fromkeys(ids or ()))
     if not ids:
         return []
     found = {record.id: record for record in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
@@ -13,6 +12,7 @@ from wtforms.widgets import DateInput, HiddenInput
 
 from .. import follow_through
 from ..extensions import db
+from ..forms import SiteForm
 from ..models import Forum, ForumKind, Organisation
 from ..partial_dates import NotADate, parse_partial_date
 from ..pledges.forms import CheckboxesField, VersionedForm, _choices, _id_or_none, _organisation_label, _strip
@@ -109,14 +109,14 @@ class RoundtableForm(VersionedForm):
         self.opened_at(roundtable.version)
 
 
-class HeadingForm(FlaskForm):
+class HeadingForm(SiteForm):
     heading = TextAreaField(
         "Heading", filters=[_strip], validators=[DataRequired("Write the heading."), Length(max=2_000)]
     )
     submit = SubmitField("Save heading")
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(SiteForm):
     text = TextAreaField(
         "Outcome", filters=[_strip], validators=[DataRequired("Write the outcome."), Length(max=5_000)]
     )
@@ -128,7 +128,7 @@ class OutcomeForm(FlaskForm):
         self.group.choices = [SelectChoice(group.id, group.heading) for group in roundtable.outcome_groups]
 
 
-class MoveForm(FlaskForm):
+class MoveForm(SiteForm):
     """"Move up" / "Move down" buttons: which way is the button's value."""
 
     direction = SelectField(choices=[SelectChoice("up", "up"), SelectChoice("down", "down")])
@@ -193,7 +193,7 @@ class RecommendationForm(VersionedForm):
         self.opened_at(recommendation.version)
 
 
-class ProgressUpdateForm(FlaskForm):
+class ProgressUpdateForm(SiteForm):
     date = DayField("Date", what="the date of the update", validators=[InputRequired("Enter the date of the update.")])
     text = TextAreaField(
         "What has happened",
@@ -203,7 +203,7 @@ class ProgressUpdateForm(FlaskForm):
     submit = SubmitField("Post update")
 
 
-class RecommendationTransitionForm(FlaskForm):
+class RecommendationTransitionForm(SiteForm):
     """One workflow button with its words (what was done, a reason, a comment) and, for a
     co-chair's review, whether the public page may show those words. Prefixed by the event."""
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import permissions
 from ..extensions import db
+from ..ids import could_be_id
 from ..models import Outcome, OutcomeGroup, Recommendation, RecommendationOwner, Roundtable
 
 ROUNDTABLE_PAGE = (
@@ -47,7 +48,10 @@ def load_recommendation(recommendation_id: int) -> Recommendation:
 
 
 def load_part(model, record_id: int, roundtable: Roundtable):
-    """A heading or outcome of `roundtable` (404 when it belongs to another)."""
+    """A heading or outcome of `roundtable` (404 when it belongs to another, or when no
+    record could have the id: it may come from a form or the query string)."""
+    if not could_be_id(record_id):
+        abort(404)
     record = db.session.get(model, record_id)
     group = record if isinstance(record, OutcomeGroup) else getattr(record, "group", None)
     if record is None or group.roundtable_id != roundtable.id:
