@@ -255,7 +255,7 @@ def _send(client, request: FuzzRequest):
 
 
 def _has_nul(request: FuzzRequest) -> bool:
-    """A form value with a NUL (the fuzzer puts it in a field's first value)."""
+    """A form value with a NUL (in any value of a field, repeated or not)."""
     return any(isinstance(v, str) and "\x00" in v for _, v in request.fields)
 
 
@@ -476,9 +476,8 @@ def post_requests(app, world: World, target: Target) -> st.SearchStrategy[FuzzRe
             i = draw(st.integers(0, len(fields) - 1))
             fields[i] = (fields[i][0], draw(huge_strings()))
         if fields and draw(st.integers(0, 19)) == 0:  # now and then, a NUL character (refused: 400)
-            name = draw(st.sampled_from([name for name, _value in fields]))
-            i = next(i for i, (n, _v) in enumerate(fields) if n == name)  # (the guard reads first values)
-            value = fields[i][1]
+            i = draw(st.integers(0, len(fields) - 1))
+            name, value = fields[i]
             fields[i] = (name, (value if isinstance(value, str) else "") + "\x00")
         return FuzzRequest("POST", url, visitor, fields, encoding)
 
@@ -868,6 +867,7 @@ def test_a_theme_or_country_ticked_twice_is_saved_once(client, make):
     assert [c.name for c in pledge.countries] == ["Australia"] and [t.name for t in pledge.themes] == ["Migration"]
 
 
+# Found in tracker/auth/forms.py and tracker/errors.py, fixed there (SiteForm; the NUL guard).
 
 
 @pytest.mark.parametrize(
@@ -901,5 +901,6 @@ def test_the_account_forms_sent_as_json_or_a_file_are_refused_not_a_server_error
 
 
 def test_a_nul_in_a_repeated_field_is_refused_like_any_other(client):
+    """Found: the NUL guard read only the first value of each field (MultiDict.values())."""
     data = MultiDict([("email", "a@example.org"), ("email", "b\x00@example.org")])
     assert client.post("/auth/login", data=data).status_code == 400
