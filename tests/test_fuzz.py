@@ -867,6 +867,20 @@ def test_a_theme_or_country_ticked_twice_is_saved_once(client, make):
     assert [c.name for c in pledge.countries] == ["Australia"] and [t.name for t in pledge.themes] == ["Migration"]
 
 
+def test_a_multipart_part_whose_name_cannot_be_read_is_ignored(client, make):
+    """Found: POST /pledges/<slug>/actions/new as multipart with a part named "\\n" gave 500
+    (Werkzeug names such a part None; the form's list of figures called None.startswith)."""
+    pledge = make.pledge()
+    staff = make.staff(organisation=pledge.lead_signatory)
+    with client.session_transaction() as session:
+        session["_user_id"] = staff.get_id()
+    before = _rows()
+    data = MultiDict([("date", "2024-02-30"), ("summary", "x"), ("\n", "")])
+    response = client.post(f"/pledges/{pledge.slug}/actions/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422  # no such day as 30 February
+    assert _rows() == before
+
+
 # Found in tracker/auth/forms.py and tracker/errors.py, fixed there (SiteForm; the NUL guard).
 
 
