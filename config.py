@@ -49,6 +49,17 @@ class Config:
     # scheme are read from their X-Forwarded-For/-Proto headers. 0: served directly.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
     DEMO_DATA_ALLOWED = True
+    # Public pages are sent from a kept render until the data version moves (tracker/
+    # render_cache.py): in each worker's memory (up to RENDER_CACHE_LOCAL_BYTES) and, when
+    # REDIS_URL is set, in Redis for every worker (each render for RENDER_CACHE_TIMEOUT s).
+    RENDER_CACHE = os.environ.get("TRACKER_RENDER_CACHE", "1") != "0"
+    RENDER_CACHE_LOCAL_BYTES = 32 * 1024 * 1024
+    RENDER_CACHE_MAX_ITEM_BYTES = 1024 * 1024
+    RENDER_CACHE_TIMEOUT = 60 * 60
+    # Where the data version is pinned for every worker of this machine to read without a
+    # database round trip (tracker/version_board.py): a file path, "memory" (this process
+    # only), "off" (ask the database every time), or unset: instance/data-version-<db>.board.
+    DATA_VERSION_BOARD = os.environ.get("DATA_VERSION_BOARD") or None
     ITEMS_PER_PAGE = 20
     # How long an invitation's (or an admin's reset) set-password link works, in seconds.
     SET_PASSWORD_LINK_MAX_AGE = 7 * 24 * 60 * 60
@@ -88,6 +99,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
     WTF_CSRF_ENABLED = False
+    # Each test's app has its own board and render cache, like a server of its own.
+    DATA_VERSION_BOARD = "memory"
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "test": TestConfig}

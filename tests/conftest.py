@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
 
-from tracker import create_app
+from tracker import create_app, data_version
 from tracker.extensions import db
 
 from .databases import ON_POSTGRES, PG_URL, empty_all_tables, own_database
@@ -64,6 +64,9 @@ def app(_schema):
     app = create_app({"SQLALCHEMY_DATABASE_URI": _schema})
     app.test_client_class = CommittingClient
     with app.app_context():
+        # Each process reads the data version from the database once, on first use, to
+        # start its version board; done here, a test's first request is like any other.
+        data_version.current()
         yield app
         db.session.remove()
         empty_all_tables()

@@ -672,8 +672,9 @@ def _same_queries_for_3_and_30(client, url: str, add, rows) -> None:
     add(3)
     few = _queries_for(client, url)
     add(27)
+    many = _queries_for(client, url)  # a fresh render: the data version has moved
     assert rows(get_json(client, url)) == 30
-    assert _queries_for(client, url) == few
+    assert many == few
 
 
 _forums = itertools.count(1)

@@ -54,8 +54,9 @@ def create_app(config=None):
 
     api.init_app(app)  # the public JSON API under /api/v1
 
-    from . import cli, errors, security, templating
+    from . import cli, errors, render_cache, security, templating
 
+    render_cache.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -45,6 +45,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
 
+from . import data_version
 from .extensions import db
 from .models import DataVersion
 
@@ -345,4 +346,5 @@ def restore(data: bytes | str) -> Tally:
                     raise RestoreRefused(f"The database refused the records of {table.name}: {reason}") from None
         if connection.dialect.name == "postgresql":
             _restart_sequences(connection)
+    data_version.reset_board()  # the records are new: no render of what was here may be sent
     return tally(document)

@@ -7,6 +7,10 @@ today's date (overdue and due-soon flags) and the address. So the validator is t
 version and the day; the address is the resource the validator belongs to. Pages seen by
 a logged-in person carry their buttons and name, so they get no validators (and are
 marked private); nor do responses that show a one-off message (a flash).
+
+The version is read from the version board, not the database, and an anonymous visitor's
+page is sent from its kept render when there is one (`render_cache`): a public page
+that has not changed costs no database round trip at all.
 """
 from __future__ import annotations
 
@@ -18,10 +22,10 @@ from flask_login import current_user
 from werkzeug.datastructures import ETags
 
 from . import clock, data_version
+from .render_cache import render_cache
 
 
-def _validators() -> tuple[str, dt.datetime]:
-    version = data_version.current()
+def _validators(version: data_version.Version) -> tuple[str, dt.datetime]:
     today = clock.today()
     etag = f"v{version.number}-{today.isoformat()}"
     # A new day can change a page (a recommendation becomes overdue) without any edit.
@@ -47,11 +51,12 @@ def cacheable(view):
             response.cache_control.private = True
             response.cache_control.no_cache = True
             return response
-        etag, last_modified = _validators()
+        version = data_version.current()
+        etag, last_modified = _validators(version)
         if _is_current(etag, last_modified):
             response = current_app.response_class(status=304)
         else:
-            response = current_app.make_response(view(*args, **kwargs))
+            response = render_cache().send(version, lambda: current_app.make_response(view(*args, **kwargs)))
             if response.status_code != 200:
                 return response
         response.set_etag(etag, weak=True)

@@ -8,36 +8,106 @@ itself just before it commits, never by the code that made the change.
 
 The number moves at the very end of the transaction, after everything else is flushed, so
 the lock on its row is held only for the instant before COMMIT: two writers never wait on
-each other in a cycle.
+each other in a cycle. Once committed, the new number is pinned on the version board
+(`version_board`), where every worker reads it without asking the database.
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import DataVersion, HistoryEntry, User, utcnow
+from .version_board import VersionBoard, default_path
+
+log = logging.getLogger(__name__)
 
 # Changes that do not alter any page the public can see (a login, a history entry on its own).
 _NOT_SHOWN = (DataVersion, HistoryEntry, User)
 _CHANGED = "data_version_changed"
+_MOVED = "data_version_moved"
+_NEVER = dt.datetime(2000, 1, 1)
+_EPOCH = dt.datetime(1970, 1, 1)
 
 
 @dataclass(frozen=True)
 class Version:
     number: int
-    changed_at: dt.datetime
+    changed_at: dt.datetime  # naive UTC, like every time the database keeps
+    # Which run of the board the number belongs to (see version_board): 0 when read from
+    # the database itself. Caches key their entries by (generation, number).
+    generation: int = 0
 
 
 def current() -> Version:
-    """The data version now (0 for a database that has never been written)."""
+    """The data version now: from the board when there is one (no database round trip),
+    else from the database."""
+    board = _board()
+    if board is None:
+        return stored()
+    reading = board.read()
+    return Version(reading.number, _EPOCH + dt.timedelta(microseconds=reading.changed_at_us), reading.generation)
+
+
+def stored() -> Version:
+    """The data version as the database has it (0 for a database never written)."""
     row = db.session.execute(sa.select(DataVersion.number, DataVersion.changed_at).where(DataVersion.id == 1)).first()
     if row is None:
-        return Version(0, dt.datetime(2000, 1, 1))
+        return Version(0, _NEVER)
     return Version(row.number, row.changed_at)
+
+
+def reset_board() -> None:
+    """After data is replaced wholesale (a restore, a bulk load): start the board again from
+    the database, under a new generation, so no cached render of the old data is served."""
+    board = _board()
+    if board is not None:
+        version = stored()
+        board.reset(version.number, _microseconds(version.changed_at))
+
+
+def _board(*, started: bool = True) -> VersionBoard | None:
+    """This app's board, opened on first use in each process; None when DATA_VERSION_BOARD
+    is "off" or the board cannot be opened. `started`: on the process's first read, the
+    board is checked against the database (`VersionBoard.start_from`); publishing a commit
+    needs no such check (and may not run SQL)."""
+    app = current_app._get_current_object()
+    state = app.extensions.get("version_board")
+    if state is None:
+        state = app.extensions["version_board"] = _BoardState(_open_board(app))
+    if started and not state.started and state.board is not None:
+        version = stored()
+        state.board.start_from(version.number, _microseconds(version.changed_at))
+        state.started = True
+    return state.board
+
+
+@dataclass
+class _BoardState:
+    board: VersionBoard | None
+    started: bool = False
+
+
+def _open_board(app) -> VersionBoard | None:
+    setting = app.config.get("DATA_VERSION_BOARD")
+    if setting == "off":
+        return None
+    try:
+        if setting == "memory":
+            return VersionBoard(None)
+        return VersionBoard(setting or default_path(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"]))
+    except OSError as exc:
+        log.warning("No data version board (%s): the database is asked on every request", exc)
+        return None
+
+
+def _microseconds(moment: dt.datetime) -> int:
+    return (moment.replace(tzinfo=None) - _EPOCH) // dt.timedelta(microseconds=1)
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -56,13 +126,26 @@ def _move_on(session: Session) -> None:
         return
     connection = session.connection()
     table = DataVersion.__table__
+    now = utcnow()
     moved = connection.execute(
-        table.update().where(table.c.id == 1).values(number=table.c.number + 1, changed_at=utcnow())
-    )
-    if moved.rowcount == 0:  # a database emptied since it was created
-        connection.execute(table.insert().values(id=1, number=1, changed_at=utcnow()))
+        table.update().where(table.c.id == 1).values(number=table.c.number + 1, changed_at=now).returning(table.c.number)
+    ).first()
+    if moved is None:  # a database emptied since it was created
+        connection.execute(table.insert().values(id=1, number=1, changed_at=now))
+    session.info[_MOVED] = (moved.number if moved else 1, now)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _pin_on_the_board(session: Session) -> None:
+    moved = session.info.pop(_MOVED, None)
+    if moved is not None and has_app_context():
+        board = _board(started=False)  # no SQL may run here
+        if board is not None:
+            number, changed_at = moved
+            board.publish(number, _microseconds(changed_at))
 
 
 @sa.event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+    session.info.pop(_MOVED, None)

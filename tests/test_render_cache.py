@@ -1,0 +1,286 @@
+"""Public pages are sent from a kept render until the data version moves, and a change is
+on the very next request — whichever worker answers it (tracker/render_cache.py,
+tracker/version_board.py)."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tracker import create_app, data_version, operations
+from tracker.extensions import db
+from tracker.version_board import VersionBoard
+
+from .databases import empty_all_tables
+from .factories import Factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _statements(client, url, **kwargs):
+    """The response to GET `url` and the SQL statements it ran."""
+    db.session.commit()
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url, **kwargs)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return response, statements
+
+
+def test_a_public_page_seen_again_is_sent_without_asking_the_database(client, make):
+    pledge = make.pledge_in_progress(title="Safe water for Suva")
+    first, ran = _statements(client, f"/pledges/{pledge.slug}")
+    assert first.status_code == 200 and ran  # rendered from the records
+
+    again, ran_again = _statements(client, f"/pledges/{pledge.slug}")
+    assert again.status_code == 200
+    assert ran_again == []
+    assert again.get_data() == first.get_data()
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Security-Policy"]  # every response still gets the site's headers
+
+
+def test_an_unchanged_page_is_answered_304_without_asking_the_database(client, make):
+    pledge = make.pledge_in_progress()
+    etag = client.get(f"/pledges/{pledge.slug}").headers["ETag"]
+    response, ran = _statements(client, f"/pledges/{pledge.slug}", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert ran == []
+
+
+def test_a_change_is_on_the_very_next_request(client, make):
+    pledge = make.pledge_in_progress()
+    url = f"/pledges/{pledge.slug}"
+    assert b"Trained forty volunteers" not in client.get(url).get_data()
+    client.get(url)  # now kept
+
+    make.action(pledge, summary="Trained forty volunteers in first aid.")
+    db.session.commit()
+
+    assert b"Trained forty volunteers" in client.get(url).get_data()
+    assert b"Trained forty volunteers" in client.get("/actions.atom").get_data()
+
+
+def test_each_address_is_kept_apart(client, make):
+    make.pledge_in_progress(title="Clean water")
+    make.pledge_in_progress(title="First aid training")
+    everything = client.get("/pledges").get_data(as_text=True)
+    searched = client.get("/pledges?q=water").get_data(as_text=True)
+    assert "First aid training" in everything
+    assert "Clean water" in searched and "First aid training" not in searched
+    assert client.get("/api/v1/pledges").get_json()["total"] == 2  # JSON stays JSON
+
+
+def test_logged_in_pages_are_never_kept_nor_served_from_the_anonymous_copy(client, auth, make):
+    staff = make.staff()
+    pledge = make.pledge_in_progress(author=staff)
+    url = f"/pledges/{pledge.slug}"
+    client.get(url)
+    client.get(url)  # kept for anonymous visitors
+    auth.login(staff.email)
+
+    mine, ran = _statements(client, url)
+    assert ran  # rendered for them
+    assert b"Record an action" in mine.get_data() and staff.name.encode() in mine.get_data()
+    assert "private" in mine.headers["Cache-Control"]
+
+    auth.logout()
+    anonymous = client.get(url).get_data()
+    assert b"Record an action" not in anonymous and staff.name.encode() not in anonymous
+
+
+def test_a_page_with_a_one_off_message_is_not_kept(client, auth, make):
+    staff = make.staff()
+    auth.login(staff.email)
+    logged_out = client.post("/auth/logout", follow_redirects=True)  # "You have logged out." on the home page
+    assert logged_out.status_code == 200
+    home_again = client.get(logged_out.request.path).get_data(as_text=True)
+    message = "logged out"
+    assert message in logged_out.get_data(as_text=True).lower()
+    assert message not in home_again.lower()
+
+
+def test_the_cache_can_be_switched_off(app, client, make):
+    app.config["RENDER_CACHE"] = False
+    app.extensions["render_cache"].enabled = False
+    pledge = make.pledge_in_progress()
+    client.get(f"/pledges/{pledge.slug}")
+    _, ran = _statements(client, f"/pledges/{pledge.slug}")
+    assert ran
+
+
+# --- the board -----------------------------------------------------------------------
+
+
+def test_the_board_only_moves_forward_and_is_read_by_every_process_that_opens_it(tmp_path):
+    one, other = VersionBoard(tmp_path / "b"), VersionBoard(tmp_path / "b")  # two workers
+    one.start_from(5, 1)
+    started = other.read()
+    assert started.number == 5 and started.generation
+
+    one.publish(7, 2)
+    other.publish(6, 3)  # a commit published after a later one
+    assert other.read().number == one.read().number == 7
+    assert one.read().generation == started.generation
+
+    one.reset(3, 4)  # a restore: lower number, new generation
+    assert other.read().number == 3 and other.read().generation != started.generation
+
+
+def test_a_process_starting_keeps_a_board_that_agrees_with_the_database(tmp_path):
+    board = VersionBoard(tmp_path / "b")
+    board.start_from(9, 1)
+    generation = board.read().generation
+
+    VersionBoard(tmp_path / "b").start_from(9, 1)  # a second worker starts
+    assert board.read().generation == generation  # renders kept so far stay good
+
+    VersionBoard(tmp_path / "b").start_from(4, 1)  # the database was replaced meanwhile
+    assert board.read().number == 4 and board.read().generation != generation
+
+
+def _server_app(database_url, board, **config):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DATA_VERSION_BOARD": str(board), **config})
+    return app
+
+
+def test_a_change_made_by_one_worker_is_on_the_next_request_to_another(_schema, tmp_path):
+    """Two apps on one database and one board file, like two gunicorn workers."""
+    board = tmp_path / "shared.board"
+    worker_a, worker_b = _server_app(_schema, board), _server_app(_schema, board)
+    try:
+        with worker_a.app_context():
+            pledge = Factories().pledge_in_progress()
+            db.session.commit()
+            url = f"/pledges/{pledge.slug}"
+        a, b = worker_a.test_client(), worker_b.test_client()
+        for client in (a, b, a, b):
+            assert b"Sandbags for Tonga" not in client.get(url).get_data()
+
+        with worker_a.app_context():
+            pledge = db.session.scalar(sa.select(type(pledge)).where(type(pledge).slug == pledge.slug))
+            Factories().action(pledge, summary="Sandbags for Tonga before the cyclone season.")
+            db.session.commit()
+
+        assert b"Sandbags for Tonga" in b.get(url).get_data()
+        assert b"Sandbags for Tonga" in a.get(url).get_data()
+    finally:
+        for app in (worker_a, worker_b):
+            with app.app_context():
+                db.session.remove()
+                empty_all_tables()
+                db.engine.dispose()
+
+
+@pytest.fixture
+def redis_url():
+    import redis
+
+    url = "redis://127.0.0.1:6379/14"
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.RedisError as exc:  # the machine's Redis (README) is part of the test set-up
+        pytest.fail(f"Redis is needed at {url}: {exc}")
+    yield url
+    for key in client.scan_iter("tracker:page:*"):
+        client.delete(key)
+
+
+def test_with_redis_a_page_rendered_by_one_worker_is_sent_by_the_others(_schema, tmp_path, redis_url):
+    board = tmp_path / "shared.board"
+    worker_a = _server_app(_schema, board, REDIS_URL=redis_url)
+    worker_b = _server_app(_schema, board, REDIS_URL=redis_url)
+    try:
+        with worker_a.app_context():
+            slug = Factories().pledge_in_progress(title="Shared render").slug
+            db.session.commit()
+            rendered = worker_a.test_client().get(f"/pledges/{slug}").get_data()
+        with worker_b.app_context():
+            data_version.current()  # the worker has started (its board read from the database)
+            response, ran = _statements(worker_b.test_client(), f"/pledges/{slug}")
+        assert ran == []
+        assert response.get_data() == rendered
+    finally:
+        for app in (worker_a, worker_b):
+            with app.app_context():
+                db.session.remove()
+                empty_all_tables()
+                db.engine.dispose()
+
+
+def test_redis_being_down_only_means_rendering(app, client, make):
+    from tracker.render_cache import RenderCache
+
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    app.extensions["render_cache"] = RenderCache(app)
+    pledge = make.pledge_in_progress(title="Still served")
+    for _ in range(2):
+        response = client.get(f"/pledges/{pledge.slug}")
+        assert response.status_code == 200 and b"Still served" in response.get_data()
+
+
+# --- real gunicorn workers -------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_two_gunicorn_workers_show_a_change_on_the_next_request(tmp_path):
+    database = f"sqlite:///{tmp_path / 'served.db'}"
+    board = tmp_path / "served.board"
+    env = {**os.environ, "DATABASE_URL": database, "DATA_VERSION_BOARD": str(board), "TRACKER_ENV": "development"}
+    env.pop("REDIS_URL", None)
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "demo", "load"], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database, "DATA_VERSION_BOARD": str(board)})
+        with app.app_context():
+            from tracker.models import Pledge, User
+
+            author = db.session.scalar(sa.select(User).where(User.email == "staff.arc@example.org"))
+            pledge = next(p for p in db.session.scalars(sa.select(Pledge)) if p.status == "in_progress" and p.lead_signatory == author.organisation)
+            url = f"{base}/pledges/{pledge.slug}"
+            for _ in range(20):  # both workers render and keep it
+                with urllib.request.urlopen(url) as answer:
+                    assert b"Cyclone shelters rebuilt" not in answer.read()
+            operations.record_action(
+                pledge, author, date=pledge.published_at.date(), summary="Cyclone shelters rebuilt in Vanuatu.",
+                organisations=[author.organisation],
+            )
+            db.session.commit()
+            db.engine.dispose()
+        for _ in range(20):
+            with urllib.request.urlopen(url) as answer:
+                assert b"Cyclone shelters rebuilt" in answer.read()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=10)
