@@ -284,3 +284,50 @@ def test_two_gunicorn_workers_show_a_change_on_the_next_request(tmp_path):
     finally:
         server.send_signal(signal.SIGTERM)
         server.communicate(timeout=10)
+
+
+# --- the WSGI layer in front of Flask ---------------------------------------------------
+
+
+@pytest.fixture
+def requests_reaching_flask(app):
+    seen = []
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: seen.append(1) and None)
+    return seen
+
+
+def test_a_visitor_without_a_login_cookie_is_answered_before_flask(app, make, requests_reaching_flask):
+    pledge = make.pledge_in_progress(title="Kept in front")
+    db.session.commit()
+    url = f"/pledges/{pledge.slug}"
+    first = app.test_client().get(url)
+    assert len(requests_reaching_flask) == 1
+
+    again = app.test_client().get(url)
+    head = app.test_client().head(url)
+    current = app.test_client().get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert len(requests_reaching_flask) == 1  # none of them built a Flask request
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert head.status_code == 200 and head.get_data() == b""
+    assert current.status_code == 304 and current.get_data() == b""
+    assert current.headers["ETag"] == first.headers["ETag"] and "Content-Type" not in current.headers
+
+
+def test_a_visitor_with_a_login_cookie_always_reaches_flask(app, auth, client, make, requests_reaching_flask):
+    staff = make.staff()
+    pledge = make.pledge_in_progress(author=staff)
+    app.test_client().get(f"/pledges/{pledge.slug}")  # kept
+    auth.login(staff.email)
+    seen = len(requests_reaching_flask)
+    assert b"Record an action" in client.get(f"/pledges/{pledge.slug}").get_data()
+    assert len(requests_reaching_flask) == seen + 1
+
+
+def test_only_public_pages_are_kept(app, make, requests_reaching_flask):
+    draft = make.pledge(title="Not yet published")
+    db.session.commit()
+    for url in ("/auth/login", "/no-such-page", f"/pledges/{draft.slug}"):
+        for _ in range(2):
+            app.test_client().get(url)
+    assert len(requests_reaching_flask) == 6

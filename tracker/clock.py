@@ -5,6 +5,9 @@ import datetime as dt
 from flask import current_app, has_app_context
 
 
-def today() -> dt.date:
-    fixed = current_app.config.get("TODAY") if has_app_context() else None
+def today(config=None) -> dt.date:
+    """Today, or the TODAY of `config` (the current app's when not given)."""
+    if config is None and has_app_context():
+        config = current_app.config
+    fixed = config.get("TODAY") if config is not None else None
     return fixed or dt.date.today()

@@ -19,10 +19,9 @@ import functools
 
 from flask import current_app, request, session
 from flask_login import current_user
-from werkzeug.datastructures import ETags
+from werkzeug.http import parse_date, parse_etags
 
 from . import clock, data_version
-from .render_cache import render_cache
 
 
 def _validators(version: data_version.Version) -> tuple[str, dt.datetime]:
@@ -53,12 +52,17 @@ def cacheable(view):
             return response
         version = data_version.current()
         etag, last_modified = _validators(version)
-        if _is_current(etag, last_modified):
+        if is_current(request.environ, etag, last_modified):
             response = current_app.response_class(status=304)
         else:
-            response = render_cache().send(version, lambda: current_app.make_response(view(*args, **kwargs)))
+            kept_pages = current_app.extensions["render_cache"]
+            kept = kept_pages.get(version, request.environ)
+            if kept is not None:
+                return kept.response()
+            response = current_app.make_response(view(*args, **kwargs))
             if response.status_code != 200:
                 return response
+            kept_pages.offer(version, response)
         response.set_etag(etag, weak=True)
         response.last_modified = last_modified
         # Caches may keep it, but must ask (cheaply, with the validators) before reusing it.
@@ -69,13 +73,12 @@ def cacheable(view):
     return wrapper
 
 
-def _is_current(etag: str, last_modified: dt.datetime) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when present; If-Modified-Since otherwise."""
-    if request.if_none_match:
-        return _matches(request.if_none_match, etag)
-    since = request.if_modified_since
-    return since is not None and last_modified <= since
-
-
-def _matches(sent: ETags, etag: str) -> bool:
-    return sent.star_tag or sent.contains_weak(etag)
+def is_current(environ, etag: str, last_modified: dt.datetime | None) -> bool:
+    """Is the visitor's copy current? RFC 9110 §13.2.2: If-None-Match decides when
+    present; If-Modified-Since otherwise."""
+    sent = environ.get("HTTP_IF_NONE_MATCH")
+    if sent:
+        tags = parse_etags(sent)
+        return tags.star_tag or tags.contains_weak(etag)
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+    return since is not None and last_modified is not None and last_modified <= since

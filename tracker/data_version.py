@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import DataVersion, HistoryEntry, User, utcnow
-from .version_board import VersionBoard, default_path
+from .version_board import Reading, VersionBoard, default_path
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,15 @@ def current() -> Version:
         return stored()
     reading = board.read()
     return Version(reading.number, _EPOCH + dt.timedelta(microseconds=reading.changed_at_us), reading.generation)
+
+
+def pinned(app) -> Reading | None:
+    """The version board's reading, without the database: None if there is no board, or
+    this process has not started it yet (its first `current()` does)."""
+    state = app.extensions.get("version_board")
+    if state is None or not state.started or state.board is None:
+        return None
+    return state.board.read()
 
 
 def stored() -> Version:
