@@ -1,6 +1,6 @@
 """Alembic environment for Flask-Migrate (`flask --app wsgi db ...`).
 
-Flask-Migrate's generated env.py, customised in five places (each marked CUSTOM below):
+Flask-Migrate's generated env.py, customised in six places (each marked CUSTOM below):
 
 1. Logging: alembic.ini's logging is applied without disabling loggers that already exist,
    and not at all under a TESTING app (tests/test_migrations.py runs migrations in pytest).
@@ -13,6 +13,8 @@ Flask-Migrate's generated env.py, customised in five places (each marked CUSTOM 
    (`tracker.models.create_history_triggers`) and drops them before the table on downgrade:
    triggers are not part of the metadata, so autogenerate would otherwise leave them out.
 5. The engine is taken from Flask-SQLAlchemy 3 directly (no deprecated `get_engine()`).
+6. The search's trigram indexes (migration 0005, PostgreSQL only) are not in the models;
+   autogenerate and `flask db check` leave them alone instead of offering to drop them.
 
 With these, the initial migration can be regenerated from the models unedited: see the
 "Migrations" part of README.md.
@@ -128,6 +130,12 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(object, name, type_, reflected, compare_to):
+    """CUSTOM 6: the search's trigram indexes exist on PostgreSQL only, outside the models
+    (migration 0005): autogenerate must not offer to drop them."""
+    return not (type_ == "index" and reflected and name is not None and name.endswith("_trgm"))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -153,6 +161,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("compare_server_default", True)  # CUSTOM 2
     conf_args.setdefault("render_item", render_item)  # CUSTOM 3
+    conf_args.setdefault("include_object", include_object)  # CUSTOM 6
 
     connectable = get_engine()
 

@@ -36,8 +36,9 @@ class ListPage:
 
 def list_page(listing: Listing, options=(), per_page: int | None = None) -> ListPage:
     state = ListState.from_args(request.args, listing)
-    page = listing.page(state, per_page or current_app.config["ITEMS_PER_PAGE"], options=options)
-    counts = listing.facet_values(state)
+    found = listing.found(state)  # the search, done once for the page and the counts
+    page = listing.page(state, per_page or current_app.config["ITEMS_PER_PAGE"], options=options, found=found)
+    counts = listing.facet_values(state, found)
     facets = []
     for facet in listing.facets:
         values = counts[facet.param]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from .extensions import db
 
@@ -181,6 +182,22 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Found:
+    """What a search found, as a condition on the listed rows (None: no search words)."""
+
+    condition: Any
+
+
+def one_of(column, ids: list[int]):
+    """`column` is one of `ids` — however many: one array parameter on PostgreSQL, one JSON
+    text on SQLite (a parameter per id would meet both databases' parameter limits)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.literal(list(ids), type_=postgresql.ARRAY(sa.Integer)))
+    each = sa.func.json_each(json.dumps(list(ids))).table_valued("value")
+    return column.in_(sa.select(each.c.value))
+
+
+@dataclass(frozen=True)
 class Listing:
     """A public list: `model`, the `visible` condition, how a search term matches, the
     facets and the sorts (the first is the default)."""
@@ -197,11 +214,22 @@ class Listing:
     def sort_of(self, state: ListState) -> Sort:
         return self.sorts[state.sort] if state.sort in self.sorts else next(iter(self.sorts.values()))
 
-    def conditions(self, state: ListState, leave_out: str | None = None) -> list:
+    def found(self, state: ListState) -> Found:
+        """The state's search, done once: the rows it finds, for the page, its count and
+        every filter's counts to share (a search reads long texts; filters are cheap)."""
+        terms = search_terms(state.q)
+        if not terms:
+            return Found(None)
+        ids = db.session.scalars(sa.select(self.model.id).where(self.visible(), *map(self.matches, terms))).all()
+        return Found(one_of(self.model.id, ids))
+
+    def conditions(self, state: ListState, leave_out: str | None = None, found: Found | None = None) -> list:
         """The WHERE of the list for `state` (without the filter `leave_out`). A filter
         value that names nothing matches nothing, as a search for it would."""
+        found = found or self.found(state)
         conditions = [self.visible()]
-        conditions += [self.matches(term) for term in search_terms(state.q)]
+        if found.condition is not None:
+            conditions.append(found.condition)
         for facet in self.facets:
             if facet.param in state.filters and facet.param != leave_out:
                 condition = facet.condition(state.filters[facet.param])
@@ -212,24 +240,26 @@ class Listing:
         """Every matching row in the state's order (for exports)."""
         return sa.select(self.model).where(*self.conditions(state)).order_by(*self.sort_of(state).order_by())
 
-    def count(self, state: ListState) -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(self.model).where(*self.conditions(state)))
+    def count(self, state: ListState, found: Found | None = None) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(self.model).where(*self.conditions(state, found=found)))
 
-    def facet_values(self, state: ListState) -> dict[str, list[FacetValue]]:
+    def facet_values(self, state: ListState, found: Found | None = None) -> dict[str, list[FacetValue]]:
         """For each facet, its values and how many rows each leaves, the other filters
         applied (so a visitor sees what choosing it would give)."""
+        found = found or self.found(state)
         result = {}
         for facet in self.facets:
-            ids = sa.select(self.model.id).where(*self.conditions(state, leave_out=facet.param))
+            ids = sa.select(self.model.id).where(*self.conditions(state, leave_out=facet.param, found=found))
             result[facet.param] = [value for value in facet.values(ids) if value.count]
         return result
 
-    def page(self, state: ListState, per_page: int, options=()) -> Page:
+    def page(self, state: ListState, per_page: int, options=(), found: Found | None = None) -> Page:
         """One page of rows after (or before) the state's cursor, found by key."""
+        found = found or self.found(state)
         sort = self.sort_of(state)
         cursor = Cursor.decode(state.cursor, sort)
         backwards = cursor is not None and cursor.backwards
-        query = sa.select(self.model).where(*self.conditions(state)).options(*options)
+        query = sa.select(self.model).where(*self.conditions(state, found=found)).options(*options)
         if cursor is not None:
             query = query.where(sort.after(cursor.keys, reverse=backwards))
         rows = list(db.session.scalars(query.order_by(*sort.order_by(reverse=backwards)).limit(per_page + 1)))
@@ -238,7 +268,7 @@ class Listing:
         if backwards:
             rows.reverse()
         start = 0 if cursor is None else (max(cursor.index - per_page, 0) if backwards else cursor.index)
-        total = self.count(state)
+        total = self.count(state, found)
         has_next = (more and not backwards) or (backwards and cursor is not None)
         has_prev = (cursor is not None and not backwards and start > 0) or (backwards and more)
         if backwards and not more:
