@@ -28,6 +28,8 @@ from alembic.autogenerate import renderers
 from alembic.operations import ops
 from flask import current_app
 
+from tracker.extensions import described_by_models
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -130,12 +132,6 @@ def run_migrations_offline():
         context.run_migrations()
 
 
-def include_object(object, name, type_, reflected, compare_to):
-    """CUSTOM 6: the search's trigram indexes exist on PostgreSQL only, outside the models
-    (migration 0005): autogenerate must not offer to drop them."""
-    return not (type_ == "index" and reflected and name is not None and name.endswith("_trgm"))
-
-
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -161,7 +157,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("compare_server_default", True)  # CUSTOM 2
     conf_args.setdefault("render_item", render_item)  # CUSTOM 3
-    conf_args.setdefault("include_object", include_object)  # CUSTOM 6
+    conf_args.setdefault("include_object", described_by_models)  # CUSTOM 6
 
     connectable = get_engine()
 

@@ -47,4 +47,5 @@ def downgrade():
         return
     for name, table, _column in TRIGRAM_INDEXES:
         op.drop_index(name, table_name=table)
-    # The extension stays: other databases' objects may use it, and it costs nothing.
+    # Extensions belong to one database: this one's was created for these indexes.
+    op.execute('DROP EXTENSION IF EXISTS pg_trgm')
