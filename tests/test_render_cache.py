@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from tracker import create_app, data_version, operations
 from tracker.extensions import db
+from tracker.models import OrganisationKind
 from tracker.version_board import VersionBoard
 
 from .databases import empty_all_tables
@@ -331,3 +332,67 @@ def test_only_public_pages_are_kept(app, make, requests_reaching_flask):
         for _ in range(2):
             app.test_client().get(url)
     assert len(requests_reaching_flask) == 6
+
+
+# --- a co-chair's dashboard, kept for them ------------------------------------------------
+
+
+def _co_chaired_roundtable(make, text):
+    government = make.organisation(kind=OrganisationKind.GOVERNMENT)
+    roundtable = make.roundtable(co_chairs=[government])
+    make.recommendation(roundtable, text=text)
+    return make.co_chair(organisation=government), roundtable
+
+
+def test_a_co_chairs_dashboard_seen_again_is_their_kept_render(client, auth, make):
+    co_chair, _ = _co_chaired_roundtable(make, "Share data on missing migrants.")
+    auth.login(co_chair.email)
+    welcomed = client.get("/roundtables/follow-through").get_data(as_text=True)  # "Logged in as …": not kept
+    first, ran = _statements(client, "/roundtables/follow-through")
+    again, ran_again = _statements(client, "/roundtables/follow-through")
+    assert "Logged in as User" in welcomed and "Logged in as User" not in first.get_data(as_text=True)
+
+    assert "Share data on missing migrants." in first.get_data(as_text=True)
+    assert again.get_data() == first.get_data()
+    assert len(ran_again) <= 1 < len(ran)  # who is logged in, and nothing else
+    assert "private" in again.headers["Cache-Control"]
+
+
+def test_a_change_is_on_the_co_chairs_next_dashboard(client, auth, make):
+    co_chair, roundtable = _co_chaired_roundtable(make, "Share data on missing migrants.")
+    auth.login(co_chair.email)
+    client.get("/roundtables/follow-through")
+    client.get("/roundtables/follow-through")
+
+    make.recommendation(roundtable, text="Fund safe shelters in transit towns.")
+    db.session.commit()
+
+    assert "Fund safe shelters in transit towns." in client.get("/roundtables/follow-through").get_data(as_text=True)
+
+
+def test_a_kept_dashboard_is_never_sent_to_anyone_else(app, make):
+    mine, roundtable = _co_chaired_roundtable(make, "Share data on missing migrants.")
+    theirs, _ = _co_chaired_roundtable(make, "Open a regional hotline.")
+    outsider = make.staff()
+    db.session.commit()
+    clients = {}
+    for person in (mine, theirs, outsider):
+        clients[person.email] = app.test_client()
+        clients[person.email].post("/auth/login", data={"email": person.email, "password": "demo-password"})
+
+    assert "Share data" in clients[mine.email].get("/roundtables/follow-through").get_data(as_text=True)
+    other = clients[theirs.email].get("/roundtables/follow-through").get_data(as_text=True)
+    assert "Open a regional hotline." in other and "Share data" not in other
+    assert clients[outsider.email].get(f"/roundtables/{roundtable.slug}/follow-through").status_code == 403
+    assert "Share data" not in clients[outsider.email].get("/roundtables/follow-through").get_data(as_text=True)
+
+
+def test_a_co_chair_moved_to_another_government_no_longer_sees_the_old_dashboard(client, auth, make):
+    co_chair, _ = _co_chaired_roundtable(make, "Share data on missing migrants.")
+    auth.login(co_chair.email)
+    assert "Share data" in client.get("/roundtables/follow-through").get_data(as_text=True)
+
+    co_chair.organisation = make.organisation(kind=OrganisationKind.GOVERNMENT)  # an account change: no new data version
+    db.session.commit()
+
+    assert "Share data" not in client.get("/roundtables/follow-through").get_data(as_text=True)

@@ -36,7 +36,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import redis
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
+from flask_login import current_user
 from werkzeug.http import parse_cookie, parse_date, unquote_etag
 
 from . import clock, conditional, data_version
@@ -158,22 +159,24 @@ class RenderCache:
         self._shared = _SharedRenders(url, app.config["RENDER_CACHE_TIMEOUT"]) if url else None
 
     # `version`: a data_version.Version or a version board Reading (generation and number).
-    def key(self, version, environ) -> str:
-        """The render's key: the version, the day and the address (host, path and query)."""
-        address = "{}://{}{}{}?{}".format(
+    def key(self, version, environ, visitor: tuple = ()) -> str:
+        """The render's key: the version, the day, the address (host, path and query) and,
+        for a logged-in person's page, who they are (`visitor`)."""
+        address = "{}://{}{}{}?{}{}".format(
             environ.get("wsgi.url_scheme", "http"),
             environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
             environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
+            "".join(f"|{part}" for part in visitor),
         )
         digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
         return f"{KEY_PREFIX}{version.generation}:{version.number}:{clock.today(self._config).isoformat()}:{digest}"
 
-    def get(self, version, environ) -> Render | None:
+    def get(self, version, environ, visitor: tuple = ()) -> Render | None:
         if not self.enabled:
             return None
-        key = self.key(version, environ)
+        key = self.key(version, environ, visitor)
         kept = self._local.get((version.generation, version.number), key)
         if kept is None and self._shared is not None:
             kept = self._shared.get(key)
@@ -199,6 +202,39 @@ class RenderCache:
         self._local.put(version, key, render)
         if self._shared is not None:
             self._shared.put(key, render)
+
+
+def kept_for_each_person(view):
+    """For a logged-in person's page that depends only on the records, the day, the address
+    and who is looking (a co-chair's dashboard): keep their render until the data version
+    moves. The key names the account (with its password fingerprint), its role and
+    organisation — what decides what they may see — and the session's CSRF secret, which
+    the page's forms carry. Put it inside `login_required`; the view still checks access
+    on every render, and a kept render is only ever sent to the person it was made for."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        cache = render_cache()
+        if request.method != "GET" or not cache.enabled or not current_user.is_authenticated or session.get("_flashes"):
+            return view(*args, **kwargs)
+        version = data_version.current()
+        visitor = (
+            current_user.get_id(), current_user.role.value, current_user.organisation_id, current_user.name,
+            session.get("csrf_token"),
+        )
+        kept = cache.get(version, request.environ, visitor)
+        if kept is not None:
+            response = kept.response()
+        else:
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code == 200 and not response.is_streamed:
+                kept = Render.of(response.headers.items(), response.get_data())
+                cache.keep((version.generation, version.number), cache.key(version, request.environ, visitor), kept)
+        response.cache_control.private = True  # theirs alone: no shared cache may keep it
+        response.cache_control.no_cache = True
+        return response
+
+    return wrapper
 
 
 class KeptPages:

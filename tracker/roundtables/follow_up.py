@@ -16,6 +16,7 @@ from .. import clock, csv_cells, follow_through, permissions
 from ..extensions import db
 from ..models import Organisation, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
 from ..pagination import paginate
+from ..render_cache import kept_for_each_person
 from . import bp
 from .forms import FollowThroughFilter, RecommendationTransitionForm
 from .loading import RECOMMENDATION_ROWS, load_roundtable
@@ -69,6 +70,7 @@ def _dashboard(template: str, roundtable_ids, *, roundtable=None, roundtables=()
 
 @bp.route("/roundtables/<slug>/follow-through")
 @login_required
+@kept_for_each_person
 def dashboard(slug: str):
     roundtable = load_roundtable(slug, selectinload(Roundtable.outcome_groups), selectinload(Roundtable.co_chairs))
     permissions.require(current_user, "follow_through", roundtable)
@@ -87,6 +89,7 @@ def _my_roundtables() -> list[Roundtable]:
 
 @bp.route("/roundtables/follow-through")
 @login_required
+@kept_for_each_person
 def dashboard_all():
     """Across every roundtable the co-chair's government co-chairs (a table of them, the
     totals, and the recommendations of all of them)."""
@@ -103,7 +106,12 @@ def review_queue():
     query = (
         sa.select(Recommendation)
         .where(Recommendation.roundtable_id.in_(roundtable_ids), Recommendation.status == follow_through.DONE)
-        .options(*RECOMMENDATION_ROWS, selectinload(Recommendation.updates))
+        .options(
+            *RECOMMENDATION_ROWS,
+            selectinload(Recommendation.updates),
+            # Who may verify or send back each one: its roundtable's co-chairs.
+            joinedload(Recommendation.roundtable).selectinload(Roundtable.co_chairs),
+        )
         .order_by(Recommendation.updated_at, Recommendation.id)
     )
     page = paginate(query)
