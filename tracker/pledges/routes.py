@@ -39,9 +39,12 @@ def _load_pledge(slug: str, *options) -> Pledge:
     return pledge
 
 
+# Who signs the pledge: what every permission check on it reads.
+_SIGNATORIES = selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation)
+
 _PAGE_OPTIONS = (
     joinedload(Pledge.forum),
-    selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation),
+    _SIGNATORIES,
     selectinload(Pledge.themes),
     selectinload(Pledge.countries),
     selectinload(Pledge.actions).selectinload(ActionTaken.organisations),
@@ -105,7 +108,7 @@ def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = No
 @cacheable
 def actions_feed(slug: str):
     """New actions taken on this pledge (Atom)."""
-    pledge = _load_pledge(slug)
+    pledge = _load_pledge(slug, _SIGNATORIES)
     if not permissions.can(catalogue.PUBLIC, "view", pledge):
         abort(404)  # a feed is public: a draft has none, whoever asks
     document = feeds.atom(
@@ -273,7 +276,9 @@ def edit(slug: str):
 @bp.route("/<slug>/actions/new", methods=["GET", "POST"])
 @login_required
 def new_action(slug: str):
-    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    # Its signatories (who may record, and the organisations to choose from) and its actions'
+    # rows (the new one goes after them); not the actions' figures and links.
+    pledge = _load_pledge(slug, _SIGNATORIES, selectinload(Pledge.actions))
     permissions.require(current_user, "record_action", pledge)
     form = ActionForm(pledge)
     if request.method == "GET":
@@ -288,9 +293,12 @@ def new_action(slug: str):
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
+            # Read before the commit expires them (saves reloading the pledge and its action).
+            saved = url_for(".show", slug=pledge.slug, _anchor=f"action-{action.id}")
+            message = "Action recorded." + (" It is on the pledge's public page." if pledge.is_published else "")
             db.session.commit()
-            flash("Action recorded." + (" It is on the pledge's public page." if pledge.is_published else ""), "success")
-            return redirect(url_for(".show", slug=pledge.slug, _anchor=f"action-{action.id}"))
+            flash(message, "success")
+            return redirect(saved)
     return render_template("pledges/action_form.html", form=form, pledge=pledge, action=None), (
         422 if request.method == "POST" else 200
     )
@@ -364,7 +372,7 @@ def withdraw_action_view(slug: str, action_id: int):
 @bp.route("/<slug>/history")
 @login_required
 def history(slug: str):
-    pledge = _load_pledge(slug)
+    pledge = _load_pledge(slug, _SIGNATORIES)
     permissions.require(current_user, "view_history", pledge)
     page = paginate(newest_first(pledge))
     return render_template("pledges/history.html", pledge=pledge, page=page)
