@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import permissions
 from ..extensions import db
 from ..ids import could_be_id
-from ..models import Outcome, OutcomeGroup, Recommendation, RecommendationOwner, Roundtable
+from ..models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
 
 ROUNDTABLE_PAGE = (
     joinedload(Roundtable.forum),
@@ -37,7 +37,8 @@ def load_recommendation(recommendation_id: int) -> Recommendation:
         .where(Recommendation.id == recommendation_id)
         .options(
             *RECOMMENDATION_ROWS,
-            selectinload(Recommendation.updates),
+            # An update names its organisation, which may no longer be an owner.
+            selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
             joinedload(Recommendation.outcome),
             joinedload(Recommendation.roundtable).selectinload(Roundtable.co_chairs),
         )

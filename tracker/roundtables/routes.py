@@ -59,6 +59,9 @@ def show(slug: str):
         .options(
             *RECOMMENDATION_ROWS,
             selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
+            # `latest_review` names the reviewer: loaded with the row, not one query each.
+            joinedload(Recommendation.verified_by),
+            joinedload(Recommendation.sent_back_by),
         )
         .order_by(Recommendation.id)
     ).all()
