@@ -1,6 +1,7 @@
 """Public pages are sent from a kept render until the data version moves, and a change is
 on the very next request — whichever worker answers it (tracker/render_cache.py,
 tracker/version_board.py)."""
+import contextlib
 import os
 import signal
 import socket
@@ -152,16 +153,25 @@ def test_a_process_starting_keeps_a_board_that_agrees_with_the_database(tmp_path
     assert board.read().number == 4 and board.read().generation != generation
 
 
-def _server_app(database_url, board, **config):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DATA_VERSION_BOARD": str(board), **config})
-    return app
+@contextlib.contextmanager
+def _two_workers(database_url, board, **config):
+    """Two apps on one database and one board file, like two gunicorn workers; their
+    records are removed afterwards (as the `app` fixture's are)."""
+    workers = [
+        create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DATA_VERSION_BOARD": str(board), **config}) for _ in range(2)
+    ]
+    try:
+        yield workers
+    finally:
+        for app in workers:
+            with app.app_context():
+                db.session.remove()
+                empty_all_tables()
+                db.engine.dispose()
 
 
 def test_a_change_made_by_one_worker_is_on_the_next_request_to_another(_schema, tmp_path):
-    """Two apps on one database and one board file, like two gunicorn workers."""
-    board = tmp_path / "shared.board"
-    worker_a, worker_b = _server_app(_schema, board), _server_app(_schema, board)
-    try:
+    with _two_workers(_schema, tmp_path / "shared.board") as (worker_a, worker_b):
         with worker_a.app_context():
             pledge = Factories().pledge_in_progress()
             db.session.commit()
@@ -177,12 +187,6 @@ def test_a_change_made_by_one_worker_is_on_the_next_request_to_another(_schema, 
 
         assert b"Sandbags for Tonga" in b.get(url).get_data()
         assert b"Sandbags for Tonga" in a.get(url).get_data()
-    finally:
-        for app in (worker_a, worker_b):
-            with app.app_context():
-                db.session.remove()
-                empty_all_tables()
-                db.engine.dispose()
 
 
 @pytest.fixture
@@ -201,10 +205,7 @@ def redis_url():
 
 
 def test_with_redis_a_page_rendered_by_one_worker_is_sent_by_the_others(_schema, tmp_path, redis_url):
-    board = tmp_path / "shared.board"
-    worker_a = _server_app(_schema, board, REDIS_URL=redis_url)
-    worker_b = _server_app(_schema, board, REDIS_URL=redis_url)
-    try:
+    with _two_workers(_schema, tmp_path / "shared.board", REDIS_URL=redis_url) as (worker_a, worker_b):
         with worker_a.app_context():
             slug = Factories().pledge_in_progress(title="Shared render").slug
             db.session.commit()
@@ -214,12 +215,6 @@ def test_with_redis_a_page_rendered_by_one_worker_is_sent_by_the_others(_schema,
             response, ran = _statements(worker_b.test_client(), f"/pledges/{slug}")
         assert ran == []
         assert response.get_data() == rendered
-    finally:
-        for app in (worker_a, worker_b):
-            with app.app_context():
-                db.session.remove()
-                empty_all_tables()
-                db.engine.dispose()
 
 
 def test_redis_being_down_only_means_rendering(app, client, make):
