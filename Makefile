@@ -6,12 +6,13 @@
 #               run the whole suite on SQLite and then on PostgreSQL (TEST_DATABASE_URL)
 #
 # Helpers: make install, make install-test, make chromium, make clean; make fuzz (fuzz tests at length).
+# make bench: throughput against hello-world and Fortunes baselines (bench/run.py; needs PostgreSQL, Redis).
 # Extra pytest arguments: make test PYTEST_ARGS="-k workflow -x".
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test fuzz install install-test chromium clean
+.PHONY: help run test fuzz bench install install-test chromium clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -20,6 +21,9 @@ FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
+BENCH_PG_SERVER ?= postgresql+psycopg://postgres@127.0.0.1:5432
+WRK := /usr/bin/wrk
 CHROMIUM := /usr/bin/chromium
 # pip prints one harmless "Location 'file:///…' is ignored" warning per local index it skips.
 PIP_FILTER := sed "/WARNING: Location 'file:/d"
@@ -123,6 +127,28 @@ fuzz: install-test
 	else \
 	    echo "PostgreSQL is not reachable at $$(head -n 1 <<<"$$check"); fuzzed SQLite only."; [ $$sqlite = 0 ]; \
 	fi
+
+# The benchmark (bench/run.py, bench/RESULTS.md): hello-world, Fortunes and the tracker under one
+# gunicorn configuration, driven by wrk; generates its data on first use (bench/generate.py, into
+# the databases tracker_bench and tracker_bench10). About 12 minutes from a fresh clone.
+# Options: make bench BENCH_ARGS="--quick" (or --rounds 7 --duration 10, --sqlite, --check …).
+bench: install
+	@if [ ! -x $(WRK) ]; then \
+	    if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	    elif command -v sudo >/dev/null; then sudo="sudo"; \
+	    else echo "wrk is missing ($(WRK)) and cannot be installed: not root and no sudo."; \
+	         echo "Install it with: apt-get install -y wrk"; exit 1; fi; \
+	    echo "== Installing Debian's wrk with apt-get =="; \
+	    if ! { $$sudo apt-get update -qq && \
+	           $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; then \
+	        echo "Could not install wrk with apt-get: make bench needs $(WRK)."; exit 1; \
+	    fi; \
+	fi
+	@if ! check=$$($(BIN)/python -c "$$PG_CHECK" '$(BENCH_PG_SERVER)/postgres'); then \
+	    echo "make bench needs PostgreSQL; it is not reachable at $$(head -n 1 <<<"$$check")."; \
+	    echo "  ($$(tail -n +2 <<<"$$check"))"; exit 1; \
+	fi
+	$(BIN)/python bench/run.py --also-scale 10 --pg-server '$(BENCH_PG_SERVER)' $(BENCH_ARGS)
 
 # --- developer helpers ----------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import uuid
 import sqlalchemy as sa
 
 from config import database_url
+from tracker import data_version
 from tracker.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -42,3 +43,7 @@ def empty_all_tables():
     else:
         db.drop_all()
         db.create_all()
+    # Like a restore, a wholesale replacement: the app's version board starts again (a new
+    # generation), or a long-lived app (the browser tests' server) would count on from its
+    # old number and send renders of records that are gone.
+    data_version.reset_board()
