@@ -130,8 +130,10 @@ fuzz: install-test
 
 # The benchmark (bench/run.py, bench/RESULTS.md): hello-world, Fortunes and the tracker under one
 # gunicorn configuration, driven by wrk; generates its data on first use (bench/generate.py, into
-# the databases tracker_bench and tracker_bench10). About 12 minutes from a fresh clone.
-# Options: make bench BENCH_ARGS="--quick" (or --rounds 7 --duration 10, --sqlite, --check …).
+# the databases tracker_bench and tracker_bench10; again when bench/generate.py or a migration
+# changes). About 13 minutes from a fresh clone on a quiet machine, 5-6 of them making the data.
+# Options: make bench BENCH_ARGS="--quick" (or --rounds 7 --duration 10, --uncached, --sqlite,
+# --also-scale 0, --check …); bench/run.py --help says what each does.
 bench: install
 	@if [ ! -x $(WRK) ]; then \
 	    if [ "$$(id -u)" = 0 ]; then sudo=""; \
