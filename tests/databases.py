@@ -47,3 +47,4 @@ def empty_all_tables():
     # generation), or a long-lived app (the browser tests' server) would count on from its
     # old number and send renders of records that are gone.
     data_version.reset_board()
+    db.session.remove()  # reset_board read the database: give its connection back to the pool
