@@ -935,7 +935,7 @@ def _problems(result: dict) -> str:
 
 
 def _censored(run: dict) -> bool:
-    """Whether the run's p95 is too low: wrk's percentiles count answered requests only, and
+    """Whether the run's p95 may be low: wrk's percentiles count answered requests only, and
     up to one request per connection was still unanswered at its deadline. Those matter when
     they are slow (the last was answered drain_s after the deadline, so its latency was at
     least that: above the p95) and many enough to move the p95 (over 1% of the requests)."""
@@ -1027,7 +1027,7 @@ def throughput_table(summary: dict) -> list[str]:
     if any(row["censored"] for row in summary["endpoints"].values()):
         lines += [
             "",
-            "‡ too low: wrk's percentiles count answered requests only, and in at least one round the requests "
+            "‡ may be low: wrk's percentiles count answered requests only, and in at least one round the requests "
             "still unanswered when wrk stopped (one per connection, over 1% of that round's) included one slower "
             "than the p95 (the server answered it after the deadline by more than the p95).",
         ]
@@ -1109,7 +1109,7 @@ def scale_table(rows: list[dict]) -> list[str]:
             f"{_num(row['ratio'])} | {target} | {verdict} | {row['rps_1']:.0f} → {row['rps_10']:.0f} |"
         )
     if any(row.get("censored") for row in rows):
-        lines += ["", "‡ a p95 here is too low (see ‡ in the throughput tables): the verdict is uncertain."]
+        lines += ["", "‡ a p95 here may be low (see ‡ in the throughput tables): the verdict is uncertain."]
     return lines
 
 
@@ -1182,6 +1182,7 @@ def machine_metadata(args, data_sets: list[DataSet]) -> dict:
         "duration_s": args.duration,
         "warmup_s": args.warmup,
         "connections": args.connections,
+        "pages": getattr(args, "pages", None),
         "wrk_threads": WRK_THREADS,
         "gunicorn_config": "bench/gunicorn.conf.py: 2 sync workers, no access log, loglevel warning",
         "data": {data.name: {"counts": data.manifest.get("counts"), "database": _hide(data.url)} for data in data_sets},
@@ -1205,6 +1206,12 @@ def render_markdown(meta: dict, report: dict) -> str:
         "TRACKER_ENV=production and Redis. Ratio = the endpoint's req/s over hello-world's in the same round.",
         "",
     ]
+    if meta.get("pages"):
+        lines[-1:-1] = [
+            f"The pledge page, 304, list and API endpoints each cycle through {meta['pages']} different "
+            f"address{'es' if meta['pages'] != 1 else ''} (--pages).",
+            "",
+        ]
     busy = meta.get("cpu_busy_before") or 0
     if busy > 0.15:
         lines += [
@@ -1249,7 +1256,11 @@ def write_results(markdown: str, meta: dict, report: dict) -> None:
     else:
         text = f"# Benchmark results\n\n{BEGIN}\n{END}\n"
     if BEGIN not in text or END not in text or text.index(BEGIN) > text.index(END):
-        raise BenchError(f"{RESULTS_MD.relative_to(ROOT)} lacks the markers {BEGIN} … {END}")
+        missing = " and ".join(marker for marker in (BEGIN, END) if marker not in text) or f"{END} after {BEGIN}"
+        raise BenchError(
+            f"{RESULTS_MD.relative_to(ROOT)} lacks {missing}: the block between the two is where each run "
+            "writes its tables. Nothing was written there; bench/out/latest.md and latest.json were."
+        )
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     RESULTS_MD.write_text(f"{head}{BEGIN}\n{markdown}{END}{tail}")
@@ -1357,13 +1368,14 @@ class Run:
 
 
 def take_lock():
-    """One run at a time on this machine: two would share its two cores (and the run's
-    database copy, and Redis), and each would measure the other. The lock goes with the
-    process, however it ends."""
+    """One run at a time on this machine, from whichever checkout: two would share its two
+    cores (and the databases, and Redis), and each would measure the other. The lock file is
+    in the temporary directory, not the checkout, and the lock goes with the process,
+    however it ends."""
     import fcntl
+    import tempfile
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    lock = open(OUT / "run.lock", "a+")
+    lock = open(Path(tempfile.gettempdir()) / "pledge-tracker-bench.lock", "a+")
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
