@@ -1975,7 +1975,7 @@ def check_sqlite(engine) -> None:
 # --- the manifest -------------------------------------------------------------------------------
 
 # The filters each list query combines with a search word (the list's URL parameters, see
-# tracker/catalogue.py: state, theme (a slug), organisation, forum and country (ids), q).
+# tracker/pledges/catalogue.py: state, theme (a slug), organisation, forum and country (ids), q).
 LIST_QUERY_FILTERS = [
     ("theme",), ("state",), ("forum",), ("country",), ("organisation",),
     ("theme", "state"), ("forum", "theme"), ("country", "state"), ("organisation", "state"), ("theme", "country"),
@@ -1991,10 +1991,10 @@ def list_queries(generator: Generator, rng: random.Random) -> list[str]:
     app's pieces (`catalogue.PLEDGES`: what the public sees, how a search word matches, each
     filter's condition): an index lookup, where counting every match would be a full search
     of the actions' texts per query."""
-    from tracker import catalogue
-    from tracker.extensions import db
-    from tracker.listing import search_terms
-    from tracker.models import Pledge
+    from tracker.core.extensions import db
+    from tracker.core.listing import search_terms
+    from tracker.pledges import catalogue
+    from tracker.pledges.models import Pledge
 
     listing = catalogue.PLEDGES
     published = [p for p in generator.pledge_list if p.status != "draft"]
@@ -2104,8 +2104,9 @@ def main(argv=None) -> None:
 
     recreate_database(url)
     from tracker import create_app
-    from tracker.extensions import db
-    from tracker.operations import RESERVED_SLUGS, slugify
+    from tracker.core.changes import RESERVED_SLUGS
+    from tracker.core.extensions import db
+    from tracker.core.text import slugify
 
     # create_app with a mapping starts from TestConfig; the data version board is the one a
     # server on this URL uses (DATA_VERSION_BOARD from the environment, else the default file).
@@ -2147,7 +2148,7 @@ def main(argv=None) -> None:
         else:
             check_sqlite(db.engine)
             print(f"  (foreign key check: {time.perf_counter() - step:.1f} s)", flush=True)
-        from tracker import data_version
+        from tracker.core import data_version
 
         data_version.reset_board()  # no server may serve renders of the old data
         seconds = time.perf_counter() - started

@@ -10,7 +10,7 @@ Flask-Migrate's generated env.py, customised in six places (each marked CUSTOM b
    renders them as the generating database spells them (`sa.text('0')` on SQLite), which
    PostgreSQL refuses for a boolean column.
 4. When autogenerate creates the `history` table it also creates its append-only triggers
-   (`tracker.models.create_history_triggers`) and drops them before the table on downgrade:
+   (`tracker.core.history.create_history_triggers`) and drops them before the table on downgrade:
    triggers are not part of the metadata, so autogenerate would otherwise leave them out.
 5. The engine is taken from Flask-SQLAlchemy 3 directly (no deprecated `get_engine()`).
 6. The search's trigram indexes (migration 0005, PostgreSQL only) are not in the models;
@@ -28,7 +28,7 @@ from alembic.autogenerate import renderers
 from alembic.operations import ops
 from flask import current_app
 
-from tracker.extensions import described_by_models
+from tracker.core.extensions import described_by_models
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -86,7 +86,7 @@ class HistoryTriggersOp(ops.MigrateOperation):
 @renderers.dispatch_for(HistoryTriggersOp)
 def _render_history_triggers(autogen_context, op):
     name = "create_history_triggers" if op.create else "drop_history_triggers"
-    autogen_context.imports.add(f"from tracker.models import {name}")
+    autogen_context.imports.add(f"from tracker.core.history import {name}")
     return f"{name}(op.get_bind())"
 
 

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
 
-from tracker import create_app, data_version
-from tracker.extensions import db
+from tracker import create_app
+from tracker.core import data_version
+from tracker.core.extensions import db
 
 from .databases import ON_POSTGRES, PG_URL, empty_all_tables, own_database
 from .factories import Factories

@@ -6,8 +6,8 @@ import uuid
 import sqlalchemy as sa
 
 from config import database_url
-from tracker import data_version
-from tracker.extensions import db
+from tracker.core import data_version
+from tracker.core.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = PG_URL.startswith("postgres")

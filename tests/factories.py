@@ -4,15 +4,24 @@ import itertools
 
 from werkzeug.security import generate_password_hash
 
-from tracker import operations
-from tracker.extensions import db
-from tracker.models import Organisation, OrganisationKind, Roundtable, Role, User
+from tracker.accounts.models import Organisation, OrganisationKind, Role, User
+from tracker.core.extensions import db
+from tracker.pledges import operations as pledge_operations
+from tracker.pledges.models import Pledge
+from tracker.roundtables import operations as roundtable_operations
+from tracker.roundtables.models import Roundtable
 
 _n = itertools.count(1)
 PASSWORD = "demo-password"
 # Hashing is deliberately slow (scrypt, for real accounts). Test accounts share one hash
 # of the test password, made with few iterations so that each login checks it quickly.
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def take_transition(record, event, actor, **rule_data):
+    """The workflow operation of the record's own area: a pledge's or a recommendation's."""
+    operations = pledge_operations if isinstance(record, Pledge) else roundtable_operations
+    return operations.take_transition(record, event, actor, **rule_data)
 
 
 class Factories:
@@ -56,7 +65,7 @@ class Factories:
         """A draft pledge; `author` (staff of the lead signatory) is made when not given."""
         lead = lead or (author.organisation if author else self.organisation())
         author = author or self.staff(organisation=lead)
-        return operations.create_pledge(
+        return pledge_operations.create_pledge(
             author,
             title=title,
             text="Strengthen regional protection for vulnerable migrants." if text is None else text,
@@ -70,11 +79,11 @@ class Factories:
         fields.setdefault("date", dt.date(2019, 6, 1))
         fields.setdefault("summary", "Organised three roundtables on regional protection.")
         fields.setdefault("organisations", [author.organisation])
-        return operations.record_action(pledge, author, **fields)
+        return pledge_operations.record_action(pledge, author, **fields)
 
     def pledge_in_progress(self, **fields):
         pledge = self.pledge(**fields)
-        operations.take_transition(pledge, "start", self._signatory_staff(pledge))
+        pledge_operations.take_transition(pledge, "start", self._signatory_staff(pledge))
         return pledge
 
     def _signatory_staff(self, pledge):
@@ -98,7 +107,7 @@ class Factories:
         """A draft recommendation with a lead owner and a due date (ready to agree)."""
         roundtable = roundtable or self.roundtable()
         co_chair = self.co_chair(organisation=roundtable.co_chairs[0])
-        return operations.create_recommendation(
+        return roundtable_operations.create_recommendation(
             roundtable,
             co_chair,
             text=fields.pop("text", "Formalise national coordination mechanisms."),

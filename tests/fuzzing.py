@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from wtforms import BooleanField, DecimalField, FieldList, FormField, IntegerField, SelectFieldBase, SubmitField
 from wtforms.validators import AnyOf, Length
 
-from tracker import data_version
-from tracker.extensions import db
+from tracker.core import data_version
+from tracker.core.extensions import db
 
 # --- profiles ------------------------------------------------------------------------------------
 

@@ -4,10 +4,13 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tracker import accounts
-from tracker.accounts import LOGIN_EVENTS
-from tracker.extensions import db
-from tracker.models import HistoryEntry, Role
+from tracker.accounts.passwords import LOGIN_EVENTS
+from tracker.core.extensions import db
+from tracker.accounts.models import Role
+from tracker.core.history import HistoryEntry
+from tracker.accounts import operations as accounts
+from tracker.accounts import passwords
+from tracker.core.changes import OperationRefused
 
 NEW_PASSWORD = "a long new password"
 
@@ -97,7 +100,7 @@ STRONG_12 = "vq7-tulip-zx"
     ],
 )
 def test_the_password_policy_wants_twelve_characters_and_refuses_common_passwords(password, problem):
-    assert accounts.password_problem(password) == problem
+    assert passwords.password_problem(password) == problem
 
 
 def test_a_password_made_of_ones_own_name_is_refused(client, auth, make):
@@ -107,7 +110,7 @@ def test_a_password_made_of_ones_own_name_is_refused(client, auth, make):
     response = change(client, new="maria santos 1")
     assert response.status_code == 422
     assert "This password is too easy to guess" in text_of(response)
-    assert accounts.password_problem("maria santos 1") is None  # only because it is hers
+    assert passwords.password_problem("maria santos 1") is None  # only because it is hers
 
 
 def test_new_passwords_are_hashed_with_scrypt(make):
@@ -152,7 +155,7 @@ def test_the_link_sets_the_password_once(client, auth, invited):
     for method in ("get", "post"):
         again = getattr(client, method)(f"/auth/set-password/{token}", data={"password": "x" * 20, "confirm": "x" * 20})
         assert again.status_code == 404
-        assert accounts.LINK_NOT_VALID in text_of(again)
+        assert passwords.LINK_NOT_VALID in text_of(again)
     assert auth.login(user.email, NEW_PASSWORD).status_code == 302
 
 
@@ -174,8 +177,8 @@ def test_an_expired_link_is_refused(app, client, invited):
     assert "expired or has already been used" in text_of(response)
     db.session.refresh(user)
     assert user.password_hash is None
-    with pytest.raises(accounts.OperationRefused):
-        accounts.set_password_from_token(token, NEW_PASSWORD, max_age=-1)
+    with pytest.raises(OperationRefused):
+        passwords.set_password_from_token(token, NEW_PASSWORD, max_age=-1)
 
 
 @pytest.mark.parametrize("tamper", ["truncated", "other secret", "garbage"])
@@ -190,14 +193,14 @@ def test_a_forged_or_damaged_link_is_refused(app, client, invited, tamper):
     else:
         token = "garbage"
     assert client.get(f"/auth/set-password/{token}").status_code == 404
-    assert accounts.user_for_set_password_token(token) is None
+    assert passwords.user_for_set_password_token(token) is None
 
 
 def test_a_link_stops_working_when_the_account_is_deactivated(make, invited):
     user, token = invited
     user.active = False
     db.session.commit()
-    assert accounts.user_for_set_password_token(token) is None
+    assert passwords.user_for_set_password_token(token) is None
 
 
 def test_the_set_password_page_keeps_its_address_out_of_referers_and_caches(client, invited):

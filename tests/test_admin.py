@@ -7,12 +7,14 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from tracker import accounts
-from tracker.accounts import LOGIN_EVENTS
-from tracker.extensions import db
-from tracker.history import timeline_query
-from tracker.models import Forum, ForumKind, HistoryEntry, Organisation, OrganisationKind, Role, Theme, User
-from tracker.permissions import PermissionDenied
+from tracker.accounts.passwords import LOGIN_EVENTS
+from tracker.core.extensions import db
+from tracker.core.history import timeline_query
+from tracker.accounts.models import Organisation, OrganisationKind, Role, User
+from tracker.core.history import HistoryEntry
+from tracker.taxonomy.models import Forum, ForumKind, Theme
+from tracker.core.access import PermissionDenied
+from tracker.accounts import operations as accounts
 
 NEW_PASSWORD = "a long new password"
 

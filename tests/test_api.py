@@ -16,10 +16,24 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_spec_validator import validate as validate_spec
 
-from tracker import catalogue, operations
-from tracker.extensions import db
-from tracker.listing import ListState
-from tracker.models import Country, DatePrecision, Forum, ForumKind, Organisation, OrganisationKind, Pledge, Roundtable, Theme, User
+from tracker.core.extensions import db
+from tracker.core.listing import ListState
+from tracker.accounts.models import Organisation, OrganisationKind, User
+from tracker.core.dates import DatePrecision
+from tracker.pledges.models import Pledge
+from tracker.roundtables.models import Roundtable
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
+from tests.factories import take_transition
+from tracker.pledges import catalogue
+from tracker.pledges.operations import edit_pledge
+from tracker.pledges.operations import record_action
+from tracker.pledges.operations import withdraw_action
+from tracker.roundtables.catalogue import ROUNDTABLES
+from tracker.roundtables.operations import add_outcome
+from tracker.roundtables.operations import add_outcome_group
+from tracker.roundtables.operations import create_recommendation
+from tracker.roundtables.operations import edit_recommendation
+from tracker.roundtables.operations import post_progress_update
 
 TODAY = dt.date(2026, 11, 22)
 API = "/api/v1"
@@ -105,7 +119,7 @@ def pledge_world(make) -> World:
     )
     w.done = make.pledge_in_progress(author=make.staff(), title="Finished Plan")
     make.action(w.done, date=dt.date(2020, 1, 1), date_precision=DatePrecision.YEAR, summary="Did it all.")
-    operations.take_transition(w.done, "complete", make.staff(organisation=w.done.lead_signatory))
+    take_transition(w.done, "complete", make.staff(organisation=w.done.lead_signatory))
     return w
 
 
@@ -130,26 +144,26 @@ def roundtable_world(make) -> World:
         summary="Two days of frank discussion.",
     )
     admin = make.admin()
-    w.group = operations.add_outcome_group(w.roundtable, admin, heading="On collaboration:")
-    w.outcome = operations.add_outcome(w.group, admin, text="formalising national coordination; and")
+    w.group = add_outcome_group(w.roundtable, admin, heading="On collaboration:")
+    w.outcome = add_outcome(w.group, admin, text="formalising national coordination; and")
     w.co_chair = make.co_chair(organisation=w.co_chair_org)
     w.owner_staff = make.staff(organisation=w.owner)
 
     def agreed(text, **fields):
-        recommendation = operations.create_recommendation(
+        recommendation = create_recommendation(
             w.roundtable, w.co_chair, text=text, owners=[w.owner, w.partner], due_date=dt.date(2027, 1, 1), outcome=w.outcome, **fields
         )
-        operations.take_transition(recommendation, "agree", w.co_chair, today=TODAY - dt.timedelta(days=30))
+        take_transition(recommendation, "agree", w.co_chair, today=TODAY - dt.timedelta(days=30))
         return recommendation
 
     w.updated = agreed("Formalise national coordination mechanisms")
-    operations.post_progress_update(w.updated, w.owner_staff, text="Mechanism drafted.", date=TODAY - dt.timedelta(days=5))
+    post_progress_update(w.updated, w.owner_staff, text="Mechanism drafted.", date=TODAY - dt.timedelta(days=5))
     w.verified = agreed("Share data across borders")
-    operations.take_transition(w.verified, "complete", w.owner_staff, what_was_done="Agreement signed.")
-    operations.take_transition(w.verified, "verify", w.co_chair, comment="Exemplary follow-through.", public=True)
+    take_transition(w.verified, "complete", w.owner_staff, what_was_done="Agreement signed.")
+    take_transition(w.verified, "verify", w.co_chair, comment="Exemplary follow-through.", public=True)
     w.sent_back = agreed("Train border officials")
-    operations.take_transition(w.sent_back, "complete", w.owner_staff, what_was_done="Some training.")
-    operations.take_transition(w.sent_back, "send_back", w.co_chair, reason="Say how many were trained.", public=False)
+    take_transition(w.sent_back, "complete", w.owner_staff, what_was_done="Some training.")
+    take_transition(w.sent_back, "send_back", w.co_chair, reason="Say how many were trained.", public=False)
     return w
 
 
@@ -217,7 +231,7 @@ def test_every_documented_path_answers_as_documented(client, make):
 
 def test_a_pledge_reads_as_on_its_page(client, make):
     w = pledge_world(make)
-    operations.withdraw_action(make.action(w.pledge, author=w.author, summary="Withdrawn one."), w.author)
+    withdraw_action(make.action(w.pledge, author=w.author, summary="Withdrawn one."), w.author)
     pledge = get_json(client, f"{API}/pledges/{w.pledge.slug}")
     assert pledge["url"] == f"http://localhost/pledges/{w.pledge.slug}"
     assert client.get(urlsplit(pledge["url"]).path).status_code == 200
@@ -312,20 +326,20 @@ def test_nothing_private_is_in_any_answer(client, auth, make):
     draft = make.pledge(author=w.author, title=SECRETS["draft pledge"], slug="unpublished-plan")
     make.action(draft, author=w.author, summary="Draft-only action.")
     withdrawn = make.action(w.pledge, author=w.author, summary=f"Briefly claimed {SECRETS['withdrawn action']} success.")
-    operations.withdraw_action(withdrawn, w.author)
-    operations.edit_pledge(
+    withdraw_action(withdrawn, w.author)
+    edit_pledge(
         w.pledge, w.author, contact_name=SECRETS["pledge contact name"], contact_email=SECRETS["pledge contact e-mail"]
     )
     private = make.roundtable(co_chairs=[r.co_chair_org], is_public=False, slug="closed-door", title=SECRETS["private roundtable"])
-    operations.create_recommendation(private, r.co_chair, text="Private roundtable's recommendation.", owners=[r.owner])
-    operations.create_recommendation(r.roundtable, r.co_chair, text=SECRETS["draft recommendation"], owners=[r.owner])
-    operations.edit_recommendation(
+    create_recommendation(private, r.co_chair, text="Private roundtable's recommendation.", owners=[r.owner])
+    create_recommendation(r.roundtable, r.co_chair, text=SECRETS["draft recommendation"], owners=[r.owner])
+    edit_recommendation(
         r.updated, r.co_chair, contact_name=SECRETS["recommendation contact name"], contact_email=SECRETS["recommendation contact e-mail"]
     )
-    again = operations.create_recommendation(r.roundtable, r.co_chair, text="Map the referral pathways", owners=[r.owner], due_date=dt.date(2027, 1, 1))
-    operations.take_transition(again, "agree", r.co_chair)
-    operations.take_transition(again, "complete", r.owner_staff, what_was_done="Mapped.")
-    operations.take_transition(again, "send_back", r.co_chair, reason=SECRETS["private send-back reason"], public=False)
+    again = create_recommendation(r.roundtable, r.co_chair, text="Map the referral pathways", owners=[r.owner], due_date=dt.date(2027, 1, 1))
+    take_transition(again, "agree", r.co_chair)
+    take_transition(again, "complete", r.owner_staff, what_was_done="Mapped.")
+    take_transition(again, "send_back", r.co_chair, reason=SECRETS["private send-back reason"], public=False)
 
     def everything() -> dict[str, str]:
         answers = {}
@@ -396,7 +410,7 @@ def many_pledges(make):
         if n % 6:
             make.action(pledge, author=author, date=dt.date(2015 + n % 9, 1 + n % 12, 1), summary=f"Action {n}")
         if n % 7 == 0 and n % 6:
-            operations.take_transition(pledge, "complete", author)
+            take_transition(pledge, "complete", author)
     for n in range(3):
         make.pledge(author=staff[0], title=f"Water draft {n}")
     return {"themes": themes, "forums": forums, "countries": countries, "organisations": organisations}
@@ -492,8 +506,8 @@ def test_roundtable_list_filters_and_sorts_give_what_the_public_list_gives(clien
         {"sort": "nonsense"},
     ]
     for args in cases:
-        state = ListState.from_args(args, catalogue.ROUNDTABLES)
-        expected = list(db.session.scalars(catalogue.ROUNDTABLES.select(state).with_only_columns(catalogue.ROUNDTABLES.model.slug)))
+        state = ListState.from_args(args, ROUNDTABLES)
+        expected = list(db.session.scalars(ROUNDTABLES.select(state).with_only_columns(ROUNDTABLES.model.slug)))
         assert [item["slug"] for item in walk(client, f"{API}/roundtables?{urlencode({**args, 'per_page': 6})}")] == expected, args
     assert len(walk(client, f"{API}/roundtables?per_page=6")) == 20  # the 5 private ones are never listed
 
@@ -572,7 +586,7 @@ def test_an_unchanged_answer_is_not_sent_again_and_a_change_is(client, make, pat
     assert again.headers["ETag"] == etag
     assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
 
-    operations.record_action(
+    record_action(
         w.pledge, w.author, date=TODAY, summary="Reached the last island.", organisations=[w.lead]
     )
     db.session.commit()
@@ -743,18 +757,18 @@ def _agreed_recommendations(make, roundtable, owner, count: int) -> None:
     owner_staff = make.staff(organisation=owner)
     for n in range(count):
         co_chair = make.co_chair(organisation=roundtable.co_chairs[0])
-        group = operations.add_outcome_group(roundtable, co_chair, heading=f"Heading {n}")
-        outcome = operations.add_outcome(group, co_chair, text=f"Outcome {n}")
-        recommendation = operations.create_recommendation(
+        group = add_outcome_group(roundtable, co_chair, heading=f"Heading {n}")
+        outcome = add_outcome(group, co_chair, text=f"Outcome {n}")
+        recommendation = create_recommendation(
             roundtable, co_chair, text=f"Recommendation {n}", owners=[owner, make.organisation()], due_date=dt.date(2027, 1, 1), outcome=outcome
         )
-        operations.take_transition(recommendation, "agree", co_chair)
-        operations.post_progress_update(recommendation, owner_staff, text=f"Update {n}", date=TODAY)
-        operations.take_transition(recommendation, "complete", owner_staff, what_was_done="Done.")
+        take_transition(recommendation, "agree", co_chair)
+        post_progress_update(recommendation, owner_staff, text=f"Update {n}", date=TODAY)
+        take_transition(recommendation, "complete", owner_staff, what_was_done="Done.")
         if n % 2:
-            operations.take_transition(recommendation, "verify", co_chair, comment="Good.", public=True)
+            take_transition(recommendation, "verify", co_chair, comment="Good.", public=True)
         else:
-            operations.take_transition(recommendation, "send_back", co_chair, reason="More.", public=False)
+            take_transition(recommendation, "send_back", co_chair, reason="More.", public=False)
 
 
 def test_roundtable_list_queries_do_not_grow_with_the_number_of_roundtables(client, make, follow_through):

@@ -25,9 +25,10 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from tracker import create_app
-from tracker.demo import load_demo
-from tracker.extensions import db
-from tracker.models import Pledge, Roundtable
+from tracker.data.demo import load_demo
+from tracker.core.extensions import db
+from tracker.pledges.models import Pledge
+from tracker.roundtables.models import Roundtable
 
 from .databases import empty_all_tables
 from .fuzzing import API_EXAMPLES, Snapshot, snapshot

@@ -46,13 +46,21 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from tracker import accounts, create_app, operations
-from tracker.extensions import db
-from tracker.models import ForumKind, OrganisationKind, Role, User
+from tracker import create_app
+from tracker.core.extensions import db
+from tracker.accounts.models import OrganisationKind, Role, User
+from tracker.taxonomy.models import ForumKind
 
 from .conftest import CommittingClient
 from .databases import empty_all_tables
 from .factories import Factories
+from tests.factories import take_transition
+from tracker.accounts import operations as accounts
+from tracker.roundtables.operations import add_outcome
+from tracker.roundtables.operations import add_outcome_group
+from tracker.roundtables.operations import create_recommendation
+from tracker.roundtables.operations import post_progress_update
+from tracker.taxonomy import operations as taxonomy
 
 # --- outcomes -------------------------------------------------------------------------------------
 
@@ -520,7 +528,7 @@ def build_world(make) -> World:
     draft_action = make.action(draft, author=signatory, summary=DRAFT_PLEDGE_ACTION)
     draft_spare = make.action(draft, author=signatory, summary="Second draft action")
     published = make.pledge(author=signatory, title="Published plan")
-    operations.take_transition(published, "start", signatory)
+    take_transition(published, "start", signatory)
     published_action = make.action(published, author=signatory, summary="Published action")
     published_spare = make.action(published, author=signatory, summary="Second published action")
 
@@ -531,26 +539,26 @@ def build_world(make) -> World:
     make.roundtable(co_chairs=[elsewhere], title="Another roundtable", slug="another-roundtable")
     parts = {}
     for roundtable in (public, private):
-        group = operations.add_outcome_group(roundtable, co_chair, heading="On coordination:")
-        parts[roundtable.id] = group, operations.add_outcome(group, co_chair, text="formalising mechanisms")
+        group = add_outcome_group(roundtable, co_chair, heading="On coordination:")
+        parts[roundtable.id] = group, add_outcome(group, co_chair, text="formalising mechanisms")
 
     # Recommendations owned by `owner`'s organisation: a draft with no due date yet, and one
     # agreed (with a progress update) in each roundtable.
-    draft_recommendation = operations.create_recommendation(public, co_chair, text=DRAFT_RECOMMENDATION_TEXT, owners=[owner_org])
+    draft_recommendation = create_recommendation(public, co_chair, text=DRAFT_RECOMMENDATION_TEXT, owners=[owner_org])
     agreed = {}
     for roundtable in (public, private):
-        recommendation = operations.create_recommendation(
+        recommendation = create_recommendation(
             roundtable, co_chair, text="Formalise national coordination mechanisms.", owners=[owner_org],
             due_date=dt.date(2030, 1, 1), outcome=parts[roundtable.id][1],
         )  # fmt: skip
-        operations.take_transition(recommendation, "agree", co_chair)
-        operations.post_progress_update(recommendation, owner, text="A first meeting was held.", date=dt.date(2020, 1, 1))
+        take_transition(recommendation, "agree", co_chair)
+        post_progress_update(recommendation, owner, text="A first meeting was held.", date=dt.date(2020, 1, 1))
         agreed[roundtable.id] = recommendation
 
     # The admin pages' records, and an invited user's set-password link.
     organisation = make.organisation("Organisation for the admin pages")
-    forum = accounts.create_forum(admin, name="Council of Delegates", kind=ForumKind.CONFERENCE, year=2019)
-    theme = accounts.create_theme(admin, name="Migration")
+    forum = taxonomy.create_forum(admin, name="Council of Delegates", kind=ForumKind.CONFERENCE, year=2019)
+    theme = taxonomy.create_theme(admin, name="Migration")
     invited, token = accounts.invite_user(
         admin, email="invited@example.org", name="Invited Person", role=Role.STAFF, organisation=organisation
     )

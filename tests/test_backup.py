@@ -25,14 +25,21 @@ import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from tracker import backup, create_app, data_version, operations
-from tracker.demo import DEMO_PASSWORD, load_demo
-from tracker.extensions import db
-from tracker.history import record_history
-from tracker.models import ActionFigure, ActionTaken, HistoryEntry, Pledge, Role, User
+from tracker.data import backup
+from tracker import create_app
+from tracker.core import data_version
+from tracker.data.demo import DEMO_PASSWORD, load_demo
+from tracker.core.extensions import db
+from tracker.core.history import record_history
+from tracker.accounts.models import Role, User
+from tracker.core.history import HistoryEntry
+from tracker.pledges.models import ActionFigure, ActionTaken, Pledge
 
 from .databases import ON_POSTGRES, own_database
 from .factories import Factories
+from tracker.pledges.operations import create_pledge
+from tracker.pledges.operations import record_action
+from tracker.pledges.operations import withdraw_action
 
 TODAY = dt.date(2025, 3, 1)
 ENGINES = ["sqlite", "postgresql"] if ON_POSTGRES else ["sqlite"]
@@ -93,7 +100,7 @@ def fill() -> None:
         figures=[{"label": "people trained", "value": Decimal("2037.5"), "unit": "people", "year": 2020}],
         links=[{"url": "https://example.org/a?b=1&c=“2”", "title": ODD[:300]}],
     )  # fmt: skip
-    operations.withdraw_action(action, author, reason=ODD)
+    withdraw_action(action, author, reason=ODD)
     action.withdrawn_at = dt.datetime(2025, 2, 3, 4, 5, 6)  # a whole second: still written with microseconds
     nested = {"list": [1, 2.5, None, True, "\n"], "z": {}, "a": []}
     record_history(pledge, "noted", author, comment=LONG_ODD, changes={"ü 🌏": [None, ODD], "nested": nested})
@@ -254,8 +261,8 @@ def test_a_restored_tracker_works_new_records_get_fresh_ids_and_logins_still_wor
     assert data_version.current().number == restored["data_version"][0]["number"] != before.number
     staff = db.session.scalar(sa.select(User).where(User.email == "staff.arc@example.org"))
     assert staff.check_password(DEMO_PASSWORD)
-    pledge = operations.create_pledge(staff, title="Made after the restore", lead=staff.organisation)
-    action = operations.record_action(
+    pledge = create_pledge(staff, title="Made after the restore", lead=staff.organisation)
+    action = record_action(
         pledge, staff, date=dt.date(2025, 1, 2), summary="Done", organisations=[staff.organisation],
         figures=[{"label": "people", "value": Decimal(3)}],
     )  # fmt: skip

@@ -9,9 +9,13 @@ import traceback
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from tracker.extensions import db
-from tracker.models import ActionTaken, HistoryEntry, OrganisationKind, Pledge, Recommendation, User
-from tracker.operations import REFUSALS, take_transition
+from tracker.core.extensions import db
+from tracker.accounts.models import OrganisationKind, User
+from tracker.core.history import HistoryEntry
+from tracker.pledges.models import ActionTaken, Pledge
+from tracker.roundtables.models import Recommendation
+from tracker.core.changes import REFUSALS
+from tests.factories import take_transition
 
 from .factories import PASSWORD
 

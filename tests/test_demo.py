@@ -11,31 +11,17 @@ import pytest
 import sqlalchemy as sa
 
 from config import ProductionConfig
-from tracker import create_app, follow_through
-from tracker.demo import load_demo
-from tracker.extensions import db
-from tracker.history import timeline_query
-from tracker.models import (
-    ActionFigure,
-    ActionTaken,
-    Country,
-    DatePrecision,
-    Forum,
-    ForumKind,
-    HistoryEntry,
-    Organisation,
-    OrganisationKind,
-    Outcome,
-    OutcomeGroup,
-    Pledge,
-    ProgressUpdate,
-    Recommendation,
-    RecommendationOwner,
-    Role,
-    Roundtable,
-    Theme,
-    User,
-)
+from tracker import create_app
+from tracker.roundtables import follow_through
+from tracker.data.demo import load_demo
+from tracker.core.extensions import db
+from tracker.core.history import timeline_query
+from tracker.accounts.models import Organisation, OrganisationKind, Role, User
+from tracker.core.dates import DatePrecision
+from tracker.core.history import HistoryEntry
+from tracker.pledges.models import ActionFigure, ActionTaken, Pledge
+from tracker.roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 TODAY = dt.date(2025, 3, 1)
 

@@ -6,8 +6,8 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-from tracker.extensions import db
-from tracker.models import Organisation, OrganisationKind
+from tracker.core.extensions import db
+from tracker.accounts.models import Organisation, OrganisationKind
 
 from .factories import PASSWORD
 
@@ -57,7 +57,7 @@ def trigger(app, client, make):
             return client.get("/test-only/broken")
         raise AssertionError(code)
 
-    from tracker.security import limiter
+    from tracker.core.web.security import limiter
 
     limiter.reset()
     yield request

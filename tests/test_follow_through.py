@@ -8,10 +8,12 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from tracker import follow_through, operations
-from tracker.demo import BALI_ROUNDTABLE_SLUG, load_demo
-from tracker.extensions import db
-from tracker.models import Recommendation, Roundtable
+from tracker.roundtables import follow_through
+from tracker.data.demo import BALI_ROUNDTABLE_SLUG, load_demo
+from tracker.core.extensions import db
+from tracker.roundtables.models import Recommendation, Roundtable
+from tests.factories import take_transition
+from tracker.roundtables.operations import post_progress_update
 
 TODAY = dt.date(2026, 11, 22)
 DASHBOARD = f"/roundtables/{BALI_ROUNDTABLE_SLUG}/follow-through"
@@ -46,7 +48,7 @@ def agreed(make, today):
     owner = make.organisation(name="Australian Red Cross")
     recommendation = make.recommendation(owners=[owner], due_date=today + dt.timedelta(days=10))
     co_chair = make.co_chair(organisation=recommendation.roundtable.co_chairs[0])
-    operations.take_transition(recommendation, "agree", co_chair, today=today - dt.timedelta(days=100))
+    take_transition(recommendation, "agree", co_chair, today=today - dt.timedelta(days=100))
     return recommendation, make.staff(organisation=owner), co_chair
 
 
@@ -62,7 +64,7 @@ def test_overdue_is_past_due_and_not_done_counted_from_the_injected_today(agreed
     for day, expected in ((due, False), (due + dt.timedelta(days=1), True)):
         assert follow_through.is_overdue(recommendation, day) is expected
         assert _matches(follow_through.overdue_condition(day), recommendation) is expected
-    operations.take_transition(recommendation, "complete", owner_staff, what_was_done="Done it.")
+    take_transition(recommendation, "complete", owner_staff, what_was_done="Done it.")
     late = due + dt.timedelta(days=30)
     assert not follow_through.is_overdue(recommendation, late)
     assert not _matches(follow_through.overdue_condition(late), recommendation)
@@ -79,7 +81,7 @@ def test_stale_counts_from_the_latest_update_or_else_the_agreement(agreed, today
     # Agreed 100 days ago, nothing since: stale.
     assert follow_through.is_stale(recommendation, today)
     assert _matches(follow_through.stale_condition(today), recommendation)
-    operations.post_progress_update(
+    post_progress_update(
         recommendation, owner_staff, text="Met the coordination body.", date=today - dt.timedelta(days=89)
     )
     assert not _matches(follow_through.stale_condition(today), recommendation)
@@ -223,11 +225,11 @@ def test_follow_through_pages_queries_do_not_grow_with_the_number_of_recommendat
         nonlocal first
         for i in range(n):
             recommendation = make.recommendation(roundtable=roundtable, owners=[shared_owner, make.organisation()])
-            operations.take_transition(recommendation, "agree", co_chair)
-            operations.post_progress_update(recommendation, owner_staff, text=f"Update {i}", date=today)
-            operations.take_transition(recommendation, "complete", owner_staff, what_was_done="Done.")
+            take_transition(recommendation, "agree", co_chair)
+            post_progress_update(recommendation, owner_staff, text=f"Update {i}", date=today)
+            take_transition(recommendation, "complete", owner_staff, what_was_done="Done.")
             first = first or recommendation
-            operations.post_progress_update(first, owner_staff, text=f"More on the first {i}", date=today)
+            post_progress_update(first, owner_staff, text=f"More on the first {i}", date=today)
 
     def counts(person):
         auth.login(person.email)

@@ -31,11 +31,13 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from tracker import accounts, create_app, operations
-from tracker.admin.forms import ForumForm, InviteUserForm, OrganisationForm, ThemeForm, UserActiveForm, UserForm
-from tracker.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, SetPasswordForm
-from tracker.extensions import db
-from tracker.models import Country, Forum, ForumKind, OrganisationKind, Pledge, Role, Theme
+from tracker import create_app
+from tracker.accounts.forms import ForumForm, InviteUserForm, OrganisationForm, ThemeForm, UserActiveForm, UserForm
+from tracker.accounts.forms import ChangePasswordForm, EmptyForm, LoginForm, SetPasswordForm
+from tracker.core.extensions import db
+from tracker.accounts.models import OrganisationKind, Role
+from tracker.pledges.models import Pledge
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 from tracker.pledges.forms import ActionForm, PledgeForm, TransitionForm, WithdrawActionForm
 from tracker.roundtables.forms import (
     HeadingForm,
@@ -46,6 +48,15 @@ from tracker.roundtables.forms import (
     RecommendationTransitionForm,
     RoundtableForm,
 )
+
+from tests.factories import take_transition
+from tracker.accounts import operations as accounts
+from tracker.accounts import passwords
+from tracker.pledges.operations import withdraw_action
+from tracker.roundtables.operations import add_outcome
+from tracker.roundtables.operations import add_outcome_group
+from tracker.roundtables.operations import create_recommendation
+from tracker.roundtables.operations import post_progress_update
 
 from .databases import empty_all_tables
 from .factories import Factories
@@ -127,9 +138,9 @@ def build_world() -> World:
         p = make.pledge(author=author, title=title, co_signatories=co_signatories, forum_id=forum.id, **fields)
         recorded = [make.action(p, author=author, summary=f"Action {i} of {title}") for i in range(actions)]
         if state in ("in_progress", "done"):
-            operations.take_transition(p, "start", author)
+            take_transition(p, "start", author)
         if state == "done":
-            operations.take_transition(p, "complete", author)
+            take_transition(p, "complete", author)
         return p, recorded
 
     p_draft, a_draft = pledge(staff_a, "Alpha draft", themes=themes[:1], countries=countries)
@@ -141,27 +152,27 @@ def build_world() -> World:
     p_beta_draft, a_beta_draft = pledge(staff_b, "Beta draft")
     p_beta, a_beta = pledge(staff_b, "Beta in progress", "in_progress")
     withdrawn = make.action(p_progress, author=staff_a, summary="Withdrawn later")
-    operations.withdraw_action(withdrawn, staff_a, reason="Recorded twice.")
+    withdraw_action(withdrawn, staff_a, reason="Recorded twice.")
 
     r1 = make.roundtable(co_chairs=[gov1], participants=[alpha, beta], forum_id=process.id, title="Uno roundtable", slug="uno")
-    groups = [operations.add_outcome_group(r1, cochair1, heading=f"Heading {i}") for i in (1, 2)]
-    outcomes = [operations.add_outcome(g, cochair1, text=f"Outcome {i} of {g.heading}") for g in groups for i in (1, 2)]
+    groups = [add_outcome_group(r1, cochair1, heading=f"Heading {i}") for i in (1, 2)]
+    outcomes = [add_outcome(g, cochair1, text=f"Outcome {i} of {g.heading}") for g in groups for i in (1, 2)]
     r2 = make.roundtable(co_chairs=[gov2], is_public=False, title="Dos roundtable", slug="dos")
-    g2 = operations.add_outcome_group(r2, cochair2, heading="Private heading")
-    o2 = operations.add_outcome(g2, cochair2, text="Private outcome")
+    g2 = add_outcome_group(r2, cochair2, heading="Private heading")
+    o2 = add_outcome(g2, cochair2, text="Private outcome")
 
     def recommendation(roundtable, co_chair, owners, state, outcome=None, due=dt.date(2030, 1, 1)):
-        rec = operations.create_recommendation(
+        rec = create_recommendation(
             roundtable, co_chair, text=f"Recommendation ({state})", owners=owners, due_date=due, outcome=outcome
         )
         owner_staff = staff_a if owners[0].id == alpha.id else staff_b
         if state != "draft":
-            operations.take_transition(rec, "agree", co_chair)
+            take_transition(rec, "agree", co_chair)
         if state in ("done", "verified"):
-            operations.post_progress_update(rec, owner_staff, text="Halfway there.", date=TODAY - dt.timedelta(days=3))
-            operations.take_transition(rec, "complete", owner_staff, what_was_done="All done.")
+            post_progress_update(rec, owner_staff, text="Halfway there.", date=TODAY - dt.timedelta(days=3))
+            take_transition(rec, "complete", owner_staff, what_was_done="All done.")
         if state == "verified":
-            operations.take_transition(rec, "verify", co_chair)
+            take_transition(rec, "verify", co_chair)
         return rec
 
     recs = {state: recommendation(r1, cochair1, [alpha, beta], state, outcome=outcomes[0]) for state in ("draft", "in_progress", "done", "verified")}
@@ -211,7 +222,7 @@ def build_world() -> World:
         "organisation": alpha.id, "proposed": proposed.id, "forum": forum.id, "theme": themes[0].id,
         "admin": admin.id, "staff": staff_a.id, "inactive": inactive.id, "invited": invited.id,
     }  # fmt: skip
-    w.tokens = {"invitation": invitation, "reset": accounts.set_password_token(staff_b)}
+    w.tokens = {"invitation": invitation, "reset": passwords.set_password_token(staff_b)}
     return w
 
 

@@ -3,10 +3,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DatabaseError
 
-from tracker import operations
-from tracker.extensions import db
-from tracker.history import HistoryIsAppendOnly, timeline_query
-from tracker.models import HistoryEntry
+from tracker.core.extensions import db
+from tracker.core.history import HistoryIsAppendOnly, timeline_query
+from tracker.core.history import HistoryEntry
+from tracker.core.changes import OperationRefused
+from tracker.pledges.operations import edit_pledge
 
 
 def test_creating_a_pledge_is_the_first_entry_of_its_timeline(make):
@@ -19,7 +20,7 @@ def test_creating_a_pledge_is_the_first_entry_of_its_timeline(make):
 def test_an_edit_records_each_changed_field_with_old_and_new_values(make):
     pledge = make.pledge(title="Regional Protection")
     staff = make.staff(organisation=pledge.lead_signatory)
-    operations.edit_pledge(pledge, staff, title="Regional Protection of Migrants", region="Asia Pacific",
+    edit_pledge(pledge, staff, title="Regional Protection of Migrants", region="Asia Pacific",
                            text=pledge.text, comment="Clearer title")
     entry = db.session.scalars(timeline_query(pledge)).all()[-1]
     assert entry.event == "edited"
@@ -34,7 +35,7 @@ def test_an_edit_that_changes_nothing_writes_no_history(make):
     pledge = make.pledge()
     staff = make.staff(organisation=pledge.lead_signatory)
     before = db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)))
-    operations.edit_pledge(pledge, staff, title=pledge.title)
+    edit_pledge(pledge, staff, title=pledge.title)
     assert db.session.scalar(sa.select(sa.func.count(HistoryEntry.id))) == before
 
 
@@ -81,11 +82,11 @@ def test_a_repeated_signatory_or_owner_is_kept_once_not_a_database_error(make):
 
 
 def test_a_recommendation_cannot_come_from_another_roundtables_outcome(make):
-    from tracker.models import Outcome, OutcomeGroup
+    from tracker.roundtables.models import Outcome, OutcomeGroup
 
     elsewhere = make.roundtable()
     group = OutcomeGroup(roundtable=elsewhere, heading="Root causes", outcomes=[Outcome(text="Share knowledge.")])
     db.session.add(group)
     db.session.flush()
-    with pytest.raises(operations.OperationRefused, match="belongs to another roundtable"):
+    with pytest.raises(OperationRefused, match="belongs to another roundtable"):
         make.recommendation(outcome=group.outcomes[0])

@@ -19,8 +19,10 @@ from alembic.script import ScriptDirectory
 
 from tests.databases import own_database
 from tracker import create_app
-from tracker.extensions import db, described_by_models
-from tracker.models import HistoryEntry, Organisation, Pledge, PledgeSignatory
+from tracker.core.extensions import db, described_by_models
+from tracker.accounts.models import Organisation
+from tracker.core.history import HistoryEntry
+from tracker.pledges.models import Pledge, PledgeSignatory
 
 @pytest.fixture
 def empty_database_url(tmp_path):

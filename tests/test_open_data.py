@@ -14,28 +14,21 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tracker import catalogue, create_app, csv_cells, open_data, operations
-from tracker.demo import load_demo
-from tracker.extensions import db
-from tracker.listing import ListState
-from tracker.models import (
-    ActionFigure,
-    ActionTaken,
-    Country,
-    DatePrecision,
-    EvidenceLink,
-    Forum,
-    ForumKind,
-    HistoryEntry,
-    Organisation,
-    OrganisationKind,
-    Pledge,
-    PledgeSignatory,
-    Theme,
-    User,
-)
+from tracker import create_app
+from tracker.core import csv_cells
+from tracker.data import open_data
+from tracker.data.demo import load_demo
+from tracker.core.extensions import db
+from tracker.core.listing import ListState
+from tracker.accounts.models import Organisation, OrganisationKind, User
+from tracker.core.dates import DatePrecision
+from tracker.core.history import HistoryEntry
+from tracker.pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 from .databases import own_database
+from tracker.pledges import catalogue
+from tracker.pledges.operations import withdraw_action
 
 REFERENCE_MODELS = [Organisation, Forum, Theme, Country]
 COUNTED_MODELS = [Pledge, PledgeSignatory, ActionTaken, ActionFigure, EvidenceLink, HistoryEntry, *REFERENCE_MODELS]
@@ -78,7 +71,7 @@ def test_demo_data_exported_imported_into_an_empty_tracker_and_exported_again_is
     # A withdrawn action and a draft are part of real data: neither may travel.
     action = db.session.scalar(sa.select(ActionTaken).order_by(ActionTaken.id).limit(1))
     staff = db.session.scalar(sa.select(User).where(User.organisation_id == action.attributed_to_id))
-    operations.withdraw_action(action, staff, reason="Duplicate")
+    withdraw_action(action, staff, reason="Duplicate")
     db.session.commit()
     drafts = db.session.scalar(sa.select(sa.func.count()).select_from(Pledge).where(Pledge.status == "draft"))
     assert drafts >= 1
@@ -386,7 +379,7 @@ def register(make):
     made["migrants-first"].contact_name = "Private Person"
     made["migrants-first"].contact_email = "private.person@example.org"
     withdrawn = make.action(made["migrants-later"], author=staff, summary="Quokkaword was reported by mistake.")
-    operations.withdraw_action(withdrawn, staff, reason="Wrong pledge")
+    withdraw_action(withdrawn, staff, reason="Wrong pledge")
     draft = make.pledge(author=staff, title="Wombatword draft pledge", text="Not public yet.", themes=[migration])
     make.action(draft, author=staff, summary="Wombatword action on a draft.")
     db.session.commit()
@@ -517,7 +510,7 @@ def test_exports_cost_the_same_queries_for_one_pledge_or_many(app, make):
     def both_exports():
         with app.test_request_context():
             query = catalogue.PLEDGES.select(ListState())
-            open_data.export_pledges(query)
+            open_data.export_pledges(query, lambda pledge: f"https://pledges.example.org/pledges/{pledge.slug}")
             open_data.export_actions(query)
 
     add_pledge()

@@ -8,11 +8,14 @@ import xml.etree.ElementTree as ET
 import pytest
 import sqlalchemy as sa
 
-from tracker import operations
-from tracker.extensions import db
-from tracker.models import Country, Forum, ForumKind, Theme
+from tracker.core.extensions import db
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 from .test_views import _queries_for, text_of
+from tests.factories import take_transition
+from tracker.core.text import slugify
+from tracker.pledges.operations import edit_pledge
+from tracker.pledges.operations import withdraw_action
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -23,7 +26,7 @@ def titles_on(response) -> list[str]:
 
 
 def theme(name):
-    record = Theme(name=name, slug=operations.slugify(name))
+    record = Theme(name=name, slug=slugify(name))
     db.session.add(record)
     db.session.flush()
     return record
@@ -50,7 +53,7 @@ def test_the_list_shows_published_pledges_only_even_to_their_own_staff(client, a
     make.pledge_in_progress(title="Regional Protection")
     done = make.pledge_in_progress(title="Finished work")
     make.action(done)
-    operations.take_transition(done, "complete", make.staff(organisation=done.lead_signatory))
+    take_transition(done, "complete", make.staff(organisation=done.lead_signatory))
     draft = make.pledge(title="Unpublished plan")
     assert sorted(titles_on(client.get("/pledges"))) == ["Finished work", "Regional Protection"]
     auth.login(make.staff(organisation=draft.lead_signatory).email)
@@ -65,7 +68,7 @@ def test_search_finds_words_in_the_title_the_text_and_current_actions(client, ma
     make.action(by_action, summary="Workshop on trafficking in persons.")
     withdrawn = make.pledge_in_progress(title="Legal reform", text="Reform.")
     action = make.action(withdrawn, summary="A trafficking seminar, later withdrawn.")
-    operations.withdraw_action(action, make.staff(organisation=withdrawn.lead_signatory))
+    withdraw_action(action, make.staff(organisation=withdrawn.lead_signatory))
     make.pledge_in_progress(title="Unrelated", text="Nothing to see.")
 
     found = titles_on(client.get("/pledges?q=trafficking"))
@@ -95,7 +98,7 @@ def register(make):
     b = make.pledge_in_progress(author=staff, title="Bravo", themes=[migration, children], countries=[lao], co_signatories=[dfat])
     c = make.pledge_in_progress(lead=dfat, title="Charlie", themes=[children], countries=[australia, lao], forum_id=conference.id)
     make.action(c)
-    operations.take_transition(c, "complete", make.staff(organisation=dfat))
+    take_transition(c, "complete", make.staff(organisation=dfat))
     make.pledge(lead=dfat, title="Draft Delta", themes=[migration], forum_id=conference.id)  # never counted
     return {"migration": migration, "children": children, "conference": conference, "australia": australia, "lao": lao, "red_cross": red_cross, "dfat": dfat}
 
@@ -304,7 +307,7 @@ def test_the_site_feed_has_new_actions_of_published_pledges_newest_first(client,
     second.created_at = first.created_at + dt.timedelta(minutes=1)
     make.action(make.pledge(title="Unpublished plan"), summary="Draft action.")
     gone = make.action(pledge, summary="Withdrawn action.")
-    operations.withdraw_action(gone, make.staff(organisation=pledge.lead_signatory))
+    withdraw_action(gone, make.staff(organisation=pledge.lead_signatory))
     feed, entries = _entries(client.get("/actions.atom"))
     assert feed.findtext(f"{ATOM}title") == "Pledge Tracker: new actions taken"
     assert [title.split(" — ")[-1] for title, _ in entries] == ["Second action.", "First action."]
@@ -370,7 +373,7 @@ def test_an_edit_by_any_path_moves_the_validator(client, make):
     pledge = make.pledge_in_progress(title="Regional Protection")
     etag = client.get("/pledges").headers["ETag"]
     staff = make.staff(organisation=pledge.lead_signatory)
-    operations.edit_pledge(pledge, staff, title="Regional Protection, renamed")
+    edit_pledge(pledge, staff, title="Regional Protection, renamed")
     response = client.get("/pledges", headers={"If-None-Match": etag})
     assert response.status_code == 200 and "Regional Protection, renamed" in text_of(response)
 

@@ -10,11 +10,13 @@ import re
 
 import pytest
 
-from tracker import operations
-from tracker.extensions import db
-from tracker.models import Recommendation, Roundtable
+from tracker.core.extensions import db
+from tracker.roundtables.models import Recommendation, Roundtable
 
 from .test_roundtables import world  # noqa: F401  (the roundtable world fixture)
+from tests.factories import take_transition
+from tracker.pledges.operations import withdraw_action
+from tracker.roundtables.operations import create_recommendation
 
 SECRETS = {
     "draft pledge": "Unpublished plan Quokka",
@@ -39,17 +41,17 @@ def secrets_world(make, world):  # noqa: F811
     )
     make.action(pledge, author=staff, summary="Organised three roundtables.", links=[{"url": "https://example.org/r", "title": "Report"}])
     withdrawn = make.action(pledge, author=staff, summary=SECRETS["withdrawn action"])
-    operations.withdraw_action(withdrawn, staff, reason="Recorded twice.")
+    withdraw_action(withdrawn, staff, reason="Recorded twice.")
     draft = make.pledge(author=staff, title=SECRETS["draft pledge"])
     make.action(draft, author=staff, summary=SECRETS["draft pledge's action"])
 
     make.roundtable(title=SECRETS["private roundtable"], is_public=False, co_chairs=[world.cochair_au.organisation])
-    operations.create_recommendation(world.roundtable, world.cochair_au, text=SECRETS["draft recommendation"], owners=[world.arc])
+    create_recommendation(world.roundtable, world.cochair_au, text=SECRETS["draft recommendation"], owners=[world.arc])
     return pledge, draft
 
 
 def _agreed_and_sent_back(world):  # noqa: F811
-    recommendation = operations.create_recommendation(
+    recommendation = create_recommendation(
         world.roundtable,
         world.cochair_au,
         text="Formalise national coordination mechanisms",
@@ -59,9 +61,9 @@ def _agreed_and_sent_back(world):  # noqa: F811
         contact_name=SECRETS["recommendation contact"],
         contact_email=SECRETS["recommendation contact e-mail"],
     )
-    operations.take_transition(recommendation, "agree", world.cochair_au)
-    operations.take_transition(recommendation, "complete", world.owner_staff, what_was_done="Formalised the mechanism.")
-    operations.take_transition(recommendation, "send_back", world.cochair_au, reason=SECRETS["private send-back reason"])
+    take_transition(recommendation, "agree", world.cochair_au)
+    take_transition(recommendation, "complete", world.owner_staff, what_was_done="Formalised the mechanism.")
+    take_transition(recommendation, "send_back", world.cochair_au, reason=SECRETS["private send-back reason"])
     return recommendation
 
 

@@ -44,41 +44,28 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
-from tracker import accounts, clock, create_app, data_version, operations
-from tracker.extensions import db
-from tracker.models import (
-    ActionFigure,
-    ActionTaken,
-    Country,
-    DatePrecision,
-    EvidenceLink,
-    Forum,
-    ForumKind,
-    HistoryEntry,
-    Organisation,
-    OrganisationKind,
-    Outcome,
-    OutcomeGroup,
-    Pledge,
-    PledgeSignatory,
-    ProgressUpdate,
-    Recommendation,
-    RecommendationOwner,
-    Role,
-    Roundtable,
-    Theme,
-    User,
-    action_organisations,
-    pledge_countries,
-    pledge_themes,
-    roundtable_co_chairs,
-    roundtable_participants,
-    utcnow,
-)
+from tracker.core import clock
+from tracker import create_app
+from tracker.core import data_version
+from tracker.core.extensions import db
+from tracker.accounts.models import Organisation, OrganisationKind, Role, User
+from tracker.core.columns import utcnow
+from tracker.core.dates import DatePrecision
+from tracker.core.history import HistoryEntry
+from tracker.pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory, action_organisations, pledge_countries, pledge_themes
+from tracker.roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable, roundtable_co_chairs, roundtable_participants
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 from .conftest import CommittingClient
 from .databases import empty_all_tables
 from .factories import _PASSWORD_HASH, PASSWORD, Factories
+from tests.factories import take_transition
+from tracker.accounts import operations as accounts
+from tracker.roundtables.operations import add_outcome
+from tracker.roundtables.operations import add_outcome_group
+from tracker.roundtables.operations import create_recommendation
+from tracker.roundtables.operations import post_progress_update
+from tracker.taxonomy import operations as taxonomy
 
 FEW, MANY = 3, 300
 
@@ -282,11 +269,11 @@ class World:
     # The records addresses name.
     @cached_property
     def forum(self) -> Forum:
-        return accounts.create_forum(self.admin, name="Global Refugee Forum", kind=ForumKind.CONFERENCE, year=2019)
+        return taxonomy.create_forum(self.admin, name="Global Refugee Forum", kind=ForumKind.CONFERENCE, year=2019)
 
     @cached_property
     def theme(self) -> Theme:
-        return accounts.create_theme(self.admin, name="Protection")
+        return taxonomy.create_theme(self.admin, name="Protection")
 
     @cached_property
     def organisation(self) -> Organisation:
@@ -308,7 +295,7 @@ class World:
             countries=[country], co_signatories=[self.owner_org], period_start=2019, period_end=2023,
             budget_amount=Decimal(80_000_000), budget_currency="AUD", region="Asia-Pacific",
         )  # fmt: skip
-        operations.take_transition(pledge, "start", self.staff)
+        take_transition(pledge, "start", self.staff)
         return pledge
 
     @cached_property
@@ -325,8 +312,8 @@ class World:
     @cached_property
     def roundtable(self) -> Roundtable:
         roundtable = self.make.roundtable(co_chairs=[self.government], title="Bali roundtable", slug="bali")
-        group = operations.add_outcome_group(roundtable, self.co_chair, heading="On coordination:")
-        operations.add_outcome(group, self.co_chair, text="formalising national mechanisms; and")
+        group = add_outcome_group(roundtable, self.co_chair, heading="On coordination:")
+        add_outcome(group, self.co_chair, text="formalising national mechanisms; and")
         return roundtable
 
     @cached_property
@@ -340,12 +327,12 @@ class World:
     @cached_property
     def recommendation(self) -> Recommendation:
         """Agreed, in the public roundtable, owned by the owner's organisation, with an update."""
-        recommendation = operations.create_recommendation(
+        recommendation = create_recommendation(
             self.roundtable, self.co_chair, text="Formalise national coordination mechanisms.", owners=[self.owner_org],
             due_date=dt.date(2030, 1, 1), outcome=self.outcome, group=self.group,
         )  # fmt: skip
-        operations.take_transition(recommendation, "agree", self.co_chair)
-        operations.post_progress_update(recommendation, self.owner, text="A first meeting was held.", date=dt.date(2020, 1, 1))
+        take_transition(recommendation, "agree", self.co_chair)
+        post_progress_update(recommendation, self.owner, text="A first meeting was held.", date=dt.date(2020, 1, 1))
         return recommendation
 
     def touch(self) -> None:

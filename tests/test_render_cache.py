@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tracker import create_app, data_version, operations
-from tracker.extensions import db
-from tracker.models import OrganisationKind
-from tracker.version_board import VersionBoard
+from tracker import create_app
+from tracker.core import data_version
+from tracker.core.extensions import db
+from tracker.accounts.models import OrganisationKind
+from tracker.core.version_board import VersionBoard
 
 from .databases import empty_all_tables
 from .factories import Factories
+from tracker.pledges.operations import record_action
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -218,7 +220,7 @@ def test_with_redis_a_page_rendered_by_one_worker_is_sent_by_the_others(_schema,
 
 
 def test_redis_being_down_only_means_rendering(app, client, make):
-    from tracker.render_cache import RenderCache
+    from tracker.core.web.render_cache import RenderCache
 
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
     app.extensions["render_cache"] = RenderCache(app)
@@ -260,7 +262,8 @@ def test_two_gunicorn_workers_show_a_change_on_the_next_request(tmp_path):
                 time.sleep(0.1)
         app = create_app({"SQLALCHEMY_DATABASE_URI": database, "DATA_VERSION_BOARD": str(board)})
         with app.app_context():
-            from tracker.models import Pledge, User
+            from tracker.accounts.models import User
+            from tracker.pledges.models import Pledge
 
             author = db.session.scalar(sa.select(User).where(User.email == "staff.arc@example.org"))
             pledge = next(p for p in db.session.scalars(sa.select(Pledge)) if p.status == "in_progress" and p.lead_signatory == author.organisation)
@@ -268,7 +271,7 @@ def test_two_gunicorn_workers_show_a_change_on_the_next_request(tmp_path):
             for _ in range(20):  # both workers render and keep it
                 with urllib.request.urlopen(url) as answer:
                     assert b"Cyclone shelters rebuilt" not in answer.read()
-            operations.record_action(
+            record_action(
                 pledge, author, date=pledge.published_at.date(), summary="Cyclone shelters rebuilt in Vanuatu.",
                 organisations=[author.organisation],
             )

@@ -9,9 +9,17 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from tracker import operations
-from tracker.extensions import db
-from tracker.models import HistoryEntry, OrganisationKind, ProgressUpdate, Recommendation, Roundtable
+from tracker.core.extensions import db
+from tracker.accounts.models import OrganisationKind
+from tracker.core.history import HistoryEntry
+from tracker.roundtables.models import ProgressUpdate, Recommendation, Roundtable
+from tests.factories import take_transition
+from tracker.roundtables.operations import add_outcome
+from tracker.roundtables.operations import add_outcome_group
+from tracker.roundtables.operations import create_recommendation
+from tracker.roundtables.operations import edit_recommendation
+from tracker.roundtables.operations import edit_roundtable
+from tracker.roundtables.operations import post_progress_update
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -34,8 +42,8 @@ def world(make):
     indonesia = make.organisation("Government of Indonesia", kind=OrganisationKind.GOVERNMENT)
     roundtable = make.roundtable(co_chairs=[australia, indonesia], title="Bali Process roundtable", slug="bali")
     arc = make.organisation("Australian Red Cross")
-    group = operations.add_outcome_group(roundtable, make.admin(), heading="On the challenges of effective collaboration:")
-    outcome = operations.add_outcome(group, make.admin(), text="formalising national coordination mechanisms; and")
+    group = add_outcome_group(roundtable, make.admin(), heading="On the challenges of effective collaboration:")
+    outcome = add_outcome(group, make.admin(), text="formalising national coordination mechanisms; and")
 
     class World:
         pass
@@ -51,16 +59,16 @@ def world(make):
 
 
 def agreed_recommendation(w, text="Formalise national coordination mechanisms", due=TODAY + dt.timedelta(days=60), **fields):
-    recommendation = operations.create_recommendation(
+    recommendation = create_recommendation(
         w.roundtable, w.cochair_au, text=text, owners=[w.arc], due_date=due, outcome=w.outcome, **fields
     )
-    operations.take_transition(recommendation, "agree", w.cochair_au, today=TODAY - dt.timedelta(days=10))
+    take_transition(recommendation, "agree", w.cochair_au, today=TODAY - dt.timedelta(days=10))
     return recommendation
 
 
 def done_recommendation(w, **fields):
     recommendation = agreed_recommendation(w, **fields)
-    operations.take_transition(recommendation, "complete", w.owner_staff, what_was_done="Formalised the mechanism.")
+    take_transition(recommendation, "complete", w.owner_staff, what_was_done="Formalised the mechanism.")
     return recommendation
 
 
@@ -135,7 +143,7 @@ def test_an_edit_from_a_form_opened_before_someone_elses_save_is_refused_not_los
     auth.login(world.cochair_id.email)
     data = roundtable_form(*world.roundtable.co_chairs, title="My title")
     data["version"] = str(world.roundtable.version)
-    operations.edit_roundtable(world.roundtable, world.cochair_au, place="Jakarta")
+    edit_roundtable(world.roundtable, world.cochair_au, place="Jakarta")
     response = client.post("/roundtables/bali/edit", data=data)
     assert response.status_code == 409
     assert 'value="My title"' in text_of(response)
@@ -170,7 +178,7 @@ def test_co_chairs_add_headings_and_outcomes_and_reorder_them(client, auth, worl
 
 def test_an_outcome_is_edited_and_moved_under_another_heading(client, auth, world):
     auth.login(world.cochair_au.email)
-    other = operations.add_outcome_group(world.roundtable, world.cochair_au, heading="Referring to the root causes:")
+    other = add_outcome_group(world.roundtable, world.cochair_au, heading="Referring to the root causes:")
     response = client.post(
         f"/roundtables/bali/outcomes/{world.outcome.id}/edit", data={"text": "formalising mechanisms", "group": str(other.id)}
     )
@@ -191,7 +199,7 @@ def test_moving_the_first_heading_up_changes_nothing_and_an_empty_outcome_is_ref
 
 def test_a_heading_of_another_roundtable_is_not_found_here(client, auth, world, make):
     other = make.roundtable(co_chairs=world.roundtable.co_chairs)
-    foreign = operations.add_outcome_group(other, world.cochair_au, heading="Elsewhere")
+    foreign = add_outcome_group(other, world.cochair_au, heading="Elsewhere")
     auth.login(world.cochair_au.email)
     assert client.get(f"/roundtables/bali/headings/{foreign.id}/edit").status_code == 404
     assert client.post(f"/roundtables/bali/headings/{foreign.id}/move", data={"direction": "down"}).status_code == 404
@@ -289,7 +297,7 @@ def test_only_co_chairs_of_this_roundtable_agree_recommendations(client, auth, w
         auth.login(email)
         assert client.post("/roundtables/bali/recommendations/new", data=recommendation_form(world, agree="y")).status_code == 403
         auth.logout()
-    draft = operations.create_recommendation(world.roundtable, world.cochair_au, text="x", owners=[world.arc], due_date=TODAY)
+    draft = create_recommendation(world.roundtable, world.cochair_au, text="x", owners=[world.arc], due_date=TODAY)
     auth.login(world.other_cochair.email)
     assert client.post(f"/recommendations/{draft.id}/transitions/agree").status_code in (403, 404)
     db.session.expire_all()
@@ -375,8 +383,8 @@ def test_my_recommendations_list_what_needs_attention(client, auth, world):
     soon = agreed_recommendation(world, text="Due soon one", due=TODAY + dt.timedelta(days=30))
     later = agreed_recommendation(world, text="Due later one", due=TODAY + dt.timedelta(days=31))
     sent = done_recommendation(world, text="Sent back one")
-    operations.take_transition(sent, "send_back", world.cochair_au, reason="Say which mechanism was formalised.")
-    operations.create_recommendation(world.roundtable, world.cochair_au, text="Draft one", owners=[world.arc], due_date=TODAY)
+    take_transition(sent, "send_back", world.cochair_au, reason="Say which mechanism was formalised.")
+    create_recommendation(world.roundtable, world.cochair_au, text="Draft one", owners=[world.arc], due_date=TODAY)
     auth.login(world.owner_staff.email)
     page = text_of(client.get("/recommendations/mine"))
 
@@ -405,9 +413,9 @@ def test_the_review_queue_holds_done_recommendations_of_the_co_chairs_roundtable
     done = done_recommendation(world, text="Awaiting our verification")
     agreed_recommendation(world, text="Still in progress")
     other = make.roundtable(co_chairs=[world.other_cochair.organisation])
-    foreign = operations.create_recommendation(other, world.other_cochair, text="Theirs to verify", owners=[world.arc], due_date=TODAY)
-    operations.take_transition(foreign, "agree", world.other_cochair)
-    operations.take_transition(foreign, "complete", world.owner_staff, what_was_done="Done")
+    foreign = create_recommendation(other, world.other_cochair, text="Theirs to verify", owners=[world.arc], due_date=TODAY)
+    take_transition(foreign, "agree", world.other_cochair)
+    take_transition(foreign, "complete", world.owner_staff, what_was_done="Done")
     auth.login(world.cochair_id.email)
     page = text_of(client.get("/roundtables/review"))
     assert "Awaiting our verification" in page and "Formalised the mechanism." in page
@@ -454,10 +462,10 @@ def test_verify_and_send_back_are_refused_unless_it_is_done(client, auth, world)
 
 def test_the_history_timeline_shows_every_step_with_its_words(client, auth, world):
     done = done_recommendation(world)
-    operations.take_transition(done, "send_back", world.cochair_au, reason="Say how.")
-    operations.post_progress_update(done, world.owner_staff, text="Here is how.", date=TODAY)
-    operations.take_transition(done, "complete", world.owner_staff, what_was_done="Formalised by decree.")
-    operations.take_transition(done, "verify", world.cochair_id, comment="Thank you.")
+    take_transition(done, "send_back", world.cochair_au, reason="Say how.")
+    post_progress_update(done, world.owner_staff, text="Here is how.", date=TODAY)
+    take_transition(done, "complete", world.owner_staff, what_was_done="Formalised by decree.")
+    take_transition(done, "verify", world.cochair_id, comment="Thank you.")
     auth.login(world.owner_staff.email)
     page = text_of(client.get(f"/recommendations/{done.id}/history"))
     events = ["Created", "Agreed", "Marked done", "Sent back", "Progress update posted", "Verified"]
@@ -476,7 +484,7 @@ def test_the_history_timeline_shows_every_step_with_its_words(client, auth, worl
 
 def test_the_public_page_shows_agreed_recommendations_with_owner_state_and_updates(client, world):
     recommendation = agreed_recommendation(world, text="Formalise the mechanism by 2027")
-    operations.post_progress_update(recommendation, world.owner_staff, text="Draft decree circulated.", date=TODAY)
+    post_progress_update(recommendation, world.owner_staff, text="Draft decree circulated.", date=TODAY)
     page = text_of(client.get("/roundtables/bali"))
     for shown in ("On the challenges of effective collaboration:", "formalising national coordination mechanisms; and",
                   "Formalise the mechanism by 2027", "Australian Red Cross", "In progress", "Draft decree circulated."):  # fmt: skip
@@ -485,11 +493,11 @@ def test_the_public_page_shows_agreed_recommendations_with_owner_state_and_updat
 
 def test_public_pages_never_show_drafts_contact_details_or_private_review_words(client, auth, world):
     agreed = agreed_recommendation(world, contact_name="Amira Haddad", contact_email="amira.haddad@redcross.org.au")
-    draft = operations.create_recommendation(
+    draft = create_recommendation(
         world.roundtable, world.cochair_au, text="A draft nobody outside may read", owners=[world.arc], due_date=TODAY
     )
     sent = done_recommendation(world, text="Sent back privately")
-    operations.take_transition(sent, "send_back", world.cochair_au, reason="A private reason for the owner")
+    take_transition(sent, "send_back", world.cochair_au, reason="A private reason for the owner")
     db.session.commit()
     secrets = ["A draft nobody outside may read", "amira.haddad@redcross.org.au", "Amira Haddad", "A private reason for the owner"]
     for who in (None, world.other_staff, world.cochair_au):  # the public page is the same for everyone
@@ -543,7 +551,7 @@ def test_the_dashboard_report_and_csv_are_for_the_co_chairs(client, auth, world)
 
 def test_the_report_has_each_recommendation_with_owner_state_due_latest_update_and_review(client, auth, world):
     done = done_recommendation(world, text="Verified one")
-    operations.take_transition(done, "verify", world.cochair_id, comment="Well done.")
+    take_transition(done, "verify", world.cochair_id, comment="Well done.")
     agreed_recommendation(world, text="Open one", due=TODAY - dt.timedelta(days=1))
     auth.login(world.cochair_au.email)
     page = text_of(client.get("/roundtables/bali/report"))
@@ -576,7 +584,7 @@ def test_a_recommendation_saved_by_someone_else_meanwhile_is_refused_then_delibe
     recommendation = agreed_recommendation(world)
     auth.login(world.cochair_id.email)
     data = recommendation_form(world, text="My wording", version=str(recommendation.version))
-    operations.edit_recommendation(recommendation, world.cochair_au, due_date=TODAY + dt.timedelta(days=90))
+    edit_recommendation(recommendation, world.cochair_au, due_date=TODAY + dt.timedelta(days=90))
     response = client.post(f"/recommendations/{recommendation.id}/edit", data=data)
     page = text_of(response)
     assert response.status_code == 409

@@ -14,10 +14,10 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from config import Config, ProductionConfig
 from tracker import create_app
-from tracker.accounts import LOGIN_EVENTS
-from tracker.extensions import db
-from tracker.models import HistoryEntry
-from tracker.security import LOGIN_THROTTLED
+from tracker.accounts.passwords import LOGIN_EVENTS
+from tracker.core.extensions import db
+from tracker.core.history import HistoryEntry
+from tracker.core.web.security import LOGIN_THROTTLED
 
 from .factories import PASSWORD
 
@@ -142,7 +142,7 @@ def test_no_page_holds_an_inline_script_or_event_handler(client, make):
 @pytest.fixture
 def strict_limits(app):
     """Low limits so the test need not type many wrong passwords; fresh counters."""
-    from tracker.security import limiter
+    from tracker.core.web.security import limiter
 
     app.config.update(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes", LOGIN_LIMIT_PER_ADDRESS="6 per 15 minutes")
     limiter.reset()
@@ -195,7 +195,7 @@ def test_successful_logins_do_not_count_towards_the_limit(client, auth, make, st
 def test_the_limiter_keeps_its_counters_in_redis_when_redis_is_configured(_schema):
     from limits.storage import MemoryStorage, RedisStorage
 
-    from tracker.security import limiter
+    from tracker.core.web.security import limiter
 
     create_app({"SQLALCHEMY_DATABASE_URI": _schema, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"})
     assert isinstance(limiter._storage, RedisStorage)

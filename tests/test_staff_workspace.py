@@ -8,9 +8,16 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from tracker import operations
-from tracker.extensions import db
-from tracker.models import ActionTaken, Forum, ForumKind, HistoryEntry, Organisation, Pledge, Theme
+from tracker.core.extensions import db
+from tracker.accounts.models import Organisation
+from tracker.core.history import HistoryEntry
+from tracker.pledges.models import ActionTaken, Pledge
+from tracker.taxonomy.models import Forum, ForumKind, Theme
+from tests.factories import take_transition
+from tracker.core.changes import OperationRefused
+from tracker.pledges.operations import edit_action
+from tracker.pledges.operations import edit_pledge
+from tracker.pledges.operations import withdraw_action
 
 
 def text_of(response) -> str:
@@ -91,7 +98,7 @@ def test_my_pledges_shows_state_last_action_and_number_of_actions(client, make, 
     make.action(pledge, date=dt.date(2020, 5, 14))
     make.action(pledge, date=dt.date(2021, 3, 1))
     withdrawn = make.action(pledge, date=dt.date(2022, 1, 1))
-    operations.withdraw_action(withdrawn, make.staff(organisation=arc))
+    withdraw_action(withdrawn, make.staff(organisation=arc))
     page = text_of(client.get("/pledges/mine"))
     row = page[page.index("Regional Protection"):]
     row = row[: row.index("</tr>")]
@@ -241,7 +248,7 @@ def test_a_stale_form_gives_the_conflict_page_and_keeps_the_typed_text(client, m
     pledge = make.pledge(lead=arc, title="Regional Protection", text="Original text")
     opened_at = pledge.version
     colleague = make.staff(organisation=arc, name="Ben Colleague")
-    operations.edit_pledge(pledge, colleague, text="The colleague's text")
+    edit_pledge(pledge, colleague, text="The colleague's text")
     db.session.commit()
     response = client.post(
         f"/pledges/{pledge.slug}/edit",
@@ -273,7 +280,7 @@ def test_changing_only_the_themes_still_makes_other_open_forms_stale(client, mak
     db.session.add(theme)
     db.session.flush()
     opened_at = pledge.version
-    operations.edit_pledge(pledge, make.staff(organisation=arc), themes=[theme])
+    edit_pledge(pledge, make.staff(organisation=arc), themes=[theme])
     db.session.commit()
     assert pledge.version == opened_at + 1
     response = client.post(f"/pledges/{pledge.slug}/edit", data=pledge_form(arc, title=pledge.title, version=str(opened_at)))
@@ -573,7 +580,7 @@ def test_completing_without_an_action_is_refused_with_the_reason(client, make, a
 def test_reopening_needs_a_reason(client, make, arc, arc_staff):
     pledge = make.pledge_in_progress(lead=arc)
     make.action(pledge, author=arc_staff)
-    operations.take_transition(pledge, "complete", arc_staff)
+    take_transition(pledge, "complete", arc_staff)
     db.session.commit()
     response = client.post(f"/pledges/{pledge.slug}/transitions/reopen", data={"reopen-comment": "  "})
     assert response.status_code == 422
@@ -600,8 +607,8 @@ def test_an_unknown_transition_is_not_found(client, make, arc, arc_staff):
 
 def test_history_shows_who_when_what_changed_and_the_comment(client, make, arc, arc_staff):
     pledge = make.pledge(lead=arc, title="Regional Protection", author=arc_staff)
-    operations.edit_pledge(pledge, arc_staff, comment="Typo", title="Regional Protection 2019")
-    operations.take_transition(pledge, "start", arc_staff, comment="Published at the conference")
+    edit_pledge(pledge, arc_staff, comment="Typo", title="Regional Protection 2019")
+    take_transition(pledge, "start", arc_staff, comment="Published at the conference")
     db.session.commit()
     page = text_of(client.get(f"/pledges/{pledge.slug}/history"))
     assert page.count("Amira Haddad") >= 3
@@ -621,7 +628,7 @@ def test_history_paginates(app, client, make, arc, arc_staff):
     app.config["ITEMS_PER_PAGE"] = 3
     pledge = make.pledge(lead=arc, author=arc_staff)
     for n in range(5):
-        operations.edit_pledge(pledge, arc_staff, title=f"Title {n}")
+        edit_pledge(pledge, arc_staff, title=f"Title {n}")
     db.session.commit()
     assert "Showing 1–3 of 6 changes" in text_of(client.get(f"/pledges/{pledge.slug}/history"))
 
@@ -640,7 +647,7 @@ def test_workspace_pages_queries_do_not_grow_with_the_rows(client, make, arc, ar
         other = make.pledge_in_progress(lead=arc, author=arc_staff, co_signatories=[make.organisation()])
         make.action(other, author=arc_staff)
         make.action(pledge, author=arc_staff, organisations=[arc], figures=[{"label": "people", "value": n}])
-        operations.edit_pledge(pledge, arc_staff, title=f"Regional Protection {n}")
+        edit_pledge(pledge, arc_staff, title=f"Regional Protection {n}")
     assert {url: _queries_for(client, url) for url in urls} == few
 
 
@@ -670,10 +677,10 @@ def test_a_budget_the_database_cannot_hold_is_refused(client, make, arc, arc_sta
 
 def test_operations_refuse_amounts_the_database_cannot_hold(make, arc):
     staff = make.staff(organisation=arc)
-    with pytest.raises(operations.OperationRefused, match="from 0 to"):
+    with pytest.raises(OperationRefused, match="from 0 to"):
         make.pledge(author=staff, lead=arc, budget_amount=10**15, budget_currency="AUD")
     pledge = make.pledge_in_progress(lead=arc)
-    with pytest.raises(operations.OperationRefused, match="from 0 to"):
+    with pytest.raises(OperationRefused, match="from 0 to"):
         make.action(pledge, author=staff, figures=[{"label": "people", "value": 10**17}])
 
 
@@ -714,7 +721,7 @@ def test_a_stale_action_form_is_refused_keeping_the_text_and_can_then_be_saved(c
     pledge = make.pledge_in_progress(lead=arc)
     action = make.action(pledge, author=arc_staff, summary="First words")
     opened_at = action.version
-    operations.edit_action(action, make.staff(organisation=arc), date=action.date, summary="A colleague's words", organisations=[arc])
+    edit_action(action, make.staff(organisation=arc), date=action.date, summary="A colleague's words", organisations=[arc])
     stale = action_form(arc, date="1 June 2019", summary="My words", version=str(opened_at))
     response = client.post(f"/pledges/{pledge.slug}/actions/{action.id}/edit", data=stale)
     page = text_of(response)

@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tracker import operations
-from tracker.extensions import db
-from tracker.models import Country, DatePrecision, Forum, ForumKind, Theme, utcnow
+from tracker.core.extensions import db
+from tracker.core.columns import utcnow
+from tracker.core.dates import DatePrecision
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
+from tests.factories import take_transition
 
 LOGIN_REFUSED = "E-mail or password is not right, or the account is not active."
 
@@ -372,7 +374,7 @@ def test_implementation_completion_turns_from_no_to_yes(client, make):
     pledge = make.pledge_in_progress()
     make.action(pledge)
     assert completion(text_of(client.get(f"/pledges/{pledge.slug}"))) == "No"
-    operations.take_transition(pledge, "complete", make.staff(organisation=pledge.lead_signatory))
+    take_transition(pledge, "complete", make.staff(organisation=pledge.lead_signatory))
     assert completion(text_of(client.get(f"/pledges/{pledge.slug}"))) == "Yes"
 
 

@@ -5,10 +5,13 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from tracker.extensions import db
-from tracker.models import HistoryEntry, ProgressUpdate
-from tracker.operations import ConcurrentChange, TransitionRefused, take_transition
-from tracker.permissions import PermissionDenied
+from tracker.core.extensions import db
+from tracker.core.history import HistoryEntry
+from tracker.roundtables.models import ProgressUpdate
+from tracker.core.changes import ConcurrentChange
+from tracker.core.changes import TransitionRefused
+from tests.factories import take_transition
+from tracker.core.access import PermissionDenied
 
 
 def history_of(record, event):
@@ -178,7 +181,8 @@ def test_a_stale_copy_cannot_repeat_a_transition(make, app):
     # A second session reads the pledge while it is still a draft…
     from sqlalchemy.orm import Session
 
-    from tracker.models import Pledge, User
+    from tracker.accounts.models import User
+    from tracker.pledges.models import Pledge
 
     with Session(db.engine) as other:
         stale = other.get(Pledge, pledge_id)

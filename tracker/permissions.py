@@ -1,33 +1,37 @@
-"""Who may do what — the one place that answers it.
+"""Who may do what — the one place that answers it, for every area.
 
-Views ask `require` (or `can`) before they act, templates ask `can` to decide which
-buttons to show, and the API and list queries use `visible_pledges`. Each rule returns
-None when the act is allowed, or the reason it is not, in words the person can act on.
+Nobody imports the rules: the app files them with `tracker.core.access` when it is built
+(`init_app`), and every area asks there — operations `require` before they act, views and
+templates ask `can` (which buttons to show), list queries, feeds and the API filter with
+`visible`. Each rule returns None when the act is allowed, or the reason it is not, in words
+the person can act on. A verb with no rule is a programming error (LookupError), never an
+"allowed".
+
+The rules read the models of every area (and nothing else of them): they sit above the
+areas, which is why they are filed rather than imported.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 
-from .models import ActionTaken, Organisation, Pledge, PledgeSignatory, Recommendation, Roundtable, User
+from .accounts.models import Organisation, User
+from .core import access
+from .pledges.models import ActionTaken, Pledge, PledgeSignatory
+from .roundtables.models import Recommendation, Roundtable
+
+Rule = Callable[[Any, Any], "str | None"]
 
 
-class PermissionDenied(Exception):
-    """Raised by `require`; `str()` is the reason shown to the person."""
+def init_app(app: Any = None) -> None:
+    """File the rules with `tracker.core.access`, where every area asks them."""
+    access.answered_by(refusal, visible)
 
 
-def can(user, verb: str, record=None) -> bool:
-    return refusal(user, verb, record) is None
-
-
-def require(user, verb: str, record=None) -> None:
-    reason = refusal(user, verb, record)
-    if reason is not None:
-        raise PermissionDenied(reason)
-
-
-def refusal(user, verb: str, record=None) -> str | None:
+def refusal(user: Any, verb: str, record: Any = None) -> str | None:
     """Why `user` may not `verb` the `record`, or None if they may."""
     try:
         rule = _RULES[(type(record), verb)]
@@ -36,7 +40,16 @@ def refusal(user, verb: str, record=None) -> str | None:
     return rule(_acting(user), record)
 
 
-def _acting(user) -> User | None:
+def visible(user: Any, model: type) -> sa.ColumnElement[bool]:
+    """The SQL condition equal to `refusal(user, "view", row) is None` for rows of `model`."""
+    try:
+        condition = _VISIBLE[model]
+    except KeyError:
+        raise LookupError(f"no visibility rule for {model.__name__}") from None
+    return condition(user)
+
+
+def _acting(user: Any) -> User | None:
     """The logged-in, active user, or None for the public (and for deactivated users)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -98,7 +111,7 @@ def _create_pledge(user, _record):
     return "Log in as staff of a member organisation to write a pledge."
 
 
-def visible_pledges(user) -> sa.ColumnElement[bool]:
+def _visible_pledges(user: Any) -> sa.ColumnElement[bool]:
     """SQL condition equal to `can(user, "view", pledge)`, for list queries."""
     user = _acting(user)
     published = Pledge.status != "draft"
@@ -151,7 +164,7 @@ def _own_recommendations(user, _record):
     return "Log in as staff of a member organisation to see the recommendations it owns."
 
 
-def visible_roundtables(user) -> sa.ColumnElement[bool]:
+def _visible_roundtables(user: Any) -> sa.ColumnElement[bool]:
     """SQL condition equal to `can(user, "view", roundtable)`, for list queries."""
     user = _acting(user)
     if _is_admin(user):
@@ -198,7 +211,12 @@ def _administer(user, _record):
     return None if _is_admin(user) else "Only an admin can do this."
 
 
-_RULES: dict[tuple[type, str], Callable] = {
+_VISIBLE: dict[type, Callable[[Any], sa.ColumnElement[bool]]] = {
+    Pledge: _visible_pledges,
+    Roundtable: _visible_roundtables,
+}
+
+_RULES: dict[tuple[type, str], Rule] = {
     (type(None), "create_pledge"): _create_pledge,
     (type(None), "administer"): _administer,
     (type(None), "create_roundtable"): _create_roundtable,

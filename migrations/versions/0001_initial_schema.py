@@ -7,8 +7,8 @@ Create Date: 2026-11-22 14:47:47.243648
 """
 from alembic import op
 import sqlalchemy as sa
-from tracker.models import create_history_triggers
-from tracker.models import drop_history_triggers
+from tracker.core.history import create_history_triggers
+from tracker.core.history import drop_history_triggers
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -9,9 +9,12 @@ import pytest
 from werkzeug.serving import make_server
 
 from tracker import create_app
-from tracker.extensions import db
+from tracker.core.extensions import db
 
 from ..databases import empty_all_tables
+from tests.factories import take_transition
+from tracker.pledges.operations import create_pledge
+from tracker.pledges.operations import record_action
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, not a Playwright download (there is no internet to download from);
@@ -61,7 +64,7 @@ def base_url(live_app):
 def demo_data(live_app):
     """The demo data, loaded once for a module's tests and emptied afterwards so the
     rest of the suite starts from an empty database again."""
-    from tracker.demo import load_demo
+    from tracker.data.demo import load_demo
 
     with live_app.app_context():
         load_demo()
@@ -83,14 +86,14 @@ def signed_pledge(live_app, demo_data):
 
     import sqlalchemy as sa
 
-    from tracker import demo, operations
-    from tracker.models import Organisation, User
+    from tracker.data import demo
+    from tracker.accounts.models import Organisation, User
 
     def make(title: str, state: str = "draft", actions=()) -> str:
         with live_app.app_context():
             author = db.session.scalar(sa.select(User).where(User.email == demo.ARC_STAFF))
             co_signatory = db.session.scalar(sa.select(Organisation).where(Organisation.name == demo.PRC))
-            pledge = operations.create_pledge(
+            pledge = create_pledge(
                 author,
                 title=title,
                 lead=author.organisation,
@@ -98,13 +101,13 @@ def signed_pledge(live_app, demo_data):
                 text="Train volunteers in restoring family links along migration routes.",
             )
             for summary in actions:
-                operations.record_action(
+                record_action(
                     pledge, author, date=dt.date(2020, 5, 1), summary=summary, organisations=[author.organisation]
                 )
             if state in ("in_progress", "done"):
-                operations.take_transition(pledge, "start", author)
+                take_transition(pledge, "start", author)
             if state == "done":
-                operations.take_transition(pledge, "complete", author)
+                take_transition(pledge, "complete", author)
             db.session.commit()
             slug = pledge.slug
             db.session.remove()

@@ -15,6 +15,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .test_pledge_pages import assert_accessible, log_in
+from tests.factories import take_transition
+from tracker.roundtables.operations import create_recommendation
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
@@ -276,16 +278,17 @@ def done_recommendation(live_app, demo_data):
     address. A test then starts from the review instead of clicking its way there."""
     import sqlalchemy as sa
 
-    from tracker import demo, operations
-    from tracker.extensions import db
-    from tracker.models import Roundtable, User
+    from tracker.data import demo
+    from tracker.core.extensions import db
+    from tracker.accounts.models import User
+    from tracker.roundtables.models import Roundtable
 
     def make(text: str, what_was_done: str) -> str:
         with live_app.app_context():
             users = {u.email: u for u in db.session.scalars(sa.select(User))}
             roundtable = db.session.scalar(sa.select(Roundtable).where(Roundtable.slug == demo.BALI_ROUNDTABLE_SLUG))
             co_chair, staff = users[AU_CO_CHAIR], users[ARC_STAFF]
-            recommendation = operations.create_recommendation(
+            recommendation = create_recommendation(
                 roundtable,
                 co_chair,
                 text=text,
@@ -294,8 +297,8 @@ def done_recommendation(live_app, demo_data):
                 contact_name="Private Person",
                 contact_email="private.person@example.org",
             )
-            operations.take_transition(recommendation, "agree", co_chair)
-            operations.take_transition(recommendation, "complete", staff, what_was_done=what_was_done)
+            take_transition(recommendation, "agree", co_chair)
+            take_transition(recommendation, "complete", staff, what_was_done=what_was_done)
             db.session.commit()
             address = f"/recommendations/{recommendation.id}"
             db.session.remove()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import selectinload
 
-from tracker.extensions import db
+from tracker.core.extensions import db
 
 from .test_pledge_pages import assert_accessible
 
@@ -81,7 +81,7 @@ def follow(page: Page, link) -> None:
 def published_pledges(live_app) -> dict[str, dict]:
     """What the public may see, read from the database, with the words a search looks in
     (title, text and the actions not withdrawn): the oracle for the list pages."""
-    from tracker.models import Pledge
+    from tracker.pledges.models import Pledge
 
     with live_app.app_context():
         pledges = db.session.scalars(
@@ -118,24 +118,27 @@ def many_pledges(live_app, demo_data):
     """45 more published pledges, so that the list has three pages (20 a page). Written
     through `operations` as the Australian Red Cross's staff would; the demo fixture empties
     every table at the end of this module, these with the rest."""
-    from tracker import demo, operations
-    from tracker.models import Theme, User
+    from tests.factories import take_transition
+    from tracker.accounts.models import User
+    from tracker.data import demo
+    from tracker.pledges.operations import create_pledge, record_action
+    from tracker.taxonomy.models import Theme
 
     with live_app.app_context():
         author = db.session.scalar(sa.select(User).where(User.email == demo.ARC_STAFF))
         theme = db.session.scalar(sa.select(Theme).where(Theme.slug == EXTRA_THEME[0]))
         slugs = []
         for n in range(1, EXTRA_PLEDGES + 1):
-            pledge = operations.create_pledge(
+            pledge = create_pledge(
                 author,
                 title="Community first aid" if n % 5 == 0 else f"Community first aid, district {n:02d}",
                 lead=author.organisation,
                 themes=[theme],
                 text=f"Train volunteers in community first aid in district {n}.",
             )
-            operations.take_transition(pledge, "start", author)
+            take_transition(pledge, "start", author)
             if n % 3:
-                operations.record_action(
+                record_action(
                     pledge,
                     author,
                     date=dt.date(2015, 1 + n % 4, 1),
@@ -253,7 +256,7 @@ def test_search_filter_read_a_pledge_and_download_the_list(page: Page, live_app,
 
 def signatory_names(live_app, slug: str) -> list[str]:
     """The pledge's signatories as its page should name them: the lead first."""
-    from tracker.models import Pledge
+    from tracker.pledges.models import Pledge
 
     with live_app.app_context():
         pledge = db.session.scalar(sa.select(Pledge).where(Pledge.slug == slug))
@@ -264,7 +267,7 @@ def signatory_names(live_app, slug: str) -> list[str]:
 
 
 def current_actions(live_app, slug: str) -> int:
-    from tracker.models import Pledge
+    from tracker.pledges.models import Pledge
 
     with live_app.app_context():
         pledge = db.session.scalar(sa.select(Pledge).where(Pledge.slug == slug))

@@ -39,8 +39,8 @@ def recommendation_url(live_app, demo_data):
     """The address of the demo recommendation whose text starts with the words given."""
     import sqlalchemy as sa
 
-    from tracker.extensions import db
-    from tracker.models import Recommendation
+    from tracker.core.extensions import db
+    from tracker.roundtables.models import Recommendation
 
     with live_app.app_context():
         ids = {text: id_ for id_, text in db.session.execute(sa.select(Recommendation.id, Recommendation.text))}

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, render_template, send_from_directory, url_for
+from flask import Blueprint, Flask, Response, abort, render_template, send_from_directory, url_for
 from flask_smorest import Api as SmorestApi
 from swagger_ui_bundle import swagger_ui_path
 
+from . import pledges, roundtables
 from .schemas import ErrorSchema
 
 DESCRIPTION = """\
@@ -54,7 +55,7 @@ class Api(SmorestApi):
 
     def _register_error_handlers(self):
         """Nothing: flask-smorest's handler would turn every HTML error page of the site into
-        JSON. `tracker.errors` answers JSON for /api/ addresses instead."""
+        JSON. `tracker.core.web.errors` answers JSON for /api/ addresses instead."""
 
     def _register_pagination_header(self):
         """Nothing: lists page with `next` links, not flask-smorest's X-Pagination header
@@ -86,16 +87,14 @@ assets = Blueprint("api_docs", __name__, template_folder="templates")
 
 
 @assets.route("/api/v1/docs/assets/<filename>")
-def asset(filename: str):
+def asset(filename: str) -> Response:
     if filename not in _ASSETS:
         abort(404)
     return send_from_directory(_ASSETS[filename], filename, max_age=24 * 60 * 60)
 
 
-def init_app(app) -> Api:
+def init_app(app: Flask) -> Api:
     """The API for `app` (one Api per app: the tests build many apps)."""
-    from . import pledges, roundtables
-
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.register_blueprint(pledges.blp)
     api.register_blueprint(roundtables.blp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..listing import ListState, Page
+from ..core.listing import ListState, Page
 from .schemas import PER_PAGE_DEFAULT, ErrorSchema
 
 # Response headers of a 200 (and of a 304): the validators a client sends back.

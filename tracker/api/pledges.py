@@ -8,13 +8,14 @@ from flask import abort, url_for
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import catalogue, permissions
-from ..conditional import cacheable
-from ..extensions import db
-from ..listing import ListState
-from ..models import ActionTaken, Pledge, PledgeSignatory
+from ..core import access
+from ..core.dates import machine_date
+from ..core.extensions import db
+from ..core.listing import ListState
+from ..core.web.conditional import cacheable
+from ..pledges import catalogue
+from ..pledges.models import ActionTaken, Pledge, PledgeSignatory
 from ..pledges.timeline import LatestAction, latest_actions
-from ..templating import machine_date
 from .common import CONDITIONAL_PARAMETERS, NOT_FOUND, NOT_MODIFIED, VALIDATOR_HEADERS, findable, next_link, path_parameters
 from .schemas import PledgeListArgs, PledgePageSchema, PledgeSchema
 
@@ -77,7 +78,7 @@ def show(slug: str):
     if not findable(slug):
         abort(404)
     pledge = db.first_or_404(sa.select(Pledge).where(Pledge.slug == slug).options(*_PAGE))
-    if not permissions.can(None, "view", pledge):
+    if not access.can(None, "view", pledge):
         abort(404)
     actions = pledge.current_actions
     return {

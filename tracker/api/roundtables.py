@@ -8,12 +8,13 @@ from flask import abort, url_for
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import catalogue, permissions
-from ..conditional import cacheable
-from ..extensions import db
-from ..listing import ListState
-from ..models import OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
-from ..workflow import RecommendationWorkflow
+from ..core import access
+from ..core.extensions import db
+from ..core.listing import ListState
+from ..core.web.conditional import cacheable
+from ..roundtables import catalogue
+from ..roundtables.models import OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from ..roundtables.workflow import RecommendationWorkflow
 from .common import CONDITIONAL_PARAMETERS, NOT_FOUND, NOT_MODIFIED, VALIDATOR_HEADERS, findable, next_link, path_parameters
 from .schemas import RoundtableListArgs, RoundtablePageSchema, RoundtableSchema
 
@@ -80,7 +81,7 @@ def show(slug: str):
     if not findable(slug):
         abort(404)
     roundtable = db.first_or_404(sa.select(Roundtable).where(Roundtable.slug == slug).options(*_PAGE))
-    if not permissions.can(None, "view", roundtable):
+    if not access.can(None, "view", roundtable):
         abort(404)
     agreed = db.session.scalars(
         sa.select(Recommendation)
@@ -88,7 +89,7 @@ def show(slug: str):
         .options(*_RECOMMENDATION)
         .order_by(Recommendation.id)
     ).all()
-    agreed = [recommendation for recommendation in agreed if permissions.can(None, "view", recommendation)]
+    agreed = [recommendation for recommendation in agreed if access.can(None, "view", recommendation)]
     return {
         **_summary(roundtable, len(agreed)),
         "outcome_groups": [

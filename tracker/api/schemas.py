@@ -12,9 +12,9 @@ import datetime as dt
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..catalogue import PUBLISHED_STATES
-from ..models import DatePrecision
-from ..workflow import RecommendationWorkflow
+from ..core.dates import DatePrecision
+from ..pledges.catalogue import PUBLISHED_STATES
+from ..roundtables.workflow import RecommendationWorkflow
 
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100

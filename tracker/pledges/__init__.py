@@ -1,8 +1,3 @@
-from flask import Blueprint
-
-from ..ids import not_found_beyond_range
-
-bp = Blueprint("pledges", __name__, url_prefix="/pledges")
-bp.url_value_preprocessor(not_found_beyond_range)  # an id no record can have: 404
-
-from . import routes  # noqa: E402,F401
+"""Pledges: pledges and the actions taken towards them — their workflow (draft → in progress
+→ done), the operations staff use to write them and record actions, the public register and
+feeds, and their pages (the register, each pledge's page and the staff workspace)."""

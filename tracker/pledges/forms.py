@@ -12,50 +12,25 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, TextInput
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import TextInput
 
-from ..extensions import db
-from ..forms import SiteForm
-from ..ids import parse_id
-from ..models import MAX_BUDGET, MAX_FIGURE, Country, Forum, Organisation, Theme, is_web_url
-from ..workflow import PledgeWorkflow
-from ..partial_dates import EXAMPLES, NotADate, parse_partial_date
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from ..accounts.models import Organisation
+from ..core.dates import EXAMPLES, NotADate, parse_partial_date
+from ..core.text import is_web_url
+from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, choices, id_or_none, strip
+from ..taxonomy.models import Country, Forum, Theme
+from .models import MAX_BUDGET, MAX_FIGURE
+from .workflow import PledgeWorkflow
 
 
 def _upper(value):
     return value.strip().upper() if isinstance(value, str) else value
-
-
-def _id_or_none(value):
-    """Select values: "" (the "choose…" option) is None; a value no record's id could be
-    is refused (ValueError)."""
-    if value in (None, ""):
-        return None
-    return parse_id(value)
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes: usable without JavaScript, unlike a multi-select."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form):
-        # Ids that are no longer choices (an organisation merged away) are refused by name.
-        valid = {choice.value for choice in self.choices}
-        if any(value not in valid for value in self.data or ()):
-            raise ValidationError("One of the choices is no longer available: choose again.")
 
 
 class NumberWithSeparatorsField(DecimalField):
@@ -91,36 +66,15 @@ class NumberWithSeparatorsField(DecimalField):
             raise ValueError("Use at most two decimal places.")  # (larger numbers: NumberRange says)
 
 
-def _choices(model, label=lambda record: record.name):
-    return [SelectChoice(record.id, label(record)) for record in db.session.scalars(sa.select(model).order_by(model.name))]
-
-
-def _organisation_label(org: Organisation) -> str:
-    return org.display_name + ("" if org.confirmed else " — proposed, awaiting an admin")
-
-
-class VersionedForm(SiteForm):
-    """A form that remembers the version of the record it was opened at, so that a save
-    by someone else in the meantime is noticed (operations.EditConflict)."""
-
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
-
-    def opened_at(self, version: int) -> None:
-        """From now on the form stands for `version` (also after a conflict: saving again
-        then deliberately replaces what was saved)."""
-        self.version.data = version
-        self.version.raw_data = None  # render the new value, not the one submitted
-
-
 class PledgeForm(VersionedForm):
     title = StringField(
-        "Title", filters=[_strip], validators=[DataRequired("Give the pledge a title."), Length(max=300)]
+        "Title", filters=[strip], validators=[DataRequired("Give the pledge a title."), Length(max=300)]
     )
     text = TextAreaField("Pledge text", validators=[Length(max=50_000)])
-    forum = SelectField("Made at (forum)", coerce=_id_or_none, validate_choice=True)
+    forum = SelectField("Made at (forum)", coerce=id_or_none, validate_choice=True)
     themes = CheckboxesField("Themes", coerce=int)
     countries = CheckboxesField("Countries", coerce=int)
-    region = StringField("Region", filters=[_strip], validators=[Optional(), Length(max=200)])
+    region = StringField("Region", filters=[strip], validators=[Optional(), Length(max=200)])
     period_start = IntegerField(
         "Period: first year",
         validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2019.")],
@@ -130,7 +84,7 @@ class PledgeForm(VersionedForm):
         validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2023.")],
     )
     period_note = StringField(
-        "Period note", filters=[_strip], validators=[Optional(), Length(max=100)]
+        "Period note", filters=[strip], validators=[Optional(), Length(max=100)]
     )
     budget_amount = NumberWithSeparatorsField(
         "Budget amount",
@@ -144,28 +98,28 @@ class PledgeForm(VersionedForm):
         filters=[_upper],
         validators=[Optional(), Regexp(r"^[A-Z]{3}$", message="Use the three-letter currency code, e.g. AUD, CHF or USD.")],
     )
-    budget_note = StringField("Budget note", filters=[_strip], validators=[Optional(), Length(max=200)])
-    lead = SelectField("Lead signatory", coerce=_id_or_none, validators=[InputRequired("Choose the lead signatory.")])
+    budget_note = StringField("Budget note", filters=[strip], validators=[Optional(), Length(max=200)])
+    lead = SelectField("Lead signatory", coerce=id_or_none, validators=[InputRequired("Choose the lead signatory.")])
     co_signatories = CheckboxesField("Other signatories", coerce=int)
     proposed_organisation = StringField(
-        "Another signatory, not in the list", filters=[_strip], validators=[Optional(), Length(max=200)]
+        "Another signatory, not in the list", filters=[strip], validators=[Optional(), Length(max=200)]
     )
     actions_intro = TextAreaField("Introduction to the actions taken", validators=[Length(max=5_000)])
-    contact_name = StringField("Contact person", filters=[_strip], validators=[Optional(), Length(max=200)])
+    contact_name = StringField("Contact person", filters=[strip], validators=[Optional(), Length(max=200)])
     contact_email = StringField(
         "Contact e-mail",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Email("Enter an e-mail address such as name@redcross.org.au."), Length(max=254)],
     )
-    change_note = StringField("Note about this change", filters=[_strip], validators=[Optional(), Length(max=500)])
+    change_note = StringField("Note about this change", filters=[strip], validators=[Optional(), Length(max=500)])
     submit = SubmitField("Save pledge")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        organisations = _choices(Organisation, _organisation_label)
-        self.forum.choices = [SelectChoice("", "— Not made at a forum listed here —")] + _choices(Forum)
-        self.themes.choices = _choices(Theme)
-        self.countries.choices = _choices(Country)
+        organisations = choices(Organisation, lambda org: org.choice_label)
+        self.forum.choices = [SelectChoice("", "— Not made at a forum listed here —")] + choices(Forum)
+        self.themes.choices = choices(Theme)
+        self.countries.choices = choices(Country)
         self.lead.choices = [SelectChoice("", "— Choose the lead signatory —")] + organisations
         self.co_signatories.choices = organisations
 
@@ -222,12 +176,12 @@ class PledgeForm(VersionedForm):
 class FigureForm(Form):
     """One figure of an action: "people trained: 2,037 people (2020)". A blank row is ignored."""
 
-    label = StringField("What was counted", filters=[_strip], validators=[Optional(), Length(max=200)])
+    label = StringField("What was counted", filters=[strip], validators=[Optional(), Length(max=200)])
     value = NumberWithSeparatorsField(
         "Number",
         validators=[Optional(), NumberRange(min=0, max=MAX_FIGURE, message=f"Enter a number from 0 to {MAX_FIGURE:,}.")],
     )
-    unit = StringField("Unit", filters=[_strip], validators=[Optional(), Length(max=80)])
+    unit = StringField("Unit", filters=[strip], validators=[Optional(), Length(max=80)])
     year = IntegerField("Year", validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2020.")])
 
     def is_blank(self) -> bool:
@@ -249,8 +203,8 @@ class FigureForm(Form):
 class LinkForm(Form):
     """One evidence link: a web address and, optionally, what it is."""
 
-    url = StringField("Web address", filters=[_strip], validators=[Optional(), Length(max=2000)])
-    title = StringField("Title of the page or document", filters=[_strip], validators=[Optional(), Length(max=300)])
+    url = StringField("Web address", filters=[strip], validators=[Optional(), Length(max=2000)])
+    title = StringField("Title of the page or document", filters=[strip], validators=[Optional(), Length(max=300)])
 
     def is_blank(self) -> bool:
         return not (self.url.data or self.title.data)
@@ -268,11 +222,11 @@ class LinkForm(Form):
 
 
 class ActionForm(VersionedForm):
-    date = StringField("Date", filters=[_strip], validators=[Length(max=40)])
-    heading = StringField("Group under a heading", filters=[_strip], validators=[Optional(), Length(max=500)])
+    date = StringField("Date", filters=[strip], validators=[Length(max=40)])
+    heading = StringField("Group under a heading", filters=[strip], validators=[Optional(), Length(max=500)])
     summary = TextAreaField(
         "What was done",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Say in a sentence or two what was done."), Length(max=5_000)],
     )
     details = TextAreaField("Details", validators=[Length(max=50_000)])
@@ -352,12 +306,12 @@ class TransitionForm(SiteForm):
     """One workflow button with its comment box; prefixed by the event so that several
     fit on one page with distinct ids."""
 
-    comment = TextAreaField("Comment", filters=[_strip], validators=[Length(max=5_000)])
+    comment = TextAreaField("Comment", filters=[strip], validators=[Length(max=5_000)])
     submit = SubmitField()
 
 
 class WithdrawActionForm(SiteForm):
-    reason = TextAreaField("Why is it withdrawn?", filters=[_strip], validators=[Length(max=5_000)])
+    reason = TextAreaField("Why is it withdrawn?", filters=[strip], validators=[Length(max=5_000)])
     submit = SubmitField("Withdraw this action")
 
 
@@ -370,8 +324,8 @@ class MyPledgesFilter(Form):
         + [SelectChoice(value, PledgeWorkflow.label(value)) for value in PledgeWorkflow.state_values()],
         validate_choice=False,
     )
-    forum = SelectField("Forum", coerce=_id_or_none, validate_choice=False)
+    forum = SelectField("Forum", coerce=id_or_none, validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.forum.choices = [SelectChoice("", "All forums")] + _choices(Forum)
+        self.forum.choices = [SelectChoice("", "All forums")] + choices(Forum)

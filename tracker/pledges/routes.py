@@ -1,27 +1,38 @@
-"""Pledge pages: the public page, and the staff workspace (my pledges, the editor,
-recording actions, workflow buttons, history). Each view loads the pledge, checks
-access through `permissions`, calls one operation and commits once."""
+"""Pledge pages: the public register and each pledge's page (with its feed), and the staff
+workspace (my pledges, the editor, recording actions, workflow buttons, history). Each view
+loads the pledge, checks access through `access` (the rules are `tracker.permissions`'),
+calls one operation and commits once."""
+
+from __future__ import annotations
+
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import accounts, catalogue, clock, feeds, permissions
-from ..conditional import cacheable
-from ..extensions import db
-from ..form_refusals import show_conflict, show_refusal
-from ..history import newest_first
-from ..list_pages import list_page
-from ..models import ActionTaken, Country, Organisation, Pledge, PledgeSignatory, Theme
-from ..operations import REFUSALS, EditConflict, create_pledge, edit_action, edit_pledge, record_action, take_transition, withdraw_action
-from ..pagination import paginate
-from ..templating import format_date
-from ..workflow import PledgeWorkflow
-from ..public.routes import action_permalink
-from . import bp
-from .changes import describe_conflict
+from ..accounts import operations as accounts
+from ..accounts.models import Organisation
+from ..core import access, clock
+from ..core.changes import REFUSALS, EditConflict
+from ..core.dates import format_date
+from ..core.extensions import db
+from ..core.history import newest_first
+from ..core.web.conditional import cacheable
+from ..core.web.forms import records_by_id
+from ..core.web.lists import list_page, paginate
+from ..core.web.refusals import show_conflict, show_refusal
+from ..core.web.routing import not_found_beyond_range
+from ..taxonomy.models import Country, Theme
+from . import catalogue, feeds
+from .conflicts import describe_conflict
 from .forms import ActionForm, MyPledgesFilter, PledgeForm, TransitionForm, WithdrawActionForm
+from .models import ActionTaken, Pledge, PledgeSignatory
+from .operations import create_pledge, edit_action, edit_pledge, record_action, take_transition, withdraw_action
 from .timeline import group_by_heading, pledge_activity
+from .workflow import PledgeWorkflow
+
+bp = Blueprint("pledges", __name__, url_prefix="/pledges")
+bp.url_value_preprocessor(not_found_beyond_range)  # an id no record can have: 404
 
 # What each workflow button says, and which need the reason box filled in.
 TRANSITION_BUTTONS = {
@@ -34,7 +45,7 @@ TRANSITION_BUTTONS = {
 def _load_pledge(slug: str, *options) -> Pledge:
     """The pledge at `slug`, or 404 — also when it is a draft this visitor may not see."""
     pledge = db.first_or_404(sa.select(Pledge).where(Pledge.slug == slug).options(*options))
-    if not permissions.can(current_user, "view", pledge):
+    if not access.can(current_user, "view", pledge):
         abort(404)
     return pledge
 
@@ -86,7 +97,7 @@ def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = No
     refused_event, refused_form = refused or (None, None)
     forms = {}
     for event in pledge.workflow.events_from_here():
-        if permissions.can(current_user, event, pledge):
+        if access.can(current_user, event, pledge):
             form = refused_form if event == refused_event else TransitionForm(prefix=event)
             if event in PledgeWorkflow.NEEDS_REASON:
                 form.comment.label.text = "Reason for reopening"
@@ -109,7 +120,7 @@ def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = No
 def actions_feed(slug: str):
     """New actions taken on this pledge (Atom)."""
     pledge = _load_pledge(slug, _SIGNATORIES)
-    if not permissions.can(catalogue.PUBLIC, "view", pledge):
+    if not access.can(catalogue.PUBLIC, "view", pledge):
         abort(404)  # a feed is public: a draft has none, whoever asks
     document = feeds.atom(
         feed_id=url_for(".actions_feed", slug=pledge.slug, _external=True),
@@ -124,13 +135,18 @@ def actions_feed(slug: str):
     return Response(document, mimetype="application/atom+xml")
 
 
+def action_permalink(action: ActionTaken) -> str:
+    """An action's public address: its place on its pledge's page."""
+    return url_for("pledges.show", slug=action.pledge.slug, _anchor=f"action-{action.id}", _external=True)
+
+
 @bp.route("/<slug>/transitions/<event>", methods=["POST"])
 @login_required
 def transition(slug: str, event: str):
     pledge = _load_pledge(slug, *_PAGE_OPTIONS)
     if event not in TRANSITION_BUTTONS:
         abort(404)
-    permissions.require(current_user, event, pledge)
+    access.require(current_user, event, pledge)
     form = TransitionForm(prefix=event)
     if form.validate_on_submit():
         words = form.comment.data or None
@@ -193,27 +209,18 @@ def mine():
 # --- the pledge editor ----------------------------------------------------------------
 
 
-def _chosen(model, ids):
-    """The records with these ids, in their order, each once (a form may send an id twice)."""
-    ids = list(dict.fromkeys(ids or ()))
-    if not ids:
-        return []
-    found = {record.id: record for record in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
-    return [found[i] for i in ids if i in found]
-
-
 def _pledge_content(form: PledgeForm) -> dict:
     """The editor's fields as `create_pledge`/`edit_pledge` take them: records, not ids.
     A proposed organisation is created here (unconfirmed) and signs with the others."""
-    others = _chosen(Organisation, form.co_signatories.data)
+    others = records_by_id(Organisation, form.co_signatories.data)
     if form.proposed_organisation.data:
         others.append(accounts.propose_organisation(current_user, form.proposed_organisation.data))
     return {
         "title": form.title.data,
         "lead": db.session.get(Organisation, form.lead.data),
         "co_signatories": others,
-        "themes": _chosen(Theme, form.themes.data),
-        "countries": _chosen(Country, form.countries.data),
+        "themes": records_by_id(Theme, form.themes.data),
+        "countries": records_by_id(Country, form.countries.data),
         **form.pledge_fields(),
     }
 
@@ -221,7 +228,7 @@ def _pledge_content(form: PledgeForm) -> dict:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    permissions.require(current_user, "create_pledge")
+    access.require(current_user, "create_pledge")
     form = PledgeForm()
     if request.method == "GET":
         form.lead.data = current_user.organisation_id
@@ -241,7 +248,7 @@ def new():
 @login_required
 def edit(slug: str):
     pledge = _load_pledge(slug, *_PAGE_OPTIONS)
-    permissions.require(current_user, "edit", pledge)
+    access.require(current_user, "edit", pledge)
     form = PledgeForm()
     if request.method == "GET":
         form.fill_from(pledge)
@@ -279,7 +286,7 @@ def new_action(slug: str):
     # Its signatories (who may record, and the organisations to choose from) and its actions'
     # rows (the new one goes after them); not the actions' figures and links.
     pledge = _load_pledge(slug, _SIGNATORIES, selectinload(Pledge.actions))
-    permissions.require(current_user, "record_action", pledge)
+    access.require(current_user, "record_action", pledge)
     form = ActionForm(pledge)
     if request.method == "GET":
         form.organisations.data = [current_user.organisation_id]
@@ -288,7 +295,7 @@ def new_action(slug: str):
     if form.validate_on_submit():
         try:
             action = record_action(
-                pledge, current_user, organisations=_chosen(Organisation, form.organisations.data), **form.action_fields()
+                pledge, current_user, organisations=records_by_id(Organisation, form.organisations.data), **form.action_fields()
             )
         except REFUSALS as refusal:
             show_refusal(form, refusal)
@@ -316,7 +323,7 @@ def _load_action(pledge: Pledge, action_id: int) -> ActionTaken:
 def edit_action_view(slug: str, action_id: int):
     pledge = _load_pledge(slug, *_PAGE_OPTIONS)
     action = _load_action(pledge, action_id)
-    permissions.require(current_user, "edit", action)
+    access.require(current_user, "edit", action)
     form = ActionForm(pledge)
     if request.method == "GET":
         form.fill_from(action, format_date(action.date, action.date_precision))
@@ -328,7 +335,7 @@ def edit_action_view(slug: str, action_id: int):
                 action,
                 current_user,
                 expected_version=form.version.data,
-                organisations=_chosen(Organisation, form.organisations.data),
+                organisations=records_by_id(Organisation, form.organisations.data),
                 **form.action_fields(),
             )
         except EditConflict as clash:
@@ -350,7 +357,7 @@ def edit_action_view(slug: str, action_id: int):
 def withdraw_action_view(slug: str, action_id: int):
     pledge = _load_pledge(slug, *_PAGE_OPTIONS)
     action = _load_action(pledge, action_id)
-    permissions.require(current_user, "withdraw", action)
+    access.require(current_user, "withdraw", action)
     form = WithdrawActionForm()
     if form.validate_on_submit():
         try:
@@ -373,6 +380,6 @@ def withdraw_action_view(slug: str, action_id: int):
 @login_required
 def history(slug: str):
     pledge = _load_pledge(slug, _SIGNATORIES)
-    permissions.require(current_user, "view_history", pledge)
+    access.require(current_user, "view_history", pledge)
     page = paginate(newest_first(pledge))
     return render_template("pledges/history.html", pledge=pledge, page=page)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ..extensions import db
-from ..models import ActionTaken, DatePrecision
+from ..core.dates import DatePrecision
+from ..core.extensions import db
+from .models import ActionTaken
 
 _FINEST_FIRST = (DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR)
 

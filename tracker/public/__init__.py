@@ -1,6 +1,3 @@
-from flask import Blueprint
-
-bp = Blueprint("public", __name__)
-
-from . import routes  # noqa: E402,F401
-from . import downloads  # noqa: E402,F401
+"""Public: the public's pages that belong to no one record — the home page, the open-data
+page and its CSV downloads, and the site-wide feed of new actions taken. (Each pledge's and
+roundtable's own public pages are their areas'; the JSON API is `tracker.api`.)"""

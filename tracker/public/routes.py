@@ -1,47 +1,62 @@
-"""The public's pages that belong to no one record: the home page, the open-data page and
-the site-wide feed of new actions taken."""
-import sqlalchemy as sa
-from flask import Response, render_template, url_for
+"""The public's pages that belong to no one record: the home page, the open-data page, the
+CSV downloads and the site-wide feed of new actions taken.
 
-from .. import catalogue, data_version, feeds, permissions
-from ..conditional import cacheable
-from ..extensions import db
-from ..listing import ListState
-from ..models import ActionTaken, Pledge
-from . import bp
+The downloads give the pledges the public list shows for the same search and filters (q,
+state, theme, organisation, forum, country), in `tracker.data.open_data`'s format; these
+views only read the address and send the file."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, render_template, request, url_for
+
+from ..core import access, clock, data_version
+from ..core.extensions import db
+from ..core.listing import ListState
+from ..core.web.conditional import cacheable
+from ..data import open_data
+from ..pledges import catalogue, feeds
+from ..pledges.models import ActionTaken, Pledge
+from ..roundtables.catalogue import ROUNDTABLES
+
+bp = Blueprint("public", __name__)
 
 LATEST_ON_HOME = 8
 
 
 @bp.route("/")
 @cacheable
-def home():
+def home() -> str:
     """What the register holds, a search box, and the latest actions taken."""
-    published = permissions.visible_pledges(catalogue.PUBLIC)
-    by_state = dict(db.session.execute(sa.select(Pledge.status, sa.func.count()).where(published).group_by(Pledge.status)).all())
+    published = access.visible(catalogue.PUBLIC, Pledge)
+    by_state = dict(
+        db.session.execute(sa.select(Pledge.status, sa.func.count()).where(published).group_by(Pledge.status)).all()
+    )
     actions = db.session.scalar(
-        sa.select(sa.func.count(ActionTaken.id)).join(ActionTaken.pledge).where(published, ActionTaken.withdrawn_at.is_(None))
+        sa.select(sa.func.count(ActionTaken.id))
+        .join(ActionTaken.pledge)
+        .where(published, ActionTaken.withdrawn_at.is_(None))
     )
     return render_template(
         "public/home.html",
         pledges=sum(by_state.values()),
         done=by_state.get("done", 0),
         actions=actions,
-        roundtables=catalogue.ROUNDTABLES.count(ListState()),
+        roundtables=ROUNDTABLES.count(ListState()),
         latest=feeds.latest_actions(limit=LATEST_ON_HOME),
     )
 
 
-@bp.route("/open-data")
+@bp.route("/open-data", endpoint="open_data")
 @cacheable
-def open_data():
+def open_data_page() -> str:
     """What can be downloaded, in which format, and how to use the API and feeds."""
     return render_template("public/open_data.html")
 
 
 @bp.route("/actions.atom")
 @cacheable
-def actions_feed():
+def actions_feed() -> Response:
     """New actions taken on every published pledge (Atom)."""
     document = feeds.atom(
         feed_id=url_for(".actions_feed", _external=True),
@@ -50,11 +65,45 @@ def actions_feed():
         self_url=url_for(".actions_feed", _external=True),
         page_url=url_for("pledges.index", _external=True),
         actions=feeds.latest_actions(),
-        permalink=action_permalink,
+        permalink=_action_permalink,
         last_changed=data_version.current().changed_at,
     )
     return Response(document, mimetype="application/atom+xml")
 
 
-def action_permalink(action: ActionTaken) -> str:
+def _action_permalink(action: ActionTaken) -> str:
+    """An action's public address: its place on its pledge's page."""
     return url_for("pledges.show", slug=action.pledge.slug, _anchor=f"action-{action.id}", _external=True)
+
+
+def _pledge_permalink(pledge: Pledge) -> str:
+    return url_for("pledges.show", slug=pledge.slug, _external=True)
+
+
+# --- the CSV downloads ---------------------------------------------------------------------
+
+
+def _listed_pledges() -> sa.Select[tuple[Pledge]]:
+    """Every published pledge the list page would show for this address (all its pages)."""
+    return catalogue.PLEDGES.select(ListState.from_args(request.args, catalogue.PLEDGES))
+
+
+def _download(body: str, name: str) -> Response:
+    filename = f"{name}-{clock.today().isoformat()}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",  # sent as text/csv; charset=utf-8
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
+
+
+@bp.route("/pledges.csv")
+@cacheable
+def pledges_csv() -> Response:
+    return _download(open_data.export_pledges(_listed_pledges(), _pledge_permalink), "pledges")
+
+
+@bp.route("/actions.csv")
+@cacheable
+def actions_csv() -> Response:
+    return _download(open_data.export_actions(_listed_pledges()), "actions")

@@ -10,14 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput, HiddenInput
 
-from .. import follow_through
-from ..extensions import db
-from ..forms import SiteForm
-from ..models import Forum, ForumKind, Organisation
-from ..partial_dates import NotADate, parse_partial_date
-from ..pledges.forms import CheckboxesField, VersionedForm, _choices, _id_or_none, _organisation_label, _strip
-from ..workflow import RecommendationWorkflow
-from ..models import DatePrecision
+from ..accounts.models import Organisation
+from ..core.dates import DatePrecision, NotADate, parse_partial_date
+from ..core.extensions import db
+from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, choices, id_or_none, strip
+from ..taxonomy.models import Forum, ForumKind
+from . import follow_through
+from .workflow import RecommendationWorkflow
 
 
 class DayField(StringField):
@@ -50,21 +49,21 @@ class DayField(StringField):
 
 
 def _organisation_choices():
-    return _choices(Organisation, _organisation_label)
+    return choices(Organisation, lambda org: org.choice_label)
 
 
 class RoundtableForm(VersionedForm):
     title = StringField(
-        "Title", filters=[_strip], validators=[DataRequired("Give the roundtable a title."), Length(max=300)]
+        "Title", filters=[strip], validators=[DataRequired("Give the roundtable a title."), Length(max=300)]
     )
-    forum = SelectField("Process", coerce=_id_or_none, validate_choice=True)
+    forum = SelectField("Process", coerce=id_or_none, validate_choice=True)
     start_date = DayField("First day", what="the first day", validators=[InputRequired("Enter the first day.")])
     end_date = DayField("Last day", what="the last day")
-    place = StringField("Place", filters=[_strip], validators=[Optional(), Length(max=200)])
+    place = StringField("Place", filters=[strip], validators=[Optional(), Length(max=200)])
     co_chairs = CheckboxesField("Co-chairs", coerce=int)
     participants = CheckboxesField("Participant organisations", coerce=int)
     participants_note = TextAreaField(
-        "Other participants", filters=[_strip], validators=[Optional(), Length(max=2_000)]
+        "Other participants", filters=[strip], validators=[Optional(), Length(max=2_000)]
     )
     summary = TextAreaField("Summary", validators=[Length(max=50_000)])
     is_public = BooleanField("Public: anyone may read its outcomes and follow-through")
@@ -111,16 +110,16 @@ class RoundtableForm(VersionedForm):
 
 class HeadingForm(SiteForm):
     heading = TextAreaField(
-        "Heading", filters=[_strip], validators=[DataRequired("Write the heading."), Length(max=2_000)]
+        "Heading", filters=[strip], validators=[DataRequired("Write the heading."), Length(max=2_000)]
     )
     submit = SubmitField("Save heading")
 
 
 class OutcomeForm(SiteForm):
     text = TextAreaField(
-        "Outcome", filters=[_strip], validators=[DataRequired("Write the outcome."), Length(max=5_000)]
+        "Outcome", filters=[strip], validators=[DataRequired("Write the outcome."), Length(max=5_000)]
     )
-    group = SelectField("Under the heading", coerce=_id_or_none, validate_choice=True)
+    group = SelectField("Under the heading", coerce=id_or_none, validate_choice=True)
     submit = SubmitField("Save outcome")
 
     def __init__(self, roundtable, *args, **kwargs):
@@ -137,18 +136,18 @@ class MoveForm(SiteForm):
 class RecommendationForm(VersionedForm):
     text = TextAreaField(
         "Recommendation",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Write the recommendation."), Length(max=5_000)],
     )
-    group = SelectField("Heading", coerce=_id_or_none, validate_choice=True)
+    group = SelectField("Heading", coerce=id_or_none, validate_choice=True)
     outcome = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    lead_owner = SelectField("Lead owner", coerce=_id_or_none, validate_choice=True)
+    lead_owner = SelectField("Lead owner", coerce=id_or_none, validate_choice=True)
     other_owners = CheckboxesField("Other owners", coerce=int)
     due_date = DayField("Due date", what="the due date")
-    contact_name = StringField("Contact person", filters=[_strip], validators=[Optional(), Length(max=200)])
+    contact_name = StringField("Contact person", filters=[strip], validators=[Optional(), Length(max=200)])
     contact_email = StringField(
         "Contact e-mail",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Email("Enter an e-mail address such as name@redcross.org.au."), Length(max=254)],
     )
     submit = SubmitField("Save")
@@ -197,7 +196,7 @@ class ProgressUpdateForm(SiteForm):
     date = DayField("Date", what="the date of the update", validators=[InputRequired("Enter the date of the update.")])
     text = TextAreaField(
         "What has happened",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Write what has happened since the last update."), Length(max=10_000)],
     )
     submit = SubmitField("Post update")
@@ -207,7 +206,7 @@ class RecommendationTransitionForm(SiteForm):
     """One workflow button with its words (what was done, a reason, a comment) and, for a
     co-chair's review, whether the public page may show those words. Prefixed by the event."""
 
-    words = TextAreaField("Comment", filters=[_strip], validators=[Length(max=10_000)])
+    words = TextAreaField("Comment", filters=[strip], validators=[Length(max=10_000)])
     public = BooleanField("Show this on the public page")
     submit = SubmitField()
 
@@ -217,9 +216,9 @@ class FollowThroughFilter(Form):
     into `follow_through.Filters`. Values that are not choices are ignored, never an error."""
 
     state = SelectField("State", validate_choice=False)
-    owner = SelectField("Owner", coerce=_id_or_none, validate_choice=False)
-    heading = SelectField("Heading", coerce=_id_or_none, validate_choice=False)
-    roundtable = SelectField("Roundtable", coerce=_id_or_none, validate_choice=False)
+    owner = SelectField("Owner", coerce=id_or_none, validate_choice=False)
+    heading = SelectField("Heading", coerce=id_or_none, validate_choice=False)
+    roundtable = SelectField("Roundtable", coerce=id_or_none, validate_choice=False)
     overdue = BooleanField("Overdue only")
     stale = BooleanField(f"No update for {follow_through.STALE_AFTER_DAYS} days")
 

@@ -1,0 +1,150 @@
+"""The accounts' forms: logging in and passwords, and the admin pages (organisations,
+users, forums and themes). They check what a form can (required, lengths, choices); `operations` and
+`passwords` check the rest (duplicates, who needs an organisation, the password policy) and
+say why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, NumberRange, Optional, ValidationError
+
+from ..core.extensions import db
+from ..core.web.forms import SiteForm, fits, id_or_none, strip
+from ..taxonomy.models import Forum, ForumKind, Theme
+from .models import Organisation, OrganisationKind, Role, User
+from .passwords import PASSWORD_MAX_LENGTH, password_problem
+
+
+class LoginForm(SiteForm):
+    # Stripped before validation: a space pasted with the address is not a typo to report.
+    email = EmailField("E-mail", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    remember_me = BooleanField("Keep me logged in")
+    submit = SubmitField("Log in")
+
+
+class EmptyForm(SiteForm):
+    """Submit only: makes a state-changing button a CSRF-protected POST."""
+
+    submit = SubmitField("Submit")
+
+
+def _password_policy(form, field):
+    """The one password policy (`passwords.password_problem`), shown beside the field."""
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+_SAME_AGAIN = "The two new passwords are not the same. Type it again in both."
+_POLICY = "At least 12 characters. A few unrelated words are easy to remember and hard to guess."
+
+
+class ChangePasswordForm(SiteForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
+    new_password = PasswordField("New password", validators=[DataRequired(), _password_policy], description=_POLICY)
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("new_password", message=_SAME_AGAIN)]
+    )
+    submit = SubmitField("Change password")
+
+
+class SetPasswordForm(SiteForm):
+    password = PasswordField("New password", validators=[DataRequired(), _password_policy], description=_POLICY)
+    confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", message=_SAME_AGAIN)])
+    submit = SubmitField("Set password")
+
+
+class OrganisationForm(SiteForm):
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), fits(Organisation.name)])
+    short_name = StringField(
+        "Short name",
+        filters=[strip],
+        validators=[Optional(), fits(Organisation.short_name)],
+        description="An abbreviation people know it by, such as ARC or DFAT. Optional.",
+    )
+    kind = SelectField(
+        "Kind", coerce=OrganisationKind, choices=[SelectChoice(kind.value, kind.label) for kind in OrganisationKind]
+    )
+    country = StringField(
+        "Country", filters=[strip], validators=[Optional(), fits(Organisation.country)], description="Optional."
+    )
+    submit = SubmitField("Save organisation")
+
+
+class UserForm(SiteForm):
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), fits(User.name)])
+    email = EmailField("E-mail", filters=[strip], validators=[DataRequired(), Email(), fits(User.email)])
+    role = SelectField("Role", coerce=Role, choices=[SelectChoice(role.value, role.label) for role in Role])
+    organisation_id = SelectField(
+        "Organisation",
+        coerce=id_or_none,
+        description="Staff and co-chairs act for their organisation. Only admins may have none (—).",
+    )
+    submit = SubmitField("Save user")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = db.session.execute(
+            sa.select(Organisation.id, Organisation.name, Organisation.confirmed).order_by(Organisation.name)
+        )
+        self.organisation_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(org_id), name if confirmed else f"{name} (proposed, awaiting confirmation)")
+            for org_id, name, confirmed in organisations
+        ]
+
+
+class InviteUserForm(UserForm):
+    submit = SubmitField("Create user and make a set-password link")
+
+
+class UserActiveForm(SiteForm):
+    """Deactivate or reactivate: the state wanted is sent, so a double click cannot undo it."""
+
+    active = HiddenField(validators=[AnyOf(["yes", "no"])])
+
+
+FORUM_KIND_LABELS = {
+    ForumKind.CONFERENCE: "Conference",
+    ForumKind.PROCESS: "Intergovernmental process",
+    ForumKind.PROGRAMME: "Programme",
+}
+
+
+class ForumForm(SiteForm):
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), fits(Forum.name)])
+    short_name = StringField(
+        "Short name",
+        filters=[strip],
+        validators=[Optional(), fits(Forum.short_name)],
+        description="Such as 33IC or ASEAN-ACT. Optional.",
+    )
+    kind = SelectField(
+        "Kind", coerce=ForumKind, choices=[SelectChoice(kind.value, FORUM_KIND_LABELS[kind]) for kind in ForumKind]
+    )
+    year = IntegerField(
+        "Year",
+        validators=[Optional(), NumberRange(min=1900, max=2100, message="Give a year between 1900 and 2100.")],
+        description="The year it was held or began. Optional.",
+    )
+    description = TextAreaField("Description", filters=[strip], description="Optional.")
+    submit = SubmitField("Save forum")
+
+
+class ThemeForm(SiteForm):
+    name = StringField("Name", filters=[strip], validators=[DataRequired(), fits(Theme.name)])
+    submit = SubmitField("Save theme")

@@ -1,0 +1,160 @@
+"""Organisations and accounts: every change to them, one function each, with no HTTP in
+sight. The admin pages, the pledge editor (which lets staff propose an organisation) and the
+account pages all change these records through here, with the discipline of
+`tracker.core.changes`: check permission → check the values → change → flush → write
+history. The caller commits once, or rolls back if anything raised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..core import access
+from ..core.changes import (
+    InvalidField,
+    OperationRefused,
+    apply,
+    flush_unique,
+    known_fields,
+    refuse_duplicate,
+    required,
+    text_or_none,
+)
+from ..core.extensions import db
+from ..core.history import record_history
+from .models import Organisation, OrganisationKind, Role, User
+from .passwords import set_password_token
+
+ORGANISATION_FIELDS = ["name", "short_name", "kind", "country"]
+USER_FIELDS = ["email", "name", "role", "organisation"]
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+def _organisation_values(fields: dict, organisation: Organisation | None) -> dict:
+    known_fields(fields, ORGANISATION_FIELDS, "organisation")
+    values = {name: text_or_none(value) for name, value in fields.items()}
+    if "name" in values or organisation is None:
+        values["name"] = required(values.get("name"), "name", "Give the organisation's name.")
+        refuse_duplicate(
+            Organisation.name, values["name"], organisation, "name", "An organisation with this name already exists."
+        )
+    if organisation is None or "kind" in values:
+        if not isinstance(values.get("kind"), OrganisationKind):
+            raise InvalidField("kind", "Choose what kind of organisation this is.")
+    return values
+
+
+def create_organisation(actor, **fields) -> Organisation:
+    """An admin adds an organisation (confirmed: an admin has checked it)."""
+    access.require(actor, "administer")
+    values = _organisation_values(fields, None)
+    organisation = Organisation(confirmed=True, **values)
+    db.session.add(organisation)
+    flush_unique()
+    record_history(organisation, "created", actor, changes={name: [None, value] for name, value in values.items()})
+    return organisation
+
+
+def update_organisation(organisation: Organisation, actor, **fields) -> None:
+    """An admin edits an organisation. Saving a proposed organisation confirms it: the
+    admin has now checked its name, kind and country."""
+    access.require(actor, "administer")
+    values = _organisation_values(fields, organisation)
+    changes = apply(organisation, {**values, "confirmed": True})
+    if changes:
+        flush_unique()
+        event = "confirmed" if "confirmed" in changes else "edited"
+        record_history(organisation, event, actor, changes=changes)
+
+
+def propose_organisation(actor, name: str) -> Organisation:
+    """Staff writing a pledge name an organisation that is not in the list yet.
+
+    The organisation of that name (ignoring case) when there is one, proposed or not;
+    otherwise a new one of kind "other", unconfirmed until an admin checks it.
+    """
+    access.require(actor, "create_pledge")  # proposing is part of writing a pledge
+    name = required(name, "name", "Give the organisation's name.")
+    longest = Organisation.__table__.c.name.type.length
+    if len(name) > longest:
+        raise InvalidField("name", f"Use at most {longest} characters for the organisation's name.")
+    existing = db.session.scalar(
+        sa.select(Organisation).where(sa.func.lower(Organisation.name) == sa.func.lower(name)).limit(1)
+    )
+    if existing is not None:
+        return existing
+    organisation = Organisation(name=name, kind=OrganisationKind.OTHER, confirmed=False)
+    db.session.add(organisation)
+    flush_unique()
+    record_history(organisation, "proposed", actor, changes={"name": [None, name]})
+    return organisation
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def _user_values(fields: dict, user: User | None) -> dict:
+    known_fields(fields, USER_FIELDS, "user")
+    values = {name: text_or_none(value) for name, value in fields.items()}
+    if "email" in values or user is None:
+        email = required(values.get("email"), "email", "Give the person's e-mail address.")
+        if "@" not in email.strip("@"):
+            raise InvalidField("email", "This is not an e-mail address.")
+        values["email"] = User.normalise_email(email)
+        refuse_duplicate(User.email, values["email"], user, "email", "Another user has this e-mail address.")
+    if "name" in values or user is None:
+        values["name"] = required(values.get("name"), "name", "Give the person's name.")
+    role = values.get("role", user.role if user else None)
+    if not isinstance(role, Role):
+        raise InvalidField("role", "Choose a role.")
+    organisation = values.get("organisation", user.organisation if user else None)
+    if role is not Role.ADMIN and organisation is None:
+        raise InvalidField(
+            "organisation_id",
+            "Staff and co-chairs belong to an organisation: choose theirs. Only admins may have none.",
+        )
+    return values
+
+
+def invite_user(
+    actor, *, email: str, name: str, role: Role, organisation: Organisation | None
+) -> tuple[User, str]:
+    """An admin creates an account with no password, and the token of the one-time link
+    with which the person sets theirs. Until then the account cannot log in."""
+    access.require(actor, "administer")
+    values = _user_values({"email": email, "name": name, "role": role, "organisation": organisation}, None)
+    user = User(password_hash=None, active=True, **values)
+    db.session.add(user)
+    flush_unique()
+    record_history(user, "invited", actor, changes={field: [None, value] for field, value in values.items()})
+    return user, set_password_token(user)
+
+
+def update_user(user: User, actor, **fields) -> None:
+    """An admin changes a user's e-mail, name, role or organisation. An admin cannot
+    remove their own admin role: another admin must (so there is always one left)."""
+    access.require(actor, "administer")
+    values = _user_values(fields, user)
+    if user.id == actor.id and values.get("role", Role.ADMIN) is not Role.ADMIN:
+        raise InvalidField("role", "You cannot remove your own admin role. Ask another admin to do it.")
+    changes = apply(user, values)
+    if changes:
+        flush_unique()
+        record_history(user, "edited", actor, changes=changes)
+
+
+def set_active(user: User, actor, active: bool) -> None:
+    """Deactivate (or reactivate) an account. A deactivated user cannot log in, and their
+    open sessions end at their next request (the login manager loads only active users)."""
+    access.require(actor, "administer")
+    if not active and user.id == actor.id:
+        raise OperationRefused("You cannot deactivate your own account. Ask another admin to do it.")
+    if user.active == active:
+        return
+    user.active = active
+    db.session.flush()
+    record_history(user, "reactivated" if active else "deactivated", actor, changes={"active": [not active, active]})

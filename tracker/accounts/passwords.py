@@ -1,0 +1,146 @@
+"""Passwords and log-ins: the one password policy, set-password links (an invitation, or a
+reset by an admin), changing one's own password, and the audit of log-in attempts.
+
+Passwords never reach history: entries say *that* a password was set, not what it became.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from zxcvbn import zxcvbn
+
+from ..core import access, settings
+from ..core.changes import InvalidField, OperationRefused
+from ..core.extensions import db
+from ..core.history import record_history
+from .models import User
+
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 1000  # hashing a megabyte on every login attempt is a denial of service
+
+LINK_NOT_VALID = (
+    "This set-password link has expired or has already been used. "
+    "Ask an admin to send you a new one."
+)
+
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+
+# zxcvbn's score: 3 is "safely unguessable: moderate protection from an offline attack".
+# Below it are the common passwords (password1234), keyboard walks (qwertyuiop12),
+# repeats (aaaaaaaaaaaa) and the person's own name or e-mail.
+PASSWORD_MIN_STRENGTH = 3
+_STRENGTH_CHECKED_LENGTH = 72  # zxcvbn's own bound: beyond it, a password is long enough
+
+COMMON_PASSWORD = "This password is too easy to guess"
+
+
+def password_problem(password: str, personal: tuple[str, ...] = ()) -> str | None:
+    """What is wrong with `password` as a new password, or None: the one password policy.
+    `personal` are the person's name and e-mail, which a password must not lean on."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"Use at least {PASSWORD_MIN_LENGTH} characters."
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
+    strength = zxcvbn(password[:_STRENGTH_CHECKED_LENGTH], user_inputs=[p for p in personal if p])
+    if strength["score"] < PASSWORD_MIN_STRENGTH:
+        warning = strength["feedback"]["warning"]
+        reason = f": {warning[:1].lower()}{warning[1:].rstrip('.')}" if warning else ""
+        return f"{COMMON_PASSWORD}{reason}. Add a few more unrelated words."
+    return None
+
+
+def _check_new_password(user: User, password: str, field: str) -> None:
+    problem = password_problem(password, personal=(user.name, user.email, user.email.partition("@")[0]))
+    if problem:
+        raise InvalidField(field, problem)
+
+
+def session_fingerprint_matches(user: User, fingerprint: str) -> bool:
+    """Does a session's password fingerprint (see `User.get_id`) match the password now?"""
+    return bool(fingerprint) and hmac.compare_digest(fingerprint, user.password_fingerprint)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """`user` changes their own password, proving they know the current one. Every other
+    session of the account ends (its session id carries the old password's fingerprint)."""
+    if not user.check_password(current):
+        raise InvalidField("current_password", "Your current password is not right.")
+    _check_new_password(user, new, "new_password")
+    user.set_password(new)
+    db.session.flush()
+    record_history(user, "password_changed", user)
+
+
+audit_log = logging.getLogger("tracker.audit")
+
+LOGIN_EVENTS = ("logged_in", "login_failed")
+
+
+def record_login_attempt(user: User | None, address: str | None, *, succeeded: bool) -> None:
+    """The audit of a log-in: an entry in the account's history (who, when, from where), and
+    a line in the `tracker.audit` log, which also hears of attempts on unknown e-mails."""
+    if user is None:
+        audit_log.warning("Failed log-in for an unknown e-mail from %s", address)
+        return
+    event = "logged_in" if succeeded else "login_failed"
+    record_history(user, event, user if succeeded else None, changes={"address": address})
+    if succeeded:
+        audit_log.info("Log-in: %s (user %s) from %s", user.email, user.id, address)
+    else:
+        audit_log.warning("Failed log-in for %s (user %s) from %s", user.email, user.id, address)
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key(), salt="set-password")
+
+
+def set_password_token(user: User) -> str:
+    """A signed token for the set-password link: valid until the password changes or it
+    is older than `SET_PASSWORD_LINK_MAX_AGE`."""
+    return _serializer().dumps([user.id, user.password_fingerprint])
+
+
+def user_for_set_password_token(token: str, max_age: int | None = None) -> User | None:
+    """The active user whose current password `token` may replace, or None."""
+    if max_age is None:
+        max_age = settings.setting("SET_PASSWORD_LINK_MAX_AGE")
+    try:
+        user_id, fingerprint = _serializer().loads(token, max_age=max_age)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(user_id, int) or not isinstance(fingerprint, str):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not hmac.compare_digest(fingerprint, user.password_fingerprint):
+        return None
+    return user
+
+
+def set_password_from_token(token: str, password: str, *, max_age: int | None = None) -> User:
+    """Set the password of the user a set-password link was made for (an invitation or a
+    reset by an admin). The link then no longer works."""
+    user = user_for_set_password_token(token, max_age)
+    if user is None:
+        raise OperationRefused(LINK_NOT_VALID)
+    _check_new_password(user, password, "password")
+    user.set_password(password)
+    db.session.flush()
+    record_history(user, "password_set", user)
+    return user
+
+
+def issue_set_password_link(user: User, actor: Any) -> str:
+    """An admin's new set-password link for `user` (a lost password, a lost invitation).
+    The current password keeps working until the link is used."""
+    access.require(actor, "administer")
+    if not user.active:
+        raise OperationRefused("This account is deactivated. Reactivate it before sending a set-password link.")
+    record_history(user, "set_password_link_issued", actor)
+    return set_password_token(user)

@@ -1,0 +1,165 @@
+"""Logging in and out, and passwords: the log-in page (throttled), changing one's own
+password, and setting one from a set-password link (an invitation or an admin's reset)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import COOKIE_NAME, current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ...core.changes import REFUSALS
+from ...core.extensions import db, login_manager
+from ...core.web.refusals import show_refusal
+from ...core.web.security import throttle_login
+from .. import passwords
+from ..forms import ChangePasswordForm, EmptyForm, LoginForm, SetPasswordForm
+from ..models import User
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see this page."
+login_manager.login_message_category = "info"
+
+LOGIN_REFUSED = "E-mail or password is not right, or the account is not active."
+
+# Checked when no account has the typed e-mail, so that a wrong e-mail takes as long
+# as a wrong password and the response time does not tell which accounts exist.
+_NO_ACCOUNT_HASH = generate_password_hash("no account has this password")
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    """The user a session (or keep-me-logged-in cookie) belongs to: `User.get_id()` joins
+    the id and the password's fingerprint, so changing a password ends every other session."""
+    user_id, _, fingerprint = session_id.partition(":")
+    # With the organisation every logged-in page shows in its header: one query, not two.
+    user = (
+        db.session.get(User, int(user_id), options=[joinedload(User.organisation)])
+        if user_id.isascii() and user_id.isdigit()
+        else None
+    )
+    if user is None or not user.active or not passwords.session_fingerprint_matches(user, fingerprint):
+        return None
+    return user
+
+
+def home_for(user) -> str:
+    """Where a person lands after logging in: their work, not the public list."""
+    if user.is_authenticated and user.is_co_chair:
+        return url_for("roundtables.dashboard_all")
+    if user.is_authenticated and user.organisation_id is not None:
+        return url_for("pledges.mine")
+    if user.is_authenticated and user.is_admin:
+        return url_for("admin.index")
+    return url_for("public.home")
+
+
+def _safe_next(target: str | None, home: str | None = None) -> str:
+    """Only a path on this site: never an open redirect. Browsers read `/\\evil` as
+    `//evil` and drop tabs and newlines, so those are refused too."""
+    home = home or url_for("public.home")
+    if not target or "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return home
+    return target
+
+
+def _authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, or None. Every attempt on an
+    existing account is written to its history (the audit); attempts on unknown e-mails
+    to the audit log."""
+    user = db.session.scalar(sa.select(User).where(User.email == User.normalise_email(email)))
+    if user is None:
+        check_password_hash(_NO_ACCOUNT_HASH, password)
+        passwords.record_login_attempt(None, request.remote_addr, succeeded=False)
+        return None
+    succeeded = user.check_password(password) and user.active
+    passwords.record_login_attempt(user, request.remote_addr, succeeded=succeeded)
+    return user if succeeded else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@throttle_login
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next"), home_for(current_user)))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = _authenticate(form.email.data, form.password.data)
+        db.session.commit()  # the audit entry, whatever the outcome
+        if user is None:
+            # One message for every failure: it must not reveal whether the account exists.
+            form.form_errors.append(LOGIN_REFUSED)
+        else:
+            login_user(user, remember=form.remember_me.data)
+            flash(f"Logged in as {user.name}.", "success")
+            return redirect(_safe_next(request.args.get("next"), home_for(user)))
+    return render_template("auth/login.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        flash("You are logged out.", "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            # The user itself, not the proxy: history names the record by its type.
+            user = current_user._get_current_object()
+            passwords.change_password(user, form.current_password.data, form.new_password.data)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            # The new password ends every session of this account, this one too (its id
+            # carries the old fingerprint): log this browser in again, as it was.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+            login_user(user, remember=remembered)
+            flash("Your password has been changed. You have been logged out everywhere else.", "success")
+            return redirect(url_for("public.home"))
+    return render_template("auth/change_password.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """The page an invitation (or an admin's reset) links to. The link works once."""
+    user = passwords.user_for_set_password_token(token)
+    form = SetPasswordForm()
+    status = 200
+    if user is None:
+        status = 404
+    elif form.validate_on_submit():
+        try:
+            user = passwords.set_password_from_token(token, form.password.data)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated and current_user.id != user.id:
+                logout_user()  # someone else's session must not carry on in this browser
+            flash("Your password is set. Log in with your e-mail address and the new password.", "success")
+            return redirect(url_for("auth.login"))
+    if form.errors:
+        status = 422
+    response = current_app.make_response(
+        (render_template("auth/set_password.html", form=form, user=user, link_problem=passwords.LINK_NOT_VALID), status)
+    )
+    # The token is in the address: keep it out of Referer headers and caches.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response

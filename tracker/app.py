@@ -1,0 +1,67 @@
+"""The app factory: configuration, the extensions, the permission rules, every area's pages,
+the API, the commands and the shared web layer — put together for one app."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import api, permissions
+from .accounts.routes import admin, auth
+from .core import web
+from .core.extensions import bootstrap, csrf, db, login_manager, migrate
+from .data import cli
+from .pledges import routes as pledges
+from .public import routes as public
+from .roundtables import routes as roundtables
+
+# Every area's tables are known to the metadata (for migrations and create_all) once their
+# models are imported: `permissions` imports them all.
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The blueprints of the areas' pages, in the order they are registered.
+BLUEPRINTS = (admin.bp, auth.bp, pledges.bp, public.bp, roundtables.bp)
+
+
+def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `config` is a config class/object or a mapping of overrides;
+    without it the config named by TRACKER_ENV is used (see config.py)."""
+    app = _flask_app(config)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    permissions.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    api.init_app(app)  # the public JSON API under /api/v1
+    cli.init_app(app)
+    web.init_app(app)
+    return app
+
+
+def _flask_app(config: type | object | Mapping[str, Any] | None) -> Flask:
+    """The Flask object, configured: templates/ and instance/ beside the package."""
+    from config import INSTANCE_DIR, TestConfig, config_from_environment
+
+    app = Flask(
+        "tracker",
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(INSTANCE_DIR),
+        instance_relative_config=True,
+    )
+    if config is None:
+        config = config_from_environment()
+    if isinstance(config, Mapping):
+        app.config.from_object(TestConfig)
+        app.config.update(config)
+    else:
+        # Instantiate config classes: ProductionConfig checks the environment in __init__.
+        app.config.from_object(config() if isinstance(config, type) else config)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    return app

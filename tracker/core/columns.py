@@ -1,0 +1,32 @@
+"""Column types and defaults shared by every area's models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC: both databases store it identically."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def choice(enum_class: type[enum.Enum], name: str) -> sa.Enum:
+    """A string column limited to an enum's values by a CHECK constraint (never a native
+    ENUM type, which PostgreSQL keeps after a downgrade)."""
+    return sa.Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_class),
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def state_column(values: tuple[str, ...], name: str) -> sa.Enum:
+    """The state column of a workflow: exactly the machine's states, checked by the DB."""
+    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True, length=max(map(len, values)))

@@ -1,0 +1,340 @@
+"""The public lists' shared pieces, HTTP-free: search terms, filters with a count per
+value, sorts, and keyset pagination that stays fast however deep a visitor goes.
+
+A list (`Listing`) is a base condition (what the public may see), a search, facets and
+sorts. Its state — `ListState` — is plain strings, as they come from a URL or an API call,
+so a filtered, sorted page can be shared or bookmarked. The pledge list, the roundtable
+list, the CSV exports and the API all use it (see `catalogue`).
+
+Pages are found by key, not offset: the cursor holds the sort key of the last row shown,
+and the next page is "rows after it" — an index range, as cheap on page 500 as on page 1.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from .extensions import db
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+
+
+def search_terms(q: str | None) -> list[str]:
+    """The words (or "quoted phrases") of a search box, each to be found somewhere."""
+    q = (q or "")[:MAX_QUERY_LENGTH]
+    q = "".join(ch if ch.isprintable() else " " for ch in q)
+    terms = [phrase or word for phrase, word in re.findall(r'"([^"]+)"|(\S+)', q)]
+    terms = [term.strip().strip('"') for term in terms]
+    return [term for term in terms if term][:MAX_TERMS]
+
+
+def contains(column, term: str):
+    """`column` contains `term`, ignoring case; % and _ are just characters."""
+    return column.icontains(term, autoescape=True)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter: `param` in the URL, its `label`, the condition one value sets, and the
+    values with how many rows each would leave (given the other filters)."""
+
+    param: str
+    label: str
+    condition: Callable[[str], Any]  # key -> SQL condition, or None for an unknown key
+    counts: Callable[[Any], list[FacetValue]]  # the matching rows' ids (a subquery) -> values
+
+    def values(self, ids) -> list[FacetValue]:
+        return self.counts(ids)
+
+
+@dataclass(frozen=True)
+class Sort:
+    """An order of the list: key expressions (the last one the row's id, so the order is
+    total) all ascending or all descending, and how each key comes back from a cursor."""
+
+    label: str
+    keys: tuple
+    descending: bool
+    decoders: tuple  # how each key's value comes back from a cursor's JSON
+    values: Callable[[Any], list]  # a loaded row's values of the keys
+
+    def order_by(self, reverse: bool = False):
+        down = self.descending != reverse
+        return [key.desc() if down else key.asc() for key in self.keys]
+
+    def after(self, values: list, reverse: bool = False):
+        """Rows strictly after the row whose keys are `values`, in this order (or before it)."""
+        row = sa.tuple_(*self.keys)
+        bound = sa.tuple_(*[sa.literal(value, type_=key.type) for key, value in zip(self.keys, values)])
+        return row < bound if self.descending != reverse else row > bound
+
+
+def as_date(value):
+    return dt.date.fromisoformat(value)
+
+
+def as_datetime(value):
+    return dt.datetime.fromisoformat(value)
+
+
+def _encode(value):
+    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page starts: after (or, going back, before) a row's sort keys; `index` is
+    the position of the page's first row in the whole list (for "Showing 41–60")."""
+
+    keys: list
+    index: int
+    backwards: bool = False
+
+    def encode(self) -> str:
+        raw = json.dumps([[_encode(v) for v in self.keys], self.index, self.backwards], separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str | None, sort: Sort) -> Cursor | None:
+        """The cursor in `text`, or None when it is missing or not one of ours (a visitor
+        who edits the address gets the first page, not an error)."""
+        if not text or len(text) > 1000:
+            return None
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            keys, index, backwards = raw
+            if len(keys) != len(sort.decoders) or not isinstance(index, int) or not 0 <= index < 10**9:
+                return None
+            return cls([decode(v) if v is not None else None for decode, v in zip(sort.decoders, keys)], index, bool(backwards))
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError):
+            return None
+
+
+@dataclass(frozen=True)
+class ListState:
+    """What a visitor asked for: search words, one value per filter, a sort, a cursor."""
+
+    q: str = ""
+    filters: Mapping[str, str] = field(default_factory=dict)
+    sort: str = ""
+    cursor: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping, listing: Listing) -> ListState:
+        filters = {}
+        for facet in listing.facets:
+            value = args.get(facet.param)
+            if isinstance(value, str) and value.strip() and len(value) <= 200:
+                filters[facet.param] = value.strip()
+        sort = args.get("sort")
+        q = args.get("q")
+        return cls(
+            q=q.strip()[:MAX_QUERY_LENGTH] if isinstance(q, str) else "",
+            filters=filters,
+            sort=sort if sort in listing.sorts else "",
+            cursor=args.get("cursor") if isinstance(args.get("cursor"), str) else None,
+        )
+
+    def args(self, **changes) -> dict:
+        """The URL arguments of this state (with `changes`; None removes one). The cursor is
+        dropped unless given: a new filter or sort starts at the first page."""
+        args = {"q": self.q or None, **self.filters, "sort": self.sort or None}
+        args.update(changes)
+        return {key: value for key, value in args.items() if value not in (None, "")}
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.q or self.filters)
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    start: int  # index of the first item in the whole list
+    next_cursor: str | None
+    prev_cursor: str | None
+
+    @property
+    def first(self) -> int:
+        return self.start + 1
+
+    @property
+    def last(self) -> int:
+        return self.start + len(self.items)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a search found, as a condition on the listed rows (None: no search words)."""
+
+    condition: Any
+
+
+def one_of(column, ids: list[int]):
+    """`column` is one of `ids` — however many: one array parameter on PostgreSQL, one JSON
+    text on SQLite (a parameter per id would meet both databases' parameter limits)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.literal(list(ids), type_=postgresql.ARRAY(sa.Integer)))
+    each = sa.func.json_each(json.dumps(list(ids))).table_valued("value")
+    return column.in_(sa.select(each.c.value))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A public list: `model`, the `visible` condition, how a search term matches, the
+    facets and the sorts (the first is the default)."""
+
+    model: Any
+    visible: Callable[[], Any]
+    matches: Callable[[str], Any]
+    facets: tuple[Facet, ...]
+    sorts: Mapping[str, Sort]
+
+    def facet(self, param: str) -> Facet:
+        return next(f for f in self.facets if f.param == param)
+
+    def sort_of(self, state: ListState) -> Sort:
+        return self.sorts[state.sort] if state.sort in self.sorts else next(iter(self.sorts.values()))
+
+    def found(self, state: ListState) -> Found:
+        """The state's search, done once: the rows it finds, for the page, its count and
+        every filter's counts to share (a search reads long texts; filters are cheap)."""
+        terms = search_terms(state.q)
+        if not terms:
+            return Found(None)
+        ids = db.session.scalars(sa.select(self.model.id).where(self.visible(), *map(self.matches, terms))).all()
+        return Found(one_of(self.model.id, ids))
+
+    def conditions(self, state: ListState, leave_out: str | None = None, found: Found | None = None) -> list:
+        """The WHERE of the list for `state` (without the filter `leave_out`). A filter
+        value that names nothing matches nothing, as a search for it would."""
+        found = found or self.found(state)
+        conditions = [self.visible()]
+        if found.condition is not None:
+            conditions.append(found.condition)
+        for facet in self.facets:
+            if facet.param in state.filters and facet.param != leave_out:
+                condition = facet.condition(state.filters[facet.param])
+                conditions.append(condition if condition is not None else sa.false())
+        return conditions
+
+    def select(self, state: ListState):
+        """Every matching row in the state's order (for exports)."""
+        return sa.select(self.model).where(*self.conditions(state)).order_by(*self.sort_of(state).order_by())
+
+    def count(self, state: ListState, found: Found | None = None) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(self.model).where(*self.conditions(state, found=found)))
+
+    def facet_values(self, state: ListState, found: Found | None = None) -> dict[str, list[FacetValue]]:
+        """For each facet, its values and how many rows each leaves, the other filters
+        applied (so a visitor sees what choosing it would give)."""
+        found = found or self.found(state)
+        result = {}
+        for facet in self.facets:
+            ids = sa.select(self.model.id).where(*self.conditions(state, leave_out=facet.param, found=found))
+            result[facet.param] = [value for value in facet.values(ids) if value.count]
+        return result
+
+    def page(self, state: ListState, per_page: int, options=(), found: Found | None = None) -> Page:
+        """One page of rows after (or before) the state's cursor, found by key."""
+        found = found or self.found(state)
+        sort = self.sort_of(state)
+        cursor = Cursor.decode(state.cursor, sort)
+        backwards = cursor is not None and cursor.backwards
+        query = sa.select(self.model).where(*self.conditions(state, found=found)).options(*options)
+        if cursor is not None:
+            query = query.where(sort.after(cursor.keys, reverse=backwards))
+        rows = list(db.session.scalars(query.order_by(*sort.order_by(reverse=backwards)).limit(per_page + 1)))
+        more = len(rows) > per_page
+        rows = rows[:per_page]
+        if backwards:
+            rows.reverse()
+        start = 0 if cursor is None else (max(cursor.index - per_page, 0) if backwards else cursor.index)
+        total = self.count(state, found)
+        has_next = (more and not backwards) or (backwards and cursor is not None)
+        has_prev = (cursor is not None and not backwards and start > 0) or (backwards and more)
+        if backwards and not more:
+            start = 0  # went back to the very beginning
+        return Page(
+            items=rows,
+            total=total,
+            start=start,
+            next_cursor=self._cursor(sort, rows[-1], start + len(rows)) if has_next and rows else None,
+            prev_cursor=Cursor(self._keys(sort, rows[0]), start, backwards=True).encode() if has_prev and rows else None,
+        )
+
+    def _cursor(self, sort: Sort, row, index: int) -> str:
+        return Cursor(self._keys(sort, row), index).encode()
+
+    @staticmethod
+    def _keys(sort: Sort, row) -> list:
+        return sort.values(row)
+
+
+def with_state(state: ListState, **changes) -> ListState:
+    return replace(state, **changes)
+
+
+# --- the pieces of a facet --------------------------------------------------------------------
+
+
+def as_id(key: str) -> int | None:
+    return int(key) if key.isascii() and key.isdigit() and len(key) < 10 else None
+
+
+def by_id(column):
+    """The condition "column = <the id in the key>", or None for a key that is no id."""
+
+    def condition(key: str):
+        number = as_id(key)
+        return None if number is None else column == number
+
+    return condition
+
+
+def linked_by_id(owner_id, link_owner, link_target):
+    """The condition "the record is linked (in a link table) to the one whose id is the key"."""
+
+    def condition(key: str):
+        number = as_id(key)
+        return None if number is None else owner_id.in_(sa.select(link_owner).where(link_target == number))
+
+    return condition
+
+
+def counted(key, label, link, linked_record, link_owner):
+    """Facet values counted through a link: `key` and `label` of each record on the other
+    side of `link` (joined where `linked_record`), with how many of the listed ids
+    (`link_owner`) it is linked to — one grouped query."""
+
+    def counts(ids) -> list[FacetValue]:
+        rows = db.session.execute(
+            sa.select(key, label, sa.func.count())
+            .join(link, linked_record)
+            .where(link_owner.in_(ids))
+            .group_by(key, label)
+            .order_by(label)
+        )
+        return [FacetValue(str(value), name, count) for value, name, count in rows]
+
+    return counts
+
+

@@ -1,0 +1,124 @@
+"""Error pages in the site's layout; refused operations become readable messages. Under
+/api/ the same errors are JSON in flask-smorest's shape (`{"code", "status", "message"}`,
+documented as the API's error schema), so a program never has to read an HTML page."""
+from flask import abort, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from ..access import PermissionDenied
+from ..extensions import db
+
+_TITLES = {
+    400: "The request could not be understood",
+    403: "You may not do this",
+    404: "Page not found",
+    405: "Not allowed here",
+    409: "This could not be done",
+    413: "Too large",
+    422: "Please check what you entered",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
+# A CSRF refusal is almost always a form left open across a log-out or a restart.
+CSRF_REFUSED = (
+    "This form could not be accepted because it was out of date or sent from another site. "
+    "Go back, reload the page and try again."
+)
+
+
+_PLAIN_WORDS = {
+    404: "There is no page at this address. It may have moved, or it may not be public.",
+    405: "This page cannot be used this way: use the buttons and links on the site.",
+}
+
+
+# The API's words: it has no buttons or links to point to.
+_API_WORDS = {
+    404: "There is nothing at this address. It may not exist, or it may not be public.",
+    405: "The API is read-only: use GET.",
+    422: "Some parameters are not valid; `errors` says which.",
+    500: "Something went wrong on our side. The error has been logged; please try again in a moment.",
+}
+
+
+NUL_REFUSED = "The request contains a NUL character, which no page, search or form accepts."
+
+
+def _has_nul(fields) -> bool:
+    """Does any value of these fields (a MultiDict: every value of a repeated field) hold a NUL?"""
+    return any("\x00" in value for _name, values in fields.lists() for value in values)
+
+
+def init_app(app):
+    @app.before_request
+    def refuse_nul_characters():
+        """No text a person types holds a NUL, and PostgreSQL refuses to store or compare
+        one: such a request is refused plainly instead of failing in the database."""
+        if "\x00" in request.path or _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
+            abort(400, NUL_REFUSED)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        if _is_api():
+            return _json(400, error.description)
+        return _page(400, CSRF_REFUSED, title="The form had expired"), 400
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(refusal: PermissionDenied):
+        db.session.rollback()
+        if _is_api():
+            return _json(403, str(refusal))
+        return _page(403, str(refusal)), 403
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:  # redirects raised by routing
+            return error
+        # Keep the exception's own headers (Allow on a 405, Retry-After on a 429).
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        if _is_api():
+            return _api_error(error, headers)
+        description = error.description
+        if description == type(error).description:  # Werkzeug's stock sentence: say it plainly
+            description = _PLAIN_WORDS.get(error.code, description)
+        return _page(error.code, description), error.code, headers
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        db.session.rollback()  # nothing half-written
+        app.logger.exception("Unhandled error")
+        if _is_api():
+            return _json(500, _API_WORDS[500])
+        return _page(500, "The error has been logged. Please try again in a moment."), 500
+
+
+def _page(code: int, description: str | None, title: str | None = None):
+    return render_template(
+        "errors/error.html", code=code, title=title or _TITLES.get(code, "Error"), description=description
+    )
+
+
+def _is_api() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _api_error(error: HTTPException, headers: list):
+    """An HTTP error under /api/ as JSON. A parameter refused by the API's schemas (webargs
+    puts its messages in `error.data`) says which and why, in `errors`."""
+    data = getattr(error, "data", None) or {}
+    message = error.description
+    if message == type(error).description:  # Werkzeug's stock sentence
+        message = _API_WORDS.get(error.code, message)
+    errors = data.get("errors") or data.get("messages")
+    headers = headers + list((data.get("headers") or {}).items())
+    return _json(error.code, data.get("message", message), errors=errors, headers=headers)
+
+
+def _json(code: int, message: str | None, errors=None, headers=()):
+    payload = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": message or ""}
+    if errors:
+        payload["errors"] = errors
+    return payload, code, list(headers)

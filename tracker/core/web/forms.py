@@ -1,0 +1,105 @@
+"""What every form of the site reads: the text fields a browser's form sends, nothing else.
+
+Flask-WTF would also take a JSON body, or uploaded files, as a form's fields. Their values
+are not text (a number, a list, null, a file), which no field here expects: a validator
+measuring a file's length or a filter stripping a number would fail with a server error.
+No form of the site sends JSON or takes a file, so a form reads `request.form` only: a JSON
+body is an empty form, and a file is a field left empty. A part of a multipart body whose
+name Werkzeug cannot read (a line break or a backslash in it) has the name None; it is left
+out too (a list of rows, such as an action's figures, would trip over it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import request
+from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS, _Auto  # _Auto: Flask-WTF's "read the request" default
+from werkzeug.datastructures import ImmutableMultiDict
+from wtforms import IntegerField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from ..extensions import db
+from ..ids import parse_id
+
+
+class SiteForm(FlaskForm):
+    """The base of the site's forms (instead of `FlaskForm`)."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            if formdata is _Auto:  # not given by the view: read the request
+                if request.method in SUBMIT_METHODS and request.form:
+                    return _named_fields(request.form)
+                return None
+            return formdata
+
+
+def _named_fields(fields):
+    if all(isinstance(name, str) for name in fields):
+        return fields
+    return ImmutableMultiDict([(name, value) for name, value in fields.items(multi=True) if isinstance(name, str)])
+
+
+class VersionedForm(SiteForm):
+    """A form that remembers the version of the record it was opened at, so that a save
+    by someone else in the meantime is noticed (`tracker.core.changes.EditConflict`)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def opened_at(self, version: int) -> None:
+        """From now on the form stands for `version` (also after a conflict: saving again
+        then deliberately replaces what was saved)."""
+        self.version.data = version
+        self.version.raw_data = None  # render the new value, not the one submitted
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes: usable without JavaScript, unlike a multi-select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: Any) -> None:
+        # Ids that are no longer choices (an organisation merged away) are refused by name.
+        valid = {choice.value for choice in self.choices}
+        if any(value not in valid for value in self.data or ()):
+            raise ValidationError("One of the choices is no longer available: choose again.")
+
+
+def strip(value: Any) -> Any:
+    """A filter: typed text without surrounding spaces."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def id_or_none(value: Any) -> int | None:
+    """Select values: "" (the "choose…" option) is None; a value no record's id could be
+    is refused (ValueError)."""
+    if value in (None, ""):
+        return None
+    return parse_id(value)
+
+
+def choices(model: Any, label: Callable[[Any], str] = lambda record: record.name) -> list[SelectChoice]:
+    """Every record of `model`, by name, as a select's or checkboxes' choices."""
+    return [SelectChoice(record.id, label(record)) for record in db.session.scalars(sa.select(model).order_by(model.name))]
+
+
+def records_by_id(model: Any, ids: Any) -> list[Any]:
+    """The records with these ids (a form's choices), in their order, each once (a form
+    may send an id twice); ids of no record are left out."""
+    ids = list(dict.fromkeys(ids or ()))
+    if not ids:
+        return []
+    found = {record.id: record for record in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def fits(column: Any) -> Length:
+    """A validator: no longer than the model's `column` holds."""
+    return Length(max=column.property.columns[0].type.length)

@@ -1,0 +1,73 @@
+"""Lists as pages. A public list (`list_page`): the visitor's search, filters and sort read
+from the URL, one page of rows found by key, and each filter's values with their counts —
+the piece the pledge list and the roundtable list share (their templates share
+`_listing.html`). Every other list (`paginate`): numbered pages that survive any `?page=`
+a visitor types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, request
+
+from ..extensions import db
+from ..listing import FacetValue, Listing, ListState, Page
+
+# Beyond this no list has pages; a larger number would overflow the database's integers.
+MAX_PAGE = 1_000_000
+
+
+@dataclass
+class FacetChoice:
+    param: str
+    label: str
+    values: list[FacetValue]
+    selected: str | None
+
+    @property
+    def selected_label(self) -> str | None:
+        return next((value.label for value in self.values if value.key == self.selected), None)
+
+
+@dataclass
+class ListPage:
+    state: ListState
+    page: Page
+    facets: list[FacetChoice]
+    sorts: list[tuple[str, str]]  # (key, label)
+    sort: str
+
+    def args(self, **changes) -> dict:
+        return self.state.args(**changes)
+
+
+def list_page(listing: Listing, options=(), per_page: int | None = None) -> ListPage:
+    state = ListState.from_args(request.args, listing)
+    found = listing.found(state)  # the search, done once for the page and the counts
+    page = listing.page(state, per_page or current_app.config["ITEMS_PER_PAGE"], options=options, found=found)
+    counts = listing.facet_values(state, found)
+    facets = []
+    for facet in listing.facets:
+        values = counts[facet.param]
+        selected = state.filters.get(facet.param)
+        if selected is not None and all(value.key != selected for value in values):
+            values = [FacetValue(selected, selected, 0), *values]  # chosen, but nothing left with it
+        facets.append(FacetChoice(facet.param, facet.label, values, selected))
+    sort_keys = list(listing.sorts)
+    return ListPage(
+        state=state,
+        page=page,
+        facets=facets,
+        sorts=[(key, listing.sorts[key].label) for key in sort_keys],
+        sort=state.sort or sort_keys[0],
+    )
+
+
+def paginate(query: Any, per_page: int | None = None) -> Any:
+    """A page of `query` for `?page=` (1 when missing, malformed, below 1 or absurdly large)."""
+    page = request.args.get("page", 1, type=int)
+    if page is None or not 1 <= page <= MAX_PAGE:
+        page = 1
+    per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page, error_out=False, count=True)

@@ -1,0 +1,25 @@
+"""What templates may call: date and number formats, safe Markdown, web addresses, and
+the permission check (`can`, to decide which buttons to show). Areas add their own globals
+on their blueprints (the roundtables' `follow_through`)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .. import access
+from ..dates import format_date, format_date_range, machine_date
+from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        excerpt=plain_excerpt,
+        date=format_date,
+        machine_date=machine_date,
+        date_range=format_date_range,
+        number=format_number,
+        money=format_money,
+    )
+    app.jinja_env.tests.update(web_url=is_web_url)
+    app.jinja_env.globals.update(can=access.can)

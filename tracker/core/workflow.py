@@ -1,0 +1,52 @@
+"""What every workflow shares: the machine's base class and the refusal a rule raises.
+
+Each area's `workflow` module holds its machine, and nothing else: which transitions exist,
+from which state, and the rule each one must meet. Who may take a transition is
+`tracker.permissions`' business; writing it down is the area's `operations`'.
+
+Machines are bound to a row on demand (`pledge.workflow`), because rows loaded from the
+database never run `__init__`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from statemachine import StateMachine
+
+
+class RuleNotMet(Exception):
+    """A transition's rule is not met; the message tells the person what to do."""
+
+
+class Workflow(StateMachine):
+    """Shared behaviour. `StateMachine` (not `StateChart`) keeps the defaults a web app
+    wants: an impossible event raises, callback errors propagate."""
+
+    # How a refusal names a transition ("cannot be marked done") and a state ("is still a
+    # draft"), by event and by state value.
+    PAST_TENSE: ClassVar[dict[str, str]] = {}
+    STATE_PHRASES: ClassVar[dict[str, str]] = {}
+
+    @classmethod
+    def state_values(cls) -> tuple[str, ...]:
+        return tuple(state.value for state in cls.states)
+
+    @classmethod
+    def label(cls, value: str) -> str:
+        return next(state.name for state in cls.states if state.value == value)
+
+    def events_from_here(self) -> list[str]:
+        """Events defined from the current state (rules are checked when one is sent)."""
+        return [event.id for event in self.allowed_events]
+
+
+def require_all(preamble: str, requirements: list[tuple[str, object]]) -> None:
+    """Refuse, naming everything missing at once, so the person fixes it in one go."""
+    missing = [label for label, present in requirements if not present]
+    if missing:
+        raise RuleNotMet(f"{preamble} {_join(missing)}.")
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

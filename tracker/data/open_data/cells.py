@@ -1,0 +1,261 @@
+"""An import's cells, checked one by one: each parser takes a cell's text and returns its
+value, or raises `Invalid` saying what is wrong in words the person can act on. Names are
+looked up in the reference data by every name an import may use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+
+from ...accounts.models import Organisation
+from ...core import clock
+from ...core.columns import utcnow
+from ...core.dates import DatePrecision, NotADate, parse_partial_date
+from ...core.extensions import db
+from ...pledges import operations
+from ...pledges.models import ActionFigure, EvidenceLink
+from ...pledges.workflow import PledgeWorkflow
+from ...taxonomy.models import Country, Forum, Theme
+from .columns import DATE_HINT, FIGURE_KEYS, FIRST_YEAR, LAST_YEAR, LINK_KEYS
+
+
+class Invalid(Exception):
+    """A cell's value is refused; `str()` says why."""
+
+
+class ReferenceData:
+    """Organisations, forums, themes and countries by every name an import may use for them."""
+
+    def __init__(self):
+        self.organisations = Lookup("organisation", db.session.scalars(sa.select(Organisation)), "name", "short_name")
+        self.forums = Lookup("forum", db.session.scalars(sa.select(Forum)), "name", "short_name")
+        self.themes = Lookup("theme", db.session.scalars(sa.select(Theme)), "name", "slug")
+        self.countries = Lookup("country or region", db.session.scalars(sa.select(Country)), "name", "iso_code")
+
+
+class Lookup:
+    def __init__(self, noun: str, records, name: str, other: str):
+        self.noun = noun
+        self.by_name: dict[str, object] = {}
+        self.by_other: dict[str, list] = {}
+        for record in records:
+            self.by_name[getattr(record, name).casefold()] = record
+            if getattr(record, other):
+                self.by_other.setdefault(getattr(record, other).casefold(), []).append(record)
+
+    def find(self, name: str):
+        name = name.strip()
+        key = name.casefold()
+        if key in self.by_name:
+            return self.by_name[key]
+        found = self.by_other.get(key, [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise Invalid(f"“{name}” is the short name of more than one {self.noun}: use the full name.")
+        hint = " (an admin adds organisations; check the spelling)" if self.noun == "organisation" else ""
+        raise Invalid(f"there is no {self.noun} called “{name}”{hint}.")
+
+    def find_all(self, cell: str) -> list:
+        """The records a "; "-separated cell names, each once, in order; every unknown
+        name is reported at once. (A full name that itself holds a ";" is still found.)"""
+        parts = cell.split(";")
+        found, unknown, start = [], [], 0
+        while start < len(parts):
+            # The longest run of parts that is a full name, else the one part as any name.
+            end = next(
+                (end for end in range(len(parts), start + 1, -1) if ";".join(parts[start:end]).strip().casefold() in self.by_name),
+                start + 1,
+            )
+            name = ";".join(parts[start:end]).strip()
+            start = end
+            if not name:
+                continue
+            try:
+                record = self.find(name)
+            except Invalid as problem:
+                unknown.append(str(problem).rstrip("."))
+                continue
+            if record not in found:
+                found.append(record)
+        if unknown:
+            raise Invalid("; ".join(unknown) + ".")
+        return found
+
+
+
+def column_length(model, column: str) -> int | None:
+    return model.__table__.c[column].type.length
+
+
+def short_text(value: str, model, column: str, *, required: str | None = None) -> str | None:
+    """A one-line text, trimmed; None when empty (or the `required` message)."""
+    value = value.strip()
+    if not value:
+        if required:
+            raise Invalid(required)
+        return None
+    limit = column_length(model, column)
+    if limit and len(value) > limit:
+        raise Invalid(f"at most {limit} characters (this has {len(value)}).")
+    return value
+
+
+def parse_year(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}", value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        raise Invalid(f"{value} is not a year from {FIRST_YEAR} to {LAST_YEAR}.")
+    return int(value)
+
+
+def parse_decimal(value: str) -> Decimal | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise Invalid(f"{value} is not a number (write it like 1500000 or 2037.50, without separators).") from None
+    return number
+
+
+def latest_day() -> dt.date:
+    """Today — where the tracker runs, or already in UTC (publication times are UTC)."""
+    return max(clock.today(), utcnow().date())
+
+
+def parse_day(value: str) -> dt.date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise Invalid(f"{value} is not a day (use 2019-06-14).")
+    if day > latest_day():
+        raise Invalid(f"{value} is in the future.")
+    return day
+
+
+def partial_date(value: str) -> tuple[dt.date, DatePrecision]:
+    """An action's date as the export writes it: 2019, 2019-06 or 2019-06-14."""
+    value = value.strip()
+    if not value:
+        raise Invalid(f"give the date the action was taken ({DATE_HINT}).")
+    match = re.fullmatch(r"(\d{4})(-\d{2}(-\d{2})?)?", value)
+    if not match:
+        raise Invalid(f"{value} is not a date ({DATE_HINT}).")
+    try:
+        return parse_partial_date(value)
+    except NotADate as refusal:
+        if int(match[1]) < 1900:
+            raise Invalid(str(refusal)) from None  # the date rule: from 1900 onwards
+        raise Invalid(f"{value} is not a date ({DATE_HINT}).") from None
+
+
+def json_objects(value: str, keys: tuple[str, ...], what: str) -> list[dict]:
+    """A JSON array of objects with only `keys` (an empty cell: no items)."""
+    value = value.strip()
+    if not value:
+        return []
+    try:
+        items = json.loads(value, parse_float=Decimal)
+    except ValueError as problem:
+        raise Invalid(f"this is not valid JSON ({problem}); write a JSON array of {what}, or leave it empty.") from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise Invalid(f"write a JSON array of {what}: [{{...}}, {{...}}], each with the keys {', '.join(keys)}.")
+    for item in items:
+        unknown = set(item) - set(keys)
+        if unknown:
+            raise Invalid(f"unknown key {', '.join(sorted(unknown))} (the keys are {', '.join(keys)}).")
+    return items
+
+
+def optional_string(item: dict, key: str, model, column: str, what: str) -> str | None:
+    value = item.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise Invalid(f"each {what}'s {key} must be a string or null.")
+    return short_text(value, model, column)
+
+
+def figures(value: str) -> list[dict]:
+    """The figures JSON, as `operations.record_action` takes them."""
+    result = []
+    for item in json_objects(value, FIGURE_KEYS, "figures"):
+        number = item.get("value")
+        if isinstance(number, bool) or not isinstance(number, str | int | Decimal | type(None)):
+            raise Invalid('each figure\'s value must be a number written as a string, e.g. "2037.5".')
+        if isinstance(number, str):
+            number = parse_decimal(number)
+        year = item.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR):
+            raise Invalid(f"a figure's year must be a number such as 2020 (or null), not {json.dumps(year, default=str)}.")
+        result.append(
+            {
+                "label": optional_string(item, "label", ActionFigure, "label", "figure"),
+                "value": None if number is None else Decimal(number),
+                "unit": optional_string(item, "unit", ActionFigure, "unit", "figure"),
+                "year": year,
+                "period_note": optional_string(item, "period_note", ActionFigure, "period_note", "figure"),
+            }
+        )
+    operations.check_figures(result)
+    return result
+
+
+def links(value: str) -> list[dict]:
+    """The evidence links JSON, as `operations.record_action` takes them."""
+    result = []
+    for item in json_objects(value, LINK_KEYS, "links"):
+        url = item.get("url")
+        if not isinstance(url, str):
+            raise Invalid('each link needs a "url": a web address starting with https:// or http://.')
+        result.append(
+            {
+                "url": short_text(url, EvidenceLink, "url", required="a link's url is empty."),
+                "title": optional_string(item, "title", EvidenceLink, "title", "link"),
+            }
+        )
+    operations.check_evidence_links(result)
+    return result
+
+def parse_state(value: str) -> str:
+    states = PledgeWorkflow.state_values()
+    if value.strip() not in states:
+        shown = f"“{value.strip()}” is not a state" if value.strip() else "give the state"
+        raise Invalid(f"{shown}: use {', '.join(states[:-1])} or {states[-1]}.")
+    return value.strip()
+
+
+def parse_budget(value: str) -> Decimal | None:
+    amount = parse_decimal(value)
+    if amount is not None:
+        operations.check_budget(amount)
+    return amount
+
+
+def parse_currency(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise Invalid(f"“{value}” is not a currency code: use three capital letters, e.g. AUD, CHF or USD.")
+    return value
+
+
+def moment(day: dt.date | None) -> dt.datetime:
+    """A day from the file as the moment stored (its start); no day: now."""
+    return dt.datetime.combine(day, dt.time()) if day is not None else utcnow()
+
+

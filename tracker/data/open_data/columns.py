@@ -1,0 +1,56 @@
+"""The two files' columns, each with what it holds (the README's open-data section and the
+open-data page say the same), and the limits every way in shares."""
+
+BOM = "\ufeff"
+SEPARATOR = "; "  # between the names in one cell
+
+
+PLEDGE_COLUMNS: dict[str, str] = {
+    "slug": "The pledge's address, unique and never changed: /pledges/<slug>. Required.",
+    "title": "The pledge's title. Required.",
+    "state": "draft, in_progress or done (exports hold in_progress and done only).",
+    "forum": "Where it was made: a forum's name (or short name). May be empty.",
+    "themes": "Theme names, separated by '; '.",
+    "countries": "Country or region names (or ISO codes), separated by '; '.",
+    "region": "The region it covers, in words.",
+    "period_start": "First year of the pledge's period (1900–2200).",
+    "period_end": "Last year of the period; not before period_start.",
+    "period_note": "The period in words: 'ongoing', '18 months'.",
+    "budget_amount": "The budget, a number with at most two decimals; needs budget_currency.",
+    "budget_currency": "Three capital letters (AUD, CHF, USD); only with budget_amount.",
+    "budget_note": "About the budget: 'approximately, annually'.",
+    "lead_signatory": "The lead signatory organisation's name. Required.",
+    "other_signatories": "The other signatories' names, separated by '; '.",
+    "published_on": "The day it was published (YYYY-MM-DD); empty for a draft.",
+    "completed_on": "The day it was marked done (YYYY-MM-DD); only when done.",
+    "text": "The pledge text (Markdown).",
+    "actions_intro": "The sentence introducing its actions taken.",
+    "url": "Its public page (derived; ignored by the import).",
+}
+
+ACTION_COLUMNS: dict[str, str] = {
+    "pledge": "The slug of the pledge it was taken towards (in the tracker, or in the same import). Required.",
+    "position": "Its place in the pledge's list of actions (0, 1, 2 …), unique per pledge. Required.",
+    "date": "When it was done, as precisely as known: 2019, 2019-06 or 2019-06-14; not in the future.",
+    "heading": "The heading it is grouped under on the pledge's page. May be empty.",
+    "summary": "What was done, in a sentence or two. Required.",
+    "details": "More about it (Markdown).",
+    "attributed_to": "The signatory that recorded it and answers for it. Required.",
+    "organisations": "The signatories involved, separated by '; '. Required.",
+    "figures": 'JSON array of {"label", "value" (a string: an exact decimal), "unit", "year", "period_note"}.',
+    "links": 'JSON array of evidence links {"url" (http:// or https://), "title"}.',
+}
+
+REQUIRED_COLUMNS = {
+    "pledges": ("slug", "title", "state", "lead_signatory"),
+    "actions": ("pledge", "position", "date", "summary", "attributed_to", "organisations"),
+}
+COLUMNS = {"pledges": PLEDGE_COLUMNS, "actions": ACTION_COLUMNS}
+
+FIGURE_KEYS = ("label", "value", "unit", "year", "period_note")
+LINK_KEYS = ("url", "title")
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # a pledge's period, as the pledge form allows
+DATE_HINT = "use 2019, 2019-06 or 2019-06-14"
+
+

@@ -1,0 +1,131 @@
+"""pledges.csv and actions.csv, written: what the public downloads and `flask data export`
+writes, byte for byte."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...core import csv_cells
+from ...core.dates import machine_date
+from ...core.extensions import db
+from ...pledges.models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
+from .columns import ACTION_COLUMNS, BOM, PLEDGE_COLUMNS, SEPARATOR
+
+
+def export_pledges(pledges: sa.Select[Any], link: Callable[[Pledge], str]) -> str:
+    """pledges.csv for the pledges `pledges` (a select of Pledge, e.g. a public list's
+    `select(state)`) finds — ordered by slug, whatever order it asks for. `link(pledge)` is
+    its public page's address (the `url` column)."""
+    query = pledges.order_by(None).options(
+        joinedload(Pledge.forum),
+        selectinload(Pledge.themes),
+        selectinload(Pledge.countries),
+        selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation),
+    )
+    rows = []
+    for pledge in sorted(db.session.scalars(query), key=lambda p: p.slug):
+        lead = pledge.lead_signatory
+        rows.append(
+            [
+                pledge.slug,
+                pledge.title,
+                pledge.status,
+                pledge.forum.name if pledge.forum else None,
+                _names(pledge.themes),
+                _names(pledge.countries),
+                pledge.region,
+                pledge.period_start,
+                pledge.period_end,
+                pledge.period_note,
+                decimal_text(pledge.budget_amount),
+                pledge.budget_currency,
+                pledge.budget_note,
+                lead.name if lead else None,
+                _names(s.organisation for s in pledge.signatories if not s.is_lead),
+                pledge.published_at.date().isoformat() if pledge.published_at else None,
+                pledge.completed_at.date().isoformat() if pledge.completed_at else None,
+                pledge.text,
+                pledge.actions_intro,
+                link(pledge),
+            ]
+        )
+    return _csv(PLEDGE_COLUMNS, rows)
+
+
+def export_actions(pledges: sa.Select) -> str:
+    """actions.csv: the current (not withdrawn) actions of the pledges `pledges` finds,
+    ordered by pledge slug, then position."""
+    pledge_ids = pledges.with_only_columns(Pledge.id).order_by(None)
+    query = (
+        sa.select(Pledge.slug, ActionTaken)
+        .join(ActionTaken.pledge)
+        .where(ActionTaken.pledge_id.in_(pledge_ids), ActionTaken.withdrawn_at.is_(None))
+        .options(
+            joinedload(ActionTaken.attributed_to),
+            selectinload(ActionTaken.organisations),
+            selectinload(ActionTaken.figures),
+            selectinload(ActionTaken.links),
+        )
+    )
+    rows = []
+    for slug, action in sorted(db.session.execute(query), key=lambda row: (row[0], row[1].position, row[1].id)):
+        rows.append(
+            [
+                slug,
+                action.position,
+                machine_date(action.date, action.date_precision),
+                action.heading,
+                action.summary,
+                action.details,
+                action.attributed_to.name,
+                _names(action.organisations),
+                _json([_figure_json(figure) for figure in action.figures]),
+                _json([{"url": link.url, "title": link.title} for link in action.links]),
+            ]
+        )
+    return _csv(ACTION_COLUMNS, rows)
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """An exact decimal without needless zeros or exponent: 3, 2037.5, 0.25."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
+def _figure_json(figure: ActionFigure) -> dict:
+    return {
+        "label": figure.label,
+        "value": decimal_text(figure.value),
+        "unit": figure.unit,
+        "year": figure.year,
+        "period_note": figure.period_note,
+    }
+
+
+def _json(items: list) -> str:
+    return json.dumps(items, ensure_ascii=False)
+
+
+def _names(records: Iterable) -> str:
+    return SEPARATOR.join(record.name for record in records)
+
+
+def _csv(columns: Iterable[str], rows: list[list]) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(list(columns))
+    for row in rows:
+        writer.writerow([csv_cells.escape(value) for value in row])
+    return BOM + out.getvalue()
+
+

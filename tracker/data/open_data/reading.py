@@ -1,0 +1,125 @@
+"""Reading an import: files of either kind, told apart by their header rows, checked row by
+row into a `Batch`. Nothing is written until `Batch.write`, and then only without errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from ...core import csv_cells
+from ...core.extensions import db
+from ...pledges.models import ActionTaken, Pledge
+from .batch import Batch, RowError, pledges_by_slug
+from .columns import BOM, COLUMNS, REQUIRED_COLUMNS
+from .rows import ActionRow, PledgeRow
+
+
+def kind_of(text: str) -> str | None:
+    """"pledges" or "actions", from the file's header row; None when it is neither."""
+    header = next(csv.reader(io.StringIO(text.removeprefix(BOM), newline="")), [])
+    names = {csv_cells.unescape(name).strip() for name in header}
+    if {"slug", "title"} <= names:
+        return "pledges"
+    if {"pledge", "summary"} <= names:
+        return "actions"
+    return None
+
+
+def read(files: Iterable[tuple[str | None, str]]) -> Batch:
+    """Check files (name, text) of either kind, told apart by their header rows: pledges
+    first, so actions may belong to pledges of the same import. Writes nothing."""
+    batch = Batch()
+    kinds = [(name, text, kind_of(text)) for name, text in files]
+    for name, _text, kind in kinds:
+        if kind is None:
+            batch.errors.append(
+                RowError(1, None, "the header row names neither the pledges' columns (slug, title …) "
+                         "nor the actions' (pledge, summary …).", name)  # fmt: skip
+            )
+    for name, text, kind in kinds:
+        if kind == "pledges":
+            read_pledges(text, batch=batch, file=name)
+    for name, text, kind in kinds:
+        if kind == "actions":
+            read_actions(text, batch=batch, file=name)
+    return batch
+
+
+def read_pledges(text: str, *, batch: Batch | None = None, file: str | None = None) -> Batch:
+    """Check every row of a pledges file, into `batch` (a new one by default)."""
+    batch = batch if batch is not None else Batch()
+    rows = _rows(text, "pledges", batch, file)
+    slugs = [row.get("slug", "").strip() for _number, row in rows]
+    taken = set(db.session.scalars(sa.select(Pledge.slug).where(Pledge.slug.in_(set(slugs))))) if slugs else set()
+    for number, row in rows:
+        PledgeRow(batch, file, number, row, taken).check()
+    return batch
+
+
+def read_actions(text: str, *, batch: Batch | None = None, file: str | None = None) -> Batch:
+    """Check every row of an actions file, into `batch` — which holds the pledges of the
+    same import, if any (read them first)."""
+    batch = batch if batch is not None else Batch()
+    rows = _rows(text, "actions", batch, file)
+    slugs = {row.get("pledge", "").strip() for _number, row in rows} - set(batch._new)
+    existing = pledges_by_slug(slugs)
+    taken = _positions_taken(existing.values())
+    for number, row in rows:
+        ActionRow(batch, file, number, row, existing, taken).check()
+    return batch
+
+
+def _positions_taken(pledges: Iterable[Pledge]) -> set[tuple[str, int]]:
+    """(slug, position) of every action — withdrawn ones too — of these pledges."""
+    by_id = {pledge.id: pledge.slug for pledge in pledges}
+    if not by_id:
+        return set()
+    rows = db.session.execute(
+        sa.select(ActionTaken.pledge_id, ActionTaken.position).where(ActionTaken.pledge_id.in_(by_id))
+    )
+    return {(by_id[pledge_id], position) for pledge_id, position in rows}
+
+
+def _rows(text: str, kind: str, batch: Batch, file: str | None) -> list[tuple[int, dict[str, str]]]:
+    """The data rows as {column: unescaped cell}, numbered as a spreadsheet numbers them;
+    header problems go to `batch.errors` (and then no rows are checked)."""
+    reader = csv.reader(io.StringIO(text.removeprefix(BOM), newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as problem:
+        batch.errors.append(RowError(reader.line_num, None, f"this is not a readable CSV file ({problem}).", file))
+        return []
+    if not records:
+        batch.errors.append(RowError(1, None, "the file is empty: it needs a header row.", file))
+        return []
+    header = [csv_cells.unescape(name).strip() for name in records[0]]
+    columns = COLUMNS[kind]
+    header_errors = []
+    for name in header:
+        if name not in columns:
+            header_errors.append(f"“{name}” is not a column of the {kind} file (its columns: {', '.join(columns)}).")
+        elif header.count(name) > 1:
+            header_errors.append(f"the column {name} appears more than once.")
+    for name in REQUIRED_COLUMNS[kind]:
+        if name not in header:
+            header_errors.append(f"the {kind} file needs a column {name}.")
+    for message in dict.fromkeys(header_errors):
+        batch.errors.append(RowError(1, None, message, file))
+    if header_errors:
+        return []
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # an empty line, as spreadsheets often leave at the end
+        if len(record) > len(header):
+            batch.errors.append(
+                RowError(number, None, f"it has {len(record)} cells, but the header row names {len(header)} columns.", file)
+            )
+            continue
+        rows.append((number, {name: csv_cells.unescape(cell) for name, cell in zip(header, record)}))
+    return rows
+
+

@@ -1,0 +1,119 @@
+"""The public pledge register, HTTP-free: which pledges a search and filters give, in which
+order, a page at a time — the one definition behind the list page, the CSV exports, the
+feeds and the API.
+
+The public sees published pledges only (never drafts): the rule is `tracker.permissions`',
+asked through `access.visible`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..accounts.models import Organisation
+from ..core import access
+from ..core.extensions import db
+from ..core.listing import (
+    Facet,
+    FacetValue,
+    Listing,
+    Sort,
+    as_date,
+    as_datetime,
+    by_id,
+    contains,
+    counted,
+    linked_by_id,
+)
+from ..taxonomy.models import Country, Forum, Theme
+from .models import ActionTaken, Pledge, PledgeSignatory, pledge_countries, pledge_themes
+from .workflow import PledgeWorkflow
+
+PUBLIC = None  # the visitor the public lists are for: nobody logged in
+
+
+def _pledge_matches(term: str):
+    """A pledge matches a search word when its title, its text or one of its current
+    (not withdrawn) actions contains it: a withdrawn action is never found."""
+    in_actions = sa.exists().where(
+        ActionTaken.pledge_id == Pledge.id,
+        ActionTaken.withdrawn_at.is_(None),
+        sa.or_(contains(ActionTaken.summary, term), contains(ActionTaken.details, term), contains(ActionTaken.heading, term)),
+    )
+    return sa.or_(contains(Pledge.title, term), contains(Pledge.text, term), in_actions)
+
+
+def _theme_condition(key: str):
+    """A theme is named by its slug in the URL."""
+    return Pledge.id.in_(
+        sa.select(pledge_themes.c.pledge_id).join(Theme, Theme.id == pledge_themes.c.theme_id).where(Theme.slug == key)
+    )
+
+
+def _state_counts(ids) -> list[FacetValue]:
+    counts = dict(db.session.execute(sa.select(Pledge.status, sa.func.count()).where(Pledge.id.in_(ids)).group_by(Pledge.status)).all())
+    return [FacetValue(state, PledgeWorkflow.label(state), counts.get(state, 0)) for state in PUBLISHED_STATES]
+
+
+PUBLISHED_STATES = [state for state in PledgeWorkflow.state_values() if state != PledgeWorkflow.draft.value]
+
+_NO_ACTION_YET = dt.date(1, 1, 1)  # sorts after every real date in "latest action first"
+_last_action = sa.func.coalesce(Pledge.last_action_on, sa.literal(_NO_ACTION_YET, sa.Date))
+_EPOCH = dt.datetime(1970, 1, 1)
+_published = sa.func.coalesce(Pledge.published_at, sa.literal(_EPOCH, sa.DateTime))
+
+PLEDGES = Listing(
+    model=Pledge,
+    visible=lambda: access.visible(PUBLIC, Pledge),
+    matches=_pledge_matches,
+    facets=(
+        Facet("state", "State", lambda key: Pledge.status == key if key in PUBLISHED_STATES else None, _state_counts),
+        Facet(
+            "theme",
+            "Theme",
+            _theme_condition,
+            counted(Theme.slug, Theme.name, pledge_themes, pledge_themes.c.theme_id == Theme.id, pledge_themes.c.pledge_id),
+        ),
+        Facet(
+            "organisation",
+            "Organisation",
+            linked_by_id(Pledge.id, PledgeSignatory.pledge_id, PledgeSignatory.organisation_id),
+            counted(
+                Organisation.id,
+                Organisation.name,
+                PledgeSignatory,
+                PledgeSignatory.organisation_id == Organisation.id,
+                PledgeSignatory.pledge_id,
+            ),
+        ),
+        Facet("forum", "Forum", by_id(Pledge.forum_id), counted(Forum.id, Forum.name, Pledge, Pledge.forum_id == Forum.id, Pledge.id)),
+        Facet(
+            "country",
+            "Country or region",
+            linked_by_id(Pledge.id, pledge_countries.c.pledge_id, pledge_countries.c.country_id),
+            counted(
+                Country.id, Country.name, pledge_countries, pledge_countries.c.country_id == Country.id, pledge_countries.c.pledge_id
+            ),
+        ),
+    ),
+    sorts={
+        "last_action": Sort(
+            "Latest action first",
+            (_last_action, Pledge.id),
+            descending=True,
+            decoders=(as_date, int),
+            values=lambda pledge: [pledge.last_action_on or _NO_ACTION_YET, pledge.id],
+        ),
+        "newest": Sort(
+            "Newest first",
+            (_published, Pledge.id),
+            descending=True,
+            decoders=(as_datetime, int),
+            values=lambda pledge: [pledge.published_at or _EPOCH, pledge.id],
+        ),
+        "title": Sort("Title (A–Z)", (Pledge.title, Pledge.id), descending=False, decoders=(str, int), values=lambda pledge: [pledge.title, pledge.id]),
+    },
+)

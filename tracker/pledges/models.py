@@ -1,0 +1,286 @@
+"""Pledges and the actions taken towards them: what staff of signatory organisations
+record, and what the public register shows.
+
+Rules about *who* may change them live in `tracker.permissions`, *how* they change in
+`operations` and `workflow`. Constraints that must never be broken are in the database as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from ..accounts.models import Organisation, User
+from ..core.columns import choice, state_column, utcnow
+from ..core.dates import DatePrecision
+from ..core.extensions import Base
+from ..taxonomy.models import Country, Forum, Theme
+from .workflow import PledgeWorkflow
+
+# The largest amounts the Numeric columns below hold (budget: 16 digits, figures: 18,
+# two of them decimals); forms and operations refuse more rather than fail in the database.
+MAX_BUDGET = 10**14 - 1
+MAX_FIGURE = 10**16 - 1
+
+
+pledge_themes = sa.Table(
+    "pledge_themes",
+    Base.metadata,
+    sa.Column("pledge_id", sa.ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("themes.id"), primary_key=True),
+)
+
+pledge_countries = sa.Table(
+    "pledge_countries",
+    Base.metadata,
+    sa.Column("pledge_id", sa.ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("country_id", sa.ForeignKey("countries.id"), primary_key=True),
+)
+
+
+
+action_organisations = sa.Table(
+    "action_organisations",
+    Base.metadata,
+    sa.Column("action_id", sa.ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+
+
+class ActionTaken(Base):
+    """A dated account of what was done towards a pledge: the pledge's public timeline."""
+
+    __tablename__ = "actions"
+    noun: ClassVar[str] = "action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(sa.ForeignKey("pledges.id"), index=True)
+    # The signatory that recorded the action and answers for it: each signatory of a joint
+    # pledge records, edits and withdraws its own actions. (`organisations` are those involved.)
+    attributed_to_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    date: Mapped[dt.date]
+    date_precision: Mapped[DatePrecision] = mapped_column(
+        choice(DatePrecision, "date_precision"), default=DatePrecision.DAY
+    )
+    heading: Mapped[str | None] = mapped_column(sa.Text)  # groups actions as the seed page does
+    summary: Mapped[str] = mapped_column(sa.Text)
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    withdrawn_at: Mapped[dt.datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    pledge: Mapped[Pledge] = relationship(back_populates="actions")
+    attributed_to: Mapped[Organisation] = relationship()
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=action_organisations, order_by=Organisation.name
+    )
+    figures: Mapped[list[ActionFigure]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionFigure.position"
+    )
+    links: Mapped[list[EvidenceLink]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="EvidenceLink.position"
+    )
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def history_timeline(self) -> Pledge:
+        """Changes to an action are shown on its pledge's history."""
+        return self.pledge
+
+
+class ActionFigure(Base):
+    """A number an action reports: "people trained: 2,037 (2020)"."""
+
+    __tablename__ = "action_figures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(200))
+    value: Mapped[Decimal] = mapped_column(sa.Numeric(18, 2))
+    unit: Mapped[str | None] = mapped_column(sa.String(80))
+    year: Mapped[int | None]
+    period_note: Mapped[str | None] = mapped_column(sa.String(80))  # "Jan–Jun 2021"
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    action: Mapped[ActionTaken] = relationship(back_populates="figures")
+
+
+class EvidenceLink(Base):
+    __tablename__ = "evidence_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    title: Mapped[str | None] = mapped_column(sa.String(300))
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    action: Mapped[ActionTaken] = relationship(back_populates="links")
+
+
+
+
+def _action_changes(pledge_id: Any) -> sa.ScalarSelect[dt.datetime | None]:
+    """When the pledge's actions last changed (recorded, edited or withdrawn)."""
+    return (
+        sa.select(sa.func.max(ActionTaken.updated_at))
+        .where(ActionTaken.pledge_id == pledge_id)
+        .correlate_except(ActionTaken)
+        .scalar_subquery()
+    )
+
+
+def _latest(updated_at: Any, actions_changed: Any) -> sa.ColumnElement[dt.datetime]:
+    """The later of the pledge's own change and its actions' latest."""
+    return sa.type_coerce(sa.case((actions_changed > updated_at, actions_changed), else_=updated_at), sa.DateTime)
+
+
+class Pledge(Base):
+    """A commitment made at a forum: a conference pledge or a cooperation programme."""
+
+    __tablename__ = "pledges"
+    noun: ClassVar[str] = "pledge"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "period_end IS NULL OR period_start IS NULL OR period_end >= period_start", name="period_in_order"
+        ),
+        sa.CheckConstraint("budget_amount IS NULL OR budget_amount >= 0", name="budget_not_negative"),
+        sa.CheckConstraint(
+            "(budget_amount IS NULL) = (budget_currency IS NULL)", name="budget_has_currency"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(state_column(PledgeWorkflow.state_values(), "pledge_status"), index=True)
+    forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forums.id"), index=True)
+    region: Mapped[str | None] = mapped_column(sa.String(200))
+    period_start: Mapped[int | None]
+    period_end: Mapped[int | None]
+    period_note: Mapped[str | None] = mapped_column(sa.String(100))  # "ongoing", "18 months"
+    budget_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(16, 2))
+    budget_currency: Mapped[str | None] = mapped_column(sa.String(3))
+    budget_note: Mapped[str | None] = mapped_column(sa.String(200))  # "approximately, annually"
+    actions_intro: Mapped[str | None] = mapped_column(sa.Text)  # "Joint progress … includes:"
+    # Private: never on public pages or the public API.
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    published_at: Mapped[dt.datetime | None] = mapped_column(index=True)  # "newest first"
+    completed_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Optimistic lock: every UPDATE says "WHERE version = <what I read>", so two
+    # concurrent changes cannot both succeed (see operations.ConcurrentChange).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    # The date of the pledge's latest current (not withdrawn) action: the list's "last
+    # action" sort and filter, computed by the database with the pledge itself.
+    last_action_on: Mapped[dt.date | None] = column_property(
+        sa.select(sa.func.max(ActionTaken.date))
+        .where(ActionTaken.pledge_id == id, ActionTaken.withdrawn_at.is_(None))
+        .correlate_except(ActionTaken)
+        .scalar_subquery()
+    )
+    # When anything on the pledge's public page last changed: the pledge itself, or any of
+    # its actions (recorded, edited or withdrawn). The API's `updated_at`.
+    changed_at: Mapped[dt.datetime] = column_property(_latest(updated_at, _action_changes(id)))
+
+    forum: Mapped[Forum | None] = relationship()
+    signatories: Mapped[list[PledgeSignatory]] = relationship(
+        back_populates="pledge", cascade="all, delete-orphan", order_by="(PledgeSignatory.is_lead.desc(), PledgeSignatory.position)"
+    )
+    themes: Mapped[list[Theme]] = relationship(secondary=pledge_themes, order_by=Theme.name)
+    countries: Mapped[list[Country]] = relationship(secondary=pledge_countries, order_by=Country.name)
+    actions: Mapped[list[ActionTaken]] = relationship(
+        back_populates="pledge", order_by="(ActionTaken.position, ActionTaken.id)"
+    )
+    created_by: Mapped[User | None] = relationship()
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("status", PledgeWorkflow.draft.value)
+        super().__init__(**kwargs)
+
+    @property
+    def workflow(self) -> PledgeWorkflow:
+        return PledgeWorkflow(model=self, state_field="status")
+
+    @property
+    def status_label(self) -> str:
+        return PledgeWorkflow.label(self.status)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != PledgeWorkflow.draft.value
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == PledgeWorkflow.done.value
+
+    @property
+    def lead_signatory(self) -> Organisation | None:
+        return next((s.organisation for s in self.signatories if s.is_lead), None)
+
+    @property
+    def signatory_names(self) -> list[str]:
+        """"Australian Red Cross (lead)", then the others: how history records signatories."""
+        return [s.organisation.name + (" (lead)" if s.is_lead else "") for s in self.signatories]
+
+    @property
+    def signatory_organisations(self) -> list[Organisation]:
+        return [s.organisation for s in self.signatories]
+
+    @property
+    def current_actions(self) -> list[ActionTaken]:
+        """Actions not withdrawn: what the public page shows."""
+        return [a for a in self.actions if a.withdrawn_at is None]
+
+    def has_current_actions(self) -> bool:
+        return bool(self.current_actions)
+
+    @property
+    def period_label(self) -> str | None:
+        if self.period_start is None:
+            return self.period_note
+        end = str(self.period_end) if self.period_end else (self.period_note or "ongoing")
+        return f"{self.period_start}–{end}" if end != str(self.period_start) else str(self.period_start)
+
+    def __repr__(self) -> str:
+        return f"<Pledge {self.slug} {self.status}>"
+
+
+class PledgeSignatory(Base):
+    __tablename__ = "pledge_signatories"
+    __table_args__ = (
+        # At most one lead per pledge, enforced by the database on both engines.
+        sa.Index(
+            "uq_pledge_signatories_one_lead",
+            "pledge_id",
+            unique=True,
+            sqlite_where=sa.text("is_lead"),
+            postgresql_where=sa.text("is_lead"),
+        ),
+    )
+
+    pledge_id: Mapped[int] = mapped_column(sa.ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True, index=True)
+    is_lead: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    pledge: Mapped[Pledge] = relationship(back_populates="signatories")
+    organisation: Mapped[Organisation] = relationship()
+
+

@@ -1,0 +1,339 @@
+"""Every change to pledges and the actions taken towards them, one function each, with
+no HTTP in sight (see `tracker.core.changes` for the discipline they share)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..accounts.models import Organisation, User
+from ..core import access, clock
+from ..core.changes import (
+    OperationRefused,
+    check_version,
+    distinct,
+    flush_or_conflict,
+    known_fields,
+    record_edit,
+    unique_slug,
+)
+from ..core.changes import take_transition as _take_transition
+from ..core.columns import utcnow
+from ..core.dates import DatePrecision, format_date
+from ..core.extensions import db
+from ..core.history import HistoryEntry, changes_between, record_history, snapshot
+from ..core.text import format_number, is_web_url
+from ..taxonomy.models import Country, Forum, Theme
+from .models import MAX_BUDGET, MAX_FIGURE, ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory
+
+PLEDGE_FIELDS = [
+    "title", "text", "forum_id", "region", "period_start", "period_end", "period_note",
+    "budget_amount", "budget_currency", "budget_note", "actions_intro", "contact_name", "contact_email",
+]  # fmt: skip
+
+
+def take_transition(pledge: Pledge, event: str, actor: Any, *, comment: str | None = None, **rule_data: Any) -> HistoryEntry:
+    """Move `pledge` through its workflow by `event` ("start", "complete", "reopen") on
+    behalf of `actor`; `reason=` for reopening. Returns the history entry."""
+    return _take_transition(pledge, event, actor, after=_AFTER, comment=comment, **rule_data)
+
+
+def _after_start_pledge(pledge: Pledge, actor: User, **_: Any) -> None:
+    pledge.published_at = pledge.published_at or utcnow()
+
+
+def _after_complete_pledge(pledge: Pledge, actor: User, **_: Any) -> None:
+    pledge.completed_at = utcnow()
+
+
+def _after_reopen_pledge(pledge: Pledge, actor: User, **_: Any) -> None:
+    pledge.completed_at = None
+
+
+_AFTER = {"start": _after_start_pledge, "complete": _after_complete_pledge, "reopen": _after_reopen_pledge}
+
+
+# --- writing pledges ------------------------------------------------------------------------
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    known_fields(fields, PLEDGE_FIELDS, "pledge")
+    if fields.get("budget_amount") is not None:
+        check_budget(fields["budget_amount"])
+
+
+def create_pledge(
+    actor: User,
+    *,
+    title: str,
+    lead: Organisation,
+    co_signatories: Sequence[Organisation] = (),
+    themes: Sequence[Theme] = (),
+    countries: Sequence[Country] = (),
+    slug: str | None = None,
+    **fields: Any,
+) -> Pledge:
+    """Write a new draft pledge signed by `lead` (and `co_signatories`)."""
+    access.require(actor, "create_pledge")
+    if actor.organisation_id not in {lead.id, *(o.id for o in co_signatories)}:
+        raise access.PermissionDenied("Your organisation must be a signatory of a pledge you write.")
+    _check_fields(fields)
+    pledge = Pledge(
+        title=title.strip(),
+        slug=slug or unique_slug(Pledge, title),
+        created_by_id=actor.id,
+        themes=list(themes),
+        countries=list(countries),
+        **fields,
+    )
+    others = [org for org in distinct(co_signatories) if org.id != lead.id]
+    pledge.signatories = [PledgeSignatory(organisation=lead, is_lead=True, position=0)] + [
+        PledgeSignatory(organisation=org, is_lead=False, position=i) for i, org in enumerate(others, start=1)
+    ]
+    db.session.add(pledge)
+    db.session.flush()
+    record_history(pledge, "created", actor, to_state=pledge.status)
+    return pledge
+
+
+def edit_pledge(
+    pledge: Pledge,
+    actor: User,
+    *,
+    expected_version: int | None = None,
+    comment: str | None = None,
+    lead: Organisation | None = None,
+    co_signatories: list[Organisation] | None = None,
+    themes: list[Theme] | None = None,
+    countries: list[Country] | None = None,
+    **fields: Any,
+) -> HistoryEntry | None:
+    """Change a pledge's fields, themes, countries and signatories (None leaves a list as
+    it is). History records each change's old and new value. `expected_version` is the
+    version the editor's form was opened at: a save by someone else since then is refused
+    as `EditConflict`, never silently overwritten."""
+    access.require(actor, "edit", pledge)
+    check_version(pledge, expected_version)
+    _check_fields(fields)
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise OperationRefused("A pledge needs a title.")
+    listed = {"themes": themes, "countries": countries}
+    # History names the forum and the signatories, not their ids.
+    watched = [("forum" if name == "forum_id" else name) for name in fields]
+    watched += [name for name, value in listed.items() if value is not None] + ["signatory_names"]
+    before = snapshot(pledge, watched)
+    # Signatories first: changing the lead needs a flush of its own, which must not carry
+    # the pledge's other changes (that would count as a second save).
+    if lead is not None or co_signatories is not None:
+        others = co_signatories if co_signatories is not None else pledge.signatory_organisations[1:]
+        _set_signatories(pledge, actor, lead or pledge.lead_signatory, others)
+    _set_fields(pledge, fields, listed)
+    return record_edit(pledge, actor, before, watched, comment=comment)
+
+
+def _set_fields(pledge: Pledge, fields: dict[str, Any], listed: dict[str, list[Any] | None]) -> None:
+    """Set the pledge's fields, and the lists given (themes, countries)."""
+    for name, value in fields.items():
+        if name == "forum_id":
+            pledge.forum = db.session.get(Forum, value) if value is not None else None
+        else:
+            setattr(pledge, name, value.strip() if name == "title" else value)
+    for name, items in listed.items():
+        if items is not None:
+            setattr(pledge, name, list(distinct(items)))
+
+
+def _set_signatories(pledge: Pledge, actor, lead: Organisation, co_signatories: list[Organisation]) -> None:
+    existing = {s.organisation_id: s for s in pledge.signatories}
+    # Signatories keep their places; new ones follow in the order given.
+    others = sorted(
+        (org for org in distinct(co_signatories) if org.id != lead.id),
+        key=lambda org: existing[org.id].position if org.id in existing else len(existing),
+    )
+    wanted = [lead] + others
+    wanted_ids = {org.id for org in wanted}
+    if actor.organisation_id not in wanted_ids:
+        raise OperationRefused(
+            "Your organisation must stay a signatory of this pledge. "
+            "To leave a joint pledge, ask another signatory to remove your organisation."
+        )
+    answering = {action.attributed_to_id for action in pledge.current_actions}
+    leaving = [s.organisation for s in pledge.signatories if s.organisation_id not in wanted_ids]
+    blocked = [org.name for org in leaving if org.id in answering]
+    if blocked:
+        raise OperationRefused(
+            f"{_join_names(blocked)} recorded actions taken on this pledge, so "
+            f"{'it stays a signatory' if len(blocked) == 1 else 'they stay signatories'} "
+            "until those actions are withdrawn."
+        )
+    # Clear the old lead first: the database allows one lead per pledge at every moment.
+    for signatory in pledge.signatories:
+        signatory.is_lead = False
+    db.session.flush()
+    pledge.signatories = [
+        _signatory(existing.get(org.id), org, position) for position, org in enumerate(wanted)
+    ]
+
+
+def _signatory(signatory: PledgeSignatory | None, org: Organisation, position: int) -> PledgeSignatory:
+    signatory = signatory or PledgeSignatory(organisation=org)
+    signatory.is_lead = position == 0
+    signatory.position = position
+    return signatory
+
+
+def _join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --- actions taken ---------------------------------------------------------------------
+
+
+def _check_amount(value, largest: int, what: str) -> None:
+    """Refuse a number the database cannot hold exactly (rather than fail or round it)."""
+    number = Decimal(value)
+    if not number.is_finite() or not 0 <= number <= largest:
+        raise OperationRefused(f"{what} must be a number from 0 to {largest:,}.")
+    if number != number.quantize(Decimal("0.01")):
+        raise OperationRefused(f"{what} can have at most two decimal places.")
+
+
+# Each rule an action's content must meet, one function each: recording and editing an
+# action check them all (`_write_action_content`); the CSV import checks them column by
+# column, before it writes anything (`open_data`).
+
+
+def check_action_summary(summary: str | None) -> None:
+    if not (summary or "").strip():
+        raise OperationRefused("Say in a sentence or two what was done.")
+
+
+def check_action_date(date: dt.date) -> None:
+    if date > clock.today():
+        raise OperationRefused("An action taken cannot be dated in the future: record it once it has happened.")
+
+
+def check_action_organisations(organisations: list[Organisation], signatory_ids: set[int]) -> None:
+    """The organisations involved in an action: one or more of the pledge's signatories."""
+    if not organisations or any(o.id not in signatory_ids for o in organisations):
+        raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
+
+
+def check_evidence_links(links: list[dict]) -> None:
+    for link in links:
+        if not is_web_url(link.get("url")):
+            raise OperationRefused(
+                f"Evidence links must be web addresses starting with https:// or http://, not {link.get('url')!r}."
+            )
+
+
+def check_figures(figures: list[dict]) -> None:
+    for figure in figures:
+        if not (figure.get("label") or "").strip() or figure.get("value") is None:
+            raise OperationRefused("Each figure needs a label and a number.")
+        _check_amount(figure["value"], MAX_FIGURE, "A figure")
+
+
+def check_budget(amount) -> None:
+    """A pledge's budget amount (as `create_pledge` and `edit_pledge` check it)."""
+    _check_amount(amount, MAX_BUDGET, "The budget")
+
+
+def _write_action_content(
+    action: ActionTaken,
+    *,
+    date: dt.date,
+    summary: str,
+    organisations: list[Organisation],
+    details: str = "",
+    date_precision=None,
+    heading: str | None = None,
+    figures: list[dict] = (),
+    links: list[dict] = (),
+) -> None:
+    """Check and set what an action says: the one rule for recording and editing it."""
+    check_action_summary(summary)
+    check_action_date(date)
+    check_action_organisations(organisations, {o.id for o in action.pledge.signatory_organisations})
+    check_evidence_links(links)
+    check_figures(figures)
+    action.date = date
+    action.date_precision = date_precision or action.date_precision or DatePrecision.DAY
+    action.summary = summary.strip()
+    action.details = details or ""
+    action.heading = (heading or "").strip() or None
+    action.organisations = distinct(organisations)
+    action.figures = [ActionFigure(position=i, **figure) for i, figure in enumerate(figures)]
+    action.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
+
+
+def record_action(pledge: Pledge, actor, *, position: int | None = None, **content) -> ActionTaken:
+    """Record an action taken towards `pledge`, attributed to the actor's organisation (a
+    signatory). `content`: date, summary, organisations (the signatories involved), and
+    optionally details, date_precision, heading, figures and links (lists of dicts)."""
+    access.require(actor, "record_action", pledge)
+    action = ActionTaken(
+        pledge=pledge,
+        attributed_to_id=actor.organisation_id,
+        created_by_id=actor.id,
+        position=len(pledge.actions) if position is None else position,
+    )
+    try:
+        _write_action_content(action, **content)
+    except OperationRefused:
+        pledge.actions.remove(action)  # never flushed: nothing half-written
+        raise
+    db.session.add(action)
+    db.session.flush()
+    record_history(action, "action_recorded", actor, changes={"summary": [None, action.summary]})
+    return action
+
+
+def _action_snapshot(action: ActionTaken) -> dict:
+    """An action's content as history shows it (lists as readable strings)."""
+    return {
+        "date": format_date(action.date, action.date_precision),
+        "heading": action.heading,
+        "summary": action.summary,
+        "details": action.details,
+        "organisations": [org.name for org in action.organisations],
+        "figures": [
+            " ".join(str(part) for part in (f"{f.label}:", format_number(Decimal(f.value)), f.unit, f.year) if part)
+            for f in action.figures
+        ],
+        "links": [link.url for link in action.links],
+    }
+
+
+def edit_action(action: ActionTaken, actor, *, expected_version: int | None = None, **content) -> HistoryEntry | None:
+    """Change what an action says (only its own organisation may; `content` as for
+    `record_action`). History keeps what it said before."""
+    access.require(actor, "edit", action)
+    if action.withdrawn_at is not None:
+        raise OperationRefused("This action has been withdrawn; it can no longer be changed.")
+    check_version(action, expected_version)
+    before = _action_snapshot(action)
+    _write_action_content(action, **content)
+    changes = changes_between(before, _action_snapshot(action))
+    if not changes:
+        return None
+    action.updated_at = utcnow()
+    flush_or_conflict(action)
+    return record_history(action, "action_edited", actor, changes=changes)
+
+
+def withdraw_action(action: ActionTaken, actor, *, reason: str | None = None) -> HistoryEntry:
+    """Take an action off the pledge's pages. It is not deleted: history keeps it."""
+    access.require(actor, "withdraw", action)
+    if action.withdrawn_at is not None:
+        raise OperationRefused("This action has already been withdrawn.")
+    action.withdrawn_at = utcnow()
+    action.withdrawn_by_id = actor.id
+    flush_or_conflict(action)
+    return record_history(
+        action, "action_withdrawn", actor, changes={"summary": [action.summary, None]}, comment=reason
+    )
+
+

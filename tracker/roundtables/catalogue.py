@@ -1,0 +1,95 @@
+"""The roundtable list, HTTP-free: which roundtables a search and filters give, in which
+order, a page at a time — for the list page and the API. A visitor sees public roundtables,
+and those their organisation co-chairs (the rule is `tracker.permissions`')."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..accounts.models import Organisation
+from ..core import access
+from ..core.extensions import db
+from ..core.listing import Facet, FacetValue, Listing, Sort, as_date, by_id, contains, counted, linked_by_id
+from ..taxonomy.models import Forum
+from .models import Roundtable, roundtable_co_chairs
+
+PUBLIC = None  # the visitor the public lists are for: nobody logged in
+
+
+def _roundtable_matches(term: str):
+    return sa.or_(
+        contains(Roundtable.title, term),
+        contains(Roundtable.summary, term),
+        contains(Roundtable.place, term),
+        contains(Roundtable.participants_note, term),
+    )
+
+
+_year = sa.extract("year", Roundtable.start_date)
+
+
+def _year_condition(key: str):
+    return _year == int(key) if key.isascii() and key.isdigit() and len(key) == 4 else None
+
+
+def _year_counts(ids) -> list[FacetValue]:
+    rows = db.session.execute(
+        sa.select(_year, sa.func.count()).where(Roundtable.id.in_(ids)).group_by(_year).order_by(_year.desc())
+    )
+    return [FacetValue(str(int(year)), str(int(year)), count) for year, count in rows]
+
+
+_FACETS = (
+    Facet(
+        "process",
+        "Process",
+        by_id(Roundtable.forum_id),
+        counted(Forum.id, Forum.name, Roundtable, Roundtable.forum_id == Forum.id, Roundtable.id),
+    ),
+    Facet(
+        "co_chair",
+        "Co-chair",
+        linked_by_id(Roundtable.id, roundtable_co_chairs.c.roundtable_id, roundtable_co_chairs.c.organisation_id),
+        counted(
+            Organisation.id,
+            Organisation.name,
+            roundtable_co_chairs,
+            roundtable_co_chairs.c.organisation_id == Organisation.id,
+            roundtable_co_chairs.c.roundtable_id,
+        ),
+    ),
+    Facet("year", "Year", _year_condition, _year_counts),
+)
+
+_SORTS = {
+    "newest": Sort(
+        "Newest first",
+        (Roundtable.start_date, Roundtable.id),
+        descending=True,
+        decoders=(as_date, int),
+        values=lambda roundtable: [roundtable.start_date, roundtable.id],
+    ),
+    "title": Sort(
+        "Title (A–Z)",
+        (Roundtable.title, Roundtable.id),
+        descending=False,
+        decoders=(str, int),
+        values=lambda roundtable: [roundtable.title, roundtable.id],
+    ),
+}
+
+
+def roundtables_for(user: Any) -> Listing:
+    """The roundtable list as `user` sees it: public roundtables, and those they co-chair."""
+    return Listing(
+        model=Roundtable,
+        visible=lambda: access.visible(user, Roundtable),
+        matches=_roundtable_matches,
+        facets=_FACETS,
+        sorts=_SORTS,
+    )
+
+
+ROUNDTABLES = roundtables_for(PUBLIC)

@@ -1,0 +1,281 @@
+"""Roundtables, their agreed outcomes, and the recommendations co-chairs follow through:
+owners, due dates, progress updates and the co-chairs' review.
+
+Rules about *who* may change them live in `tracker.permissions`, *how* they change in
+`operations` and `workflow`, which recommendations are overdue or stale in `follow_through`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from ..accounts.models import Organisation, User
+from ..core.columns import utcnow, state_column
+from ..core.extensions import Base
+from ..taxonomy.models import Forum
+from .workflow import RecommendationWorkflow
+
+
+roundtable_co_chairs = sa.Table(
+    "roundtable_co_chairs",
+    Base.metadata,
+    sa.Column("roundtable_id", sa.ForeignKey("roundtables.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+
+roundtable_participants = sa.Table(
+    "roundtable_participants",
+    Base.metadata,
+    sa.Column("roundtable_id", sa.ForeignKey("roundtables.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+
+
+class Roundtable(Base):
+    """A meeting whose agreed outcomes are followed through as recommendations."""
+
+    __tablename__ = "roundtables"
+    noun: ClassVar[str] = "roundtable"
+    __table_args__ = (
+        sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forums.id"), index=True)  # the process
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date | None]
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    participants_note: Mapped[str | None] = mapped_column(sa.Text)  # "13 governments and …"
+    is_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    forum: Mapped[Forum | None] = relationship()
+    co_chairs: Mapped[list[Organisation]] = relationship(secondary=roundtable_co_chairs, order_by=Organisation.name)
+    participants: Mapped[list[Organisation]] = relationship(
+        secondary=roundtable_participants, order_by=Organisation.name
+    )
+    outcome_groups: Mapped[list[OutcomeGroup]] = relationship(
+        back_populates="roundtable", cascade="all, delete-orphan", order_by="OutcomeGroup.position"
+    )
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        back_populates="roundtable", order_by="Recommendation.id"
+    )
+
+
+class OutcomeGroup(Base):
+    """A heading under which a roundtable's agreed outcomes are listed."""
+
+    __tablename__ = "outcome_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roundtable_id: Mapped[int] = mapped_column(sa.ForeignKey("roundtables.id", ondelete="CASCADE"), index=True)
+    heading: Mapped[str] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    roundtable: Mapped[Roundtable] = relationship(back_populates="outcome_groups")
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="Outcome.position"
+    )
+
+
+class Outcome(Base):
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome_groups.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    group: Mapped[OutcomeGroup] = relationship(back_populates="outcomes")
+
+    def as_recommendation(self) -> str:
+        """The outcome as a statement of its own, a recommendation's first draft: a capital
+        letter, without the seed list's joining punctuation ("…; and")."""
+        text = self.text.strip()
+        for ending in ("; and", ";", " and"):
+            text = text.removesuffix(ending)
+        return text[:1].upper() + text[1:]
+
+
+class ProgressUpdate(Base):
+    """A dated note by an owner on a recommendation."""
+
+    __tablename__ = "progress_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    date: Mapped[dt.date]
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="updates")
+    organisation: Mapped[Organisation] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def history_timeline(self) -> Recommendation:
+        """Progress updates are shown on their recommendation's history."""
+        return self.recommendation
+
+
+# The date of a recommendation's latest progress update, computed by the database with the
+# recommendation itself (one query for any number of them, and usable in a WHERE).
+
+
+class RecommendationOwner(Base):
+    __tablename__ = "recommendation_owners"
+    __table_args__ = (
+        sa.Index(
+            "uq_recommendation_owners_one_lead",
+            "recommendation_id",
+            unique=True,
+            sqlite_where=sa.text("is_lead"),
+            postgresql_where=sa.text("is_lead"),
+        ),
+    )
+
+    recommendation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("recommendations.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True, index=True)
+    is_lead: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="owners")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Recommendation(Base):
+    """An outcome a roundtable agreed to follow through, owned by organisations."""
+
+    __tablename__ = "recommendations"
+    noun: ClassVar[str] = "recommendation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roundtable_id: Mapped[int] = mapped_column(sa.ForeignKey("roundtables.id"), index=True)
+    outcome_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outcomes.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outcome_groups.id"), index=True)  # heading
+    text: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(state_column(RecommendationWorkflow.state_values(), "recommendation_status"), index=True)
+    due_date: Mapped[dt.date | None] = mapped_column(index=True)
+    # When the co-chairs agreed it; with its latest progress update (`last_update_on`,
+    # below) it says how long it has gone without news ("stale", see `follow_through`).
+    agreed_on: Mapped[dt.date | None]
+    # Private: never on public pages or the public API.
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The co-chairs' review.
+    verified_at: Mapped[dt.datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    sent_back_at: Mapped[dt.datetime | None]
+    sent_back_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    sent_back_reason: Mapped[str | None] = mapped_column(sa.Text)
+    verified_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # Whether the latest review's words (reason or comment) may appear on public pages.
+    review_comment_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    # The date of the latest progress update, computed by the database with the
+    # recommendation itself (one query for any number of them, and usable in a WHERE).
+    last_update_on: Mapped[dt.date | None] = column_property(
+        sa.select(sa.func.max(ProgressUpdate.date))
+        .where(ProgressUpdate.recommendation_id == id)
+        .correlate_except(ProgressUpdate)
+        .scalar_subquery()
+    )
+
+    roundtable: Mapped[Roundtable] = relationship(back_populates="recommendations")
+    outcome: Mapped[Outcome | None] = relationship()
+    group: Mapped[OutcomeGroup | None] = relationship()
+    owners: Mapped[list[RecommendationOwner]] = relationship(
+        back_populates="recommendation",
+        cascade="all, delete-orphan",
+        order_by="(RecommendationOwner.is_lead.desc(), RecommendationOwner.position)",
+    )
+    updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="recommendation", order_by="(ProgressUpdate.date, ProgressUpdate.id)"
+    )
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    sent_back_by: Mapped[User | None] = relationship(foreign_keys=[sent_back_by_id])
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("status", RecommendationWorkflow.draft.value)
+        super().__init__(**kwargs)
+
+    @property
+    def workflow(self) -> RecommendationWorkflow:
+        return RecommendationWorkflow(model=self, state_field="status")
+
+    @property
+    def status_label(self) -> str:
+        return RecommendationWorkflow.label(self.status)
+
+    @property
+    def lead_owner(self) -> Organisation | None:
+        return next((o.organisation for o in self.owners if o.is_lead), None)
+
+    @property
+    def owner_organisations(self) -> list[Organisation]:
+        return [o.organisation for o in self.owners]
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.status != RecommendationWorkflow.draft.value
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RecommendationWorkflow.done.value, RecommendationWorkflow.verified.value)
+
+    @property
+    def other_owners(self) -> list[Organisation]:
+        return [o.organisation for o in self.owners if not o.is_lead]
+
+    @property
+    def owner_names(self) -> list[str]:
+        """"Australian Red Cross (lead)", then the others: how history records owners."""
+        return [o.organisation.name + (" (lead)" if o.is_lead else "") for o in self.owners]
+
+    @property
+    def latest_update(self) -> ProgressUpdate | None:
+        return self.updates[-1] if self.updates else None
+
+    @property
+    def latest_review(self) -> Review | None:
+        """The co-chairs' latest review: verified, or sent back with a reason."""
+        reviews = [
+            Review("verified", self.verified_at, self.verified_by, self.verified_comment),
+            Review("sent_back", self.sent_back_at, self.sent_back_by, self.sent_back_reason),
+        ]
+        reviews = [review for review in reviews if review.at is not None]
+        return max(reviews, key=lambda review: review.at) if reviews else None
+
+
+@dataclass(frozen=True)
+class Review:
+    kind: str  # "verified" | "sent_back"
+    at: dt.datetime
+    by: User | None
+    words: str | None
+
+    @property
+    def label(self) -> str:
+        return "Verified" if self.kind == "verified" else "Sent back"

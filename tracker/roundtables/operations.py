@@ -1,0 +1,399 @@
+"""Every change to roundtables, their outcomes and their recommendations, one function
+each, with no HTTP in sight (see `tracker.core.changes` for the discipline they share)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from ..accounts.models import Organisation
+from ..core import access, clock
+from ..core.changes import (
+    OperationRefused,
+    check_version,
+    distinct,
+    flush_or_conflict,
+    record_edit,
+    unique_slug,
+)
+from ..core.changes import take_transition as _take_transition
+from ..core.columns import utcnow
+from ..core.extensions import db
+from ..core.history import HistoryEntry, record_history, snapshot
+from ..taxonomy.models import Forum
+from .models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from .workflow import RecommendationWorkflow
+
+
+def take_transition(
+    recommendation: Recommendation, event: str, actor: Any, *, comment: str | None = None, **rule_data: Any
+) -> HistoryEntry:
+    """Move `recommendation` through its workflow by `event` ("agree", "complete", "verify",
+    "send_back") on behalf of `actor`: `what_was_done=` to complete, `reason=` to send back,
+    `public=` for whether the review's words are public. Returns the history entry."""
+    return _take_transition(recommendation, event, actor, after=_AFTER, comment=comment, **rule_data)
+
+
+def _after_agree(recommendation: Recommendation, actor, today=None, **_):
+    recommendation.agreed_on = today or clock.today()
+
+
+def _after_complete_recommendation(recommendation: Recommendation, actor, what_was_done: str, today=None, **_):
+    """Completing says what was done: that statement is the recommendation's latest update."""
+    date = today or clock.today()
+    recommendation.updates.append(
+        ProgressUpdate(
+            organisation_id=_acting_owner(recommendation, actor).id,
+            author_id=actor.id,
+            date=date,
+            text=what_was_done.strip(),
+        )
+    )
+
+
+def _after_verify(recommendation: Recommendation, actor, comment: str | None = None, public: bool = False, **_):
+    """`public`: the co-chair lets the public page show the comment."""
+    recommendation.verified_at = utcnow()
+    recommendation.verified_by_id = actor.id
+    recommendation.verified_comment = (comment or "").strip() or None
+    recommendation.review_comment_public = bool(public)
+
+
+def _after_send_back(recommendation: Recommendation, actor, reason: str, public: bool = False, **_):
+    """The owner always sees the reason; the public only when the co-chair says so."""
+    recommendation.sent_back_at = utcnow()
+    recommendation.sent_back_by_id = actor.id
+    recommendation.sent_back_reason = reason.strip()
+    recommendation.review_comment_public = bool(public)
+    recommendation.verified_at = None
+    recommendation.verified_by_id = None
+    recommendation.verified_comment = None
+
+
+_AFTER = {
+    "agree": _after_agree,
+    "complete": _after_complete_recommendation,
+    "verify": _after_verify,
+    "send_back": _after_send_back,
+}
+
+
+def _acting_owner(recommendation: Recommendation, actor) -> Organisation:
+    return next(o for o in recommendation.owner_organisations if o.id == actor.organisation_id)
+
+
+
+# --- roundtables and their outcomes ------------------------------------------------------
+
+ROUNDTABLE_FIELDS = [
+    "title", "forum_id", "start_date", "end_date", "place", "summary", "participants_note", "is_public",
+]  # fmt: skip
+
+
+def _check_roundtable_fields(fields: dict) -> None:
+    unknown = set(fields) - set(ROUNDTABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown roundtable fields: {', '.join(sorted(unknown))}")
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise OperationRefused("A roundtable needs a title.")
+    start, end = fields.get("start_date"), fields.get("end_date")
+    if start is not None and end is not None and end < start:
+        raise OperationRefused("The last day cannot be before the first day.")
+
+
+def _check_co_chairs(actor, co_chairs: list[Organisation]) -> None:
+    if not co_chairs:
+        raise OperationRefused("Name at least one co-chair organisation.")
+    if not actor.is_admin and actor.organisation_id not in {org.id for org in co_chairs}:
+        raise OperationRefused("Your organisation must be one of the co-chairs of a roundtable you record.")
+
+
+def create_roundtable(
+    actor,
+    *,
+    title: str,
+    start_date: dt.date,
+    co_chairs: list[Organisation],
+    participants: list[Organisation] = (),
+    slug: str | None = None,
+    **fields,
+) -> Roundtable:
+    """Record a roundtable (a co-chair of it, or an admin, may)."""
+    access.require(actor, "create_roundtable")
+    _check_roundtable_fields({"title": title, "start_date": start_date, **fields})
+    _check_co_chairs(actor, co_chairs)
+    roundtable = Roundtable(
+        title=title.strip(),
+        slug=slug or unique_slug(Roundtable, title),
+        start_date=start_date,
+        co_chairs=distinct(co_chairs),
+        participants=distinct(participants),
+        **fields,
+    )
+    db.session.add(roundtable)
+    db.session.flush()
+    record_history(roundtable, "created", actor)
+    return roundtable
+
+
+def edit_roundtable(
+    roundtable: Roundtable,
+    actor,
+    *,
+    expected_version: int | None = None,
+    co_chairs: list[Organisation] | None = None,
+    participants: list[Organisation] | None = None,
+    **fields,
+) -> HistoryEntry | None:
+    """Change a roundtable's facts, co-chairs and participants; history records each change."""
+    access.require(actor, "edit", roundtable)
+    check_version(roundtable, expected_version)
+    _check_roundtable_fields({"start_date": roundtable.start_date, "end_date": roundtable.end_date, **fields})
+    if co_chairs is not None:
+        _check_co_chairs(actor, co_chairs)
+    watched = [("forum" if name == "forum_id" else name) for name in fields]
+    watched += [name for name, value in (("co_chairs", co_chairs), ("participants", participants)) if value is not None]
+    before = snapshot(roundtable, watched)
+    for name, value in fields.items():
+        if name == "forum_id":
+            roundtable.forum = db.session.get(Forum, value) if value is not None else None
+        else:
+            setattr(roundtable, name, value.strip() if name == "title" else value)
+    if co_chairs is not None:
+        roundtable.co_chairs = distinct(co_chairs)
+    if participants is not None:
+        roundtable.participants = distinct(participants)
+    return record_edit(roundtable, actor, before, watched)
+
+
+def _outcomes_changed(roundtable: Roundtable, actor, event: str, changes: dict) -> HistoryEntry:
+    """Every change to the outcomes moves the roundtable's version on, so two co-chairs
+    reordering at the same moment cannot both succeed on a stale order."""
+    roundtable.updated_at = utcnow()
+    flush_or_conflict(roundtable)
+    return record_history(roundtable, event, actor, changes=changes)
+
+
+def _check_text(text: str | None, what: str) -> str:
+    if not (text or "").strip():
+        raise OperationRefused(f"Write the {what}.")
+    return text.strip()
+
+
+def add_outcome_group(roundtable: Roundtable, actor, *, heading: str) -> OutcomeGroup:
+    """A new heading, after the others."""
+    access.require(actor, "edit", roundtable)
+    group = OutcomeGroup(heading=_check_text(heading, "heading"), position=len(roundtable.outcome_groups))
+    roundtable.outcome_groups.append(group)
+    _outcomes_changed(roundtable, actor, "heading_added", {"heading": [None, group.heading]})
+    return group
+
+
+def edit_outcome_group(group: OutcomeGroup, actor, *, heading: str) -> HistoryEntry | None:
+    roundtable = group.roundtable
+    access.require(actor, "edit", roundtable)
+    heading = _check_text(heading, "heading")
+    if heading == group.heading:
+        return None
+    before, group.heading = group.heading, heading
+    return _outcomes_changed(roundtable, actor, "heading_edited", {"heading": [before, heading]})
+
+
+def add_outcome(group: OutcomeGroup, actor, *, text: str) -> Outcome:
+    """A new outcome, last under its heading."""
+    roundtable = group.roundtable
+    access.require(actor, "edit", roundtable)
+    outcome = Outcome(text=_check_text(text, "outcome"), position=len(group.outcomes))
+    group.outcomes.append(outcome)
+    _outcomes_changed(roundtable, actor, "outcome_added", {"outcome": [None, outcome.text]})
+    return outcome
+
+
+def edit_outcome(outcome: Outcome, actor, *, text: str, group: OutcomeGroup | None = None) -> HistoryEntry | None:
+    """Change an outcome's words, or move it under another heading (last there)."""
+    roundtable = outcome.group.roundtable
+    access.require(actor, "edit", roundtable)
+    text = _check_text(text, "outcome")
+    changes = {}
+    if group is not None and group.id != outcome.group_id:
+        if group.roundtable_id != roundtable.id:
+            raise OperationRefused("That heading belongs to another roundtable.")
+        changes["heading"] = [outcome.group.heading, group.heading]
+        old_group = outcome.group
+        old_group.outcomes.remove(outcome)
+        _renumber(old_group.outcomes)
+        group.outcomes.append(outcome)
+        _renumber(group.outcomes)
+    if text != outcome.text:
+        changes["outcome"] = [outcome.text, text]
+        outcome.text = text
+    if not changes:
+        return None
+    return _outcomes_changed(roundtable, actor, "outcome_edited", changes)
+
+
+def _renumber(items) -> None:
+    for position, item in enumerate(items):
+        item.position = position
+
+
+def _move(items: list, item, direction: str) -> bool:
+    """Swap `item` with its neighbour up or down; False when it is already at that end."""
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(items):
+        return False
+    items[index], items[other] = items[other], items[index]
+    _renumber(items)
+    return True
+
+
+def move_outcome_group(group: OutcomeGroup, actor, direction: str) -> HistoryEntry | None:
+    roundtable = group.roundtable
+    access.require(actor, "edit", roundtable)
+    groups = list(roundtable.outcome_groups)
+    if not _move(groups, group, direction):
+        return None
+    return _outcomes_changed(roundtable, actor, "heading_moved", {"heading": [group.heading, f"moved {direction}"]})
+
+
+def move_outcome(outcome: Outcome, actor, direction: str) -> HistoryEntry | None:
+    roundtable = outcome.group.roundtable
+    access.require(actor, "edit", roundtable)
+    outcomes = list(outcome.group.outcomes)
+    if not _move(outcomes, outcome, direction):
+        return None
+    return _outcomes_changed(roundtable, actor, "outcome_moved", {"outcome": [outcome.text, f"moved {direction}"]})
+
+
+# --- recommendations ------------------------------------------------------------------------
+
+
+def _check_recommendation(roundtable: Roundtable, *, text, outcome, group, contact_email) -> None:
+    if not (text or "").strip():
+        raise OperationRefused("Write the recommendation.")
+    if outcome is not None and outcome.group.roundtable_id != roundtable.id:
+        raise OperationRefused("That outcome belongs to another roundtable.")
+    if group is not None and group.roundtable_id != roundtable.id:
+        raise OperationRefused("That heading belongs to another roundtable.")
+    if contact_email and "@" not in contact_email:
+        raise OperationRefused("Enter the contact person's e-mail address, or leave it empty.")
+
+
+def _set_owners(recommendation: Recommendation, owners: list[Organisation]) -> None:
+    """The first of `owners` leads; owners keep their row (and so their place) when they stay."""
+    existing = {o.organisation_id: o for o in recommendation.owners}
+    for owner in recommendation.owners:  # one lead at every moment, as the database requires
+        owner.is_lead = False
+    if existing:
+        db.session.flush()
+    recommendation.owners = [
+        _owner_row(existing.get(org.id), org, position) for position, org in enumerate(distinct(owners))
+    ]
+
+
+def _owner_row(row: RecommendationOwner | None, org: Organisation, position: int) -> RecommendationOwner:
+    row = row or RecommendationOwner(organisation=org)
+    row.is_lead = position == 0
+    row.position = position
+    return row
+
+
+def create_recommendation(
+    roundtable,
+    actor,
+    *,
+    text: str,
+    owners: list[Organisation] = (),
+    due_date: dt.date | None = None,
+    outcome=None,
+    group=None,
+    contact_name: str | None = None,
+    contact_email: str | None = None,
+) -> Recommendation:
+    """Draft a recommendation of `roundtable`, from one of its outcomes or directly; the
+    first of `owners` is the lead owner. (One outcome may give several recommendations.)"""
+    access.require(actor, "add_recommendation", roundtable)
+    group = group or (outcome.group if outcome else None)
+    _check_recommendation(roundtable, text=text, outcome=outcome, group=group, contact_email=contact_email)
+    owners = distinct(owners)  # (loaded before the new record joins the roundtable's list)
+    recommendation = Recommendation(
+        roundtable=roundtable,
+        text=text.strip(),
+        due_date=due_date,
+        outcome=outcome,
+        group=group,
+        contact_name=(contact_name or "").strip() or None,
+        contact_email=(contact_email or "").strip().lower() or None,
+        created_by_id=getattr(actor, "id", None),
+    )
+    _set_owners(recommendation, owners)
+    db.session.add(recommendation)
+    db.session.flush()
+    record_history(recommendation, "created", actor, to_state=recommendation.status)
+    return recommendation
+
+
+RECOMMENDATION_FIELDS = ["text", "group", "due_date", "contact_name", "contact_email"]
+
+
+def edit_recommendation(
+    recommendation: Recommendation,
+    actor,
+    *,
+    expected_version: int | None = None,
+    owners: list[Organisation] | None = None,
+    **fields,
+) -> HistoryEntry | None:
+    """Change a recommendation's words, heading, owners, contact or due date (its
+    co-chairs may, in any state). History records each change."""
+    access.require(actor, "edit", recommendation)
+    check_version(recommendation, expected_version)
+    unknown = set(fields) - set(RECOMMENDATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown recommendation fields: {', '.join(sorted(unknown))}")
+    merged = {name: getattr(recommendation, name) for name in ("text", "group", "contact_email")} | fields
+    _check_recommendation(
+        recommendation.roundtable, text=merged["text"], outcome=None, group=merged["group"],
+        contact_email=merged["contact_email"],
+    )  # fmt: skip
+    if owners is not None and not owners and recommendation.is_agreed:
+        raise OperationRefused("An agreed recommendation needs a lead owner.")
+    if "due_date" in fields and fields["due_date"] is None and recommendation.is_agreed:
+        raise OperationRefused("An agreed recommendation needs a due date.")
+    watched = list(fields) + (["owner_names"] if owners is not None else [])
+    before = snapshot(recommendation, watched)
+    if owners is not None:
+        _set_owners(recommendation, owners)
+    for name, value in fields.items():
+        if name in ("text", "contact_name"):
+            value = (value or "").strip() or (None if name == "contact_name" else "")
+        elif name == "contact_email":
+            value = (value or "").strip().lower() or None
+        setattr(recommendation, name, value)
+    return record_edit(recommendation, actor, before, watched)
+
+
+def post_progress_update(recommendation: Recommendation, actor, *, text: str, date: dt.date) -> ProgressUpdate:
+    """An owner's dated note on `recommendation`."""
+    access.require(actor, "post_update", recommendation)
+    if not recommendation.is_agreed:
+        raise OperationRefused("Progress can be reported once the co-chairs have agreed this recommendation.")
+    if recommendation.status == RecommendationWorkflow.verified.value:
+        raise OperationRefused("This recommendation is done and verified; there is no more progress to report.")
+    if not (text or "").strip():
+        raise OperationRefused("Write what has happened since the last update.")
+    if date > clock.today():
+        raise OperationRefused("A progress update cannot be dated in the future.")
+    update = ProgressUpdate(
+        recommendation=recommendation,
+        organisation_id=_acting_owner(recommendation, actor).id,
+        author_id=actor.id,
+        date=date,
+        text=text.strip(),
+    )
+    db.session.add(update)
+    db.session.flush()
+    record_history(update, "update_posted", actor, changes={"text": [None, update.text]})
+    return update

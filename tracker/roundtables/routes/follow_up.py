@@ -1,0 +1,222 @@
+"""The co-chairs' follow-through: the dashboard (per roundtable, and across all they
+co-chair), the review queue, and the report for the next meeting (print and CSV).
+
+Every figure comes from `follow_through.summarise` and every list from
+`follow_through.recommendations_query`, which share their rules; each figure links to the
+list it counts."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask import Response, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...accounts.models import Organisation
+from ...core import access, clock, csv_cells
+from ...core.extensions import db
+from ...core.web.lists import paginate
+from ...core.web.render_cache import kept_for_each_person
+from .. import follow_through
+from ..forms import FollowThroughFilter, RecommendationTransitionForm
+from ..models import ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from .blueprint import bp
+from .loading import RECOMMENDATION_ROWS, load_roundtable
+from .recommendations import BUTTONS
+
+
+def _owners_of(roundtable_ids) -> list[Organisation]:
+    """Organisations owning a recommendation of these roundtables: the owner filter's choices."""
+    return db.session.scalars(
+        sa.select(Organisation)
+        .where(
+            Organisation.id.in_(
+                sa.select(RecommendationOwner.organisation_id)
+                .join(Recommendation, Recommendation.id == RecommendationOwner.recommendation_id)
+                .where(Recommendation.roundtable_id.in_(roundtable_ids))
+            )
+        )
+        .order_by(Organisation.name)
+    ).all()
+
+
+def _dashboard(template: str, roundtable_ids, *, roundtable=None, roundtables=()):
+    today = clock.today()
+    form = FollowThroughFilter(
+        request.args,
+        roundtables=roundtables,
+        owners=_owners_of(roundtable_ids),
+        headings=roundtable.outcome_groups if roundtable else (),
+    )
+    filters = form.filters()
+    page = paginate(
+        follow_through.recommendations_query(roundtable_ids, filters, today).options(*RECOMMENDATION_ROWS)
+    )
+    return render_template(
+        template,
+        roundtable=roundtable,
+        roundtables=roundtables,
+        per_roundtable=follow_through.summarise_each([rt.id for rt in roundtables], today),
+        summary=follow_through.summarise(roundtable_ids, today),
+        page=page,
+        form=form,
+        filtered=filters.any(),
+        today=today,
+        states=follow_through.STATES,
+        is_overdue=follow_through.is_overdue,
+        is_stale=follow_through.is_stale,
+        stale_days=follow_through.STALE_AFTER_DAYS,
+        due_soon_days=follow_through.DUE_SOON_DAYS,
+    )
+
+
+@bp.route("/roundtables/<slug>/follow-through")
+@login_required
+@kept_for_each_person
+def dashboard(slug: str):
+    roundtable = load_roundtable(slug, selectinload(Roundtable.outcome_groups), selectinload(Roundtable.co_chairs))
+    access.require(current_user, "follow_through", roundtable)
+    return _dashboard("roundtables/dashboard.html", [roundtable.id], roundtable=roundtable)
+
+
+def _my_roundtables() -> list[Roundtable]:
+    access.require(current_user, "review_follow_through")
+    return db.session.scalars(
+        sa.select(Roundtable)
+        .where(Roundtable.id.in_(follow_through.co_chaired_roundtable_ids(current_user)))
+        .options(selectinload(Roundtable.co_chairs))
+        .order_by(Roundtable.start_date.desc(), Roundtable.id.desc())
+    ).all()
+
+
+@bp.route("/roundtables/follow-through")
+@login_required
+@kept_for_each_person
+def dashboard_all():
+    """Across every roundtable the co-chair's government co-chairs (a table of them, the
+    totals, and the recommendations of all of them)."""
+    roundtables = _my_roundtables()
+    return _dashboard("roundtables/dashboard.html", [rt.id for rt in roundtables], roundtables=roundtables)
+
+
+@bp.route("/roundtables/review")
+@login_required
+def review_queue():
+    """Done, awaiting verification: the recommendations the co-chair's roundtables wait on
+    them to verify or send back, oldest first, with the buttons to do it."""
+    roundtable_ids = [rt.id for rt in _my_roundtables()]
+    query = (
+        sa.select(Recommendation)
+        .where(Recommendation.roundtable_id.in_(roundtable_ids), Recommendation.status == follow_through.DONE)
+        .options(
+            *RECOMMENDATION_ROWS,
+            selectinload(Recommendation.updates),
+            # Who may verify or send back each one: its roundtable's co-chairs.
+            joinedload(Recommendation.roundtable).selectinload(Roundtable.co_chairs),
+        )
+        .order_by(Recommendation.updated_at, Recommendation.id)
+    )
+    page = paginate(query)
+    forms = {}
+    for recommendation in page.items:
+        forms[recommendation.id] = {}
+        for event in follow_through_review_events(recommendation):
+            form = RecommendationTransitionForm(prefix=event)
+            form.words.label.text = BUTTONS[event][2]
+            form.submit.label.text = BUTTONS[event][0]
+            for field in (form.words, form.public):  # ids unique on a page of several
+                field.id = field.label.field_id = f"{field.id}-{recommendation.id}"
+            forms[recommendation.id][event] = form
+    return render_template("roundtables/review_queue.html", page=page, forms=forms, buttons=BUTTONS)
+
+
+def follow_through_review_events(recommendation):
+    return [event for event in ("verify", "send_back") if access.can(current_user, event, recommendation)]
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _report_rows(roundtable: Roundtable):
+    """The rows of the report: every recommendation passing the filters, each with its
+    latest update and review loaded."""
+    today = clock.today()
+    form = FollowThroughFilter(request.args, roundtables=(), owners=_owners_of([roundtable.id]), headings=roundtable.outcome_groups)
+    query = (
+        follow_through.recommendations_query([roundtable.id], form.filters(), today)
+        .options(
+            *RECOMMENDATION_ROWS,
+            selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
+            joinedload(Recommendation.verified_by),
+            joinedload(Recommendation.sent_back_by),
+        )
+    )
+    return form, db.session.scalars(query).all(), today
+
+
+@bp.route("/roundtables/<slug>/report")
+@login_required
+def report(slug: str):
+    roundtable = load_roundtable(
+        slug, selectinload(Roundtable.outcome_groups), selectinload(Roundtable.co_chairs), joinedload(Roundtable.forum)
+    )
+    access.require(current_user, "follow_through", roundtable)
+    form, rows, today = _report_rows(roundtable)
+    return render_template(
+        "roundtables/report.html",
+        roundtable=roundtable,
+        rows=rows,
+        form=form,
+        today=today,
+        summary=follow_through.summarise([roundtable.id], today),
+        is_overdue=follow_through.is_overdue,
+    )
+
+
+CSV_COLUMNS = [
+    "roundtable", "heading", "recommendation", "lead owner", "other owners", "state", "due date", "overdue",
+    "latest update date", "latest update", "review", "reviewed by", "reviewed on", "review words",
+]  # fmt: skip
+
+
+@bp.route("/roundtables/<slug>/report.csv")
+@login_required
+def report_csv(slug: str):
+    roundtable = load_roundtable(slug, selectinload(Roundtable.outcome_groups), selectinload(Roundtable.co_chairs))
+    access.require(current_user, "follow_through", roundtable)
+    _form, rows, today = _report_rows(roundtable)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for recommendation in rows:
+        update = recommendation.latest_update
+        review = recommendation.latest_review
+        writer.writerow(
+            csv_cells.escape(value)  # a spreadsheet shows it as text, never runs it
+            for value in (
+                roundtable.title,
+                recommendation.group.heading if recommendation.group else "",
+                recommendation.text,
+                recommendation.lead_owner.name if recommendation.lead_owner else "",
+                "; ".join(org.name for org in recommendation.other_owners),
+                recommendation.status_label,
+                recommendation.due_date.isoformat() if recommendation.due_date else "",
+                "yes" if follow_through.is_overdue(recommendation, today) else "no",
+                update.date.isoformat() if update else "",
+                update.text if update else "",
+                review.label if review else "",
+                review.by.name if review and review.by else "",
+                review.at.date().isoformat() if review else "",
+                review.words if review and review.words else "",
+            )
+        )
+    filename = f"{roundtable.slug}-follow-through-{today.isoformat()}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),  # a byte-order mark, so spreadsheets read the UTF-8 (Lao, Khmer, Thai…)
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+

@@ -1,0 +1,282 @@
+"""Recommendation pages: agreeing one (from an outcome or directly), its page with the
+owners' and co-chairs' buttons, progress updates, the editor, its history, and the owners'
+"recommendations my organisation owns"."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ...accounts.models import Organisation
+from ...core import access, clock
+from ...core.changes import REFUSALS, EditConflict
+from ...core.extensions import db
+from ...core.history import newest_first
+from ...core.web.forms import records_by_id
+from ...core.web.lists import paginate
+from ...core.web.refusals import show_conflict, show_refusal
+from .. import follow_through, operations
+from ..forms import FollowThroughFilter, ProgressUpdateForm, RecommendationForm, RecommendationTransitionForm
+from ..models import Outcome, OutcomeGroup, Recommendation, RecommendationOwner, Roundtable
+from .blueprint import bp
+from .loading import RECOMMENDATION_ROWS, ROUNDTABLE_PAGE, load_part, load_recommendation, load_roundtable
+
+# Each workflow button: its label, style, the label of its text box, and whether the words
+# are required (the workflow's rule says so; the label tells the person beforehand).
+BUTTONS = {
+    "agree": ("Agree", "btn-primary", None),
+    "complete": ("Mark as done", "btn-success", "What was done (required)"),
+    "verify": ("Verify", "btn-success", "Comment (optional)"),
+    "send_back": ("Send back", "btn-outline-danger", "Reason for sending it back (required; the owners will see it)"),
+}
+_DONE_MESSAGES = {
+    "agree": "Recommendation agreed. Its owners now see it in their work, and it is on the public page.",
+    "complete": "Marked as done. The co-chairs will verify it, or send it back with a reason.",
+    "verify": "Verified.",
+    "send_back": "Sent back to its owners with your reason.",
+}
+REVIEW_EVENTS = ("verify", "send_back")
+
+
+def _rule_data(event: str, form: RecommendationTransitionForm) -> dict:
+    """The form's words as the workflow's rule and the operation take them."""
+    words = form.words.data or None
+    if event == "complete":
+        return {"what_was_done": words}
+    if event == "send_back":
+        return {"reason": words, "public": form.public.data}
+    if event == "verify":
+        return {"comment": words, "public": form.public.data}
+    return {"comment": words}
+
+
+def transition_forms(recommendation: Recommendation, refused: tuple[str, RecommendationTransitionForm] | None = None):
+    """The buttons this person may press now, each a form (the refused one keeps its words)."""
+    refused_event, refused_form = refused or (None, None)
+    forms = {}
+    for event in recommendation.workflow.events_from_here():
+        if access.can(current_user, event, recommendation):
+            form = refused_form if event == refused_event else RecommendationTransitionForm(prefix=event)
+            label, _style, words_label = BUTTONS[event]
+            form.words.label.text = words_label or "Comment (optional)"
+            form.submit.label.text = label
+            forms[event] = form
+    return forms
+
+
+# --- agreeing a recommendation ------------------------------------------------------------------
+
+
+def _recommendation_content(form: RecommendationForm, roundtable: Roundtable) -> dict:
+    group = load_part(OutcomeGroup, form.group.data, roundtable) if form.group.data else None
+    return {
+        "owners": records_by_id(Organisation, form.owners_ids()),
+        "group": group,
+        **form.recommendation_fields(),
+    }
+
+
+@bp.route("/roundtables/<slug>/recommendations/new", methods=["GET", "POST"])
+@login_required
+def new_recommendation(slug: str):
+    """A recommendation from one of the roundtable's outcomes (`?outcome=`), or directly.
+    "Save and agree" agrees it at once (it needs a lead owner and a due date)."""
+    roundtable = load_roundtable(slug, *ROUNDTABLE_PAGE)
+    access.require(current_user, "add_recommendation", roundtable)
+    form = RecommendationForm(roundtable)
+    outcome_id = request.args.get("outcome", type=int) if request.method == "GET" else form.outcome.data
+    outcome = None
+    if outcome_id is not None:
+        outcome = load_part(Outcome, outcome_id, roundtable)
+    if request.method == "GET" and outcome is not None:
+        form.text.data = outcome.as_recommendation()
+        form.group.data = outcome.group_id
+        form.outcome.data = outcome.id
+    if form.validate_on_submit():
+        try:
+            recommendation = operations.create_recommendation(
+                roundtable, current_user, outcome=outcome, **_recommendation_content(form, roundtable)
+            )
+            if form.agree.data:
+                operations.take_transition(recommendation, "agree", current_user)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_DONE_MESSAGES["agree"] if form.agree.data else "Recommendation saved as a draft.", "success")
+            return redirect(url_for(".recommendation", recommendation_id=recommendation.id))
+    return render_template(
+        "roundtables/recommendation_form.html", form=form, roundtable=roundtable, outcome=outcome, recommendation=None
+    ), (422 if request.method == "POST" else 200)
+
+
+# --- the recommendation's page ------------------------------------------------------------------
+
+
+@bp.route("/recommendations/<int:recommendation_id>")
+def recommendation(recommendation_id: int):
+    return _recommendation_page(load_recommendation(recommendation_id))
+
+
+def _recommendation_page(recommendation, *, refused=None, update_form=None, status=200):
+    may_update = access.can(current_user, "post_update", recommendation) and recommendation.status in (
+        follow_through.IN_PROGRESS,
+        follow_through.DONE,
+    )
+    if may_update and update_form is None:
+        update_form = ProgressUpdateForm(prefix="update")
+        update_form.date.data = clock.today()
+    refused_event, refused_form = refused or (None, None)
+    forms = transition_forms(recommendation, refused)
+    today = clock.today()
+    return render_template(
+        "roundtables/recommendation.html",
+        recommendation=recommendation,
+        roundtable=recommendation.roundtable,
+        transition_forms=forms,
+        stray_refusal=refused_form.form_errors if refused_form is not None and refused_event not in forms else [],
+        buttons=BUTTONS,
+        review_events=REVIEW_EVENTS,
+        update_form=update_form if may_update else None,
+        involved=access.can(current_user, "view_history", recommendation),
+        overdue=follow_through.is_overdue(recommendation, today),
+        stale=follow_through.is_stale(recommendation, today),
+        due_soon=follow_through.is_due_soon(recommendation, today),
+    ), status
+
+
+# Where a button pressed elsewhere returns to: only these pages, never an address sent in.
+_RETURN_TO = {"review": "roundtables.review_queue", "mine": "roundtables.mine"}
+
+
+@bp.route("/recommendations/<int:recommendation_id>/transitions/<event>", methods=["POST"])
+@login_required
+def transition(recommendation_id: int, event: str):
+    recommendation = load_recommendation(recommendation_id)
+    if event not in BUTTONS:
+        abort(404)
+    access.require(current_user, event, recommendation)
+    form = RecommendationTransitionForm(prefix=event)
+    if form.validate_on_submit():
+        try:
+            operations.take_transition(recommendation, event, current_user, **_rule_data(event, form))
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_DONE_MESSAGES[event], "success")
+            back = _RETURN_TO.get(request.args.get("from", ""))
+            if back:
+                return redirect(url_for(back))
+            return redirect(url_for(".recommendation", recommendation_id=recommendation.id))
+    return _recommendation_page(load_recommendation(recommendation_id), refused=(event, form), status=422)
+
+
+@bp.route("/recommendations/<int:recommendation_id>/updates", methods=["POST"])
+@login_required
+def post_update(recommendation_id: int):
+    recommendation = load_recommendation(recommendation_id)
+    access.require(current_user, "post_update", recommendation)
+    form = ProgressUpdateForm(prefix="update")
+    if form.validate_on_submit():
+        try:
+            update = operations.post_progress_update(
+                recommendation, current_user, text=form.text.data, date=form.date.data
+            )
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Progress update posted.", "success")
+            return redirect(url_for(".recommendation", recommendation_id=recommendation.id, _anchor=f"update-{update.id}"))
+    return _recommendation_page(load_recommendation(recommendation_id), update_form=form, status=422)
+
+
+@bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_recommendation(recommendation_id: int):
+    recommendation = load_recommendation(recommendation_id)
+    roundtable = db.session.scalar(
+        sa.select(Roundtable).where(Roundtable.id == recommendation.roundtable_id).options(*ROUNDTABLE_PAGE)
+    )
+    access.require(current_user, "edit", recommendation)
+    form = RecommendationForm(roundtable)
+    if request.method == "GET":
+        form.fill_from(recommendation)
+    if form.validate_on_submit():
+        try:
+            operations.edit_recommendation(
+                recommendation,
+                current_user,
+                expected_version=form.version.data,
+                **_recommendation_content(form, roundtable),
+            )
+            if form.agree.data and recommendation.status == follow_through.DRAFT:
+                operations.take_transition(recommendation, "agree", current_user)
+        except EditConflict as clash:
+            show_conflict(form, clash, "on its page")
+            return render_template(
+                "roundtables/recommendation_form.html",
+                form=form, roundtable=roundtable, outcome=recommendation.outcome, recommendation=recommendation,
+            ), 409  # fmt: skip
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_DONE_MESSAGES["agree"] if form.agree.data else "Recommendation saved.", "success")
+            return redirect(url_for(".recommendation", recommendation_id=recommendation.id))
+    return render_template(
+        "roundtables/recommendation_form.html",
+        form=form, roundtable=roundtable, outcome=recommendation.outcome, recommendation=recommendation,
+    ), (422 if request.method == "POST" else 200)  # fmt: skip
+
+
+@bp.route("/recommendations/<int:recommendation_id>/history")
+@login_required
+def recommendation_history(recommendation_id: int):
+    recommendation = load_recommendation(recommendation_id)
+    access.require(current_user, "view_history", recommendation)
+    page = paginate(newest_first(recommendation))
+    return render_template("roundtables/recommendation_history.html", recommendation=recommendation, page=page)
+
+
+# --- the owners' work -------------------------------------------------------------------------
+
+
+@bp.route("/recommendations/mine")
+@login_required
+def mine():
+    """What the organisation owns: first what needs attention (overdue, due within 30 days,
+    sent back), then every recommendation it owns, filtered by state."""
+    access.require(current_user, "own_recommendations")
+    today = clock.today()
+    owned = Recommendation.owners.any(RecommendationOwner.organisation_id == current_user.organisation_id)
+    agreed = sa.and_(owned, follow_through.agreed_condition())
+
+    def attention(condition, limit=50):
+        return db.session.scalars(
+            sa.select(Recommendation)
+            .where(agreed, condition)
+            .options(*RECOMMENDATION_ROWS)
+            .order_by(Recommendation.due_date, Recommendation.id)
+            .limit(limit)
+        ).all()
+
+    filters = FollowThroughFilter(request.args, roundtables=(), owners=())
+    query = (
+        sa.select(Recommendation)
+        .where(agreed, *filters.filters().conditions(today))
+        .options(*RECOMMENDATION_ROWS)
+        .order_by(Recommendation.due_date.asc().nulls_last(), Recommendation.id)
+    )
+    return render_template(
+        "roundtables/mine.html",
+        overdue=attention(follow_through.overdue_condition(today)),
+        due_soon=attention(follow_through.due_soon_condition(today)),
+        sent_back=attention(follow_through.sent_back_condition()),
+        page=paginate(query),
+        filters=filters,
+        today=today,
+        due_soon_days=follow_through.DUE_SOON_DAYS,
+    )

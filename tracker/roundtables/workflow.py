@@ -1,0 +1,52 @@
+"""A recommendation's workflow: draft → in progress → done → verified; a co-chair may send
+done work back."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from statemachine import State
+
+from ..core.workflow import RuleNotMet, Workflow, require_all
+
+
+class RecommendationWorkflow(Workflow):
+    """draft → in progress → done → verified; a co-chair may send done work back."""
+
+    draft = State("Draft", initial=True, value="draft")
+    in_progress = State("In progress", value="in_progress")
+    done = State("Done, awaiting verification", value="done")
+    verified = State("Done, verified", value="verified", final=True)
+
+    agree = draft.to(in_progress, validators="check_owner_and_due_date")
+    complete = in_progress.to(done, validators="check_what_was_done")
+    verify = done.to(verified)
+    send_back = done.to(in_progress, validators="check_send_back_reason")
+
+    PAST_TENSE: ClassVar[dict[str, str]] = {
+        "agree": "agreed",
+        "complete": "marked done",
+        "verify": "verified",
+        "send_back": "sent back",
+    }
+    STATE_PHRASES: ClassVar[dict[str, str]] = {
+        "draft": "still a draft",
+        "in_progress": "in progress",
+        "done": "done",
+        "verified": "done and verified",
+    }
+
+    def check_owner_and_due_date(self, **_: Any) -> None:
+        recommendation = self.model
+        require_all(
+            "Before this recommendation can be agreed it needs",
+            [("a lead owner", recommendation.lead_owner is not None), ("a due date", recommendation.due_date is not None)],
+        )
+
+    def check_what_was_done(self, what_was_done: str | None = None, **_: Any) -> None:
+        if not (what_was_done or "").strip():
+            raise RuleNotMet("Say what was done in a progress update before marking this recommendation done.")
+
+    def check_send_back_reason(self, reason: str | None = None, **_: Any) -> None:
+        if not (reason or "").strip():
+            raise RuleNotMet("Give a reason for sending this recommendation back, so its owner knows what to do.")

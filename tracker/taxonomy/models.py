@@ -1,0 +1,54 @@
+"""What records are filed under: the forums where commitments are made (conferences,
+intergovernmental processes, programmes), themes, and countries or regions. Pledges and
+roundtables are filed under them; the public lists filter by them; admins keep them.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.columns import choice
+from ..core.extensions import Base
+
+
+class ForumKind(enum.Enum):
+    CONFERENCE = "conference"
+    PROCESS = "process"
+    PROGRAMME = "programme"
+
+
+
+class Forum(Base):
+    """Where a commitment was made: a conference, an intergovernmental process, a programme."""
+
+    __tablename__ = "forums"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(300), unique=True)
+    short_name: Mapped[str | None] = mapped_column(sa.String(80))
+    kind: Mapped[ForumKind] = mapped_column(choice(ForumKind, "forum_kind"))
+    year: Mapped[int | None]
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Theme(Base):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+
+
+class Country(Base):
+    """A country or a named region ("ASEAN member states"); regions have no ISO code."""
+
+    __tablename__ = "countries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    iso_code: Mapped[str | None] = mapped_column(sa.String(2), unique=True)
+
+

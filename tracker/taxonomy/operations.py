@@ -1,0 +1,88 @@
+"""Forums and themes: every change to them, one function each (admins make them), with the
+discipline of `tracker.core.changes`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core import access
+from ..core.changes import (
+    InvalidField,
+    apply,
+    flush_unique,
+    known_fields,
+    refuse_duplicate,
+    required,
+    text_or_none,
+    unique_slug,
+)
+from ..core.extensions import db
+from ..core.history import record_history
+from ..core.text import slugify
+from .models import Forum, ForumKind, Theme
+
+FORUM_FIELDS = ["name", "short_name", "kind", "year", "description"]
+
+
+def _forum_values(fields: dict, forum: Forum | None) -> dict:
+    known_fields(fields, FORUM_FIELDS, "forum")
+    values = {name: text_or_none(value) for name, value in fields.items()}
+    if "name" in values or forum is None:
+        values["name"] = required(values.get("name"), "name", "Give the forum's name.")
+        refuse_duplicate(Forum.name, values["name"], forum, "name", "A forum with this name already exists.")
+    if forum is None or "kind" in values:
+        if not isinstance(values.get("kind"), ForumKind):
+            raise InvalidField("kind", "Choose what kind of forum this is.")
+    if "description" in values:
+        values["description"] = values["description"] or ""
+    return values
+
+
+def create_forum(actor, **fields) -> Forum:
+    """An admin adds a forum: a conference, an intergovernmental process or a programme."""
+    access.require(actor, "administer")
+    values = _forum_values(fields, None)
+    forum = Forum(**values)
+    db.session.add(forum)
+    flush_unique()
+    record_history(forum, "created", actor, changes={name: [None, value] for name, value in values.items()})
+    return forum
+
+
+def update_forum(forum: Forum, actor, **fields) -> None:
+    access.require(actor, "administer")
+    changes = apply(forum, _forum_values(fields, forum))
+    if changes:
+        flush_unique()
+        record_history(forum, "edited", actor, changes=changes)
+
+
+def create_theme(actor, *, name: str) -> Theme:
+    """An admin adds a theme; its URL slug is made from the name."""
+    access.require(actor, "administer")
+    name = _theme_name(name, None)
+    theme = Theme(name=name, slug=unique_slug(Theme, name))
+    db.session.add(theme)
+    flush_unique()
+    record_history(theme, "created", actor, changes={"name": [None, name], "slug": [None, theme.slug]})
+    return theme
+
+
+def update_theme(theme: Theme, actor, *, name: str) -> None:
+    """Rename a theme. The slug follows the name, but not a change of case or
+    punctuation only: links to the theme keep working for as long as they can."""
+    access.require(actor, "administer")
+    name = _theme_name(name, theme)
+    fields = {"name": name}
+    if slugify(name) != slugify(theme.name):
+        fields["slug"] = unique_slug(Theme, name)
+    changes = apply(theme, fields)
+    if changes:
+        flush_unique()
+        record_history(theme, "edited", actor, changes=changes)
+
+
+def _theme_name(name: str, theme: Theme | None) -> str:
+    name = required(name, "name", "Give the theme's name.")
+    refuse_duplicate(Theme.name, name, theme, "name", "A theme with this name already exists.")
+    return name
