@@ -3,16 +3,18 @@
 #   make run    create .venv, install, migrate, load the demo data if the database is empty,
 #               serve on http://127.0.0.1:5000 (PORT=5055 make run to change the port)
 #   make test   create .venv, install with test extras, install Debian's Chromium if missing,
-#               run the whole suite on SQLite and then on PostgreSQL (TEST_DATABASE_URL)
+#               check the rules of the house (make lint), run the whole suite on SQLite and
+#               then on PostgreSQL (TEST_DATABASE_URL)
 #
 # Helpers: make install, make install-test, make chromium, make clean; make fuzz (fuzz tests at length).
+# make lint: ruff (lint and format), mypy and the import contracts, in seconds; make format fixes.
 # make bench: throughput against hello-world and Fortunes baselines (bench/run.py; needs PostgreSQL, Redis).
 # Extra pytest arguments: make test PYTEST_ARGS="-k workflow -x".
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test fuzz bench install install-test chromium clean
+.PHONY: help run test lint format fuzz bench install install-test chromium clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -91,15 +93,31 @@ except psycopg.Error as exc:
 endef
 export PG_CHECK
 
+# The rules of the house (pyproject.toml): ruff's lint rules and format, mypy, and the
+# import-linter contracts that keep one area to one folder. Each reports every problem.
+lint: install-test
+	@status=0; \
+	echo "== ruff check =="; $(BIN)/ruff check . || status=1; \
+	echo "== ruff format --check =="; $(BIN)/ruff format --check . || status=1; \
+	echo "== mypy =="; $(BIN)/mypy || status=1; \
+	echo "== import contracts =="; $(BIN)/lint-imports --no-cache || status=1; \
+	[ $$status = 0 ] || { echo "make lint: FAILED (see above; make format fixes what ruff can)"; exit 1; }
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
 test: install-test chromium
-	@echo "== Test suite on SQLite =="
-	@sqlite=0; env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || sqlite=$$?; \
+	@lint=0; $(MAKE) --no-print-directory lint || lint=$$?; \
+	echo; echo "== Test suite on SQLite =="; \
+	sqlite=0; env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || sqlite=$$?; \
 	if check=$$($(BIN)/python -c "$$PG_CHECK" '$(TEST_DATABASE_URL)'); then where=$$check; \
 	    echo; echo "== Test suite on PostgreSQL ($$where) =="; \
 	    pg=0; TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/pytest $(PYTEST_ARGS) || pg=$$?; \
-	    echo; echo "== SQLite: $$([ $$sqlite = 0 ] && echo passed || echo "FAILED (pytest exit $$sqlite)");" \
+	    echo; echo "== Lint: $$([ $$lint = 0 ] && echo passed || echo FAILED);" \
+	         "SQLite: $$([ $$sqlite = 0 ] && echo passed || echo "FAILED (pytest exit $$sqlite)");" \
 	         "PostgreSQL: $$([ $$pg = 0 ] && echo passed || echo "FAILED (pytest exit $$pg)") =="; \
-	    [ $$sqlite = 0 ] && [ $$pg = 0 ]; \
+	    [ $$lint = 0 ] && [ $$sqlite = 0 ] && [ $$pg = 0 ]; \
 	else \
 	    where=$$(head -n 1 <<<"$$check"); why=$$(tail -n +2 <<<"$$check"); \
 	    if [ "$${CI:-}" = true ]; then \
@@ -107,7 +125,8 @@ test: install-test chromium
 	        echo "  ($$why)"; exit 1; \
 	    fi; \
 	    echo "PostgreSQL is not reachable at $$where; ran SQLite only."; echo "  ($$why)"; \
-	    [ $$sqlite = 0 ]; \
+	    echo "== Lint: $$([ $$lint = 0 ] && echo passed || echo FAILED); SQLite: $$([ $$sqlite = 0 ] && echo passed || echo FAILED) =="; \
+	    [ $$lint = 0 ] && [ $$sqlite = 0 ]; \
 	fi
 
 # The fuzz tests at length: Hypothesis profile "long" (tests/fuzzing.py), 120 examples for each

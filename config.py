@@ -4,8 +4,10 @@
 `ProductionConfig` refuses to start without a real SECRET_KEY. `TestConfig` is used by the
 test suite, which points it at SQLite or PostgreSQL.
 """
+
 import os
 from pathlib import Path
+from typing import ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -17,14 +19,14 @@ def database_url(url: str | None) -> str:
         return f"sqlite:///{INSTANCE_DIR / 'tracker.db'}"
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     # Bootstrap's CSS and JS are served from the package, never from a CDN: users behind
     # strict networks (and this project's machines) have no internet.
     BOOTSTRAP_SERVE_LOCAL = True
@@ -49,15 +51,15 @@ class Config:
     # scheme are read from their X-Forwarded-For/-Proto headers. 0: served directly.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
     DEMO_DATA_ALLOWED = True
-    # Public pages are sent from a kept render until the data version moves (tracker/
-    # render_cache.py): in each worker's memory (up to RENDER_CACHE_LOCAL_BYTES) and, when
+    # Public pages are sent from a kept render until the data version moves (tracker/core/
+    # web/render_cache.py): in each worker's memory (up to RENDER_CACHE_LOCAL_BYTES) and, when
     # REDIS_URL is set, in Redis for every worker (each render for RENDER_CACHE_TIMEOUT s).
     RENDER_CACHE = os.environ.get("TRACKER_RENDER_CACHE", "1") != "0"
     RENDER_CACHE_LOCAL_BYTES = 32 * 1024 * 1024
     RENDER_CACHE_MAX_ITEM_BYTES = 1024 * 1024
     RENDER_CACHE_TIMEOUT = 60 * 60
     # Where the data version is pinned for every worker of this machine to read without a
-    # database round trip (tracker/version_board.py): a file path, "memory" (this process
+    # database round trip (tracker/core/version_board.py): a file path, "memory" (this process
     # only), "off" (ask the database every time), or unset: instance/data-version-<db>.board.
     DATA_VERSION_BOARD = os.environ.get("DATA_VERSION_BOARD") or None
     ITEMS_PER_PAGE = 20

@@ -1,4 +1,5 @@
 """Entry point for `flask --app wsgi ...` and `gunicorn wsgi:app`."""
+
 from tracker import create_app
 
 app = create_app()

@@ -11,6 +11,7 @@ production configuration's engine options, so the ratio tracker/fortunes isolate
 tracker does beyond "one query + one template". The table is created by bench/run.py before
 the servers start (two workers creating it at once would race), not by the app.
 """
+
 import os
 import sys
 from pathlib import Path

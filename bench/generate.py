@@ -56,6 +56,7 @@ Accounts (all with the password in `BENCH_PASSWORD`, active):
   with recommendations in every state (the /roundtables/follow-through dashboard);
 - bench-admin@example.org: an admin.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,8 +72,8 @@ from bisect import bisect_left
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
 from urllib.parse import urlencode
@@ -533,7 +534,13 @@ LINK_HOSTS = [
     "library.example.int", "news.example.org",
 ]  # fmt: skip
 CURRENCIES = ["AUD", "USD", "EUR", "CHF", "GBP", "NZD", "JPY", "SEK"]
-BUDGET_NOTES = ["approximately, annually", "over the pledge period", "indicative", "subject to funding", "in kind and cash"]
+BUDGET_NOTES = [
+    "approximately, annually",
+    "over the pledge period",
+    "indicative",
+    "subject to funding",
+    "in kind and cash",
+]
 PERIOD_NOTES = ["ongoing", "18 months", "until further notice", "multi-year"]
 
 OUTCOME_HEADINGS = [
@@ -772,7 +779,7 @@ def acronym(name: str) -> str:
 
 
 def region_name(phrase: str) -> str:
-    """"the Pacific" → "Pacific"; "small island developing states" → "Small island developing states"."""
+    """ "the Pacific" → "Pacific"; "small island developing states" → "Small island developing states"."""
     phrase = phrase.removeprefix("the ")
     return phrase[:1].upper() + phrase[1:]
 
@@ -899,8 +906,16 @@ class Prose:
         if key == "asset":
             return choice(ASSETS)
         if key == "Org":
-            return choice(("The National Society", "The signatories", "Together, the signatories", "The Government",
-                           "Our organisation", "The partners"))
+            return choice(
+                (
+                    "The National Society",
+                    "The signatories",
+                    "Together, the signatories",
+                    "The Government",
+                    "Our organisation",
+                    "The partners",
+                )
+            )
         if key in ("PastVerb", "prep"):
             verb, prep = choice(PAST_VERBS)
             slots["PastVerb"], slots["prep"] = verb, prep
@@ -1103,8 +1118,19 @@ class History:
     def add(self, at, actor, record_type, record_id, timeline_type, timeline_id, event,
             from_state=None, to_state=None, changes=None, comment=None):  # fmt: skip
         self.events.append(
-            (at, actor, record_type, record_id, timeline_type, timeline_id, event, from_state, to_state,
-             changes or {}, comment)  # fmt: skip
+            (
+                at,
+                actor,
+                record_type,
+                record_id,
+                timeline_type,
+                timeline_id,
+                event,
+                from_state,
+                to_state,
+                changes or {},
+                comment,
+            )
         )
 
 
@@ -1146,11 +1172,13 @@ class Generator:
         self.country_ids = [row[0] for row in rows]
         for name in REGIONS:
             rows.append((len(rows) + 1, name, None))
-        self.region_ids = [row[0] for row in rows[len(COUNTRIES):]]
+        self.region_ids = [row[0] for row in rows[len(COUNTRIES) :]]
         self.w.write("countries", ("id", "name", "iso_code"), rows)
 
         self.theme_slugs = {i: self.slugify(name) for i, name in enumerate(THEMES, start=1)}
-        self.w.write("themes", ("id", "name", "slug"), [(i, name, self.theme_slugs[i]) for i, name in enumerate(THEMES, start=1)])
+        self.w.write(
+            "themes", ("id", "name", "slug"), [(i, name, self.theme_slugs[i]) for i, name in enumerate(THEMES, start=1)]
+        )
 
         rows = [(i, *forum) for i, forum in enumerate(FORUMS, start=1)]
         self.w.write("forums", ("id", "name", "short_name", "kind", "year", "description"), rows)
@@ -1231,14 +1259,18 @@ class Generator:
     def _internationals(self, rng):
         for name, short in INTERNATIONAL_ORGANISATIONS:
             yield name, short, None
-        combinations = [(r, t, b) for r in INTERNATIONAL_REGIONS for t in INTERNATIONAL_TOPICS for b in INTERNATIONAL_BODIES]
+        combinations = [
+            (r, t, b) for r in INTERNATIONAL_REGIONS for t in INTERNATIONAL_TOPICS for b in INTERNATIONAL_BODIES
+        ]
         rng.shuffle(combinations)
         for region, topic, body in combinations:
             yield f"{region} {topic} {body}", None, None
         yield from self._numbered("International body", rng)
 
     def _civil_society(self, rng):
-        combinations = [(a, n, b) for a in CIVIL_SOCIETY_ADJECTIVES for n in CIVIL_SOCIETY_NOUNS for b in CIVIL_SOCIETY_BODIES]
+        combinations = [
+            (a, n, b) for a in CIVIL_SOCIETY_ADJECTIVES for n in CIVIL_SOCIETY_NOUNS for b in CIVIL_SOCIETY_BODIES
+        ]
         rng.shuffle(combinations)
         for adjective, noun, body in combinations:
             yield f"{adjective} {noun} {body}", None, rng.choice(COUNTRY_NAMES)
@@ -1311,7 +1343,9 @@ class Generator:
                 for _ in range(rng.randint(*STAFF_PER_ORGANISATION)):
                     first, last = person()
                     add(email_of(first, last, org.id), f"{first} {last}", "staff", org.id)
-        self.w.write("users", ("id", "email", "name", "password_hash", "role", "organisation_id", "active", "created_at"), rows)
+        self.w.write(
+            "users", ("id", "email", "name", "password_hash", "role", "organisation_id", "active", "created_at"), rows
+        )
         self.w.report("users")
 
     def staff_member(self, rng, org_id) -> int | None:
@@ -1352,7 +1386,11 @@ class Generator:
                 lead = leads[bisect_left(lead_weights, rng.random() * lead_weights[-1])]
             signatories = [lead]
             for _ in range(weighted_index(rng, CO_SIGNATORIES)):
-                pool = self.unconfirmed_ids if self.unconfirmed_ids and rng.random() < UNCONFIRMED_CO_SIGNATORY else self.confirmed_ids
+                pool = (
+                    self.unconfirmed_ids
+                    if self.unconfirmed_ids and rng.random() < UNCONFIRMED_CO_SIGNATORY
+                    else self.confirmed_ids
+                )
                 candidate = rng.choice(pool)
                 if candidate not in signatories:
                     signatories.append(candidate)
@@ -1372,7 +1410,9 @@ class Generator:
                                    REFERENCE_TIME - dt.timedelta(days=10))  # fmt: skip
             if status == "done":
                 if published_at + dt.timedelta(days=120) < REFERENCE_TIME - dt.timedelta(hours=2):
-                    completed_at = between(rng, published_at + dt.timedelta(days=120), REFERENCE_TIME - dt.timedelta(hours=2))
+                    completed_at = between(
+                        rng, published_at + dt.timedelta(days=120), REFERENCE_TIME - dt.timedelta(hours=2)
+                    )
                 else:  # published lately: done half-way to the reference time
                     completed_at = (published_at + (REFERENCE_TIME - published_at) / 2).replace(microsecond=0)
             author = self.staff_member(rng, lead)
@@ -1395,7 +1435,9 @@ class Generator:
             if rng.random() < PLEDGE_WITH_CONTACT:
                 first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
                 contact_name = f"{first} {last}"
-                contact_email = f"{first}.{last}@{ascii_slug(self.short_names.get(lead) or f'org{lead}')}.example.org".lower()
+                contact_email = (
+                    f"{first}.{last}@{ascii_slug(self.short_names.get(lead) or f'org{lead}')}.example.org".lower()
+                )
             updated_at = completed_at or published_at or created_at
             version = {"draft": 1, "in_progress": 2, "done": 3}[status]
             slug = slugs(title)
@@ -1406,7 +1448,9 @@ class Generator:
                 rng.choice(ACTIONS_INTROS) if rng.random() < PLEDGE_WITH_ACTIONS_INTRO else None,
                 contact_name, contact_email, published_at, completed_at, created_at, updated_at, author, version,
             ))  # fmt: skip
-            signatory_rows += [(pledge_id, org_id, position == 0, position) for position, org_id in enumerate(signatories)]
+            signatory_rows += [
+                (pledge_id, org_id, position == 0, position) for position, org_id in enumerate(signatories)
+            ]
             theme_rows += [(pledge_id, theme_id) for theme_id in themes]
             country_rows += [(pledge_id, country_id) for country_id in countries]
             self.pledge_list.append(PledgeRecord(
@@ -1416,9 +1460,13 @@ class Generator:
 
             self.history.add(created_at, author, "pledge", pledge_id, "pledge", pledge_id, "created", to_state="draft")
             if published_at:
-                self.history.add(published_at, author, "pledge", pledge_id, "pledge", pledge_id, "start", "draft", "in_progress")
+                self.history.add(
+                    published_at, author, "pledge", pledge_id, "pledge", pledge_id, "start", "draft", "in_progress"
+                )
             if completed_at:
-                self.history.add(completed_at, author, "pledge", pledge_id, "pledge", pledge_id, "complete", "in_progress", "done")
+                self.history.add(
+                    completed_at, author, "pledge", pledge_id, "pledge", pledge_id, "complete", "in_progress", "done"
+                )
 
         self.w.write("pledges", (
             "id", "slug", "title", "text", "status", "forum_id", "region", "period_start", "period_end", "period_note",
@@ -1436,7 +1484,9 @@ class Generator:
         rng = self.rng("action-counts")
         weights, minimums = [], {}
         for i, pledge in enumerate(self.pledge_list):
-            if pledge.status == "draft" or (pledge.status == "in_progress" and rng.random() < IN_PROGRESS_WITHOUT_ACTIONS):
+            if pledge.status == "draft" or (
+                pledge.status == "in_progress" and rng.random() < IN_PROGRESS_WITHOUT_ACTIONS
+            ):
                 weights.append(0.0)
             else:
                 weights.append(rng.lognormvariate(0, ACTIONS_SIGMA))
@@ -1446,8 +1496,8 @@ class Generator:
         # The longest timelines are capped; what they lose goes to the others, by weight.
         while excess := sum(max(0, count - MAX_ACTIONS_PER_PLEDGE) for count in counts):
             counts = [min(count, MAX_ACTIONS_PER_PLEDGE) for count in counts]
-            room = [w if 0 < count < MAX_ACTIONS_PER_PLEDGE else 0.0 for w, count in zip(weights, counts)]
-            counts = [count + more for count, more in zip(counts, allocate(room, excess))]
+            room = [w if 0 < count < MAX_ACTIONS_PER_PLEDGE else 0.0 for w, count in zip(weights, counts, strict=False)]
+            counts = [count + more for count, more in zip(counts, allocate(room, excess), strict=False)]
         return counts
 
     def actions(self) -> None:
@@ -1458,7 +1508,11 @@ class Generator:
         self.next_link_id = 1
         for start in range(0, len(self.pledge_list), PLEDGES_PER_CHUNK):
             tables = defaultdict(list)
-            for pledge, count in zip(self.pledge_list[start : start + PLEDGES_PER_CHUNK], counts[start : start + PLEDGES_PER_CHUNK]):
+            for pledge, count in zip(
+                self.pledge_list[start : start + PLEDGES_PER_CHUNK],
+                counts[start : start + PLEDGES_PER_CHUNK],
+                strict=False,
+            ):
                 if count:
                     self._pledge_actions(rng, pledge, count, tables)
             self.w.write("actions", (
@@ -1519,7 +1573,10 @@ class Generator:
             ))  # fmt: skip
             involved = [attributed]
             if len(pledge.signatories) > 1 and rng.random() < ACTION_WITH_CO_ORGANISATIONS:
-                involved += rng.sample([o for o in pledge.signatories if o != attributed], rng.randint(1, min(2, len(pledge.signatories) - 1)))
+                involved += rng.sample(
+                    [o for o in pledge.signatories if o != attributed],
+                    rng.randint(1, min(2, len(pledge.signatories) - 1)),
+                )
             tables["action_organisations"] += [(action_id, org_id) for org_id in involved]
             if rng.random() < ACTION_WITH_FIGURES:
                 for figure_position in range(weighted_index(rng, FIGURES_PER_ACTION) + 1):
@@ -1568,17 +1625,27 @@ class Generator:
             forum_id = None
             if rng.random() < ROUNDTABLE_WITH_FORUM:
                 forum_id = rng.choice(process_forums) if rng.random() < 0.7 else rng.choice(list(self.forums))
-            forum_name = (self.forums[forum_id][1] or self.forums[forum_id][0]) if forum_id else rng.choice(PLACE_PHRASES).removeprefix("the ")
+            forum_name = (
+                (self.forums[forum_id][1] or self.forums[forum_id][0])
+                if forum_id
+                else rng.choice(PLACE_PHRASES).removeprefix("the ")
+            )
             city = rng.choice(CITIES)
             title = f"{forum_name} Roundtable on {rng.choice(OBJECTS).capitalize()}"
             if rng.random() < 0.5:
                 title += f", {city} {start.year}"
             slug = slugs(title)
             end = start + dt.timedelta(days=rng.choice((0, 1, 1, 2))) if rng.random() < 0.7 else None
-            created_at = min(at_time(rng, start + dt.timedelta(days=rng.randint(1, 20))), REFERENCE_TIME - dt.timedelta(days=40))
+            created_at = min(
+                at_time(rng, start + dt.timedelta(days=rng.randint(1, 20))), REFERENCE_TIME - dt.timedelta(days=40)
+            )
             co_chairs = [self.bench_government] if is_bench else []
             while len(co_chairs) < 2:
-                pool = governments if (rng.random() < CO_CHAIR_IS_A_GOVERNMENT or not self.international_ids) else self.international_ids
+                pool = (
+                    governments
+                    if (rng.random() < CO_CHAIR_IS_A_GOVERNMENT or not self.international_ids)
+                    else self.international_ids
+                )
                 candidate = rng.choice(pool)
                 if candidate not in co_chairs:
                     co_chairs.append(candidate)
@@ -1609,8 +1676,18 @@ class Generator:
                     outcome_rows.append((outcome_id, group_id, text, outcome_position))
                     outcomes.append((outcome_id, text))
                 groups.append((group_id, outcomes))
-            self.roundtable_list.append(RoundtableRecord(roundtable_id, slug, co_chairs, sorted(participants), created_at, groups, is_bench))
-            self.history.add(created_at, rng.choice(self.admin_ids), "roundtable", roundtable_id, "roundtable", roundtable_id, "created")
+            self.roundtable_list.append(
+                RoundtableRecord(roundtable_id, slug, co_chairs, sorted(participants), created_at, groups, is_bench)
+            )
+            self.history.add(
+                created_at,
+                rng.choice(self.admin_ids),
+                "roundtable",
+                roundtable_id,
+                "roundtable",
+                roundtable_id,
+                "created",
+            )
         self.w.write("roundtables", (
             "id", "slug", "title", "forum_id", "start_date", "end_date", "place", "summary", "participants_note",
             "is_public", "created_at", "updated_at", "version",
@@ -1630,9 +1707,13 @@ class Generator:
         counts = allocate(weights, scaled("recommendations", self.scale), minimums)
         self.tables = defaultdict(list)
         self.next_recommendation_id = self.next_update_id = 1
-        for roundtable, count in zip(self.roundtable_list, counts):
+        for roundtable, count in zip(self.roundtable_list, counts, strict=False):
             for k in range(count):
-                forced = BENCH_RECOMMENDATION_STATES[k] if roundtable.bench and k < len(BENCH_RECOMMENDATION_STATES) else None
+                forced = (
+                    BENCH_RECOMMENDATION_STATES[k]
+                    if roundtable.bench and k < len(BENCH_RECOMMENDATION_STATES)
+                    else None
+                )
                 self._recommendation(rng, roundtable, forced)
         self.w.write("recommendations", (
             "id", "roundtable_id", "outcome_id", "group_id", "text", "status", "due_date", "agreed_on",
@@ -1685,9 +1766,13 @@ class Generator:
         while len(text) < low:
             text += " Owners will report progress to the co-chairs."
 
-        created_at = between(rng, roundtable.created_at + dt.timedelta(hours=1), roundtable.created_at + dt.timedelta(days=20))
+        created_at = between(
+            rng, roundtable.created_at + dt.timedelta(hours=1), roundtable.created_at + dt.timedelta(days=20)
+        )
         creator = self.co_chair_member(rng, roundtable.co_chairs)
-        agreed_on = min(created_at.date() + dt.timedelta(days=rng.randint(1, 60)), REFERENCE_DATE - dt.timedelta(days=20))
+        agreed_on = min(
+            created_at.date() + dt.timedelta(days=rng.randint(1, 60)), REFERENCE_DATE - dt.timedelta(days=20)
+        )
         state, how = forced or (self._state_by_age(rng, agreed_on), None)
         if state == "in_progress" and how is None and rng.random() < SENT_BACK:
             how = "sent_back"
@@ -1702,7 +1787,9 @@ class Generator:
         if state != "draft":
             due_date = agreed_on + dt.timedelta(days=rng.randint(60, 720))
             if how == "overdue":
-                due_date = max(agreed_on + dt.timedelta(days=14), REFERENCE_DATE - dt.timedelta(days=rng.randint(10, 120)))
+                due_date = max(
+                    agreed_on + dt.timedelta(days=14), REFERENCE_DATE - dt.timedelta(days=rng.randint(10, 120))
+                )
             elif how == "due_soon":
                 due_date = REFERENCE_DATE + dt.timedelta(days=35)
         elif rng.random() < DRAFT_WITH_DUE_DATE:
@@ -1714,19 +1801,25 @@ class Generator:
             contact_name, contact_email = f"{first} {last}", f"{first}.{last}@example.org".lower()
 
         history = self.history
-        history.add(created_at, creator, "recommendation", rec_id, "recommendation", rec_id, "created", to_state="draft")
+        history.add(
+            created_at, creator, "recommendation", rec_id, "recommendation", rec_id, "created", to_state="draft"
+        )
         verified_at = verified_by = sent_back_at = sent_back_by = sent_back_reason = verified_comment = None
         review_public = False
         version = 1
         updated_at = created_at
         if state != "draft":
             agreed_at = max(at_time(rng, agreed_on), created_at + dt.timedelta(minutes=5))
-            history.add(agreed_at, creator, "recommendation", rec_id, "recommendation", rec_id, "agree", "draft", "in_progress")
+            history.add(
+                agreed_at, creator, "recommendation", rec_id, "recommendation", rec_id, "agree", "draft", "in_progress"
+            )
             version += 1
             updated_at = agreed_at
             last_day = REFERENCE_DATE - dt.timedelta(days=1)
 
-            def post(day: dt.date, completion: bool = False, author_org: int | None = None) -> tuple[dt.datetime, str, int | None]:
+            def post(
+                day: dt.date, completion: bool = False, author_org: int | None = None
+            ) -> tuple[dt.datetime, str, int | None]:
                 org_id = author_org or (owners[0] if rng.random() < 0.7 else rng.choice(owners))
                 author = self.staff_member(rng, org_id)
                 if completion:
@@ -1734,7 +1827,9 @@ class Generator:
                 else:
                     text = prose.fresh(PROGRESS_TEMPLATES, 80, 500)
                 posted_at = max(at_time(rng, day), agreed_at + dt.timedelta(minutes=10))
-                self.tables["progress_updates"].append((self.next_update_id, rec_id, org_id, author, day, text, posted_at))
+                self.tables["progress_updates"].append(
+                    (self.next_update_id, rec_id, org_id, author, day, text, posted_at)
+                )
                 if not completion:
                     history.add(posted_at, author, "progress_update", self.next_update_id, "recommendation", rec_id,
                                 "update_posted", changes={"text": [None, text]})  # fmt: skip
@@ -1747,13 +1842,19 @@ class Generator:
 
             if state == "in_progress" and how != "sent_back":
                 # Progress updates are rows of their own: they leave the recommendation's row as it was.
-                for day in days_between(agreed_on + dt.timedelta(days=1), last_day, weighted_index(rng, UPDATES_IN_PROGRESS)):
+                for day in days_between(
+                    agreed_on + dt.timedelta(days=1), last_day, weighted_index(rng, UPDATES_IN_PROGRESS)
+                ):
                     post(day)
             else:
                 # Done at least once: updates, then the completion note.
                 span_end = last_day if state == "in_progress" else last_day - dt.timedelta(days=2)
-                completed_on = agreed_on + dt.timedelta(days=max(1, rng.randint(1, max(1, (span_end - agreed_on).days))))
-                for day in days_between(agreed_on + dt.timedelta(days=1), completed_on, weighted_index(rng, UPDATES_BEFORE_COMPLETION)):
+                completed_on = agreed_on + dt.timedelta(
+                    days=max(1, rng.randint(1, max(1, (span_end - agreed_on).days)))
+                )
+                for day in days_between(
+                    agreed_on + dt.timedelta(days=1), completed_on, weighted_index(rng, UPDATES_BEFORE_COMPLETION)
+                ):
                     post(day)
                 sent_back_first = how == "sent_back" or (
                     (last_day - completed_on).days > 70 and rng.random() < COMPLETED_AGAIN
@@ -1764,7 +1865,11 @@ class Generator:
                 version += 1
                 updated_at = completed_at
                 if sent_back_first:
-                    sent_back_at = between(rng, completed_at + dt.timedelta(hours=2), min(REFERENCE_TIME, completed_at + dt.timedelta(days=30)))
+                    sent_back_at = between(
+                        rng,
+                        completed_at + dt.timedelta(hours=2),
+                        min(REFERENCE_TIME, completed_at + dt.timedelta(days=30)),
+                    )
                     sent_back_by = self.co_chair_member(rng, roundtable.co_chairs)
                     sent_back_reason = rng.choice(REVIEW_REASONS)
                     review_public = rng.random() < REVIEW_COMMENT_PUBLIC
@@ -1781,7 +1886,9 @@ class Generator:
                         version += 1
                         updated_at = completed_at
                 if state == "verified":
-                    verified_at = between(rng, updated_at + dt.timedelta(hours=2), min(REFERENCE_TIME, updated_at + dt.timedelta(days=60)))
+                    verified_at = between(
+                        rng, updated_at + dt.timedelta(hours=2), min(REFERENCE_TIME, updated_at + dt.timedelta(days=60))
+                    )
                     verified_by = self.co_chair_member(rng, roundtable.co_chairs)
                     if rng.random() < VERIFIED_WITH_COMMENT:
                         verified_comment = rng.choice(VERIFY_COMMENTS)
@@ -1797,7 +1904,9 @@ class Generator:
             contact_name, contact_email, verified_at, verified_by, sent_back_at, sent_back_by, sent_back_reason,
             verified_comment, review_public, created_at, updated_at, creator, version,
         ))  # fmt: skip
-        self.tables["recommendation_owners"] += [(rec_id, org_id, position == 0, position) for position, org_id in enumerate(owners)]
+        self.tables["recommendation_owners"] += [
+            (rec_id, org_id, position == 0, position) for position, org_id in enumerate(owners)
+        ]
 
     # History, in time order.
 
@@ -1867,22 +1976,26 @@ class PostgresIndexes:
 
     def __init__(self, engine, connection):
         self.engine = engine
-        foreign_keys = connection.execute(sa.text(
-            "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),"
-            " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))"
-            " FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace"
-            " ORDER BY conrelid::regclass::text, conname"
-        )).all()
-        indexes = connection.execute(sa.text(
-            "SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid), am.amname,"
-            " t.relname, ARRAY(SELECT a.attname::text FROM pg_attribute a"
-            "                  WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey))"
-            " FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
-            " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
-            " WHERE t.relnamespace = 'public'::regnamespace AND NOT i.indisprimary"
-            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
-            " ORDER BY i.indexrelid::regclass::text"
-        )).all()
+        foreign_keys = connection.execute(
+            sa.text(
+                "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),"
+                " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))"
+                " FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace"
+                " ORDER BY conrelid::regclass::text, conname"
+            )
+        ).all()
+        indexes = connection.execute(
+            sa.text(
+                "SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid), am.amname,"
+                " t.relname, ARRAY(SELECT a.attname::text FROM pg_attribute a"
+                "                  WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey))"
+                " FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid"
+                " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam"
+                " WHERE t.relnamespace = 'public'::regnamespace AND NOT i.indisprimary"
+                " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+                " ORDER BY i.indexrelid::regclass::text"
+            )
+        ).all()
         for drop, *_ in foreign_keys + indexes:
             connection.exec_driver_sql(drop)
         connection.commit()
@@ -1905,11 +2018,13 @@ class PostgresIndexes:
         connection.exec_driver_sql(f"ANALYZE {names}")
         widths = {
             (table, column): width * rows
-            for table, column, width, rows in connection.execute(sa.text(
-                "SELECT s.tablename::text, s.attname::text, s.avg_width, c.reltuples FROM pg_stats s"
-                " JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = 'public'::regnamespace"
-                " WHERE s.schemaname = 'public'"
-            ))
+            for table, column, width, rows in connection.execute(
+                sa.text(
+                    "SELECT s.tablename::text, s.attname::text, s.avg_width, c.reltuples FROM pg_stats s"
+                    " JOIN pg_class c ON c.relname = s.tablename AND c.relnamespace = 'public'::regnamespace"
+                    " WHERE s.schemaname = 'public'"
+                )
+            )
         }
         connection.commit()
         jobs.sort(key=lambda job: -sum(widths.get((job[0], column), 0) for column in job[2]))
@@ -1942,7 +2057,9 @@ class PostgresIndexes:
         for statement in self.foreign_keys:
             connection.exec_driver_sql(statement)
         connection.commit()
-        print(f"  (foreign keys checked: {len(self.foreign_keys)} in {time.perf_counter() - started:.1f} s)", flush=True)
+        print(
+            f"  (foreign keys checked: {len(self.foreign_keys)} in {time.perf_counter() - started:.1f} s)", flush=True
+        )
 
 
 def finish_postgres(engine, metadata) -> None:
@@ -2083,9 +2200,13 @@ def positive_number(text: str) -> float:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=positive_number, required=True, help="1 = 10,000 pledges, 100,000 actions …")
-    parser.add_argument("--database-url", required=True, help="postgresql+psycopg://…/tracker_bench or sqlite:////abs/path.db")
+    parser.add_argument(
+        "--database-url", required=True, help="postgresql+psycopg://…/tracker_bench or sqlite:////abs/path.db"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--manifest", type=Path, help="default: bench/out/manifest-<engine>-<scale>.json")
     return parser.parse_args(argv)
@@ -2100,7 +2221,10 @@ def main(argv=None) -> None:
     url = sa.make_url(url_text)
     engine_name = "postgresql" if url.get_backend_name() == "postgresql" else "sqlite"
     manifest_path = args.manifest or ROOT / "bench" / "out" / f"manifest-{engine_name}-{args.scale:g}.json"
-    print(f"Generating scale {args.scale:g} (seed {args.seed}) into {url.render_as_string(hide_password=True)}", flush=True)
+    print(
+        f"Generating scale {args.scale:g} (seed {args.seed}) into {url.render_as_string(hide_password=True)}",
+        flush=True,
+    )
 
     recreate_database(url)
     from tracker import create_app
@@ -2110,7 +2234,9 @@ def main(argv=None) -> None:
 
     # create_app with a mapping starts from TestConfig; the data version board is the one a
     # server on this URL uses (DATA_VERSION_BOARD from the environment, else the default file).
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url_text, "DATA_VERSION_BOARD": os.environ.get("DATA_VERSION_BOARD") or None})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url_text, "DATA_VERSION_BOARD": os.environ.get("DATA_VERSION_BOARD") or None}
+    )
     with app.app_context():
         import flask_migrate
 

@@ -7,6 +7,7 @@ process per core; sync workers close the connection after each response, so ever
 also pays a TCP connect — equally for every app). The backlog is deep enough that wrk's 16
 connections queue in the kernel rather than being refused.
 """
+
 import os
 
 bind = os.environ.get("BENCH_BIND", "127.0.0.1:8000")
@@ -18,7 +19,7 @@ graceful_timeout = 5
 # No access log (it would cost every request a write): bench/run.py --check turns it on,
 # into a file, only to count what the server saw against what wrk counted.
 accesslog = os.environ.get("BENCH_ACCESS_LOG") or None
-access_log_format = '%(m)s %(U)s?%(q)s %(s)s'
+access_log_format = "%(m)s %(U)s?%(q)s %(s)s"
 errorlog = "-"
 loglevel = "warning"
 proc_name = os.environ.get("BENCH_NAME", "bench")

@@ -6,6 +6,7 @@ Every tracker endpoint's throughput is reported as a ratio to this app's, measur
 same round of the same run on the same gunicorn configuration: what the tracker costs on
 top of Flask and gunicorn themselves.
 """
+
 from flask import Flask, Response
 
 app = Flask(__name__)

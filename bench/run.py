@@ -51,6 +51,7 @@ What it does, in order:
 once with gunicorn's access log on, and wrk's counts are compared with the server's (and,
 for the POST, with the rows added to the actions table).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,9 +75,9 @@ import sys
 import time
 import urllib.parse
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -106,7 +107,16 @@ SCALE_P95_TARGET = 1.5  # p95 at scale 10 / p95 at scale 1, for the list and det
 DISTURBED = 0.10  # a run during which other processes took more of the machine's CPU than this
 FEW_RESPONSES = 20  # fewer responses than this in a round: the row is marked as resting on few samples
 # The data counts the Markdown shows (latest.json has them all).
-SHOWN_COUNTS = ("pledges", "actions", "organisations", "users", "roundtables", "recommendations", "progress_updates", "history")
+SHOWN_COUNTS = (
+    "pledges",
+    "actions",
+    "organisations",
+    "users",
+    "roundtables",
+    "recommendations",
+    "progress_updates",
+    "history",
+)
 
 LABELS = {
     "hello": "hello-world (bench/hello.py)",
@@ -121,7 +131,7 @@ LABELS = {
 ERRORS_NOTE = (
     "errors: responses with a status other than the expected one (200; 304 for the conditional "
     "GET; 302/303 for the record-an-action POST, whose success is a redirect), plus wrk's socket "
-    "errors (connect/read/write/timeout). The issue's \"non-2xx\" count: it must be 0."
+    'errors (connect/read/write/timeout). The issue\'s "non-2xx" count: it must be 0.'
 )
 
 
@@ -241,7 +251,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-_RUNNING_SERVERS: list["Server"] = []  # for CpuMeter
+_RUNNING_SERVERS: list[Server] = []  # for CpuMeter
 
 
 class Server:
@@ -263,14 +273,14 @@ class Server:
         self.process: subprocess.Popen | None = None
         self.log_path = LOGS / f"{name}.log"
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         self.port = free_port()
         env = {**os.environ, **self.env, "BENCH_BIND": f"127.0.0.1:{self.port}", "BENCH_NAME": f"bench-{self.name}"}
         env.pop("BENCH_ACCESS_LOG", None)
         if self.access_log:
             env["BENCH_ACCESS_LOG"] = str(self.access_log)
         LOGS.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "w")
+        log = open(self.log_path, "w")  # noqa: SIM115  (the server writes to it until stop() closes it)
         # Its own session, so a Ctrl+C in the terminal reaches this script (which stops the
         # server in its `finally`) rather than killing the server half-way through a round.
         self.process = subprocess.Popen(
@@ -287,7 +297,9 @@ class Server:
         last = "no answer"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BenchError(f"server {self.name} exited ({self.process.returncode}): see {self.log_path}\n{self.log_tail()}")
+                raise BenchError(
+                    f"server {self.name} exited ({self.process.returncode}): see {self.log_path}\n{self.log_tail()}"
+                )
             try:
                 reply = fetch(self.port, "GET", self.ready_path)
                 if reply.status == 200:
@@ -296,7 +308,9 @@ class Server:
             except OSError as problem:
                 last = str(problem)
             time.sleep(0.2)
-        raise BenchError(f"server {self.name} did not answer GET {self.ready_path} in 90 s ({last}): see {self.log_path}")
+        raise BenchError(
+            f"server {self.name} did not answer GET {self.ready_path} in 90 s ({last}): see {self.log_path}"
+        )
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -363,7 +377,9 @@ def scalar(url: str, sql: str):
 
 def _sources() -> list[Path]:
     """What the generated data depends on: the generator and the schema's migrations."""
-    return [source for source in [GENERATE, *sorted((ROOT / "migrations" / "versions").glob("*.py"))] if source.exists()]
+    return [
+        source for source in [GENERATE, *sorted((ROOT / "migrations" / "versions").glob("*.py"))] if source.exists()
+    ]
 
 
 def _sources_digest() -> str:
@@ -401,7 +417,7 @@ def _stale_reason(data: DataSet) -> str | None:
             return f"changed since it was generated: {', '.join(newer[:3])}"
     try:
         pledges = scalar(data.url, "SELECT count(*) FROM pledges")
-    except Exception as problem:  # noqa: BLE001 - any failure means: generate again
+    except Exception as problem:
         return f"database not readable ({type(problem).__name__})"
     expected = (manifest.get("counts") or {}).get("pledges")
     if not pledges or (expected is not None and pledges != expected):
@@ -568,7 +584,12 @@ class Tracker:
         if cookie:
             headers["Cookie"] = f"session={cookie}"
         body = urllib.parse.urlencode(
-            {"csrf_token": csrf_token(page.text), "email": email, "password": self.manifest["password"], "submit": "Log in"}
+            {
+                "csrf_token": csrf_token(page.text),
+                "email": email,
+                "password": self.manifest["password"],
+                "submit": "Log in",
+            }
         )
         answer = fetch(port, "POST", "/auth/login", headers, body)
         session = answer.cookie()
@@ -616,7 +637,10 @@ class Tracker:
 
     # Requests ----------------------------------------------------------------------------------
     def page_requests(self):
-        return [("GET", f"/pledges/{urllib.parse.quote(slug)}", None) for slug in self.manifest["pledge_slugs"][: self.pages]]
+        return [
+            ("GET", f"/pledges/{urllib.parse.quote(slug)}", None)
+            for slug in self.manifest["pledge_slugs"][: self.pages]
+        ]
 
     def list_requests(self):
         return [("GET", f"/pledges{query}", None) for query in self.manifest["list_queries"][: self.pages]]
@@ -665,7 +689,14 @@ class Tracker:
         every = [
             Endpoint("page", LABELS["page"], self.server, ok, self.page_requests),
             Endpoint("list", LABELS["list"], self.server, ok, self.list_requests),
-            Endpoint("not_modified", LABELS["not_modified"], self.server, frozenset({304}), self.page_requests, self.current_etag),
+            Endpoint(
+                "not_modified",
+                LABELS["not_modified"],
+                self.server,
+                frozenset({304}),
+                self.page_requests,
+                self.current_etag,
+            ),
             Endpoint("api_list", LABELS["api_list"], self.server, ok, self.api_requests),
             Endpoint(
                 "dashboard",
@@ -811,12 +842,14 @@ def run_wrk(endpoint: Endpoint, duration: int, connections: int, on_ready: Calla
         drained = drain(endpoint.server)  # timed from wrk's exit, right after its deadline
     found = [line for line in finished.stdout.splitlines() if line.startswith("BENCH-JSON ")]
     if finished.returncode != 0 or not found:
-        raise BenchError(f"wrk failed on {endpoint.key} (exit {finished.returncode}):\n{finished.stdout}\n{finished.stderr}")
+        raise BenchError(
+            f"wrk failed on {endpoint.key} (exit {finished.returncode}):\n{finished.stdout}\n{finished.stderr}"
+        )
     result = json.loads(found[-1].removeprefix("BENCH-JSON "))
     result["connections"] = connections
     result["cpu"] = meter.shares
     if not result["requests"]:  # no response at all: wrk's percentiles are 0, not a measurement
-        result["latency_ms"] = {name: None for name in result["latency_ms"]}
+        result["latency_ms"] = dict.fromkeys(result["latency_ms"])
     result["drain_s"] = drained
     result["bytes_per_response"] = round(result["bytes"] / result["requests"]) if result["requests"] else None
     unexpected = {status: count for status, count in result["statuses"].items() if int(status) not in endpoint.expected}
@@ -930,7 +963,9 @@ def _problems(result: dict) -> str:
     if result["socket_error_count"]:
         notes.append(f"socket errors {result['socket_errors']}")
     if "actions_created" in result:
-        notes.append(f"{result['actions_created']} actions created" + ("" if result["actions_check"] else " (MISMATCH)"))
+        notes.append(
+            f"{result['actions_created']} actions created" + ("" if result["actions_check"] else " (MISMATCH)")
+        )
     return (" — " + "; ".join(notes)) if notes else ""
 
 
@@ -960,7 +995,7 @@ def summarise(phase: Phase) -> dict:
         runs = phase.results.get(endpoint.key, [])
         if not runs:
             continue
-        ratios = [run["rps"] / base["rps"] for run, base in zip(runs, hello)] if hello else []
+        ratios = [run["rps"] / base["rps"] for run, base in zip(runs, hello, strict=False)] if hello else []
         summary[endpoint.key] = {
             "label": endpoint.label,
             "rounds": len(runs),
@@ -982,12 +1017,19 @@ def summarise(phase: Phase) -> dict:
             "unexpected": sum(run["unexpected"] for run in runs),
             "socket_errors": sum(run["socket_error_count"] for run in runs),
             "errors": sum(run["errors"] for run in runs),
-            "actions_created": sum(run.get("actions_created", 0) for run in runs) if "actions_created" in runs[0] else None,
+            "actions_created": sum(run.get("actions_created", 0) for run in runs)
+            if "actions_created" in runs[0]
+            else None,
             "actions_check": all(run.get("actions_check", True) for run in runs),
         }
     # Warm-up runs count for errors too: a failure there is a failure.
     warmup_errors = sum(run["errors"] for run in phase.results.get("_warmup", {}).values())
-    return {"title": phase.title, "seconds": round(phase.seconds, 1), "endpoints": summary, "warmup_errors": warmup_errors}
+    return {
+        "title": phase.title,
+        "seconds": round(phase.seconds, 1),
+        "endpoints": summary,
+        "warmup_errors": warmup_errors,
+    }
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -1010,8 +1052,10 @@ def throughput_table(summary: dict) -> list[str]:
     lines = [
         f"#### {summary['title']}",
         "",
-        "| endpoint | ratio to hello (median) | min–max | req/s | p50 ms | p95 ms | p99 ms | requests | errors "
-        "| bytes/response | others' CPU |",
+        (
+            "| endpoint | ratio to hello (median) | min–max | req/s | p50 ms | p95 ms | p99 ms | requests | errors "
+            "| bytes/response | others' CPU |"
+        ),
         "| --- | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for key, row in summary["endpoints"].items():
@@ -1027,22 +1071,28 @@ def throughput_table(summary: dict) -> list[str]:
     if any(row["censored"] for row in summary["endpoints"].values()):
         lines += [
             "",
-            "‡ may be low: wrk's percentiles count answered requests only, and in at least one round the requests "
-            "still unanswered when wrk stopped (one per connection, over 1% of that round's) included one slower "
-            "than the p95 (the server answered it after the deadline by more than the p95).",
+            (
+                "‡ may be low: wrk's percentiles count answered requests only, and in at least one round the requests "
+                "still unanswered when wrk stopped (one per connection, over 1% of that round's) included one slower "
+                "than the p95 (the server answered it after the deadline by more than the p95)."
+            ),
         ]
     lines += [
         "",
-        "bytes/response: as wrk read them, headers included. Others' CPU: the share of the machine's CPU that "
-        "went to processes other than the benchmark's own (its servers, wrk, PostgreSQL, Redis) during the runs, "
-        f"median over the rounds, with the maximum when above {DISTURBED:.0%}: other work was then competing "
-        "with the measurement, and its numbers are disturbed.",
+        (
+            "bytes/response: as wrk read them, headers included. Others' CPU: the share of the machine's CPU that "
+            "went to processes other than the benchmark's own (its servers, wrk, PostgreSQL, Redis) during the runs, "
+            f"median over the rounds, with the maximum when above {DISTURBED:.0%}: other work was then competing "
+            "with the measurement, and its numbers are disturbed."
+        ),
     ]
     if any(row["fewest_responses"] < FEW_RESPONSES for row in summary["endpoints"].values()):
         lines += [
             "",
-            f"† fewer than {FEW_RESPONSES} responses in at least one round: its ratio and percentiles rest on few "
-            "samples (a longer --duration gives more).",
+            (
+                f"† fewer than {FEW_RESPONSES} responses in at least one round: its ratio and percentiles rest on few "
+                "samples (a longer --duration gives more)."
+            ),
         ]
     return lines
 
@@ -1059,7 +1109,9 @@ def targets_table(summary: dict) -> list[str]:
         if row is None:
             continue
         met = row["ratio_median"] is not None and row["ratio_median"] >= target
-        lines.append(f"| {row['label']} | ≥ {target:g} | {_num(row['ratio_median'])} | {'met' if met else '**not met**'} |")
+        lines.append(
+            f"| {row['label']} | ≥ {target:g} | {_num(row['ratio_median'])} | {'met' if met else '**not met**'} |"
+        )
     return lines
 
 
@@ -1092,8 +1144,10 @@ def scale_table(rows: list[dict]) -> list[str]:
     lines = [
         f"#### Scale {big:g} against scale {small:g} (p95 latency, median over the rounds)",
         "",
-        f"| endpoint | render cache | p95 scale {small:g} ms | p95 scale {big:g} ms | scale {big:g} / scale {small:g} | target | "
-        f"| req/s {small:g} → {big:g} |",
+        (
+            f"| endpoint | render cache | p95 scale {small:g} ms | p95 scale {big:g} ms | scale {big:g} / scale {small:g} | target | "
+            f"| req/s {small:g} → {big:g} |"
+        ),
         "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for row in rows:
@@ -1123,6 +1177,7 @@ def _version(package: str) -> str:
 def cpu_busy(seconds: float = 2.0) -> float:
     """The share of the machine's CPU time spent busy over `seconds` (from /proc/stat): other
     work on the machine while it measures disturbs every number, ratios less so."""
+
     def sample():
         values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
         idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
@@ -1153,7 +1208,7 @@ def machine_metadata(args, data_sets: list[DataSet]) -> dict:
         wrk_version = "?"
     try:
         pg_version = scalar(f"{args.pg_server}/postgres", "SHOW server_version")
-    except Exception:  # noqa: BLE001
+    except Exception:
         pg_version = "?"
     try:
         import redis
@@ -1161,7 +1216,7 @@ def machine_metadata(args, data_sets: list[DataSet]) -> dict:
         client = redis.Redis.from_url(args.redis_url)
         redis_version = client.info("server").get("redis_version", "?")
         client.close()
-    except Exception:  # noqa: BLE001
+    except Exception:
         redis_version = "?"
     return {
         "date": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -1197,27 +1252,35 @@ def _hide(url: str) -> str:
 
 def render_markdown(meta: dict, report: dict) -> str:
     lines = [
-        f"Run of {meta['date']} on {meta['cpu']} ({meta['cores']} cores), Linux {meta['kernel']}; "
-        f"Python {meta['python']}, Flask {meta['flask']}, SQLAlchemy {meta['sqlalchemy']}, gunicorn {meta['gunicorn']}, "
-        f"PostgreSQL {meta['postgresql']}, Redis {meta['redis']}, {meta['wrk']}.",
+        (
+            f"Run of {meta['date']} on {meta['cpu']} ({meta['cores']} cores), Linux {meta['kernel']}; "
+            f"Python {meta['python']}, Flask {meta['flask']}, SQLAlchemy {meta['sqlalchemy']}, gunicorn {meta['gunicorn']}, "
+            f"PostgreSQL {meta['postgresql']}, Redis {meta['redis']}, {meta['wrk']}."
+        ),
         "",
-        f"{meta['rounds']} rounds of {meta['duration_s']:g} s per endpoint after a {meta['warmup_s']:g} s warm-up; "
-        f"wrk -t{meta['wrk_threads']} -c{meta['connections']}; {meta['gunicorn_config']}; the tracker with "
-        "TRACKER_ENV=production and Redis. Ratio = the endpoint's req/s over hello-world's in the same round.",
+        (
+            f"{meta['rounds']} rounds of {meta['duration_s']:g} s per endpoint after a {meta['warmup_s']:g} s warm-up; "
+            f"wrk -t{meta['wrk_threads']} -c{meta['connections']}; {meta['gunicorn_config']}; the tracker with "
+            "TRACKER_ENV=production and Redis. Ratio = the endpoint's req/s over hello-world's in the same round."
+        ),
         "",
     ]
     if meta.get("pages"):
         lines[-1:-1] = [
-            f"The pledge page, 304, list and API endpoints each cycle through {meta['pages']} different "
-            f"address{'es' if meta['pages'] != 1 else ''} (--pages).",
+            (
+                f"The pledge page, 304, list and API endpoints each cycle through {meta['pages']} different "
+                f"address{'es' if meta['pages'] != 1 else ''} (--pages)."
+            ),
             "",
         ]
     busy = meta.get("cpu_busy_before") or 0
     if busy > 0.15:
         lines += [
-            f"**Warning: the machine was {busy:.0%} busy with other work just before the run (load average "
-            f"{meta['load_average_start'][0]:g} at the start, {meta.get('load_average_end', ['?'])[0]} at the end): "
-            "every number is disturbed, the absolute ones most.**",
+            (
+                f"**Warning: the machine was {busy:.0%} busy with other work just before the run (load average "
+                f"{meta['load_average_start'][0]:g} at the start, {meta.get('load_average_end', ['?'])[0]} at the end): "
+                "every number is disturbed, the absolute ones most.**"
+            ),
             "",
         ]
     for name, info in meta["data"].items():
@@ -1285,29 +1348,41 @@ def render_cache_switch() -> tuple[str, str] | None:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scale", type=float, default=1, help="the scale of the main data set (default 1)")
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds (default 5)")
     parser.add_argument("--duration", type=int, default=5, help="seconds per endpoint per round (default 5)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per endpoint (default 2)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument(
-        "--also-scale", type=float, default=None, metavar="N", help="compare p95 at scale N with the main scale (0: don't)"
+        "--also-scale",
+        type=float,
+        default=None,
+        metavar="N",
+        help="compare p95 at scale N with the main scale (0: don't)",
     )
     parser.add_argument("--sqlite", action="store_true", help="the tracker endpoints on SQLite too")
-    parser.add_argument("--pages", type=int, default=1, help="pledge pages and searches each read endpoint cycles through (default 1)")
+    parser.add_argument(
+        "--pages", type=int, default=1, help="pledge pages and searches each read endpoint cycles through (default 1)"
+    )
     parser.add_argument("--quick", action="store_true", help="2 rounds of 2 s, 1 s warm-up: for trying the runner out")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if its manifest holds")
     parser.add_argument("--check", action="store_true", help="check wrk's counts against the server's access log")
     parser.add_argument("--manifest", type=Path, help="use this manifest's database as is (no generation)")
-    parser.add_argument("--scale-manifest", type=Path, help="with --manifest: this manifest's database as the larger scale")
+    parser.add_argument(
+        "--scale-manifest", type=Path, help="with --manifest: this manifest's database as the larger scale"
+    )
     parser.add_argument(
         "--uncached",
         action="store_true",
         help="repeat the scale comparison with the tracker's render cache off (long while uncached pages are slow)",
     )
     parser.add_argument("--uncached-rounds", type=int, default=3, help="rounds of that comparison (default 3)")
-    parser.add_argument("--pg-server", default=PG_SERVER, help=f"PostgreSQL server URL, no database (default {PG_SERVER})")
+    parser.add_argument(
+        "--pg-server", default=PG_SERVER, help=f"PostgreSQL server URL, no database (default {PG_SERVER})"
+    )
     parser.add_argument("--redis-url", default=REDIS_URL, help=f"default {REDIS_URL}")
     parser.add_argument("--fail-on-targets", action="store_true", help="exit 1 when a target is not met")
     args = parser.parse_args(argv)
@@ -1315,7 +1390,9 @@ def parse_args(argv=None):
     if args.quick:
         args.rounds, args.duration, args.warmup, args.uncached_rounds = 2, 2, 1, 2
     if args.rounds < 1 or args.duration < 1 or args.warmup < 1 or args.connections < WRK_THREADS:
-        parser.error("need --rounds >= 1, --duration and --warmup >= 1 (whole seconds: wrk takes no fractions) and --connections >= 2")
+        parser.error(
+            "need --rounds >= 1, --duration and --warmup >= 1 (whole seconds: wrk takes no fractions) and --connections >= 2"
+        )
     return args
 
 
@@ -1342,7 +1419,7 @@ class Run:
         for server in reversed(self.servers):
             try:
                 server.stop()
-            except Exception as problem:  # noqa: BLE001 - stop the others all the same
+            except Exception as problem:
                 say(f"could not stop {server.name}: {problem}")
         self.servers.clear()
 
@@ -1375,7 +1452,7 @@ def take_lock():
     import fcntl
     import tempfile
 
-    lock = open(Path(tempfile.gettempdir()) / "pledge-tracker-bench.lock", "a+")
+    lock = open(Path(tempfile.gettempdir()) / "pledge-tracker-bench.lock", "a+")  # noqa: SIM115  (held until the process ends)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -1400,8 +1477,10 @@ def main(argv=None) -> int:
         import redis
 
         redis.Redis.from_url(args.redis_url, socket_connect_timeout=3).ping()
-    except Exception as problem:  # noqa: BLE001
-        raise BenchError(f"Redis is not reachable at {args.redis_url} ({problem}): the tracker is measured with it") from None
+    except Exception as problem:
+        raise BenchError(
+            f"Redis is not reachable at {args.redis_url} ({problem}): the tracker is measured with it"
+        ) from None
 
     # 1. Data.
     def given(path: Path) -> DataSet:
@@ -1452,13 +1531,21 @@ def main(argv=None) -> int:
         # 2. Servers.
         hello = run.start(Server("hello", "bench.hello:app", "/", access_log=access_logs.get("hello")))
         fortunes = run.start(
-            Server("fortunes", "bench.fortunes:app", "/fortunes", {"DATABASE_URL": main_data.run_url}, access_logs.get("fortunes"))
+            Server(
+                "fortunes",
+                "bench.fortunes:app",
+                "/fortunes",
+                {"DATABASE_URL": main_data.run_url},
+                access_logs.get("fortunes"),
+            )
         )
         tracker_server = run.tracker("tracker", main_data.run_url, access_log=access_logs.get("tracker"))
         tracker = Tracker(tracker_server, main_data)
         tracker.prepare_sessions()
-        say(f"sessions: logged in as {main_data.manifest['staff_email']} and {main_data.manifest['cochair_email']}; "
-            f"{len(tracker.action_bodies)} record-an-action forms read")
+        say(
+            f"sessions: logged in as {main_data.manifest['staff_email']} and {main_data.manifest['cochair_email']}; "
+            f"{len(tracker.action_bodies)} record-an-action forms read"
+        )
         ok = frozenset({200})
         hello_endpoint = Endpoint("hello", LABELS["hello"], hello, ok, lambda: [("GET", "/", None)])
         fortunes_endpoint = Endpoint("fortunes", LABELS["fortunes"], fortunes, ok, lambda: [("GET", "/fortunes", None)])
@@ -1469,7 +1556,9 @@ def main(argv=None) -> int:
         # 4. The main phase.
         main_phase = Phase(
             "main",
-            f"Scale {main_data.scale:g}, PostgreSQL" if main_data.engine == "pg" else f"Scale {main_data.scale:g}, SQLite",
+            f"Scale {main_data.scale:g}, PostgreSQL"
+            if main_data.engine == "pg"
+            else f"Scale {main_data.scale:g}, SQLite",
             [hello_endpoint, fortunes_endpoint],
             tracker.endpoints(),
         )
@@ -1501,7 +1590,9 @@ def main(argv=None) -> int:
                     "(bench/run.py --uncached; make bench BENCH_ARGS=--uncached)."
                 )
             else:
-                report["notes"].append("The tracker has no render-cache switch in config.py: no uncached variant was run.")
+                report["notes"].append(
+                    "The tracker has no render-cache switch in config.py: no uncached variant was run."
+                )
             report["scale_rows"] = []
             for variant, extra_env in variants:
                 fresh_copy(main_data)
@@ -1512,6 +1603,7 @@ def main(argv=None) -> int:
                     zip(
                         one.endpoints(f"@{main_data.scale:g}", f", scale {main_data.scale:g}", which),
                         ten.endpoints(f"@{big_data.scale:g}", f", scale {big_data.scale:g}", which),
+                        strict=False,
                     )
                 )
                 title = f"Scale {main_data.scale:g} and scale {big_data.scale:g} side by side, PostgreSQL, render cache {variant}"
@@ -1534,7 +1626,9 @@ def main(argv=None) -> int:
             fresh_copy(sqlite_data)
             lite = Tracker(run.tracker("tracker-sqlite", sqlite_data.run_url), sqlite_data)
             lite.prepare_sessions()
-            phase = Phase("sqlite", f"Scale {sqlite_data.scale:g}, SQLite (for comparison)", [hello_endpoint], lite.endpoints())
+            phase = Phase(
+                "sqlite", f"Scale {sqlite_data.scale:g}, SQLite (for comparison)", [hello_endpoint], lite.endpoints()
+            )
             run_phase(phase, args)
             summary = summarise(phase)
             report["phases"].append(summary)
@@ -1543,7 +1637,7 @@ def main(argv=None) -> int:
         run.stop_all()
         try:
             flush_tracker_keys(args.redis_url)  # leave no page renders of a database about to go
-        except Exception as problem:  # noqa: BLE001
+        except Exception as problem:
             say(f"redis: could not delete the tracker's keys: {problem}")
 
     # 7. Report.
@@ -1553,8 +1647,10 @@ def main(argv=None) -> int:
     write_results(markdown, meta, report)
     say("\n" + "=" * 100 + "\n")
     say(markdown)
-    say(f"Written: bench/out/latest.md, bench/out/latest.json, bench/RESULTS.md ({meta['seconds']['total']} s in all, "
-        f"{meta['seconds']['data']} s of it on data).")
+    say(
+        f"Written: bench/out/latest.md, bench/out/latest.json, bench/RESULTS.md ({meta['seconds']['total']} s in all, "
+        f"{meta['seconds']['data']} s of it on data)."
+    )
     errors = sum(row["errors"] for phase in report["phases"] for row in phase["endpoints"].values())
     errors += sum(phase["warmup_errors"] for phase in report["phases"])
     mismatched = [
@@ -1562,7 +1658,9 @@ def main(argv=None) -> int:
     ]
     status = 0
     if errors:
-        say(f"\nFAILED: {errors} errors (unexpected statuses or socket errors): see the tables and bench/out/latest.json.")
+        say(
+            f"\nFAILED: {errors} errors (unexpected statuses or socket errors): see the tables and bench/out/latest.json."
+        )
         status = 1
     if mismatched:
         say(f"\nFAILED: the actions created do not match the POSTs answered ({', '.join(mismatched)}).")
@@ -1570,7 +1668,9 @@ def main(argv=None) -> int:
     if args.fail_on_targets:
         main_summary = report["phases"][0]
         missed = [
-            key for key, target in TARGETS.items() if ((main_summary["endpoints"].get(key) or {}).get("ratio_median") or 0) < target
+            key
+            for key, target in TARGETS.items()
+            if ((main_summary["endpoints"].get(key) or {}).get("ratio_median") or 0) < target
         ]
         missed += [
             f"{row['endpoint']} at scale {row['scales'][1]:g}"
@@ -1598,12 +1698,15 @@ def check_instrument(args, endpoints: list[Endpoint], access_logs: dict) -> int:
         log = access_logs[endpoint.server.name]
         before = []
         result = run_wrk(
-            endpoint, args.duration, args.connections, lambda: before.append(len(log.read_text().splitlines()))
+            endpoint,
+            args.duration,
+            args.connections,
+            lambda before=before, log=log: before.append(len(log.read_text().splitlines())),
         )
         time.sleep(0.2)  # drain() waited for the server to close every connection: the lines are written
-        logged = log.read_text().splitlines()[before[0]:]
+        logged = log.read_text().splitlines()[before[0] :]
         server_statuses = Counter(line.rsplit(" ", 1)[-1] for line in logged)
-        wrk_statuses = Counter({k: v for k, v in result["statuses"].items()})
+        wrk_statuses = Counter(dict(result["statuses"]))
         extra = len(logged) - result["requests"]
         ok = 0 <= extra <= args.connections and all(
             0 <= server_statuses.get(status, 0) - count <= args.connections for status, count in wrk_statuses.items()
@@ -1617,12 +1720,16 @@ def check_instrument(args, endpoints: list[Endpoint], access_logs: dict) -> int:
             f"{dict(wrk_statuses)} | {dict(server_statuses)} | {result.get('actions_created', '—')} | {'ok' if ok else '**MISMATCH**'} |"
         )
         say(f"check: {endpoint.label}: wrk {result['requests']}, server {len(logged)}{_problems(result)}")
-    say("\n| endpoint | wrk responses | server log lines | server − wrk | wrk statuses | server statuses | actions created | |")
+    say(
+        "\n| endpoint | wrk responses | server log lines | server − wrk | wrk statuses | server statuses | actions created | |"
+    )
     say("| --- | ---: | ---: | ---: | --- | --- | ---: | --- |")
     for row in rows:
         say(row)
-    say(f"\n(server − wrk may be 0 … {args.connections}: the requests in flight when wrk stops are answered "
-        "and logged by the server but not counted by wrk.)")
+    say(
+        f"\n(server − wrk may be 0 … {args.connections}: the requests in flight when wrk stops are answered "
+        "and logged by the server but not counted by wrk.)"
+    )
     return 1 if failed else 0
 
 

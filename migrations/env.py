@@ -19,6 +19,7 @@ Flask-Migrate's generated env.py, customised in six places (each marked CUSTOM b
 With these, the initial migration can be regenerated from the models unedited: see the
 "Migrations" part of README.md.
 """
+
 import logging
 from logging.config import fileConfig
 
@@ -39,25 +40,25 @@ config = context.config
 # keep existing loggers (the default, True, silences every logger created before).
 if not current_app.testing:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
-logger = logging.getLogger('alembic.env')
+logger = logging.getLogger("alembic.env")
 
 
 def get_engine():
     # CUSTOM 5: Flask-SQLAlchemy 3 only. The generated fallback tried db.get_engine() first,
     # which is deprecated there: a DeprecationWarning that fails the suite (filterwarnings=error).
-    return current_app.extensions['migrate'].db.engine
+    return current_app.extensions["migrate"].db.engine
 
 
 def get_engine_url():
-    return get_engine().url.render_as_string(hide_password=False).replace('%', '%%')
+    return get_engine().url.render_as_string(hide_password=False).replace("%", "%%")
 
 
-config.set_main_option('sqlalchemy.url', get_engine_url())
-target_db = current_app.extensions['migrate'].db
+config.set_main_option("sqlalchemy.url", get_engine_url())
+target_db = current_app.extensions["migrate"].db
 
 
 def get_metadata():
-    if hasattr(target_db, 'metadatas'):
+    if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
     return target_db.metadata
 
@@ -96,16 +97,20 @@ def _add_history_triggers(script):
     for i, op in enumerate(upgrade):
         if isinstance(op, ops.CreateTableOp) and op.table_name == "history":
             # after the batch ops creating its indexes, if any
-            while i + 1 < len(upgrade) and isinstance(upgrade[i + 1], ops.ModifyTableOps) \
-                    and upgrade[i + 1].table_name == "history":
+            while (
+                i + 1 < len(upgrade)
+                and isinstance(upgrade[i + 1], ops.ModifyTableOps)
+                and upgrade[i + 1].table_name == "history"
+            ):
                 i += 1
             upgrade.insert(i + 1, HistoryTriggersOp(create=True))
             break
     for i, op in enumerate(downgrade):
         if isinstance(op, ops.DropTableOp) and op.table_name == "history":
             # batch ops dropping its indexes may come just before: drop triggers first of all
-            while i > 0 and isinstance(downgrade[i - 1], ops.ModifyTableOps) \
-                    and downgrade[i - 1].table_name == "history":
+            while (
+                i > 0 and isinstance(downgrade[i - 1], ops.ModifyTableOps) and downgrade[i - 1].table_name == "history"
+            ):
                 i -= 1
             downgrade.insert(i, HistoryTriggersOp(create=False))
             break
@@ -124,9 +129,7 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
-    )
+    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
 
     with context.begin_transaction():
         context.run_migrations()
@@ -144,15 +147,15 @@ def run_migrations_online():
     # when there are no changes to the schema
     # reference: http://alembic.zzzcomputing.com/en/latest/cookbook.html
     def process_revision_directives(context, revision, directives):
-        if getattr(config.cmd_opts, 'autogenerate', False):
+        if getattr(config.cmd_opts, "autogenerate", False):
             script = directives[0]
             if script.upgrade_ops.is_empty():
                 directives[:] = []
-                logger.info('No changes in schema detected.')
+                logger.info("No changes in schema detected.")
                 return
             _add_history_triggers(script)
 
-    conf_args = dict(current_app.extensions['migrate'].configure_args)
+    conf_args = dict(current_app.extensions["migrate"].configure_args)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("compare_server_default", True)  # CUSTOM 2
@@ -162,11 +165,7 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()

@@ -3,6 +3,7 @@
 The suite runs on SQLite unless TEST_DATABASE_URL names a PostgreSQL server; then it
 creates a database of its own for this run and drops it afterwards (`make test` runs both).
 """
+
 import sqlite3
 
 import pytest
@@ -16,6 +17,7 @@ from tracker.core.extensions import db
 
 from .databases import ON_POSTGRES, PG_URL, empty_all_tables, own_database
 from .factories import Factories
+
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_without_fsync(dbapi_connection, _record):
@@ -37,7 +39,8 @@ def database_url_for_run(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _schema(database_url_for_run):
+def schema_url(database_url_for_run):
+    """The run's database with every table created: its URL."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url_for_run})
     with app.app_context():
         db.drop_all()
@@ -61,8 +64,8 @@ class CommittingClient(FlaskClient):
 
 
 @pytest.fixture
-def app(_schema):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _schema})
+def app(schema_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url})
     app.test_client_class = CommittingClient
     with app.app_context():
         # Each process reads the data version from the database once, on first use, to
@@ -104,5 +107,3 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
-
-

@@ -1,4 +1,5 @@
 """Databases of the tests' own: the suite never touches a database it did not create."""
+
 import contextlib
 import os
 import uuid

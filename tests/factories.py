@@ -1,4 +1,5 @@
 """Factories: a test says only what it is about; these fill in the rest."""
+
 import datetime as dt
 import itertools
 

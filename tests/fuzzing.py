@@ -10,6 +10,7 @@ Profiles — choose one with the HYPOTHESIS_PROFILE environment variable:
   10,000 examples in all); failures are kept in `.hypothesis/` (git-ignored) and replayed
   first on the next run.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -33,11 +34,11 @@ from tracker.core.extensions import db
 CI_EXAMPLES = 6
 LONG_EXAMPLES = 120
 
-_COMMON = dict(
-    deadline=None,  # a request that renders a page takes a few ms, sometimes far more on a busy machine
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-    print_blob=True,
-)
+_COMMON = {
+    "deadline": None,  # a request that renders a page takes a few ms, sometimes far more on a busy machine
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    "print_blob": True,
+}
 settings.register_profile("ci", max_examples=CI_EXAMPLES, derandomize=True, database=None, **_COMMON)
 settings.register_profile("long", max_examples=LONG_EXAMPLES, **_COMMON)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
@@ -95,7 +96,7 @@ TRICKY_STRINGS = [
     "{{ 7*7 }}",
     "{% raw %}",
     "${jndi:ldap://x}",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "+1",
     "-1",
     "@SUM(A1)",
@@ -223,7 +224,9 @@ def urls() -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(MALFORMED_URLS),
         st.builds(lambda path: "https://example.org/" + path, texts(30)),
-        st.builds(lambda scheme, rest: scheme + rest, st.sampled_from(["http://", "https://", "javascript:", ""]), texts(20)),
+        st.builds(
+            lambda scheme, rest: scheme + rest, st.sampled_from(["http://", "https://", "javascript:", ""]), texts(20)
+        ),
         texts(20),
     )
 
@@ -324,7 +327,9 @@ def form_fields(form_class, prefix: str = "") -> list[FieldSpec]:
             row = unbound.args[0]
             if issubclass(row.field_class, FormField):
                 for sub in form_fields(row.args[0]):
-                    specs.append(FieldSpec(f"{prefix}{name}-{{i}}-{sub.name}", sub.field_class, sub.kwargs, list_of=True))
+                    specs.append(
+                        FieldSpec(f"{prefix}{name}-{{i}}-{sub.name}", sub.field_class, sub.kwargs, list_of=True)
+                    )
             else:
                 specs.append(FieldSpec(f"{prefix}{name}-{{i}}", row.field_class, row.kwargs, list_of=True))
         elif issubclass(cls, FormField):
@@ -391,7 +396,9 @@ def value_strategy(spec: FieldSpec, ids: dict[str, list[int]]) -> st.SearchStrat
 
 
 STRONG_PASSWORD = "correct horse battery staple orbit"
-WORDS = st.sampled_from(["Regional", "protection", "migrants", "roundtable", "Bali", "trafficking", "ASEAN", "2019"] + SCRIPTS)
+WORDS = st.sampled_from(
+    ["Regional", "protection", "migrants", "roundtable", "Bali", "trafficking", "ASEAN", "2019"] + SCRIPTS
+)
 PLAIN_TEXT = st.lists(WORDS, min_size=1, max_size=6).map(" ".join)
 
 
@@ -425,9 +432,19 @@ def plausible_value(spec: FieldSpec, ids: dict[str, list[int]]) -> st.SearchStra
             formats += [days.map(lambda d: d.strftime("%B %Y")), days.map(lambda d: str(d.year))]
         return st.one_of(*formats)
     if name == "url":
-        return st.sampled_from(["https://example.org/report.pdf", "http://例え.テスト/パス", "https://example.org/a?b=c#d"])
+        return st.sampled_from(
+            ["https://example.org/report.pdf", "http://例え.テスト/パス", "https://example.org/a?b=c#d"]
+        )
     if "email" in name:  # (the world's accounts too: a log-in, a duplicate)
-        return st.sampled_from(["someone@example.org", "Ünïcode@example.org", "a.b+c@redcross.org.au", "staff.a@example.org", "admin@example.org"])
+        return st.sampled_from(
+            [
+                "someone@example.org",
+                "Ünïcode@example.org",
+                "a.b+c@redcross.org.au",
+                "staff.a@example.org",
+                "admin@example.org",
+            ]
+        )
     if name == "current_password":
         return st.just("demo-password")
     if "password" in name or name == "confirm":  # the accounts' own, or a strong new one
@@ -477,8 +494,21 @@ ASCII_NAME = st.text(string.ascii_lowercase + "_-[].0123456789", min_size=1, max
 
 def extra_names() -> st.SearchStrategy[str]:
     """Names of inputs no form has."""
-    odd = ["csrf_token", "id", "slug", "status", "role", "version-0", "figures-999999999999-label", "links--1-url",
-           "figures-x-label", "", "\n", "a\\b", '"']  # fmt: skip  (a line break or a backslash: Werkzeug reads no name)
+    odd = [
+        "csrf_token",
+        "id",
+        "slug",
+        "status",
+        "role",
+        "version-0",
+        "figures-999999999999-label",
+        "links--1-url",
+        "figures-x-label",
+        "",
+        "\n",
+        "a\\b",
+        '"',
+    ]  # fmt: skip  (a line break or a backslash: Werkzeug reads no name)
     return st.one_of(ASCII_NAME, texts(12), st.sampled_from(odd))
 
 

@@ -1,16 +1,17 @@
 """A person's own password: changing it, and setting it with a one-time link."""
+
 import re
 
 import pytest
 import sqlalchemy as sa
 
-from tracker.accounts.passwords import LOGIN_EVENTS
-from tracker.core.extensions import db
-from tracker.accounts.models import Role
-from tracker.core.history import HistoryEntry
 from tracker.accounts import operations as accounts
 from tracker.accounts import passwords
+from tracker.accounts.models import Role
+from tracker.accounts.passwords import LOGIN_EVENTS
 from tracker.core.changes import OperationRefused
+from tracker.core.extensions import db
+from tracker.core.history import HistoryEntry
 
 NEW_PASSWORD = "a long new password"
 
@@ -21,7 +22,8 @@ def text_of(response) -> str:
 
 def change(client, current="demo-password", new=NEW_PASSWORD, again=None):
     return client.post(
-        "/auth/password", data={"current_password": current, "new_password": new, "confirm": new if again is None else again}
+        "/auth/password",
+        data={"current_password": current, "new_password": new, "confirm": new if again is None else again},
     )
 
 
@@ -78,7 +80,9 @@ def test_a_refused_change_says_why_and_changes_nothing(client, auth, make, curre
     assert new not in page and current not in page  # passwords are never sent back
     db.session.refresh(staff)
     assert staff.password_hash == hash_before
-    assert db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
+    )
     auth.logout()
     assert auth.login(staff.email).status_code == 302
 
@@ -93,10 +97,22 @@ STRONG_12 = "vq7-tulip-zx"
         (STRONG_12, None),
         (STRONG_12 + "y" * 988, None),
         (STRONG_12 + "y" * 989, "Use at most 1000 characters."),
-        ("password1234", "This password is too easy to guess: this is a very common password. Add a few more unrelated words."),
-        ("Password123!", "This password is too easy to guess: this is similar to a commonly used password. Add a few more unrelated words."),
-        ("qwertyuiop12", "This password is too easy to guess: this is similar to a commonly used password. Add a few more unrelated words."),
-        ("aaaaaaaaaaaa", 'This password is too easy to guess: repeats like "aaa" are easy to guess. Add a few more unrelated words.'),
+        (
+            "password1234",
+            "This password is too easy to guess: this is a very common password. Add a few more unrelated words.",
+        ),
+        (
+            "Password123!",
+            "This password is too easy to guess: this is similar to a commonly used password. Add a few more unrelated words.",
+        ),
+        (
+            "qwertyuiop12",
+            "This password is too easy to guess: this is similar to a commonly used password. Add a few more unrelated words.",
+        ),
+        (
+            "aaaaaaaaaaaa",
+            'This password is too easy to guess: repeats like "aaa" are easy to guess. Add a few more unrelated words.',
+        ),
     ],
 )
 def test_the_password_policy_wants_twelve_characters_and_refuses_common_passwords(password, problem):

@@ -1,5 +1,6 @@
 """The admin pages as an admin uses them: organisations (and the ones staff propose),
 users (invitations, roles, deactivation), forums and themes — and nobody else gets in."""
+
 import logging
 import re
 
@@ -7,14 +8,13 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from tracker.accounts.passwords import LOGIN_EVENTS
-from tracker.core.extensions import db
-from tracker.core.history import timeline_query
-from tracker.accounts.models import Organisation, OrganisationKind, Role, User
-from tracker.core.history import HistoryEntry
-from tracker.taxonomy.models import Forum, ForumKind, Theme
-from tracker.core.access import PermissionDenied
 from tracker.accounts import operations as accounts
+from tracker.accounts.models import Organisation, OrganisationKind, Role, User
+from tracker.accounts.passwords import LOGIN_EVENTS
+from tracker.core.access import PermissionDenied
+from tracker.core.extensions import db
+from tracker.core.history import HistoryEntry, timeline_query
+from tracker.taxonomy.models import Forum, ForumKind, Theme
 
 NEW_PASSWORD = "a long new password"
 
@@ -133,7 +133,9 @@ def _nothing_changed(records) -> None:
     for model in (Organisation, User, Forum, Theme):
         assert db.session.scalar(sa.select(sa.func.count()).where(model.name == "Intruder")) == 0
     assert db.session.get(User, records["user_id"]).active
-    assert db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
+    )
 
 
 @pytest.mark.parametrize(("method", "endpoint", "id_name"), ADMIN_URLS)
@@ -181,7 +183,12 @@ def test_admin_home_links_the_four_sections_and_counts_proposed_organisations(cl
 def test_admin_adds_an_organisation(client, admin):
     response = client.post(
         "/admin/organisations/new",
-        data={"name": " Philippine Red Cross ", "short_name": "PRC", "kind": "national_society", "country": "Philippines"},
+        data={
+            "name": " Philippine Red Cross ",
+            "short_name": "PRC",
+            "kind": "national_society",
+            "country": "Philippines",
+        },
     )
     assert response.status_code == 302
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Philippine Red Cross"))
@@ -227,7 +234,11 @@ def test_a_proposed_organisation_is_listed_first_and_confirmed_by_editing_it(cli
     )
     assert response.status_code == 302
     db.session.refresh(proposed)
-    assert (proposed.name, proposed.kind, proposed.confirmed) == ("Migrant Forum in Asia", OrganisationKind.CIVIL_SOCIETY, True)
+    assert (proposed.name, proposed.kind, proposed.confirmed) == (
+        "Migrant Forum in Asia",
+        OrganisationKind.CIVIL_SOCIETY,
+        True,
+    )
     proposal, confirmation = history_of(proposed)
     assert (proposal.event, proposal.actor_id) == ("proposed", staff.id)
     assert (confirmation.event, confirmation.actor_id) == ("confirmed", admin.id)
@@ -274,7 +285,9 @@ def test_a_duplicate_name_in_any_case_is_refused_and_what_was_typed_is_kept(clie
     for name, value in data.items():
         if name not in ("kind",):
             assert value in page, name
-    assert db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
+    )
 
 
 def test_renaming_to_another_organisations_name_is_refused(client, admin, make):
@@ -293,7 +306,9 @@ def test_renaming_to_another_organisations_name_is_refused(client, admin, make):
 def test_saving_an_organisation_unchanged_keeps_its_own_name(client, admin, make):
     organisation = make.organisation(name="Australian Red Cross")
     db.session.commit()
-    response = client.post(f"/admin/organisations/{organisation.id}", data={"name": "Australian Red Cross", "kind": "national_society"})
+    response = client.post(
+        f"/admin/organisations/{organisation.id}", data={"name": "Australian Red Cross", "kind": "national_society"}
+    )
     assert response.status_code == 302
     assert history_of(organisation) == []  # nothing changed, nothing to record
 
@@ -323,12 +338,22 @@ def test_admin_invites_a_user_who_sets_a_password_once_with_the_link(client, app
     db.session.commit()
     response = client.post(
         "/admin/users/new",
-        data={"name": "Maria Santos", "email": "Maria.Santos@RedCross.example", "role": "staff", "organisation_id": organisation.id},
+        data={
+            "name": "Maria Santos",
+            "email": "Maria.Santos@RedCross.example",
+            "role": "staff",
+            "organisation_id": organisation.id,
+        },
         follow_redirects=True,
     )
     page = text_of(response)
     user = db.session.scalar(sa.select(User).where(User.email == "maria.santos@redcross.example"))
-    assert (user.name, user.role, user.organisation_id, user.password_hash) == ("Maria Santos", Role.STAFF, organisation.id, None)
+    assert (user.name, user.role, user.organisation_id, user.password_hash) == (
+        "Maria Santos",
+        Role.STAFF,
+        organisation.id,
+        None,
+    )
     assert "Invited: no password set yet" in page
     assert "Copy this link and send it to the person; it works once, for\n      7 days." in page
     link = set_password_link(page)
@@ -352,13 +377,15 @@ def test_admin_invites_a_user_who_sets_a_password_once_with_the_link(client, app
 
 def test_an_admin_may_have_no_organisation_but_staff_must(client, admin):
     refused = client.post(
-        "/admin/users/new", data={"name": "Sam Staff", "email": "sam@example.org", "role": "staff", "organisation_id": ""}
+        "/admin/users/new",
+        data={"name": "Sam Staff", "email": "sam@example.org", "role": "staff", "organisation_id": ""},
     )
     assert refused.status_code == 422
     assert re.search(r'id="organisation_id-error"[^>]*>Staff and co-chairs belong to an organisation', text_of(refused))
     assert 'value="sam@example.org"' in text_of(refused)
     accepted = client.post(
-        "/admin/users/new", data={"name": "Ana Admin", "email": "ana@example.org", "role": "admin", "organisation_id": ""}
+        "/admin/users/new",
+        data={"name": "Ana Admin", "email": "ana@example.org", "role": "admin", "organisation_id": ""},
     )
     assert accepted.status_code == 302
 
@@ -369,7 +396,12 @@ def test_an_e_mail_already_in_use_in_any_case_is_refused(client, admin, make):
     db.session.commit()
     response = client.post(
         "/admin/users/new",
-        data={"name": "Second Officer", "email": "Officer@RedCross.example", "role": "co_chair", "organisation_id": organisation.id},
+        data={
+            "name": "Second Officer",
+            "email": "Officer@RedCross.example",
+            "role": "co_chair",
+            "organisation_id": organisation.id,
+        },
     )
     page = text_of(response)
     assert response.status_code == 422
@@ -416,7 +448,9 @@ def test_deactivating_a_user_ends_their_session_and_stops_them_logging_in(app, c
     assert (entry.event, entry.actor_id) == ("deactivated", admin.id)
 
     client.post(f"/admin/users/{staff.id}/active", data={"active": "yes"})
-    assert their_browser.post("/auth/login", data={"email": staff.email, "password": "demo-password"}).status_code == 302
+    assert (
+        their_browser.post("/auth/login", data={"email": staff.email, "password": "demo-password"}).status_code == 302
+    )
     assert [e.event for e in history_of(staff)] == ["deactivated", "reactivated"]
 
 
@@ -476,7 +510,12 @@ def test_another_admin_can_remove_an_admins_role(client, admin, make):
     db.session.commit()
     client.post(
         f"/admin/users/{other_admin.id}",
-        data={"name": other_admin.name, "email": other_admin.email, "role": "staff", "organisation_id": organisation.id},
+        data={
+            "name": other_admin.name,
+            "email": other_admin.email,
+            "role": "staff",
+            "organisation_id": organisation.id,
+        },
     )
     db.session.refresh(other_admin)
     assert other_admin.role is Role.STAFF
@@ -524,7 +563,11 @@ def test_history_never_holds_a_password_or_its_hash(client, auth, admin, make):
     auth.login("maria@example.org", NEW_PASSWORD)
     client.post(
         "/auth/password",
-        data={"current_password": NEW_PASSWORD, "new_password": "yet another password", "confirm": "yet another password"},
+        data={
+            "current_password": NEW_PASSWORD,
+            "new_password": "yet another password",
+            "confirm": "yet another password",
+        },
     )
     user = db.session.scalar(sa.select(User).where(User.email == "maria@example.org"))
     assert [e.event for e in history_of(user)] == ["invited", "password_set", "password_changed"]
@@ -537,7 +580,9 @@ def test_user_list_shows_role_organisation_and_status_in_words(client, admin, ma
     organisation = make.organisation(name="Philippine Red Cross")
     make.staff(name="Active Staff", organisation=organisation)
     make.staff(name="Gone Staff", active=False)
-    invited, _ = accounts.invite_user(admin, email="new@example.org", name="New Person", role=Role.CO_CHAIR, organisation=organisation)
+    _invited, _ = accounts.invite_user(
+        admin, email="new@example.org", name="New Person", role=Role.CO_CHAIR, organisation=organisation
+    )
     db.session.commit()
     page = text_of(client.get("/admin/users"))
     row = lambda name: re.search(rf"{name}.*?</tr>", page, re.S).group(0)  # noqa: E731

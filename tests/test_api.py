@@ -2,6 +2,7 @@
 document says, never shows what the public pages hide, lists exactly what the public lists
 list, pages through them with `next`, answers 304 while nothing has changed, documents itself
 without the internet, and answers errors in JSON (while the site's HTML pages keep theirs)."""
+
 import base64
 import datetime as dt
 import itertools
@@ -16,24 +17,24 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from openapi_spec_validator import validate as validate_spec
 
-from tracker.core.extensions import db
-from tracker.core.listing import ListState
+from tests.factories import take_transition
 from tracker.accounts.models import Organisation, OrganisationKind, User
 from tracker.core.dates import DatePrecision
-from tracker.pledges.models import Pledge
-from tracker.roundtables.models import Roundtable
-from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
-from tests.factories import take_transition
+from tracker.core.extensions import db
+from tracker.core.listing import ListState
 from tracker.pledges import catalogue
-from tracker.pledges.operations import edit_pledge
-from tracker.pledges.operations import record_action
-from tracker.pledges.operations import withdraw_action
+from tracker.pledges.models import Pledge
+from tracker.pledges.operations import edit_pledge, record_action, withdraw_action
 from tracker.roundtables.catalogue import ROUNDTABLES
-from tracker.roundtables.operations import add_outcome
-from tracker.roundtables.operations import add_outcome_group
-from tracker.roundtables.operations import create_recommendation
-from tracker.roundtables.operations import edit_recommendation
-from tracker.roundtables.operations import post_progress_update
+from tracker.roundtables.models import Roundtable
+from tracker.roundtables.operations import (
+    add_outcome,
+    add_outcome_group,
+    create_recommendation,
+    edit_recommendation,
+    post_progress_update,
+)
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 TODAY = dt.date(2026, 11, 22)
 API = "/api/v1"
@@ -111,11 +112,17 @@ def pledge_world(make) -> World:
         details="In *three* provinces.",
         heading="Capacity",
         organisations=[w.lead, w.partner],
-        figures=[{"label": "People trained", "value": Decimal("2037"), "unit": "people", "year": 2020, "period_note": None}],
+        figures=[
+            {"label": "People trained", "value": Decimal("2037"), "unit": "people", "year": 2020, "period_note": None}
+        ],
         links=[{"url": "https://example.org/report", "title": "Annual report"}],
     )
     w.second = make.action(
-        w.pledge, author=w.author, date=dt.date(2021, 3, 1), date_precision=DatePrecision.MONTH, summary="Opened a hotline."
+        w.pledge,
+        author=w.author,
+        date=dt.date(2021, 3, 1),
+        date_precision=DatePrecision.MONTH,
+        summary="Opened a hotline.",
     )
     w.done = make.pledge_in_progress(author=make.staff(), title="Finished Plan")
     make.action(w.done, date=dt.date(2020, 1, 1), date_precision=DatePrecision.YEAR, summary="Did it all.")
@@ -151,7 +158,13 @@ def roundtable_world(make) -> World:
 
     def agreed(text, **fields):
         recommendation = create_recommendation(
-            w.roundtable, w.co_chair, text=text, owners=[w.owner, w.partner], due_date=dt.date(2027, 1, 1), outcome=w.outcome, **fields
+            w.roundtable,
+            w.co_chair,
+            text=text,
+            owners=[w.owner, w.partner],
+            due_date=dt.date(2027, 1, 1),
+            outcome=w.outcome,
+            **fields,
         )
         take_transition(recommendation, "agree", w.co_chair, today=TODAY - dt.timedelta(days=30))
         return recommendation
@@ -209,7 +222,10 @@ def test_every_documented_path_answers_as_documented(client, make):
         openapi.validate_response(WerkzeugOpenAPIRequest(response.request), WerkzeugOpenAPIResponse(response))
         return response
 
-    slugs = {"pledges": [pledges.pledge.slug, pledges.done.slug], "roundtables": [roundtables.roundtable.slug, "jakarta-2019"]}
+    slugs = {
+        "pledges": [pledges.pledge.slug, pledges.done.slug],
+        "roundtables": [roundtables.roundtable.slug, "jakarta-2019"],
+    }
     checked = set()
     for path in spec["paths"]:
         collection = path.removeprefix(f"{API}/").split("/")[0]
@@ -235,8 +251,16 @@ def test_a_pledge_reads_as_on_its_page(client, make):
     pledge = get_json(client, f"{API}/pledges/{w.pledge.slug}")
     assert pledge["url"] == f"http://localhost/pledges/{w.pledge.slug}"
     assert client.get(urlsplit(pledge["url"]).path).status_code == 200
-    assert (pledge["title"], pledge["state"], pledge["forum"]) == ("Regional Protection", "in_progress", "Global Refugee Forum 2019")
-    assert (pledge["themes"], pledge["countries"], pledge["region"]) == (["Migration"], ["Indonesia"], "South-East Asia")
+    assert (pledge["title"], pledge["state"], pledge["forum"]) == (
+        "Regional Protection",
+        "in_progress",
+        "Global Refugee Forum 2019",
+    )
+    assert (pledge["themes"], pledge["countries"], pledge["region"]) == (
+        ["Migration"],
+        ["Indonesia"],
+        "South-East Asia",
+    )
     assert (pledge["period_start"], pledge["period_end"], pledge["period_note"]) == (2019, 2023, None)
     assert pledge["signatories"] == [
         {"name": "Australian Red Cross", "lead": True},
@@ -245,7 +269,10 @@ def test_a_pledge_reads_as_on_its_page(client, make):
     assert pledge["budget"] == {"amount": "80000000.00", "currency": "AUD", "note": "approximately"}
     assert pledge["actions_intro"] == "Joint progress includes:"
     assert pledge["actions_count"] == 2  # the withdrawn one is not counted …
-    assert [a["summary"] for a in pledge["actions"]] == ["Trained first responders.", "Opened a hotline."]  # … nor shown
+    assert [a["summary"] for a in pledge["actions"]] == [
+        "Trained first responders.",
+        "Opened a hotline.",
+    ]  # … nor shown
     first, second = pledge["actions"]
     assert first == {
         "date": "2019-06-01",
@@ -254,7 +281,9 @@ def test_a_pledge_reads_as_on_its_page(client, make):
         "summary": "Trained first responders.",
         "details": "In *three* provinces.",
         "organisations": ["Australian Red Cross", "Indonesian Red Cross"],
-        "figures": [{"label": "People trained", "value": "2037.00", "unit": "people", "year": 2020, "period_note": None}],
+        "figures": [
+            {"label": "People trained", "value": "2037.00", "unit": "people", "year": 2020, "period_note": None}
+        ],
         "links": [{"url": "https://example.org/report", "title": "Annual report"}],
     }
     assert (second["date"], second["date_precision"]) == ("2021-03", "month")
@@ -275,22 +304,42 @@ def test_a_roundtable_reads_as_on_its_page(client, make):
     w = roundtable_world(make)
     roundtable = get_json(client, f"{API}/roundtables/bali-2018")
     assert roundtable["url"] == "http://localhost/roundtables/bali-2018"
-    assert (roundtable["title"], roundtable["process"], roundtable["place"]) == ("Bali roundtable", "Bali Process", "Bali")
+    assert (roundtable["title"], roundtable["process"], roundtable["place"]) == (
+        "Bali roundtable",
+        "Bali Process",
+        "Bali",
+    )
     assert (roundtable["start_date"], roundtable["end_date"]) == ("2018-05-14", "2018-05-15")
-    assert (roundtable["co_chairs"], roundtable["participants"]) == (["Government of Australia"], ["Timor-Leste Red Cross"])
-    assert (roundtable["participants_note"], roundtable["summary"]) == ("13 governments", "Two days of frank discussion.")
+    assert (roundtable["co_chairs"], roundtable["participants"]) == (
+        ["Government of Australia"],
+        ["Timor-Leste Red Cross"],
+    )
+    assert (roundtable["participants_note"], roundtable["summary"]) == (
+        "13 governments",
+        "Two days of frank discussion.",
+    )
     assert roundtable["recommendations_count"] == 3
     assert roundtable["outcome_groups"] == [
-        {"heading": "On collaboration:", "outcomes": [{"id": w.outcome.id, "text": "formalising national coordination; and"}]}
+        {
+            "heading": "On collaboration:",
+            "outcomes": [{"id": w.outcome.id, "text": "formalising national coordination; and"}],
+        }
     ]
     by_id = {r["id"]: r for r in roundtable["recommendations"]}
     updated = by_id[w.updated.id]
-    assert updated["owners"] == [{"name": "Philippine Red Cross", "lead": True}, {"name": "Timor-Leste Red Cross", "lead": False}]
+    assert updated["owners"] == [
+        {"name": "Philippine Red Cross", "lead": True},
+        {"name": "Timor-Leste Red Cross", "lead": False},
+    ]
     assert (updated["state"], updated["due_date"], updated["heading"], updated["outcome_id"]) == (
         "in_progress", "2027-01-01", "On collaboration:", w.outcome.id,
     )  # fmt: skip
     assert updated["updates"] == [
-        {"date": (TODAY - dt.timedelta(days=5)).isoformat(), "organisation": "Philippine Red Cross", "text": "Mechanism drafted."}
+        {
+            "date": (TODAY - dt.timedelta(days=5)).isoformat(),
+            "organisation": "Philippine Red Cross",
+            "text": "Mechanism drafted.",
+        }
     ]
     assert updated["review"] is None
     verified = by_id[w.verified.id]
@@ -325,18 +374,27 @@ def test_nothing_private_is_in_any_answer(client, auth, make):
     # What must never be seen …
     draft = make.pledge(author=w.author, title=SECRETS["draft pledge"], slug="unpublished-plan")
     make.action(draft, author=w.author, summary="Draft-only action.")
-    withdrawn = make.action(w.pledge, author=w.author, summary=f"Briefly claimed {SECRETS['withdrawn action']} success.")
+    withdrawn = make.action(
+        w.pledge, author=w.author, summary=f"Briefly claimed {SECRETS['withdrawn action']} success."
+    )
     withdraw_action(withdrawn, w.author)
     edit_pledge(
         w.pledge, w.author, contact_name=SECRETS["pledge contact name"], contact_email=SECRETS["pledge contact e-mail"]
     )
-    private = make.roundtable(co_chairs=[r.co_chair_org], is_public=False, slug="closed-door", title=SECRETS["private roundtable"])
+    private = make.roundtable(
+        co_chairs=[r.co_chair_org], is_public=False, slug="closed-door", title=SECRETS["private roundtable"]
+    )
     create_recommendation(private, r.co_chair, text="Private roundtable's recommendation.", owners=[r.owner])
     create_recommendation(r.roundtable, r.co_chair, text=SECRETS["draft recommendation"], owners=[r.owner])
     edit_recommendation(
-        r.updated, r.co_chair, contact_name=SECRETS["recommendation contact name"], contact_email=SECRETS["recommendation contact e-mail"]
+        r.updated,
+        r.co_chair,
+        contact_name=SECRETS["recommendation contact name"],
+        contact_email=SECRETS["recommendation contact e-mail"],
     )
-    again = create_recommendation(r.roundtable, r.co_chair, text="Map the referral pathways", owners=[r.owner], due_date=dt.date(2027, 1, 1))
+    again = create_recommendation(
+        r.roundtable, r.co_chair, text="Map the referral pathways", owners=[r.owner], due_date=dt.date(2027, 1, 1)
+    )
     take_transition(again, "agree", r.co_chair)
     take_transition(again, "complete", r.owner_staff, what_was_done="Mapped.")
     take_transition(again, "send_back", r.co_chair, reason=SECRETS["private send-back reason"], public=False)
@@ -432,7 +490,9 @@ def test_following_next_walks_every_published_pledge_once(client, many_pledges):
     # per_page is kept in `next`, and a short page size gives more pages of the same list.
     page = get_json(client, f"{API}/pledges?per_page=7&sort=title")
     assert parse_qs(urlsplit(page["next"]).query)["per_page"] == ["7"]
-    assert [item["slug"] for item in walk(client, f"{API}/pledges?per_page=7&sort=title")] == _expected({"sort": "title"})
+    assert [item["slug"] for item in walk(client, f"{API}/pledges?per_page=7&sort=title")] == _expected(
+        {"sort": "title"}
+    )
 
 
 def test_search_filters_and_sorts_give_what_the_public_list_gives(client, many_pledges):
@@ -481,7 +541,10 @@ def test_search_filters_and_sorts_give_what_the_public_list_gives(client, many_p
 
 
 def test_roundtable_list_filters_and_sorts_give_what_the_public_list_gives(client, make):
-    processes = [Forum(name="Bali Process", kind=ForumKind.PROCESS), Forum(name="Budapest Process", kind=ForumKind.PROCESS)]
+    processes = [
+        Forum(name="Bali Process", kind=ForumKind.PROCESS),
+        Forum(name="Budapest Process", kind=ForumKind.PROCESS),
+    ]
     db.session.add_all(processes)
     db.session.flush()
     co_chairs = [make.organisation(f"Government {n}", kind=OrganisationKind.GOVERNMENT) for n in range(2)]
@@ -508,7 +571,9 @@ def test_roundtable_list_filters_and_sorts_give_what_the_public_list_gives(clien
     for args in cases:
         state = ListState.from_args(args, ROUNDTABLES)
         expected = list(db.session.scalars(ROUNDTABLES.select(state).with_only_columns(ROUNDTABLES.model.slug)))
-        assert [item["slug"] for item in walk(client, f"{API}/roundtables?{urlencode({**args, 'per_page': 6})}")] == expected, args
+        assert [
+            item["slug"] for item in walk(client, f"{API}/roundtables?{urlencode({**args, 'per_page': 6})}")
+        ] == expected, args
     assert len(walk(client, f"{API}/roundtables?per_page=6")) == 20  # the 5 private ones are never listed
 
 
@@ -553,7 +618,9 @@ def test_a_malformed_parameter_never_breaks_the_list(client, many_pledges, query
         assert set(body["errors"]["query"]) <= {"per_page", "state", "theme", "organisation", "forum", "country"}
 
 
-@pytest.mark.parametrize("query", ["year=%C2%B2%C2%B2%C2%B2%C2%B2", "co_chair=%C2%B2", "process=%00", "per_page=x", "cursor=zzz"])
+@pytest.mark.parametrize(
+    "query", ["year=%C2%B2%C2%B2%C2%B2%C2%B2", "co_chair=%C2%B2", "process=%00", "per_page=x", "cursor=zzz"]
+)
 def test_a_malformed_parameter_never_breaks_the_roundtable_list(client, make, query):
     make.roundtable()
     response = client.get(f"{API}/roundtables?{query}")
@@ -586,9 +653,7 @@ def test_an_unchanged_answer_is_not_sent_again_and_a_change_is(client, make, pat
     assert again.headers["ETag"] == etag
     assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
 
-    record_action(
-        w.pledge, w.author, date=TODAY, summary="Reached the last island.", organisations=[w.lead]
-    )
+    record_action(w.pledge, w.author, date=TODAY, summary="Reached the last island.", organisations=[w.lead])
     db.session.commit()
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
@@ -712,7 +777,11 @@ def test_pledge_list_queries_do_not_grow_with_the_number_of_pledges(client, make
         theme, country = db.session.get(Theme, ids[0]), db.session.get(Country, ids[1])
         for n in range(count):
             pledge = make.pledge_in_progress(
-                author=make.staff(), co_signatories=[make.organisation()], themes=[theme], countries=[country], forum_id=_forum()
+                author=make.staff(),
+                co_signatories=[make.organisation()],
+                themes=[theme],
+                countries=[country],
+                forum_id=_forum(),
             )
             make.action(pledge, date=dt.date(2019, 1 + n % 12, 1), date_precision=DatePrecision.MONTH)
 
@@ -760,7 +829,12 @@ def _agreed_recommendations(make, roundtable, owner, count: int) -> None:
         group = add_outcome_group(roundtable, co_chair, heading=f"Heading {n}")
         outcome = add_outcome(group, co_chair, text=f"Outcome {n}")
         recommendation = create_recommendation(
-            roundtable, co_chair, text=f"Recommendation {n}", owners=[owner, make.organisation()], due_date=dt.date(2027, 1, 1), outcome=outcome
+            roundtable,
+            co_chair,
+            text=f"Recommendation {n}",
+            owners=[owner, make.organisation()],
+            due_date=dt.date(2027, 1, 1),
+            outcome=outcome,
         )
         take_transition(recommendation, "agree", co_chair)
         post_progress_update(recommendation, owner_staff, text=f"Update {n}", date=TODAY)
@@ -787,7 +861,9 @@ def test_roundtable_list_queries_do_not_grow_with_the_number_of_roundtables(clie
 
 def test_roundtable_queries_do_not_grow_with_the_number_of_recommendations(client, make, follow_through):
     co_chair_id, owner_id = follow_through
-    slug = make.roundtable(co_chairs=[db.session.get(Organisation, co_chair_id)], participants=[make.organisation()]).slug
+    slug = make.roundtable(
+        co_chairs=[db.session.get(Organisation, co_chair_id)], participants=[make.organisation()]
+    ).slug
 
     def add(count):
         roundtable = db.session.scalar(sa.select(Roundtable).where(Roundtable.slug == slug))

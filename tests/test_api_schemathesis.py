@@ -14,6 +14,7 @@ or `long` for `make fuzz`).
 before running anything — it sets `Function._nodeid`, which pytest 9 no longer has — so the
 operations' strategies are used with Hypothesis directly.)
 """
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -25,8 +26,8 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from tracker import create_app
-from tracker.data.demo import load_demo
 from tracker.core.extensions import db
+from tracker.data.demo import load_demo
 from tracker.pledges.models import Pledge
 from tracker.roundtables.models import Roundtable
 
@@ -42,7 +43,12 @@ def _operations() -> list[tuple[str, str]]:
     in-memory database: the document is written from the code, not the data.)"""
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     paths = app.test_client().get(DOCUMENT).get_json()["paths"]
-    return [(method.upper(), path) for path, item in paths.items() for method in item if method in ("get", "post", "put", "patch", "delete")]
+    return [
+        (method.upper(), path)
+        for path, item in paths.items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
 
 
 OPERATIONS = _operations()
@@ -68,15 +74,17 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def api(_schema):
+def api(schema_url):
     """The app with the demo data, and its schema (loaded from the app itself)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _schema})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url})
     with app.app_context():
         load_demo(today=TODAY)
         db.session.commit()
         slugs = {
             "/api/v1/pledges/{slug}": list(db.session.scalars(sa.select(Pledge.slug).order_by(Pledge.slug))),
-            "/api/v1/roundtables/{slug}": list(db.session.scalars(sa.select(Roundtable.slug).order_by(Roundtable.slug))),
+            "/api/v1/roundtables/{slug}": list(
+                db.session.scalars(sa.select(Roundtable.slug).order_by(Roundtable.slug))
+            ),
         }
         db.session.remove()
     yield Api(app, schemathesis.openapi.from_wsgi(DOCUMENT, app), slugs, snapshot(app))

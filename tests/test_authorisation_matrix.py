@@ -39,6 +39,7 @@ was checked. The few empty POSTs that succeed are asked after every GET (see `_r
 Beyond the status, no page a visitor gets (200) may show the draft pledge, its action, the
 private roundtable or the draft recommendation to anyone but the columns in READERS.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -46,21 +47,19 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.factories import take_transition
 from tracker import create_app
-from tracker.core.extensions import db
+from tracker.accounts import operations as accounts
 from tracker.accounts.models import OrganisationKind, Role, User
+from tracker.core.extensions import db
+from tracker.roundtables.operations import add_outcome, add_outcome_group, create_recommendation, post_progress_update
+from tracker.taxonomy import operations as taxonomy
 from tracker.taxonomy.models import ForumKind
 
 from .conftest import CommittingClient
 from .databases import empty_all_tables
 from .factories import Factories
-from tests.factories import take_transition
-from tracker.accounts import operations as accounts
-from tracker.roundtables.operations import add_outcome
-from tracker.roundtables.operations import add_outcome_group
-from tracker.roundtables.operations import create_recommendation
-from tracker.roundtables.operations import post_progress_update
-from tracker.taxonomy import operations as taxonomy
 
 # --- outcomes -------------------------------------------------------------------------------------
 
@@ -87,7 +86,7 @@ FORM_REFUSED = Outcome(422)  # the empty form reached the view, which refused it
 LOGIN = Outcome(302, LOGIN_PAGE)
 
 
-def REDIRECT(to: str) -> Outcome:  # noqa: N802  (it reads like the other outcomes)
+def REDIRECT(to: str) -> Outcome:
     """302 to somewhere other than the login page."""
     return Outcome(302, to)
 
@@ -133,348 +132,356 @@ RECORDS = (
 
 EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     # The public pages, downloads and feeds: the same for everyone.
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("public.home", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("public.open_data", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("public.actions_feed", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("public.pledges_csv", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("public.actions_csv", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("pledges.index", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("roundtables.index", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     # A pledge's public page and feed. A draft is not found by anyone but its signatories' staff
     # and admins; its feed, which is public, never exists.
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("pledges.show", "GET"): {
-        DRAFT_PLEDGE:           (NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK),
-        PUBLISHED_PLEDGE:       (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        DRAFT_PLEDGE: (NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
+        PUBLISHED_PLEDGE: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("pledges.actions_feed", "GET"): {
-        DRAFT_PLEDGE:           (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND),
-        PUBLISHED_PLEDGE:       (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        DRAFT_PLEDGE: (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        PUBLISHED_PLEDGE: (OK, OK, OK, OK, OK, OK, OK),
     },
     # Working on pledges: staff of a signatory only (admins see drafts, but do not write pledges).
     # Others are answered 404 for the draft they may not see, 403 for the published pledge.
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("pledges.mine", "GET"): {
-        NOTHING:                (LOGIN,         OK,            OK,            OK,            OK,            OK,            TO_HOME),
+        NOTHING: (LOGIN, OK, OK, OK, OK, OK, TO_HOME),
     },
     ("pledges.new", "GET"): {
-        NOTHING:                (LOGIN,         OK,            OK,            OK,            OK,            OK,            FORBIDDEN),
+        NOTHING: (LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
     },
     ("pledges.new", "POST"): {
-        NOTHING:                (LOGIN,         FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORBIDDEN),
+        NOTHING: (LOGIN, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORBIDDEN),
     },
     ("pledges.edit", "GET"): {
-        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
-        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
     ("pledges.edit", "POST"): {
-        DRAFT_PLEDGE:           (LOGIN,         FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
-        PUBLISHED_PLEDGE:       (LOGIN,         FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_PLEDGE: (LOGIN, FORM_REFUSED, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
     ("pledges.new_action", "GET"): {
-        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
-        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
     ("pledges.new_action", "POST"): {
-        DRAFT_PLEDGE:           (LOGIN,         FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
-        PUBLISHED_PLEDGE:       (LOGIN,         FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_PLEDGE: (LOGIN, FORM_REFUSED, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
     ("pledges.edit_action_view", "GET"): {
-        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
-        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
     ("pledges.edit_action_view", "POST"): {
-        DRAFT_PLEDGE:           (LOGIN,         FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
-        PUBLISHED_PLEDGE:       (LOGIN,         FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_PLEDGE: (LOGIN, FORM_REFUSED, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
     ("pledges.withdraw_action_view", "GET"): {
-        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
-        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
     ("pledges.withdraw_action_view", "POST"): {
-        DRAFT_PLEDGE:           (LOGIN,         TO_THE_PLEDGE, NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
-        PUBLISHED_PLEDGE:       (LOGIN,         TO_THE_PLEDGE, FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_PLEDGE: (LOGIN, TO_THE_PLEDGE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, TO_THE_PLEDGE, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
     ("pledges.transition", "POST"): {
-        DRAFT_PLEDGE:           (LOGIN,         FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
-        PUBLISHED_PLEDGE:       (LOGIN,         FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_PLEDGE: (LOGIN, FORM_REFUSED, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
     ("pledges.history", "GET"): {
-        DRAFT_PLEDGE:           (LOGIN,         OK,            NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK),
-        PUBLISHED_PLEDGE:       (LOGIN,         OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
+        PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     # A roundtable's public page: a private one is not found but by its co-chairs and admins.
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("roundtables.show", "GET"): {
-        PUBLIC_ROUNDTABLE:      (OK,            OK,            OK,            OK,            OK,            OK,            OK),
-        PRIVATE_ROUNDTABLE:     (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLIC_ROUNDTABLE: (OK, OK, OK, OK, OK, OK, OK),
+        PRIVATE_ROUNDTABLE: (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     },
     # Editing a roundtable and its outcomes: its co-chairs and admins. Others: 404 for the private
     # roundtable, 403 for the public one. `move` without up/down is 400 once allowed in.
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("roundtables.new", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            OK,            FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK),
     },
     ("roundtables.new", "POST"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORM_REFUSED,  FORBIDDEN,     FORM_REFUSED),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORM_REFUSED, FORBIDDEN, FORM_REFUSED),
     },
     ("roundtables.edit", "GET"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     },
     ("roundtables.edit", "POST"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, NOT_FOUND, FORM_REFUSED),
     },
     ("roundtables.outcomes", "GET"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     },
     ("roundtables.add_heading", "POST"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, NOT_FOUND, FORM_REFUSED),
     },
     ("roundtables.edit_heading", "GET"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     },
     ("roundtables.edit_heading", "POST"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, NOT_FOUND, FORM_REFUSED),
     },
     ("roundtables.add_outcome", "POST"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, NOT_FOUND, FORM_REFUSED),
     },
     ("roundtables.edit_outcome", "GET"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     },
     ("roundtables.edit_outcome", "POST"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORM_REFUSED),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, NOT_FOUND, FORM_REFUSED),
     },
     ("roundtables.move", "POST"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     BAD_REQUEST,   FORBIDDEN,     FORBIDDEN,     BAD_REQUEST),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     BAD_REQUEST,   NOT_FOUND,     NOT_FOUND,     BAD_REQUEST),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, BAD_REQUEST, FORBIDDEN, FORBIDDEN, BAD_REQUEST),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, BAD_REQUEST, NOT_FOUND, NOT_FOUND, BAD_REQUEST),
     },
     ("roundtables.history", "GET"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     },
     # Recommendations. Public once agreed in a public roundtable; the co-chairs, the owners and admins
     # see drafts and those of a private roundtable. Co-chairs agree and edit (admins do not); owners
     # post updates and mark done (an owner's empty update on the draft reaches the form: owners may
     # report on what they own, and the operation, not the permission, waits for it to be agreed).
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("roundtables.new_recommendation", "GET"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, FORBIDDEN),
     },
     ("roundtables.new_recommendation", "POST"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     NOT_FOUND,     FORBIDDEN),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, NOT_FOUND, FORBIDDEN),
     },
     ("roundtables.recommendation", "GET"): {
-        DRAFT_RECOMMENDATION:   (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,            OK),
-        AGREED_RECOMMENDATION:  (OK,            OK,            OK,            OK,            OK,            OK,            OK),
-        PRIVATE_RECOMMENDATION: (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,            OK),
+        DRAFT_RECOMMENDATION: (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK),
+        AGREED_RECOMMENDATION: (OK, OK, OK, OK, OK, OK, OK),
+        PRIVATE_RECOMMENDATION: (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK),
     },
     ("roundtables.edit_recommendation", "GET"): {
-        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
-        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
-        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),
     },
     ("roundtables.edit_recommendation", "POST"): {
-        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
-        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN,     FORBIDDEN,     FORBIDDEN),
-        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
+        DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, FORBIDDEN, FORBIDDEN),
     },
     ("roundtables.transition", "POST"): {
-        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORM_REFUSED,  NOT_FOUND,     FORBIDDEN,     FORBIDDEN),
-        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN),
-        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORBIDDEN,     NOT_FOUND,     FORM_REFUSED,  FORBIDDEN),
+        DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORM_REFUSED, FORBIDDEN),
     },
     ("roundtables.post_update", "POST"): {
-        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORBIDDEN,     NOT_FOUND,     FORM_REFUSED,  FORBIDDEN),
-        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED,  FORBIDDEN),
-        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     FORBIDDEN,     NOT_FOUND,     FORM_REFUSED,  FORBIDDEN),
+        DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORM_REFUSED, FORBIDDEN),
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, FORM_REFUSED, FORBIDDEN),
     },
     ("roundtables.recommendation_history", "GET"): {
-        DRAFT_RECOMMENDATION:   (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,            OK),
-        AGREED_RECOMMENDATION:  (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     OK,            OK),
-        PRIVATE_RECOMMENDATION: (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,            OK),
+        DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK),
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK),
     },
     ("roundtables.mine", "GET"): {
-        NOTHING:                (LOGIN,         OK,            OK,            OK,            OK,            OK,            FORBIDDEN),
+        NOTHING: (LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
     },
     # Follow-through: the roundtable's co-chairs and admins; across roundtables, any co-chair (their
     # own) and admins.
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("roundtables.dashboard", "GET"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     },
     ("roundtables.report", "GET"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     },
     ("roundtables.report_csv", "GET"): {
-        PUBLIC_ROUNDTABLE:      (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            FORBIDDEN,     FORBIDDEN,     OK),
-        PRIVATE_ROUNDTABLE:     (LOGIN,         NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,     OK),
+        PUBLIC_ROUNDTABLE: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, OK),
+        PRIVATE_ROUNDTABLE: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     },
     ("roundtables.dashboard_all", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            OK,            FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK),
     },
     ("roundtables.review_queue", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     OK,            OK,            FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK),
     },
     # Accounts. Logged-in visitors are sent from the login page to their own work. A set-password
     # link works for whoever holds it: the link is the credential.
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("auth.login", "GET"): {
-        NOTHING:                (OK,            TO_MY_PLEDGES, TO_MY_PLEDGES, TO_FOLLOW_UP,  TO_FOLLOW_UP,  TO_MY_PLEDGES, TO_ADMIN),
+        NOTHING: (OK, TO_MY_PLEDGES, TO_MY_PLEDGES, TO_FOLLOW_UP, TO_FOLLOW_UP, TO_MY_PLEDGES, TO_ADMIN),
     },
     ("auth.login", "POST"): {
-        NOTHING:                (FORM_REFUSED,  TO_MY_PLEDGES, TO_MY_PLEDGES, TO_FOLLOW_UP,  TO_FOLLOW_UP,  TO_MY_PLEDGES, TO_ADMIN),
+        NOTHING: (FORM_REFUSED, TO_MY_PLEDGES, TO_MY_PLEDGES, TO_FOLLOW_UP, TO_FOLLOW_UP, TO_MY_PLEDGES, TO_ADMIN),
     },
     ("auth.logout", "POST"): {
-        NOTHING:                (LOGIN,         TO_HOME,       TO_HOME,       TO_HOME,       TO_HOME,       TO_HOME,       TO_HOME),
+        NOTHING: (LOGIN, TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME),
     },
     ("auth.change_password", "GET"): {
-        NOTHING:                (LOGIN,         OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (LOGIN, OK, OK, OK, OK, OK, OK),
     },
     ("auth.change_password", "POST"): {
-        NOTHING:                (LOGIN,         FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED),
+        NOTHING: (LOGIN, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED),
     },
     ("auth.set_password", "GET"): {
-        SET_PASSWORD_LINK:      (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        SET_PASSWORD_LINK: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("auth.set_password", "POST"): {
-        SET_PASSWORD_LINK:      (FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED,  FORM_REFUSED),
+        SET_PASSWORD_LINK: (
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+        ),
     },
     # Admin pages: admins only; the public is asked to log in. An empty form on an edit page
     # re-saves the record as it is (the form is filled from the record).
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("admin.index", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.audit", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.organisations", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.new_organisation", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.new_organisation", "POST"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
     },
     ("admin.edit_organisation", "GET"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.edit_organisation", "POST"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_ORGS),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_ORGS),
     },
     ("admin.users", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.new_user", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.new_user", "POST"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
     },
     ("admin.edit_user", "GET"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.edit_user", "POST"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_THE_USER),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_THE_USER),
     },
     ("admin.user_active", "POST"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     BAD_REQUEST),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, BAD_REQUEST),
     },
     ("admin.user_set_password_link", "POST"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_THE_USER),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_THE_USER),
     },
     ("admin.forums", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.new_forum", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.new_forum", "POST"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
     },
     ("admin.edit_forum", "GET"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.edit_forum", "POST"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_FORUMS),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_FORUMS),
     },
     ("admin.themes", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.new_theme", "GET"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.new_theme", "POST"): {
-        NOTHING:                (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORM_REFUSED),
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
     },
     ("admin.edit_theme", "GET"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     OK),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
     ("admin.edit_theme", "POST"): {
-        ADMIN_RECORDS:          (LOGIN,         FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     FORBIDDEN,     TO_THEMES),
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_THEMES),
     },
     # The JSON API: the same answer whoever asks, so drafts and private roundtables are 404 to all.
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("Pledges.index", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("Pledges.show", "GET"): {
-        DRAFT_PLEDGE:           (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND),
-        PUBLISHED_PLEDGE:       (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        DRAFT_PLEDGE: (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        PUBLISHED_PLEDGE: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("Roundtables.index", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("Roundtables.show", "GET"): {
-        PUBLIC_ROUNDTABLE:      (OK,            OK,            OK,            OK,            OK,            OK,            OK),
-        PRIVATE_ROUNDTABLE:     (NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND),
+        PUBLIC_ROUNDTABLE: (OK, OK, OK, OK, OK, OK, OK),
+        PRIVATE_ROUNDTABLE: (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     },
     ("api-docs.openapi_json", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("api-docs.openapi_swagger_ui", "GET"): {
-        NOTHING:                (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
     # Files.
-        #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("static", "GET"): {
-        SITE_CSS:               (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        SITE_CSS: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("bootstrap.static", "GET"): {
-        BOOTSTRAP_CSS:          (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        BOOTSTRAP_CSS: (OK, OK, OK, OK, OK, OK, OK),
     },
     ("api_docs.asset", "GET"): {
-        SWAGGER_UI_CSS:         (OK,            OK,            OK,            OK,            OK,            OK,            OK),
+        SWAGGER_UI_CSS: (OK, OK, OK, OK, OK, OK, OK),
     },
 }
 
@@ -569,7 +576,13 @@ def build_world(make) -> World:
 
     def roundtable(record):
         group, outcome = parts[record.id]
-        return {"slug": record.slug, "group_id": group.id, "outcome_id": outcome.id, "kind": "headings", "record_id": group.id}
+        return {
+            "slug": record.slug,
+            "group_id": group.id,
+            "outcome_id": outcome.id,
+            "kind": "headings",
+            "record_id": group.id,
+        }
 
     arguments = {
         NOTHING: {},
@@ -583,7 +596,12 @@ def build_world(make) -> World:
         DRAFT_RECOMMENDATION: {"recommendation_id": draft_recommendation.id, "event": "agree"},
         AGREED_RECOMMENDATION: {"recommendation_id": agreed[public.id].id, "event": "complete"},
         PRIVATE_RECOMMENDATION: {"recommendation_id": agreed[private.id].id, "event": "complete"},
-        ADMIN_RECORDS: {"organisation_id": organisation.id, "user_id": invited.id, "forum_id": forum.id, "theme_id": theme.id},
+        ADMIN_RECORDS: {
+            "organisation_id": organisation.id,
+            "user_id": invited.id,
+            "forum_id": forum.id,
+            "theme_id": theme.id,
+        },
         SET_PASSWORD_LINK: {"token": token},
         SITE_CSS: {"filename": "css/tracker.css"},
         BOOTSTRAP_CSS: {"filename": "css/bootstrap.min.css"},
@@ -672,10 +690,10 @@ def _got(response) -> str:
 
 
 @pytest.fixture(scope="module")
-def shared_app(_schema):
+def shared_app(schema_url):
     """One app for the whole matrix. A new app per visitor (as the `app` fixture makes) would
     compile every template and every SQL statement again for each: most of this file's time."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _schema})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url})
     app.test_client_class = CommittingClient
     yield app
     with app.app_context():
@@ -744,4 +762,6 @@ def test_every_route_answers_each_visitor_as_the_table_says(matrix_app, visitor)
                 for secret, readers in READERS.items()
                 if column_of(visitor) not in readers and secret.encode() in body
             ]
-    assert not wrong, f"Answers to the {visitor} visitor that differ from the table ({len(wrong)}):\n" + "\n".join(wrong)
+    assert not wrong, f"Answers to the {visitor} visitor that differ from the table ({len(wrong)}):\n" + "\n".join(
+        wrong
+    )

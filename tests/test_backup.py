@@ -1,4 +1,4 @@
-"""Backup and restore (`tracker/backup.py`, `flask --app wsgi data backup|restore`).
+"""Backup and restore (`tracker/data/backup.py`, `flask --app wsgi data backup|restore`).
 
 What people rely on: a backup holds every record of every table — the history and the
 accounts too, with password hashes and never a password — and restoring it into a new,
@@ -12,6 +12,7 @@ PostgreSQL databases (`tests.databases.own_database`), dropped afterwards. The r
 is run for each pair of the engines available: SQLite to SQLite always, and on a
 PostgreSQL run also SQLite to PostgreSQL, PostgreSQL to SQLite and PostgreSQL to PostgreSQL.
 """
+
 import contextlib
 import copy
 import datetime as dt
@@ -25,21 +26,18 @@ import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from tracker.data import backup
 from tracker import create_app
-from tracker.core import data_version
-from tracker.data.demo import DEMO_PASSWORD, load_demo
-from tracker.core.extensions import db
-from tracker.core.history import record_history
 from tracker.accounts.models import Role, User
-from tracker.core.history import HistoryEntry
+from tracker.core import data_version
+from tracker.core.extensions import db
+from tracker.core.history import HistoryEntry, record_history
+from tracker.data import backup
+from tracker.data.demo import DEMO_PASSWORD, load_demo
 from tracker.pledges.models import ActionFigure, ActionTaken, Pledge
+from tracker.pledges.operations import create_pledge, record_action, withdraw_action
 
 from .databases import ON_POSTGRES, own_database
 from .factories import Factories
-from tracker.pledges.operations import create_pledge
-from tracker.pledges.operations import record_action
-from tracker.pledges.operations import withdraw_action
 
 TODAY = dt.date(2025, 3, 1)
 ENGINES = ["sqlite", "postgresql"] if ON_POSTGRES else ["sqlite"]
@@ -469,7 +467,7 @@ def test_the_backup_holds_the_database_as_of_one_instant(demo_backup, target):
                 ))  # fmt: skip
             meanwhile.append("committed")  # PostgreSQL: the backup reads from its snapshot
         except sa.exc.OperationalError as error:
-            assert "database is locked" in str(error)  # SQLite: writers wait until the backup is done
+            assert "database is locked" in str(error)  # noqa: PT017  SQLite: writers wait until the backup is done
             meanwhile.append("waited")
 
     try:

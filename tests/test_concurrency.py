@@ -3,19 +3,20 @@
 Each thread has its own app context, so its own session and database connection: on
 PostgreSQL these are truly concurrent transactions (`make test` runs this file on both).
 """
+
 import threading
 import traceback
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from tracker.core.extensions import db
+from tests.factories import take_transition
 from tracker.accounts.models import OrganisationKind, User
+from tracker.core.changes import REFUSALS
+from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
 from tracker.pledges.models import ActionTaken, Pledge
 from tracker.roundtables.models import Recommendation
-from tracker.core.changes import REFUSALS
-from tests.factories import take_transition
 
 from .factories import PASSWORD
 
@@ -42,7 +43,7 @@ def race(app, model, record_id, actor_ids, event, **rule_data):
             except REFUSALS as refusal:
                 db.session.rollback()
                 refusals.append(str(refusal))
-            except Exception as error:  # noqa: BLE001  (reported below, failing the test)
+            except Exception as error:
                 db.session.rollback()
                 errors.append(repr(error))
             finally:
@@ -59,7 +60,9 @@ def race(app, model, record_id, actor_ids, event, **rule_data):
 
 def history_count(record_id, event):
     return db.session.scalar(
-        sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.record_id == record_id, HistoryEntry.event == event)
+        sa.select(sa.func.count(HistoryEntry.id)).where(
+            HistoryEntry.record_id == record_id, HistoryEntry.event == event
+        )
     )
 
 
@@ -167,7 +170,7 @@ class Crowd:
                     response = client.post(url, data=data)
                     with self.lock:
                         self.responses.append((email, what, response.status_code, response.get_data(as_text=True)))
-            except Exception as error:  # noqa: BLE001  (reported below, failing the test)
+            except Exception:
                 self.errors.append(traceback.format_exc())
 
         return threading.Thread(target=run, name=email)
@@ -230,6 +233,7 @@ def test_sixteen_people_at_once_record_everything_exactly_once(app, make):
             for i in range(3):
                 data = {"date": "14 May 2020", "summary": f"Action {n}.{i}", "organisations": [str(org_id)]}
                 yield "action", f"/pledges/{pledge_slug}/actions/new", data
+
         return work
 
     def post_updates(n):
@@ -237,6 +241,7 @@ def test_sixteen_people_at_once_record_everything_exactly_once(app, make):
             for i in range(3):
                 data = {"update-date": "2020-01-01", "update-text": f"Update {n}.{i}"}
                 yield "update", f"/recommendations/{for_updates_id}/updates", data
+
         return work
 
     def start_then_edit(n):
@@ -245,11 +250,13 @@ def test_sixteen_people_at_once_record_everything_exactly_once(app, make):
             data = {"date": "14 May 2020", "summary": f"Edited by racer {n}", "organisations": [str(org_id)],
                     "version": str(action_version)}  # fmt: skip
             yield "edit", f"/pledges/{pledge_slug}/actions/{contested_id}/edit", data
+
         return work
 
     def review(event, words):
         def work(_client):
             yield "review", f"/recommendations/{to_review_id}/transitions/{event}", {f"{event}-words": words}
+
         return work
 
     threads = (

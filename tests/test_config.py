@@ -1,4 +1,5 @@
 """Configuration a deployer relies on."""
+
 import pytest
 
 from config import Config, ProductionConfig, config_from_environment, database_url

@@ -1,8 +1,9 @@
 """The demo data holds the seed documents faithfully, and loading it is safe to repeat.
 
 The expected texts below are copied from `shared/seeds/` by hand, independently of the
-data in `tracker/demo.py`, so a slip in either shows up here.
+data in `tracker/data/demo.py`, so a slip in either shows up here.
 """
+
 import datetime as dt
 import re
 from decimal import Decimal
@@ -12,15 +13,21 @@ import sqlalchemy as sa
 
 from config import ProductionConfig
 from tracker import create_app
-from tracker.roundtables import follow_through
-from tracker.data.demo import load_demo
-from tracker.core.extensions import db
-from tracker.core.history import timeline_query
 from tracker.accounts.models import Organisation, OrganisationKind, Role, User
 from tracker.core.dates import DatePrecision
-from tracker.core.history import HistoryEntry
+from tracker.core.extensions import db
+from tracker.core.history import HistoryEntry, timeline_query
+from tracker.data.demo import load_demo
 from tracker.pledges.models import ActionFigure, ActionTaken, Pledge
-from tracker.roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from tracker.roundtables import follow_through
+from tracker.roundtables.models import (
+    Outcome,
+    OutcomeGroup,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationOwner,
+    Roundtable,
+)
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 TODAY = dt.date(2025, 3, 1)
@@ -42,7 +49,9 @@ REGIONAL_PROTECTION_BULLETS = [
     "Contributed to the IFRC Global Migration Taskforce, including by taking a lead role in policy work and representation from an Asia Pacific perspective in global migration issues, in particular the Global Compacts for Safe, Orderly and Regular Migration and the Global Compact on Refugees.; and",
     "Worked closely with Asia Pacific migration advisors from ICRC and IFRC.",
 ]
-BALI_HEADING = "Collaboration has been particularly strengthened with regard to Human Trafficking and the Bali Process, including:"
+BALI_HEADING = (
+    "Collaboration has been particularly strengthened with regard to Human Trafficking and the Bali Process, including:"
+)
 MOVEMENT_HEADING = "Supporting the broader Red Cross Red Crescent Movement, Australian Red Cross has also:"
 
 # Seed 003: the four groups of outcomes, in order, as typed.

@@ -1,13 +1,14 @@
 """Every error a visitor can meet is a page of the site, in its layout, saying what happened
 and where to go; the API answers the same errors in JSON. A server error undoes whatever
 the request had written and is logged."""
+
 import logging
 
 import pytest
 import sqlalchemy as sa
 
-from tracker.core.extensions import db
 from tracker.accounts.models import Organisation, OrganisationKind
+from tracker.core.extensions import db
 
 from .factories import PASSWORD
 
@@ -96,7 +97,12 @@ def test_an_edit_conflict_is_a_409_page_that_keeps_what_was_typed(client, auth, 
     db.session.commit()
     response = client.post(
         f"/pledges/{pledge.slug}/edit",
-        data={"title": "My careful rewording", "text": pledge.text, "lead": pledge.lead_signatory.id, "version": stale_version},
+        data={
+            "title": "My careful rewording",
+            "text": pledge.text,
+            "lead": pledge.lead_signatory.id,
+            "version": stale_version,
+        },
     )
     assert response.status_code == 409
     page = text_of(response)

@@ -1,6 +1,7 @@
 """Follow-through as co-chairs and owners rely on it: overdue and stale are computed against
 an injectable today, and every figure of the dashboard is the length of the list it links
 to — checked on the seed-003 demo roundtable by following each figure's link."""
+
 import datetime as dt
 import re
 from html.parser import HTMLParser
@@ -8,11 +9,11 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from tracker.roundtables import follow_through
-from tracker.data.demo import BALI_ROUNDTABLE_SLUG, load_demo
-from tracker.core.extensions import db
-from tracker.roundtables.models import Recommendation, Roundtable
 from tests.factories import take_transition
+from tracker.core.extensions import db
+from tracker.data.demo import BALI_ROUNDTABLE_SLUG, load_demo
+from tracker.roundtables import follow_through
+from tracker.roundtables.models import Recommendation, Roundtable
 from tracker.roundtables.operations import post_progress_update
 
 TODAY = dt.date(2026, 11, 22)
@@ -59,7 +60,7 @@ def _matches(condition, recommendation) -> bool:
 
 
 def test_overdue_is_past_due_and_not_done_counted_from_the_injected_today(agreed, today):
-    recommendation, owner_staff, co_chair = agreed
+    recommendation, owner_staff, _co_chair = agreed
     due = recommendation.due_date
     for day, expected in ((due, False), (due + dt.timedelta(days=1), True)):
         assert follow_through.is_overdue(recommendation, day) is expected
@@ -186,7 +187,8 @@ def test_dashboard_filters_narrow_the_list(client, auth, demo):
 
 
 @pytest.mark.parametrize(
-    "query", ["state=nonsense", "owner=abc", "owner=99999", "heading=-1", "overdue=%01", "page=-4", "roundtable=x&stale=1"]
+    "query",
+    ["state=nonsense", "owner=abc", "owner=99999", "heading=-1", "overdue=%01", "page=-4", "roundtable=x&stale=1"],
 )
 def test_any_filter_typed_into_the_address_gives_a_page_not_an_error(client, auth, demo, query):
     auth.login("cochair.au@example.org")

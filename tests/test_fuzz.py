@@ -16,6 +16,7 @@ example starts from the same world, whatever the examples before it saved.
 `HYPOTHESIS_PROFILE=long` (`make fuzz`) runs many more examples than the bounded CI run;
 see tests/fuzzing.py. A failure found here is kept below as a plain regression test.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,14 +32,27 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from tests.factories import take_transition
 from tracker import create_app
-from tracker.accounts.forms import ForumForm, InviteUserForm, OrganisationForm, ThemeForm, UserActiveForm, UserForm
-from tracker.accounts.forms import ChangePasswordForm, EmptyForm, LoginForm, SetPasswordForm
-from tracker.core.extensions import db
+from tracker.accounts import operations as accounts
+from tracker.accounts import passwords
+from tracker.accounts.forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    ForumForm,
+    InviteUserForm,
+    LoginForm,
+    OrganisationForm,
+    SetPasswordForm,
+    ThemeForm,
+    UserActiveForm,
+    UserForm,
+)
 from tracker.accounts.models import OrganisationKind, Role
-from tracker.pledges.models import Pledge
-from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
+from tracker.core.extensions import db
 from tracker.pledges.forms import ActionForm, PledgeForm, TransitionForm, WithdrawActionForm
+from tracker.pledges.models import Pledge
+from tracker.pledges.operations import withdraw_action
 from tracker.roundtables.forms import (
     HeadingForm,
     MoveForm,
@@ -48,15 +62,8 @@ from tracker.roundtables.forms import (
     RecommendationTransitionForm,
     RoundtableForm,
 )
-
-from tests.factories import take_transition
-from tracker.accounts import operations as accounts
-from tracker.accounts import passwords
-from tracker.pledges.operations import withdraw_action
-from tracker.roundtables.operations import add_outcome
-from tracker.roundtables.operations import add_outcome_group
-from tracker.roundtables.operations import create_recommendation
-from tracker.roundtables.operations import post_progress_update
+from tracker.roundtables.operations import add_outcome, add_outcome_group, create_recommendation, post_progress_update
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 from .databases import empty_all_tables
 from .factories import Factories
@@ -68,8 +75,8 @@ from .fuzzing import (
     Snapshot,
     dates,
     extra_names,
-    huge_strings,
     form_fields,
+    huge_strings,
     numbers,
     plausible_value,
     query_values,
@@ -126,7 +133,9 @@ def build_world() -> World:
     cochair2 = make.co_chair(gov2, email="cochair.2@example.org")
     admin = make.admin(email="admin@example.org")
     inactive = make.staff(beta, email="gone@example.org", active=False)
-    invited, invitation = accounts.invite_user(admin, email="new@example.org", name="New Person", role=Role.STAFF, organisation=alpha)
+    invited, invitation = accounts.invite_user(
+        admin, email="new@example.org", name="New Person", role=Role.STAFF, organisation=alpha
+    )
     forum = Forum(name="33rd International Conference", short_name="33IC", kind=ForumKind.CONFERENCE, year=2019)
     process = Forum(name="Bali Process", kind=ForumKind.PROCESS)
     themes = [Theme(name="Migration", slug="migration"), Theme(name="Trafficking", slug="trafficking")]
@@ -144,7 +153,9 @@ def build_world() -> World:
         return p, recorded
 
     p_draft, a_draft = pledge(staff_a, "Alpha draft", themes=themes[:1], countries=countries)
-    p_progress, a_progress = pledge(staff_a, "Alpha in progress", "in_progress", actions=2, budget_amount=1000, budget_currency="AUD")
+    p_progress, a_progress = pledge(
+        staff_a, "Alpha in progress", "in_progress", actions=2, budget_amount=1000, budget_currency="AUD"
+    )
     p_done, a_done = pledge(staff_a, "Alpha done", "done")
     p_empty, _ = pledge(staff_a, "Alpha without actions", "in_progress", actions=0)
     p_joint, a_joint = pledge(staff_a, "Joint pledge", "in_progress", co_signatories=[beta])
@@ -154,7 +165,9 @@ def build_world() -> World:
     withdrawn = make.action(p_progress, author=staff_a, summary="Withdrawn later")
     withdraw_action(withdrawn, staff_a, reason="Recorded twice.")
 
-    r1 = make.roundtable(co_chairs=[gov1], participants=[alpha, beta], forum_id=process.id, title="Uno roundtable", slug="uno")
+    r1 = make.roundtable(
+        co_chairs=[gov1], participants=[alpha, beta], forum_id=process.id, title="Uno roundtable", slug="uno"
+    )
     groups = [add_outcome_group(r1, cochair1, heading=f"Heading {i}") for i in (1, 2)]
     outcomes = [add_outcome(g, cochair1, text=f"Outcome {i} of {g.heading}") for g in groups for i in (1, 2)]
     r2 = make.roundtable(co_chairs=[gov2], is_public=False, title="Dos roundtable", slug="dos")
@@ -175,7 +188,10 @@ def build_world() -> World:
             take_transition(rec, "verify", co_chair)
         return rec
 
-    recs = {state: recommendation(r1, cochair1, [alpha, beta], state, outcome=outcomes[0]) for state in ("draft", "in_progress", "done", "verified")}
+    recs = {
+        state: recommendation(r1, cochair1, [alpha, beta], state, outcome=outcomes[0])
+        for state in ("draft", "in_progress", "done", "verified")
+    }
     recs["overdue"] = recommendation(r1, cochair1, [beta], "in_progress", due=TODAY - dt.timedelta(days=30))
     recs["private"] = recommendation(r2, cochair2, [beta], "in_progress", outcome=o2)
     db.session.flush()
@@ -212,7 +228,12 @@ def build_world() -> World:
         "elsewhere": (p_draft.slug, a_progress[1].id),  # an action of another pledge
     }  # fmt: skip
     w.roundtables = {"public": r1.slug, "private": r2.slug}
-    w.groups = {"first": (r1.slug, groups[0].id), "second": (r1.slug, groups[1].id), "private": (r2.slug, g2.id), "elsewhere": (r1.slug, g2.id)}
+    w.groups = {
+        "first": (r1.slug, groups[0].id),
+        "second": (r1.slug, groups[1].id),
+        "private": (r2.slug, g2.id),
+        "elsewhere": (r1.slug, g2.id),
+    }
     w.outcomes = {
         "first": (r1.slug, outcomes[0].id), "last": (r1.slug, outcomes[-1].id),
         "private": (r2.slug, o2.id), "elsewhere": (r1.slug, o2.id),
@@ -227,10 +248,10 @@ def build_world() -> World:
 
 
 @pytest.fixture(scope="class")
-def fuzz(_schema):
+def fuzz(schema_url):
     """The app and its world, built once for the fuzz tests (class TestFuzz; every example
     rolls back), and emptied before the regression tests below, which build their own."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _schema})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url})
     with app.app_context():
         world = build_world()
         db.session.commit()
@@ -260,7 +281,10 @@ def _send(client, request: FuzzRequest):
             request.url, method=request.method, data=request.raw_body, content_type="application/x-www-form-urlencoded"
         )
     if request.encoding == "multipart":
-        data = [(name, (io.BytesIO(value), "evidence.txt") if isinstance(value, bytes) else value) for name, value in request.fields]
+        data = [
+            (name, (io.BytesIO(value), "evidence.txt") if isinstance(value, bytes) else value)
+            for name, value in request.fields
+        ]
         return client.open(request.url, method=request.method, data=MultiDict(data), content_type="multipart/form-data")
     return client.open(request.url, method=request.method, data=MultiDict(request.fields))
 
@@ -345,7 +369,9 @@ def _login_audit(before, after) -> bool:
     others_same = all(before.rows[name] == after.rows[name] for name in before.rows if name != "history")
     history_columns = list(db.metadata.tables["history"].columns.keys())
     event = history_columns.index("event")
-    return others_same and before.version == after.version and all(json.loads(row)[event] == "login_failed" for row in new)
+    return (
+        others_same and before.version == after.version and all(json.loads(row)[event] == "login_failed" for row in new)
+    )
 
 
 def _ids(kind, *records):
@@ -459,12 +485,15 @@ def post_requests(app, world: World, target: Target) -> st.SearchStrategy[FuzzRe
     paths = target.paths(world)
     forms = {prefix: form_inputs(world, _specs(target.form, prefix)) for _values, prefix in paths}
     json_names = {
-        prefix: [spec.name.replace("{i}", "0") for spec in _specs(target.form, prefix)] or ["x"] for _values, prefix in paths
+        prefix: [spec.name.replace("{i}", "0") for spec in _specs(target.form, prefix)] or ["x"]
+        for _values, prefix in paths
     }
     where = st.one_of(st.just(paths[0]), st.sampled_from(paths))  # the intended record most often
     visitors = st.one_of(st.just(target.visitor), st.just(target.visitor), st.sampled_from(VISITORS))
     encodings = st.sampled_from(["form", "form", "form", "form", "multipart", "json", "raw"])
-    raw_bodies = st.one_of(st.binary(max_size=200), st.sampled_from([b"%", b"%zz=1", b"a=%ff%fe", b"=&=&", b"a" * 2_000_000]))
+    raw_bodies = st.one_of(
+        st.binary(max_size=200), st.sampled_from([b"%", b"%zz=1", b"a=%ff%fe", b"=&=&", b"a" * 2_000_000])
+    )
 
     @st.composite
     def requests(draw) -> FuzzRequest:
@@ -506,7 +535,9 @@ def form_inputs(world: World, specs: list[FieldSpec]) -> st.SearchStrategy[list[
     two fields, so that the code behind the form (operations, history, pages) gets it too."""
     nasty = [(spec, value_strategy(spec, world.ids)) for spec in specs]
     plausible = [(spec, plausible_value(spec, world.ids)) for spec in specs]
-    row_indexes = st.one_of(st.just([0]), st.lists(st.sampled_from([0, 1, 2, 7, 49, 50, 10**6]), max_size=4, unique=True))
+    row_indexes = st.one_of(
+        st.just([0]), st.lists(st.sampled_from([0, 1, 2, 7, 49, 50, 10**6]), max_size=4, unique=True)
+    )
     counts = st.sampled_from([1, 1, 1, 1, 1, 0, 2])
     extras = st.lists(st.tuples(extra_names(), texts(20)), max_size=2)
 
@@ -589,25 +620,57 @@ GET_PAGES = [
     Page("pledges.new", "staff_a", []),
     Page("pledges.edit", "staff_a", [], _slugs("pledges", "in_progress", "beta")),
     Page("pledges.new_action", "staff_a", [], _slugs("pledges", "in_progress")),
-    Page("pledges.edit_action_view", "staff_a", [], lambda w: [{"slug": s, "action_id": a} for s, a in w.actions.values()]),
-    Page("pledges.withdraw_action_view", "staff_a", [], lambda w: [{"slug": s, "action_id": a} for s, a in w.actions.values()]),
+    Page(
+        "pledges.edit_action_view",
+        "staff_a",
+        [],
+        lambda w: [{"slug": s, "action_id": a} for s, a in w.actions.values()],
+    ),
+    Page(
+        "pledges.withdraw_action_view",
+        "staff_a",
+        [],
+        lambda w: [{"slug": s, "action_id": a} for s, a in w.actions.values()],
+    ),
     Page("roundtables.index", "anonymous", ROUNDTABLE_PARAMS),
     Page("roundtables.show", "anonymous", [], _slugs("roundtables", "public", "private")),
     Page("roundtables.new", "cochair1", []),
     Page("roundtables.edit", "cochair1", [], _slugs("roundtables", "public", "private")),
     Page("roundtables.outcomes", "cochair1", [], _slugs("roundtables", "public", "private")),
     Page("roundtables.history", "cochair1", ["page"], _slugs("roundtables", "public", "private")),
-    Page("roundtables.edit_heading", "cochair1", [], lambda w: [{"slug": s, "group_id": g} for s, g in w.groups.values()]),
-    Page("roundtables.edit_outcome", "cochair1", [], lambda w: [{"slug": s, "outcome_id": o} for s, o in w.outcomes.values()]),
+    Page(
+        "roundtables.edit_heading", "cochair1", [], lambda w: [{"slug": s, "group_id": g} for s, g in w.groups.values()]
+    ),
+    Page(
+        "roundtables.edit_outcome",
+        "cochair1",
+        [],
+        lambda w: [{"slug": s, "outcome_id": o} for s, o in w.outcomes.values()],
+    ),
     Page("roundtables.new_recommendation", "cochair1", ["outcome"], _slugs("roundtables", "public", "private")),
     Page("roundtables.dashboard", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),
     Page("roundtables.dashboard_all", "cochair1", FOLLOW_THROUGH_PARAMS),
     Page("roundtables.review_queue", "cochair1", ["page"]),
     Page("roundtables.report", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),
     Page("roundtables.report_csv", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),
-    Page("roundtables.recommendation", "anonymous", [], lambda w: [{"recommendation_id": i} for i in w.recommendations.values()]),
-    Page("roundtables.recommendation_history", "staff_a", ["page"], lambda w: [{"recommendation_id": i} for i in w.recommendations.values()]),
-    Page("roundtables.edit_recommendation", "cochair1", [], lambda w: [{"recommendation_id": i} for i in w.recommendations.values()]),
+    Page(
+        "roundtables.recommendation",
+        "anonymous",
+        [],
+        lambda w: [{"recommendation_id": i} for i in w.recommendations.values()],
+    ),
+    Page(
+        "roundtables.recommendation_history",
+        "staff_a",
+        ["page"],
+        lambda w: [{"recommendation_id": i} for i in w.recommendations.values()],
+    ),
+    Page(
+        "roundtables.edit_recommendation",
+        "cochair1",
+        [],
+        lambda w: [{"recommendation_id": i} for i in w.recommendations.values()],
+    ),
     Page("roundtables.mine", "staff_a", FOLLOW_THROUGH_PARAMS),
     Page("admin.index", "admin", []),
     Page("admin.audit", "admin", ["show", "user", "page"]),
@@ -632,7 +695,12 @@ GET_PAGES = [
     Page("Roundtables.show", "anonymous", [], _slugs("roundtables", "public", "private")),
     Page("api-docs.openapi_json", "anonymous", []),
     Page("api-docs.openapi_swagger_ui", "anonymous", []),
-    Page("api_docs.asset", "anonymous", [], lambda w: [{"filename": f} for f in ("docs.js", "swagger-ui.css", "x.js", "..%2Fsecret")]),
+    Page(
+        "api_docs.asset",
+        "anonymous",
+        [],
+        lambda w: [{"filename": f} for f in ("docs.js", "swagger-ui.css", "x.js", "..%2Fsecret")],
+    ),
     Page("static", "anonymous", [], lambda w: [{"filename": f} for f in ("css/site.css", "nope.css", "../config.py")]),
     Page("bootstrap.static", "anonymous", [], lambda w: [{"filename": f} for f in ("css/bootstrap.min.css", "../x")]),
 ]
@@ -643,8 +711,12 @@ def _cursors() -> st.SearchStrategy[str]:
     import base64
     import json
 
-    keys = st.lists(st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=12), dates(), st.booleans()), max_size=3)
-    raw = st.tuples(keys, st.one_of(st.integers(), st.floats(), st.text(max_size=3)), st.one_of(st.booleans(), st.integers()))
+    keys = st.lists(
+        st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=12), dates(), st.booleans()), max_size=3
+    )
+    raw = st.tuples(
+        keys, st.one_of(st.integers(), st.floats(), st.text(max_size=3)), st.one_of(st.booleans(), st.integers())
+    )
     encoded = raw.map(lambda r: base64.urlsafe_b64encode(json.dumps(list(r)).encode()).decode().rstrip("="))
     return st.one_of(encoded, texts(30), st.sampled_from(["", "=", "====", "eyJ9", "W10", "W251bGxd"]))
 
@@ -665,7 +737,8 @@ def get_requests(app, world: World, page: Page) -> st.SearchStrategy[FuzzRequest
     paths = page.paths(world) if page.paths else [{}]
     ids = [str(i) for i in sorted({i for values in world.ids.values() for i in values})]
     params = {
-        name: PARAM_VALUES.get(name, st.one_of(st.sampled_from([*ids, "migration"]), query_values())) for name in page.params
+        name: PARAM_VALUES.get(name, st.one_of(st.sampled_from([*ids, "migration"]), query_values()))
+        for name in page.params
     }
     visitors = st.one_of(st.just(page.visitor), st.just(page.visitor), st.sampled_from(VISITORS))
     counts = st.sampled_from([1, 1, 0, 2])
@@ -701,7 +774,7 @@ def odd_paths(draw, app) -> FuzzRequest:
     path = rule.rule
     for name in sorted(rule.arguments):
         value = draw(st.one_of(texts(20), numbers(), st.sampled_from([str(i) for i in MISSING_IDS])))
-        path = re.sub(r"<[^<>]*\b" + name + ">", lambda _m: quote(value, safe=""), path)
+        path = re.sub(r"<[^<>]*\b" + name + ">", lambda _m, value=value: quote(value, safe=""), path)
     visitor = draw(st.sampled_from(VISITORS))
     return FuzzRequest(method, path, visitor)
 
@@ -733,7 +806,9 @@ class TestFuzz:
     @given(data=st.data())
     def test_fuzz_get(self, fuzz, get_page, data):
         app, world = fuzz
-        request = data.draw(_cached(world, ("GET", get_page.name), lambda: get_requests(app, world, get_page)), label="request")
+        request = data.draw(
+            _cached(world, ("GET", get_page.name), lambda: get_requests(app, world, get_page)), label="request"
+        )
         exchange(app, world, request)
 
     def test_every_page_is_fuzzed(self, fuzz):
@@ -779,7 +854,10 @@ def admin_client(client, make):
 def _rows():
     """Every row, committed, read in the test's own app context (the suite's `app` fixture)."""
     db.session.commit()
-    return {table.name: sorted(map(tuple, db.session.execute(sa.select(table))), key=repr) for table in db.metadata.sorted_tables}
+    return {
+        table.name: sorted(map(tuple, db.session.execute(sa.select(table))), key=repr)
+        for table in db.metadata.sorted_tables
+    }
 
 
 def test_a_form_sent_as_a_json_list_is_refused_not_a_server_error(admin_client):
@@ -844,8 +922,13 @@ def test_an_outcome_id_no_record_can_have_is_not_found_when_agreeing_a_recommend
     roundtable = make.roundtable(co_chairs=[co_chair.organisation], slug="uno")
     with client.session_transaction() as session:
         session["_user_id"] = co_chair.get_id()
-    assert client.get(f"/roundtables/{roundtable.slug}/recommendations/new?outcome=99999999999999999999").status_code == 404
-    response = client.post(f"/roundtables/{roundtable.slug}/recommendations/new", data={"text": "x", "outcome": "99999999999999999999"})
+    assert (
+        client.get(f"/roundtables/{roundtable.slug}/recommendations/new?outcome=99999999999999999999").status_code
+        == 404
+    )
+    response = client.post(
+        f"/roundtables/{roundtable.slug}/recommendations/new", data={"text": "x", "outcome": "99999999999999999999"}
+    )
     assert response.status_code == 404
 
 
@@ -892,14 +975,17 @@ def test_a_multipart_part_whose_name_cannot_be_read_is_ignored(client, make):
     assert _rows() == before
 
 
-# Found in tracker/auth/forms.py and tracker/errors.py, fixed there (SiteForm; the NUL guard).
+# Found in tracker/auth/forms.py and tracker/errors.py (now tracker/core/web/forms.py and errors.py), fixed there (SiteForm; the NUL guard).
 
 
 @pytest.mark.parametrize(
     "path, body",
     [
         ("/auth/login", {"json": {"email": [False, "x", 3132], "password": True}}),
-        ("/auth/login", {"data": {"email": (io.BytesIO(b""), "e.txt"), "password": "x"}, "content_type": "multipart/form-data"}),
+        (
+            "/auth/login",
+            {"data": {"email": (io.BytesIO(b""), "e.txt"), "password": "x"}, "content_type": "multipart/form-data"},
+        ),
     ],
 )
 def test_the_log_in_form_sent_as_json_or_a_file_is_refused_not_a_server_error(client, path, body):

@@ -1,12 +1,12 @@
 """History is append-only and tells who changed what, when, and why."""
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DatabaseError
 
-from tracker.core.extensions import db
-from tracker.core.history import HistoryIsAppendOnly, timeline_query
-from tracker.core.history import HistoryEntry
 from tracker.core.changes import OperationRefused
+from tracker.core.extensions import db
+from tracker.core.history import HistoryEntry, HistoryIsAppendOnly, timeline_query
 from tracker.pledges.operations import edit_pledge
 
 
@@ -20,8 +20,14 @@ def test_creating_a_pledge_is_the_first_entry_of_its_timeline(make):
 def test_an_edit_records_each_changed_field_with_old_and_new_values(make):
     pledge = make.pledge(title="Regional Protection")
     staff = make.staff(organisation=pledge.lead_signatory)
-    edit_pledge(pledge, staff, title="Regional Protection of Migrants", region="Asia Pacific",
-                           text=pledge.text, comment="Clearer title")
+    edit_pledge(
+        pledge,
+        staff,
+        title="Regional Protection of Migrants",
+        region="Asia Pacific",
+        text=pledge.text,
+        comment="Clearer title",
+    )
     entry = db.session.scalars(timeline_query(pledge)).all()[-1]
     assert entry.event == "edited"
     assert entry.changes == {

@@ -10,6 +10,7 @@ both engines:
     .venv/bin/pytest tests/test_migrations.py
     TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test .venv/bin/pytest tests/test_migrations.py
 """
+
 import flask_migrate
 import pytest
 import sqlalchemy as sa
@@ -19,10 +20,11 @@ from alembic.script import ScriptDirectory
 
 from tests.databases import own_database
 from tracker import create_app
-from tracker.core.extensions import db, described_by_models
 from tracker.accounts.models import Organisation
+from tracker.core.extensions import db, described_by_models
 from tracker.core.history import HistoryEntry
 from tracker.pledges.models import Pledge, PledgeSignatory
+
 
 @pytest.fixture
 def empty_database_url(tmp_path):
@@ -55,8 +57,7 @@ def _leftovers() -> dict[str, list[str]]:
         if conn.dialect.name == "sqlite":
             rows = conn.execute(
                 sa.text(
-                    "SELECT type, name FROM sqlite_master "
-                    "WHERE name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+                    "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
                 )
             )
             found = {}
@@ -64,10 +65,8 @@ def _leftovers() -> dict[str, list[str]]:
                 found.setdefault(kind, []).append(name)
             return found
         queries = {
-            "table": "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename != 'alembic_version'",
-            "sequence": "SELECT sequence_name FROM information_schema.sequences "
-            "WHERE sequence_schema = 'public'",
+            "table": "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename != 'alembic_version'",
+            "sequence": "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'",
             "type": "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
             "WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'c') "
             "AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.reltype = t.oid)",
@@ -97,9 +96,8 @@ def _assert_history_is_append_only() -> None:
     with db.engine.begin() as conn:
         _insert_history_entry(conn)
     for statement in ("UPDATE history SET comment = 'rewritten'", "DELETE FROM history"):
-        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(statement))
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(sa.text(statement))
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*), max(comment) FROM history")).one() == (1, None)
 
@@ -181,23 +179,26 @@ def test_migrated_schema_enforces_one_lead_and_known_states(migration_app):
             conn.execute(sa.insert(organisations).values(id=org_id, name=name, kind="government", created_at=now))
         conn.execute(
             sa.insert(pledges).values(
-                id=1, slug="regional-protection", title="Regional Protection", text="",
-                status="draft", created_at=now, updated_at=now,
+                id=1,
+                slug="regional-protection",
+                title="Regional Protection",
+                text="",
+                status="draft",
+                created_at=now,
+                updated_at=now,
             )
         )
         conn.execute(sa.insert(signatories).values(pledge_id=1, organisation_id=1, is_lead=True))
         # raw SQL, so the migration's server defaults apply: not lead, position 0
         conn.execute(sa.text("INSERT INTO pledge_signatories (pledge_id, organisation_id) VALUES (1, 2)"))
-        assert conn.execute(sa.select(signatories.c.is_lead, signatories.c.position).where(
-            signatories.c.organisation_id == 2
-        )).one() == (False, 0)
+        assert conn.execute(
+            sa.select(signatories.c.is_lead, signatories.c.position).where(signatories.c.organisation_id == 2)
+        ).one() == (False, 0)
 
-    with pytest.raises(sa.exc.IntegrityError):  # a second lead
-        with db.engine.begin() as conn:
-            conn.execute(sa.update(signatories).where(signatories.c.organisation_id == 2).values(is_lead=True))
-    with pytest.raises(sa.exc.IntegrityError):  # a state the workflow does not know
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("UPDATE pledges SET status = 'archived' WHERE id = 1"))
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:  # a second lead
+        conn.execute(sa.update(signatories).where(signatories.c.organisation_id == 2).values(is_lead=True))
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:  # a state the workflow does not know
+        conn.execute(sa.text("UPDATE pledges SET status = 'archived' WHERE id = 1"))
 
 
 def test_upgrading_existing_data_attributes_each_action_to_its_lead_signatory(migration_app):

@@ -5,6 +5,7 @@ withdrawn action or a contact), a spreadsheet never runs a cell as a formula, th
 can be imported into another tracker and come out identical, and an import with a single
 bad row writes nothing and says which row and column to fix.
 """
+
 import csv
 import datetime as dt
 import io
@@ -15,20 +16,20 @@ import pytest
 import sqlalchemy as sa
 
 from tracker import create_app
+from tracker.accounts.models import Organisation, OrganisationKind, User
 from tracker.core import csv_cells
+from tracker.core.dates import DatePrecision
+from tracker.core.extensions import db
+from tracker.core.history import HistoryEntry
+from tracker.core.listing import ListState
 from tracker.data import open_data
 from tracker.data.demo import load_demo
-from tracker.core.extensions import db
-from tracker.core.listing import ListState
-from tracker.accounts.models import Organisation, OrganisationKind, User
-from tracker.core.dates import DatePrecision
-from tracker.core.history import HistoryEntry
+from tracker.pledges import catalogue
 from tracker.pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory
+from tracker.pledges.operations import withdraw_action
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 from .databases import own_database
-from tracker.pledges import catalogue
-from tracker.pledges.operations import withdraw_action
 
 REFERENCE_MODELS = [Organisation, Forum, Theme, Country]
 COUNTED_MODELS = [Pledge, PledgeSignatory, ActionTaken, ActionFigure, EvidenceLink, HistoryEntry, *REFERENCE_MODELS]
@@ -77,9 +78,9 @@ def test_demo_data_exported_imported_into_an_empty_tracker_and_exported_again_is
     assert drafts >= 1
     published = db.session.scalar(sa.select(sa.func.count()).select_from(Pledge).where(Pledge.status != "draft"))
     current = db.session.scalar(
-        sa.select(sa.func.count(ActionTaken.id)).join(ActionTaken.pledge).where(
-            Pledge.status != "draft", ActionTaken.withdrawn_at.is_(None)
-        )
+        sa.select(sa.func.count(ActionTaken.id))
+        .join(ActionTaken.pledge)
+        .where(Pledge.status != "draft", ActionTaken.withdrawn_at.is_(None))
     )
     pledges_csv, actions_csv = download(client, "/pledges.csv"), download(client, "/actions.csv")
     assert len(rows(pledges_csv)) == published and len(rows(actions_csv)) == current
@@ -117,16 +118,26 @@ def test_demo_data_exported_imported_into_an_empty_tracker_and_exported_again_is
             out = tmp_path / "again"
             out.mkdir()
             runner = copy.test_cli_runner()
-            assert runner.invoke(args=["data", "export-pledges", str(out / "p.csv"), "--base-url", "http://localhost/"]).exit_code == 0
+            assert (
+                runner.invoke(
+                    args=["data", "export-pledges", str(out / "p.csv"), "--base-url", "http://localhost/"]
+                ).exit_code
+                == 0
+            )
             assert runner.invoke(args=["data", "export-actions", str(out / "a.csv")]).exit_code == 0
             assert (out / "p.csv").read_bytes() == pledges_csv
             assert (out / "a.csv").read_bytes() == actions_csv
 
             # Running the same import again changes nothing.
             before = counts()
-            rerun = copy.test_cli_runner().invoke(args=["data", "import", str(tmp_path / "pledges.csv"), str(tmp_path / "actions.csv")])
+            rerun = copy.test_cli_runner().invoke(
+                args=["data", "import", str(tmp_path / "pledges.csv"), str(tmp_path / "actions.csv")]
+            )
             assert rerun.exit_code == 1
-            assert f"Row 2, column slug: A pledge with the slug “{rows(pledges_csv)[0]['slug']}” already exists." in rerun.stderr
+            assert (
+                f"Row 2, column slug: A pledge with the slug “{rows(pledges_csv)[0]['slug']}” already exists."
+                in rerun.stderr
+            )
             assert rerun.stderr.endswith(f"Nothing imported: {published} errors.\n")
             assert counts() == before
             db.session.remove()
@@ -170,7 +181,12 @@ def _pledge_rows() -> list[dict]:
             "text": "Strengthen regional protection for vulnerable migrants.",
             "url": "https://elsewhere.example/pledges/regional-protection",
         },
-        {"slug": "first-aid-for-all", "title": "First aid for all", "state": "draft", "lead_signatory": "Philippine Red Cross"},
+        {
+            "slug": "first-aid-for-all",
+            "title": "First aid for all",
+            "state": "draft",
+            "lead_signatory": "Philippine Red Cross",
+        },
     ]
 
 
@@ -183,7 +199,9 @@ def _action_rows() -> list[dict]:
             "summary": "Organised three roundtables on regional protection.",
             "attributed_to": "Australian Red Cross",
             "organisations": "Australian Red Cross; Philippine Red Cross",
-            "figures": json.dumps([{"label": "roundtables", "value": "3", "unit": None, "year": 2019, "period_note": None}]),
+            "figures": json.dumps(
+                [{"label": "roundtables", "value": "3", "unit": None, "year": 2019, "period_note": None}]
+            ),
             "links": json.dumps([{"url": "https://example.org/report", "title": "Report"}]),
         }
     ]
@@ -227,7 +245,9 @@ def test_a_valid_import_writes_pledges_and_actions_as_their_files_say(runner, re
     assert draft.status == "draft" and draft.published_at is None
 
 
-def test_names_are_found_by_short_name_or_code_ignoring_case_even_with_a_semicolon_inside(runner, reference, make, tmp_path):
+def test_names_are_found_by_short_name_or_code_ignoring_case_even_with_a_semicolon_inside(
+    runner, reference, make, tmp_path
+):
     make.organisation(name="Red Cross; Red Crescent Partnership")
     db.session.commit()
     pledges = _pledge_rows()[:1]
@@ -252,40 +272,91 @@ def _tomorrow() -> str:
 
 
 BAD_CELLS = {
-    "bad date": ("actions", 0, "date", "2019-13-01", "Row 2, column date: 2019-13-01 is not a date (use 2019, 2019-06 or 2019-06-14)."),
+    "bad date": (
+        "actions",
+        0,
+        "date",
+        "2019-13-01",
+        "Row 2, column date: 2019-13-01 is not a date (use 2019, 2019-06 or 2019-06-14).",
+    ),
     "unknown organisation": (
-        "pledges", 0, "lead_signatory", "Nowhere Red Cross",
+        "pledges",
+        0,
+        "lead_signatory",
+        "Nowhere Red Cross",
         "Row 2, column lead_signatory: There is no organisation called “Nowhere Red Cross” (an admin adds organisations; check the spelling).",
     ),
     "unknown organisation among others": (
-        "actions", 0, "organisations", "Australian Red Cross; Red Cross of Atlantis",
+        "actions",
+        0,
+        "organisations",
+        "Australian Red Cross; Red Cross of Atlantis",
         "Row 2, column organisations: There is no organisation called “Red Cross of Atlantis”",
     ),
     "missing title": ("pledges", 1, "title", "  ", "Row 3, column title: A pledge needs a title."),
     "future date": (
-        "actions", 0, "date", None,
+        "actions",
+        0,
+        "date",
+        None,
         "Row 2, column date: An action taken cannot be dated in the future: record it once it has happened.",
     ),
-    "bad figures JSON": ("actions", 0, "figures", '[{"label": "people", "value": }]', "Row 2, column figures: This is not valid JSON"),
+    "bad figures JSON": (
+        "actions",
+        0,
+        "figures",
+        '[{"label": "people", "value": }]',
+        "Row 2, column figures: This is not valid JSON",
+    ),
     "figure without a number": (
-        "actions", 0, "figures", '[{"label": "people"}]', "Row 2, column figures: Each figure needs a label and a number.",
+        "actions",
+        0,
+        "figures",
+        '[{"label": "people"}]',
+        "Row 2, column figures: Each figure needs a label and a number.",
     ),
     "link that is no web address": (
-        "actions", 0, "links", '[{"url": "javascript:alert(1)", "title": "x"}]',
+        "actions",
+        0,
+        "links",
+        '[{"url": "javascript:alert(1)", "title": "x"}]',
         "Row 2, column links: Evidence links must be web addresses starting with https:// or http://",
     ),
     "attributed to a non-signatory": (
-        "actions", 0, "attributed_to", "Nowhere Else Org",
+        "actions",
+        0,
+        "attributed_to",
+        "Nowhere Else Org",
         "Row 2, column attributed_to: Nowhere Else Org is not a signatory of the pledge “regional-protection”.",
     ),
     "unknown pledge": (
-        "actions", 0, "pledge", "no-such-pledge", "Row 2, column pledge: There is no pledge “no-such-pledge”, in the tracker or in this import.",
+        "actions",
+        0,
+        "pledge",
+        "no-such-pledge",
+        "Row 2, column pledge: There is no pledge “no-such-pledge”, in the tracker or in this import.",
     ),
-    "unknown state": ("pledges", 0, "state", "finished", "Row 2, column state: “finished” is not a state: use draft, in_progress or done."),
-    "budget without currency": ("pledges", 0, "budget_currency", "", "Row 2, column budget_currency: Say which currency the budget is in"),
+    "unknown state": (
+        "pledges",
+        0,
+        "state",
+        "finished",
+        "Row 2, column state: “finished” is not a state: use draft, in_progress or done.",
+    ),
+    "budget without currency": (
+        "pledges",
+        0,
+        "budget_currency",
+        "",
+        "Row 2, column budget_currency: Say which currency the budget is in",
+    ),
     "period out of order": ("pledges", 0, "period_end", "2018", None),
     "published without text": (
-        "pledges", 0, "text", "", "Row 2, column text: Before this pledge can be started (and published) it needs the pledge text.",
+        "pledges",
+        0,
+        "text",
+        "",
+        "Row 2, column text: Before this pledge can be started (and published) it needs the pledge text.",
     ),
 }
 
@@ -330,7 +401,10 @@ def test_every_error_of_every_row_is_reported_at_once(runner, reference, tmp_pat
     assert result.exit_code == 1
     assert "Row 3, column title: A pledge needs a title." in result.stderr
     assert "Row 2, column date: June 2019 is not a date (use 2019, 2019-06 or 2019-06-14)." in result.stderr
-    assert "Row 3, column position: Row 2 already gives the pledge “regional-protection” an action at position 0." in result.stderr
+    assert (
+        "Row 3, column position: Row 2 already gives the pledge “regional-protection” an action at position 0."
+        in result.stderr
+    )
     assert "Nothing imported: 3 errors." in result.stderr
 
 
@@ -344,7 +418,9 @@ def test_actions_may_be_added_to_a_pledge_already_in_the_tracker_but_never_twice
     before = counts()
     again = _import(runner, tmp_path, [], actions)
     assert again.exit_code == 1
-    assert "Row 2, column position: The pledge “regional-protection” already has an action at position 1." in again.stderr
+    assert (
+        "Row 2, column position: The pledge “regional-protection” already has an action at position 1." in again.stderr
+    )
     assert counts() == before
 
 
@@ -387,7 +463,14 @@ def register(make):
 
 
 def test_downloads_follow_the_list_filters_exactly(client, register):
-    for query in ["", "?theme=migration", "?q=migrants", "?theme=migration&q=transit", "?theme=health&q=migrants", "?theme=nothing"]:
+    for query in [
+        "",
+        "?theme=migration",
+        "?q=migrants",
+        "?theme=migration&q=transit",
+        "?theme=health&q=migrants",
+        "?theme=nothing",
+    ]:
         state = ListState.from_args(dict(arg.split("=") for arg in query[1:].split("&") if arg), catalogue.PLEDGES)
         expected = sorted(pledge.slug for pledge in db.session.scalars(catalogue.PLEDGES.select(state)))
         pledges = rows(download(client, f"/pledges.csv{query}"))
@@ -397,7 +480,9 @@ def test_downloads_follow_the_list_filters_exactly(client, register):
             (a.pledge.slug, str(a.position)) for slug in expected for a in register[slug].current_actions
         )
         assert [(row["pledge"], row["position"]) for row in actions] == expected_actions, query
-    assert [row["slug"] for row in rows(download(client, "/pledges.csv?theme=migration&q=transit"))] == ["migrants-first"]
+    assert [row["slug"] for row in rows(download(client, "/pledges.csv?theme=migration&q=transit"))] == [
+        "migrants-first"
+    ]
 
 
 def test_downloads_never_hold_drafts_withdrawn_actions_or_contacts(client, register):
@@ -418,7 +503,19 @@ def test_each_pledge_row_links_to_its_public_page(client, register):
 
 
 @pytest.mark.parametrize(
-    "value", ["=HYPERLINK(\"http://evil.example\")", "+61 2 9229 4111", "-", "@SUM(A1)", "\tx", "'quoted'", "''", "'=x", "plain", ""]
+    "value",
+    [
+        '=HYPERLINK("http://evil.example")',
+        "+61 2 9229 4111",
+        "-",
+        "@SUM(A1)",
+        "\tx",
+        "'quoted'",
+        "''",
+        "'=x",
+        "plain",
+        "",
+    ],
 )
 def test_escaping_makes_cells_safe_and_is_undone_exactly(value):
     cell = csv_cells.escape(value)
@@ -426,7 +523,8 @@ def test_escaping_makes_cells_safe_and_is_undone_exactly(value):
     assert csv_cells.unescape(cell) == value
 
 
-def test_a_hand_written_apostrophe_is_kept(value="'tis the season"):
+def test_a_hand_written_apostrophe_is_kept():
+    value = "'tis the season"
     assert csv_cells.unescape(value) == value
 
 
@@ -434,14 +532,17 @@ def test_a_formula_title_is_exported_behind_an_apostrophe_and_imported_back_exac
     arc = make.organisation(name="Australian Red Cross")
     staff = make.staff(organisation=arc)
     pledge = make.pledge_in_progress(
-        author=staff, title='=HYPERLINK("http://evil.example","Click")', text="- a list item\n- another", region="'Quoted'"
+        author=staff,
+        title='=HYPERLINK("http://evil.example","Click")',
+        text="- a list item\n- another",
+        region="'Quoted'",
     )
     pledge.slug = "formula"
     make.action(pledge, author=staff, summary="+61 people reached", heading="@everyone")
     db.session.commit()
     pledges_csv, actions_csv = download(client, "/pledges.csv"), download(client, "/actions.csv")
     [row] = rows(pledges_csv)
-    assert row["title"] == "'=HYPERLINK(\"http://evil.example\",\"Click\")"
+    assert row["title"] == '\'=HYPERLINK("http://evil.example","Click")'
     assert row["text"].startswith("'- a list item") and row["region"] == "''Quoted'"
     [action_row] = rows(actions_csv)
     assert action_row["summary"] == "'+61 people reached" and action_row["heading"] == "'@everyone"

@@ -1,13 +1,14 @@
 """The permission table of DESIGN.md, asked of the one permission module."""
+
 import pytest
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
+from tests.factories import take_transition
 from tracker import permissions
+from tracker.core import access
 from tracker.core.extensions import db
 from tracker.pledges.models import Pledge
-from tests.factories import take_transition
-from tracker.core import access
 from tracker.roundtables.models import Roundtable
 
 PLEDGE_CHANGES = ["edit", "record_action", "start", "complete", "reopen"]
@@ -146,7 +147,6 @@ def test_follow_through_of_a_roundtable_is_for_its_co_chairs_and_admins(world, v
 
 
 def test_the_roundtable_list_filter_agrees_with_can_view_for_everyone(world, make):
-    from tracker.roundtables.models import Roundtable
 
     _, public, _, people = world
     private = make.roundtable(is_public=False, co_chairs=public.co_chairs)

@@ -1,21 +1,20 @@
 """The public register: the pledge list (search, filters with counts, sorts, keyset
 pages), the pledge page's meta data, the roundtable list, the home page, the Atom feeds,
 HTTP caching — and that no public output ever shows what is not public."""
+
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
-import sqlalchemy as sa
 
+from tests.factories import take_transition
 from tracker.core.extensions import db
+from tracker.core.text import slugify
+from tracker.pledges.operations import edit_pledge, withdraw_action
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 from .test_views import _queries_for, text_of
-from tests.factories import take_transition
-from tracker.core.text import slugify
-from tracker.pledges.operations import edit_pledge
-from tracker.pledges.operations import withdraw_action
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -94,13 +93,27 @@ def register(make):
     red_cross = make.organisation("Australian Red Cross")
     dfat = make.organisation("Department of Foreign Affairs and Trade")
     staff = make.staff(organisation=red_cross)
-    a = make.pledge_in_progress(author=staff, title="Alpha", themes=[migration], countries=[australia], forum_id=conference.id)
-    b = make.pledge_in_progress(author=staff, title="Bravo", themes=[migration, children], countries=[lao], co_signatories=[dfat])
-    c = make.pledge_in_progress(lead=dfat, title="Charlie", themes=[children], countries=[australia, lao], forum_id=conference.id)
+    make.pledge_in_progress(
+        author=staff, title="Alpha", themes=[migration], countries=[australia], forum_id=conference.id
+    )
+    make.pledge_in_progress(
+        author=staff, title="Bravo", themes=[migration, children], countries=[lao], co_signatories=[dfat]
+    )
+    c = make.pledge_in_progress(
+        lead=dfat, title="Charlie", themes=[children], countries=[australia, lao], forum_id=conference.id
+    )
     make.action(c)
     take_transition(c, "complete", make.staff(organisation=dfat))
     make.pledge(lead=dfat, title="Draft Delta", themes=[migration], forum_id=conference.id)  # never counted
-    return {"migration": migration, "children": children, "conference": conference, "australia": australia, "lao": lao, "red_cross": red_cross, "dfat": dfat}
+    return {
+        "migration": migration,
+        "children": children,
+        "conference": conference,
+        "australia": australia,
+        "lao": lao,
+        "red_cross": red_cross,
+        "dfat": dfat,
+    }
 
 
 @pytest.mark.parametrize(
@@ -127,7 +140,10 @@ def test_each_filter_gives_the_pledges_it_names(client, register, args, expected
 
 def _option_counts(page: str, param: str) -> dict[str, int]:
     select = re.search(rf'<select[^>]*name="{param}">(.*?)</select>', page, re.S).group(1)
-    return {value: int(count) for value, count in re.findall(r'<option value="([^"]+)"[^>]*>[^<]*\((\d+)\)</option>', select)}
+    return {
+        value: int(count)
+        for value, count in re.findall(r'<option value="([^"]+)"[^>]*>[^<]*\((\d+)\)</option>', select)
+    }
 
 
 def test_filter_counts_say_how_many_pledges_each_value_leaves(client, register):
@@ -142,7 +158,11 @@ def test_filter_counts_say_how_many_pledges_each_value_leaves(client, register):
     # Every count is what choosing that value gives.
     for param in ("theme", "organisation", "forum", "country", "state"):
         for value, count in _option_counts(page, param).items():
-            chosen = text_of(client.get(f"/pledges?theme=migration&{param}={value}")) if param != "theme" else text_of(client.get(f"/pledges?theme={value}"))
+            chosen = (
+                text_of(client.get(f"/pledges?theme=migration&{param}={value}"))
+                if param != "theme"
+                else text_of(client.get(f"/pledges?theme={value}"))
+            )
             assert f"of {count} pledges" in chosen, (param, value)
 
 
@@ -162,7 +182,11 @@ def test_sorts(client, make):
     new = make.pledge_in_progress(author=staff, title="Alpha")
     make.action(new, date=dt.date(2019, 1, 1))
     quiet = make.pledge_in_progress(author=staff, title="Charlie")  # no action: last in "latest action first"
-    old.published_at, new.published_at, quiet.published_at = dt.datetime(2020, 1, 1), dt.datetime(2022, 1, 1), dt.datetime(2021, 1, 1)
+    old.published_at, new.published_at, quiet.published_at = (
+        dt.datetime(2020, 1, 1),
+        dt.datetime(2022, 1, 1),
+        dt.datetime(2021, 1, 1),
+    )
     assert titles_on(client.get("/pledges?sort=title")) == ["Alpha", "Bravo", "Charlie"]
     assert titles_on(client.get("/pledges?sort=newest")) == ["Alpha", "Charlie", "Bravo"]
     assert titles_on(client.get("/pledges?sort=last_action")) == ["Bravo", "Alpha", "Charlie"]
@@ -219,7 +243,9 @@ def test_the_list_costs_the_same_queries_for_3_or_30_pledges(client, make):
     def grow(n):
         for _ in range(n):
             lead = make.organisation()
-            pledge = make.pledge_in_progress(lead=lead, co_signatories=[make.organisation()], themes=[theme(f"Theme {lead.id}")])
+            pledge = make.pledge_in_progress(
+                lead=lead, co_signatories=[make.organisation()], themes=[theme(f"Theme {lead.id}")]
+            )
             make.action(pledge)
 
             db.session.commit()  # measure the page, not the saving of the test's records
@@ -234,7 +260,9 @@ def test_the_list_costs_the_same_queries_for_3_or_30_pledges(client, make):
 
 
 def test_the_pledge_page_has_a_description_open_graph_tags_and_a_permalink(client, make):
-    pledge = make.pledge_in_progress(title="Regional Protection", text="**Australian Red Cross** works on regional protection.")
+    pledge = make.pledge_in_progress(
+        title="Regional Protection", text="**Australian Red Cross** works on regional protection."
+    )
     page = text_of(client.get(f"/pledges/{pledge.slug}"))
     assert '<meta name="description" content="Australian Red Cross works on regional protection.">' in page
     assert '<meta property="og:title" content="Regional Protection">' in page
@@ -258,7 +286,9 @@ def test_a_drafts_page_is_not_indexed(client, auth, make):
 def test_the_roundtable_list_searches_and_filters_with_counts(client, make):
     bali = forum("Bali Process")
     australia = make.organisation("Government of Australia")
-    make.roundtable(title="Roundtable on trafficking", forum_id=bali.id, co_chairs=[australia], start_date=dt.date(2018, 5, 14))
+    make.roundtable(
+        title="Roundtable on trafficking", forum_id=bali.id, co_chairs=[australia], start_date=dt.date(2018, 5, 14)
+    )
     make.roundtable(title="Roundtable on labour migration", start_date=dt.date(2019, 2, 1), end_date=None)
     make.roundtable(title="A closed meeting", is_public=False)
     page = text_of(client.get("/roundtables"))

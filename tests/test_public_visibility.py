@@ -5,18 +5,19 @@ action, a pledge's contact person and e-mail, a private roundtable, a draft reco
 a recommendation's contact, a private send-back reason, staff e-mail addresses — and every
 public page, download, feed and API answer is searched for each of them.
 """
+
 import datetime as dt
 import re
 
 import pytest
 
+from tests.factories import take_transition
 from tracker.core.extensions import db
+from tracker.pledges.operations import withdraw_action
 from tracker.roundtables.models import Recommendation, Roundtable
+from tracker.roundtables.operations import create_recommendation
 
 from .test_roundtables import world  # noqa: F401  (the roundtable world fixture)
-from tests.factories import take_transition
-from tracker.pledges.operations import withdraw_action
-from tracker.roundtables.operations import create_recommendation
 
 SECRETS = {
     "draft pledge": "Unpublished plan Quokka",
@@ -37,9 +38,17 @@ E_MAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 def secrets_world(make, world):  # noqa: F811
     staff = make.staff()
     pledge = make.pledge_in_progress(
-        author=staff, title="Regional Protection", contact_name=SECRETS["pledge contact"], contact_email=SECRETS["pledge contact e-mail"]
+        author=staff,
+        title="Regional Protection",
+        contact_name=SECRETS["pledge contact"],
+        contact_email=SECRETS["pledge contact e-mail"],
     )
-    make.action(pledge, author=staff, summary="Organised three roundtables.", links=[{"url": "https://example.org/r", "title": "Report"}])
+    make.action(
+        pledge,
+        author=staff,
+        summary="Organised three roundtables.",
+        links=[{"url": "https://example.org/r", "title": "Report"}],
+    )
     withdrawn = make.action(pledge, author=staff, summary=SECRETS["withdrawn action"])
     withdraw_action(withdrawn, staff, reason="Recorded twice.")
     draft = make.pledge(author=staff, title=SECRETS["draft pledge"])
@@ -102,11 +111,14 @@ def test_no_public_output_shows_anything_private(client, make, world, secrets_wo
         assert not E_MAIL.search(body), f"an e-mail address appears in {url}: {E_MAIL.search(body).group(0)}"
     # The pages do show what is public.
     assert "Organised three roundtables." in client.get(f"/pledges/{pledge.slug}").get_data(as_text=True)
-    assert "Formalise national coordination mechanisms" in client.get(f"/roundtables/{world.roundtable.slug}").get_data(as_text=True)
+    assert "Formalise national coordination mechanisms" in client.get(f"/roundtables/{world.roundtable.slug}").get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize(
-    "words", [SECRETS["withdrawn action"], SECRETS["draft pledge"], SECRETS["draft pledge's action"], "Platypus", "Quokka"]
+    "words",
+    [SECRETS["withdrawn action"], SECRETS["draft pledge"], SECRETS["draft pledge's action"], "Platypus", "Quokka"],
 )
 def test_searching_for_private_words_finds_nothing(client, make, world, secrets_world, words):  # noqa: F811
     page = client.get("/pledges", query_string={"q": words}).get_data(as_text=True)
@@ -120,7 +132,9 @@ def test_searching_for_private_words_finds_nothing(client, make, world, secrets_
 def test_private_records_are_not_found_at_their_addresses(client, make, world, secrets_world):  # noqa: F811
     _pledge, draft = secrets_world
     private = db.session.scalar(db.select(Roundtable).where(Roundtable.title == SECRETS["private roundtable"]))
-    draft_recommendation = db.session.scalar(db.select(Recommendation).where(Recommendation.text == SECRETS["draft recommendation"]))
+    draft_recommendation = db.session.scalar(
+        db.select(Recommendation).where(Recommendation.text == SECRETS["draft recommendation"])
+    )
     for url in (
         f"/pledges/{draft.slug}",
         f"/pledges/{draft.slug}/actions.atom",

@@ -27,6 +27,7 @@ must have moved between the two measurements, so neither is a kept render.
 on every ORM SELECT of the request (and any other lazy load refused): what a page reads
 must be loaded eagerly by its view's query.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,28 +45,42 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
-from tracker.core import clock
+from tests.factories import take_transition
 from tracker import create_app
-from tracker.core import data_version
-from tracker.core.extensions import db
+from tracker.accounts import operations as accounts
 from tracker.accounts.models import Organisation, OrganisationKind, Role, User
+from tracker.core import clock, data_version
 from tracker.core.columns import utcnow
 from tracker.core.dates import DatePrecision
+from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
-from tracker.pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory, action_organisations, pledge_countries, pledge_themes
-from tracker.roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable, roundtable_co_chairs, roundtable_participants
+from tracker.pledges.models import (
+    ActionFigure,
+    ActionTaken,
+    EvidenceLink,
+    Pledge,
+    PledgeSignatory,
+    action_organisations,
+    pledge_countries,
+    pledge_themes,
+)
+from tracker.roundtables.models import (
+    Outcome,
+    OutcomeGroup,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationOwner,
+    Roundtable,
+    roundtable_co_chairs,
+    roundtable_participants,
+)
+from tracker.roundtables.operations import add_outcome, add_outcome_group, create_recommendation, post_progress_update
+from tracker.taxonomy import operations as taxonomy
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 from .conftest import CommittingClient
 from .databases import empty_all_tables
 from .factories import _PASSWORD_HASH, PASSWORD, Factories
-from tests.factories import take_transition
-from tracker.accounts import operations as accounts
-from tracker.roundtables.operations import add_outcome
-from tracker.roundtables.operations import add_outcome_group
-from tracker.roundtables.operations import create_recommendation
-from tracker.roundtables.operations import post_progress_update
-from tracker.taxonomy import operations as taxonomy
 
 FEW, MANY = 3, 300
 
@@ -76,10 +91,10 @@ NOT_PAGES = {"static", "bootstrap.static", "api_docs.asset"}
 
 
 @pytest.fixture(scope="module")
-def shared_app(_schema):
+def shared_app(schema_url):
     """One app for the module (a new app per test would compile every template again). Any
     cache of rendered pages is off: each measurement must be of a real render."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _schema, "RENDER_CACHE": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url, "RENDER_CACHE": False})
     app.test_client_class = CommittingClient
     yield app
     with app.app_context():
@@ -118,7 +133,7 @@ def _insert(model, rows: list[dict], key: str | None = None) -> list[int]:
     if key is None:
         db.session.execute(table.insert(), rows)
         return []
-    ids = dict((value, id_) for id_, value in db.session.execute(table.insert().returning(table.c.id, table.c[key]), rows))
+    ids = {value: id_ for id_, value in db.session.execute(table.insert().returning(table.c.id, table.c[key]), rows)}
     return [ids[row[key]] for row in rows]
 
 
@@ -146,7 +161,7 @@ def _users(organisation_ids: list[int], role=Role.STAFF) -> list[int]:
         rows=[
             {"email": f"person{i}@example.org", "name": f"Person {i}", "role": role, "organisation_id": org,
              "password_hash": _PASSWORD_HASH, "active": bool(i % 5)}
-            for i, org in zip(_serials(len(organisation_ids)), organisation_ids)
+            for i, org in zip(_serials(len(organisation_ids)), organisation_ids, strict=True)
         ],
     )  # fmt: skip
 
@@ -155,7 +170,10 @@ def _forums(k: int, kind=ForumKind.CONFERENCE) -> list[int]:
     return _insert(
         Forum,
         key="name",
-        rows=[{"name": f"Forum {i}", "short_name": f"F{i}", "kind": kind, "year": 2019, "description": "A forum."} for i in _serials(k)],
+        rows=[
+            {"name": f"Forum {i}", "short_name": f"F{i}", "kind": kind, "year": 2019, "description": "A forum."}
+            for i in _serials(k)
+        ],
     )
 
 
@@ -183,7 +201,9 @@ def _history(rows: list[tuple]) -> None:
 _PRECISIONS = (DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR)
 
 
-def _actions(pledge_ids, attributed, involved, creators, *, start: int = 0, headings=(None,), withdrawn_by=None) -> list[int]:
+def _actions(
+    pledge_ids, attributed, involved, creators, *, start: int = 0, headings=(None,), withdrawn_by=None
+) -> list[int]:
     """One action per pledge id given (ids may repeat), each with two organisations
     involved, two figures and two evidence links; every fourth withdrawn if `withdrawn_by`."""
     now = utcnow()
@@ -198,12 +218,16 @@ def _actions(pledge_ids, attributed, involved, creators, *, start: int = 0, head
              "details": f"Details of action {i}, with **Markdown**.", "position": start + n,
              "withdrawn_at": now if withdrawn_by and n % 4 == 3 else None,
              "withdrawn_by_id": withdrawn_by if withdrawn_by and n % 4 == 3 else None}
-            for n, (i, pledge_id, org, creator) in enumerate(zip(serials, pledge_ids, attributed, creators))
+            for n, (i, pledge_id, org, creator) in enumerate(zip(serials, pledge_ids, attributed, creators, strict=True))
         ],
     )  # fmt: skip
     _link(
         action_organisations,
-        [{"action_id": a, "organisation_id": org} for a, *orgs in zip(ids, attributed, involved) for org in orgs],
+        [
+            {"action_id": a, "organisation_id": org}
+            for a, *orgs in zip(ids, attributed, involved, strict=True)
+            for org in orgs
+        ],
     )
     _insert(
         ActionFigure,
@@ -217,7 +241,8 @@ def _actions(pledge_ids, attributed, involved, creators, *, start: int = 0, head
         EvidenceLink,
         [
             {"action_id": a, "url": f"https://example.org/report/{a}/{p}", "title": f"Report {p}", "position": p}
-            for a in ids for p in range(2)
+            for a in ids
+            for p in range(2)
         ],
     )
     return ids
@@ -282,7 +307,11 @@ class World:
     @cached_property
     def invitation(self) -> tuple[User, str]:
         return accounts.invite_user(
-            self.admin, email="invited@example.org", name="Invited Person", role=Role.STAFF, organisation=self.organisation
+            self.admin,
+            email="invited@example.org",
+            name="Invited Person",
+            role=Role.STAFF,
+            organisation=self.organisation,
         )
 
     @cached_property
@@ -366,7 +395,7 @@ def pledges(w: World, k: int) -> None:
              "actions_intro": "Progress includes:", "contact_name": "Contact", "contact_email": "contact@example.org",
              "published_at": None if state == "draft" else now - dt.timedelta(days=n),
              "completed_at": now if state == "done" else None, "created_by_id": author}
-            for n, (i, state, forum, author) in enumerate(zip(serials, states, forums, authors))
+            for n, (i, state, forum, author) in enumerate(zip(serials, states, forums, authors, strict=True))
         ],
     )  # fmt: skip
     signatory = w.signatory_org.id
@@ -374,17 +403,22 @@ def pledges(w: World, k: int) -> None:
         PledgeSignatory,
         [
             {"pledge_id": p, "organisation_id": org, "is_lead": position == 0, "position": position}
-            for p, lead, partner in zip(ids, leads, partners)
+            for p, lead, partner in zip(ids, leads, partners, strict=True)
             for position, org in enumerate((lead, signatory, partner))
         ],
     )
-    _link(pledge_themes, [{"pledge_id": p, "theme_id": t} for n, p in enumerate(ids) for t in themes[2 * n : 2 * n + 2]])
-    _link(pledge_countries, [{"pledge_id": p, "country_id": c} for n, p in enumerate(ids) for c in countries[2 * n : 2 * n + 2]])
+    _link(
+        pledge_themes, [{"pledge_id": p, "theme_id": t} for n, p in enumerate(ids) for t in themes[2 * n : 2 * n + 2]]
+    )
+    _link(
+        pledge_countries,
+        [{"pledge_id": p, "country_id": c} for n, p in enumerate(ids) for c in countries[2 * n : 2 * n + 2]],
+    )
     actions = _actions(ids, leads, partners, authors)
     _history(
-        [("pledge", p, "pledge", p, "created", a, {}) for p, a in zip(ids, authors)]
+        [("pledge", p, "pledge", p, "created", a, {}) for p, a in zip(ids, authors, strict=True)]
         + [("action_taken", action, "pledge", p, "action_recorded", a, {"summary": [None, "Organised"]})
-           for action, p, a in zip(actions, ids, authors)]
+           for action, p, a in zip(actions, ids, authors, strict=True)]
     )  # fmt: skip
 
 
@@ -399,7 +433,10 @@ def pledge_actions(w: World, k: int) -> None:
     start = 1000 + next(_serial)
     _link(
         PledgeSignatory,
-        [{"pledge_id": pledge.id, "organisation_id": org, "is_lead": False, "position": start + n} for n, org in enumerate(signatories)],
+        [
+            {"pledge_id": pledge.id, "organisation_id": org, "is_lead": False, "position": start + n}
+            for n, org in enumerate(signatories)
+        ],
     )
     _link(pledge_themes, [{"pledge_id": pledge.id, "theme_id": t} for t in _themes(k)])
     _link(pledge_countries, [{"pledge_id": pledge.id, "country_id": c} for c in _countries(k)])
@@ -409,7 +446,7 @@ def pledge_actions(w: World, k: int) -> None:
     )  # fmt: skip
     _history(
         [("action_taken", action, "pledge", pledge.id, "action_recorded", person, {"summary": [None, "Organised"]})
-         for action, person in zip(actions, people)]
+         for action, person in zip(actions, people, strict=True)]
         + [("pledge", pledge.id, "pledge", pledge.id, "edited", person, {"title": ["Old title", "New title"]}) for person in people]
     )  # fmt: skip
 
@@ -442,7 +479,7 @@ def _recommendation_rows(w: World, roundtable_ids, group_ids, outcome_ids, leads
     states = [state for state, _due, _sent_back in situations]
     rows = []
     for n, (i, roundtable, group, outcome, reviewer, (state, due_in, sent_back)) in enumerate(
-        zip(serials, roundtable_ids, group_ids, outcome_ids, reviewers, situations)
+        zip(serials, roundtable_ids, group_ids, outcome_ids, reviewers, situations, strict=True)
     ):
         due = today + dt.timedelta(days=due_in)
         rows.append(
@@ -462,7 +499,7 @@ def _recommendation_rows(w: World, roundtable_ids, group_ids, outcome_ids, leads
         RecommendationOwner,
         [
             {"recommendation_id": r, "organisation_id": org, "is_lead": position == 0, "position": position}
-            for r, lead in zip(ids, leads)
+            for r, lead in zip(ids, leads, strict=True)
             for position, org in enumerate((lead, w.owner_org.id))
         ],
     )
@@ -471,11 +508,16 @@ def _recommendation_rows(w: World, roundtable_ids, group_ids, outcome_ids, leads
         [
             {"recommendation_id": r, "organisation_id": org, "author_id": None, "date": today - dt.timedelta(days=days),
              "text": f"Progress on {r}."}
-            for r, lead, past, state in zip(ids, leads, former, states) if state != "draft"
+            for r, lead, past, state in zip(ids, leads, former, states, strict=True) if state != "draft"
             for org, days in ((lead, 120), (past, 30 + r % 90))
         ],
     )  # fmt: skip
-    _history([("recommendation", r, "recommendation", r, "created", reviewer, {}) for r, reviewer in zip(ids, reviewers)])
+    _history(
+        [
+            ("recommendation", r, "recommendation", r, "created", reviewer, {})
+            for r, reviewer in zip(ids, reviewers, strict=True)
+        ]
+    )
     return ids
 
 
@@ -490,12 +532,17 @@ def roundtable_recommendations(w: World, k: int) -> None:
     start = 1000 + next(_serial)
     headings = _insert(
         OutcomeGroup,
-        [{"roundtable_id": roundtable.id, "heading": f"On topic {start + n}:", "position": start + n} for n in range(k // 10 + 1)],
+        [
+            {"roundtable_id": roundtable.id, "heading": f"On topic {start + n}:", "position": start + n}
+            for n in range(k // 10 + 1)
+        ],
         key="heading",
     )
     groups = [headings[n % len(headings)] for n in range(k)]
     outcomes = _insert(
-        Outcome, [{"group_id": g, "text": f"outcome {start + n}; and", "position": n} for n, g in enumerate(groups)], key="text"
+        Outcome,
+        [{"group_id": g, "text": f"outcome {start + n}; and", "position": n} for n, g in enumerate(groups)],
+        key="text",
     )
     _link(roundtable_participants, [{"roundtable_id": roundtable.id, "organisation_id": org} for org in leads])
     _recommendation_rows(w, [roundtable.id] * k, groups, outcomes, leads, reviewers, _situations(k))
@@ -516,7 +563,7 @@ def roundtable_recommendations(w: World, k: int) -> None:
     _history(
         [("roundtable", roundtable.id, "roundtable", roundtable.id, "outcome_added", r, {"outcome": [None, "An outcome"]}) for r in reviewers]
         + [("progress_update", u, "recommendation", recommendation.id, "update_posted", r, {"text": [None, "Update"]})
-           for u, r in zip(updates, reviewers)]
+           for u, r in zip(updates, reviewers, strict=True)]
     )  # fmt: skip
 
 
@@ -538,21 +585,39 @@ def co_chaired_roundtables(w: World, k: int) -> None:
              "start_date": dt.date(2018, 5, 14) + dt.timedelta(days=n), "end_date": dt.date(2018, 5, 15) + dt.timedelta(days=n),
              "place": "Bali", "summary": "What it was about.", "participants_note": "13 governments",
              "is_public": n % 3 != 2}
-            for n, (i, process) in enumerate(zip(serials, processes))
+            for n, (i, process) in enumerate(zip(serials, processes, strict=True))
         ],
     )  # fmt: skip
     _link(
         roundtable_co_chairs,
-        [{"roundtable_id": r, "organisation_id": org} for r, other in zip(ids, others) for org in (w.government.id, other)],
+        [
+            {"roundtable_id": r, "organisation_id": org}
+            for r, other in zip(ids, others, strict=True)
+            for org in (w.government.id, other)
+        ],
     )
-    _link(roundtable_participants, [{"roundtable_id": r, "organisation_id": org} for r, org in zip(ids, leads)])
-    groups = _insert(OutcomeGroup, [{"roundtable_id": r, "heading": f"On coordination ({r}):", "position": 0} for r in ids], key="heading")
-    outcomes = _insert(Outcome, [{"group_id": g, "text": f"formalising mechanisms ({g})", "position": 0} for g in groups], key="text")
+    _link(
+        roundtable_participants,
+        [{"roundtable_id": r, "organisation_id": org} for r, org in zip(ids, leads, strict=True)],
+    )
+    groups = _insert(
+        OutcomeGroup,
+        [{"roundtable_id": r, "heading": f"On coordination ({r}):", "position": 0} for r in ids],
+        key="heading",
+    )
+    outcomes = _insert(
+        Outcome, [{"group_id": g, "text": f"formalising mechanisms ({g})", "position": 0} for g in groups], key="text"
+    )
     _recommendation_rows(
         w, ids * 2, groups * 2, outcomes * 2, leads + second_leads, reviewers * 2,
         [("done", LATER, False)] * k + _situations(k, (_SITUATIONS[0], _SITUATIONS[1], _SITUATIONS[4])),
     )  # fmt: skip
-    _history([("roundtable", r, "roundtable", r, "created", reviewer, {}) for r, reviewer in zip(ids, reviewers)])
+    _history(
+        [
+            ("roundtable", r, "roundtable", r, "created", reviewer, {})
+            for r, reviewer in zip(ids, reviewers, strict=True)
+        ]
+    )
 
 
 def people_and_reference_data(w: World, k: int) -> None:
@@ -565,7 +630,7 @@ def people_and_reference_data(w: World, k: int) -> None:
     _countries(k)
     account = w.invitation[0]
     rows = []
-    for org, person, forum, theme in zip(organisations, people, forums, themes):
+    for org, person, forum, theme in zip(organisations, people, forums, themes, strict=True):
         rows += [
             ("organisation", org, "organisation", org, "created", person, {"name": [None, "Member Society"]}),
             ("user", person, "user", person, "invited", person, {"name": [None, "Person"]}),
@@ -626,7 +691,9 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "pledges.actions_feed": (Page(ANONYMOUS, pledge_actions, at("/pledges/{w.pledge.slug}/actions.atom")),),
     "Pledges.index": (
         Page(ANONYMOUS, pledges, at("/api/v1/pledges")),
-        Page(ANONYMOUS, pledges, lambda w: f"/api/v1/pledges?q=regional&organisation={w.signatory_org.id}&per_page=100"),
+        Page(
+            ANONYMOUS, pledges, lambda w: f"/api/v1/pledges?q=regional&organisation={w.signatory_org.id}&per_page=100"
+        ),
     ),
     "Pledges.show": (Page(ANONYMOUS, pledge_actions, at("/api/v1/pledges/{w.pledge.slug}")),),
     "Roundtables.index": (Page(ANONYMOUS, co_chaired_roundtables, at("/api/v1/roundtables")),),
@@ -638,8 +705,12 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "pledges.new": (Page(STAFF, people_and_reference_data, at("/pledges/new")),),
     "pledges.edit": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/edit")),),
     "pledges.new_action": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/new")),),
-    "pledges.edit_action_view": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/edit")),),
-    "pledges.withdraw_action_view": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/withdraw")),),
+    "pledges.edit_action_view": (
+        Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/edit")),
+    ),
+    "pledges.withdraw_action_view": (
+        Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/withdraw")),
+    ),
     "pledges.history": (
         Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/history")),
         Page(ADMIN, pledge_actions, at("/pledges/{w.pledge.slug}/history")),
@@ -648,7 +719,11 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "roundtables.index": (
         Page(ANONYMOUS, co_chaired_roundtables, at("/roundtables")),
         Page(CO_CHAIR, co_chaired_roundtables, at("/roundtables")),  # the private ones too
-        Page(ANONYMOUS, co_chaired_roundtables, lambda w: f"/roundtables?q=roundtable&co_chair={w.government.id}&sort=title"),
+        Page(
+            ANONYMOUS,
+            co_chaired_roundtables,
+            lambda w: f"/roundtables?q=roundtable&co_chair={w.government.id}&sort=title",
+        ),
     ),
     "roundtables.show": (
         Page(ANONYMOUS, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}")),
@@ -665,9 +740,15 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "roundtables.edit_outcome": (
         Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/outcomes/{w.outcome.id}/edit")),
     ),
-    "roundtables.history": (Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/history")),),
+    "roundtables.history": (
+        Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/history")),
+    ),
     "roundtables.new_recommendation": (
-        Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/recommendations/new?outcome={w.outcome.id}")),
+        Page(
+            CO_CHAIR,
+            roundtable_recommendations,
+            at("/roundtables/{w.roundtable.slug}/recommendations/new?outcome={w.outcome.id}"),
+        ),
     ),
     "roundtables.recommendation": (
         Page(ANONYMOUS, roundtable_recommendations, at("/recommendations/{w.recommendation.id}")),
@@ -688,7 +769,11 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     # The co-chairs' follow-through.
     "roundtables.dashboard": (
         Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/follow-through")),
-        Page(CO_CHAIR, roundtable_recommendations, lambda w: f"/roundtables/{w.roundtable.slug}/follow-through?state=agreed&owner={w.owner_org.id}"),
+        Page(
+            CO_CHAIR,
+            roundtable_recommendations,
+            lambda w: f"/roundtables/{w.roundtable.slug}/follow-through?state=agreed&owner={w.owner_org.id}",
+        ),
         Page(ADMIN, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/follow-through")),
     ),
     "roundtables.dashboard_all": (
@@ -700,7 +785,9 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
         Page(ADMIN, co_chaired_roundtables, at("/roundtables/review")),
     ),
     "roundtables.report": (Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/report")),),
-    "roundtables.report_csv": (Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/report.csv")),),
+    "roundtables.report_csv": (
+        Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/report.csv")),
+    ),
     # Accounts.
     "auth.login": (Page(ANONYMOUS, people_and_reference_data, at("/auth/login")),),
     "auth.change_password": (Page(STAFF, people_and_reference_data, at("/auth/password")),),
@@ -713,7 +800,9 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     ),
     "admin.organisations": (Page(ADMIN, people_and_reference_data, at("/admin/organisations")),),
     "admin.new_organisation": (Page(ADMIN, people_and_reference_data, at("/admin/organisations/new")),),
-    "admin.edit_organisation": (Page(ADMIN, people_and_reference_data, at("/admin/organisations/{w.organisation.id}")),),
+    "admin.edit_organisation": (
+        Page(ADMIN, people_and_reference_data, at("/admin/organisations/{w.organisation.id}")),
+    ),
     "admin.users": (Page(ADMIN, people_and_reference_data, at("/admin/users")),),
     "admin.new_user": (Page(ADMIN, people_and_reference_data, at("/admin/users/new")),),
     "admin.edit_user": (Page(ADMIN, people_and_reference_data, at("/admin/users/{w.invitation[0].id}")),),
@@ -734,7 +823,9 @@ CASES = [(endpoint, page) for endpoint, pages in QUERY_COUNTED.items() for page 
 def _log_in(app, client, user: User) -> None:
     with app.app_context():
         response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302 and "/auth/login" not in response.headers["Location"], f"{user.email} could not log in"
+        assert response.status_code == 302 and "/auth/login" not in response.headers["Location"], (
+            f"{user.email} could not log in"
+        )
 
 
 @contextlib.contextmanager
@@ -775,7 +866,9 @@ def measure(app, world: World, page: Page, *, during=contextlib.nullcontext) -> 
         response.close()
     if response.status_code != 200:
         cause = errors[0] if errors else None
-        raise AssertionError(f"{url} answered {response.status_code}" + (f": {cause!r}" if cause else f": {body[:300]!r}")) from cause
+        raise AssertionError(
+            f"{url} answered {response.status_code}" + (f": {cause!r}" if cause else f": {body[:300]!r}")
+        ) from cause
     return Measurement(statements, version, url)
 
 
@@ -913,7 +1006,7 @@ class LazyLoad(Exception):
 
 
 def _path_of(state) -> str:
-    """"ActionTaken.attributed_to", for the loader path of a lazy load."""
+    """ "ActionTaken.attributed_to", for the loader path of a lazy load."""
     path = state.loader_strategy_path
     prop = path.prop if path is not None and hasattr(path, "prop") else None
     return str(prop) if prop is not None else str(path)
@@ -930,7 +1023,9 @@ def lazy_loads_raise():
 
     def refuse_lazy_loads(state):
         if state.lazy_loaded_from is not None:
-            raise LazyLoad(f"{_path_of(state)} was loaded lazily for {state.lazy_loaded_from.object!r}: load it eagerly")
+            raise LazyLoad(
+                f"{_path_of(state)} was loaded lazily for {state.lazy_loaded_from.object!r}: load it eagerly"
+            )
         if state.is_select and not state.is_column_load:
             state.statement = state.statement.options(raiseload("*", sql_only=True))
 
@@ -971,12 +1066,16 @@ def test_a_lazy_load_is_caught(app, make):
     loaded_before = db.session.get(Pledge, world.pledge.id)
     with app.app_context(), lazy_loads_raise():
         pledge = db.session.scalar(sa.select(Pledge).where(Pledge.id == world.pledge.id))
-        with pytest.raises(sa.exc.InvalidRequestError, match="'Pledge.actions' is not available due to lazy='raise"):
+        with pytest.raises(sa.exc.InvalidRequestError, match=r"'Pledge\.actions' is not available due to lazy='raise"):
             pledge.actions  # noqa: B018
         action = db.session.scalar(
-            sa.select(ActionTaken).where(ActionTaken.id == world.action.id).options(sa.orm.joinedload(ActionTaken.attributed_to))
+            sa.select(ActionTaken)
+            .where(ActionTaken.id == world.action.id)
+            .options(sa.orm.joinedload(ActionTaken.attributed_to))
         )
-        with pytest.raises(sa.exc.InvalidRequestError, match="'Organisation.users' is not available due to lazy='raise"):
+        with pytest.raises(
+            sa.exc.InvalidRequestError, match=r"'Organisation\.users' is not available due to lazy='raise"
+        ):
             action.attributed_to.users  # noqa: B018
-        with pytest.raises(LazyLoad, match="Pledge.countries was loaded lazily"):
+        with pytest.raises(LazyLoad, match=r"Pledge\.countries was loaded lazily"):
             loaded_before.countries  # noqa: B018

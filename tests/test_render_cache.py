@@ -1,6 +1,7 @@
 """Public pages are sent from a kept render until the data version moves, and a change is
-on the very next request — whichever worker answers it (tracker/render_cache.py,
-tracker/version_board.py)."""
+on the very next request — whichever worker answers it (tracker/core/web/render_cache.py,
+tracker/core/version_board.py)."""
+
 import contextlib
 import os
 import signal
@@ -15,14 +16,14 @@ import pytest
 import sqlalchemy as sa
 
 from tracker import create_app
+from tracker.accounts.models import OrganisationKind
 from tracker.core import data_version
 from tracker.core.extensions import db
-from tracker.accounts.models import OrganisationKind
 from tracker.core.version_board import VersionBoard
+from tracker.pledges.operations import record_action
 
 from .databases import empty_all_tables
 from .factories import Factories
-from tracker.pledges.operations import record_action
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -160,7 +161,8 @@ def _two_workers(database_url, board, **config):
     """Two apps on one database and one board file, like two gunicorn workers; their
     records are removed afterwards (as the `app` fixture's are)."""
     workers = [
-        create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DATA_VERSION_BOARD": str(board), **config}) for _ in range(2)
+        create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DATA_VERSION_BOARD": str(board), **config})
+        for _ in range(2)
     ]
     try:
         yield workers
@@ -172,8 +174,8 @@ def _two_workers(database_url, board, **config):
                 db.engine.dispose()
 
 
-def test_a_change_made_by_one_worker_is_on_the_next_request_to_another(_schema, tmp_path):
-    with _two_workers(_schema, tmp_path / "shared.board") as (worker_a, worker_b):
+def test_a_change_made_by_one_worker_is_on_the_next_request_to_another(schema_url, tmp_path):
+    with _two_workers(schema_url, tmp_path / "shared.board") as (worker_a, worker_b):
         with worker_a.app_context():
             pledge = Factories().pledge_in_progress()
             db.session.commit()
@@ -206,8 +208,8 @@ def redis_url():
         client.delete(key)
 
 
-def test_with_redis_a_page_rendered_by_one_worker_is_sent_by_the_others(_schema, tmp_path, redis_url):
-    with _two_workers(_schema, tmp_path / "shared.board", REDIS_URL=redis_url) as (worker_a, worker_b):
+def test_with_redis_a_page_rendered_by_one_worker_is_sent_by_the_others(schema_url, tmp_path, redis_url):
+    with _two_workers(schema_url, tmp_path / "shared.board", REDIS_URL=redis_url) as (worker_a, worker_b):
         with worker_a.app_context():
             slug = Factories().pledge_in_progress(title="Shared render").slug
             db.session.commit()
@@ -250,7 +252,10 @@ def test_two_gunicorn_workers_show_a_change_on_the_next_request(tmp_path):
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -266,13 +271,20 @@ def test_two_gunicorn_workers_show_a_change_on_the_next_request(tmp_path):
             from tracker.pledges.models import Pledge
 
             author = db.session.scalar(sa.select(User).where(User.email == "staff.arc@example.org"))
-            pledge = next(p for p in db.session.scalars(sa.select(Pledge)) if p.status == "in_progress" and p.lead_signatory == author.organisation)
+            pledge = next(
+                p
+                for p in db.session.scalars(sa.select(Pledge))
+                if p.status == "in_progress" and p.lead_signatory == author.organisation
+            )
             url = f"{base}/pledges/{pledge.slug}"
             for _ in range(20):  # both workers render and keep it
                 with urllib.request.urlopen(url) as answer:
                     assert b"Cyclone shelters rebuilt" not in answer.read()
             record_action(
-                pledge, author, date=pledge.published_at.date(), summary="Cyclone shelters rebuilt in Vanuatu.",
+                pledge,
+                author,
+                date=pledge.published_at.date(),
+                summary="Cyclone shelters rebuilt in Vanuatu.",
                 organisations=[author.organisation],
             )
             db.session.commit()
@@ -390,7 +402,9 @@ def test_a_co_chair_moved_to_another_government_no_longer_sees_the_old_dashboard
     auth.login(co_chair.email)
     assert "Share data" in client.get("/roundtables/follow-through").get_data(as_text=True)
 
-    co_chair.organisation = make.organisation(kind=OrganisationKind.GOVERNMENT)  # an account change: no new data version
+    co_chair.organisation = make.organisation(
+        kind=OrganisationKind.GOVERNMENT
+    )  # an account change: no new data version
     db.session.commit()
 
     assert "Share data" not in client.get("/roundtables/follow-through").get_data(as_text=True)

@@ -2,6 +2,7 @@
 roundtable and its outcomes, agree recommendations with owners and due dates, and review
 what owners report; owners post updates and complete; the public reads only what is
 agreed. (CSRF is off here; the browser tests run with it on.)"""
+
 import csv
 import datetime as dt
 import io
@@ -9,17 +10,19 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from tracker.core.extensions import db
+from tests.factories import take_transition
 from tracker.accounts.models import OrganisationKind
+from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
 from tracker.roundtables.models import ProgressUpdate, Recommendation, Roundtable
-from tests.factories import take_transition
-from tracker.roundtables.operations import add_outcome
-from tracker.roundtables.operations import add_outcome_group
-from tracker.roundtables.operations import create_recommendation
-from tracker.roundtables.operations import edit_recommendation
-from tracker.roundtables.operations import edit_roundtable
-from tracker.roundtables.operations import post_progress_update
+from tracker.roundtables.operations import (
+    add_outcome,
+    add_outcome_group,
+    create_recommendation,
+    edit_recommendation,
+    edit_roundtable,
+    post_progress_update,
+)
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -58,7 +61,9 @@ def world(make):
     return w
 
 
-def agreed_recommendation(w, text="Formalise national coordination mechanisms", due=TODAY + dt.timedelta(days=60), **fields):
+def agreed_recommendation(
+    w, text="Formalise national coordination mechanisms", due=TODAY + dt.timedelta(days=60), **fields
+):
     recommendation = create_recommendation(
         w.roundtable, w.cochair_au, text=text, owners=[w.arc], due_date=due, outcome=w.outcome, **fields
     )
@@ -104,7 +109,8 @@ def test_a_refused_roundtable_keeps_what_was_typed_and_says_what_to_fix(client, 
     auth.login(world.cochair_au.email)
     other = world.other_cochair.organisation
     response = client.post(
-        "/roundtables/new", data=roundtable_form(other, start_date="14/05/2018", end_date="2018-05-01", title="Kept title")
+        "/roundtables/new",
+        data=roundtable_form(other, start_date="14/05/2018", end_date="2018-05-01", title="Kept title"),
     )
     page = text_of(response)
     assert response.status_code == 422
@@ -155,10 +161,17 @@ def test_an_edit_from_a_form_opened_before_someone_elses_save_is_refused_not_los
 
 def test_co_chairs_add_headings_and_outcomes_and_reorder_them(client, auth, world):
     auth.login(world.cochair_au.email)
-    assert client.post("/roundtables/bali/headings", data={"new-heading-heading": "Examples of good practices includes:"}).status_code == 302
+    assert (
+        client.post(
+            "/roundtables/bali/headings", data={"new-heading-heading": "Examples of good practices includes:"}
+        ).status_code
+        == 302
+    )
     second = world.roundtable.outcome_groups[1]
     for text in ("Strong networks", "Innovative approaches to address shared challenges"):
-        response = client.post(f"/roundtables/bali/headings/{second.id}/outcomes", data={f"group-{second.id}-text": text})
+        response = client.post(
+            f"/roundtables/bali/headings/{second.id}/outcomes", data={f"group-{second.id}-text": text}
+        )
         assert response.status_code == 302
     innovative = second.outcomes[1]
     assert client.post(f"/roundtables/bali/outcomes/{innovative.id}/move", data={"direction": "up"}).status_code == 302
@@ -172,7 +185,9 @@ def test_co_chairs_add_headings_and_outcomes_and_reorder_them(client, auth, worl
         "Innovative approaches to address shared challenges", "Strong networks",
     ]  # fmt: skip
     page = text_of(client.get("/roundtables/bali"))
-    assert page.index("Examples of good practices includes:") < page.index("On the challenges of effective collaboration:")
+    assert page.index("Examples of good practices includes:") < page.index(
+        "On the challenges of effective collaboration:"
+    )
     assert page.index("Innovative approaches") < page.index("Strong networks")
 
 
@@ -180,7 +195,8 @@ def test_an_outcome_is_edited_and_moved_under_another_heading(client, auth, worl
     auth.login(world.cochair_au.email)
     other = add_outcome_group(world.roundtable, world.cochair_au, heading="Referring to the root causes:")
     response = client.post(
-        f"/roundtables/bali/outcomes/{world.outcome.id}/edit", data={"text": "formalising mechanisms", "group": str(other.id)}
+        f"/roundtables/bali/outcomes/{world.outcome.id}/edit",
+        data={"text": "formalising mechanisms", "group": str(other.id)},
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -192,9 +208,14 @@ def test_an_outcome_is_edited_and_moved_under_another_heading(client, auth, worl
 def test_moving_the_first_heading_up_changes_nothing_and_an_empty_outcome_is_refused(client, auth, world):
     auth.login(world.cochair_au.email)
     assert client.post(f"/roundtables/bali/headings/{world.group.id}/move", data={"direction": "up"}).status_code == 302
-    response = client.post(f"/roundtables/bali/headings/{world.group.id}/outcomes", data={f"group-{world.group.id}-text": "  "})
+    response = client.post(
+        f"/roundtables/bali/headings/{world.group.id}/outcomes", data={f"group-{world.group.id}-text": "  "}
+    )
     assert response.status_code == 422 and "Write the outcome." in text_of(response)
-    assert client.post(f"/roundtables/bali/headings/{world.group.id}/move", data={"direction": "sideways"}).status_code == 400
+    assert (
+        client.post(f"/roundtables/bali/headings/{world.group.id}/move", data={"direction": "sideways"}).status_code
+        == 400
+    )
 
 
 def test_a_heading_of_another_roundtable_is_not_found_here(client, auth, world, make):
@@ -243,7 +264,9 @@ def test_one_outcome_may_give_several_recommendations(client, auth, world):
     auth.login(world.cochair_id.email)
     for text in ("Draft standard operating procedures", "Hold regular coordination meetings"):
         client.post("/roundtables/bali/recommendations/new", data=recommendation_form(world, text=text, agree="y"))
-    texts = db.session.scalars(sa.select(Recommendation.text).where(Recommendation.outcome_id == world.outcome.id)).all()
+    texts = db.session.scalars(
+        sa.select(Recommendation.text).where(Recommendation.outcome_id == world.outcome.id)
+    ).all()
     assert sorted(texts) == ["Draft standard operating procedures", "Hold regular coordination meetings"]
 
 
@@ -287,7 +310,8 @@ def test_owners_are_a_lead_and_others_each_once(client, auth, world, make):
 def test_other_owners_without_a_lead_are_refused(client, auth, world):
     auth.login(world.cochair_id.email)
     response = client.post(
-        "/roundtables/bali/recommendations/new", data=recommendation_form(world, lead_owner="", other_owners=[str(world.arc.id)])
+        "/roundtables/bali/recommendations/new",
+        data=recommendation_form(world, lead_owner="", other_owners=[str(world.arc.id)]),
     )
     assert response.status_code == 422 and "Choose the lead owner first" in text_of(response)
 
@@ -295,7 +319,10 @@ def test_other_owners_without_a_lead_are_refused(client, auth, world):
 def test_only_co_chairs_of_this_roundtable_agree_recommendations(client, auth, world):
     for email in (world.owner_staff.email, world.other_cochair.email):
         auth.login(email)
-        assert client.post("/roundtables/bali/recommendations/new", data=recommendation_form(world, agree="y")).status_code == 403
+        assert (
+            client.post("/roundtables/bali/recommendations/new", data=recommendation_form(world, agree="y")).status_code
+            == 403
+        )
         auth.logout()
     draft = create_recommendation(world.roundtable, world.cochair_au, text="x", owners=[world.arc], due_date=TODAY)
     auth.login(world.other_cochair.email)
@@ -338,10 +365,13 @@ def test_a_non_owner_cannot_post_updates_or_complete(client, auth, world):
     for person in (world.other_staff, world.cochair_au):
         auth.login(person.email)
         response = client.post(
-            f"/recommendations/{recommendation.id}/updates", data={"update-date": "2026-11-01", "update-text": "Not mine"}
+            f"/recommendations/{recommendation.id}/updates",
+            data={"update-date": "2026-11-01", "update-text": "Not mine"},
         )
         assert response.status_code == 403
-        response = client.post(f"/recommendations/{recommendation.id}/transitions/complete", data={"complete-words": "x"})
+        response = client.post(
+            f"/recommendations/{recommendation.id}/transitions/complete", data={"complete-words": "x"}
+        )
         assert response.status_code == 403
         auth.logout()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressUpdate)) == 0
@@ -357,7 +387,9 @@ def test_an_update_dated_in_the_future_or_empty_is_refused_and_kept(client, auth
     assert response.status_code == 422
     page = text_of(response)
     assert "A progress update cannot be dated in the future." in page and "Kept note</textarea>" in page
-    response = client.post(f"/recommendations/{recommendation.id}/updates", data={"update-date": "May 2026", "update-text": ""})
+    response = client.post(
+        f"/recommendations/{recommendation.id}/updates", data={"update-date": "May 2026", "update-text": ""}
+    )
     page = text_of(response)
     assert "not only a month or a year" in page and "Write what has happened since the last update." in page
 
@@ -369,13 +401,16 @@ def test_completing_needs_words_saying_what_was_done(client, auth, world):
     assert response.status_code == 422
     assert "Say what was done in a progress update" in text_of(response)
     response = client.post(
-        f"/recommendations/{recommendation.id}/transitions/complete", data={"complete-words": "Formalised the mechanism."}
+        f"/recommendations/{recommendation.id}/transitions/complete",
+        data={"complete-words": "Formalised the mechanism."},
     )
     assert response.status_code == 302
     db.session.expire_all()
     recommendation = db.session.get(Recommendation, recommendation.id)
     assert recommendation.status == "done"
-    assert recommendation.latest_update.text == "Formalised the mechanism." and recommendation.latest_update.date == TODAY
+    assert (
+        recommendation.latest_update.text == "Formalised the mechanism." and recommendation.latest_update.date == TODAY
+    )
 
 
 def test_my_recommendations_list_what_needs_attention(client, auth, world):
@@ -413,7 +448,9 @@ def test_the_review_queue_holds_done_recommendations_of_the_co_chairs_roundtable
     done = done_recommendation(world, text="Awaiting our verification")
     agreed_recommendation(world, text="Still in progress")
     other = make.roundtable(co_chairs=[world.other_cochair.organisation])
-    foreign = create_recommendation(other, world.other_cochair, text="Theirs to verify", owners=[world.arc], due_date=TODAY)
+    foreign = create_recommendation(
+        other, world.other_cochair, text="Theirs to verify", owners=[world.arc], due_date=TODAY
+    )
     take_transition(foreign, "agree", world.other_cochair)
     take_transition(foreign, "complete", world.owner_staff, what_was_done="Done")
     auth.login(world.cochair_id.email)
@@ -429,7 +466,9 @@ def test_a_co_chair_of_another_roundtable_cannot_verify_or_send_back(client, aut
     done = done_recommendation(world)
     auth.login(world.other_cochair.email)
     assert client.post(f"/recommendations/{done.id}/transitions/verify").status_code in (403, 404)
-    assert client.post(f"/recommendations/{done.id}/transitions/send_back", data={"send_back-words": "No"}).status_code in (403, 404)
+    assert client.post(
+        f"/recommendations/{done.id}/transitions/send_back", data={"send_back-words": "No"}
+    ).status_code in (403, 404)
     auth.logout()
     auth.login(world.owner_staff.email)  # the owner cannot verify their own work either
     assert client.post(f"/recommendations/{done.id}/transitions/verify").status_code == 403
@@ -443,7 +482,10 @@ def test_sending_back_needs_a_reason_which_the_owner_then_sees(client, auth, wor
     response = client.post(f"/recommendations/{done.id}/transitions/send_back", data={"send_back-words": ""})
     assert response.status_code == 422 and "Give a reason for sending this recommendation back" in text_of(response)
     reason = "Say which coordination mechanism was formalised, and how."
-    assert client.post(f"/recommendations/{done.id}/transitions/send_back", data={"send_back-words": reason}).status_code == 302
+    assert (
+        client.post(f"/recommendations/{done.id}/transitions/send_back", data={"send_back-words": reason}).status_code
+        == 302
+    )
     auth.logout()
     auth.login(world.owner_staff.email)
     page = text_of(client.get(f"/recommendations/{done.id}"))
@@ -499,7 +541,12 @@ def test_public_pages_never_show_drafts_contact_details_or_private_review_words(
     sent = done_recommendation(world, text="Sent back privately")
     take_transition(sent, "send_back", world.cochair_au, reason="A private reason for the owner")
     db.session.commit()
-    secrets = ["A draft nobody outside may read", "amira.haddad@redcross.org.au", "Amira Haddad", "A private reason for the owner"]
+    secrets = [
+        "A draft nobody outside may read",
+        "amira.haddad@redcross.org.au",
+        "Amira Haddad",
+        "A private reason for the owner",
+    ]
     for who in (None, world.other_staff, world.cochair_au):  # the public page is the same for everyone
         if who:
             auth.login(who.email)
@@ -556,21 +603,31 @@ def test_the_report_has_each_recommendation_with_owner_state_due_latest_update_a
     auth.login(world.cochair_au.email)
     page = text_of(client.get("/roundtables/bali/report"))
     assert "Print" in page and "@media print" not in page  # the stylesheet does it
-    for shown in ("Verified one", "Open one", "Australian Red Cross", "Done, verified", "overdue", "Formalised the mechanism.", "Well done."):
+    for shown in (
+        "Verified one",
+        "Open one",
+        "Australian Red Cross",
+        "Done, verified",
+        "overdue",
+        "Formalised the mechanism.",
+        "Well done.",
+    ):
         assert shown in page
 
 
 def test_the_csv_has_the_reports_rows_and_cannot_run_formulas(client, auth, world):
-    agreed_recommendation(world, text="=HYPERLINK(\"http://evil.example\")")
+    agreed_recommendation(world, text='=HYPERLINK("http://evil.example")')
     done_recommendation(world, text="Ordinary one")
     auth.login(world.cochair_au.email)
     response = client.get("/roundtables/bali/report.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert {row["recommendation"] for row in rows} == {"'=HYPERLINK(\"http://evil.example\")", "Ordinary one"}
+    assert {row["recommendation"] for row in rows} == {'\'=HYPERLINK("http://evil.example")', "Ordinary one"}
     ordinary = next(row for row in rows if row["recommendation"] == "Ordinary one")
     assert ordinary["state"] == "Done, awaiting verification" and ordinary["lead owner"] == "Australian Red Cross"
-    assert ordinary["latest update"] == "Formalised the mechanism." and ordinary["latest update date"] == TODAY.isoformat()
+    assert (
+        ordinary["latest update"] == "Formalised the mechanism." and ordinary["latest update date"] == TODAY.isoformat()
+    )
     filtered = client.get("/roundtables/bali/report.csv?state=done").get_data(as_text=True)
     assert "Ordinary one" in filtered and "HYPERLINK" not in filtered
 
@@ -588,7 +645,9 @@ def test_a_recommendation_saved_by_someone_else_meanwhile_is_refused_then_delibe
     response = client.post(f"/recommendations/{recommendation.id}/edit", data=data)
     page = text_of(response)
     assert response.status_code == 409
-    assert "Someone else saved this recommendation after you opened the form" in page and "My wording</textarea>" in page
+    assert (
+        "Someone else saved this recommendation after you opened the form" in page and "My wording</textarea>" in page
+    )
     data["version"] = str(db.session.get(Recommendation, recommendation.id).version)  # what the 409 form now carries
     assert f'name="version" type="hidden" value="{data["version"]}"' in page
     assert client.post(f"/recommendations/{recommendation.id}/edit", data=data).status_code == 302

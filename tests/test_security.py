@@ -4,6 +4,7 @@ CSRF on every state-changing request, the security headers on every response, th
 log-ins that do not reveal which accounts exist, sessions that end when the password
 changes, redirects that stay on this site, and a friendly refusal of oversized requests.
 """
+
 import re
 from urllib.parse import quote
 
@@ -48,6 +49,7 @@ def _state_changing_rules(app):
 def _url_for_rule(rule) -> str:
     """The rule's address with 1 (or "x") for every argument: CSRF is checked before the
     view loads anything, so the record need not exist."""
+
     def value(converter):
         if isinstance(converter, IntegerConverter):
             return 1
@@ -63,7 +65,10 @@ def test_every_state_changing_request_without_a_csrf_token_is_refused(csrf_app, 
     db.session.commit()
     login_page = client.get("/auth/login")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text_of(login_page)).group(1)
-    assert client.post("/auth/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/auth/login", data={"email": admin.email, "password": PASSWORD, "csrf_token": token}).status_code
+        == 302
+    )
     entries_before = db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)))
 
     checked = []
@@ -110,7 +115,16 @@ def test_production_cookies_are_secure_only(monkeypatch):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/pledges", "/auth/login", "/no-such-page", "/api/v1/pledges", "/api/v1/docs", "/pledges.csv", "/actions.atom"],
+    [
+        "/",
+        "/pledges",
+        "/auth/login",
+        "/no-such-page",
+        "/api/v1/pledges",
+        "/api/v1/docs",
+        "/pledges.csv",
+        "/actions.atom",
+    ],
 )
 def test_every_response_carries_the_security_headers(client, path):
     response = client.get(path)
@@ -150,7 +164,9 @@ def strict_limits(app):
     limiter.reset()
 
 
-def test_failed_logins_on_one_account_are_throttled_and_then_even_the_right_password_waits(client, auth, make, strict_limits):
+def test_failed_logins_on_one_account_are_throttled_and_then_even_the_right_password_waits(
+    client, auth, make, strict_limits
+):
     staff = make.staff()
     db.session.commit()
     for _ in range(3):
@@ -192,14 +208,14 @@ def test_successful_logins_do_not_count_towards_the_limit(client, auth, make, st
         auth.logout()
 
 
-def test_the_limiter_keeps_its_counters_in_redis_when_redis_is_configured(_schema):
+def test_the_limiter_keeps_its_counters_in_redis_when_redis_is_configured(schema_url):
     from limits.storage import MemoryStorage, RedisStorage
 
     from tracker.core.web.security import limiter
 
-    create_app({"SQLALCHEMY_DATABASE_URI": _schema, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"})
+    create_app({"SQLALCHEMY_DATABASE_URI": schema_url, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"})
     assert isinstance(limiter._storage, RedisStorage)
-    create_app({"SQLALCHEMY_DATABASE_URI": _schema})
+    create_app({"SQLALCHEMY_DATABASE_URI": schema_url})
     assert isinstance(limiter._storage, MemoryStorage)
 
 
@@ -233,7 +249,9 @@ def test_a_keep_me_logged_in_cookie_stops_working_after_a_password_change(app, m
 
     other = app.test_client()
     other.post("/auth/login", data={"email": staff.email, "password": PASSWORD})
-    other.post("/auth/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    other.post(
+        "/auth/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
 
     stolen = app.test_client()  # only the old keep-me-logged-in cookie, no session
     stolen.set_cookie("remember_token", remember.value)
@@ -242,8 +260,18 @@ def test_a_keep_me_logged_in_cookie_stops_working_after_a_password_change(app, m
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/", "/\\evil.example", "\\\\evil.example", "http:evil.example",
-     "/\t/evil.example", "/\n/evil.example", "javascript:alert(1)", " //evil.example", "https:/evil.example"],
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "http:evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "javascript:alert(1)",
+        " //evil.example",
+        "https:/evil.example",
+    ],
 )
 def test_next_redirects_only_to_this_site(client, make, target):
     staff = make.staff()
@@ -272,7 +300,9 @@ def test_an_oversized_request_gets_a_friendly_413_and_writes_nothing(client, aut
     assert response.status_code == 413
     page = text_of(response)
     assert "Too large" in page and "Pledge Tracker" in page
-    assert db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
+    )
 
 
 # --- audit --------------------------------------------------------------------------------------
@@ -284,7 +314,8 @@ def test_logins_and_failed_logins_are_in_the_accounts_history_with_time_and_addr
     auth.login(staff.email, "not the password")
     auth.login(staff.email)
     entries = db.session.scalars(
-        sa.select(HistoryEntry).where(HistoryEntry.record_type == "user", HistoryEntry.record_id == staff.id)
+        sa.select(HistoryEntry)
+        .where(HistoryEntry.record_type == "user", HistoryEntry.record_id == staff.id)
         .order_by(HistoryEntry.id)
     ).all()
     assert [(e.event, e.actor_id) for e in entries] == [("login_failed", None), ("logged_in", staff.id)]
@@ -308,12 +339,19 @@ def test_the_admin_audit_shows_logins_role_changes_and_admin_changes_with_actor_
     auth.login(admin.email)
     response = client.post(
         f"/admin/users/{staff.id}",
-        data={"email": staff.email, "name": staff.name, "role": "co_chair", "organisation_id": str(staff.organisation_id)},
+        data={
+            "email": staff.email,
+            "name": staff.name,
+            "role": "co_chair",
+            "organisation_id": str(staff.organisation_id),
+        },
     )
     assert response.status_code == 302
 
     page = text_of(client.get("/admin/audit"))
-    rows = re.findall(r"<tr>\s*<td><time datetime=\"([^\"]+)\".*?</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", page, re.S)
+    rows = re.findall(
+        r"<tr>\s*<td><time datetime=\"([^\"]+)\".*?</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", page, re.S
+    )
     assert [(who, what) for _, who, what in rows] == [
         ("Ada Admin", "Changed"),
         ("Ada Admin", "Logged in"),

@@ -1,6 +1,7 @@
 """The staff workspace as its users rely on it: my organisation's pledges, the pledge
 editor (and its conflict page), recording, editing and withdrawing actions, the workflow
 buttons and the history. (CSRF is off here; the browser tests run with it on.)"""
+
 import datetime as dt
 import re
 from html.parser import HTMLParser
@@ -8,16 +9,14 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from tracker.core.extensions import db
+from tests.factories import take_transition
 from tracker.accounts.models import Organisation
+from tracker.core.changes import OperationRefused
+from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
 from tracker.pledges.models import ActionTaken, Pledge
+from tracker.pledges.operations import edit_action, edit_pledge, withdraw_action
 from tracker.taxonomy.models import Forum, ForumKind, Theme
-from tests.factories import take_transition
-from tracker.core.changes import OperationRefused
-from tracker.pledges.operations import edit_action
-from tracker.pledges.operations import edit_pledge
-from tracker.pledges.operations import withdraw_action
 
 
 def text_of(response) -> str:
@@ -100,7 +99,7 @@ def test_my_pledges_shows_state_last_action_and_number_of_actions(client, make, 
     withdrawn = make.action(pledge, date=dt.date(2022, 1, 1))
     withdraw_action(withdrawn, make.staff(organisation=arc))
     page = text_of(client.get("/pledges/mine"))
-    row = page[page.index("Regional Protection"):]
+    row = page[page.index("Regional Protection") :]
     row = row[: row.index("</tr>")]
     assert "In progress" in row
     assert "1 March 2021" in row  # the withdrawn action's date is not the latest
@@ -143,8 +142,8 @@ def test_a_pledge_in_progress_without_action_for_six_months_gets_a_reminder(app,
     busy = make.pledge_in_progress(lead=arc, title="Busy pledge")
     make.action(busy, date=dt.date(2026, 5, 23))
     page = text_of(client.get("/pledges/mine"))
-    quiet_row = page[page.index("Quiet pledge"):].split("</tr>")[0]
-    busy_row = page[page.index("Busy pledge"):].split("</tr>")[0]
+    quiet_row = page[page.index("Quiet pledge") :].split("</tr>")[0]
+    busy_row = page[page.index("Busy pledge") :].split("</tr>")[0]
     assert "no action recorded for over 6 months" in quiet_row
     assert "no action recorded for over 6 months" not in busy_row
 
@@ -174,7 +173,9 @@ def test_staff_write_a_draft_pledge_with_two_signatories(client, make, arc, arc_
     db.session.flush()
     response = client.post(
         "/pledges/new",
-        data=pledge_form(arc, co_signatories=[str(prc.id)], themes=[str(theme.id)], budget_amount="80,000,000", budget_currency="aud"),
+        data=pledge_form(
+            arc, co_signatories=[str(prc.id)], themes=[str(theme.id)], budget_amount="80,000,000", budget_currency="aud"
+        ),
     )
     assert response.status_code == 302
     pledge = db.session.scalar(sa.select(Pledge).where(Pledge.title == "Safe migration in the Pacific"))
@@ -190,7 +191,14 @@ def test_staff_write_a_draft_pledge_with_two_signatories(client, make, arc, arc_
 def test_a_refused_pledge_form_keeps_everything_typed_and_says_what_to_fix(client, make, arc, arc_staff):
     response = client.post(
         "/pledges/new",
-        data=pledge_form(arc, title="", text="Every word of this must survive.", period_start="2023", period_end="2019", budget_amount="500"),
+        data=pledge_form(
+            arc,
+            title="",
+            text="Every word of this must survive.",
+            period_start="2023",
+            period_end="2019",
+            budget_amount="500",
+        ),
     )
     page = text_of(response)
     assert response.status_code == 422
@@ -221,7 +229,9 @@ def test_staff_cannot_write_a_pledge_their_organisation_does_not_sign(client, ma
 def test_the_slug_is_readable_and_stays_when_the_title_changes(client, make, arc, arc_staff):
     pledge = make.pledge(lead=arc, title="Régional Protection: 2019–2023")
     assert pledge.slug == "regional-protection-2019-2023"
-    client.post(f"/pledges/{pledge.slug}/edit", data=pledge_form(arc, title="A better title", version=str(pledge.version)))
+    client.post(
+        f"/pledges/{pledge.slug}/edit", data=pledge_form(arc, title="A better title", version=str(pledge.version))
+    )
     db.session.refresh(pledge)
     assert (pledge.title, pledge.slug) == ("A better title", "regional-protection-2019-2023")
 
@@ -235,7 +245,13 @@ def test_editing_a_pledge_saves_and_records_what_changed_in_history(client, make
     pledge = make.pledge(lead=arc, title="Regional Protection")
     response = client.post(
         f"/pledges/{pledge.slug}/edit",
-        data=pledge_form(arc, title="Regional Protection", text="New text", version=str(pledge.version), change_note="Clearer wording"),
+        data=pledge_form(
+            arc,
+            title="Regional Protection",
+            text="New text",
+            version=str(pledge.version),
+            change_note="Clearer wording",
+        ),
     )
     assert response.status_code == 302
     entry = db.session.scalars(sa.select(HistoryEntry).where(HistoryEntry.event == "edited")).one()
@@ -263,7 +279,9 @@ def test_a_stale_form_gives_the_conflict_page_and_keeps_the_typed_text(client, m
     db.session.refresh(pledge)
     assert pledge.text == "The colleague's text"  # nothing overwritten
     # The conflict page's form carries the new version: saving it again is deliberate.
-    new_version = re.search(r'name="version" type="hidden" value="(\d+)"', page) or re.search(r'name="version"[^>]*value="(\d+)"', page)
+    new_version = re.search(r'name="version" type="hidden" value="(\d+)"', page) or re.search(
+        r'name="version"[^>]*value="(\d+)"', page
+    )
     assert int(new_version.group(1)) == pledge.version
     again = client.post(
         f"/pledges/{pledge.slug}/edit",
@@ -283,7 +301,9 @@ def test_changing_only_the_themes_still_makes_other_open_forms_stale(client, mak
     edit_pledge(pledge, make.staff(organisation=arc), themes=[theme])
     db.session.commit()
     assert pledge.version == opened_at + 1
-    response = client.post(f"/pledges/{pledge.slug}/edit", data=pledge_form(arc, title=pledge.title, version=str(opened_at)))
+    response = client.post(
+        f"/pledges/{pledge.slug}/edit", data=pledge_form(arc, title=pledge.title, version=str(opened_at))
+    )
     assert response.status_code == 409
 
 
@@ -323,7 +343,9 @@ def test_the_public_is_sent_to_log_in(client, make, url):
 def test_a_signatory_cannot_drop_its_own_organisation(client, make, arc, arc_staff):
     prc = make.organisation("Philippine Red Cross")
     pledge = make.pledge(lead=arc, co_signatories=[prc])
-    response = client.post(f"/pledges/{pledge.slug}/edit", data=pledge_form(prc, title=pledge.title, version=str(pledge.version)))
+    response = client.post(
+        f"/pledges/{pledge.slug}/edit", data=pledge_form(prc, title=pledge.title, version=str(pledge.version))
+    )
     assert response.status_code == 422
     assert "Your organisation must stay a signatory" in text_of(response)
 
@@ -332,7 +354,9 @@ def test_a_signatory_with_recorded_actions_cannot_be_removed(client, make, arc, 
     prc = make.organisation("Philippine Red Cross")
     pledge = make.pledge_in_progress(lead=arc, co_signatories=[prc])
     make.action(pledge, author=make.staff(organisation=prc), organisations=[prc])
-    response = client.post(f"/pledges/{pledge.slug}/edit", data=pledge_form(arc, title=pledge.title, version=str(pledge.version)))
+    response = client.post(
+        f"/pledges/{pledge.slug}/edit", data=pledge_form(arc, title=pledge.title, version=str(pledge.version))
+    )
     assert response.status_code == 422
     assert "Philippine Red Cross recorded actions taken on this pledge" in text_of(response)
 
@@ -364,7 +388,7 @@ def test_hostile_markdown_renders_inert(client, make, arc, arc_staff, hostile):
     client.post("/pledges/new", data=pledge_form(arc, text=f"Our pledge.\n\n{hostile}"))
     pledge = db.session.scalar(sa.select(Pledge))
     page = text_of(client.get(f"/pledges/{pledge.slug}"))
-    body = page[page.index('class="pledge-text"'):]
+    body = page[page.index('class="pledge-text"') :]
     tags = TagCollector()
     tags.feed(body[: body.index("</section>")])
     assert "script" not in [tag for tag, _ in tags.found]
@@ -422,7 +446,9 @@ def test_staff_record_an_action_with_a_figure_and_an_evidence_link(client, make,
         ("organisations", [], "Choose at least one organisation involved."),
     ],
 )
-def test_a_refused_action_says_what_to_fix_and_keeps_what_was_typed(client, make, arc, arc_staff, field, value, message):
+def test_a_refused_action_says_what_to_fix_and_keeps_what_was_typed(
+    client, make, arc, arc_staff, field, value, message
+):
     pledge = make.pledge_in_progress(lead=arc)
     data = action_form(arc, details="Long details that must not be lost.")
     data[field] = value
@@ -446,7 +472,9 @@ def test_add_another_figure_adds_a_row_and_keeps_the_form(client, make, arc, arc
     pledge = make.pledge_in_progress(lead=arc)
     response = client.post(
         f"/pledges/{pledge.slug}/actions/new",
-        data=action_form(arc, summary="Half-typed summary", add_figure="Add another figure", **{"figures-0-label": "volunteers"}),
+        data=action_form(
+            arc, summary="Half-typed summary", add_figure="Add another figure", **{"figures-0-label": "volunteers"}
+        ),
     )
     page = text_of(response)
     assert response.status_code == 200
@@ -460,7 +488,9 @@ def test_each_signatory_records_its_own_actions(client, auth, make, arc):
     pledge = make.pledge_in_progress(lead=arc, co_signatories=[prc])
     prc_staff = make.staff(organisation=prc)
     auth.login(prc_staff.email)
-    response = client.post(f"/pledges/{pledge.slug}/actions/new", data=action_form(prc, summary="PRC trained 40 volunteers."))
+    response = client.post(
+        f"/pledges/{pledge.slug}/actions/new", data=action_form(prc, summary="PRC trained 40 volunteers.")
+    )
     assert response.status_code == 302
     action = db.session.scalar(sa.select(ActionTaken))
     assert action.attributed_to == prc
@@ -549,7 +579,9 @@ def test_the_public_and_other_organisations_see_no_workflow_buttons(client, auth
 
 def test_start_complete_and_reopen_through_the_buttons(client, make, arc, arc_staff):
     pledge = make.pledge(lead=arc)
-    assert client.post(f"/pledges/{pledge.slug}/transitions/start", data={"start-comment": "Launched"}).status_code == 302
+    assert (
+        client.post(f"/pledges/{pledge.slug}/transitions/start", data={"start-comment": "Launched"}).status_code == 302
+    )
     make.action(pledge, author=arc_staff)
     db.session.commit()
     page = text_of(client.get(f"/pledges/{pledge.slug}"))
@@ -559,10 +591,15 @@ def test_start_complete_and_reopen_through_the_buttons(client, make, arc, arc_st
     page = text_of(client.get(f"/pledges/{pledge.slug}"))
     assert completion(page) == "Yes"
     assert buttons_on(page) == ["reopen"]
-    assert client.post(f"/pledges/{pledge.slug}/transitions/reopen", data={"reopen-comment": "More to do"}).status_code == 302
+    assert (
+        client.post(f"/pledges/{pledge.slug}/transitions/reopen", data={"reopen-comment": "More to do"}).status_code
+        == 302
+    )
     db.session.refresh(pledge)
     assert pledge.status == "in_progress"
-    comments = db.session.scalars(sa.select(HistoryEntry.comment).where(HistoryEntry.event.in_(["start", "reopen"])).order_by(HistoryEntry.id))
+    comments = db.session.scalars(
+        sa.select(HistoryEntry.comment).where(HistoryEntry.event.in_(["start", "reopen"])).order_by(HistoryEntry.id)
+    )
     assert list(comments) == ["Launched", "More to do"]
 
 
@@ -640,8 +677,15 @@ def test_workspace_pages_queries_do_not_grow_with_the_rows(client, make, arc, ar
     from tests.test_views import _queries_for
 
     pledge = make.pledge_in_progress(lead=arc, author=arc_staff)
-    make.action(pledge, author=arc_staff, figures=[{"label": "people", "value": 1}], links=[{"url": "https://example.org"}])
-    urls = ["/pledges/mine", f"/pledges/{pledge.slug}", f"/pledges/{pledge.slug}/history", f"/pledges/{pledge.slug}/edit"]
+    make.action(
+        pledge, author=arc_staff, figures=[{"label": "people", "value": 1}], links=[{"url": "https://example.org"}]
+    )
+    urls = [
+        "/pledges/mine",
+        f"/pledges/{pledge.slug}",
+        f"/pledges/{pledge.slug}/history",
+        f"/pledges/{pledge.slug}/edit",
+    ]
     few = {url: _queries_for(client, url) for url in urls}
     for n in range(6):
         other = make.pledge_in_progress(lead=arc, author=arc_staff, co_signatories=[make.organisation()])
@@ -670,7 +714,9 @@ def test_a_figure_the_database_cannot_hold_is_refused_with_the_form_kept(client,
 
 
 def test_a_budget_the_database_cannot_hold_is_refused(client, make, arc, arc_staff):
-    response = client.post("/pledges/new", data=pledge_form(arc, budget_amount="1000000000000000", budget_currency="AUD"))
+    response = client.post(
+        "/pledges/new", data=pledge_form(arc, budget_amount="1000000000000000", budget_currency="AUD")
+    )
     assert response.status_code == 422
     assert "Enter an amount from 0 to 99,999,999,999,999." in text_of(response)
 
@@ -688,18 +734,31 @@ def test_saving_the_editor_unchanged_but_one_field_records_only_that_field(clien
     lao, prc = make.organisation("Lao Red Cross Society"), make.organisation("Philippine Red Cross")
     pledge = make.pledge(lead=arc, co_signatories=[prc, lao])  # not in alphabetical order
     version = pledge.version
-    form = pledge_form(arc, title=pledge.title, text=pledge.text, co_signatories=[str(lao.id), str(prc.id)], region="Pacific", version=str(version))
+    form = pledge_form(
+        arc,
+        title=pledge.title,
+        text=pledge.text,
+        co_signatories=[str(lao.id), str(prc.id)],
+        region="Pacific",
+        version=str(version),
+    )
     assert client.post(f"/pledges/{pledge.slug}/edit", data=form).status_code == 302
     entry = db.session.scalars(sa.select(HistoryEntry).where(HistoryEntry.event == "edited")).one()
     assert set(entry.changes) == {"region"}
     db.session.refresh(pledge)
     assert pledge.version == version + 1  # one save, one version
-    assert [o.name for o in pledge.signatory_organisations] == ["Australian Red Cross", "Philippine Red Cross", "Lao Red Cross Society"]
+    assert [o.name for o in pledge.signatory_organisations] == [
+        "Australian Red Cross",
+        "Philippine Red Cross",
+        "Lao Red Cross Society",
+    ]
 
 
 def test_saving_an_action_unchanged_records_no_change(client, make, arc, arc_staff):
     pledge = make.pledge_in_progress(lead=arc)
-    action = make.action(pledge, author=arc_staff, figures=[{"label": "people trained", "value": 2037, "unit": "people", "year": 2020}])
+    action = make.action(
+        pledge, author=arc_staff, figures=[{"label": "people trained", "value": 2037, "unit": "people", "year": 2020}]
+    )
     data = action_form(arc, date="1 June 2019", summary=action.summary, version=str(action.version),
                        **{"figures-0-label": "people trained", "figures-0-value": "2,037", "figures-0-unit": "people", "figures-0-year": "2020"})  # fmt: skip
     assert client.post(f"/pledges/{pledge.slug}/actions/{action.id}/edit", data=data).status_code == 302
@@ -721,7 +780,9 @@ def test_a_stale_action_form_is_refused_keeping_the_text_and_can_then_be_saved(c
     pledge = make.pledge_in_progress(lead=arc)
     action = make.action(pledge, author=arc_staff, summary="First words")
     opened_at = action.version
-    edit_action(action, make.staff(organisation=arc), date=action.date, summary="A colleague's words", organisations=[arc])
+    edit_action(
+        action, make.staff(organisation=arc), date=action.date, summary="A colleague's words", organisations=[arc]
+    )
     stale = action_form(arc, date="1 June 2019", summary="My words", version=str(opened_at))
     response = client.post(f"/pledges/{pledge.slug}/actions/{action.id}/edit", data=stale)
     page = text_of(response)
@@ -730,6 +791,9 @@ def test_a_stale_action_form_is_refused_keeping_the_text_and_can_then_be_saved(c
     db.session.refresh(action)
     assert action.summary == "A colleague's words"
     current = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    assert client.post(f"/pledges/{pledge.slug}/actions/{action.id}/edit", data={**stale, "version": current}).status_code == 302
+    assert (
+        client.post(f"/pledges/{pledge.slug}/actions/{action.id}/edit", data={**stale, "version": current}).status_code
+        == 302
+    )
     db.session.refresh(action)
     assert action.summary == "My words"

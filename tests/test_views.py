@@ -1,5 +1,6 @@
 """The first pages as a visitor meets them: logging in and out, the pledge list, the
 pledge page. (TestConfig turns CSRF off here; the browser tests run with it on.)"""
+
 import datetime as dt
 import re
 from decimal import Decimal
@@ -7,11 +8,11 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tracker.core.extensions import db
+from tests.factories import take_transition
 from tracker.core.columns import utcnow
 from tracker.core.dates import DatePrecision
+from tracker.core.extensions import db
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
-from tests.factories import take_transition
 
 LOGIN_REFUSED = "E-mail or password is not right, or the account is not active."
 
@@ -41,7 +42,7 @@ def test_login_with_the_right_password_logs_in(client, auth, make):
 
 
 def test_login_accepts_the_e_mail_in_any_case(client, auth, make):
-    staff = make.staff(email="officer@redcross.example")
+    make.staff(email="officer@redcross.example")
     assert auth.login("  Officer@RedCross.example ").status_code == 302
 
 

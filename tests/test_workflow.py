@@ -1,17 +1,17 @@
 """Every transition of both workflows: allowed, and refused by state, by person and by
 rule — each refusal with its message — and history written exactly once."""
+
 import datetime as dt
 
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import take_transition
+from tracker.core.access import PermissionDenied
+from tracker.core.changes import ConcurrentChange, TransitionRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
 from tracker.roundtables.models import ProgressUpdate
-from tracker.core.changes import ConcurrentChange
-from tracker.core.changes import TransitionRefused
-from tests.factories import take_transition
-from tracker.core.access import PermissionDenied
 
 
 def history_of(record, event):
@@ -95,7 +95,7 @@ def test_only_active_signatory_staff_move_pledges(make, who):
 def test_complete_is_refused_until_an_action_is_recorded(make):
     pledge = make.pledge_in_progress()
     staff = make.staff(organisation=pledge.lead_signatory)
-    with pytest.raises(TransitionRefused, match="Record at least one action taken before marking this pledge done."):
+    with pytest.raises(TransitionRefused, match=r"Record at least one action taken before marking this pledge done\."):
         take_transition(pledge, "complete", staff)
     assert pledge.status == "in_progress"
 
@@ -125,7 +125,7 @@ def test_reopen_needs_a_reason_which_history_keeps(make):
     staff = make.staff(organisation=pledge.lead_signatory)
     take_transition(pledge, "complete", staff)
 
-    with pytest.raises(TransitionRefused, match="Give a reason for reopening this pledge."):
+    with pytest.raises(TransitionRefused, match=r"Give a reason for reopening this pledge\."):
         take_transition(pledge, "reopen", staff, reason="   ")
     assert pledge.status == "done"
 
@@ -196,9 +196,11 @@ def test_a_stale_copy_cannot_repeat_a_transition(make, app):
         # The stale copy still believes the pledge is a draft; its write matches no row.
         from unittest import mock
 
-        with mock.patch.object(db, "session", other):
-            with pytest.raises(ConcurrentChange, match="Someone else changed this pledge at the same moment"):
-                take_transition(stale, "start", stale_actor)
+        with (
+            mock.patch.object(db, "session", other),
+            pytest.raises(ConcurrentChange, match="Someone else changed this pledge at the same moment"),
+        ):
+            take_transition(stale, "start", stale_actor)
         other.rollback()
 
     assert len(history_of(pledge, "start")) == 1
@@ -258,12 +260,16 @@ def test_staff_of_a_co_chair_government_is_not_a_co_chair(rec, make):
 
 def test_owner_completes_with_what_was_done_which_becomes_an_update(rec):
     take_transition(rec, "agree", rec.co_chair)
-    take_transition(rec, "complete", rec.owner_staff, what_was_done="National referral SOPs adopted.",
-                    today=dt.date(2024, 3, 1))
+    take_transition(
+        rec, "complete", rec.owner_staff, what_was_done="National referral SOPs adopted.", today=dt.date(2024, 3, 1)
+    )
     assert rec.status == "done"
     [update] = db.session.scalars(sa.select(ProgressUpdate).where(ProgressUpdate.recommendation_id == rec.id)).all()
     assert (update.text, update.date, update.organisation_id) == (
-        "National referral SOPs adopted.", dt.date(2024, 3, 1), rec.lead_owner.id)
+        "National referral SOPs adopted.",
+        dt.date(2024, 3, 1),
+        rec.lead_owner.id,
+    )
     assert len(history_of(rec, "complete")) == 1
 
 

@@ -13,8 +13,8 @@ areas, which is why they are filed rather than imported.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -53,12 +53,14 @@ def _acting(user: Any) -> User | None:
     """The logged-in, active user, or None for the public (and for deactivated users)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    return user
+    return cast(User, user)  # (Flask-Login's current_user is a proxy of one)
 
 
-def _member_of(user: User | None, organisations) -> bool:
-    return user is not None and user.organisation_id is not None and any(
-        org.id == user.organisation_id for org in organisations
+def _member_of(user: User | None, organisations: Iterable[Organisation]) -> bool:
+    return (
+        user is not None
+        and user.organisation_id is not None
+        and any(org.id == user.organisation_id for org in organisations)
     )
 
 
@@ -76,13 +78,13 @@ LOG_IN_TO_CHANGE = "Log in as staff of a signatory organisation to change this p
 SIGNATORIES_ONLY = "Only staff of a signatory organisation can change this pledge."
 
 
-def _view_pledge(user, pledge: Pledge):
+def _view_pledge(user: User | None, pledge: Pledge) -> str | None:
     if pledge.is_published or _member_of(user, pledge.signatory_organisations) or _is_admin(user):
         return None
     return "This pledge is a draft; only its signatories can see it."
 
 
-def _change_pledge(user, pledge: Pledge):
+def _change_pledge(user: User | None, pledge: Pledge) -> str | None:
     if user is None:
         return LOG_IN_TO_CHANGE
     if _member_of(user, pledge.signatory_organisations):
@@ -90,7 +92,7 @@ def _change_pledge(user, pledge: Pledge):
     return SIGNATORIES_ONLY
 
 
-def _change_action(user, action: ActionTaken):
+def _change_action(user: User | None, action: ActionTaken) -> str | None:
     """Each signatory answers for the actions it recorded: only its staff change them."""
     if user is None:
         return LOG_IN_TO_CHANGE
@@ -99,13 +101,13 @@ def _change_action(user, action: ActionTaken):
     return f"Only staff of {action.attributed_to.name}, which recorded this action, can change or withdraw it."
 
 
-def _view_pledge_history(user, pledge: Pledge):
+def _view_pledge_history(user: User | None, pledge: Pledge) -> str | None:
     if _member_of(user, pledge.signatory_organisations) or _is_admin(user):
         return None
     return "Only the signatories' staff and admins can read this pledge's history."
 
 
-def _create_pledge(user, _record):
+def _create_pledge(user: User | None, _record: None) -> str | None:
     if user is not None and user.organisation_id is not None:
         return None
     return "Log in as staff of a member organisation to write a pledge."
@@ -128,37 +130,37 @@ def _visible_pledges(user: Any) -> sa.ColumnElement[bool]:
 # --- roundtables and recommendations --------------------------------------------------
 
 
-def _view_roundtable(user, roundtable: Roundtable):
+def _view_roundtable(user: User | None, roundtable: Roundtable) -> str | None:
     if roundtable.is_public or _member_of(user, roundtable.co_chairs) or _is_admin(user):
         return None
     return "This roundtable is not public."
 
 
-def _edit_roundtable(user, roundtable: Roundtable):
+def _edit_roundtable(user: User | None, roundtable: Roundtable) -> str | None:
     if _co_chairs(user, roundtable) or _is_admin(user):
         return None
     return "Only a co-chair of this roundtable (or an admin) can change it."
 
 
-def _create_roundtable(user, _record):
+def _create_roundtable(user: User | None, _record: None) -> str | None:
     if user is not None and (user.is_co_chair or user.is_admin):
         return None
     return "Only co-chairs and admins can record a roundtable."
 
 
-def _follow_through(user, roundtable: Roundtable):
+def _follow_through(user: User | None, roundtable: Roundtable) -> str | None:
     if _co_chairs(user, roundtable) or _is_admin(user):
         return None
     return "Only the co-chairs of this roundtable (and admins) can review its follow-through."
 
 
-def _review_any(user, _record):
+def _review_any(user: User | None, _record: None) -> str | None:
     if user is not None and (user.is_co_chair or user.is_admin):
         return None
     return "Only co-chairs (and admins) review follow-through."
 
 
-def _own_recommendations(user, _record):
+def _own_recommendations(user: User | None, _record: None) -> str | None:
     if user is not None and user.organisation_id is not None:
         return None
     return "Log in as staff of a member organisation to see the recommendations it owns."
@@ -170,23 +172,29 @@ def _visible_roundtables(user: Any) -> sa.ColumnElement[bool]:
     if _is_admin(user):
         return sa.true()
     if user is None or user.organisation_id is None:
-        return Roundtable.is_public
+        return Roundtable.is_public.expression
     return sa.or_(Roundtable.is_public, Roundtable.co_chairs.any(Organisation.id == user.organisation_id))
 
 
-def _review(user, recommendation: Recommendation):
+def _add_recommendation(user: User | None, roundtable: Roundtable) -> str | None:
+    if _co_chairs(user, roundtable):
+        return None
+    return "Only a co-chair of this roundtable can add recommendations to it."
+
+
+def _review(user: User | None, recommendation: Recommendation) -> str | None:
     if _co_chairs(user, recommendation.roundtable):
         return None
     return "Only a co-chair of this roundtable can agree, verify or send back its recommendations."
 
 
-def _owner_work(user, recommendation: Recommendation):
+def _owner_work(user: User | None, recommendation: Recommendation) -> str | None:
     if _member_of(user, recommendation.owner_organisations):
         return None
     return "Only staff of an organisation that owns this recommendation can report on it."
 
 
-def _involved_in(user, recommendation: Recommendation) -> bool:
+def _involved_in(user: User | None, recommendation: Recommendation) -> bool:
     return (
         _member_of(user, recommendation.roundtable.co_chairs)
         or _member_of(user, recommendation.owner_organisations)
@@ -194,20 +202,20 @@ def _involved_in(user, recommendation: Recommendation) -> bool:
     )
 
 
-def _view_recommendation(user, recommendation: Recommendation):
+def _view_recommendation(user: User | None, recommendation: Recommendation) -> str | None:
     public = recommendation.roundtable.is_public and recommendation.status != "draft"
     if public or _involved_in(user, recommendation):
         return None
     return "This recommendation is not public."
 
 
-def _view_recommendation_history(user, recommendation: Recommendation):
+def _view_recommendation_history(user: User | None, recommendation: Recommendation) -> str | None:
     if _involved_in(user, recommendation):
         return None
     return "Only the co-chairs, the owners and admins can read this recommendation's history."
 
 
-def _administer(user, _record):
+def _administer(user: User | None, _record: None) -> str | None:
     return None if _is_admin(user) else "Only an admin can do this."
 
 
@@ -235,9 +243,7 @@ _RULES: dict[tuple[type, str], Rule] = {
     (Roundtable, "edit"): _edit_roundtable,
     (Roundtable, "follow_through"): _follow_through,
     (Roundtable, "view_history"): _follow_through,
-    (Roundtable, "add_recommendation"): lambda user, roundtable: (
-        None if _co_chairs(user, roundtable) else "Only a co-chair of this roundtable can add recommendations to it."
-    ),
+    (Roundtable, "add_recommendation"): _add_recommendation,
     (Recommendation, "view"): _view_recommendation,
     (Recommendation, "view_history"): _view_recommendation_history,
     (Recommendation, "edit"): _review,

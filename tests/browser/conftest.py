@@ -3,18 +3,18 @@
 The app runs in a thread of this process, on the test run's database, with CSRF
 protection ON (unlike the view tests), and holds the demo data while a module's tests run.
 """
+
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import take_transition
 from tracker import create_app
 from tracker.core.extensions import db
+from tracker.pledges.operations import create_pledge, record_action
 
 from ..databases import empty_all_tables
-from tests.factories import take_transition
-from tracker.pledges.operations import create_pledge
-from tracker.pledges.operations import record_action
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, not a Playwright download (there is no internet to download from);
@@ -36,10 +36,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_app(_schema):
+def live_app(schema_url):
     """The app behind the browser. It needs an instance of its own: the server thread
     pushes its own contexts, and CSRF must be on as in production."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _schema, "WTF_CSRF_ENABLED": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url, "WTF_CSRF_ENABLED": True})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
     thread.start()
@@ -86,8 +86,8 @@ def signed_pledge(live_app, demo_data):
 
     import sqlalchemy as sa
 
-    from tracker.data import demo
     from tracker.accounts.models import Organisation, User
+    from tracker.data import demo
 
     def make(title: str, state: str = "draft", actions=()) -> str:
         with live_app.app_context():

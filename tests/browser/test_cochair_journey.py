@@ -8,15 +8,17 @@ Each test works on a recommendation of its own (its own words), so none depends 
 another's leftovers in the module's shared demo database; dashboard figures are compared
 with what they were just before each step.
 """
+
 import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_pledge_pages import assert_accessible, log_in
 from tests.factories import take_transition
 from tracker.roundtables.operations import create_recommendation
+
+from .test_pledge_pages import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
@@ -137,7 +139,9 @@ def test_a_recommendation_is_agreed_followed_through_sent_back_and_verified(page
     expect(heading(co_chair)).to_have_text("New recommendation")
     expect(co_chair.locator(".outcome-quote blockquote")).to_have_text(outcome_text)
     expect(co_chair.get_by_label("Recommendation", exact=True)).to_have_value(outcome_text)
-    expect(co_chair.get_by_label("Heading").locator("option:checked")).to_have_text("Examples of good practices includes:")
+    expect(co_chair.get_by_label("Heading").locator("option:checked")).to_have_text(
+        "Examples of good practices includes:"
+    )
     co_chair.get_by_label("Recommendation", exact=True).fill(text)
     co_chair.get_by_label("Lead owner").select_option(label=ARC)
     co_chair.get_by_label("Due date").fill(due.isoformat())
@@ -158,7 +162,9 @@ def test_a_recommendation_is_agreed_followed_through_sent_back_and_verified(page
     counts = expect_dashboard_and_public_page(co_chair, public, text, IN_PROGRESS, before, {IN_PROGRESS: +1})
     card = public.locator(".recommendation-card").filter(has_text=text)
     # Under the outcome it was made from, with its owner and due date; never the contact person.
-    expect(public.locator("ul.outcomes > li").filter(has_text=outcome_text).locator(".recommendation-card")).to_contain_text(text)
+    expect(
+        public.locator("ul.outcomes > li").filter(has_text=outcome_text).locator(".recommendation-card")
+    ).to_contain_text(text)
     expect(card).to_contain_text("Owner: Australian Red Cross")
     expect(card.locator("time")).to_have_attribute("datetime", due.isoformat())
     expect(card.locator("details")).to_have_count(0)  # no progress yet
@@ -187,7 +193,9 @@ def test_a_recommendation_is_agreed_followed_through_sent_back_and_verified(page
     workspace(owner).get_by_role("button", name="Mark as done").click()
     expect(status(owner)).to_contain_text("Marked as done.")
     expect(badge(owner)).to_have_text(DONE)
-    expect(owner.get_by_role("region", name="Progress updates").locator("ol.timeline > li").first).to_contain_text(first_done)
+    expect(owner.get_by_role("region", name="Progress updates").locator("ol.timeline > li").first).to_contain_text(
+        first_done
+    )
 
     counts = expect_dashboard_and_public_page(co_chair, public, text, DONE, counts, {IN_PROGRESS: -1, DONE: +1})
     card = public.locator(".recommendation-card").filter(has_text=text)
@@ -278,9 +286,9 @@ def done_recommendation(live_app, demo_data):
     address. A test then starts from the review instead of clicking its way there."""
     import sqlalchemy as sa
 
-    from tracker.data import demo
-    from tracker.core.extensions import db
     from tracker.accounts.models import User
+    from tracker.core.extensions import db
+    from tracker.data import demo
     from tracker.roundtables.models import Roundtable
 
     def make(text: str, what_was_done: str) -> str:

@@ -1,6 +1,7 @@
 """The Content-Security-Policy in real Chromium: every kind of page, the API's Swagger UI
 (the only page with script) included, renders with no violation of the policy, and a
 page of the site cannot be framed by another."""
+
 import pytest
 from playwright.sync_api import Page, expect
 

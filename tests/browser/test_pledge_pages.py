@@ -1,4 +1,5 @@
 """The pledge pages in real Chromium, as staff and the public meet them, with the demo data."""
+
 import re
 
 import pytest
@@ -68,9 +69,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(page: Page, base_url):
 
 def test_a_refused_login_keeps_the_e_mail_and_says_why(page: Page):
     log_in(page, password="not-the-password")
-    expect(page.get_by_role("alert")).to_have_text(
-        "E-mail or password is not right, or the account is not active."
-    )
+    expect(page.get_by_role("alert")).to_have_text("E-mail or password is not right, or the account is not active.")
     expect(page.get_by_label("E-mail")).to_have_value(STAFF_EMAIL)
     expect(page.get_by_label("Password")).to_have_value("")
 

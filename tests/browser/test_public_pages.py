@@ -3,6 +3,7 @@ the home page's search leading to the pledge list, its filters, a pledge's page 
 of the very pledges listed; the list's Previous/Next pages; axe and a 375 px phone on every
 public page type; a pledge page on paper; and search, filters and pages without JavaScript.
 """
+
 import csv
 import datetime as dt
 import re

@@ -2,6 +2,7 @@
 on the demo roundtable: as the public, the owners' staff and the co-chairs meet them, and as
 they look when something was refused. Zero violations is the bar. The report page also
 prints without the site's header and menus."""
+
 import re
 
 import pytest

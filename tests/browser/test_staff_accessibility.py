@@ -1,6 +1,7 @@
 """Every page of the staff workspace and the admin pages, checked with axe in real Chromium:
 as they first load, and as they look when something was refused (errors beside the
 fields, a conflict, a refused workflow button). Zero violations is the bar."""
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -40,7 +41,9 @@ def test_my_pledges_filtered_has_no_accessibility_violations(staff_page: Page):
     page = staff_page
     page.goto("/pledges/mine")
     page.get_by_label("State", exact=True).select_option(label="In progress")
-    page.get_by_label("Forum", exact=True).select_option(label="33rd International Conference of the Red Cross and Red Crescent, 2019")
+    page.get_by_label("Forum", exact=True).select_option(
+        label="33rd International Conference of the Red Cross and Red Crescent, 2019"
+    )
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("link", name="Show all")).to_be_visible()
     assert_accessible(page)
@@ -100,7 +103,9 @@ def test_edit_conflict_page_has_no_accessibility_violations(staff_page: Page, si
     with second.expect_response(lambda response: response.request.method == "POST") as posted:
         second.get_by_role("button", name="Save changes").click()
     assert posted.value.status == 409
-    expect(second.get_by_role("heading", name="Someone else saved this pledge after you opened the form")).to_be_visible()
+    expect(
+        second.get_by_role("heading", name="Someone else saved this pledge after you opened the form")
+    ).to_be_visible()
     expect(second.get_by_role("table")).to_contain_text("South-East Asia")
     assert_accessible(second)
 
@@ -207,7 +212,15 @@ def test_password_page_has_no_accessibility_violations(staff_page: Page):
 
 @pytest.mark.parametrize(
     "path",
-    ["/admin/", "/admin/organisations", "/admin/users", "/admin/users/new", "/admin/forums", "/admin/themes", "/admin/audit"],
+    [
+        "/admin/",
+        "/admin/organisations",
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/forums",
+        "/admin/themes",
+        "/admin/audit",
+    ],
 )
 def test_admin_page_has_no_accessibility_violations(page: Page, path):
     log_in(page, ADMIN)

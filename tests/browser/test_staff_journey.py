@@ -4,6 +4,7 @@ it, record what they did and mark it done, and the public reads the result.
 Each test works on a pledge of its own (its own title), so none depends on another's
 leftovers in the module's shared demo database.
 """
+
 import re
 
 import pytest
@@ -182,9 +183,7 @@ def test_reopening_a_done_pledge_needs_a_reason(page: Page, signed_pledge):
     expect(reopened).to_contain_text("“The second training session is still to come.”")
 
 
-def test_a_withdrawn_action_leaves_the_public_page_and_stays_in_the_history(
-    page: Page, new_context, signed_pledge
-):
+def test_a_withdrawn_action_leaves_the_public_page_and_stays_in_the_history(page: Page, new_context, signed_pledge):
     summary = "Recorded on the wrong pledge by mistake."
     slug = signed_pledge("Withdrawing an action", state="in_progress", actions=[summary])
     public = anonymous_page(new_context)
@@ -230,7 +229,9 @@ def test_add_another_figure_keeps_what_was_typed(page: Page, signed_pledge):
     expect(page.get_by_label("Details")).to_have_value("Courses ran **every month**.")
     expect(first.get_by_label("What was counted")).to_have_value("courses held")
     expect(first.get_by_label("Number")).to_have_value("1 204")
-    expect(page.get_by_role("group", name="Link 1").get_by_label("Web address")).to_have_value("https://example.org/courses")
+    expect(page.get_by_role("group", name="Link 1").get_by_label("Web address")).to_have_value(
+        "https://example.org/courses"
+    )
     expect(page.get_by_role("alert")).to_have_count(0)  # nothing refused: nothing was submitted
 
     second.get_by_label("What was counted").fill("people trained")

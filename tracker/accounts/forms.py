@@ -5,8 +5,6 @@ say why."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from wtforms import (
     BooleanField,

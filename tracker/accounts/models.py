@@ -166,5 +166,3 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
-
-

@@ -22,6 +22,7 @@ from ..core.changes import (
     required,
     text_or_none,
 )
+from ..core.columns import max_length
 from ..core.extensions import db
 from ..core.history import record_history
 from .models import Organisation, OrganisationKind, Role, User
@@ -34,7 +35,7 @@ USER_FIELDS = ["email", "name", "role", "organisation"]
 # --- organisations ---------------------------------------------------------------------------
 
 
-def _organisation_values(fields: dict, organisation: Organisation | None) -> dict:
+def _organisation_values(fields: dict[str, Any], organisation: Organisation | None) -> dict[str, Any]:
     known_fields(fields, ORGANISATION_FIELDS, "organisation")
     values = {name: text_or_none(value) for name, value in fields.items()}
     if "name" in values or organisation is None:
@@ -42,13 +43,12 @@ def _organisation_values(fields: dict, organisation: Organisation | None) -> dic
         refuse_duplicate(
             Organisation.name, values["name"], organisation, "name", "An organisation with this name already exists."
         )
-    if organisation is None or "kind" in values:
-        if not isinstance(values.get("kind"), OrganisationKind):
-            raise InvalidField("kind", "Choose what kind of organisation this is.")
+    if (organisation is None or "kind" in values) and not isinstance(values.get("kind"), OrganisationKind):
+        raise InvalidField("kind", "Choose what kind of organisation this is.")
     return values
 
 
-def create_organisation(actor, **fields) -> Organisation:
+def create_organisation(actor: User, **fields: Any) -> Organisation:
     """An admin adds an organisation (confirmed: an admin has checked it)."""
     access.require(actor, "administer")
     values = _organisation_values(fields, None)
@@ -59,7 +59,7 @@ def create_organisation(actor, **fields) -> Organisation:
     return organisation
 
 
-def update_organisation(organisation: Organisation, actor, **fields) -> None:
+def update_organisation(organisation: Organisation, actor: User, **fields: Any) -> None:
     """An admin edits an organisation. Saving a proposed organisation confirms it: the
     admin has now checked its name, kind and country."""
     access.require(actor, "administer")
@@ -71,7 +71,7 @@ def update_organisation(organisation: Organisation, actor, **fields) -> None:
         record_history(organisation, event, actor, changes=changes)
 
 
-def propose_organisation(actor, name: str) -> Organisation:
+def propose_organisation(actor: User, name: str) -> Organisation:
     """Staff writing a pledge name an organisation that is not in the list yet.
 
     The organisation of that name (ignoring case) when there is one, proposed or not;
@@ -79,8 +79,8 @@ def propose_organisation(actor, name: str) -> Organisation:
     """
     access.require(actor, "create_pledge")  # proposing is part of writing a pledge
     name = required(name, "name", "Give the organisation's name.")
-    longest = Organisation.__table__.c.name.type.length
-    if len(name) > longest:
+    longest = max_length(Organisation.name)
+    if longest is not None and len(name) > longest:
         raise InvalidField("name", f"Use at most {longest} characters for the organisation's name.")
     existing = db.session.scalar(
         sa.select(Organisation).where(sa.func.lower(Organisation.name) == sa.func.lower(name)).limit(1)
@@ -97,7 +97,7 @@ def propose_organisation(actor, name: str) -> Organisation:
 # --- users -----------------------------------------------------------------------------------
 
 
-def _user_values(fields: dict, user: User | None) -> dict:
+def _user_values(fields: dict[str, Any], user: User | None) -> dict[str, Any]:
     known_fields(fields, USER_FIELDS, "user")
     values = {name: text_or_none(value) for name, value in fields.items()}
     if "email" in values or user is None:
@@ -121,7 +121,7 @@ def _user_values(fields: dict, user: User | None) -> dict:
 
 
 def invite_user(
-    actor, *, email: str, name: str, role: Role, organisation: Organisation | None
+    actor: User, *, email: str, name: str, role: Role, organisation: Organisation | None
 ) -> tuple[User, str]:
     """An admin creates an account with no password, and the token of the one-time link
     with which the person sets theirs. Until then the account cannot log in."""
@@ -134,7 +134,7 @@ def invite_user(
     return user, set_password_token(user)
 
 
-def update_user(user: User, actor, **fields) -> None:
+def update_user(user: User, actor: User, **fields: Any) -> None:
     """An admin changes a user's e-mail, name, role or organisation. An admin cannot
     remove their own admin role: another admin must (so there is always one left)."""
     access.require(actor, "administer")
@@ -147,7 +147,7 @@ def update_user(user: User, actor, **fields) -> None:
         record_history(user, "edited", actor, changes=changes)
 
 
-def set_active(user: User, actor, active: bool) -> None:
+def set_active(user: User, actor: User, active: bool) -> None:
     """Deactivate (or reactivate) an account. A deactivated user cannot log in, and their
     open sessions end at their next request (the login manager loads only active users)."""
     access.require(actor, "administer")

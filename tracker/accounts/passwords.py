@@ -22,11 +22,7 @@ from .models import User
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1000  # hashing a megabyte on every login attempt is a denial of service
 
-LINK_NOT_VALID = (
-    "This set-password link has expired or has already been used. "
-    "Ask an admin to send you a new one."
-)
-
+LINK_NOT_VALID = "This set-password link has expired or has already been used. Ask an admin to send you a new one."
 
 
 # --- passwords ---------------------------------------------------------------------------

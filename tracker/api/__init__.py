@@ -8,6 +8,7 @@ from the swagger_ui_bundle package and served here, never from a CDN.
 Errors: flask-smorest would answer every error of the whole site in JSON; here `errors`
 answers JSON under /api/ and the HTML error page everywhere else.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Pieces every API view shares: the documentation of caching and of errors, path
 parameters, and the `next` link of a list."""
+
 from __future__ import annotations
 
 from flask import url_for

@@ -1,6 +1,7 @@
 """/api/v1/pledges: the published pledges, a page at a time, and one pledge with its
 actions taken. The list is the public list (`catalogue.PLEDGES`): the same search, filters,
 sorts and cursors as the HTML page."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -16,7 +17,15 @@ from ..core.web.conditional import cacheable
 from ..pledges import catalogue
 from ..pledges.models import ActionTaken, Pledge, PledgeSignatory
 from ..pledges.timeline import LatestAction, latest_actions
-from .common import CONDITIONAL_PARAMETERS, NOT_FOUND, NOT_MODIFIED, VALIDATOR_HEADERS, findable, next_link, path_parameters
+from .common import (
+    CONDITIONAL_PARAMETERS,
+    NOT_FOUND,
+    NOT_MODIFIED,
+    VALIDATOR_HEADERS,
+    findable,
+    next_link,
+    path_parameters,
+)
 from .schemas import PledgeListArgs, PledgePageSchema, PledgeSchema
 
 blp = Blueprint(

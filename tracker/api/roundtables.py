@@ -1,6 +1,7 @@
 """/api/v1/roundtables: the public roundtables, a page at a time, and one roundtable with
 its outcomes and agreed recommendations — what its public page shows, never drafts,
 contact details or review words the co-chairs kept private."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -15,7 +16,15 @@ from ..core.web.conditional import cacheable
 from ..roundtables import catalogue
 from ..roundtables.models import OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
 from ..roundtables.workflow import RecommendationWorkflow
-from .common import CONDITIONAL_PARAMETERS, NOT_FOUND, NOT_MODIFIED, VALIDATOR_HEADERS, findable, next_link, path_parameters
+from .common import (
+    CONDITIONAL_PARAMETERS,
+    NOT_FOUND,
+    NOT_MODIFIED,
+    VALIDATOR_HEADERS,
+    findable,
+    next_link,
+    path_parameters,
+)
 from .schemas import RoundtableListArgs, RoundtablePageSchema, RoundtableSchema
 
 blp = Blueprint(

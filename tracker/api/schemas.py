@@ -5,6 +5,7 @@ private column such as a contact e-mail can never slip into a response by accide
 The views hand these schemas plain mappings (built next to each view, in `pledges` and
 `roundtables`); the schemas format them (dates as ISO 8601, datetimes in UTC).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,9 @@ PER_PAGE_MAX = 100
 
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 DECIMAL_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
-AGREED_STATES = [state for state in RecommendationWorkflow.state_values() if state != RecommendationWorkflow.draft.value]
+AGREED_STATES = [
+    state for state in RecommendationWorkflow.state_values() if state != RecommendationWorkflow.draft.value
+]
 
 
 class Schema(ma.Schema):
@@ -171,9 +174,13 @@ class PledgeSummarySchema(Schema):
     period_end = fields.Integer(required=True, allow_none=True, metadata={"description": "Last year of the period."})
     period_note = _optional_text('The period in words ("ongoing", "18 months").')
     signatories = fields.List(
-        fields.Nested(SignatorySchema), required=True, metadata={"description": "The organisations that sign it, the lead first."}
+        fields.Nested(SignatorySchema),
+        required=True,
+        metadata={"description": "The organisations that sign it, the lead first."},
     )
-    actions_count = fields.Integer(required=True, metadata={"description": "How many actions taken are recorded (withdrawn ones not counted)."})
+    actions_count = fields.Integer(
+        required=True, metadata={"description": "How many actions taken are recorded (withdrawn ones not counted)."}
+    )
     last_action_on = _partial_date(
         "Date of the latest action taken, as precise as it is known (2019, 2019-06 or 2019-06-01); null before the first.",
         allow_none=True,
@@ -220,7 +227,9 @@ class ActionSchema(Schema):
 class PledgeSchema(PledgeSummarySchema):
     text = _text("The pledge's text (Markdown).")
     actions_intro = _optional_text("An introduction to the actions taken (Markdown).")
-    budget = fields.Nested(BudgetSchema, required=True, allow_none=True, metadata={"description": "The budget, if one was given."})
+    budget = fields.Nested(
+        BudgetSchema, required=True, allow_none=True, metadata={"description": "The budget, if one was given."}
+    )
     actions = fields.List(
         fields.Nested(ActionSchema),
         required=True,
@@ -241,7 +250,9 @@ def _next_link() -> fields.String:
 
 
 class PledgePageSchema(Schema):
-    items = fields.List(fields.Nested(PledgeSummarySchema), required=True, metadata={"description": "This page's pledges."})
+    items = fields.List(
+        fields.Nested(PledgeSummarySchema), required=True, metadata={"description": "This page's pledges."}
+    )
     next = _next_link()
     total = fields.Integer(required=True, metadata={"description": "How many pledges match, on all pages."})
 
@@ -261,7 +272,9 @@ class RoundtableSummarySchema(Schema):
     participants = _names("Participating organisations, A–Z.")
     participants_note = _optional_text('Participants in words ("13 governments and …").')
     summary = _text("What it was about (Markdown).")
-    recommendations_count = fields.Integer(required=True, metadata={"description": "How many recommendations it agreed."})
+    recommendations_count = fields.Integer(
+        required=True, metadata={"description": "How many recommendations it agreed."}
+    )
 
 
 class OutcomeSchema(Schema):
@@ -295,18 +308,28 @@ class RecommendationSchema(Schema):
     id = fields.Integer(required=True)
     text = _text("The recommendation.")
     heading = _optional_text("The heading it is listed under.")
-    outcome_id = fields.Integer(required=True, allow_none=True, metadata={"description": "The outcome it follows through, if any."})
+    outcome_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The outcome it follows through, if any."}
+    )
     state = _text("Where it stands.", enum=AGREED_STATES)
     due_date = fields.Date(required=True, allow_none=True)
-    owners = fields.List(fields.Nested(OwnerSchema), required=True, metadata={"description": "The owners, the lead first."})
-    updates = fields.List(fields.Nested(UpdateSchema), required=True, metadata={"description": "Progress updates, oldest first."})
-    review = fields.Nested(ReviewSchema, required=True, allow_none=True, metadata={"description": "The latest review, if any."})
+    owners = fields.List(
+        fields.Nested(OwnerSchema), required=True, metadata={"description": "The owners, the lead first."}
+    )
+    updates = fields.List(
+        fields.Nested(UpdateSchema), required=True, metadata={"description": "Progress updates, oldest first."}
+    )
+    review = fields.Nested(
+        ReviewSchema, required=True, allow_none=True, metadata={"description": "The latest review, if any."}
+    )
 
 
 class RoundtableSchema(RoundtableSummarySchema):
     outcome_groups = fields.List(fields.Nested(OutcomeGroupSchema), required=True)
     recommendations = fields.List(
-        fields.Nested(RecommendationSchema), required=True, metadata={"description": "The agreed recommendations (never drafts)."}
+        fields.Nested(RecommendationSchema),
+        required=True,
+        metadata={"description": "The agreed recommendations (never drafts)."},
     )
 
 

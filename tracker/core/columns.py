@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -25,6 +26,19 @@ def choice(enum_class: type[enum.Enum], name: str) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def max_length(column: Any) -> int | None:
+    """How many characters a string column (`Model.name`) holds; None when unbounded."""
+    return getattr(column.type, "length", None)
+
+
+def table_of(model: Any) -> sa.Table:
+    """A model's table, as a Table (what Core's insert, update and delete take)."""
+    table = model.__table__
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def state_column(values: tuple[str, ...], name: str) -> sa.Enum:

@@ -9,6 +9,7 @@ unambiguous: `unescape` removes exactly one apostrophe, and only from a cell `es
 would have made (an apostrophe followed by one of those characters or by another
 apostrophe), so `unescape(escape(value)) == value` for every value.
 """
+
 from __future__ import annotations
 
 # What a cell may start with only behind an apostrophe.

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import settings
-from .columns import utcnow
+from .columns import table_of, utcnow
 from .extensions import Base, db
 from .version_board import Reading, VersionBoard, default_path
 
@@ -46,11 +46,11 @@ class DataVersion(Base):
     moves_data_version: ClassVar[bool] = False
 
 
-
 def _shown(record: object) -> bool:
     """Does a change to `record` alter a page the public can see? Models whose rows no
     public page shows (accounts, history entries, this counter) say `moves_data_version = False`."""
     return getattr(type(record), "moves_data_version", True)
+
 
 _CHANGED = "data_version_changed"
 _MOVED = "data_version_moved"
@@ -74,6 +74,8 @@ def current() -> Version:
     if board is None:
         return stored()
     reading = board.read()
+    if reading is None:  # (never: the board was started from the database)
+        return stored()
     return Version(reading.number, _EPOCH + dt.timedelta(microseconds=reading.changed_at_us), reading.generation)
 
 
@@ -159,10 +161,13 @@ def _move_on(session: Session) -> None:
     if not session.info.pop(_CHANGED, False):
         return
     connection = session.connection()
-    table = DataVersion.__table__
+    table = table_of(DataVersion)
     now = utcnow()
     moved = connection.execute(
-        table.update().where(table.c.id == 1).values(number=table.c.number + 1, changed_at=now).returning(table.c.number)
+        table.update()
+        .where(table.c.id == 1)
+        .values(number=table.c.number + 1, changed_at=now)
+        .returning(table.c.number)
     ).first()
     if moved is None:  # a database emptied since it was created
         connection.execute(table.insert().values(id=1, number=1, changed_at=now))

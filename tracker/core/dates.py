@@ -47,7 +47,9 @@ def parse_partial_date(text: str) -> tuple[dt.date, DatePrecision]:
     if not cleaned:
         raise NotADate(f"Enter the date of the action, e.g. {EXAMPLES}.")
     if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", cleaned):
-        raise NotADate(f"Write the month as a word or as year-month-day (2020-05-14): {cleaned} could be read two ways.")
+        raise NotADate(
+            f"Write the month as a word or as year-month-day (2020-05-14): {cleaned} could be read two ways."
+        )
     for pattern, precision in _FORMATS:
         try:
             parsed = dt.datetime.strptime(cleaned, pattern).date()

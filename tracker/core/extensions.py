@@ -1,4 +1,5 @@
 """The Flask extensions, created unbound and initialised once in `create_app`."""
+
 import sqlalchemy as sa
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager

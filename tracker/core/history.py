@@ -67,10 +67,14 @@ _APPEND_ONLY_TRIGGERS = {
         for verb in ("update", "delete")
     ],
     "postgresql": [
-        "CREATE FUNCTION history_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'history is append-only'; END $$",
-        "CREATE TRIGGER history_no_change BEFORE UPDATE OR DELETE ON history "
-        "FOR EACH ROW EXECUTE FUNCTION history_append_only()",
+        (
+            "CREATE FUNCTION history_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'history is append-only'; END $$"
+        ),
+        (
+            "CREATE TRIGGER history_no_change BEFORE UPDATE OR DELETE ON history "
+            "FOR EACH ROW EXECUTE FUNCTION history_append_only()"
+        ),
     ],
 }
 
@@ -91,19 +95,20 @@ def drop_history_triggers(connection: sa.Connection) -> None:
         connection.execute(sa.text("DROP FUNCTION IF EXISTS history_append_only()"))
 
 
-sa.event.listen(HistoryEntry.__table__, "after_create", lambda target, connection, **kw: create_history_triggers(connection))
-sa.event.listen(HistoryEntry.__table__, "before_drop", lambda target, connection, **kw: drop_history_triggers(connection))
-
-
-
+sa.event.listen(
+    HistoryEntry.__table__, "after_create", lambda target, connection, **kw: create_history_triggers(connection)
+)
+sa.event.listen(
+    HistoryEntry.__table__, "before_drop", lambda target, connection, **kw: drop_history_triggers(connection)
+)
 
 
 class HistoryIsAppendOnly(Exception):
     pass
 
 
-def record_type(record) -> str:
-    """"pledge", "action_taken", "progress_update": the model's name in snake case."""
+def record_type(record: object) -> str:
+    """ "pledge", "action_taken", "progress_update": the model's name in snake case."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(record).__name__).lower()
 
 
@@ -113,13 +118,13 @@ def timeline_of(record: Any) -> Any:
 
 
 def record_history(
-    record,
+    record: Any,
     event: str,
-    actor,
+    actor: Actor | None,
     *,
     from_state: str | None = None,
     to_state: str | None = None,
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
     comment: str | None = None,
 ) -> HistoryEntry:
     """Add one history entry for `record` (which must have been flushed, to have an id)."""
@@ -140,19 +145,19 @@ def record_history(
     return entry
 
 
-def snapshot(record, fields: list[str]) -> dict:
+def snapshot(record: object, fields: list[str]) -> dict[str, Any]:
     """The values of `fields` now, to compare after an edit with `changes_between`."""
     values = {field: getattr(record, field) for field in fields}
     # Copy lists: a relationship's collection may be changed in place afterwards.
     return {field: list(value) if isinstance(value, list) else value for field, value in values.items()}
 
 
-def changes_between(before: dict, after: dict) -> dict:
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for each field whose value changed."""
     return {field: [before[field], after[field]] for field in before if before[field] != after[field]}
 
 
-def timeline_query(record):
+def timeline_query(record: Any) -> sa.Select[HistoryEntry]:
     """History entries shown on `record`'s timeline, oldest first."""
     return (
         sa.select(HistoryEntry)
@@ -161,14 +166,14 @@ def timeline_query(record):
     )
 
 
-def newest_first(record):
+def newest_first(record: Any) -> sa.Select[HistoryEntry]:
     """`record`'s timeline as its history page lists it: newest first, with each actor."""
     return (
         timeline_query(record).order_by(None).order_by(HistoryEntry.id.desc()).options(joinedload(HistoryEntry.actor))
     )
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -181,13 +186,16 @@ def _jsonable(value):
         return value.value
     if hasattr(value, "__tablename__"):
         return (
-            getattr(value, "name", None) or getattr(value, "title", None) or getattr(value, "heading", None) or str(value)
+            getattr(value, "name", None)
+            or getattr(value, "title", None)
+            or getattr(value, "heading", None)
+            or str(value)
         )
     return value
 
 
 @sa.event.listens_for(Session, "before_flush")
-def _refuse_history_changes(session, _flush_context, _instances):
+def _refuse_history_changes(session: Session, _flush_context: Any, _instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, HistoryEntry) and (obj in session.deleted or session.is_modified(obj)):
             raise HistoryIsAppendOnly("History entries cannot be changed or deleted.")

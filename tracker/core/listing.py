@@ -9,6 +9,7 @@ list, the CSV exports and the API all use it (see `catalogue`).
 Pages are found by key, not offset: the cursor holds the sort key of the last row shown,
 and the next page is "rows after it" — an index range, as cheap on page 500 as on page 1.
 """
+
 from __future__ import annotations
 
 import base64
@@ -82,7 +83,7 @@ class Sort:
     def after(self, values: list, reverse: bool = False):
         """Rows strictly after the row whose keys are `values`, in this order (or before it)."""
         row = sa.tuple_(*self.keys)
-        bound = sa.tuple_(*[sa.literal(value, type_=key.type) for key, value in zip(self.keys, values)])
+        bound = sa.tuple_(*[sa.literal(value, type_=key.type) for key, value in zip(self.keys, values, strict=True)])
         return row < bound if self.descending != reverse else row > bound
 
 
@@ -122,7 +123,11 @@ class Cursor:
             keys, index, backwards = raw
             if len(keys) != len(sort.decoders) or not isinstance(index, int) or not 0 <= index < 10**9:
                 return None
-            return cls([decode(v) if v is not None else None for decode, v in zip(sort.decoders, keys)], index, bool(backwards))
+            return cls(
+                [decode(v) if v is not None else None for decode, v in zip(sort.decoders, keys, strict=True)],
+                index,
+                bool(backwards),
+            )
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError):
             return None
 
@@ -148,7 +153,7 @@ class ListState:
         return cls(
             q=q.strip()[:MAX_QUERY_LENGTH] if isinstance(q, str) else "",
             filters=filters,
-            sort=sort if sort in listing.sorts else "",
+            sort=sort if isinstance(sort, str) and sort in listing.sorts else "",
             cursor=args.get("cursor") if isinstance(args.get("cursor"), str) else None,
         )
 
@@ -221,7 +226,7 @@ class Listing:
         if not terms:
             return Found(None)
         ids = db.session.scalars(sa.select(self.model.id).where(self.visible(), *map(self.matches, terms))).all()
-        return Found(one_of(self.model.id, ids))
+        return Found(one_of(self.model.id, list(ids)))
 
     def conditions(self, state: ListState, leave_out: str | None = None, found: Found | None = None) -> list:
         """The WHERE of the list for `state` (without the filter `leave_out`). A filter
@@ -241,7 +246,9 @@ class Listing:
         return sa.select(self.model).where(*self.conditions(state)).order_by(*self.sort_of(state).order_by())
 
     def count(self, state: ListState, found: Found | None = None) -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(self.model).where(*self.conditions(state, found=found)))
+        return db.session.execute(
+            sa.select(sa.func.count()).select_from(self.model).where(*self.conditions(state, found=found))
+        ).scalar_one()
 
     def facet_values(self, state: ListState, found: Found | None = None) -> dict[str, list[FacetValue]]:
         """For each facet, its values and how many rows each leaves, the other filters
@@ -278,7 +285,9 @@ class Listing:
             total=total,
             start=start,
             next_cursor=self._cursor(sort, rows[-1], start + len(rows)) if has_next and rows else None,
-            prev_cursor=Cursor(self._keys(sort, rows[0]), start, backwards=True).encode() if has_prev and rows else None,
+            prev_cursor=Cursor(self._keys(sort, rows[0]), start, backwards=True).encode()
+            if has_prev and rows
+            else None,
         )
 
     def _cursor(self, sort: Sort, row, index: int) -> str:
@@ -336,5 +345,3 @@ def counted(key, label, link, linked_record, link_owner):
         return [FacetValue(str(value), name, count) for value, name, count in rows]
 
     return counts
-
-

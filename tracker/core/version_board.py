@@ -26,6 +26,7 @@ machines behind a load balancer each keep their own board, which is only right i
 write reaches all of them — it does not, so run one machine (the README says so), or
 turn the board off (DATA_VERSION_BOARD = "off": the database is asked on every request).
 """
+
 from __future__ import annotations
 
 import fcntl

@@ -34,7 +34,7 @@ class Workflow(StateMachine):
 
     @classmethod
     def label(cls, value: str) -> str:
-        return next(state.name for state in cls.states if state.value == value)
+        return str(next(state.name for state in cls.states if state.value == value))
 
     def events_from_here(self) -> list[str]:
         """Events defined from the current state (rules are checked when one is sent)."""

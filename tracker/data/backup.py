@@ -32,6 +32,7 @@ involved, so the data version and the history come back exactly as they were bac
 On PostgreSQL each id sequence is then moved past the largest id restored, so the next
 record created gets a fresh id.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -46,6 +47,7 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 
 from ..core import data_version
+from ..core.columns import table_of
 from ..core.data_version import DataVersion
 from ..core.extensions import db
 
@@ -128,7 +130,7 @@ _CODECS: list[tuple[type[sa.types.TypeEngine], _Codec]] = [
 def _decimal_codec(column: sa.Column) -> _Codec:
     """Exact decimals as strings, always with the column's scale: SQLite and PostgreSQL then
     write "80000000.00" alike, however each stores the number."""
-    scale = column.type.scale
+    scale = getattr(column.type, "scale", None)
     exponent = Decimal(1).scaleb(-scale) if scale is not None else None
 
     def write(value: Decimal) -> str:
@@ -188,9 +190,7 @@ def _rows(connection, table: sa.Table) -> list[dict]:
     # the two engines' collations would disagree.
     key_columns = [column.name for column in table.primary_key.columns]
     rows = sorted(rows, key=lambda row: tuple(row[name] for name in key_columns))
-    return [
-        {name: None if value is None else codecs[name].write(value) for name, value in row.items()} for row in rows
-    ]
+    return [{name: None if value is None else codecs[name].write(value) for name, value in row.items()} for row in rows]
 
 
 def dump() -> dict:
@@ -287,7 +287,7 @@ def _insertable(table: sa.Table, rows: list) -> list[dict]:
 # The one row a migrated database starts with (the migration writes it): bookkeeping, not a
 # record. A restore replaces it with the backup's, and does not count it as making the
 # database "not empty".
-_REPLACED = DataVersion.__table__
+_REPLACED = table_of(DataVersion)
 
 
 def _check_target(connection, revision: str) -> None:

@@ -14,12 +14,14 @@ Where a seed is silent, the data says so in a comment rather than inventing a fa
 dates the seeds do not give carry only a year (`DatePrecision.YEAR`), and the follow-through
 of the roundtable's recommendations (owners, due dates, progress notes) is illustrative.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
@@ -163,8 +165,10 @@ FORUMS: list[tuple[str, str | None, ForumKind, int | None, str]] = [
         None,
         ForumKind.PROCESS,
         2002,
-        "The Bali Process on People Smuggling, Trafficking in Persons and Related Transnational "
-        "Crime, co-chaired by the governments of Australia and Indonesia.",
+        (
+            "The Bali Process on People Smuggling, Trafficking in Persons and Related Transnational "
+            "Crime, co-chaired by the governments of Australia and Indonesia."
+        ),
     ),
     (ASEAN_ACT_PROGRAMME, "ASEAN-ACT", ForumKind.PROGRAMME, 2018, "10-year program (2018-2028) $A80 million"),
     (
@@ -254,8 +258,7 @@ REGIONAL_PROTECTION_TEXT = (
     "Pacific, building on existing regional cooperation."
 )
 RP_BALI = (
-    "Collaboration has been particularly strengthened with regard to Human Trafficking and the "
-    "Bali Process, including:"
+    "Collaboration has been particularly strengthened with regard to Human Trafficking and the Bali Process, including:"
 )
 RP_MOVEMENT = "Supporting the broader Red Cross Red Crescent Movement, Australian Red Cross has also:"
 
@@ -791,8 +794,7 @@ HRTC = SeedPledge(
             heading=HRTC_RESULTED_IN,
         ),
         SeedAction(
-            "support to the development of the Supreme People’s Court’s (SPC) third Judicial Reform Plan "
-            "(2009–13);",
+            "support to the development of the Supreme People’s Court’s (SPC) third Judicial Reform Plan (2009–13);",
             in_year(2011),
             (AHRC,),
             heading=HRTC_RESULTED_IN,
@@ -856,32 +858,46 @@ BALI_ROUNDTABLE_SUMMARY = (
 # heading, outcomes — in the seed's order, its list punctuation kept.
 BALI_ROUNDTABLE_OUTCOMES: list[tuple[str, list[str]]] = [
     (
-        "Effective cooperation between governments and CSOs is key to preventing and addressing human "
-        "trafficking and serious forms of labour exploitation, including the importance of:",
+        (
+            "Effective cooperation between governments and CSOs is key to preventing and addressing human "
+            "trafficking and serious forms of labour exploitation, including the importance of:"
+        ),
         [
-            "supporting CSOs as an invaluable asset in identification and protection processes and ensuring "
-            "clear guidelines and operating procedures to clarify roles and responsibilities;",
+            (
+                "supporting CSOs as an invaluable asset in identification and protection processes and ensuring "
+                "clear guidelines and operating procedures to clarify roles and responsibilities;"
+            ),
             "formalising national coordination mechanisms to lay the foundation for effective protection; and",
-            "ensuring coordination mechanisms are operationalised through referral pathways, SOPs, regular "
-            "meetings and evaluations",
+            (
+                "ensuring coordination mechanisms are operationalised through referral pathways, SOPs, regular "
+                "meetings and evaluations"
+            ),
         ],
     ),
     (
-        "Referring to the root causes of trafficking and labour exploitation, governments and CSOs can "
-        "collaborate to:",
+        (
+            "Referring to the root causes of trafficking and labour exploitation, governments and CSOs can "
+            "collaborate to:"
+        ),
         [
             "increase capacity for knowledge building sharing about why people experience human trafficking; and",
-            "build opportunities to form both formal and informal networks to increase pathways for "
-            "identification and referrals.",
+            (
+                "build opportunities to form both formal and informal networks to increase pathways for "
+                "identification and referrals."
+            ),
         ],
     ),
     (
         "On the challenges of effective collaboration:",
         [
-            "Governments play a convening role to bring governments and CSOs together to share information "
-            "and good practice; and",
-            "develop a shared understanding of common goals, focused on shared mandates and objectives while "
-            "recognizing different roles, mandates and priorities.",
+            (
+                "Governments play a convening role to bring governments and CSOs together to share information "
+                "and good practice; and"
+            ),
+            (
+                "develop a shared understanding of common goals, focused on shared mandates and objectives while "
+                "recognizing different roles, mandates and priorities."
+            ),
         ],
     ),
     (
@@ -890,13 +906,15 @@ BALI_ROUNDTABLE_OUTCOMES: list[tuple[str, list[str]]] = [
             "Innovative approaches to address shared challenges",
             "Strong networks",
             "Recognition of the strengths that CSOs bring to identification and protection.",
-            "Participants agreed to share contact details to facilitate strengthened connections and "
-            "relationships and build effective pathways for information and knowledge sharing.",
+            (
+                "Participants agreed to share contact details to facilitate strengthened connections and "
+                "relationships and build effective pathways for information and knowledge sharing."
+            ),
         ],
     ),
 ]
 
-BALI_ROUNDTABLE = {
+BALI_ROUNDTABLE: dict[str, Any] = {
     "slug": BALI_ROUNDTABLE_SLUG,
     "title": "Bali Process Government and Civil Society Roundtable",
     "forum": BALI_PROCESS,
@@ -944,8 +962,10 @@ BALI_RECOMMENDATIONS = [
             (
                 30,
                 ARC_STAFF,
-                "Shared the roundtable outcomes with the Asia Pacific Migration Network and began collecting "
-                "National Societies' guidelines on their role in identification and protection.",
+                (
+                    "Shared the roundtable outcomes with the Asia Pacific Migration Network and began collecting "
+                    "National Societies' guidelines on their role in identification and protection."
+                ),
             ),
         ),
     ),
@@ -959,8 +979,10 @@ BALI_RECOMMENDATIONS = [
             (
                 20,
                 PRC_STAFF,
-                "Mapped the existing referral pathways with government counterparts; draft standard operating "
-                "procedures are under discussion.",
+                (
+                    "Mapped the existing referral pathways with government counterparts; draft standard operating "
+                    "procedures are under discussion."
+                ),
             ),
         ),
     ),
@@ -984,7 +1006,11 @@ BALI_RECOMMENDATIONS = [
         due_in_days=60,
         created_by=ID_CO_CHAIR,
         agreed_by=ID_CO_CHAIR,
-        completed=(40, PRC_STAFF, "Presented the roundtable outcomes to the national coordination body on trafficking."),
+        completed=(
+            40,
+            PRC_STAFF,
+            "Presented the roundtable outcomes to the national coordination body on trafficking.",
+        ),
         review=(
             "send_back",
             ID_CO_CHAIR,
@@ -1006,8 +1032,10 @@ BALI_RECOMMENDATIONS = [
         completed=(
             14,
             DFAT_STAFF,
-            "Brought governments and CSOs together at a regional meeting to share information and good "
-            "practice on identification and referral.",
+            (
+                "Brought governments and CSOs together at a regional meeting to share information and good "
+                "practice on identification and referral."
+            ),
         ),
         review=("verify", AU_CO_CHAIR, None),
     ),
@@ -1097,9 +1125,9 @@ class _Loader:
             self.organisations[name] = self._get_or_make(
                 Organisation, {"name": name}, short_name=short_name, kind=kind, country=country
             )
-        for name, short_name, kind, year, description in FORUMS:
+        for name, short_name, forum_kind, year, description in FORUMS:
             self.forums[name] = self._get_or_make(
-                Forum, {"name": name}, short_name=short_name, kind=kind, year=year, description=description
+                Forum, {"name": name}, short_name=short_name, kind=forum_kind, year=year, description=description
             )
         for name in THEMES:
             self.themes[name] = self._get_or_make(Theme, {"slug": slugify(name)}, name=name)

@@ -9,7 +9,6 @@ asked through `access.visible`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -41,7 +40,11 @@ def _pledge_matches(term: str):
     in_actions = sa.exists().where(
         ActionTaken.pledge_id == Pledge.id,
         ActionTaken.withdrawn_at.is_(None),
-        sa.or_(contains(ActionTaken.summary, term), contains(ActionTaken.details, term), contains(ActionTaken.heading, term)),
+        sa.or_(
+            contains(ActionTaken.summary, term),
+            contains(ActionTaken.details, term),
+            contains(ActionTaken.heading, term),
+        ),
     )
     return sa.or_(contains(Pledge.title, term), contains(Pledge.text, term), in_actions)
 
@@ -54,7 +57,11 @@ def _theme_condition(key: str):
 
 
 def _state_counts(ids) -> list[FacetValue]:
-    counts = dict(db.session.execute(sa.select(Pledge.status, sa.func.count()).where(Pledge.id.in_(ids)).group_by(Pledge.status)).all())
+    counts = dict(
+        db.session.execute(
+            sa.select(Pledge.status, sa.func.count()).where(Pledge.id.in_(ids)).group_by(Pledge.status)
+        ).all()
+    )
     return [FacetValue(state, PledgeWorkflow.label(state), counts.get(state, 0)) for state in PUBLISHED_STATES]
 
 
@@ -75,7 +82,9 @@ PLEDGES = Listing(
             "theme",
             "Theme",
             _theme_condition,
-            counted(Theme.slug, Theme.name, pledge_themes, pledge_themes.c.theme_id == Theme.id, pledge_themes.c.pledge_id),
+            counted(
+                Theme.slug, Theme.name, pledge_themes, pledge_themes.c.theme_id == Theme.id, pledge_themes.c.pledge_id
+            ),
         ),
         Facet(
             "organisation",
@@ -89,13 +98,22 @@ PLEDGES = Listing(
                 PledgeSignatory.pledge_id,
             ),
         ),
-        Facet("forum", "Forum", by_id(Pledge.forum_id), counted(Forum.id, Forum.name, Pledge, Pledge.forum_id == Forum.id, Pledge.id)),
+        Facet(
+            "forum",
+            "Forum",
+            by_id(Pledge.forum_id),
+            counted(Forum.id, Forum.name, Pledge, Pledge.forum_id == Forum.id, Pledge.id),
+        ),
         Facet(
             "country",
             "Country or region",
             linked_by_id(Pledge.id, pledge_countries.c.pledge_id, pledge_countries.c.country_id),
             counted(
-                Country.id, Country.name, pledge_countries, pledge_countries.c.country_id == Country.id, pledge_countries.c.pledge_id
+                Country.id,
+                Country.name,
+                pledge_countries,
+                pledge_countries.c.country_id == Country.id,
+                pledge_countries.c.pledge_id,
             ),
         ),
     ),
@@ -114,6 +132,12 @@ PLEDGES = Listing(
             decoders=(as_datetime, int),
             values=lambda pledge: [pledge.published_at or _EPOCH, pledge.id],
         ),
-        "title": Sort("Title (A–Z)", (Pledge.title, Pledge.id), descending=False, decoders=(str, int), values=lambda pledge: [pledge.title, pledge.id]),
+        "title": Sort(
+            "Title (A–Z)",
+            (Pledge.title, Pledge.id),
+            descending=False,
+            decoders=(str, int),
+            values=lambda pledge: [pledge.title, pledge.id],
+        ),
     },
 )

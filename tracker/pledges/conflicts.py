@@ -1,9 +1,12 @@
 """What the conflict page shows when a pledge was saved by someone else while this
 person's editor was open: their saves, and each field where the saved pledge and this
 person's version now differ — so they can merge by hand and lose nothing."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -48,9 +51,7 @@ def describe_conflict(pledge: Pledge, form, opened_at_version: int) -> Conflict:
         )
     )
     differences = [
-        Difference(label, saved, yours)
-        for label, saved, yours in _side_by_side(pledge, form)
-        if saved != yours
+        Difference(label, saved, yours) for label, saved, yours in _side_by_side(pledge, form) if saved != yours
     ]
     return Conflict(their_saves, differences)
 
@@ -65,12 +66,16 @@ def _period(start, end, note) -> str:
     return " ".join(str(part) for part in (start, "–" if end else None, end, note) if part)
 
 
-def _side_by_side(pledge: Pledge, form):
+def _side_by_side(pledge: Pledge, form: Any) -> Iterator[tuple[str, str, str]]:
+    """(label, saved, yours) for each field of the editor, in its order."""
     fields = form.pledge_fields()
-    lead = db.session.get(Organisation, form.lead.data) if form.lead.data else None
     yield "Title", pledge.title, form.title.data or ""
     yield "Pledge text", pledge.text or "", fields["text"]
-    yield "Forum", pledge.forum.name if pledge.forum else "", _names(Forum, [fields["forum_id"]] if fields["forum_id"] else [])
+    yield (
+        "Forum",
+        pledge.forum.name if pledge.forum else "",
+        _names(Forum, [fields["forum_id"]] if fields["forum_id"] else []),
+    )
     yield "Themes", ", ".join(t.name for t in pledge.themes), _names(Theme, form.themes.data)
     yield "Countries", ", ".join(c.name for c in pledge.countries), _names(Country, form.countries.data)
     yield "Region", pledge.region or "", fields["region"] or ""
@@ -82,16 +87,22 @@ def _side_by_side(pledge: Pledge, form):
     yield (
         "Budget",
         " ".join(filter(None, (format_money(pledge.budget_amount, pledge.budget_currency), pledge.budget_note))),
-        " ".join(filter(None, (format_money(fields["budget_amount"], fields["budget_currency"]), fields["budget_note"]))),
-    )
-    yield "Lead signatory", pledge.lead_signatory.name if pledge.lead_signatory else "", lead.name if lead else ""
-    yield (
-        "Other signatories",
-        ", ".join(sorted(org.name for org in pledge.signatory_organisations[1:])),
-        ", ".join(
-            filter(None, [_names(Organisation, [i for i in form.co_signatories.data or [] if i != form.lead.data]), form.proposed_organisation.data])
+        " ".join(
+            filter(None, (format_money(fields["budget_amount"], fields["budget_currency"]), fields["budget_note"]))
         ),
     )
+    yield from _signatories_side_by_side(pledge, form)
     yield "Introduction to the actions taken", pledge.actions_intro or "", fields["actions_intro"] or ""
     yield "Contact person", pledge.contact_name or "", fields["contact_name"] or ""
     yield "Contact e-mail", pledge.contact_email or "", fields["contact_email"] or ""
+
+
+def _signatories_side_by_side(pledge: Pledge, form: Any) -> Iterator[tuple[str, str, str]]:
+    lead = db.session.get(Organisation, form.lead.data) if form.lead.data else None
+    yield "Lead signatory", pledge.lead_signatory.name if pledge.lead_signatory else "", lead.name if lead else ""
+    others = [i for i in form.co_signatories.data or [] if i != form.lead.data]
+    yield (
+        "Other signatories",
+        ", ".join(sorted(org.name for org in pledge.signatory_organisations[1:])),
+        ", ".join(filter(None, [_names(Organisation, others), form.proposed_organisation.data])),
+    )

@@ -4,6 +4,7 @@ Only current actions of published pledges: the same rule as the public pages, fr
 `tracker.permissions`. An entry's id is the action's permalink, which never changes;
 an edited action keeps its id and gets a new `updated`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -97,7 +98,11 @@ def atom(
         url = permalink(action)
         entry.id(url)
         entry.link(href=url, rel="alternate", type="text/html")
-        entry.title(_xml(f"{action.pledge.title}: {format_date(action.date, action.date_precision)} — {_shorten(action.summary)}"))
+        entry.title(
+            _xml(
+                f"{action.pledge.title}: {format_date(action.date, action.date_precision)} — {_shorten(action.summary)}"
+            )
+        )
         entry.author(name=_xml(action.attributed_to.name))
         entry.published(_utc(action.created_at))
         entry.updated(_utc(action.updated_at))

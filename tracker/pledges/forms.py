@@ -1,10 +1,11 @@
 """The staff workspace's forms. They check what a form can see (a field is filled in, a
 number is a number); the rules about pledges themselves are in `operations` and `workflow`."""
+
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-import sqlalchemy as sa
 from wtforms import (
     DecimalField,
     FieldList,
@@ -17,11 +18,20 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from ..accounts.models import Organisation
-from ..core.dates import EXAMPLES, NotADate, parse_partial_date
+from ..core.dates import DatePrecision, NotADate, parse_partial_date
 from ..core.text import is_web_url
 from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, choices, id_or_none, strip
 from ..taxonomy.models import Country, Forum, Theme
@@ -83,9 +93,7 @@ class PledgeForm(VersionedForm):
         "Period: last year",
         validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2023.")],
     )
-    period_note = StringField(
-        "Period note", filters=[strip], validators=[Optional(), Length(max=100)]
-    )
+    period_note = StringField("Period note", filters=[strip], validators=[Optional(), Length(max=100)])
     budget_amount = NumberWithSeparatorsField(
         "Budget amount",
         validators=[
@@ -96,7 +104,10 @@ class PledgeForm(VersionedForm):
     budget_currency = StringField(
         "Currency",
         filters=[_upper],
-        validators=[Optional(), Regexp(r"^[A-Z]{3}$", message="Use the three-letter currency code, e.g. AUD, CHF or USD.")],
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Z]{3}$", message="Use the three-letter currency code, e.g. AUD, CHF or USD."),
+        ],
     )
     budget_note = StringField("Budget note", filters=[strip], validators=[Optional(), Length(max=200)])
     lead = SelectField("Lead signatory", coerce=id_or_none, validators=[InputRequired("Choose the lead signatory.")])
@@ -179,13 +190,22 @@ class FigureForm(Form):
     label = StringField("What was counted", filters=[strip], validators=[Optional(), Length(max=200)])
     value = NumberWithSeparatorsField(
         "Number",
-        validators=[Optional(), NumberRange(min=0, max=MAX_FIGURE, message=f"Enter a number from 0 to {MAX_FIGURE:,}.")],
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_FIGURE, message=f"Enter a number from 0 to {MAX_FIGURE:,}."),
+        ],
     )
     unit = StringField("Unit", filters=[strip], validators=[Optional(), Length(max=80)])
     year = IntegerField("Year", validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2020.")])
 
     def is_blank(self) -> bool:
-        return not (self.label.data or self.value.data is not None or self.value.raw_data and self.value.raw_data[0].strip() or self.unit.data or self.year.data)
+        return not (
+            self.label.data
+            or self.value.data is not None
+            or (self.value.raw_data and self.value.raw_data[0].strip())
+            or self.unit.data
+            or self.year.data
+        )
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
@@ -240,7 +260,7 @@ class ActionForm(VersionedForm):
     def __init__(self, pledge, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations.choices = [SelectChoice(org.id, org.display_name) for org in pledge.signatory_organisations]
-        self.parsed_date = None
+        self.parsed_date: tuple[dt.date, DatePrecision] | None = None
 
     def validate_date(self, field):
         try:
@@ -253,7 +273,7 @@ class ActionForm(VersionedForm):
             raise ValidationError("Choose at least one organisation involved.")
 
     def wants_another_row(self) -> bool:
-        """"Add another figure/link" re-shows the form with one more empty row, saving nothing."""
+        """ "Add another figure/link" re-shows the form with one more empty row, saving nothing."""
         if self.add_figure.data:
             self.figures.append_entry()
             return True
@@ -264,6 +284,8 @@ class ActionForm(VersionedForm):
 
     def action_fields(self) -> dict:
         """The action as `operations.record_action`/`edit_action` take it (blank rows dropped)."""
+        if self.parsed_date is None:
+            raise RuntimeError("action_fields() is read after the form validated")
         date, precision = self.parsed_date
         return {
             "date": date,
@@ -293,7 +315,9 @@ class ActionForm(VersionedForm):
         while len(self.figures.entries):
             self.figures.pop_entry()
         for figure in action.figures:
-            self.figures.append_entry({"label": figure.label, "value": figure.value, "unit": figure.unit, "year": figure.year})
+            self.figures.append_entry(
+                {"label": figure.label, "value": figure.value, "unit": figure.unit, "year": figure.year}
+            )
         self.figures.append_entry()
         while len(self.links.entries):
             self.links.pop_entry()

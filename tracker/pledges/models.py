@@ -19,7 +19,7 @@ from ..core.columns import choice, state_column, utcnow
 from ..core.dates import DatePrecision
 from ..core.extensions import Base
 from ..taxonomy.models import Country, Forum, Theme
-from .workflow import PledgeWorkflow
+from .workflow import DONE, DRAFT, PledgeWorkflow
 
 # The largest amounts the Numeric columns below hold (budget: 16 digits, figures: 18,
 # two of them decimals); forms and operations refuse more rather than fail in the database.
@@ -40,7 +40,6 @@ pledge_countries = sa.Table(
     sa.Column("pledge_id", sa.ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("country_id", sa.ForeignKey("countries.id"), primary_key=True),
 )
-
 
 
 action_organisations = sa.Table(
@@ -81,9 +80,7 @@ class ActionTaken(Base):
 
     pledge: Mapped[Pledge] = relationship(back_populates="actions")
     attributed_to: Mapped[Organisation] = relationship()
-    organisations: Mapped[list[Organisation]] = relationship(
-        secondary=action_organisations, order_by=Organisation.name
-    )
+    organisations: Mapped[list[Organisation]] = relationship(secondary=action_organisations, order_by=Organisation.name)
     figures: Mapped[list[ActionFigure]] = relationship(
         back_populates="action", cascade="all, delete-orphan", order_by="ActionFigure.position"
     )
@@ -127,9 +124,7 @@ class EvidenceLink(Base):
     action: Mapped[ActionTaken] = relationship(back_populates="links")
 
 
-
-
-def _action_changes(pledge_id: Any) -> sa.ScalarSelect[dt.datetime | None]:
+def _action_changes(pledge_id: Any) -> sa.ScalarSelect[dt.datetime]:
     """When the pledge's actions last changed (recorded, edited or withdrawn)."""
     return (
         sa.select(sa.func.max(ActionTaken.updated_at))
@@ -154,9 +149,7 @@ class Pledge(Base):
             "period_end IS NULL OR period_start IS NULL OR period_end >= period_start", name="period_in_order"
         ),
         sa.CheckConstraint("budget_amount IS NULL OR budget_amount >= 0", name="budget_not_negative"),
-        sa.CheckConstraint(
-            "(budget_amount IS NULL) = (budget_currency IS NULL)", name="budget_has_currency"
-        ),
+        sa.CheckConstraint("(budget_amount IS NULL) = (budget_currency IS NULL)", name="budget_has_currency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -201,7 +194,9 @@ class Pledge(Base):
 
     forum: Mapped[Forum | None] = relationship()
     signatories: Mapped[list[PledgeSignatory]] = relationship(
-        back_populates="pledge", cascade="all, delete-orphan", order_by="(PledgeSignatory.is_lead.desc(), PledgeSignatory.position)"
+        back_populates="pledge",
+        cascade="all, delete-orphan",
+        order_by="(PledgeSignatory.is_lead.desc(), PledgeSignatory.position)",
     )
     themes: Mapped[list[Theme]] = relationship(secondary=pledge_themes, order_by=Theme.name)
     countries: Mapped[list[Country]] = relationship(secondary=pledge_countries, order_by=Country.name)
@@ -211,7 +206,7 @@ class Pledge(Base):
     created_by: Mapped[User | None] = relationship()
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("status", PledgeWorkflow.draft.value)
+        kwargs.setdefault("status", DRAFT)
         super().__init__(**kwargs)
 
     @property
@@ -224,11 +219,11 @@ class Pledge(Base):
 
     @property
     def is_published(self) -> bool:
-        return self.status != PledgeWorkflow.draft.value
+        return self.status != DRAFT
 
     @property
     def is_complete(self) -> bool:
-        return self.status == PledgeWorkflow.done.value
+        return self.status == DONE
 
     @property
     def lead_signatory(self) -> Organisation | None:
@@ -236,7 +231,7 @@ class Pledge(Base):
 
     @property
     def signatory_names(self) -> list[str]:
-        """"Australian Red Cross (lead)", then the others: how history records signatories."""
+        """ "Australian Red Cross (lead)", then the others: how history records signatories."""
         return [s.organisation.name + (" (lead)" if s.is_lead else "") for s in self.signatories]
 
     @property
@@ -282,5 +277,3 @@ class PledgeSignatory(Base):
 
     pledge: Mapped[Pledge] = relationship(back_populates="signatories")
     organisation: Mapped[Organisation] = relationship()
-
-

@@ -11,6 +11,7 @@ from typing import Any
 from ..accounts.models import Organisation, User
 from ..core import access, clock
 from ..core.changes import (
+    AfterTransition,
     OperationRefused,
     check_version,
     distinct,
@@ -34,7 +35,9 @@ PLEDGE_FIELDS = [
 ]  # fmt: skip
 
 
-def take_transition(pledge: Pledge, event: str, actor: Any, *, comment: str | None = None, **rule_data: Any) -> HistoryEntry:
+def take_transition(
+    pledge: Pledge, event: str, actor: Any, *, comment: str | None = None, **rule_data: Any
+) -> HistoryEntry:
     """Move `pledge` through its workflow by `event` ("start", "complete", "reopen") on
     behalf of `actor`; `reason=` for reopening. Returns the history entry."""
     return _take_transition(pledge, event, actor, after=_AFTER, comment=comment, **rule_data)
@@ -52,7 +55,11 @@ def _after_reopen_pledge(pledge: Pledge, actor: User, **_: Any) -> None:
     pledge.completed_at = None
 
 
-_AFTER = {"start": _after_start_pledge, "complete": _after_complete_pledge, "reopen": _after_reopen_pledge}
+_AFTER: dict[str, AfterTransition] = {
+    "start": _after_start_pledge,
+    "complete": _after_complete_pledge,
+    "reopen": _after_reopen_pledge,
+}
 
 
 # --- writing pledges ------------------------------------------------------------------------
@@ -128,7 +135,10 @@ def edit_pledge(
     # the pledge's other changes (that would count as a second save).
     if lead is not None or co_signatories is not None:
         others = co_signatories if co_signatories is not None else pledge.signatory_organisations[1:]
-        _set_signatories(pledge, actor, lead or pledge.lead_signatory, others)
+        new_lead = lead or pledge.lead_signatory
+        if new_lead is None:  # (a pledge always has a lead)
+            raise OperationRefused("A pledge needs a lead signatory.")
+        _set_signatories(pledge, actor, new_lead, others)
     _set_fields(pledge, fields, listed)
     return record_edit(pledge, actor, before, watched, comment=comment)
 
@@ -145,7 +155,7 @@ def _set_fields(pledge: Pledge, fields: dict[str, Any], listed: dict[str, list[A
             setattr(pledge, name, list(distinct(items)))
 
 
-def _set_signatories(pledge: Pledge, actor, lead: Organisation, co_signatories: list[Organisation]) -> None:
+def _set_signatories(pledge: Pledge, actor: User, lead: Organisation, co_signatories: list[Organisation]) -> None:
     existing = {s.organisation_id: s for s in pledge.signatories}
     # Signatories keep their places; new ones follow in the order given.
     others = sorted(
@@ -172,9 +182,7 @@ def _set_signatories(pledge: Pledge, actor, lead: Organisation, co_signatories: 
     for signatory in pledge.signatories:
         signatory.is_lead = False
     db.session.flush()
-    pledge.signatories = [
-        _signatory(existing.get(org.id), org, position) for position, org in enumerate(wanted)
-    ]
+    pledge.signatories = [_signatory(existing.get(org.id), org, position) for position, org in enumerate(wanted)]
 
 
 def _signatory(signatory: PledgeSignatory | None, org: Organisation, position: int) -> PledgeSignatory:
@@ -191,7 +199,7 @@ def _join_names(names: list[str]) -> str:
 # --- actions taken ---------------------------------------------------------------------
 
 
-def _check_amount(value, largest: int, what: str) -> None:
+def _check_amount(value: Decimal | int | str, largest: int, what: str) -> None:
     """Refuse a number the database cannot hold exactly (rather than fail or round it)."""
     number = Decimal(value)
     if not number.is_finite() or not 0 <= number <= largest:
@@ -221,7 +229,7 @@ def check_action_organisations(organisations: list[Organisation], signatory_ids:
         raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
 
 
-def check_evidence_links(links: list[dict]) -> None:
+def check_evidence_links(links: Sequence[dict[str, Any]]) -> None:
     for link in links:
         if not is_web_url(link.get("url")):
             raise OperationRefused(
@@ -229,14 +237,14 @@ def check_evidence_links(links: list[dict]) -> None:
             )
 
 
-def check_figures(figures: list[dict]) -> None:
+def check_figures(figures: Sequence[dict[str, Any]]) -> None:
     for figure in figures:
         if not (figure.get("label") or "").strip() or figure.get("value") is None:
             raise OperationRefused("Each figure needs a label and a number.")
         _check_amount(figure["value"], MAX_FIGURE, "A figure")
 
 
-def check_budget(amount) -> None:
+def check_budget(amount: Decimal | int | str) -> None:
     """A pledge's budget amount (as `create_pledge` and `edit_pledge` check it)."""
     _check_amount(amount, MAX_BUDGET, "The budget")
 
@@ -248,10 +256,10 @@ def _write_action_content(
     summary: str,
     organisations: list[Organisation],
     details: str = "",
-    date_precision=None,
+    date_precision: DatePrecision | None = None,
     heading: str | None = None,
-    figures: list[dict] = (),
-    links: list[dict] = (),
+    figures: Sequence[dict[str, Any]] = (),
+    links: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Check and set what an action says: the one rule for recording and editing it."""
     check_action_summary(summary)
@@ -269,7 +277,7 @@ def _write_action_content(
     action.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
 
 
-def record_action(pledge: Pledge, actor, *, position: int | None = None, **content) -> ActionTaken:
+def record_action(pledge: Pledge, actor: User, *, position: int | None = None, **content: Any) -> ActionTaken:
     """Record an action taken towards `pledge`, attributed to the actor's organisation (a
     signatory). `content`: date, summary, organisations (the signatories involved), and
     optionally details, date_precision, heading, figures and links (lists of dicts)."""
@@ -291,7 +299,7 @@ def record_action(pledge: Pledge, actor, *, position: int | None = None, **conte
     return action
 
 
-def _action_snapshot(action: ActionTaken) -> dict:
+def _action_snapshot(action: ActionTaken) -> dict[str, Any]:
     """An action's content as history shows it (lists as readable strings)."""
     return {
         "date": format_date(action.date, action.date_precision),
@@ -307,7 +315,9 @@ def _action_snapshot(action: ActionTaken) -> dict:
     }
 
 
-def edit_action(action: ActionTaken, actor, *, expected_version: int | None = None, **content) -> HistoryEntry | None:
+def edit_action(
+    action: ActionTaken, actor: User, *, expected_version: int | None = None, **content: Any
+) -> HistoryEntry | None:
     """Change what an action says (only its own organisation may; `content` as for
     `record_action`). History keeps what it said before."""
     access.require(actor, "edit", action)
@@ -324,7 +334,7 @@ def edit_action(action: ActionTaken, actor, *, expected_version: int | None = No
     return record_history(action, "action_edited", actor, changes=changes)
 
 
-def withdraw_action(action: ActionTaken, actor, *, reason: str | None = None) -> HistoryEntry:
+def withdraw_action(action: ActionTaken, actor: User, *, reason: str | None = None) -> HistoryEntry:
     """Take an action off the pledge's pages. It is not deleted: history keeps it."""
     access.require(actor, "withdraw", action)
     if action.withdrawn_at is not None:
@@ -335,5 +345,3 @@ def withdraw_action(action: ActionTaken, actor, *, reason: str | None = None) ->
     return record_history(
         action, "action_withdrawn", actor, changes={"summary": [action.summary, None]}, comment=reason
     )
-
-

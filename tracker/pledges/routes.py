@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -23,7 +24,7 @@ from ..core.web.lists import list_page, paginate
 from ..core.web.refusals import show_conflict, show_refusal
 from ..core.web.routing import not_found_beyond_range
 from ..taxonomy.models import Country, Theme
-from . import catalogue, feeds
+from . import catalogue, feeds, queries
 from .conflicts import describe_conflict
 from .forms import ActionForm, MyPledgesFilter, PledgeForm, TransitionForm, WithdrawActionForm
 from .models import ActionTaken, Pledge, PledgeSignatory
@@ -78,9 +79,7 @@ LIST_ROW = (
 def index():
     """The public register: published pledges, searched, filtered and sorted as the URL says."""
     listed = list_page(catalogue.PLEDGES, options=LIST_ROW)
-    return render_template(
-        "pledges/index.html", lp=listed, activity=pledge_activity(listed.page.items, clock.today())
-    )
+    return render_template("pledges/index.html", lp=listed, activity=pledge_activity(listed.page.items, clock.today()))
 
 
 @bp.route("/<slug>")
@@ -98,7 +97,10 @@ def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = No
     forms = {}
     for event in pledge.workflow.events_from_here():
         if access.can(current_user, event, pledge):
-            form = refused_form if event == refused_event else TransitionForm(prefix=event)
+            if refused_form is not None and event == refused_event:
+                form = refused_form
+            else:
+                form = TransitionForm(prefix=event)
             if event in PledgeWorkflow.NEEDS_REASON:
                 form.comment.label.text = "Reason for reopening"
             forms[event] = form
@@ -173,36 +175,22 @@ _TRANSITION_DONE = {
 
 @bp.route("/mine")
 @login_required
-def mine():
+def mine() -> ResponseReturnValue:
     """Every pledge the staff member's organisation signs, with what needs attention."""
     if current_user.organisation_id is None:
         flash("Admins belong to no organisation, so they have no pledges of their own.", "info")
         return redirect(url_for("public.home"))
-    signed = sa.select(PledgeSignatory.pledge_id).where(PledgeSignatory.organisation_id == current_user.organisation_id)
     filters = MyPledgesFilter(request.args)
-    query = (
-        sa.select(Pledge)
-        .where(Pledge.id.in_(signed))
-        .options(joinedload(Pledge.forum), selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation))
-        .order_by(Pledge.updated_at.desc(), Pledge.id.desc())
-    )
-    if filters.state.data in PledgeWorkflow.state_values():
-        query = query.where(Pledge.status == filters.state.data)
-    if filters.forum.data is not None and not filters.forum.errors:
-        query = query.where(Pledge.forum_id == filters.forum.data)
-    page = paginate(query)
-    counts = dict(
-        db.session.execute(
-            sa.select(Pledge.status, sa.func.count()).where(Pledge.id.in_(signed)).group_by(Pledge.status)
-        ).all()
-    )
+    forum_id = filters.forum.data if not filters.forum.errors else None
+    page = paginate(queries.signed_by(current_user.organisation_id, state=filters.state.data, forum_id=forum_id))
+    counts = queries.state_counts(current_user.organisation_id)
     return render_template(
         "pledges/mine.html",
         page=page,
         filters=filters,
         activity=pledge_activity(page.items, clock.today()),
-        counts=[(value, PledgeWorkflow.label(value), counts.get(value, 0)) for value in PledgeWorkflow.state_values()],
-        total=sum(counts.values()),
+        counts=counts,
+        total=sum(count for _state, _label, count in counts),
     )
 
 
@@ -239,7 +227,10 @@ def new():
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Pledge saved as a draft. Only your organisation's staff (and other signatories) can see it until it is started.", "success")
+            flash(
+                "Pledge saved as a draft. Only your organisation's staff (and other signatories) can see it until it is started.",
+                "success",
+            )
             return redirect(url_for(".show", slug=pledge.slug))
     return render_template("pledges/edit.html", form=form, pledge=None), (422 if request.method == "POST" else 200)
 
@@ -295,7 +286,10 @@ def new_action(slug: str):
     if form.validate_on_submit():
         try:
             action = record_action(
-                pledge, current_user, organisations=records_by_id(Organisation, form.organisations.data), **form.action_fields()
+                pledge,
+                current_user,
+                organisations=records_by_id(Organisation, form.organisations.data),
+                **form.action_fields(),
             )
         except REFUSALS as refusal:
             show_refusal(form, refusal)

@@ -1,5 +1,6 @@
 """A pledge's actions taken as its pages show them: grouped under their headings, and
 the latest one for a list of pledges."""
+
 from __future__ import annotations
 
 import calendar
@@ -37,7 +38,7 @@ def group_by_heading(actions: list[ActionTaken]) -> list[ActionGroup]:
 
 @dataclass(frozen=True)
 class LatestAction:
-    date: object
+    date: dt.date
     precision: DatePrecision
 
 

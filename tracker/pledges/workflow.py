@@ -43,3 +43,9 @@ class PledgeWorkflow(Workflow):
     def check_reopen_reason(self, reason: str | None = None, **_: Any) -> None:
         if not (reason or "").strip():
             raise RuleNotMet("Give a reason for reopening this pledge.")
+
+
+# The states as the database stores them.
+DRAFT: str = PledgeWorkflow.draft.value
+IN_PROGRESS: str = PledgeWorkflow.in_progress.value
+DONE: str = PledgeWorkflow.done.value

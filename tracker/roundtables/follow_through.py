@@ -5,6 +5,7 @@ Each rule is written once, as a SQL condition; the lists filter with it and the 
 counts with it, so a figure on the dashboard is always the length of the list it links to.
 `today` is passed in (views take it from `clock.today()`, tests fix it).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,9 +66,7 @@ def sent_back_condition():
 
 def is_overdue(recommendation: Recommendation, today: dt.date) -> bool:
     return (
-        recommendation.status == IN_PROGRESS
-        and recommendation.due_date is not None
-        and recommendation.due_date < today
+        recommendation.status == IN_PROGRESS and recommendation.due_date is not None and recommendation.due_date < today
     )
 
 
@@ -113,9 +112,7 @@ class Filters:
         elif self.state in STATES:
             found.append(Recommendation.status == self.state)
         if self.owner_id is not None:
-            found.append(
-                Recommendation.owners.any(RecommendationOwner.organisation_id == self.owner_id)
-            )
+            found.append(Recommendation.owners.any(RecommendationOwner.organisation_id == self.owner_id))
         if self.group_id is not None:
             found.append(Recommendation.group_id == self.group_id)
         if self.roundtable_id is not None:

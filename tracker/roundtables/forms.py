@@ -1,5 +1,6 @@
 """The forms of roundtables, outcomes and recommendations. They check what a form can see;
 the rules themselves are in `operations`, `workflow` and `follow_through`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,9 +63,7 @@ class RoundtableForm(VersionedForm):
     place = StringField("Place", filters=[strip], validators=[Optional(), Length(max=200)])
     co_chairs = CheckboxesField("Co-chairs", coerce=int)
     participants = CheckboxesField("Participant organisations", coerce=int)
-    participants_note = TextAreaField(
-        "Other participants", filters=[strip], validators=[Optional(), Length(max=2_000)]
-    )
+    participants_note = TextAreaField("Other participants", filters=[strip], validators=[Optional(), Length(max=2_000)])
     summary = TextAreaField("Summary", validators=[Length(max=50_000)])
     is_public = BooleanField("Public: anyone may read its outcomes and follow-through")
     submit = SubmitField("Save roundtable")
@@ -116,9 +115,7 @@ class HeadingForm(SiteForm):
 
 
 class OutcomeForm(SiteForm):
-    text = TextAreaField(
-        "Outcome", filters=[strip], validators=[DataRequired("Write the outcome."), Length(max=5_000)]
-    )
+    text = TextAreaField("Outcome", filters=[strip], validators=[DataRequired("Write the outcome."), Length(max=5_000)])
     group = SelectField("Under the heading", coerce=id_or_none, validate_choice=True)
     submit = SubmitField("Save outcome")
 
@@ -128,7 +125,7 @@ class OutcomeForm(SiteForm):
 
 
 class MoveForm(SiteForm):
-    """"Move up" / "Move down" buttons: which way is the button's value."""
+    """ "Move up" / "Move down" buttons: which way is the button's value."""
 
     direction = SelectField(choices=[SelectChoice("up", "up"), SelectChoice("down", "down")])
 
@@ -224,7 +221,10 @@ class FollowThroughFilter(Form):
 
     def __init__(self, formdata, *, roundtables, owners, headings=(), **kwargs):
         super().__init__(formdata, **kwargs)
-        self.state.choices = [SelectChoice("", "All states"), SelectChoice(follow_through.AGREED, "Agreed (all but drafts)")] + [
+        self.state.choices = [
+            SelectChoice("", "All states"),
+            SelectChoice(follow_through.AGREED, "Agreed (all but drafts)"),
+        ] + [
             SelectChoice(value, RecommendationWorkflow.label(value)) for value in RecommendationWorkflow.state_values()
         ]
         self.owner.choices = [SelectChoice("", "All owners")] + [SelectChoice(org.id, org.name) for org in owners]

@@ -15,11 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
-from ..core.columns import utcnow, state_column
+from ..core.columns import state_column, utcnow
 from ..core.extensions import Base
 from ..taxonomy.models import Forum
-from .workflow import RecommendationWorkflow
-
+from .workflow import DONE, DRAFT, VERIFIED, RecommendationWorkflow
 
 roundtable_co_chairs = sa.Table(
     "roundtable_co_chairs",
@@ -41,9 +40,7 @@ class Roundtable(Base):
 
     __tablename__ = "roundtables"
     noun: ClassVar[str] = "roundtable"
-    __table_args__ = (
-        sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
-    )
+    __table_args__ = (sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -170,7 +167,9 @@ class Recommendation(Base):
     outcome_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outcomes.id"), index=True)
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outcome_groups.id"), index=True)  # heading
     text: Mapped[str] = mapped_column(sa.Text)
-    status: Mapped[str] = mapped_column(state_column(RecommendationWorkflow.state_values(), "recommendation_status"), index=True)
+    status: Mapped[str] = mapped_column(
+        state_column(RecommendationWorkflow.state_values(), "recommendation_status"), index=True
+    )
     due_date: Mapped[dt.date | None] = mapped_column(index=True)
     # When the co-chairs agreed it; with its latest progress update (`last_update_on`,
     # below) it says how long it has gone without news ("stale", see `follow_through`).
@@ -218,7 +217,7 @@ class Recommendation(Base):
     sent_back_by: Mapped[User | None] = relationship(foreign_keys=[sent_back_by_id])
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("status", RecommendationWorkflow.draft.value)
+        kwargs.setdefault("status", DRAFT)
         super().__init__(**kwargs)
 
     @property
@@ -239,11 +238,11 @@ class Recommendation(Base):
 
     @property
     def is_agreed(self) -> bool:
-        return self.status != RecommendationWorkflow.draft.value
+        return self.status != DRAFT
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RecommendationWorkflow.done.value, RecommendationWorkflow.verified.value)
+        return self.status in (DONE, VERIFIED)
 
     @property
     def other_owners(self) -> list[Organisation]:
@@ -251,7 +250,7 @@ class Recommendation(Base):
 
     @property
     def owner_names(self) -> list[str]:
-        """"Australian Red Cross (lead)", then the others: how history records owners."""
+        """ "Australian Red Cross (lead)", then the others: how history records owners."""
         return [o.organisation.name + (" (lead)" if o.is_lead else "") for o in self.owners]
 
     @property
@@ -261,11 +260,11 @@ class Recommendation(Base):
     @property
     def latest_review(self) -> Review | None:
         """The co-chairs' latest review: verified, or sent back with a reason."""
-        reviews = [
-            Review("verified", self.verified_at, self.verified_by, self.verified_comment),
-            Review("sent_back", self.sent_back_at, self.sent_back_by, self.sent_back_reason),
+        candidates = [
+            ("verified", self.verified_at, self.verified_by, self.verified_comment),
+            ("sent_back", self.sent_back_at, self.sent_back_by, self.sent_back_reason),
         ]
-        reviews = [review for review in reviews if review.at is not None]
+        reviews = [Review(kind, at, by, words) for kind, at, by, words in candidates if at is not None]
         return max(reviews, key=lambda review: review.at) if reviews else None
 
 

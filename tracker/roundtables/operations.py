@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from ..accounts.models import Organisation
+from ..accounts.models import Organisation, User
 from ..core import access, clock
 from ..core.changes import (
+    AfterTransition,
     OperationRefused,
     check_version,
     distinct,
@@ -35,11 +36,13 @@ def take_transition(
     return _take_transition(recommendation, event, actor, after=_AFTER, comment=comment, **rule_data)
 
 
-def _after_agree(recommendation: Recommendation, actor, today=None, **_):
+def _after_agree(recommendation: Recommendation, actor: User, today: dt.date | None = None, **_: Any) -> None:
     recommendation.agreed_on = today or clock.today()
 
 
-def _after_complete_recommendation(recommendation: Recommendation, actor, what_was_done: str, today=None, **_):
+def _after_complete_recommendation(
+    recommendation: Recommendation, actor: User, what_was_done: str, today: dt.date | None = None, **_: Any
+) -> None:
     """Completing says what was done: that statement is the recommendation's latest update."""
     date = today or clock.today()
     recommendation.updates.append(
@@ -52,7 +55,9 @@ def _after_complete_recommendation(recommendation: Recommendation, actor, what_w
     )
 
 
-def _after_verify(recommendation: Recommendation, actor, comment: str | None = None, public: bool = False, **_):
+def _after_verify(
+    recommendation: Recommendation, actor: User, comment: str | None = None, public: bool = False, **_: Any
+) -> None:
     """`public`: the co-chair lets the public page show the comment."""
     recommendation.verified_at = utcnow()
     recommendation.verified_by_id = actor.id
@@ -60,7 +65,7 @@ def _after_verify(recommendation: Recommendation, actor, comment: str | None = N
     recommendation.review_comment_public = bool(public)
 
 
-def _after_send_back(recommendation: Recommendation, actor, reason: str, public: bool = False, **_):
+def _after_send_back(recommendation: Recommendation, actor: User, reason: str, public: bool = False, **_: Any) -> None:
     """The owner always sees the reason; the public only when the co-chair says so."""
     recommendation.sent_back_at = utcnow()
     recommendation.sent_back_by_id = actor.id
@@ -71,7 +76,7 @@ def _after_send_back(recommendation: Recommendation, actor, reason: str, public:
     recommendation.verified_comment = None
 
 
-_AFTER = {
+_AFTER: dict[str, AfterTransition] = {
     "agree": _after_agree,
     "complete": _after_complete_recommendation,
     "verify": _after_verify,
@@ -79,9 +84,8 @@ _AFTER = {
 }
 
 
-def _acting_owner(recommendation: Recommendation, actor) -> Organisation:
+def _acting_owner(recommendation: Recommendation, actor: User) -> Organisation:
     return next(o for o in recommendation.owner_organisations if o.id == actor.organisation_id)
-
 
 
 # --- roundtables and their outcomes ------------------------------------------------------
@@ -91,7 +95,7 @@ ROUNDTABLE_FIELDS = [
 ]  # fmt: skip
 
 
-def _check_roundtable_fields(fields: dict) -> None:
+def _check_roundtable_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(ROUNDTABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown roundtable fields: {', '.join(sorted(unknown))}")
@@ -102,7 +106,7 @@ def _check_roundtable_fields(fields: dict) -> None:
         raise OperationRefused("The last day cannot be before the first day.")
 
 
-def _check_co_chairs(actor, co_chairs: list[Organisation]) -> None:
+def _check_co_chairs(actor: User, co_chairs: list[Organisation]) -> None:
     if not co_chairs:
         raise OperationRefused("Name at least one co-chair organisation.")
     if not actor.is_admin and actor.organisation_id not in {org.id for org in co_chairs}:
@@ -110,14 +114,14 @@ def _check_co_chairs(actor, co_chairs: list[Organisation]) -> None:
 
 
 def create_roundtable(
-    actor,
+    actor: User,
     *,
     title: str,
     start_date: dt.date,
     co_chairs: list[Organisation],
-    participants: list[Organisation] = (),
+    participants: Sequence[Organisation] = (),
     slug: str | None = None,
-    **fields,
+    **fields: Any,
 ) -> Roundtable:
     """Record a roundtable (a co-chair of it, or an admin, may)."""
     access.require(actor, "create_roundtable")
@@ -139,12 +143,12 @@ def create_roundtable(
 
 def edit_roundtable(
     roundtable: Roundtable,
-    actor,
+    actor: User,
     *,
     expected_version: int | None = None,
     co_chairs: list[Organisation] | None = None,
     participants: list[Organisation] | None = None,
-    **fields,
+    **fields: Any,
 ) -> HistoryEntry | None:
     """Change a roundtable's facts, co-chairs and participants; history records each change."""
     access.require(actor, "edit", roundtable)
@@ -167,7 +171,7 @@ def edit_roundtable(
     return record_edit(roundtable, actor, before, watched)
 
 
-def _outcomes_changed(roundtable: Roundtable, actor, event: str, changes: dict) -> HistoryEntry:
+def _outcomes_changed(roundtable: Roundtable, actor: User, event: str, changes: dict[str, Any]) -> HistoryEntry:
     """Every change to the outcomes moves the roundtable's version on, so two co-chairs
     reordering at the same moment cannot both succeed on a stale order."""
     roundtable.updated_at = utcnow()
@@ -176,12 +180,12 @@ def _outcomes_changed(roundtable: Roundtable, actor, event: str, changes: dict) 
 
 
 def _check_text(text: str | None, what: str) -> str:
-    if not (text or "").strip():
+    if text is None or not text.strip():
         raise OperationRefused(f"Write the {what}.")
     return text.strip()
 
 
-def add_outcome_group(roundtable: Roundtable, actor, *, heading: str) -> OutcomeGroup:
+def add_outcome_group(roundtable: Roundtable, actor: User, *, heading: str) -> OutcomeGroup:
     """A new heading, after the others."""
     access.require(actor, "edit", roundtable)
     group = OutcomeGroup(heading=_check_text(heading, "heading"), position=len(roundtable.outcome_groups))
@@ -190,7 +194,7 @@ def add_outcome_group(roundtable: Roundtable, actor, *, heading: str) -> Outcome
     return group
 
 
-def edit_outcome_group(group: OutcomeGroup, actor, *, heading: str) -> HistoryEntry | None:
+def edit_outcome_group(group: OutcomeGroup, actor: User, *, heading: str) -> HistoryEntry | None:
     roundtable = group.roundtable
     access.require(actor, "edit", roundtable)
     heading = _check_text(heading, "heading")
@@ -200,7 +204,7 @@ def edit_outcome_group(group: OutcomeGroup, actor, *, heading: str) -> HistoryEn
     return _outcomes_changed(roundtable, actor, "heading_edited", {"heading": [before, heading]})
 
 
-def add_outcome(group: OutcomeGroup, actor, *, text: str) -> Outcome:
+def add_outcome(group: OutcomeGroup, actor: User, *, text: str) -> Outcome:
     """A new outcome, last under its heading."""
     roundtable = group.roundtable
     access.require(actor, "edit", roundtable)
@@ -210,7 +214,7 @@ def add_outcome(group: OutcomeGroup, actor, *, text: str) -> Outcome:
     return outcome
 
 
-def edit_outcome(outcome: Outcome, actor, *, text: str, group: OutcomeGroup | None = None) -> HistoryEntry | None:
+def edit_outcome(outcome: Outcome, actor: User, *, text: str, group: OutcomeGroup | None = None) -> HistoryEntry | None:
     """Change an outcome's words, or move it under another heading (last there)."""
     roundtable = outcome.group.roundtable
     access.require(actor, "edit", roundtable)
@@ -233,12 +237,12 @@ def edit_outcome(outcome: Outcome, actor, *, text: str, group: OutcomeGroup | No
     return _outcomes_changed(roundtable, actor, "outcome_edited", changes)
 
 
-def _renumber(items) -> None:
+def _renumber(items: Sequence[OutcomeGroup | Outcome]) -> None:
     for position, item in enumerate(items):
         item.position = position
 
 
-def _move(items: list, item, direction: str) -> bool:
+def _move(items: list[Any], item: object, direction: str) -> bool:
     """Swap `item` with its neighbour up or down; False when it is already at that end."""
     index = items.index(item)
     other = index - 1 if direction == "up" else index + 1
@@ -249,7 +253,7 @@ def _move(items: list, item, direction: str) -> bool:
     return True
 
 
-def move_outcome_group(group: OutcomeGroup, actor, direction: str) -> HistoryEntry | None:
+def move_outcome_group(group: OutcomeGroup, actor: User, direction: str) -> HistoryEntry | None:
     roundtable = group.roundtable
     access.require(actor, "edit", roundtable)
     groups = list(roundtable.outcome_groups)
@@ -258,7 +262,7 @@ def move_outcome_group(group: OutcomeGroup, actor, direction: str) -> HistoryEnt
     return _outcomes_changed(roundtable, actor, "heading_moved", {"heading": [group.heading, f"moved {direction}"]})
 
 
-def move_outcome(outcome: Outcome, actor, direction: str) -> HistoryEntry | None:
+def move_outcome(outcome: Outcome, actor: User, direction: str) -> HistoryEntry | None:
     roundtable = outcome.group.roundtable
     access.require(actor, "edit", roundtable)
     outcomes = list(outcome.group.outcomes)
@@ -270,7 +274,14 @@ def move_outcome(outcome: Outcome, actor, direction: str) -> HistoryEntry | None
 # --- recommendations ------------------------------------------------------------------------
 
 
-def _check_recommendation(roundtable: Roundtable, *, text, outcome, group, contact_email) -> None:
+def _check_recommendation(
+    roundtable: Roundtable,
+    *,
+    text: str | None,
+    outcome: Outcome | None,
+    group: OutcomeGroup | None,
+    contact_email: str | None,
+) -> None:
     if not (text or "").strip():
         raise OperationRefused("Write the recommendation.")
     if outcome is not None and outcome.group.roundtable_id != roundtable.id:
@@ -301,14 +312,14 @@ def _owner_row(row: RecommendationOwner | None, org: Organisation, position: int
 
 
 def create_recommendation(
-    roundtable,
-    actor,
+    roundtable: Roundtable,
+    actor: User,
     *,
     text: str,
-    owners: list[Organisation] = (),
+    owners: Sequence[Organisation] = (),
     due_date: dt.date | None = None,
-    outcome=None,
-    group=None,
+    outcome: Outcome | None = None,
+    group: OutcomeGroup | None = None,
     contact_name: str | None = None,
     contact_email: str | None = None,
 ) -> Recommendation:
@@ -340,11 +351,11 @@ RECOMMENDATION_FIELDS = ["text", "group", "due_date", "contact_name", "contact_e
 
 def edit_recommendation(
     recommendation: Recommendation,
-    actor,
+    actor: User,
     *,
     expected_version: int | None = None,
     owners: list[Organisation] | None = None,
-    **fields,
+    **fields: Any,
 ) -> HistoryEntry | None:
     """Change a recommendation's words, heading, owners, contact or due date (its
     co-chairs may, in any state). History records each change."""
@@ -375,7 +386,9 @@ def edit_recommendation(
     return record_edit(recommendation, actor, before, watched)
 
 
-def post_progress_update(recommendation: Recommendation, actor, *, text: str, date: dt.date) -> ProgressUpdate:
+def post_progress_update(
+    recommendation: Recommendation, actor: User, *, text: str, date: dt.date | None
+) -> ProgressUpdate:
     """An owner's dated note on `recommendation`."""
     access.require(actor, "post_update", recommendation)
     if not recommendation.is_agreed:
@@ -384,6 +397,8 @@ def post_progress_update(recommendation: Recommendation, actor, *, text: str, da
         raise OperationRefused("This recommendation is done and verified; there is no more progress to report.")
     if not (text or "").strip():
         raise OperationRefused("Write what has happened since the last update.")
+    if date is None:
+        raise OperationRefused("Give the date of the update.")
     if date > clock.today():
         raise OperationRefused("A progress update cannot be dated in the future.")
     update = ProgressUpdate(

@@ -40,7 +40,10 @@ class RecommendationWorkflow(Workflow):
         recommendation = self.model
         require_all(
             "Before this recommendation can be agreed it needs",
-            [("a lead owner", recommendation.lead_owner is not None), ("a due date", recommendation.due_date is not None)],
+            [
+                ("a lead owner", recommendation.lead_owner is not None),
+                ("a due date", recommendation.due_date is not None),
+            ],
         )
 
     def check_what_was_done(self, what_was_done: str | None = None, **_: Any) -> None:
@@ -50,3 +53,10 @@ class RecommendationWorkflow(Workflow):
     def check_send_back_reason(self, reason: str | None = None, **_: Any) -> None:
         if not (reason or "").strip():
             raise RuleNotMet("Give a reason for sending this recommendation back, so its owner knows what to do.")
+
+
+# The states as the database stores them.
+DRAFT: str = RecommendationWorkflow.draft.value
+IN_PROGRESS: str = RecommendationWorkflow.in_progress.value
+DONE: str = RecommendationWorkflow.done.value
+VERIFIED: str = RecommendationWorkflow.verified.value

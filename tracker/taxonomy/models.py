@@ -20,7 +20,6 @@ class ForumKind(enum.Enum):
     PROGRAMME = "programme"
 
 
-
 class Forum(Base):
     """Where a commitment was made: a conference, an intergovernmental process, a programme."""
 
@@ -50,5 +49,3 @@ class Country(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     iso_code: Mapped[str | None] = mapped_column(sa.String(2), unique=True)
-
-

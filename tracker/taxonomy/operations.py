@@ -17,28 +17,27 @@ from ..core.changes import (
     unique_slug,
 )
 from ..core.extensions import db
-from ..core.history import record_history
+from ..core.history import Actor, record_history
 from ..core.text import slugify
 from .models import Forum, ForumKind, Theme
 
 FORUM_FIELDS = ["name", "short_name", "kind", "year", "description"]
 
 
-def _forum_values(fields: dict, forum: Forum | None) -> dict:
+def _forum_values(fields: dict[str, Any], forum: Forum | None) -> dict[str, Any]:
     known_fields(fields, FORUM_FIELDS, "forum")
     values = {name: text_or_none(value) for name, value in fields.items()}
     if "name" in values or forum is None:
         values["name"] = required(values.get("name"), "name", "Give the forum's name.")
         refuse_duplicate(Forum.name, values["name"], forum, "name", "A forum with this name already exists.")
-    if forum is None or "kind" in values:
-        if not isinstance(values.get("kind"), ForumKind):
-            raise InvalidField("kind", "Choose what kind of forum this is.")
+    if (forum is None or "kind" in values) and not isinstance(values.get("kind"), ForumKind):
+        raise InvalidField("kind", "Choose what kind of forum this is.")
     if "description" in values:
         values["description"] = values["description"] or ""
     return values
 
 
-def create_forum(actor, **fields) -> Forum:
+def create_forum(actor: Actor, **fields: Any) -> Forum:
     """An admin adds a forum: a conference, an intergovernmental process or a programme."""
     access.require(actor, "administer")
     values = _forum_values(fields, None)
@@ -49,7 +48,7 @@ def create_forum(actor, **fields) -> Forum:
     return forum
 
 
-def update_forum(forum: Forum, actor, **fields) -> None:
+def update_forum(forum: Forum, actor: Actor, **fields: Any) -> None:
     access.require(actor, "administer")
     changes = apply(forum, _forum_values(fields, forum))
     if changes:
@@ -57,7 +56,7 @@ def update_forum(forum: Forum, actor, **fields) -> None:
         record_history(forum, "edited", actor, changes=changes)
 
 
-def create_theme(actor, *, name: str) -> Theme:
+def create_theme(actor: Actor, *, name: str) -> Theme:
     """An admin adds a theme; its URL slug is made from the name."""
     access.require(actor, "administer")
     name = _theme_name(name, None)
@@ -68,7 +67,7 @@ def create_theme(actor, *, name: str) -> Theme:
     return theme
 
 
-def update_theme(theme: Theme, actor, *, name: str) -> None:
+def update_theme(theme: Theme, actor: Actor, *, name: str) -> None:
     """Rename a theme. The slug follows the name, but not a change of case or
     punctuation only: links to the theme keep working for as long as they can."""
     access.require(actor, "administer")

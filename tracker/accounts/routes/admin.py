@@ -7,6 +7,8 @@ beside the form, with everything typed kept.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -91,17 +93,17 @@ def _data(form, names) -> dict:
 
 def _record_form(form, title: str, section: str, **context):
     """The add/edit page of an organisation, a forum or a theme; 422 when something is refused."""
-    page = render_template("admin/record_form.html", form=form, title=title, section=section, **context)
+    page = render_template("accounts/admin/record_form.html", form=form, title=title, section=section, **context)
     return page, _status(form)
 
 
 @bp.route("/")
 def index():
     def count(model, *where) -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+        return db.session.execute(sa.select(sa.func.count()).select_from(model).where(*where)).scalar_one()
 
     return render_template(
-        "admin/index.html",
+        "accounts/admin/index.html",
         counts={
             "organisations": count(Organisation),
             "users": count(User),
@@ -120,7 +122,7 @@ def organisations():
     """Proposed organisations first: they wait for an admin."""
     query, q = _search(sa.select(Organisation), Organisation.name, Organisation.short_name)
     page = paginate(query.order_by(Organisation.confirmed, Organisation.name, Organisation.id))
-    return render_template("admin/organisations.html", page=page, q=q)
+    return render_template("accounts/admin/organisations.html", page=page, q=q)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -182,7 +184,7 @@ def _remember_link(user: User, token: str) -> None:
 def users():
     query, q = _search(sa.select(User).options(joinedload(User.organisation)), User.name, User.email)
     page = paginate(query.order_by(User.name, User.id))
-    return render_template("admin/users.html", page=page, q=q)
+    return render_template("accounts/admin/users.html", page=page, q=q)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -198,7 +200,7 @@ def new_user():
             _remember_link(user, token)
             flash(f"Created an account for {user.name}. Send them the set-password link below.", "success")
             return redirect(url_for(".edit_user", user_id=user.id))
-    return render_template("admin/new_user.html", form=form), _status(form)
+    return render_template("accounts/admin/new_user.html", form=form), _status(form)
 
 
 def _edit_user_page(user: User, form, status: int = 200, active_form=None):
@@ -215,12 +217,16 @@ def _edit_user_page(user: User, form, status: int = 200, active_form=None):
         changes.options(joinedload(HistoryEntry.actor)).order_by(None).order_by(HistoryEntry.id.desc())
     ).all()
     last_login = db.session.scalars(
-        timeline_query(user).where(HistoryEntry.event == "logged_in").order_by(None).order_by(HistoryEntry.id.desc()).limit(1)
+        timeline_query(user)
+        .where(HistoryEntry.event == "logged_in")
+        .order_by(None)
+        .order_by(HistoryEntry.id.desc())
+        .limit(1)
     ).first()
     response = current_app.make_response(
         (
             render_template(
-                "admin/edit_user.html",
+                "accounts/admin/edit_user.html",
                 user=user,
                 form=form,
                 active_form=active_form,
@@ -290,7 +296,7 @@ def user_set_password_link(user_id: int):
 def forums():
     query, q = _search(sa.select(Forum), Forum.name, Forum.short_name)
     page = paginate(query.order_by(Forum.name, Forum.id))
-    return render_template("admin/forums.html", page=page, q=q)
+    return render_template("accounts/admin/forums.html", page=page, q=q)
 
 
 @bp.route("/forums/new", methods=["GET", "POST"])
@@ -328,7 +334,7 @@ def edit_forum(forum_id: int):
 def themes():
     query, q = _search(sa.select(Theme), Theme.name)
     page = paginate(query.order_by(Theme.name, Theme.id))
-    return render_template("admin/themes.html", page=page, q=q)
+    return render_template("accounts/admin/themes.html", page=page, q=q)
 
 
 @bp.route("/themes/new", methods=["GET", "POST"])
@@ -365,13 +371,16 @@ def edit_theme(theme_id: int):
 # --- the audit -------------------------------------------------------------------------------------
 
 # The records whose history is the audit of accounts and reference data.
-_AUDITED = {"user": User, "organisation": Organisation, "forum": Forum, "theme": Theme}
+_AUDITED: dict[str, Any] = {"user": User, "organisation": Organisation, "forum": Forum, "theme": Theme}
 
 AUDIT_VIEWS = {
     "": ("Everything", sa.true()),
     "logins": ("Log-ins", HistoryEntry.event == "logged_in"),
     "failed": ("Failed log-ins", HistoryEntry.event == "login_failed"),
-    "accounts": ("Account changes", sa.and_(HistoryEntry.record_type == "user", HistoryEntry.event.not_in(passwords.LOGIN_EVENTS))),
+    "accounts": (
+        "Account changes",
+        sa.and_(HistoryEntry.record_type == "user", HistoryEntry.event.not_in(passwords.LOGIN_EVENTS)),
+    ),
     "reference": ("Organisations, forums and themes", HistoryEntry.record_type != "user"),
 }
 
@@ -390,12 +399,19 @@ def audit():
         .order_by(HistoryEntry.id.desc())
     )
     user_id = request.args.get("user", "")
-    account = db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) < 10 else None
+    account = (
+        db.session.get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() and len(user_id) < 10 else None
+    )
     if account is not None:
         query = query.where(HistoryEntry.record_type == "user", HistoryEntry.record_id == account.id)
     page = paginate(query)
     return render_template(
-        "admin/audit.html", page=page, records=_records_of(page.items), views=AUDIT_VIEWS, show=show, account=account
+        "accounts/admin/audit.html",
+        page=page,
+        records=_records_of(page.items),
+        views=AUDIT_VIEWS,
+        show=show,
+        account=account,
     )
 
 

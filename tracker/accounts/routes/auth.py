@@ -101,7 +101,7 @@ def login():
             login_user(user, remember=form.remember_me.data)
             flash(f"Logged in as {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next"), home_for(user)))
-    return render_template("auth/login.html", form=form), (422 if form.errors else 200)
+    return render_template("accounts/login.html", form=form), (422 if form.errors else 200)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -132,7 +132,7 @@ def change_password():
             login_user(user, remember=remembered)
             flash("Your password has been changed. You have been logged out everywhere else.", "success")
             return redirect(url_for("public.home"))
-    return render_template("auth/change_password.html", form=form), (422 if form.errors else 200)
+    return render_template("accounts/change_password.html", form=form), (422 if form.errors else 200)
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
@@ -157,7 +157,10 @@ def set_password(token: str):
     if form.errors:
         status = 422
     response = current_app.make_response(
-        (render_template("auth/set_password.html", form=form, user=user, link_problem=passwords.LINK_NOT_VALID), status)
+        (
+            render_template("accounts/set_password.html", form=form, user=user, link_problem=passwords.LINK_NOT_VALID),
+            status,
+        )
     )
     # The token is in the address: keep it out of Referer headers and caches.
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -12,6 +12,7 @@ The version is read from the version board, not the database, and an anonymous v
 page is sent from its kept render when there is one (`render_cache`): a public page
 that has not changed costs no database round trip at all.
 """
+
 from __future__ import annotations
 
 import datetime as dt

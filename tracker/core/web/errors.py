@@ -1,7 +1,9 @@
 """Error pages in the site's layout; refused operations become readable messages. Under
 /api/ the same errors are JSON in flask-smorest's shape (`{"code", "status", "message"}`,
 documented as the API's error schema), so a program never has to read an HTML page."""
-from flask import abort, render_template, request
+
+from flask import Flask, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -52,47 +54,53 @@ def _has_nul(fields) -> bool:
     return any("\x00" in value for _name, values in fields.lists() for value in values)
 
 
-def init_app(app):
-    @app.before_request
-    def refuse_nul_characters():
-        """No text a person types holds a NUL, and PostgreSQL refuses to store or compare
-        one: such a request is refused plainly instead of failing in the database."""
-        if "\x00" in request.path or _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
-            abort(400, NUL_REFUSED)
+def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(PermissionDenied, permission_denied)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, server_error)
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
-        if _is_api():
-            return _json(400, error.description)
-        return _page(400, CSRF_REFUSED, title="The form had expired"), 400
 
-    @app.errorhandler(PermissionDenied)
-    def permission_denied(refusal: PermissionDenied):
-        db.session.rollback()
-        if _is_api():
-            return _json(403, str(refusal))
-        return _page(403, str(refusal)), 403
+def refuse_nul_characters() -> None:
+    """No text a person types holds a NUL, and PostgreSQL refuses to store or compare
+    one: such a request is refused plainly instead of failing in the database."""
+    if "\x00" in request.path or _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
+        abort(400, NUL_REFUSED)
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if error.code is None or error.code < 400:  # redirects raised by routing
-            return error
-        # Keep the exception's own headers (Allow on a 405, Retry-After on a 429).
-        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
-        if _is_api():
-            return _api_error(error, headers)
-        description = error.description
-        if description == type(error).description:  # Werkzeug's stock sentence: say it plainly
-            description = _PLAIN_WORDS.get(error.code, description)
-        return _page(error.code, description), error.code, headers
 
-    @app.errorhandler(Exception)
-    def server_error(error: Exception):
-        db.session.rollback()  # nothing half-written
-        app.logger.exception("Unhandled error")
-        if _is_api():
-            return _json(500, _API_WORDS[500])
-        return _page(500, "The error has been logged. Please try again in a moment."), 500
+def csrf_error(error: CSRFError) -> ResponseReturnValue:
+    if _is_api():
+        return _json(400, error.description)
+    return _page(400, CSRF_REFUSED, title="The form had expired"), 400
+
+
+def permission_denied(refusal: PermissionDenied) -> ResponseReturnValue:
+    db.session.rollback()
+    if _is_api():
+        return _json(403, str(refusal))
+    return _page(403, str(refusal)), 403
+
+
+def http_error(error: HTTPException) -> ResponseReturnValue | HTTPException:
+    if error.code is None or error.code < 400:  # redirects raised by routing
+        return error
+    # Keep the exception's own headers (Allow on a 405, Retry-After on a 429).
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    if _is_api():
+        return _api_error(error, headers)
+    description = error.description
+    if description == type(error).description:  # Werkzeug's stock sentence: say it plainly
+        description = _PLAIN_WORDS.get(error.code, description)
+    return _page(error.code, description), error.code, headers
+
+
+def server_error(error: Exception) -> ResponseReturnValue:
+    db.session.rollback()  # nothing half-written
+    current_app.logger.exception("Unhandled error")
+    if _is_api():
+        return _json(500, _API_WORDS[500])
+    return _page(500, "The error has been logged. Please try again in a moment."), 500
 
 
 def _page(code: int, description: str | None, title: str | None = None):
@@ -109,12 +117,13 @@ def _api_error(error: HTTPException, headers: list):
     """An HTTP error under /api/ as JSON. A parameter refused by the API's schemas (webargs
     puts its messages in `error.data`) says which and why, in `errors`."""
     data = getattr(error, "data", None) or {}
+    code = error.code or 500  # (only errors, 4xx and 5xx, are handled here)
     message = error.description
     if message == type(error).description:  # Werkzeug's stock sentence
-        message = _API_WORDS.get(error.code, message)
+        message = _API_WORDS.get(code, message)
     errors = data.get("errors") or data.get("messages")
     headers = headers + list((data.get("headers") or {}).items())
-    return _json(error.code, data.get("message", message), errors=errors, headers=headers)
+    return _json(code, data.get("message", message), errors=errors, headers=headers)
 
 
 def _json(code: int, message: str | None, errors=None, headers=()):

@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from ..columns import max_length
 from ..extensions import db
 from ..ids import parse_id
 
@@ -87,7 +88,9 @@ def id_or_none(value: Any) -> int | None:
 
 def choices(model: Any, label: Callable[[Any], str] = lambda record: record.name) -> list[SelectChoice]:
     """Every record of `model`, by name, as a select's or checkboxes' choices."""
-    return [SelectChoice(record.id, label(record)) for record in db.session.scalars(sa.select(model).order_by(model.name))]
+    return [
+        SelectChoice(record.id, label(record)) for record in db.session.scalars(sa.select(model).order_by(model.name))
+    ]
 
 
 def records_by_id(model: Any, ids: Any) -> list[Any]:
@@ -102,4 +105,4 @@ def records_by_id(model: Any, ids: Any) -> list[Any]:
 
 def fits(column: Any) -> Length:
     """A validator: no longer than the model's `column` holds."""
-    return Length(max=column.property.columns[0].type.length)
+    return Length(max=max_length(column))

@@ -1,6 +1,7 @@
 """How every form shows a refused operation: undo anything half-written, then put the
 reason beside the field it concerns (`refusal.field`, when the operation names one) or at
 the top of the form. The form keeps everything that was typed."""
+
 from ..extensions import db
 
 

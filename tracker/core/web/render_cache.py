@@ -24,6 +24,7 @@ A response is kept only if it is a complete 200 to a GET, with no cookie and no 
 (which belongs to one visitor's session), no larger than RENDER_CACHE_MAX_ITEM_BYTES.
 Redis being slow or down is not an error: the page is rendered, as if nothing were kept.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,6 +35,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any, cast
 
 import redis
 from flask import Flask, Response, current_app, g, request, session
@@ -141,7 +143,7 @@ class _SharedRenders:
         except redis.RedisError as exc:
             log.warning("Render cache: Redis unavailable (%s); rendering instead", exc)
             return None
-        return Render.from_bytes(data) if data is not None else None
+        return Render.from_bytes(cast(bytes, data)) if data is not None else None
 
     def put(self, key: str, render: Render) -> None:
         try:
@@ -220,7 +222,10 @@ def kept_for_each_person(view):
             return view(*args, **kwargs)
         version = data_version.current()
         visitor = (
-            current_user.get_id(), current_user.role.value, current_user.organisation_id, current_user.name,
+            current_user.get_id(),
+            current_user.role.value,
+            current_user.organisation_id,
+            current_user.name,
             session.get("csrf_token"),
         )
         kept = cache.get(version, request.environ, visitor)
@@ -244,7 +249,10 @@ class KeptPages:
     def __init__(self, wsgi_app, app: Flask):
         self.wsgi_app = wsgi_app
         self.app = app
-        self._login_cookies = {app.config["SESSION_COOKIE_NAME"], app.config.get("REMEMBER_COOKIE_NAME", "remember_token")}
+        self._login_cookies = {
+            app.config["SESSION_COOKIE_NAME"],
+            app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        }
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] in ("GET", "HEAD") and not self._has_login_cookie(environ):
@@ -260,7 +268,7 @@ class KeptPages:
         return bool(cookies) and not self._login_cookies.isdisjoint(parse_cookie(cookies))
 
     def _answer(self, environ, start_response):
-        answered = []
+        answered: list[Any] = []
 
         def noting(status, headers, exc_info=None):
             answered[:] = [status, headers]
@@ -284,7 +292,7 @@ class KeptPages:
 
 def init_app(app: Flask) -> None:
     app.extensions["render_cache"] = RenderCache(app)
-    app.wsgi_app = KeptPages(app.wsgi_app, app)
+    app.wsgi_app = KeptPages(app.wsgi_app, app)  # type: ignore[method-assign]  # a WSGI layer in front
 
 
 def render_cache() -> RenderCache:

@@ -11,6 +11,7 @@ proxy set-up, and login throttling.
   live in Redis when REDIS_URL is set (shared by every gunicorn worker), in memory
   otherwise (see config.py).
 """
+
 from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address

@@ -4,7 +4,6 @@ the reference data (organisations, forums, themes, countries) its rows are named
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -31,7 +30,6 @@ class RowError:
 
 class ImportRefused(Exception):
     """`Batch.write` of a batch with errors: nothing was written."""
-
 
 
 @dataclass
@@ -88,5 +86,3 @@ def pledges_by_slug(slugs: set[str]) -> dict[str, Pledge]:
         return {}
     query = sa.select(Pledge).where(Pledge.slug.in_(slugs)).options(selectinload(Pledge.signatories))
     return {pledge.slug: pledge for pledge in db.session.scalars(query)}
-
-

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from ...accounts.models import Organisation
 from ...core import clock
-from ...core.columns import utcnow
+from ...core.columns import max_length, utcnow
 from ...core.dates import DatePrecision, NotADate, parse_partial_date
 from ...core.extensions import db
 from ...pledges import operations
@@ -69,7 +69,11 @@ class Lookup:
         while start < len(parts):
             # The longest run of parts that is a full name, else the one part as any name.
             end = next(
-                (end for end in range(len(parts), start + 1, -1) if ";".join(parts[start:end]).strip().casefold() in self.by_name),
+                (
+                    end
+                    for end in range(len(parts), start + 1, -1)
+                    if ";".join(parts[start:end]).strip().casefold() in self.by_name
+                ),
                 start + 1,
             )
             name = ";".join(parts[start:end]).strip()
@@ -88,9 +92,8 @@ class Lookup:
         return found
 
 
-
-def column_length(model, column: str) -> int | None:
-    return model.__table__.c[column].type.length
+def column_length(model: Any, column: str) -> int | None:
+    return max_length(getattr(model, column))
 
 
 def short_text(value: str, model, column: str, *, required: str | None = None) -> str | None:
@@ -199,8 +202,12 @@ def figures(value: str) -> list[dict]:
         if isinstance(number, str):
             number = parse_decimal(number)
         year = item.get("year")
-        if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR):
-            raise Invalid(f"a figure's year must be a number such as 2020 (or null), not {json.dumps(year, default=str)}.")
+        if year is not None and (
+            isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR
+        ):
+            raise Invalid(
+                f"a figure's year must be a number such as 2020 (or null), not {json.dumps(year, default=str)}."
+            )
         result.append(
             {
                 "label": optional_string(item, "label", ActionFigure, "label", "figure"),
@@ -230,6 +237,7 @@ def links(value: str) -> list[dict]:
     operations.check_evidence_links(result)
     return result
 
+
 def parse_state(value: str) -> str:
     states = PledgeWorkflow.state_values()
     if value.strip() not in states:
@@ -257,5 +265,3 @@ def parse_currency(value: str) -> str | None:
 def moment(day: dt.date | None) -> dt.datetime:
     """A day from the file as the moment stored (its start); no day: now."""
     return dt.datetime.combine(day, dt.time()) if day is not None else utcnow()
-
-

@@ -52,5 +52,3 @@ LINK_KEYS = ("url", "title")
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # a pledge's period, as the pledge form allows
 DATE_HINT = "use 2019, 2019-06 or 2019-06-14"
-
-

@@ -127,5 +127,3 @@ def _csv(columns: Iterable[str], rows: list[list]) -> str:
     for row in rows:
         writer.writerow([csv_cells.escape(value) for value in row])
     return BOM + out.getvalue()
-
-

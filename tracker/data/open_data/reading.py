@@ -18,7 +18,7 @@ from .rows import ActionRow, PledgeRow
 
 
 def kind_of(text: str) -> str | None:
-    """"pledges" or "actions", from the file's header row; None when it is neither."""
+    """ "pledges" or "actions", from the file's header row; None when it is neither."""
     header = next(csv.reader(io.StringIO(text.removeprefix(BOM), newline="")), [])
     names = {csv_cells.unescape(name).strip() for name in header}
     if {"slug", "title"} <= names:
@@ -36,8 +36,13 @@ def read(files: Iterable[tuple[str | None, str]]) -> Batch:
     for name, _text, kind in kinds:
         if kind is None:
             batch.errors.append(
-                RowError(1, None, "the header row names neither the pledges' columns (slug, title …) "
-                         "nor the actions' (pledge, summary …).", name)  # fmt: skip
+                RowError(
+                    1,
+                    None,
+                    "the header row names neither the pledges' columns (slug, title …) "
+                    "nor the actions' (pledge, summary …).",
+                    name,
+                )
             )
     for name, text, kind in kinds:
         if kind == "pledges":
@@ -116,10 +121,10 @@ def _rows(text: str, kind: str, batch: Batch, file: str | None) -> list[tuple[in
             continue  # an empty line, as spreadsheets often leave at the end
         if len(record) > len(header):
             batch.errors.append(
-                RowError(number, None, f"it has {len(record)} cells, but the header row names {len(header)} columns.", file)
+                RowError(
+                    number, None, f"it has {len(record)} cells, but the header row names {len(header)} columns.", file
+                )
             )
             continue
-        rows.append((number, {name: csv_cells.unescape(cell) for name, cell in zip(header, record)}))
+        rows.append((number, {name: csv_cells.unescape(cell) for name, cell in zip(header, record, strict=False)}))
     return rows
-
-

@@ -18,17 +18,17 @@ from ...pledges.workflow import PledgeWorkflow
 from .batch import Batch, RowError
 from .cells import (
     Invalid,
-    parse_budget,
     column_length,
-    parse_currency,
-    parse_day,
     figures,
     links,
     moment,
-    partial_date,
-    short_text,
+    parse_budget,
+    parse_currency,
+    parse_day,
     parse_state,
     parse_year,
+    partial_date,
+    short_text,
 )
 
 
@@ -123,8 +123,10 @@ class PledgeRow(Row):
         slug = value.strip()
         if not slug:
             raise Invalid("give the pledge's slug, its address: letters, digits and dashes, e.g. regional-protection.")
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) or len(slug) > column_length(Pledge, "slug"):
-            raise Invalid(f"“{slug}” is not a slug: use lower-case letters, digits and single dashes, e.g. regional-protection.")
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) or len(slug) > (column_length(Pledge, "slug") or 0):
+            raise Invalid(
+                f"“{slug}” is not a slug: use lower-case letters, digits and single dashes, e.g. regional-protection."
+            )
         if slug in RESERVED_SLUGS:
             raise Invalid(f"“{slug}” is the address of a page, not of a pledge: choose another slug.")
         if slug in self.taken:
@@ -145,9 +147,13 @@ class PledgeRow(Row):
         if state == PledgeWorkflow.draft.value and published_on is not None:
             self.error("published_on", "a draft is not published: leave published_on empty, or give the state.")
         if state != PledgeWorkflow.done.value and completed_on is not None:
-            self.error("completed_on", "only a done pledge has a completion day: leave it empty, or make the state done.")
+            self.error(
+                "completed_on", "only a done pledge has a completion day: leave it empty, or make the state done."
+            )
         if published_on is not None and completed_on is not None and completed_on < published_on:
-            self.error("completed_on", f"the pledge was done ({completed_on}) before it was published ({published_on}).")
+            self.error(
+                "completed_on", f"the pledge was done ({completed_on}) before it was published ({published_on})."
+            )
 
 
 def _pledge(values: dict[str, Any]) -> Pledge:
@@ -180,7 +186,6 @@ class ActionRow(Row):
         self.existing, self.taken = existing, taken
 
     def check(self) -> None:
-        names = self.batch.names
         slug, pledge = self.cell("pledge", self._pledge) or (None, None)
         position = self.cell("position", self._position, slug)
         when = self.cell("date", self._date)
@@ -206,7 +211,8 @@ class ActionRow(Row):
             figures=[ActionFigure(position=i, **figure) for i, figure in enumerate(action_figures)],
             links=[EvidenceLink(position=i, **link) for i, link in enumerate(action_links)],
         )
-        self.batch.actions.append((slug, action))
+        if slug is not None:  # (a row without its pledge's slug is not valid)
+            self.batch.actions.append((slug, action))
 
     def _pledge(self, value: str) -> tuple[str, Pledge | None]:
         """The pledge's slug, and the pledge when its signatories can be checked (None
@@ -223,7 +229,9 @@ class ActionRow(Row):
     def _position(self, value: str, slug: str | None) -> int:
         value = value.strip()
         if not re.fullmatch(r"\d{1,9}", value):
-            raise Invalid(f"{value or 'an empty cell'} is not a position: give the action's place in its pledge's list (0, 1, 2 …).")
+            raise Invalid(
+                f"{value or 'an empty cell'} is not a position: give the action's place in its pledge's list (0, 1, 2 …)."
+            )
         position = int(value)
         if slug is not None:
             if (slug, position) in self.taken:

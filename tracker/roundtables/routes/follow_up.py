@@ -7,8 +7,8 @@ list it counts."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, render_template, request
@@ -16,19 +16,20 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...accounts.models import Organisation
-from ...core import access, clock, csv_cells
+from ...core import access, clock
 from ...core.extensions import db
 from ...core.web.lists import paginate
 from ...core.web.render_cache import kept_for_each_person
 from .. import follow_through
 from ..forms import FollowThroughFilter, RecommendationTransitionForm
 from ..models import ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from ..report import report_csv as report_csv_text
 from .blueprint import bp
 from .loading import RECOMMENDATION_ROWS, load_roundtable
 from .recommendations import BUTTONS
 
 
-def _owners_of(roundtable_ids) -> list[Organisation]:
+def _owners_of(roundtable_ids: Any) -> Sequence[Organisation]:
     """Organisations owning a recommendation of these roundtables: the owner filter's choices."""
     return db.session.scalars(
         sa.select(Organisation)
@@ -52,9 +53,7 @@ def _dashboard(template: str, roundtable_ids, *, roundtable=None, roundtables=()
         headings=roundtable.outcome_groups if roundtable else (),
     )
     filters = form.filters()
-    page = paginate(
-        follow_through.recommendations_query(roundtable_ids, filters, today).options(*RECOMMENDATION_ROWS)
-    )
+    page = paginate(follow_through.recommendations_query(roundtable_ids, filters, today).options(*RECOMMENDATION_ROWS))
     return render_template(
         template,
         roundtable=roundtable,
@@ -82,7 +81,7 @@ def dashboard(slug: str):
     return _dashboard("roundtables/dashboard.html", [roundtable.id], roundtable=roundtable)
 
 
-def _my_roundtables() -> list[Roundtable]:
+def _my_roundtables() -> Sequence[Roundtable]:
     access.require(current_user, "review_follow_through")
     return db.session.scalars(
         sa.select(Roundtable)
@@ -120,7 +119,7 @@ def review_queue():
         .order_by(Recommendation.updated_at, Recommendation.id)
     )
     page = paginate(query)
-    forms = {}
+    forms: dict[int, dict[str, RecommendationTransitionForm]] = {}
     for recommendation in page.items:
         forms[recommendation.id] = {}
         for event in follow_through_review_events(recommendation):
@@ -144,15 +143,14 @@ def _report_rows(roundtable: Roundtable):
     """The rows of the report: every recommendation passing the filters, each with its
     latest update and review loaded."""
     today = clock.today()
-    form = FollowThroughFilter(request.args, roundtables=(), owners=_owners_of([roundtable.id]), headings=roundtable.outcome_groups)
-    query = (
-        follow_through.recommendations_query([roundtable.id], form.filters(), today)
-        .options(
-            *RECOMMENDATION_ROWS,
-            selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
-            joinedload(Recommendation.verified_by),
-            joinedload(Recommendation.sent_back_by),
-        )
+    form = FollowThroughFilter(
+        request.args, roundtables=(), owners=_owners_of([roundtable.id]), headings=roundtable.outcome_groups
+    )
+    query = follow_through.recommendations_query([roundtable.id], form.filters(), today).options(
+        *RECOMMENDATION_ROWS,
+        selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
+        joinedload(Recommendation.verified_by),
+        joinedload(Recommendation.sent_back_by),
     )
     return form, db.session.scalars(query).all(), today
 
@@ -176,47 +174,15 @@ def report(slug: str):
     )
 
 
-CSV_COLUMNS = [
-    "roundtable", "heading", "recommendation", "lead owner", "other owners", "state", "due date", "overdue",
-    "latest update date", "latest update", "review", "reviewed by", "reviewed on", "review words",
-]  # fmt: skip
-
-
 @bp.route("/roundtables/<slug>/report.csv")
 @login_required
-def report_csv(slug: str):
+def report_csv(slug: str) -> Response:
     roundtable = load_roundtable(slug, selectinload(Roundtable.outcome_groups), selectinload(Roundtable.co_chairs))
     access.require(current_user, "follow_through", roundtable)
     _form, rows, today = _report_rows(roundtable)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for recommendation in rows:
-        update = recommendation.latest_update
-        review = recommendation.latest_review
-        writer.writerow(
-            csv_cells.escape(value)  # a spreadsheet shows it as text, never runs it
-            for value in (
-                roundtable.title,
-                recommendation.group.heading if recommendation.group else "",
-                recommendation.text,
-                recommendation.lead_owner.name if recommendation.lead_owner else "",
-                "; ".join(org.name for org in recommendation.other_owners),
-                recommendation.status_label,
-                recommendation.due_date.isoformat() if recommendation.due_date else "",
-                "yes" if follow_through.is_overdue(recommendation, today) else "no",
-                update.date.isoformat() if update else "",
-                update.text if update else "",
-                review.label if review else "",
-                review.by.name if review and review.by else "",
-                review.at.date().isoformat() if review else "",
-                review.words if review and review.words else "",
-            )
-        )
     filename = f"{roundtable.slug}-follow-through-{today.isoformat()}.csv"
     return Response(
-        "\ufeff" + out.getvalue(),  # a byte-order mark, so spreadsheets read the UTF-8 (Lao, Khmer, Thai…)
+        report_csv_text(roundtable, rows, today),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-

@@ -3,8 +3,6 @@ visible to this visitor (a private record is answered as if it did not exist).""
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
@@ -13,20 +11,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...core import access
 from ...core.extensions import db
 from ...core.ids import could_be_id
-from ..models import OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from ..models import OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
+from ..queries import RECOMMENDATION_ROWS, ROUNDTABLE_PAGE
 
-ROUNDTABLE_PAGE = (
-    joinedload(Roundtable.forum),
-    selectinload(Roundtable.co_chairs),
-    selectinload(Roundtable.participants),
-    selectinload(Roundtable.outcome_groups).selectinload(OutcomeGroup.outcomes),
-)
-
-RECOMMENDATION_ROWS = (
-    selectinload(Recommendation.owners).joinedload(RecommendationOwner.organisation),
-    joinedload(Recommendation.group),
-    joinedload(Recommendation.roundtable),
-)
+__all__ = ["RECOMMENDATION_ROWS", "ROUNDTABLE_PAGE", "load_part", "load_recommendation", "load_roundtable"]
 
 
 def load_roundtable(slug: str, *options) -> Roundtable:
@@ -60,7 +48,6 @@ def load_part(model, record_id: int, roundtable: Roundtable):
         abort(404)
     record = db.session.get(model, record_id)
     group = record if isinstance(record, OutcomeGroup) else getattr(record, "group", None)
-    if record is None or group.roundtable_id != roundtable.id:
+    if record is None or group is None or group.roundtable_id != roundtable.id:
         abort(404)
     return record
-

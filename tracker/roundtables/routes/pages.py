@@ -1,6 +1,6 @@
 """Roundtable pages: the list, the public follow-through page, the roundtable editor, the
 outcomes editor (headings and outcomes added, edited, reordered) and the history. Each
-view loads the roundtable, checks access through `permissions`, calls one operation and
+view loads the roundtable, checks access (`core.access`), calls one operation and
 commits once."""
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from ...core.web.conditional import cacheable
 from ...core.web.forms import records_by_id
 from ...core.web.lists import list_page, paginate
 from ...core.web.refusals import show_conflict, show_refusal
-from .. import catalogue, operations
+from .. import catalogue, operations, queries
 from ..forms import HeadingForm, MoveForm, OutcomeForm, RoundtableForm
-from ..models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
+from ..models import Outcome, OutcomeGroup, Recommendation, Roundtable
 from .blueprint import bp
 from .loading import RECOMMENDATION_ROWS, ROUNDTABLE_PAGE, load_part, load_roundtable
 
@@ -32,7 +32,8 @@ def index():
     """The roundtables this visitor may see (public ones, and those their organisation
     co-chairs), searched and filtered as the URL says."""
     listed = list_page(
-        catalogue.roundtables_for(current_user), options=(joinedload(Roundtable.forum), selectinload(Roundtable.co_chairs))
+        catalogue.roundtables_for(current_user),
+        options=(joinedload(Roundtable.forum), selectinload(Roundtable.co_chairs)),
     )
     ids = [roundtable.id for roundtable in listed.page.items]
     counts = {
@@ -57,31 +58,15 @@ def show(slug: str):
     owners, state and progress. Never drafts, contact details or private review words —
     whoever is looking (co-chairs work on the dashboard)."""
     roundtable = load_roundtable(slug, *ROUNDTABLE_PAGE)
-    agreed = db.session.scalars(
-        sa.select(Recommendation)
-        .where(Recommendation.roundtable_id == roundtable.id, Recommendation.status != "draft")
-        .options(
-            *RECOMMENDATION_ROWS,
-            selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
-            # `latest_review` names the reviewer: loaded with the row, not one query each.
-            joinedload(Recommendation.verified_by),
-            joinedload(Recommendation.sent_back_by),
-        )
-        .order_by(Recommendation.id)
-    ).all()
-    by_outcome: dict[int | None, list[Recommendation]] = {}
-    for recommendation in agreed:
-        by_outcome.setdefault(recommendation.outcome_id, []).append(recommendation)
-    states: dict[str, int] = {}
-    for recommendation in agreed:
-        states[recommendation.status_label] = states.get(recommendation.status_label, 0) + 1
+    agreed = queries.agreed_recommendations(roundtable)
+    grouped = queries.by_outcome(agreed)
     return render_template(
         "roundtables/show.html",
         roundtable=roundtable,
-        by_outcome=by_outcome,
-        unlinked=by_outcome.get(None, []),
+        by_outcome=grouped,
+        unlinked=grouped.get(None, []),
         agreed_count=len(agreed),
-        states=states,
+        states=queries.count_by_state(agreed),
     )
 
 
@@ -112,7 +97,9 @@ def new():
             db.session.commit()
             flash("Roundtable saved. Now add its outcomes under their headings.", "success")
             return redirect(url_for(".outcomes", slug=roundtable.slug))
-    return render_template("roundtables/edit.html", form=form, roundtable=None), (422 if request.method == "POST" else 200)
+    return render_template("roundtables/edit.html", form=form, roundtable=None), (
+        422 if request.method == "POST" else 200
+    )
 
 
 @bp.route("/roundtables/<slug>/edit", methods=["GET", "POST"])
@@ -154,9 +141,7 @@ def _outcomes_page(roundtable: Roundtable, *, heading_form=None, outcome_forms=N
         .options(*RECOMMENDATION_ROWS)
         .order_by(Recommendation.id)
     ).all()
-    by_outcome: dict[int | None, list[Recommendation]] = {}
-    for recommendation in recommendations:
-        by_outcome.setdefault(recommendation.outcome_id, []).append(recommendation)
+    by_outcome = queries.by_outcome(recommendations)
     outcome_forms = outcome_forms or {}
     for number, group in enumerate(roundtable.outcome_groups, start=1):
         form = outcome_forms.setdefault(group.id, OutcomeForm(roundtable, prefix=f"group-{group.id}"))

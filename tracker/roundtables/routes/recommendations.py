@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from ...accounts.models import Organisation
@@ -16,11 +17,11 @@ from ...core.history import newest_first
 from ...core.web.forms import records_by_id
 from ...core.web.lists import paginate
 from ...core.web.refusals import show_conflict, show_refusal
-from .. import follow_through, operations
+from .. import follow_through, operations, queries
 from ..forms import FollowThroughFilter, ProgressUpdateForm, RecommendationForm, RecommendationTransitionForm
-from ..models import Outcome, OutcomeGroup, Recommendation, RecommendationOwner, Roundtable
+from ..models import Outcome, OutcomeGroup, Recommendation, Roundtable
 from .blueprint import bp
-from .loading import RECOMMENDATION_ROWS, ROUNDTABLE_PAGE, load_part, load_recommendation, load_roundtable
+from .loading import ROUNDTABLE_PAGE, load_part, load_recommendation, load_roundtable
 
 # Each workflow button: its label, style, the label of its text box, and whether the words
 # are required (the workflow's rule says so; the label tells the person beforehand).
@@ -57,7 +58,10 @@ def transition_forms(recommendation: Recommendation, refused: tuple[str, Recomme
     forms = {}
     for event in recommendation.workflow.events_from_here():
         if access.can(current_user, event, recommendation):
-            form = refused_form if event == refused_event else RecommendationTransitionForm(prefix=event)
+            if refused_form is not None and event == refused_event:
+                form = refused_form
+            else:
+                form = RecommendationTransitionForm(prefix=event)
             label, _style, words_label = BUTTONS[event]
             form.words.label.text = words_label or "Comment (optional)"
             form.submit.label.text = label
@@ -189,7 +193,9 @@ def post_update(recommendation_id: int):
         else:
             db.session.commit()
             flash("Progress update posted.", "success")
-            return redirect(url_for(".recommendation", recommendation_id=recommendation.id, _anchor=f"update-{update.id}"))
+            return redirect(
+                url_for(".recommendation", recommendation_id=recommendation.id, _anchor=f"update-{update.id}")
+            )
     return _recommendation_page(load_recommendation(recommendation_id), update_form=form, status=422)
 
 
@@ -197,9 +203,9 @@ def post_update(recommendation_id: int):
 @login_required
 def edit_recommendation(recommendation_id: int):
     recommendation = load_recommendation(recommendation_id)
-    roundtable = db.session.scalar(
+    roundtable = db.session.execute(
         sa.select(Roundtable).where(Roundtable.id == recommendation.roundtable_id).options(*ROUNDTABLE_PAGE)
-    )
+    ).scalar_one()
     access.require(current_user, "edit", recommendation)
     form = RecommendationForm(roundtable)
     if request.method == "GET":
@@ -216,20 +222,28 @@ def edit_recommendation(recommendation_id: int):
                 operations.take_transition(recommendation, "agree", current_user)
         except EditConflict as clash:
             show_conflict(form, clash, "on its page")
-            return render_template(
-                "roundtables/recommendation_form.html",
-                form=form, roundtable=roundtable, outcome=recommendation.outcome, recommendation=recommendation,
-            ), 409  # fmt: skip
+            return _editor(form, roundtable, recommendation, 409)
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
             db.session.commit()
             flash(_DONE_MESSAGES["agree"] if form.agree.data else "Recommendation saved.", "success")
             return redirect(url_for(".recommendation", recommendation_id=recommendation.id))
-    return render_template(
+    return _editor(form, roundtable, recommendation, 422 if request.method == "POST" else 200)
+
+
+def _editor(
+    form: RecommendationForm, roundtable: Roundtable, recommendation: Recommendation, status: int
+) -> ResponseReturnValue:
+    """The recommendation's editor page (its roundtable and outcome beside the form)."""
+    page = render_template(
         "roundtables/recommendation_form.html",
-        form=form, roundtable=roundtable, outcome=recommendation.outcome, recommendation=recommendation,
-    ), (422 if request.method == "POST" else 200)  # fmt: skip
+        form=form,
+        roundtable=roundtable,
+        outcome=recommendation.outcome,
+        recommendation=recommendation,
+    )
+    return page, status
 
 
 @bp.route("/recommendations/<int:recommendation_id>/history")
@@ -250,32 +264,14 @@ def mine():
     """What the organisation owns: first what needs attention (overdue, due within 30 days,
     sent back), then every recommendation it owns, filtered by state."""
     access.require(current_user, "own_recommendations")
-    today = clock.today()
-    owned = Recommendation.owners.any(RecommendationOwner.organisation_id == current_user.organisation_id)
-    agreed = sa.and_(owned, follow_through.agreed_condition())
-
-    def attention(condition, limit=50):
-        return db.session.scalars(
-            sa.select(Recommendation)
-            .where(agreed, condition)
-            .options(*RECOMMENDATION_ROWS)
-            .order_by(Recommendation.due_date, Recommendation.id)
-            .limit(limit)
-        ).all()
-
+    today, organisation_id = clock.today(), current_user.organisation_id
     filters = FollowThroughFilter(request.args, roundtables=(), owners=())
-    query = (
-        sa.select(Recommendation)
-        .where(agreed, *filters.filters().conditions(today))
-        .options(*RECOMMENDATION_ROWS)
-        .order_by(Recommendation.due_date.asc().nulls_last(), Recommendation.id)
-    )
     return render_template(
         "roundtables/mine.html",
-        overdue=attention(follow_through.overdue_condition(today)),
-        due_soon=attention(follow_through.due_soon_condition(today)),
-        sent_back=attention(follow_through.sent_back_condition()),
-        page=paginate(query),
+        overdue=queries.needing_attention(organisation_id, follow_through.overdue_condition(today)),
+        due_soon=queries.needing_attention(organisation_id, follow_through.due_soon_condition(today)),
+        sent_back=queries.needing_attention(organisation_id, follow_through.sent_back_condition()),
+        page=paginate(queries.owned(organisation_id, filters.filters(), today)),
         filters=filters,
         today=today,
         due_soon_days=follow_through.DUE_SOON_DAYS,

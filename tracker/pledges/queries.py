@@ -1,0 +1,42 @@
+"""Pledges as the staff workspace lists them: an organisation's own pledges, filtered, and
+how many are in each state."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..core.extensions import db
+from .models import Pledge, PledgeSignatory
+from .workflow import PledgeWorkflow
+
+
+def _signed_by(organisation_id: int) -> sa.Select[int]:
+    return sa.select(PledgeSignatory.pledge_id).where(PledgeSignatory.organisation_id == organisation_id)
+
+
+def signed_by(organisation_id: int, *, state: str | None = None, forum_id: int | None = None) -> sa.Select[Pledge]:
+    """The pledges the organisation signs (in `state`, made at `forum_id` when given), most
+    recently changed first, with what their rows show."""
+    query = (
+        sa.select(Pledge)
+        .where(Pledge.id.in_(_signed_by(organisation_id)))
+        .options(joinedload(Pledge.forum), selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation))
+        .order_by(Pledge.updated_at.desc(), Pledge.id.desc())
+    )
+    if state in PledgeWorkflow.state_values():
+        query = query.where(Pledge.status == state)
+    if forum_id is not None:
+        query = query.where(Pledge.forum_id == forum_id)
+    return query
+
+
+def state_counts(organisation_id: int) -> list[tuple[str, str, int]]:
+    """(state, its label, how many of the organisation's pledges are in it), for every state."""
+    rows = db.session.execute(
+        sa.select(Pledge.status, sa.func.count())
+        .where(Pledge.id.in_(_signed_by(organisation_id)))
+        .group_by(Pledge.status)
+    )
+    counts: dict[str, int] = dict(rows.all())
+    return [(value, PledgeWorkflow.label(value), counts.get(value, 0)) for value in PledgeWorkflow.state_values()]
