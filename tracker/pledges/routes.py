@@ -19,7 +19,7 @@ from ..core.dates import format_date
 from ..core.extensions import db
 from ..core.history import newest_first
 from ..core.web.conditional import cacheable
-from ..core.web.forms import records_by_id
+from ..core.web.forms import records_by_id, workflow_buttons
 from ..core.web.lists import list_page, paginate
 from ..core.web.refusals import show_conflict, show_refusal
 from ..core.web.routing import not_found_beyond_range
@@ -94,16 +94,9 @@ def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = No
     """The pledge page; `refused` is (event, form) of a button pressed in vain, shown with
     its reason and the comment typed."""
     refused_event, refused_form = refused or (None, None)
-    forms = {}
-    for event in pledge.workflow.events_from_here():
-        if access.can(current_user, event, pledge):
-            if refused_form is not None and event == refused_event:
-                form = refused_form
-            else:
-                form = TransitionForm(prefix=event)
-            if event in PledgeWorkflow.NEEDS_REASON:
-                form.comment.label.text = "Reason for reopening"
-            forms[event] = form
+    forms = workflow_buttons(pledge, current_user, TransitionForm, refused)
+    for event in PledgeWorkflow.NEEDS_REASON & forms.keys():
+        forms[event].comment.label.text = "Reason for reopening"
     # A refusal of a button no longer on the page (someone else already pressed it).
     stray_refusal = refused_form.form_errors if refused_form is not None and refused_event not in forms else []
     return render_template(

@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from .. import access
 from ..columns import max_length
 from ..extensions import db
 from ..ids import parse_id
@@ -106,3 +107,17 @@ def records_by_id(model: Any, ids: Any) -> list[Any]:
 def fits(column: Any) -> Length:
     """A validator: no longer than the model's `column` holds."""
     return Length(max=max_length(column))
+
+
+def workflow_buttons(
+    record: Any, person: Any, form_class: Any, refused: tuple[str, Any] | None = None
+) -> dict[str, Any]:
+    """The workflow events `person` may send to `record` now, each with its form (prefixed
+    by the event). The form of a button pressed in vain (`refused`: its event and form) is
+    shown again, with what was typed and why it was refused."""
+    refused_event, refused_form = refused or (None, None)
+    forms = {}
+    for event in record.workflow.events_from_here():
+        if access.can(person, event, record):
+            forms[event] = refused_form if event == refused_event else form_class(prefix=event)
+    return forms

@@ -14,7 +14,7 @@ from ...core import access, clock
 from ...core.changes import REFUSALS, EditConflict
 from ...core.extensions import db
 from ...core.history import newest_first
-from ...core.web.forms import records_by_id
+from ...core.web.forms import records_by_id, workflow_buttons
 from ...core.web.lists import paginate
 from ...core.web.refusals import show_conflict, show_refusal
 from .. import follow_through, operations, queries
@@ -54,18 +54,11 @@ def _rule_data(event: str, form: RecommendationTransitionForm) -> dict:
 
 def transition_forms(recommendation: Recommendation, refused: tuple[str, RecommendationTransitionForm] | None = None):
     """The buttons this person may press now, each a form (the refused one keeps its words)."""
-    refused_event, refused_form = refused or (None, None)
-    forms = {}
-    for event in recommendation.workflow.events_from_here():
-        if access.can(current_user, event, recommendation):
-            if refused_form is not None and event == refused_event:
-                form = refused_form
-            else:
-                form = RecommendationTransitionForm(prefix=event)
-            label, _style, words_label = BUTTONS[event]
-            form.words.label.text = words_label or "Comment (optional)"
-            form.submit.label.text = label
-            forms[event] = form
+    forms = workflow_buttons(recommendation, current_user, RecommendationTransitionForm, refused)
+    for event, form in forms.items():
+        label, _style, words_label = BUTTONS[event]
+        form.words.label.text = words_label or "Comment (optional)"
+        form.submit.label.text = label
     return forms
 
 
