@@ -31,7 +31,7 @@ CHROMIUM := /usr/bin/chromium
 PIP_FILTER := sed "/WARNING: Location 'file:/d"
 
 help:
-	@sed -n '1,10s/^# \{0,1\}//p' Makefile
+	@sed -n '1,12s/^# \{0,1\}//p' Makefile
 
 # --- set-up ---------------------------------------------------------------------------
 

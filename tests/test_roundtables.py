@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from tests.factories import take_transition
 from tracker.accounts.models import OrganisationKind
+from tracker.core.changes import OperationRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
 from tracker.roundtables.models import ProgressUpdate, Recommendation, Roundtable
@@ -392,6 +393,15 @@ def test_an_update_dated_in_the_future_or_empty_is_refused_and_kept(client, auth
     )
     page = text_of(response)
     assert "not only a month or a year" in page and "Write what has happened since the last update." in page
+
+
+def test_an_update_without_a_date_is_refused_by_the_operation_whatever_calls_it(world):
+    """The form requires a date; the API, an import or a script calling the operation are held
+    to the same rule, with the same kind of refusal, and nothing is written."""
+    recommendation = agreed_recommendation(world)
+    with pytest.raises(OperationRefused, match=r"Give the date of the update\."):
+        post_progress_update(recommendation, world.owner_staff, text="Decree drafted.", date=None)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgressUpdate)) == 0
 
 
 def test_completing_needs_words_saying_what_was_done(client, auth, world):

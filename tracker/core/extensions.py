@@ -19,6 +19,11 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """Every area's models subclass this SQLAlchemy 2.0 base directly, so that mypy knows
+    them (Flask-SQLAlchemy's `db.Model` is not a type it can check). `db.Model` is made from
+    it and shares its registry and metadata: `db.metadata`, `db.create_all()`, the migrations
+    and `db.session` see every model."""
+
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
