@@ -5,6 +5,7 @@
 test suite, which points it at SQLite or PostgreSQL.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import ClassVar
@@ -33,6 +34,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # How long "Keep me logged in" lasts, and how long any login lasts on the server before it
+    # must log in again (tracker/accounts/logins.py): REMEMBER_COOKIE_DAYS, 14 by default.
+    REMEMBER_COOKIE_DURATION = dt.timedelta(days=int(os.environ.get("REMEMBER_COOKIE_DAYS") or 14))
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
     # No form needs more than this; a bigger request is refused with a friendly 413 page.
     MAX_CONTENT_LENGTH = 1024 * 1024
@@ -44,9 +49,14 @@ class Config:
     RATELIMIT_KEY_PREFIX = "tracker"
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: throttle per process, don't fail
-    # Failed log-ins allowed per typed e-mail and per client address (Flask-Limiter syntax).
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    # Failed log-ins allowed (Flask-Limiter syntax): on one e-mail from one address, from one
+    # address, and on one e-mail from everywhere — slower, so that a stranger's guesses make
+    # the stranger wait, not the account's owner. And wrong current passwords on the password
+    # page, per account. README.md's Security section documents them (a test checks).
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "100 per hour"
+    PASSWORD_CHECK_LIMIT = "5 per 15 minutes"
     # Behind reverse proxies (nginx, a load balancer): how many, so the client's address and
     # scheme are read from their X-Forwarded-For/-Proto headers. 0: served directly.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
@@ -84,6 +94,8 @@ class Config:
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Browsers come back over HTTPS only, for a year (served behind TLS: see README).
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     DEMO_DATA_ALLOWED = False
 
     def __init__(self):

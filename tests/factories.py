@@ -5,6 +5,7 @@ import itertools
 
 from werkzeug.security import generate_password_hash
 
+from tracker.accounts import logins
 from tracker.accounts.models import Organisation, OrganisationKind, Role, User
 from tracker.core.extensions import db
 from tracker.pledges import operations as pledge_operations
@@ -17,6 +18,13 @@ PASSWORD = "demo-password"
 # Hashing is deliberately slow (scrypt, for real accounts). Test accounts share one hash
 # of the test password, made with few iterations so that each login checks it quickly.
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def session_id(user):
+    """What a browser's session holds once `user` has logged in in it: a login started on
+    the server (tests that set `_user_id` themselves skip the log-in page)."""
+    logins.start(user, remembered=False)
+    return user.get_id()
 
 
 def take_transition(record, event, actor, **rule_data):

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
 from tracker import create_app
+from tracker.accounts import logins
 from tracker.accounts.models import Role, User
 from tracker.core import data_version
 from tracker.core.extensions import db
@@ -86,10 +87,12 @@ def new_tracker(engine: str, directory, name: str, revision: str | None = "head"
 
 def fill() -> None:
     """The demo data, and records made to be hard to carry: odd and long text, an account
-    without a password, a withdrawn action, a figure with decimals, nested JSON in history."""
+    without a password, a withdrawn action, a figure with decimals, nested JSON in history;
+    and a browser's login."""
     load_demo(today=TODAY)
     make = Factories()
     author = make.staff(name=ODD[:200])
+    logins.start(author, remembered=True)
     make.user(role=Role.STAFF, organisation=author.organisation).password_hash = None  # invited, no password yet
     pledge = make.pledge(author=author, title="Zoë’s “pledge” 🌏", text=LONG_ODD, budget_amount=Decimal("1234567.89"),
                          budget_currency="EUR", contact_name=ODD[:200])  # fmt: skip

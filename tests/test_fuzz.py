@@ -32,7 +32,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from tests.factories import take_transition
+from tests.factories import session_id, take_transition
 from tracker import create_app
 from tracker.accounts import operations as accounts
 from tracker.accounts import passwords
@@ -198,12 +198,12 @@ def build_world() -> World:
 
     w.sessions = {
         "anonymous": None,
-        "staff_a": staff_a.get_id(),
-        "staff_b": staff_b.get_id(),
-        "cochair1": cochair1.get_id(),
-        "cochair2": cochair2.get_id(),
-        "admin": admin.get_id(),
-        "inactive": inactive.get_id(),
+        "staff_a": session_id(staff_a),
+        "staff_b": session_id(staff_b),
+        "cochair1": session_id(cochair1),
+        "cochair2": session_id(cochair2),
+        "admin": session_id(admin),
+        "inactive": session_id(inactive),
     }
     organisations = [alpha, beta, gov1, gov2, proposed]
     w.ids = {
@@ -847,7 +847,7 @@ class TestFuzz:
 def admin_client(client, make):
     admin = make.admin()
     with client.session_transaction() as session:
-        session["_user_id"] = admin.get_id()
+        session["_user_id"] = session_id(admin)
     return client
 
 
@@ -883,7 +883,7 @@ def test_a_file_where_a_form_expects_text_is_a_missing_field_not_a_server_error(
     (TypeError: object of type 'FileStorage' has no len())."""
     staff = make.staff()
     with client.session_transaction() as session:
-        session["_user_id"] = staff.get_id()
+        session["_user_id"] = session_id(staff)
     before = _rows()
     response = client.post(
         "/pledges/new",
@@ -921,7 +921,7 @@ def test_an_outcome_id_no_record_can_have_is_not_found_when_agreeing_a_recommend
     co_chair = make.co_chair()
     roundtable = make.roundtable(co_chairs=[co_chair.organisation], slug="uno")
     with client.session_transaction() as session:
-        session["_user_id"] = co_chair.get_id()
+        session["_user_id"] = session_id(co_chair)
     assert (
         client.get(f"/roundtables/{roundtable.slug}/recommendations/new?outcome=99999999999999999999").status_code
         == 404
@@ -937,7 +937,7 @@ def test_a_forum_filter_no_record_can_have_is_ignored_on_my_pledges(client, make
     staff = make.staff()
     make.pledge(author=staff)
     with client.session_transaction() as session:
-        session["_user_id"] = staff.get_id()
+        session["_user_id"] = session_id(staff)
     response = client.get("/pledges/mine?forum=99999999999999999999")
     assert response.status_code == 200
     assert "Regional Protection" in response.get_data(as_text=True)
@@ -952,7 +952,7 @@ def test_a_theme_or_country_ticked_twice_is_saved_once(client, make):
     db.session.add_all([country, theme])
     db.session.flush()
     with client.session_transaction() as session:
-        session["_user_id"] = staff.get_id()
+        session["_user_id"] = session_id(staff)
     data = [("title", "Twice"), ("lead", str(staff.organisation_id)), ("countries", str(country.id)),
             ("countries", str(country.id)), ("themes", str(theme.id)), ("themes", str(theme.id))]  # fmt: skip
     response = client.post("/pledges/new", data=MultiDict(data))
@@ -967,7 +967,7 @@ def test_a_multipart_part_whose_name_cannot_be_read_is_ignored(client, make):
     pledge = make.pledge()
     staff = make.staff(organisation=pledge.lead_signatory)
     with client.session_transaction() as session:
-        session["_user_id"] = staff.get_id()
+        session["_user_id"] = session_id(staff)
     before = _rows()
     data = MultiDict([("date", "2024-02-30"), ("summary", "x"), ("\n", "")])
     response = client.post(f"/pledges/{pledge.slug}/actions/new", data=data, content_type="multipart/form-data")
@@ -1007,7 +1007,7 @@ def test_the_account_forms_sent_as_json_or_a_file_are_refused_not_a_server_error
     password gave 500 (TypeError: object of type 'FileStorage' has no len())."""
     staff = make.staff()
     with client.session_transaction() as session:
-        session["_user_id"] = staff.get_id()
+        session["_user_id"] = session_id(staff)
     assert client.post(path, **body).status_code < 500
 
 

@@ -5,7 +5,9 @@ log-ins that do not reveal which accounts exist, sessions that end when the pass
 changes, redirects that stay on this site, and a friendly refusal of oversized requests.
 """
 
+import datetime as dt
 import re
+from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 import pytest
@@ -113,6 +115,50 @@ def test_production_cookies_are_secure_only(monkeypatch):
     assert not Config.__dict__.get("SESSION_COOKIE_SECURE")  # plain http://127.0.0.1 works in development
 
 
+@pytest.fixture
+def production_app(monkeypatch, schema_url):
+    """The production configuration, as deployed (only the database is the test run's)."""
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+
+    class Deployed(ProductionConfig):
+        SQLALCHEMY_DATABASE_URI = schema_url
+
+    app = create_app(Deployed)
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # its connections closed now, not whenever they are collected
+
+
+# The limits as README.md's Security section documents them.
+DOCUMENTED_LIMITS = {
+    "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS": "5 per 15 minutes",
+    "LOGIN_LIMIT_PER_ADDRESS": "30 per 15 minutes",
+    "LOGIN_LIMIT_PER_ACCOUNT": "100 per hour",
+    "PASSWORD_CHECK_LIMIT": "5 per 15 minutes",
+}
+
+
+def test_production_refuses_a_form_without_its_csrf_token(production_app):
+    response = production_app.test_client().post("/auth/login", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 400 and "The form had expired" in text_of(response)
+
+
+def test_production_throttles_with_the_documented_limits(production_app):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for name, limit in DOCUMENTED_LIMITS.items():
+        assert production_app.config[name] == limit, name
+        assert f"`{name}`" in readme and limit in readme, name
+    assert production_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def test_production_tells_browsers_to_use_https_only(production_app, client):
+    response = production_app.test_client().get("/")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in client.get("/").headers  # development: plain http works
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -158,7 +204,12 @@ def strict_limits(app):
     """Low limits so the test need not type many wrong passwords; fresh counters."""
     from tracker.core.web.security import limiter
 
-    app.config.update(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes", LOGIN_LIMIT_PER_ADDRESS="6 per 15 minutes")
+    app.config.update(
+        LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS="3 per 15 minutes",
+        LOGIN_LIMIT_PER_ADDRESS="6 per 15 minutes",
+        LOGIN_LIMIT_PER_ACCOUNT="6 per 15 minutes",
+        PASSWORD_CHECK_LIMIT="3 per 15 minutes",
+    )
     limiter.reset()
     yield
     limiter.reset()
@@ -206,6 +257,58 @@ def test_successful_logins_do_not_count_towards_the_limit(client, auth, make, st
     for _ in range(8):
         assert auth.login(staff.email).status_code == 302
         auth.logout()
+
+
+STRANGER, OWNER = "203.0.113.5", "192.0.2.10"
+
+
+def _attempt(client, email, password, address):
+    return client.post(
+        "/auth/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def test_a_strangers_failed_logins_do_not_lock_the_owner_out(client, make, strict_limits):
+    staff = make.staff()
+    db.session.commit()
+    for _ in range(3):
+        assert _attempt(client, staff.email, "not the password", STRANGER).status_code == 422
+    assert _attempt(client, staff.email, PASSWORD, STRANGER).status_code == 429  # the stranger waits
+    assert _attempt(client, staff.email, PASSWORD, OWNER).status_code == 302  # the owner does not
+
+
+def test_failures_on_one_account_from_many_addresses_meet_a_slower_limit_on_the_account(client, make, strict_limits):
+    staff = make.staff()
+    db.session.commit()
+    for n in range(6):
+        assert _attempt(client, staff.email, "not the password", f"198.51.100.{n}").status_code == 422
+    assert _attempt(client, staff.email, "not the password", "198.51.100.99").status_code == 429
+
+
+def test_wrong_current_passwords_on_the_password_page_are_throttled(client, auth, make, strict_limits):
+    staff = make.staff()
+    db.session.commit()
+    auth.login(staff.email)
+    change = {"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    for _ in range(3):
+        assert client.post("/auth/password", data={"current_password": "a guess", **change}).status_code == 422
+    refused = client.post("/auth/password", data={"current_password": PASSWORD, **change})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+
+
+def test_a_weak_new_password_is_not_counted_as_a_guess(client, auth, make, strict_limits):
+    staff = make.staff()
+    db.session.commit()
+    auth.login(staff.email)
+    for _ in range(4):
+        weak = client.post(
+            "/auth/password", data={"current_password": PASSWORD, "new_password": "short", "confirm": "short"}
+        )
+        assert weak.status_code == 422
+    done = client.post(
+        "/auth/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
+    assert done.status_code == 302
 
 
 def test_the_limiter_keeps_its_counters_in_redis_when_redis_is_configured(schema_url):
@@ -256,6 +359,97 @@ def test_a_keep_me_logged_in_cookie_stops_working_after_a_password_change(app, m
     stolen = app.test_client()  # only the old keep-me-logged-in cookie, no session
     stolen.set_cookie("remember_token", remember.value)
     assert stolen.get("/auth/password").status_code == 302
+
+
+def _login(app, email, *, remember=False, address="192.0.2.10"):
+    browser = app.test_client()
+    data = {"email": email, "password": PASSWORD} | ({"remember_me": "y"} if remember else {})
+    assert browser.post("/auth/login", data=data, environ_base={"REMOTE_ADDR": address}).status_code == 302
+    return browser
+
+
+def _with_cookie(app, name, cookie):
+    """A browser that has only this one cookie, as someone who copied it would."""
+    browser = app.test_client()
+    browser.set_cookie(name, cookie.value)
+    return browser
+
+
+def _logged_in(browser) -> bool:
+    return browser.get("/auth/password").status_code == 200
+
+
+def test_a_session_cookie_copied_before_logout_no_longer_logs_in_after_it(app, make):
+    staff = make.staff()
+    db.session.commit()
+    browser = _login(app, staff.email)
+    copied = browser.get_cookie("session")
+    assert _logged_in(_with_cookie(app, "session", copied))  # (the copy works while the session lasts)
+    browser.post("/auth/logout")
+    assert not _logged_in(browser)
+    assert not _logged_in(_with_cookie(app, "session", copied))
+
+
+def test_a_keep_me_logged_in_cookie_copied_before_logout_no_longer_logs_in_after_it(app, make):
+    staff = make.staff()
+    db.session.commit()
+    browser = _login(app, staff.email, remember=True)
+    remember = browser.get_cookie("remember_token")
+    assert _logged_in(_with_cookie(app, "remember_token", remember))
+    browser.post("/auth/logout")
+    assert not _logged_in(_with_cookie(app, "remember_token", remember))
+
+
+def test_logging_out_in_one_browser_leaves_the_others_logged_in(app, make):
+    staff = make.staff()
+    db.session.commit()
+    laptop, phone = _login(app, staff.email), _login(app, staff.email)
+    laptop.post("/auth/logout")
+    assert not _logged_in(laptop) and _logged_in(phone)
+
+
+def test_deactivating_an_account_ends_its_sessions_for_good_even_once_reactivated(app, make):
+    staff, admin = make.staff(), make.admin()
+    db.session.commit()
+    browser = _login(app, staff.email, remember=True)
+    session_cookie, remember = browser.get_cookie("session"), browser.get_cookie("remember_token")
+    by_admin = _login(app, admin.email)
+    for active in ("no", "yes"):
+        by_admin.post(f"/admin/users/{staff.id}/active", data={"active": active})
+    assert not _logged_in(_with_cookie(app, "session", session_cookie))
+    assert not _logged_in(_with_cookie(app, "remember_token", remember))
+    assert _logged_in(_login(app, staff.email))  # the person logs in again
+
+
+def test_the_keep_me_logged_in_cookie_is_samesite_and_lasts_the_configured_days(app, make):
+    staff = make.staff()
+    db.session.commit()
+    response = app.test_client().post(
+        "/auth/login", data={"email": staff.email, "password": PASSWORD, "remember_me": "y"}
+    )
+    cookie = next(
+        value for name, value in response.headers.items() if name == "Set-Cookie" and "remember_token=" in value
+    )
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
+    lasts = expires - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(days=14) - dt.timedelta(minutes=1) < lasts <= dt.timedelta(days=14)
+
+
+def test_an_admin_sets_how_long_keep_me_logged_in_lasts(monkeypatch):
+    monkeypatch.setenv("REMEMBER_COOKIE_DAYS", "3")
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    import importlib
+
+    import config
+
+    try:
+        reloaded = importlib.reload(config)
+        app = create_app(reloaded.ProductionConfig)
+        assert app.config["REMEMBER_COOKIE_DURATION"].days == 3
+    finally:
+        monkeypatch.delenv("REMEMBER_COOKIE_DAYS")
+        importlib.reload(config)
 
 
 @pytest.mark.parametrize(

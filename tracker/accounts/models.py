@@ -131,10 +131,16 @@ class User(Base):
             return ""
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
+    # The token of the login this object was loaded for, or started by (see `logins`);
+    # never stored: the database keeps only its digest. (Not a column: __allow_unmapped__.)
+    __allow_unmapped__ = True
+    login_token: str = ""
+
     def get_id(self) -> str:
-        """What Flask-Login keeps in the session and the keep-me-logged-in cookie: the id
-        and the password's fingerprint, so a new password ends every earlier session."""
-        return f"{self.id}:{self.password_fingerprint}"
+        """What Flask-Login keeps in the session and the keep-me-logged-in cookie: the id,
+        the password's fingerprint and the login's token. A login ended on the server (a
+        log-out, a new password, a deactivation) makes every copy of either cookie useless."""
+        return f"{self.id}:{self.password_fingerprint}:{self.login_token}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -166,3 +172,22 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class UserLogin(Base):
+    """One browser's login, from the log-in until it logs out (or the password changes, or
+    the account is deactivated, or it expires): what makes a session and a keep-me-logged-in
+    cookie valid on the server. Only a digest of its token is kept."""
+
+    __tablename__ = "user_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    remembered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+    user: Mapped[User] = relationship()
+
+    moves_data_version: ClassVar[bool] = False

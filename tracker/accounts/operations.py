@@ -25,6 +25,7 @@ from ..core.changes import (
 from ..core.columns import max_length
 from ..core.extensions import db
 from ..core.history import record_history
+from . import logins
 from .models import Organisation, OrganisationKind, Role, User
 from .passwords import set_password_token
 
@@ -148,13 +149,15 @@ def update_user(user: User, actor: User, **fields: Any) -> None:
 
 
 def set_active(user: User, actor: User, active: bool) -> None:
-    """Deactivate (or reactivate) an account. A deactivated user cannot log in, and their
-    open sessions end at their next request (the login manager loads only active users)."""
+    """Deactivate (or reactivate) an account. A deactivated user cannot log in, and every
+    login of theirs ends: reactivated, they log in again."""
     access.require(actor, "administer")
     if not active and user.id == actor.id:
         raise OperationRefused("You cannot deactivate your own account. Ask another admin to do it.")
     if user.active == active:
         return
     user.active = active
+    if not active:
+        logins.end_all(user)
     db.session.flush()
     record_history(user, "reactivated" if active else "deactivated", actor, changes={"active": [not active, active]})

@@ -17,6 +17,7 @@ from ..core import access, settings
 from ..core.changes import InvalidField, OperationRefused
 from ..core.extensions import db
 from ..core.history import record_history
+from . import logins
 from .models import User
 
 PASSWORD_MIN_LENGTH = 12
@@ -58,18 +59,14 @@ def _check_new_password(user: User, password: str, field: str) -> None:
         raise InvalidField(field, problem)
 
 
-def session_fingerprint_matches(user: User, fingerprint: str) -> bool:
-    """Does a session's password fingerprint (see `User.get_id`) match the password now?"""
-    return bool(fingerprint) and hmac.compare_digest(fingerprint, user.password_fingerprint)
-
-
 def change_password(user: User, current: str, new: str) -> None:
-    """`user` changes their own password, proving they know the current one. Every other
-    session of the account ends (its session id carries the old password's fingerprint)."""
+    """`user` changes their own password, proving they know the current one. Every login of
+    the account ends (the caller starts a new one for the browser it was changed in)."""
     if not user.check_password(current):
         raise InvalidField("current_password", "Your current password is not right.")
     _check_new_password(user, new, "new_password")
     user.set_password(new)
+    logins.end_all(user)
     db.session.flush()
     record_history(user, "password_changed", user)
 
@@ -127,6 +124,7 @@ def set_password_from_token(token: str, password: str, *, max_age: int | None = 
         raise OperationRefused(LINK_NOT_VALID)
     _check_new_password(user, password, "password")
     user.set_password(password)
+    logins.end_all(user)
     db.session.flush()
     record_history(user, "password_set", user)
     return user

@@ -7,15 +7,15 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import COOKIE_NAME, current_user, login_required, login_user, logout_user
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...core.changes import REFUSALS
 from ...core.extensions import db, login_manager
 from ...core.web.refusals import show_refusal
-from ...core.web.security import throttle_login
-from .. import passwords
+from ...core.web.security import throttle_login, throttle_password_check, wrong_password_typed
+from .. import logins, passwords
 from ..forms import ChangePasswordForm, EmptyForm, LoginForm, SetPasswordForm
 from ..models import User
 
@@ -33,19 +33,10 @@ _NO_ACCOUNT_HASH = generate_password_hash("no account has this password")
 
 
 @login_manager.user_loader
-def load_user(session_id: str):
-    """The user a session (or keep-me-logged-in cookie) belongs to: `User.get_id()` joins
-    the id and the password's fingerprint, so changing a password ends every other session."""
-    user_id, _, fingerprint = session_id.partition(":")
-    # With the organisation every logged-in page shows in its header: one query, not two.
-    user = (
-        db.session.get(User, int(user_id), options=[joinedload(User.organisation)])
-        if user_id.isascii() and user_id.isdigit()
-        else None
-    )
-    if user is None or not user.active or not passwords.session_fingerprint_matches(user, fingerprint):
-        return None
-    return user
+def load_user(session_id: str) -> User | None:
+    """The user a session (or keep-me-logged-in cookie) belongs to, while its login lasts
+    (see `logins`): a log-out, a new password or a deactivation ends it on the server."""
+    return logins.user_of(session_id)
 
 
 def home_for(user) -> str:
@@ -98,6 +89,8 @@ def login():
             # One message for every failure: it must not reveal whether the account exists.
             form.form_errors.append(LOGIN_REFUSED)
         else:
+            logins.start(user, remembered=form.remember_me.data)
+            db.session.commit()
             login_user(user, remember=form.remember_me.data)
             flash(f"Logged in as {user.name}.", "success")
             return redirect(_safe_next(request.args.get("next"), home_for(user)))
@@ -108,6 +101,8 @@ def login():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        logins.end(current_user.get_id())  # every copy of this browser's cookies with it
+        db.session.commit()
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("public.home"))
@@ -115,6 +110,7 @@ def logout():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@throttle_password_check
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -123,12 +119,15 @@ def change_password():
             user = current_user._get_current_object()
             passwords.change_password(user, form.current_password.data, form.new_password.data)
         except REFUSALS as refusal:
+            if getattr(refusal, "field", None) == "current_password":
+                wrong_password_typed()
             show_refusal(form, refusal)
         else:
-            db.session.commit()
-            # The new password ends every session of this account, this one too (its id
-            # carries the old fingerprint): log this browser in again, as it was.
+            # The new password ended every login of this account, this one too: log this
+            # browser in again, as it was.
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+            logins.start(user, remembered=remembered)
+            db.session.commit()
             login_user(user, remember=remembered)
             flash("Your password has been changed. You have been logged out everywhere else.", "success")
             return redirect(url_for("public.home"))
@@ -136,32 +135,28 @@ def change_password():
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
-def set_password(token: str):
+def set_password(token: str) -> ResponseReturnValue:
     """The page an invitation (or an admin's reset) links to. The link works once."""
     user = passwords.user_for_set_password_token(token)
     form = SetPasswordForm()
-    status = 200
-    if user is None:
-        status = 404
-    elif form.validate_on_submit():
+    if user is not None and form.validate_on_submit():
         try:
             user = passwords.set_password_from_token(token, form.password.data)
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             if current_user.is_authenticated and current_user.id != user.id:
-                logout_user()  # someone else's session must not carry on in this browser
+                logins.end(current_user.get_id())  # someone else's session must not carry on here
+                logout_user()
+            db.session.commit()
             flash("Your password is set. Log in with your e-mail address and the new password.", "success")
             return redirect(url_for("auth.login"))
-    if form.errors:
-        status = 422
-    response = current_app.make_response(
-        (
-            render_template("accounts/set_password.html", form=form, user=user, link_problem=passwords.LINK_NOT_VALID),
-            status,
-        )
-    )
+    return _set_password_page(form, user, 404 if user is None else 422 if form.errors else 200)
+
+
+def _set_password_page(form: SetPasswordForm, user: User | None, status: int) -> ResponseReturnValue:
+    page = render_template("accounts/set_password.html", form=form, user=user, link_problem=passwords.LINK_NOT_VALID)
+    response = current_app.make_response((page, status))
     # The token is in the address: keep it out of Referer headers and caches.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
