@@ -305,3 +305,29 @@ def test_sixteen_people_at_once_record_everything_exactly_once(app, make):
     reviewed = db.session.get(Recommendation, to_review.id)
     assert reviewed.status in ("verified", "in_progress")
     assert len(_events("verify", record_id=to_review.id)) + len(_events("send_back", record_id=to_review.id)) == 1
+
+
+def test_sixteen_actions_recorded_at_once_on_one_pledge_each_take_their_own_place(app, make):
+    """Sixteen staff press *Save action* on one pledge at the same instant: every action gets
+    a place of its own in the pledge's list (the order the page and actions.csv give), so the
+    list exports and imports back as it was."""
+    org = make.organisation("Philippine Red Cross")
+    pledge = make.pledge_in_progress(lead=org, title="Restoring family links")
+    make.action(pledge, summary="Recorded before the crowd came.")
+    recorders = [make.staff(organisation=org) for _ in range(THREADS)]
+    db.session.commit()
+    slug, org_id = pledge.slug, org.id
+    crowd = Crowd(app)
+
+    def record(n):
+        def work(_client):
+            data = {"date": "14 May 2020", "summary": f"Action by recorder {n}", "organisations": [str(org_id)]}
+            yield "action", f"/pledges/{slug}/actions/new", data
+
+        return work
+
+    crowd.run([crowd.person(u.email, record(n)) for n, u in enumerate(recorders)])
+    assert crowd.statuses("action") == [302] * THREADS
+    db.session.expire_all()
+    positions = [action.position for action in db.session.get(Pledge, pledge.id).actions]
+    assert sorted(positions) == list(range(THREADS + 1))

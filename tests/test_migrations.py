@@ -253,3 +253,34 @@ def test_upgrading_existing_data_dates_each_agreed_recommendation_from_its_histo
         rows = dict(conn.execute(sa.text("SELECT id, agreed_on FROM recommendations")).all())
     assert str(rows[1]) == "2026-03-04"
     assert rows[2] is None
+
+
+def test_upgrading_actions_that_share_a_place_numbers_their_pledge_again_in_page_order(migration_app):
+    """0007 on a database where actions recorded at the same instant share a place: their
+    pledge's list is numbered again in the order the page showed it, another pledge's list
+    is left as it was, and from then on the database refuses a shared place."""
+    flask_migrate.upgrade(revision="0006")
+    now = "2026-01-01 00:00:00"
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisations (id, name, kind, confirmed, created_at) "
+            "VALUES (1, 'Philippine Red Cross', 'national_society', :yes, :now)"
+        ), {"now": now, "yes": True})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO pledges (id, slug, title, text, status, created_at, updated_at, version) VALUES "
+            "(1, 'family-links', 'Family links', 'Text', 'in_progress', :now, :now, 1),"
+            " (2, 'first-aid', 'First aid', 'Text', 'in_progress', :now, :now, 1)"
+        ), {"now": now})  # fmt: skip
+        places = [(1, 1, 0), (2, 1, 1), (3, 1, 1), (4, 1, 1), (5, 1, 2), (6, 2, 0), (7, 2, 5)]
+        for action_id, pledge_id, position in places:
+            conn.execute(sa.text(
+                "INSERT INTO actions (id, pledge_id, attributed_to_id, date, date_precision, summary, details, position, "
+                "created_at, updated_at, version) "
+                "VALUES (:id, :pledge, 1, '2020-05-14', 'day', :summary, '', :position, :now, :now, 1)"
+            ), {"id": action_id, "pledge": pledge_id, "summary": f"Action {action_id}", "position": position, "now": now})  # fmt: skip
+    flask_migrate.upgrade()
+    with db.engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT id, position FROM actions")).all())
+    assert rows == {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 0, 7: 5}
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE actions SET position = 0 WHERE id = 2"))

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from statemachine.exceptions import TransitionNotAllowed
 
 from . import access
-from .columns import utcnow
+from .columns import table_of, utcnow
 from .extensions import db
 from .history import HistoryEntry, changes_between, record_history, snapshot
 from .text import slugify
@@ -153,6 +153,18 @@ def distinct(records: Iterable[Record]) -> list[Record]:
             seen.add(key)
             found.append(record)
     return found
+
+
+def lock_row(model: Any, record_id: int) -> None:
+    """Hold the record's row until the transaction ends, so that what is read next and then
+    written (the next free place in a list) cannot race another writer doing the same:
+    SELECT … FOR UPDATE on PostgreSQL. SQLite lets one writer in at a time: a write takes its
+    write lock now, and what is read after it includes every write committed before."""
+    table = table_of(model)
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(sa.update(table).where(table.c.id == record_id).values(id=table.c.id))
+    else:
+        db.session.execute(sa.select(table.c.id).where(table.c.id == record_id).with_for_update())
 
 
 # --- slugs -------------------------------------------------------------------------------

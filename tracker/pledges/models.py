@@ -54,6 +54,9 @@ class ActionTaken(Base):
     """A dated account of what was done towards a pledge: the pledge's public timeline."""
 
     __tablename__ = "actions"
+    # Each action has a place of its own in its pledge's list (the page's order, and the key
+    # actions.csv imports by).
+    __table_args__ = (sa.UniqueConstraint("pledge_id", "position"),)
     noun: ClassVar[str] = "action"
 
     id: Mapped[int] = mapped_column(primary_key=True)

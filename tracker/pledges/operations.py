@@ -8,15 +8,19 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
+
 from ..accounts.models import Organisation, User
 from ..core import access, clock
 from ..core.changes import (
     AfterTransition,
+    ConcurrentChange,
     OperationRefused,
     check_version,
     distinct,
     flush_or_conflict,
     known_fields,
+    lock_row,
     record_edit,
     unique_slug,
 )
@@ -282,21 +286,29 @@ def record_action(pledge: Pledge, actor: User, *, position: int | None = None, *
     signatory). `content`: date, summary, organisations (the signatories involved), and
     optionally details, date_precision, heading, figures and links (lists of dicts)."""
     access.require(actor, "record_action", pledge)
-    action = ActionTaken(
-        pledge=pledge,
-        attributed_to_id=actor.organisation_id,
-        created_by_id=actor.id,
-        position=len(pledge.actions) if position is None else position,
-    )
+    place = _next_place(pledge) if position is None else position  # (before the new action joins the session)
+    action = ActionTaken(attributed_to_id=actor.organisation_id, created_by_id=actor.id, position=place)
+    pledge.actions.append(action)  # (the list loaded first, so that a refusal takes it out cleanly)
     try:
         _write_action_content(action, **content)
     except OperationRefused:
         pledge.actions.remove(action)  # never flushed: nothing half-written
         raise
     db.session.add(action)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # the place was taken meanwhile (the lock makes it unlikely)
+        raise ConcurrentChange("Someone recorded an action on this pledge at the same moment. Save again.") from None
     record_history(action, "action_recorded", actor, changes={"summary": [None, action.summary]})
     return action
+
+
+def _next_place(pledge: Pledge) -> int:
+    """The place after every action of the pledge (withdrawn ones too), read while holding
+    the pledge's row: two people recording at the same instant take different places."""
+    lock_row(Pledge, pledge.id)
+    last = db.session.scalar(sa.select(sa.func.max(ActionTaken.position)).where(ActionTaken.pledge_id == pledge.id))
+    return 0 if last is None else last + 1
 
 
 def _action_snapshot(action: ActionTaken) -> dict[str, Any]:
