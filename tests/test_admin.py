@@ -259,19 +259,45 @@ def test_only_people_who_write_pledges_may_propose_an_organisation(make):
 
 
 @pytest.mark.parametrize(
+    "typed",
+    [
+        "Аustralian Red Cross",  # a Cyrillic А
+        "Australian Red\u200b Cross",  # a zero-width space
+        "Australian  Red   Cross",  # spacing
+        "Australian Red Cross\u202e",  # a stray right-to-left override
+        "AUSTRALIAN RED CROSS",
+        "Australian Red-Cross",
+    ],
+)
+def test_a_name_that_only_looks_different_is_refused_naming_the_existing_one(client, admin, make, typed):
+    make.organisation(name="Australian Red Cross")
+    db.session.commit()
+    response = client.post("/admin/organisations/new", data={"name": typed, "kind": "other"})
+    assert response.status_code == 422
+    assert "An organisation with this name already exists: “Australian Red Cross”." in text_of(response)
+    assert db.session.scalar(sa.select(sa.func.count(Organisation.id))) == 1
+
+
+def test_staff_proposing_a_look_alike_of_a_listed_organisation_get_the_listed_one(make):
+    staff = make.staff(organisation=make.organisation(name="Australian Red Cross"))
+    existing = make.organisation(name="Philippine Red Cross")
+    assert accounts.propose_organisation(staff, "Philippine\u00a0Red Crоss") is existing  # no-break space, Cyrillic о
+
+
+@pytest.mark.parametrize(
     ("url", "data", "message"),
     [
         (
             "/admin/organisations/new",
             {"name": "australian RED cross", "short_name": "ARC2", "kind": "other", "country": "Fiji"},
-            "An organisation with this name already exists.",
+            "An organisation with this name already exists: “Australian Red Cross”.",
         ),
         (
             "/admin/forums/new",
             {"name": "bali process", "short_name": "BP2", "kind": "process", "year": "2002", "description": "Typed"},
-            "A forum with this name already exists.",
+            "A forum with this name already exists: “Bali Process”.",
         ),
-        ("/admin/themes/new", {"name": "MIGRATION"}, "A theme with this name already exists."),
+        ("/admin/themes/new", {"name": "MIGRATION"}, "A theme with this name already exists: “Migration”."),
     ],
 )
 def test_a_duplicate_name_in_any_case_is_refused_and_what_was_typed_is_kept(client, admin, make, url, data, message):
@@ -298,7 +324,7 @@ def test_renaming_to_another_organisations_name_is_refused(client, admin, make):
         f"/admin/organisations/{other.id}", data={"name": "Australian Red Cross", "kind": "national_society"}
     )
     assert response.status_code == 422
-    assert "An organisation with this name already exists." in text_of(response)
+    assert "An organisation with this name already exists: “Australian Red Cross”." in text_of(response)
     db.session.refresh(other)
     assert other.name == "Philippine Red Cross"
 
@@ -618,7 +644,7 @@ def test_admin_adds_and_edits_a_forum(client, admin):
 def test_a_forum_year_must_be_a_year(client, admin):
     response = client.post("/admin/forums/new", data={"name": "Bali Process", "kind": "process", "year": "20022"})
     assert response.status_code == 422
-    assert "Give a year between 1900 and 2100." in text_of(response)
+    assert "Enter a year from 1900 to 2100, such as 2019." in text_of(response)
 
 
 def test_admin_adds_a_theme_with_a_slug_from_its_name_and_renames_it(client, admin):

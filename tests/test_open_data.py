@@ -293,7 +293,7 @@ BAD_CELLS = {
         "Australian Red Cross; Red Cross of Atlantis",
         "Row 2, column organisations: There is no organisation called “Red Cross of Atlantis”",
     ),
-    "missing title": ("pledges", 1, "title", "  ", "Row 3, column title: A pledge needs a title."),
+    "missing title": ("pledges", 1, "title", "  ", "Row 3, column title: Give the pledge a title."),
     "future date": (
         "actions",
         0,
@@ -399,7 +399,7 @@ def test_every_error_of_every_row_is_reported_at_once(runner, reference, tmp_pat
     actions.append(dict(actions[0], date="2019", position="0"))  # the same position twice
     result = _import(runner, tmp_path, pledges, actions)
     assert result.exit_code == 1
-    assert "Row 3, column title: A pledge needs a title." in result.stderr
+    assert "Row 3, column title: Give the pledge a title." in result.stderr
     assert "Row 2, column date: June 2019 is not a date (use 2019, 2019-06 or 2019-06-14)." in result.stderr
     assert (
         "Row 3, column position: Row 2 already gives the pledge “regional-protection” an action at position 0."
@@ -622,3 +622,30 @@ def test_exports_cost_the_same_queries_for_one_pledge_or_many(app, make):
     with app.test_request_context():
         [row, *_] = rows(open_data.export_actions(catalogue.PLEDGES.select(ListState())).encode())
     assert json.loads(row["figures"])[0]["value"] == "2037.5"
+
+
+# --- one set of limits: the import refuses what the forms refuse -------------------------------
+
+
+def test_the_import_refuses_texts_the_forms_refuse_naming_row_and_column(runner, reference, tmp_path):
+    """A 100,000-character summary or title, and a heading with a line break, would be
+    records no one could then edit through the forms: the import says so, row and column."""
+    pledges, actions = _pledge_rows(), _action_rows()
+    pledges[0]["title"] = "T" * 100_000
+    actions[0]["summary"] = "S" * 100_000
+    actions[0]["heading"] = "First line\nsecond line"
+    before = counts()
+    result = _import(runner, tmp_path, pledges, actions)
+    assert result.exit_code == 1
+    assert "Row 2, column title: Use at most 300 characters here (this has 100,000)." in result.stderr
+    assert "Row 2, column summary: Use at most 5,000 characters here (this has 100,000)." in result.stderr
+    assert "Row 2, column heading: Write this on one line: line breaks and tabs are not kept here." in result.stderr
+    assert counts() == before
+
+
+def test_a_cell_beyond_the_csv_parsers_own_limit_names_its_row_and_column(runner, reference, tmp_path):
+    actions = _action_rows()
+    actions[0]["details"] = "D" * 200_000  # Python's csv reader stops at 131,072 by default
+    result = _import(runner, tmp_path, _pledge_rows(), actions)
+    assert result.exit_code == 1
+    assert "Row 2, column details: Use at most 50,000 characters here (this has 200,000)." in result.stderr

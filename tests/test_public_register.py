@@ -356,8 +356,10 @@ def test_a_pledge_feed_has_that_pledges_actions_and_a_draft_has_none(client, aut
 
 
 def test_a_feed_survives_control_characters_in_text(client, make):
-    pledge = make.pledge_in_progress(title="Regional\x0b Protection")
-    make.action(pledge, summary="Bell \x07 and form feed \x0c.")
+    """Text kept from before the forms refused control characters still makes a valid feed."""
+    pledge = make.pledge_in_progress(title="Regional Protection")
+    action = make.action(pledge, summary="Bell and form feed.")
+    pledge.title, action.summary = "Regional\x0b Protection", "Bell \x07 and form feed \x0c."
     _feed, entries = _entries(client.get("/actions.atom"))
     assert entries and "Bell  and form feed ." in entries[0][0]
 

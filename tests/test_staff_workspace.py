@@ -767,7 +767,11 @@ def test_saving_an_action_unchanged_records_no_change(client, make, arc, arc_sta
 
 @pytest.mark.parametrize(
     "typed, message",
-    [("31 February 2020", "There is no such day as 31 February 2020"), ("1066", "dated from 1900 onwards")],
+    [
+        ("31 February 2020", "There is no such day as 31 February 2020"),
+        ("1066", "Use a date from 1900 to 2100"),
+        ("2150", "Use a date from 1900 to 2100"),
+    ],
 )
 def test_an_impossible_date_says_what_is_wrong(client, make, arc, arc_staff, typed, message):
     pledge = make.pledge_in_progress(lead=arc)

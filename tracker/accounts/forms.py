@@ -20,8 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, NumberRange, Optional, ValidationError
 
+from ..core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE
 from ..core.extensions import db
-from ..core.web.forms import SiteForm, fits, id_or_none, strip
+from ..core.web.forms import SiteForm, Within, id_or_none, strip
 from ..taxonomy.models import Forum, ForumKind, Theme
 from .models import Organisation, OrganisationKind, Role, User
 from .passwords import PASSWORD_MAX_LENGTH, password_problem
@@ -68,25 +69,25 @@ class SetPasswordForm(SiteForm):
 
 
 class OrganisationForm(SiteForm):
-    name = StringField("Name", filters=[strip], validators=[DataRequired(), fits(Organisation.name)])
+    name = StringField("Name", filters=[strip], validators=[Within(Organisation.limits["name"])])
     short_name = StringField(
         "Short name",
         filters=[strip],
-        validators=[Optional(), fits(Organisation.short_name)],
+        validators=[Within(Organisation.limits["short_name"])],
         description="An abbreviation people know it by, such as ARC or DFAT. Optional.",
     )
     kind = SelectField(
         "Kind", coerce=OrganisationKind, choices=[SelectChoice(kind.value, kind.label) for kind in OrganisationKind]
     )
     country = StringField(
-        "Country", filters=[strip], validators=[Optional(), fits(Organisation.country)], description="Optional."
+        "Country", filters=[strip], validators=[Within(Organisation.limits["country"])], description="Optional."
     )
     submit = SubmitField("Save organisation")
 
 
 class UserForm(SiteForm):
-    name = StringField("Name", filters=[strip], validators=[DataRequired(), fits(User.name)])
-    email = EmailField("E-mail", filters=[strip], validators=[DataRequired(), Email(), fits(User.email)])
+    name = StringField("Name", filters=[strip], validators=[Within(User.limits["name"])])
+    email = EmailField("E-mail", filters=[strip], validators=[DataRequired(), Email(), Within(User.limits["email"])])
     role = SelectField("Role", coerce=Role, choices=[SelectChoice(role.value, role.label) for role in Role])
     organisation_id = SelectField(
         "Organisation",
@@ -124,11 +125,11 @@ FORUM_KIND_LABELS = {
 
 
 class ForumForm(SiteForm):
-    name = StringField("Name", filters=[strip], validators=[DataRequired(), fits(Forum.name)])
+    name = StringField("Name", filters=[strip], validators=[Within(Forum.limits["name"])])
     short_name = StringField(
         "Short name",
         filters=[strip],
-        validators=[Optional(), fits(Forum.short_name)],
+        validators=[Within(Forum.limits["short_name"])],
         description="Such as 33IC or ASEAN-ACT. Optional.",
     )
     kind = SelectField(
@@ -136,13 +137,18 @@ class ForumForm(SiteForm):
     )
     year = IntegerField(
         "Year",
-        validators=[Optional(), NumberRange(min=1900, max=2100, message="Give a year between 1900 and 2100.")],
+        validators=[
+            Optional(),
+            NumberRange(min=EARLIEST_YEAR, max=LATEST_YEAR, message=f"Enter a year {YEAR_RANGE}, such as 2019."),
+        ],
         description="The year it was held or began. Optional.",
     )
-    description = TextAreaField("Description", filters=[strip], description="Optional.")
+    description = TextAreaField(
+        "Description", filters=[strip], validators=[Within(Forum.limits["description"])], description="Optional."
+    )
     submit = SubmitField("Save forum")
 
 
 class ThemeForm(SiteForm):
-    name = StringField("Name", filters=[strip], validators=[DataRequired(), fits(Theme.name)])
+    name = StringField("Name", filters=[strip], validators=[Within(Theme.limits["name"])])
     submit = SubmitField("Save theme")

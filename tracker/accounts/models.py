@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.columns import choice, utcnow
 from ..core.extensions import Base
+from ..core.limits import Limit
 
 
 class OrganisationKind(enum.Enum):
@@ -50,6 +51,11 @@ class Role(enum.Enum):
 
 class Organisation(Base):
     __tablename__ = "organisations"
+    limits: ClassVar[dict[str, Limit]] = {
+        "name": Limit(200, required="Give the organisation's name."),
+        "short_name": Limit(50),
+        "country": Limit(100),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
@@ -87,6 +93,10 @@ class User(Base):
     without the model importing the web framework."""
 
     __tablename__ = "users"
+    limits: ClassVar[dict[str, Limit]] = {
+        "name": Limit(200, required="Give the person's name."),
+        "email": Limit(254, required="Give the person's e-mail address."),
+    }
     __table_args__ = (
         # Case-insensitive uniqueness: e-mails are stored lower-cased, and the database
         # refuses any that are not, so the plain unique constraint is enough.

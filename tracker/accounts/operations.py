@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..core import access
 from ..core.changes import (
     InvalidField,
@@ -19,12 +17,10 @@ from ..core.changes import (
     flush_unique,
     known_fields,
     refuse_duplicate,
-    required,
-    text_or_none,
 )
-from ..core.columns import max_length
 from ..core.extensions import db
 from ..core.history import record_history
+from ..core.limits import clean_fields, refuse_same_name, same_name
 from . import logins
 from .models import Organisation, OrganisationKind, Role, User
 from .passwords import set_password_token
@@ -38,12 +34,11 @@ USER_FIELDS = ["email", "name", "role", "organisation"]
 
 def _organisation_values(fields: dict[str, Any], organisation: Organisation | None) -> dict[str, Any]:
     known_fields(fields, ORGANISATION_FIELDS, "organisation")
-    values = {name: text_or_none(value) for name, value in fields.items()}
-    if "name" in values or organisation is None:
-        values["name"] = required(values.get("name"), "name", "Give the organisation's name.")
-        refuse_duplicate(
-            Organisation.name, values["name"], organisation, "name", "An organisation with this name already exists."
-        )
+    if organisation is None:
+        fields = {"name": None} | fields
+    values = clean_fields(Organisation, fields)
+    if "name" in values:
+        refuse_same_name(Organisation, values["name"], organisation, "name", "An organisation")
     if (organisation is None or "kind" in values) and not isinstance(values.get("kind"), OrganisationKind):
         raise InvalidField("kind", "Choose what kind of organisation this is.")
     return values
@@ -79,13 +74,8 @@ def propose_organisation(actor: User, name: str) -> Organisation:
     otherwise a new one of kind "other", unconfirmed until an admin checks it.
     """
     access.require(actor, "create_pledge")  # proposing is part of writing a pledge
-    name = required(name, "name", "Give the organisation's name.")
-    longest = max_length(Organisation.name)
-    if longest is not None and len(name) > longest:
-        raise InvalidField("name", f"Use at most {longest} characters for the organisation's name.")
-    existing = db.session.scalar(
-        sa.select(Organisation).where(sa.func.lower(Organisation.name) == sa.func.lower(name)).limit(1)
-    )
+    name = Organisation.limits["name"].clean(name, "name")
+    existing: Organisation | None = same_name(Organisation, name)
     if existing is not None:
         return existing
     organisation = Organisation(name=name, kind=OrganisationKind.OTHER, confirmed=False)
@@ -100,15 +90,15 @@ def propose_organisation(actor: User, name: str) -> Organisation:
 
 def _user_values(fields: dict[str, Any], user: User | None) -> dict[str, Any]:
     known_fields(fields, USER_FIELDS, "user")
-    values = {name: text_or_none(value) for name, value in fields.items()}
-    if "email" in values or user is None:
-        email = required(values.get("email"), "email", "Give the person's e-mail address.")
+    if user is None:
+        fields = {"email": None, "name": None} | fields
+    values = clean_fields(User, fields)
+    if "email" in values:
+        email = values["email"]
         if "@" not in email.strip("@"):
             raise InvalidField("email", "This is not an e-mail address.")
         values["email"] = User.normalise_email(email)
         refuse_duplicate(User.email, values["email"], user, "email", "Another user has this e-mail address.")
-    if "name" in values or user is None:
-        values["name"] = required(values.get("name"), "name", "Give the person's name.")
     role = values.get("role", user.role if user else None)
     if not isinstance(role, Role):
         raise InvalidField("role", "Choose a role.")

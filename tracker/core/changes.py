@@ -186,20 +186,6 @@ def unique_slug(model: Any, text: str) -> str:
 # --- typed values ------------------------------------------------------------------------
 
 
-def text_or_none(value: Any) -> Any:
-    """Typed text without surrounding spaces; blank means none (other values pass)."""
-    if isinstance(value, str):
-        return value.strip() or None
-    return value
-
-
-def required(value: Any, field: str, message: str) -> Any:
-    value = text_or_none(value)
-    if not value:
-        raise InvalidField(field, message)
-    return value
-
-
 def refuse_duplicate(column: Any, value: str, record: Any, field: str, message: str) -> None:
     """Refuse `value` if another row has it in `column`, ignoring case, before the
     database's unique constraint does so less politely."""

@@ -22,6 +22,10 @@ class DatePrecision(enum.Enum):
 
 EXAMPLES = "14 May 2020, May 2020 or 2020"
 
+# The years every date and year field accepts, whatever the way in (forms, import, commands).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+YEAR_RANGE = f"from {EARLIEST_YEAR} to {LATEST_YEAR}"
+
 _FORMATS = [
     ("%Y-%m-%d", DatePrecision.DAY),
     ("%d %B %Y", DatePrecision.DAY),
@@ -57,8 +61,8 @@ def parse_partial_date(text: str) -> tuple[dt.date, DatePrecision]:
             if "day is out of range" in str(problem):  # 31 February
                 raise NotADate(f"There is no such day as {text.strip()}: check the day and the month.") from None
             continue
-        if parsed.year < 1900:
-            raise NotADate("Actions taken are dated from 1900 onwards: check the year.")
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            raise NotADate(f"Use a date {YEAR_RANGE}: check the year.")
         return parsed, precision
     raise NotADate(f"Write the date as a day, a month or a year, e.g. {EXAMPLES}.")
 

@@ -19,7 +19,6 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    DataRequired,
     Email,
     InputRequired,
     Length,
@@ -31,11 +30,11 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from ..accounts.models import Organisation
-from ..core.dates import DatePrecision, NotADate, parse_partial_date
+from ..core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE, DatePrecision, NotADate, parse_partial_date
 from ..core.text import is_web_url
-from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, choices, id_or_none, strip
+from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
 from ..taxonomy.models import Country, Forum, Theme
-from .models import MAX_BUDGET, MAX_FIGURE
+from .models import CHANGE_NOTE, MAX_BUDGET, MAX_FIGURE, REASON, ActionFigure, ActionTaken, EvidenceLink, Pledge
 from .workflow import PledgeWorkflow
 
 
@@ -77,23 +76,21 @@ class NumberWithSeparatorsField(DecimalField):
 
 
 class PledgeForm(VersionedForm):
-    title = StringField(
-        "Title", filters=[strip], validators=[DataRequired("Give the pledge a title."), Length(max=300)]
-    )
-    text = TextAreaField("Pledge text", validators=[Length(max=50_000)])
+    title = StringField("Title", filters=[strip], validators=[Within(Pledge.limits["title"])])
+    text = TextAreaField("Pledge text", validators=[Within(Pledge.limits["text"])])
     forum = SelectField("Made at (forum)", coerce=id_or_none, validate_choice=True)
     themes = CheckboxesField("Themes", coerce=int)
     countries = CheckboxesField("Countries", coerce=int)
-    region = StringField("Region", filters=[strip], validators=[Optional(), Length(max=200)])
+    region = StringField("Region", filters=[strip], validators=[Within(Pledge.limits["region"])])
     period_start = IntegerField(
         "Period: first year",
-        validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2019.")],
+        validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR, f"Enter a year {YEAR_RANGE}, such as 2019.")],
     )
     period_end = IntegerField(
         "Period: last year",
-        validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2023.")],
+        validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR, f"Enter a year {YEAR_RANGE}, such as 2023.")],
     )
-    period_note = StringField("Period note", filters=[strip], validators=[Optional(), Length(max=100)])
+    period_note = StringField("Period note", filters=[strip], validators=[Within(Pledge.limits["period_note"])])
     budget_amount = NumberWithSeparatorsField(
         "Budget amount",
         validators=[
@@ -109,20 +106,28 @@ class PledgeForm(VersionedForm):
             Regexp(r"^[A-Z]{3}$", message="Use the three-letter currency code, e.g. AUD, CHF or USD."),
         ],
     )
-    budget_note = StringField("Budget note", filters=[strip], validators=[Optional(), Length(max=200)])
+    budget_note = StringField("Budget note", filters=[strip], validators=[Within(Pledge.limits["budget_note"])])
     lead = SelectField("Lead signatory", coerce=id_or_none, validators=[InputRequired("Choose the lead signatory.")])
     co_signatories = CheckboxesField("Other signatories", coerce=int)
     proposed_organisation = StringField(
-        "Another signatory, not in the list", filters=[strip], validators=[Optional(), Length(max=200)]
+        "Another signatory, not in the list",
+        filters=[strip],
+        validators=[Within(Organisation.limits["name"], optional=True)],
     )
-    actions_intro = TextAreaField("Introduction to the actions taken", validators=[Length(max=5_000)])
-    contact_name = StringField("Contact person", filters=[strip], validators=[Optional(), Length(max=200)])
+    actions_intro = TextAreaField(
+        "Introduction to the actions taken", validators=[Within(Pledge.limits["actions_intro"])]
+    )
+    contact_name = StringField("Contact person", filters=[strip], validators=[Within(Pledge.limits["contact_name"])])
     contact_email = StringField(
         "Contact e-mail",
         filters=[strip],
-        validators=[Optional(), Email("Enter an e-mail address such as name@redcross.org.au."), Length(max=254)],
+        validators=[
+            Optional(),
+            Email("Enter an e-mail address such as name@redcross.org.au."),
+            Within(Pledge.limits["contact_email"]),
+        ],
     )
-    change_note = StringField("Note about this change", filters=[strip], validators=[Optional(), Length(max=500)])
+    change_note = StringField("Note about this change", filters=[strip], validators=[Within(CHANGE_NOTE)])
     submit = SubmitField("Save pledge")
 
     def __init__(self, *args, **kwargs):
@@ -187,7 +192,7 @@ class PledgeForm(VersionedForm):
 class FigureForm(Form):
     """One figure of an action: "people trained: 2,037 people (2020)". A blank row is ignored."""
 
-    label = StringField("What was counted", filters=[strip], validators=[Optional(), Length(max=200)])
+    label = StringField("What was counted", filters=[strip], validators=[Within(ActionFigure.limits["label"])])
     value = NumberWithSeparatorsField(
         "Number",
         validators=[
@@ -195,8 +200,11 @@ class FigureForm(Form):
             NumberRange(min=0, max=MAX_FIGURE, message=f"Enter a number from 0 to {MAX_FIGURE:,}."),
         ],
     )
-    unit = StringField("Unit", filters=[strip], validators=[Optional(), Length(max=80)])
-    year = IntegerField("Year", validators=[Optional(), NumberRange(1900, 2200, "Enter a year such as 2020.")])
+    unit = StringField("Unit", filters=[strip], validators=[Within(ActionFigure.limits["unit"])])
+    year = IntegerField(
+        "Year",
+        validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR, f"Enter a year {YEAR_RANGE}, such as 2020.")],
+    )
 
     def is_blank(self) -> bool:
         return not (
@@ -223,8 +231,10 @@ class FigureForm(Form):
 class LinkForm(Form):
     """One evidence link: a web address and, optionally, what it is."""
 
-    url = StringField("Web address", filters=[strip], validators=[Optional(), Length(max=2000)])
-    title = StringField("Title of the page or document", filters=[strip], validators=[Optional(), Length(max=300)])
+    url = StringField("Web address", filters=[strip], validators=[Within(EvidenceLink.limits["url"])])
+    title = StringField(
+        "Title of the page or document", filters=[strip], validators=[Within(EvidenceLink.limits["title"])]
+    )
 
     def is_blank(self) -> bool:
         return not (self.url.data or self.title.data)
@@ -243,13 +253,13 @@ class LinkForm(Form):
 
 class ActionForm(VersionedForm):
     date = StringField("Date", filters=[strip], validators=[Length(max=40)])
-    heading = StringField("Group under a heading", filters=[strip], validators=[Optional(), Length(max=500)])
+    heading = StringField("Group under a heading", filters=[strip], validators=[Within(ActionTaken.limits["heading"])])
     summary = TextAreaField(
         "What was done",
         filters=[strip],
-        validators=[DataRequired("Say in a sentence or two what was done."), Length(max=5_000)],
+        validators=[Within(ActionTaken.limits["summary"])],
     )
-    details = TextAreaField("Details", validators=[Length(max=50_000)])
+    details = TextAreaField("Details", validators=[Within(ActionTaken.limits["details"])])
     organisations = CheckboxesField("Organisations involved", coerce=int)
     figures = FieldList(FormField(FigureForm), min_entries=1, max_entries=50)
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=50)
@@ -330,12 +340,12 @@ class TransitionForm(SiteForm):
     """One workflow button with its comment box; prefixed by the event so that several
     fit on one page with distinct ids."""
 
-    comment = TextAreaField("Comment", filters=[strip], validators=[Length(max=5_000)])
+    comment = TextAreaField("Comment", filters=[strip], validators=[Within(REASON)])
     submit = SubmitField()
 
 
 class WithdrawActionForm(SiteForm):
-    reason = TextAreaField("Why is it withdrawn?", filters=[strip], validators=[Length(max=5_000)])
+    reason = TextAreaField("Why is it withdrawn?", filters=[strip], validators=[Within(REASON)])
     submit = SubmitField("Withdraw this action")
 
 

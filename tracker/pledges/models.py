@@ -18,8 +18,13 @@ from ..accounts.models import Organisation, User
 from ..core.columns import choice, state_column, utcnow
 from ..core.dates import DatePrecision
 from ..core.extensions import Base
+from ..core.limits import Limit
 from ..taxonomy.models import Country, Forum, Theme
 from .workflow import DONE, DRAFT, PledgeWorkflow
+
+# Why a workflow step was taken (reopening), why an action was withdrawn, a note on an edit.
+REASON = Limit(5_000, lines=True)
+CHANGE_NOTE = Limit(500)
 
 # The largest amounts the Numeric columns below hold (budget: 16 digits, figures: 18,
 # two of them decimals); forms and operations refuse more rather than fail in the database.
@@ -54,6 +59,11 @@ class ActionTaken(Base):
     """A dated account of what was done towards a pledge: the pledge's public timeline."""
 
     __tablename__ = "actions"
+    limits: ClassVar[dict[str, Limit]] = {
+        "heading": Limit(500),
+        "summary": Limit(5_000, lines=True, required="Say in a sentence or two what was done."),
+        "details": Limit(50_000, lines=True),
+    }
     # Each action has a place of its own in its pledge's list (the page's order, and the key
     # actions.csv imports by).
     __table_args__ = (sa.UniqueConstraint("pledge_id", "position"),)
@@ -102,6 +112,7 @@ class ActionFigure(Base):
     """A number an action reports: "people trained: 2,037 (2020)"."""
 
     __tablename__ = "action_figures"
+    limits: ClassVar[dict[str, Limit]] = {"label": Limit(200), "unit": Limit(80), "period_note": Limit(80)}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)
@@ -117,6 +128,7 @@ class ActionFigure(Base):
 
 class EvidenceLink(Base):
     __tablename__ = "evidence_links"
+    limits: ClassVar[dict[str, Limit]] = {"url": Limit(2_000), "title": Limit(300)}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)
@@ -146,6 +158,17 @@ class Pledge(Base):
     """A commitment made at a forum: a conference pledge or a cooperation programme."""
 
     __tablename__ = "pledges"
+    # What each text may be, for every way in (core.limits).
+    limits: ClassVar[dict[str, Limit]] = {
+        "title": Limit(300, required="Give the pledge a title."),
+        "text": Limit(50_000, lines=True),
+        "region": Limit(200),
+        "period_note": Limit(100),
+        "budget_note": Limit(200),
+        "actions_intro": Limit(5_000, lines=True),
+        "contact_name": Limit(200),
+        "contact_email": Limit(254),
+    }
     noun: ClassVar[str] = "pledge"
     __table_args__ = (
         sa.CheckConstraint(

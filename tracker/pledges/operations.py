@@ -29,9 +29,20 @@ from ..core.columns import utcnow
 from ..core.dates import DatePrecision, format_date
 from ..core.extensions import db
 from ..core.history import HistoryEntry, changes_between, record_history, snapshot
+from ..core.limits import check_year, clean_fields
 from ..core.text import format_number, is_web_url
 from ..taxonomy.models import Country, Forum, Theme
-from .models import MAX_BUDGET, MAX_FIGURE, ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory
+from .models import (
+    CHANGE_NOTE,
+    MAX_BUDGET,
+    MAX_FIGURE,
+    REASON,
+    ActionFigure,
+    ActionTaken,
+    EvidenceLink,
+    Pledge,
+    PledgeSignatory,
+)
 
 PLEDGE_FIELDS = [
     "title", "text", "forum_id", "region", "period_start", "period_end", "period_note",
@@ -44,6 +55,9 @@ def take_transition(
 ) -> HistoryEntry:
     """Move `pledge` through its workflow by `event` ("start", "complete", "reopen") on
     behalf of `actor`; `reason=` for reopening. Returns the history entry."""
+    if "reason" in rule_data:
+        rule_data["reason"] = REASON.clean(rule_data["reason"], "comment")
+    comment = REASON.clean_or_none(comment, "comment")
     return _take_transition(pledge, event, actor, after=_AFTER, comment=comment, **rule_data)
 
 
@@ -69,10 +83,14 @@ _AFTER: dict[str, AfterTransition] = {
 # --- writing pledges ------------------------------------------------------------------------
 
 
-def _check_fields(fields: dict[str, Any]) -> None:
+def _checked(fields: dict[str, Any]) -> dict[str, Any]:
+    """The pledge's fields, each text cleaned by its limit (core.limits), the budget checked."""
     known_fields(fields, PLEDGE_FIELDS, "pledge")
     if fields.get("budget_amount") is not None:
         check_budget(fields["budget_amount"])
+    for year in ("period_start", "period_end"):
+        check_year(fields.get(year), year)
+    return clean_fields(Pledge, fields)
 
 
 def create_pledge(
@@ -90,10 +108,9 @@ def create_pledge(
     access.require(actor, "create_pledge")
     if actor.organisation_id not in {lead.id, *(o.id for o in co_signatories)}:
         raise access.PermissionDenied("Your organisation must be a signatory of a pledge you write.")
-    _check_fields(fields)
+    fields = _checked({"title": title, **fields})
     pledge = Pledge(
-        title=title.strip(),
-        slug=slug or unique_slug(Pledge, title),
+        slug=slug or unique_slug(Pledge, fields["title"]),
         created_by_id=actor.id,
         themes=list(themes),
         countries=list(countries),
@@ -127,9 +144,8 @@ def edit_pledge(
     as `EditConflict`, never silently overwritten."""
     access.require(actor, "edit", pledge)
     check_version(pledge, expected_version)
-    _check_fields(fields)
-    if "title" in fields and not (fields["title"] or "").strip():
-        raise OperationRefused("A pledge needs a title.")
+    fields = _checked(fields)
+    comment = CHANGE_NOTE.clean_or_none(comment, "change_note")
     listed = {"themes": themes, "countries": countries}
     # History names the forum and the signatories, not their ids.
     watched = [("forum" if name == "forum_id" else name) for name in fields]
@@ -153,7 +169,7 @@ def _set_fields(pledge: Pledge, fields: dict[str, Any], listed: dict[str, list[A
         if name == "forum_id":
             pledge.forum = db.session.get(Forum, value) if value is not None else None
         else:
-            setattr(pledge, name, value.strip() if name == "title" else value)
+            setattr(pledge, name, value)
     for name, items in listed.items():
         if items is not None:
             setattr(pledge, name, list(distinct(items)))
@@ -217,9 +233,9 @@ def _check_amount(value: Decimal | int | str, largest: int, what: str) -> None:
 # column, before it writes anything (`open_data`).
 
 
-def check_action_summary(summary: str | None) -> None:
-    if not (summary or "").strip():
-        raise OperationRefused("Say in a sentence or two what was done.")
+def check_action_summary(summary: str | None) -> str:
+    """What was done, in a sentence or two (required): the text as it is kept."""
+    return ActionTaken.limits["summary"].clean(summary, "summary").strip()
 
 
 def check_action_date(date: dt.date) -> None:
@@ -233,19 +249,30 @@ def check_action_organisations(organisations: list[Organisation], signatory_ids:
         raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
 
 
-def check_evidence_links(links: Sequence[dict[str, Any]]) -> None:
+def check_evidence_links(links: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The links as they are kept: web addresses only, their texts within their limits."""
+    checked = []
     for link in links:
+        link = clean_fields(EvidenceLink, link)
         if not is_web_url(link.get("url")):
             raise OperationRefused(
                 f"Evidence links must be web addresses starting with https:// or http://, not {link.get('url')!r}."
             )
+        checked.append(link)
+    return checked
 
 
-def check_figures(figures: Sequence[dict[str, Any]]) -> None:
+def check_figures(figures: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The figures as they are kept: each with a label and a number the database can hold."""
+    checked = []
     for figure in figures:
-        if not (figure.get("label") or "").strip() or figure.get("value") is None:
+        figure = clean_fields(ActionFigure, figure)
+        if not figure.get("label") or figure.get("value") is None:
             raise OperationRefused("Each figure needs a label and a number.")
+        check_year(figure.get("year"), "year")
         _check_amount(figure["value"], MAX_FIGURE, "A figure")
+        checked.append(figure)
+    return checked
 
 
 def check_budget(amount: Decimal | int | str) -> None:
@@ -266,16 +293,17 @@ def _write_action_content(
     links: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Check and set what an action says: the one rule for recording and editing it."""
-    check_action_summary(summary)
+    summary = check_action_summary(summary)
+    texts = clean_fields(ActionTaken, {"heading": heading, "details": details})
     check_action_date(date)
     check_action_organisations(organisations, {o.id for o in action.pledge.signatory_organisations})
-    check_evidence_links(links)
-    check_figures(figures)
+    links = check_evidence_links(links)
+    figures = check_figures(figures)
     action.date = date
     action.date_precision = date_precision or action.date_precision or DatePrecision.DAY
-    action.summary = summary.strip()
-    action.details = details or ""
-    action.heading = (heading or "").strip() or None
+    action.summary = summary
+    action.details = texts["details"]
+    action.heading = texts["heading"]
     action.organisations = distinct(organisations)
     action.figures = [ActionFigure(position=i, **figure) for i, figure in enumerate(figures)]
     action.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
@@ -351,6 +379,7 @@ def withdraw_action(action: ActionTaken, actor: User, *, reason: str | None = No
     access.require(actor, "withdraw", action)
     if action.withdrawn_at is not None:
         raise OperationRefused("This action has already been withdrawn.")
+    reason = REASON.clean_or_none(reason, "reason")
     action.withdrawn_at = utcnow()
     action.withdrawn_by_id = actor.id
     flush_or_conflict(action)

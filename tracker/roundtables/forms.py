@@ -8,15 +8,16 @@ import datetime as dt
 import sqlalchemy as sa
 from wtforms import BooleanField, Form, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Optional, ValidationError
 from wtforms.widgets import DateInput, HiddenInput
 
 from ..accounts.models import Organisation
 from ..core.dates import DatePrecision, NotADate, parse_partial_date
 from ..core.extensions import db
-from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, choices, id_or_none, strip
+from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
 from ..taxonomy.models import Forum, ForumKind
 from . import follow_through
+from .models import REVIEW_WORDS, Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
 from .workflow import RecommendationWorkflow
 
 
@@ -54,17 +55,17 @@ def _organisation_choices():
 
 
 class RoundtableForm(VersionedForm):
-    title = StringField(
-        "Title", filters=[strip], validators=[DataRequired("Give the roundtable a title."), Length(max=300)]
-    )
+    title = StringField("Title", filters=[strip], validators=[Within(Roundtable.limits["title"])])
     forum = SelectField("Process", coerce=id_or_none, validate_choice=True)
     start_date = DayField("First day", what="the first day", validators=[InputRequired("Enter the first day.")])
     end_date = DayField("Last day", what="the last day")
-    place = StringField("Place", filters=[strip], validators=[Optional(), Length(max=200)])
+    place = StringField("Place", filters=[strip], validators=[Within(Roundtable.limits["place"])])
     co_chairs = CheckboxesField("Co-chairs", coerce=int)
     participants = CheckboxesField("Participant organisations", coerce=int)
-    participants_note = TextAreaField("Other participants", filters=[strip], validators=[Optional(), Length(max=2_000)])
-    summary = TextAreaField("Summary", validators=[Length(max=50_000)])
+    participants_note = TextAreaField(
+        "Other participants", filters=[strip], validators=[Within(Roundtable.limits["participants_note"])]
+    )
+    summary = TextAreaField("Summary", validators=[Within(Roundtable.limits["summary"])])
     is_public = BooleanField("Public: anyone may read its outcomes and follow-through")
     submit = SubmitField("Save roundtable")
 
@@ -108,14 +109,12 @@ class RoundtableForm(VersionedForm):
 
 
 class HeadingForm(SiteForm):
-    heading = TextAreaField(
-        "Heading", filters=[strip], validators=[DataRequired("Write the heading."), Length(max=2_000)]
-    )
+    heading = TextAreaField("Heading", filters=[strip], validators=[Within(OutcomeGroup.limits["heading"])])
     submit = SubmitField("Save heading")
 
 
 class OutcomeForm(SiteForm):
-    text = TextAreaField("Outcome", filters=[strip], validators=[DataRequired("Write the outcome."), Length(max=5_000)])
+    text = TextAreaField("Outcome", filters=[strip], validators=[Within(Outcome.limits["text"])])
     group = SelectField("Under the heading", coerce=id_or_none, validate_choice=True)
     submit = SubmitField("Save outcome")
 
@@ -134,18 +133,24 @@ class RecommendationForm(VersionedForm):
     text = TextAreaField(
         "Recommendation",
         filters=[strip],
-        validators=[DataRequired("Write the recommendation."), Length(max=5_000)],
+        validators=[Within(Recommendation.limits["text"])],
     )
     group = SelectField("Heading", coerce=id_or_none, validate_choice=True)
     outcome = IntegerField(widget=HiddenInput(), validators=[Optional()])
     lead_owner = SelectField("Lead owner", coerce=id_or_none, validate_choice=True)
     other_owners = CheckboxesField("Other owners", coerce=int)
     due_date = DayField("Due date", what="the due date")
-    contact_name = StringField("Contact person", filters=[strip], validators=[Optional(), Length(max=200)])
+    contact_name = StringField(
+        "Contact person", filters=[strip], validators=[Within(Recommendation.limits["contact_name"])]
+    )
     contact_email = StringField(
         "Contact e-mail",
         filters=[strip],
-        validators=[Optional(), Email("Enter an e-mail address such as name@redcross.org.au."), Length(max=254)],
+        validators=[
+            Optional(),
+            Email("Enter an e-mail address such as name@redcross.org.au."),
+            Within(Recommendation.limits["contact_email"]),
+        ],
     )
     submit = SubmitField("Save")
     agree = SubmitField("Save and agree")
@@ -194,7 +199,7 @@ class ProgressUpdateForm(SiteForm):
     text = TextAreaField(
         "What has happened",
         filters=[strip],
-        validators=[DataRequired("Write what has happened since the last update."), Length(max=10_000)],
+        validators=[Within(ProgressUpdate.limits["text"])],
     )
     submit = SubmitField("Post update")
 
@@ -203,7 +208,7 @@ class RecommendationTransitionForm(SiteForm):
     """One workflow button with its words (what was done, a reason, a comment) and, for a
     co-chair's review, whether the public page may show those words. Prefixed by the event."""
 
-    words = TextAreaField("Comment", filters=[strip], validators=[Length(max=10_000)])
+    words = TextAreaField("Comment", filters=[strip], validators=[Within(REVIEW_WORDS)])
     public = BooleanField("Show this on the public page")
     submit = SubmitField()
 

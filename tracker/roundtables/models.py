@@ -17,8 +17,13 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from ..accounts.models import Organisation, User
 from ..core.columns import state_column, utcnow
 from ..core.extensions import Base
+from ..core.limits import Limit
 from ..taxonomy.models import Forum
 from .workflow import DONE, DRAFT, VERIFIED, RecommendationWorkflow
+
+# The words of a review (a reason for sending back, a comment on verifying) and of a
+# recommendation marked done.
+REVIEW_WORDS = Limit(10_000, lines=True)
 
 roundtable_co_chairs = sa.Table(
     "roundtable_co_chairs",
@@ -39,6 +44,12 @@ class Roundtable(Base):
     """A meeting whose agreed outcomes are followed through as recommendations."""
 
     __tablename__ = "roundtables"
+    limits: ClassVar[dict[str, Limit]] = {
+        "title": Limit(300, required="Give the roundtable a title."),
+        "place": Limit(200),
+        "participants_note": Limit(2_000, lines=True),
+        "summary": Limit(50_000, lines=True),
+    }
     noun: ClassVar[str] = "roundtable"
     __table_args__ = (sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),)
 
@@ -75,6 +86,7 @@ class OutcomeGroup(Base):
     """A heading under which a roundtable's agreed outcomes are listed."""
 
     __tablename__ = "outcome_groups"
+    limits: ClassVar[dict[str, Limit]] = {"heading": Limit(2_000, required="Write the heading.")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     roundtable_id: Mapped[int] = mapped_column(sa.ForeignKey("roundtables.id", ondelete="CASCADE"), index=True)
@@ -89,6 +101,7 @@ class OutcomeGroup(Base):
 
 class Outcome(Base):
     __tablename__ = "outcomes"
+    limits: ClassVar[dict[str, Limit]] = {"text": Limit(5_000, lines=True, required="Write the outcome.")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome_groups.id", ondelete="CASCADE"), index=True)
@@ -110,6 +123,9 @@ class ProgressUpdate(Base):
     """A dated note by an owner on a recommendation."""
 
     __tablename__ = "progress_updates"
+    limits: ClassVar[dict[str, Limit]] = {
+        "text": Limit(10_000, lines=True, required="Write what has happened since the last update.")
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id"), index=True)
@@ -160,6 +176,11 @@ class Recommendation(Base):
     """An outcome a roundtable agreed to follow through, owned by organisations."""
 
     __tablename__ = "recommendations"
+    limits: ClassVar[dict[str, Limit]] = {
+        "text": Limit(5_000, lines=True, required="Write the recommendation."),
+        "contact_name": Limit(200),
+        "contact_email": Limit(254),
+    }
     noun: ClassVar[str] = "recommendation"
 
     id: Mapped[int] = mapped_column(primary_key=True)

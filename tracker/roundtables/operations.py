@@ -22,8 +22,17 @@ from ..core.changes import take_transition as _take_transition
 from ..core.columns import utcnow
 from ..core.extensions import db
 from ..core.history import HistoryEntry, record_history, snapshot
+from ..core.limits import Limit, clean_fields
 from ..taxonomy.models import Forum
-from .models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from .models import (
+    REVIEW_WORDS,
+    Outcome,
+    OutcomeGroup,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationOwner,
+    Roundtable,
+)
 from .workflow import RecommendationWorkflow
 
 
@@ -33,6 +42,10 @@ def take_transition(
     """Move `recommendation` through its workflow by `event` ("agree", "complete", "verify",
     "send_back") on behalf of `actor`: `what_was_done=` to complete, `reason=` to send back,
     `public=` for whether the review's words are public. Returns the history entry."""
+    for words in ("reason", "what_was_done"):
+        if words in rule_data:
+            rule_data[words] = REVIEW_WORDS.clean(rule_data[words], "words")
+    comment = REVIEW_WORDS.clean_or_none(comment, "words")
     return _take_transition(recommendation, event, actor, after=_AFTER, comment=comment, **rule_data)
 
 
@@ -95,15 +108,15 @@ ROUNDTABLE_FIELDS = [
 ]  # fmt: skip
 
 
-def _check_roundtable_fields(fields: dict[str, Any]) -> None:
+def _checked_roundtable_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """The roundtable's fields, each text cleaned by its limit (core.limits), the days in order."""
     unknown = set(fields) - set(ROUNDTABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown roundtable fields: {', '.join(sorted(unknown))}")
-    if "title" in fields and not (fields["title"] or "").strip():
-        raise OperationRefused("A roundtable needs a title.")
     start, end = fields.get("start_date"), fields.get("end_date")
     if start is not None and end is not None and end < start:
         raise OperationRefused("The last day cannot be before the first day.")
+    return clean_fields(Roundtable, fields)
 
 
 def _check_co_chairs(actor: User, co_chairs: list[Organisation]) -> None:
@@ -125,12 +138,10 @@ def create_roundtable(
 ) -> Roundtable:
     """Record a roundtable (a co-chair of it, or an admin, may)."""
     access.require(actor, "create_roundtable")
-    _check_roundtable_fields({"title": title, "start_date": start_date, **fields})
+    fields = _checked_roundtable_fields({"title": title, "start_date": start_date, **fields})
     _check_co_chairs(actor, co_chairs)
     roundtable = Roundtable(
-        title=title.strip(),
-        slug=slug or unique_slug(Roundtable, title),
-        start_date=start_date,
+        slug=slug or unique_slug(Roundtable, fields["title"]),
         co_chairs=distinct(co_chairs),
         participants=distinct(participants),
         **fields,
@@ -153,7 +164,9 @@ def edit_roundtable(
     """Change a roundtable's facts, co-chairs and participants; history records each change."""
     access.require(actor, "edit", roundtable)
     check_version(roundtable, expected_version)
-    _check_roundtable_fields({"start_date": roundtable.start_date, "end_date": roundtable.end_date, **fields})
+    days = {"start_date": roundtable.start_date, "end_date": roundtable.end_date}
+    checked = _checked_roundtable_fields(days | fields)
+    fields = {name: checked[name] for name in fields}
     if co_chairs is not None:
         _check_co_chairs(actor, co_chairs)
     watched = [("forum" if name == "forum_id" else name) for name in fields]
@@ -163,7 +176,7 @@ def edit_roundtable(
         if name == "forum_id":
             roundtable.forum = db.session.get(Forum, value) if value is not None else None
         else:
-            setattr(roundtable, name, value.strip() if name == "title" else value)
+            setattr(roundtable, name, value)
     if co_chairs is not None:
         roundtable.co_chairs = distinct(co_chairs)
     if participants is not None:
@@ -179,16 +192,17 @@ def _outcomes_changed(roundtable: Roundtable, actor: User, event: str, changes: 
     return record_history(roundtable, event, actor, changes=changes)
 
 
-def _check_text(text: str | None, what: str) -> str:
-    if text is None or not text.strip():
-        raise OperationRefused(f"Write the {what}.")
-    return text.strip()
+def _words(limit: Limit, text: str | None, field: str) -> str:
+    """A text cleaned by its limit, without spaces around it."""
+    return limit.clean(text, field).strip()
 
 
 def add_outcome_group(roundtable: Roundtable, actor: User, *, heading: str) -> OutcomeGroup:
     """A new heading, after the others."""
     access.require(actor, "edit", roundtable)
-    group = OutcomeGroup(heading=_check_text(heading, "heading"), position=len(roundtable.outcome_groups))
+    group = OutcomeGroup(
+        heading=_words(OutcomeGroup.limits["heading"], heading, "heading"), position=len(roundtable.outcome_groups)
+    )
     roundtable.outcome_groups.append(group)
     _outcomes_changed(roundtable, actor, "heading_added", {"heading": [None, group.heading]})
     return group
@@ -197,7 +211,7 @@ def add_outcome_group(roundtable: Roundtable, actor: User, *, heading: str) -> O
 def edit_outcome_group(group: OutcomeGroup, actor: User, *, heading: str) -> HistoryEntry | None:
     roundtable = group.roundtable
     access.require(actor, "edit", roundtable)
-    heading = _check_text(heading, "heading")
+    heading = _words(OutcomeGroup.limits["heading"], heading, "heading")
     if heading == group.heading:
         return None
     before, group.heading = group.heading, heading
@@ -208,7 +222,7 @@ def add_outcome(group: OutcomeGroup, actor: User, *, text: str) -> Outcome:
     """A new outcome, last under its heading."""
     roundtable = group.roundtable
     access.require(actor, "edit", roundtable)
-    outcome = Outcome(text=_check_text(text, "outcome"), position=len(group.outcomes))
+    outcome = Outcome(text=_words(Outcome.limits["text"], text, "text"), position=len(group.outcomes))
     group.outcomes.append(outcome)
     _outcomes_changed(roundtable, actor, "outcome_added", {"outcome": [None, outcome.text]})
     return outcome
@@ -218,7 +232,7 @@ def edit_outcome(outcome: Outcome, actor: User, *, text: str, group: OutcomeGrou
     """Change an outcome's words, or move it under another heading (last there)."""
     roundtable = outcome.group.roundtable
     access.require(actor, "edit", roundtable)
-    text = _check_text(text, "outcome")
+    text = _words(Outcome.limits["text"], text, "text")
     changes = {}
     if group is not None and group.id != outcome.group_id:
         if group.roundtable_id != roundtable.id:
@@ -277,13 +291,10 @@ def move_outcome(outcome: Outcome, actor: User, direction: str) -> HistoryEntry 
 def _check_recommendation(
     roundtable: Roundtable,
     *,
-    text: str | None,
     outcome: Outcome | None,
     group: OutcomeGroup | None,
     contact_email: str | None,
 ) -> None:
-    if not (text or "").strip():
-        raise OperationRefused("Write the recommendation.")
     if outcome is not None and outcome.group.roundtable_id != roundtable.id:
         raise OperationRefused("That outcome belongs to another roundtable.")
     if group is not None and group.roundtable_id != roundtable.id:
@@ -327,17 +338,16 @@ def create_recommendation(
     first of `owners` is the lead owner. (One outcome may give several recommendations.)"""
     access.require(actor, "add_recommendation", roundtable)
     group = group or (outcome.group if outcome else None)
-    _check_recommendation(roundtable, text=text, outcome=outcome, group=group, contact_email=contact_email)
+    texts = _recommendation_texts({"text": text, "contact_name": contact_name, "contact_email": contact_email})
+    _check_recommendation(roundtable, outcome=outcome, group=group, contact_email=texts["contact_email"])
     owners = distinct(owners)  # (loaded before the new record joins the roundtable's list)
     recommendation = Recommendation(
         roundtable=roundtable,
-        text=text.strip(),
         due_date=due_date,
         outcome=outcome,
         group=group,
-        contact_name=(contact_name or "").strip() or None,
-        contact_email=(contact_email or "").strip().lower() or None,
         created_by_id=getattr(actor, "id", None),
+        **texts,
     )
     _set_owners(recommendation, owners)
     db.session.add(recommendation)
@@ -347,6 +357,17 @@ def create_recommendation(
 
 
 RECOMMENDATION_FIELDS = ["text", "group", "due_date", "contact_name", "contact_email"]
+
+
+def _recommendation_texts(fields: dict[str, Any]) -> dict[str, Any]:
+    """`fields` with the recommendation's texts cleaned by their limits: its words (without
+    spaces around them) and the contact person (the e-mail address in lower case)."""
+    cleaned = clean_fields(Recommendation, fields)
+    if "text" in cleaned:
+        cleaned["text"] = cleaned["text"].strip()
+    if cleaned.get("contact_email"):
+        cleaned["contact_email"] = cleaned["contact_email"].lower()
+    return cleaned
 
 
 def edit_recommendation(
@@ -364,11 +385,11 @@ def edit_recommendation(
     unknown = set(fields) - set(RECOMMENDATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown recommendation fields: {', '.join(sorted(unknown))}")
-    merged = {name: getattr(recommendation, name) for name in ("text", "group", "contact_email")} | fields
+    fields = _recommendation_texts(fields)
+    merged = {name: getattr(recommendation, name) for name in ("group", "contact_email")} | fields
     _check_recommendation(
-        recommendation.roundtable, text=merged["text"], outcome=None, group=merged["group"],
-        contact_email=merged["contact_email"],
-    )  # fmt: skip
+        recommendation.roundtable, outcome=None, group=merged["group"], contact_email=merged["contact_email"]
+    )
     if owners is not None and not owners and recommendation.is_agreed:
         raise OperationRefused("An agreed recommendation needs a lead owner.")
     if "due_date" in fields and fields["due_date"] is None and recommendation.is_agreed:
@@ -378,10 +399,6 @@ def edit_recommendation(
     if owners is not None:
         _set_owners(recommendation, owners)
     for name, value in fields.items():
-        if name in ("text", "contact_name"):
-            value = (value or "").strip() or (None if name == "contact_name" else "")
-        elif name == "contact_email":
-            value = (value or "").strip().lower() or None
         setattr(recommendation, name, value)
     return record_edit(recommendation, actor, before, watched)
 
@@ -395,8 +412,7 @@ def post_progress_update(
         raise OperationRefused("Progress can be reported once the co-chairs have agreed this recommendation.")
     if recommendation.status == RecommendationWorkflow.verified.value:
         raise OperationRefused("This recommendation is done and verified; there is no more progress to report.")
-    if not (text or "").strip():
-        raise OperationRefused("Write what has happened since the last update.")
+    text = _words(ProgressUpdate.limits["text"], text, "text")
     if date is None:
         raise OperationRefused("Give the date of the update.")
     if date > clock.today():
@@ -406,7 +422,7 @@ def post_progress_update(
         organisation_id=_acting_owner(recommendation, actor).id,
         author_id=actor.id,
         date=date,
-        text=text.strip(),
+        text=text,
     )
     db.session.add(update)
     db.session.flush()

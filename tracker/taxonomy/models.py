@@ -6,12 +6,14 @@ roundtables are filed under them; the public lists filter by them; admins keep t
 from __future__ import annotations
 
 import enum
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.columns import choice
 from ..core.extensions import Base
+from ..core.limits import Limit
 
 
 class ForumKind(enum.Enum):
@@ -24,6 +26,11 @@ class Forum(Base):
     """Where a commitment was made: a conference, an intergovernmental process, a programme."""
 
     __tablename__ = "forums"
+    limits: ClassVar[dict[str, Limit]] = {
+        "name": Limit(300, required="Give the forum's name."),
+        "short_name": Limit(80),
+        "description": Limit(5_000, lines=True),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(300), unique=True)
@@ -35,6 +42,7 @@ class Forum(Base):
 
 class Theme(Base):
     __tablename__ = "themes"
+    limits: ClassVar[dict[str, Limit]] = {"name": Limit(120, required="Give the theme's name.")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)

@@ -11,13 +11,11 @@ from ..core.changes import (
     apply,
     flush_unique,
     known_fields,
-    refuse_duplicate,
-    required,
-    text_or_none,
     unique_slug,
 )
 from ..core.extensions import db
 from ..core.history import Actor, record_history
+from ..core.limits import check_year, clean_fields, refuse_same_name
 from ..core.text import slugify
 from .models import Forum, ForumKind, Theme
 
@@ -26,14 +24,14 @@ FORUM_FIELDS = ["name", "short_name", "kind", "year", "description"]
 
 def _forum_values(fields: dict[str, Any], forum: Forum | None) -> dict[str, Any]:
     known_fields(fields, FORUM_FIELDS, "forum")
-    values = {name: text_or_none(value) for name, value in fields.items()}
-    if "name" in values or forum is None:
-        values["name"] = required(values.get("name"), "name", "Give the forum's name.")
-        refuse_duplicate(Forum.name, values["name"], forum, "name", "A forum with this name already exists.")
+    if forum is None:
+        fields = {"name": None} | fields
+    values = clean_fields(Forum, fields)
+    check_year(values.get("year"), "year")
+    if "name" in values:
+        refuse_same_name(Forum, values["name"], forum, "name", "A forum")
     if (forum is None or "kind" in values) and not isinstance(values.get("kind"), ForumKind):
         raise InvalidField("kind", "Choose what kind of forum this is.")
-    if "description" in values:
-        values["description"] = values["description"] or ""
     return values
 
 
@@ -82,6 +80,6 @@ def update_theme(theme: Theme, actor: Actor, *, name: str) -> None:
 
 
 def _theme_name(name: str, theme: Theme | None) -> str:
-    name = required(name, "name", "Give the theme's name.")
-    refuse_duplicate(Theme.name, name, theme, "name", "A theme with this name already exists.")
+    name = Theme.limits["name"].clean(name, "name")
+    refuse_same_name(Theme, name, theme, "name", "A theme")
     return name

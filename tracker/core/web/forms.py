@@ -21,13 +21,14 @@ from flask_wtf.form import SUBMIT_METHODS, _Auto  # _Auto: Flask-WTF's "read the
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from .. import access
-from ..columns import max_length
+from ..changes import InvalidField
 from ..extensions import db
 from ..ids import parse_id
+from ..limits import Limit, is_blank
 
 
 class SiteForm(FlaskForm):
@@ -104,11 +105,6 @@ def records_by_id(model: Any, ids: Any) -> list[Any]:
     return [found[i] for i in ids if i in found]
 
 
-def fits(column: Any) -> Length:
-    """A validator: no longer than the model's `column` holds."""
-    return Length(max=max_length(column))
-
-
 def workflow_buttons(
     record: Any, person: Any, form_class: Any, refused: tuple[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -121,3 +117,27 @@ def workflow_buttons(
         if access.can(person, event, record):
             forms[event] = refused_form if event == refused_event else form_class(prefix=event)
     return forms
+
+
+class Within:
+    """A form field's rule is its column's limit (`core.limits.Limit`): the same length, lines
+    and required words as the import, the commands and the operations. Optional fields pass
+    when blank whatever the limit says (a proposed organisation's name, say)."""
+
+    def __init__(self, limit: Limit, *, optional: bool = False):
+        self.limit = limit
+        self.optional = optional
+        # What browsers are told too (Length and DataRequired set the same flags).
+        self.field_flags: dict[str, Any] = {"maxlength": limit.max_length}
+        if limit.required and not optional:
+            self.field_flags["required"] = True
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if self.optional and is_blank(field.data or ""):
+            return
+        try:
+            self.limit.clean(field.data)
+        except InvalidField as problem:
+            if self.limit.required and is_blank(field.data or ""):
+                raise StopValidation(str(problem)) from None
+            raise ValidationError(str(problem)) from None

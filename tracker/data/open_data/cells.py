@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ...accounts.models import Organisation
 from ...core import clock
 from ...core.columns import max_length, utcnow
-from ...core.dates import DatePrecision, NotADate, parse_partial_date
+from ...core.dates import YEAR_RANGE, DatePrecision, NotADate, parse_partial_date
 from ...core.extensions import db
 from ...pledges import operations
 from ...pledges.models import ActionFigure, EvidenceLink
@@ -96,17 +96,15 @@ def column_length(model: Any, column: str) -> int | None:
     return max_length(getattr(model, column))
 
 
-def short_text(value: str, model, column: str, *, required: str | None = None) -> str | None:
-    """A one-line text, trimmed; None when empty (or the `required` message)."""
-    value = value.strip()
-    if not value:
-        if required:
-            raise Invalid(required)
-        return None
-    limit = column_length(model, column)
-    if limit and len(value) > limit:
-        raise Invalid(f"at most {limit} characters (this has {len(value)}).")
-    return value
+def short_text(value: str, model: Any, column: str) -> str | None:
+    """A text cell, cleaned by its column's limit (core.limits): the form's rule and words;
+    None when blank."""
+    return model.limits[column].clean_or_none(value)
+
+
+def prose(value: str, model: Any, column: str) -> str:
+    """A longer text cell, cleaned by its column's limit ("" when blank)."""
+    return model.limits[column].clean(value)
 
 
 def parse_year(value: str) -> int | None:
@@ -144,6 +142,8 @@ def parse_day(value: str) -> dt.date | None:
         day = None
     if day is None:
         raise Invalid(f"{value} is not a day (use 2019-06-14).")
+    if day.year < FIRST_YEAR:
+        raise Invalid(f"{value}: use a date {YEAR_RANGE}.")
     if day > latest_day():
         raise Invalid(f"{value} is in the future.")
     return day
@@ -160,8 +160,8 @@ def partial_date(value: str) -> tuple[dt.date, DatePrecision]:
     try:
         return parse_partial_date(value)
     except NotADate as refusal:
-        if int(match[1]) < 1900:
-            raise Invalid(str(refusal)) from None  # the date rule: from 1900 onwards
+        if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+            raise Invalid(str(refusal)) from None  # the date rule: from 1900 to 2100
         raise Invalid(f"{value} is not a date ({DATE_HINT}).") from None
 
 
@@ -221,6 +221,12 @@ def figures(value: str) -> list[dict]:
     return result
 
 
+def _link_url(url: str) -> str | None:
+    if not url.strip():
+        raise Invalid("a link's url is empty.")
+    return short_text(url, EvidenceLink, "url")
+
+
 def links(value: str) -> list[dict]:
     """The evidence links JSON, as `operations.record_action` takes them."""
     result = []
@@ -230,7 +236,7 @@ def links(value: str) -> list[dict]:
             raise Invalid('each link needs a "url": a web address starting with https:// or http://.')
         result.append(
             {
-                "url": short_text(url, EvidenceLink, "url", required="a link's url is empty."),
+                "url": _link_url(url),
                 "title": optional_string(item, "title", EvidenceLink, "title", "link"),
             }
         )

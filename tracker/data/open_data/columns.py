@@ -1,6 +1,8 @@
 """The two files' columns, each with what it holds (the README's open-data section and the
 open-data page say the same), and the limits every way in shares."""
 
+from ...core.dates import EARLIEST_YEAR, LATEST_YEAR
+
 BOM = "\ufeff"
 SEPARATOR = "; "  # between the names in one cell
 
@@ -13,7 +15,7 @@ PLEDGE_COLUMNS: dict[str, str] = {
     "themes": "Theme names, separated by '; '.",
     "countries": "Country or region names (or ISO codes), separated by '; '.",
     "region": "The region it covers, in words.",
-    "period_start": "First year of the pledge's period (1900–2200).",
+    "period_start": f"First year of the pledge's period ({EARLIEST_YEAR}–{LATEST_YEAR}).",
     "period_end": "Last year of the period; not before period_start.",
     "period_note": "The period in words: 'ongoing', '18 months'.",
     "budget_amount": "The budget, a number with at most two decimals; needs budget_currency.",
@@ -50,5 +52,5 @@ COLUMNS = {"pledges": PLEDGE_COLUMNS, "actions": ACTION_COLUMNS}
 FIGURE_KEYS = ("label", "value", "unit", "year", "period_note")
 LINK_KEYS = ("url", "title")
 
-FIRST_YEAR, LAST_YEAR = 1900, 2200  # a pledge's period, as the pledge form allows
+FIRST_YEAR, LAST_YEAR = EARLIEST_YEAR, LATEST_YEAR  # every year and date, as the forms allow
 DATE_HINT = "use 2019, 2019-06 or 2019-06-14"

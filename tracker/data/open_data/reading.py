@@ -16,6 +16,10 @@ from .batch import Batch, RowError, pledges_by_slug
 from .columns import BOM, COLUMNS, REQUIRED_COLUMNS
 from .rows import ActionRow, PledgeRow
 
+# No cell is refused by the CSV parser for its size (its default stops at 128 KiB): each is
+# checked by its column's limit, which says which row and column, and by how much.
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+
 
 def kind_of(text: str) -> str | None:
     """ "pledges" or "actions", from the file's header row; None when it is neither."""

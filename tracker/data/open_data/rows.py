@@ -28,6 +28,7 @@ from .cells import (
     parse_state,
     parse_year,
     partial_date,
+    prose,
     short_text,
 )
 
@@ -83,7 +84,7 @@ class PledgeRow(Row):
         names = self.batch.names
         return {
             "slug": self.cell("slug", self._slug),
-            "title": self.cell("title", short_text, Pledge, "title", required="a pledge needs a title."),
+            "title": self.cell("title", short_text, Pledge, "title"),
             "status": self.cell("state", parse_state),
             "forum": self.cell("forum", lambda v: names.forums.find(v) if v.strip() else None),
             "themes": self.cell("themes", names.themes.find_all),
@@ -115,8 +116,8 @@ class PledgeRow(Row):
             "others": self.cell("other_signatories", self.batch.names.organisations.find_all),
             "published_on": self.cell("published_on", parse_day),
             "completed_on": self.cell("completed_on", parse_day),
-            "text": self.cells.get("text", ""),
-            "actions_intro": self.cells.get("actions_intro", "").strip() and self.cells["actions_intro"],
+            "text": self.cell("text", prose, Pledge, "text"),
+            "actions_intro": self.cell("actions_intro", prose, Pledge, "actions_intro"),
         }
 
     def _slug(self, value: str) -> str:
@@ -189,9 +190,9 @@ class ActionRow(Row):
         slug, pledge = self.cell("pledge", self._pledge) or (None, None)
         position = self.cell("position", self._position, slug)
         when = self.cell("date", self._date)
-        heading = self.cells.get("heading", "").strip() or None
+        heading = self.cell("heading", short_text, ActionTaken, "heading")
         summary = self.cell("summary", self._summary)
-        details = self.cells.get("details", "")
+        details = self.cell("details", prose, ActionTaken, "details")
         attributed_to = self.cell("attributed_to", self._attributed_to, pledge)
         organisations = self.cell("organisations", self._organisations, pledge)
         action_figures = self.cell("figures", figures)
@@ -248,8 +249,7 @@ class ActionRow(Row):
         return date, precision
 
     def _summary(self, value: str) -> str:
-        operations.check_action_summary(value)
-        return value.strip()
+        return operations.check_action_summary(value)
 
     def _attributed_to(self, value: str, pledge: Pledge | None) -> Organisation:
         if not value.strip():
