@@ -21,7 +21,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def titles_on(response) -> list[str]:
     """The pledge titles a list page shows, in order."""
-    return re.findall(r'<h2 class="h5 mb-1"><a href="/pledges/[^"]+">([^<]+)</a>', response.get_data(as_text=True))
+    return re.findall(r'<h2 class="h5 mb-1"><a href="/pledges/[^"]+"><bdi>([^<]+)</bdi></a>', response.get_data(as_text=True))
 
 
 def theme(name):
@@ -171,7 +171,7 @@ def test_the_filters_are_in_the_url_and_each_can_be_removed(client, register):
     assert re.search(r'<option value="migration" selected>', page)
     assert 'value="a"' in page
     # The chip removing the theme keeps the search and the sort.
-    assert 'href="/pledges?q=a&amp;sort=title">Theme: Migration' in page
+    assert 'href="/pledges?q=a&amp;sort=title">Theme: <bdi>Migration</bdi>' in page
     assert 'href="/pledges.csv?q=a&amp;theme=migration&amp;sort=title"' in page  # downloads take the same filters
 
 

@@ -494,6 +494,8 @@ def test_an_oversized_request_gets_a_friendly_413_and_writes_nothing(client, aut
     assert response.status_code == 413
     page = text_of(response)
     assert "Too large" in page and "Pledge Tracker" in page
+    # How much was too much: what was sent, and the most a form may send.
+    assert "A form may send at most 1.0 MB. What you sent was 2.0 MB; nothing was saved." in page
     assert (
         db.session.scalar(sa.select(sa.func.count(HistoryEntry.id)).where(HistoryEntry.event.not_in(LOGIN_EVENTS))) == 0
     )
@@ -544,7 +546,7 @@ def test_the_admin_audit_shows_logins_role_changes_and_admin_changes_with_actor_
 
     page = text_of(client.get("/admin/audit"))
     rows = re.findall(
-        r"<tr>\s*<td><time datetime=\"([^\"]+)\".*?</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", page, re.S
+        r"<tr>\s*<td><time datetime=\"([^\"]+)\".*?</td>\s*<td><bdi>([^<]*)</bdi></td>\s*<td>([^<]*)</td>", page, re.S
     )
     assert [(who, what) for _, who, what in rows] == [
         ("Ada Admin", "Changed"),

@@ -428,7 +428,7 @@ def test_staff_record_an_action_with_a_figure_and_an_evidence_link(client, make,
     public = text_of(client.get(f"/pledges/{pledge.slug}"))
     assert "Trained volunteers in restoring family links." in public
     assert '<time datetime="2020-05">May 2020</time>' in public
-    assert "people trained: <strong>2,037</strong> people (2020)" in public
+    assert "<bdi>people trained</bdi>: <strong>2,037</strong> <bdi>people</bdi> (<bdi>2020</bdi>)" in public
     assert 'href="https://example.org/report"' in public
 
 

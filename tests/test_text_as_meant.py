@@ -88,3 +88,21 @@ def test_each_limit_fits_its_column_so_every_way_in_stores_what_it_accepts(model
         length = getattr(column.type, "length", None)
         assert length is None or limit.max_length <= length, f"{model.__name__}.{name}"
         assert not (limit.required and column.nullable), f"{model.__name__}.{name}: required but nullable"
+
+
+def test_text_people_typed_is_isolated_on_the_page_so_it_cannot_reorder_the_page(client, make, staff):
+    """Names and figure labels in Arabic, or holding a right-to-left mark, are shown each in a
+    <bdi> of their own: the numbers and words beside them keep their order."""
+    arabic = make.organisation(name="جمعية الهلال الأحمر")
+    pledge = make.pledge_in_progress(author=staff, co_signatories=[arabic])
+    make.action(
+        pledge,
+        author=staff,
+        organisations=[staff.organisation],
+        figures=[{"label": "متطوعون مدربون", "value": 2037, "unit": "people\u200f"}],
+    )
+    db.session.commit()
+    page = client.get(f"/pledges/{pledge.slug}").get_data(as_text=True)
+    assert "<bdi>جمعية الهلال الأحمر</bdi>" in page
+    assert "<bdi>متطوعون مدربون</bdi>: <strong>2,037</strong> <bdi>people\u200f</bdi>" in page
+    assert f"<h1><bdi>{pledge.title}</bdi></h1>" in page

@@ -90,9 +90,26 @@ def http_error(error: HTTPException) -> ResponseReturnValue | HTTPException:
     if _is_api():
         return _api_error(error, headers)
     description = error.description
-    if description == type(error).description:  # Werkzeug's stock sentence: say it plainly
+    if error.code == 413:
+        description = too_large()
+    elif description == type(error).description:  # Werkzeug's stock sentence: say it plainly
         description = _PLAIN_WORDS.get(error.code, description)
     return _page(error.code, description), error.code, headers
+
+
+def too_large() -> str:
+    """How much was sent and how much a form may send: what to cut, in the person's terms."""
+    most = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    sent = request.content_length
+    what = f"What you sent was {_size(sent)}; " if sent else "What you sent was more than that; "
+    return (
+        f"A form may send at most {_size(most)}. {what}nothing was saved. The longest texts take at most "
+        "50,000 characters: shorten what you typed (or split it), then send it again."
+    )
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB" if count >= 1024 * 1024 else f"{max(count // 1024, 1)} KB"
 
 
 def server_error(error: Exception) -> ResponseReturnValue:

@@ -1,18 +1,29 @@
-"""What templates may call: date and number formats, safe Markdown, web addresses, and
-the permission check (`can`, to decide which buttons to show). Areas add their own globals
-on their blueprints (the roundtables' `follow_through`)."""
+"""What templates may call: date and number formats, safe Markdown, web addresses, text a
+person typed isolated from the page around it (`bdi`), and the permission check (`can`, to
+decide which buttons to show). Areas add their own globals on their blueprints (the
+roundtables' `follow_through`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from markupsafe import Markup, escape
 
 from .. import access
 from ..dates import format_date, format_date_range, machine_date
 from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown
 
 
+def isolated(value: Any) -> Markup:
+    """Text a person typed, shown inline: in a `<bdi>`, so that its own direction (an Arabic
+    name, a stray right-to-left mark) never reorders the page's words and numbers around it."""
+    return Markup("<bdi>") + escape("" if value is None else value) + Markup("</bdi>")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
+        bdi=isolated,
         markdown=render_markdown,
         excerpt=plain_excerpt,
         date=format_date,
