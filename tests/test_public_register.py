@@ -21,7 +21,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def titles_on(response) -> list[str]:
     """The pledge titles a list page shows, in order."""
-    return re.findall(r'<h2 class="h5 mb-1"><a href="/pledges/[^"]+"><bdi>([^<]+)</bdi></a>', response.get_data(as_text=True))
+    return re.findall(
+        r'<h2 class="h5 mb-1"><a href="/pledges/[^"]+"><bdi>([^<]+)</bdi></a>', response.get_data(as_text=True)
+    )
 
 
 def theme(name):
