@@ -9,7 +9,7 @@ from tracker.accounts import logins
 from tracker.accounts.models import Organisation, OrganisationKind, Role, User
 from tracker.core.extensions import db
 from tracker.pledges import operations as pledge_operations
-from tracker.pledges.models import Pledge
+from tracker.pledges.models import SIGNED, Pledge
 from tracker.roundtables import operations as roundtable_operations
 from tracker.roundtables.models import Roundtable
 
@@ -70,11 +70,15 @@ class Factories:
     def admin(self, **fields) -> User:
         return self.user(organisation=None, role=Role.ADMIN, **fields)
 
-    def pledge(self, author=None, lead=None, co_signatories=(), title="Regional Protection", text=None, **fields):
-        """A draft pledge; `author` (staff of the lead signatory) is made when not given."""
+    def pledge(
+        self, author=None, lead=None, co_signatories=(), title="Regional Protection", text=None, invited=False, **fields
+    ):
+        """A draft pledge; `author` (staff of the lead signatory) is made when not given.
+        Every organisation named has signed it, `lead` leading, as if each had accepted its
+        invitation — unless `invited`: then the others are invited, as the writer left them."""
         lead = lead or (author.organisation if author else self.organisation())
         author = author or self.staff(organisation=lead)
-        return pledge_operations.create_pledge(
+        pledge = pledge_operations.create_pledge(
             author,
             title=title,
             text="Strengthen regional protection for vulnerable migrants." if text is None else text,
@@ -82,6 +86,9 @@ class Factories:
             co_signatories=list(co_signatories),
             **fields,
         )
+        if not invited:
+            _all_signed(pledge, lead)
+        return pledge
 
     def action(self, pledge, author=None, **fields):
         author = author or self.staff(organisation=pledge.lead_signatory)
@@ -124,3 +131,17 @@ class Factories:
             due_date=due_date,
             **fields,
         )
+
+
+def _all_signed(pledge, lead) -> None:
+    """Every organisation named on `pledge` signs it, `lead` leading (set up directly: the
+    consent flow itself is tested in test_signatures)."""
+    for row in pledge.signatory_rows:
+        row.status, row.invited_to_lead = SIGNED, False
+    rows = {row.organisation_id: row for row in pledge.signatory_rows}
+    if not rows[lead.id].is_lead:
+        for row in pledge.signatory_rows:
+            row.is_lead = False
+        db.session.flush()
+        rows[lead.id].is_lead = True
+    db.session.flush()

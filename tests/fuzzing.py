@@ -354,6 +354,7 @@ ID_FIELDS = {
     "lead_owner": "organisations",
     "other_owners": "organisations",
     "organisation_id": "organisations",
+    "organisation": "organisations",
     "group": "groups",
     "outcome": "outcomes",
 }

@@ -217,6 +217,29 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
         DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
         PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
+    # Invitations to sign. No visitor here is invited (tests/test_signatures.py follows one who
+    # is): the signatory has nothing to answer (403), as has the admin; a draft stays unknown to
+    # the others. Withdrawing is the signatories' staff's, recording a signature the admins'.
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("pledges.invitations", "GET"): {
+        NOTHING: (LOGIN, OK, OK, OK, OK, OK, FORBIDDEN),
+    },
+    ("pledges.accept_invitation", "POST"): {
+        DRAFT_PLEDGE: (LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    },
+    ("pledges.decline_invitation", "POST"): {
+        DRAFT_PLEDGE: (LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    },
+    ("pledges.withdraw_invitation", "POST"): {
+        DRAFT_PLEDGE: (LOGIN, BAD_REQUEST, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, BAD_REQUEST, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    },
+    ("pledges.record_signature", "POST"): {
+        DRAFT_PLEDGE: (LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, BAD_REQUEST),
+        PUBLISHED_PLEDGE: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, BAD_REQUEST),
+    },
     # A roundtable's public page: a private one is not found but by its co-chairs and admins.
     #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("roundtables.show", "GET"): {

@@ -177,9 +177,17 @@ def test_regional_protection_dates_are_only_as_precise_as_the_seed(demo):
 
 def test_regional_protection_history_shows_arc_staff_writing_and_recording(demo):
     entries = db.session.scalars(timeline_query(pledge("regional-protection"))).all()
-    arc_staff = user("staff.arc@example.org")
-    assert [e.event for e in entries] == ["created", "start"] + ["action_recorded"] * 10
-    assert {e.actor_id for e in entries} == {arc_staff.id}
+    arc_staff, admin = user("staff.arc@example.org"), user("admin@example.org")
+    # ARC staff wrote it; DFAT's and Home Affairs' signatures, which the seed page shows, were
+    # recorded on their behalf by the admin (no one of theirs accepted an invitation).
+    assert [e.event for e in entries] == ["created"] + ["signature_recorded"] * 2 + ["start"] + ["action_recorded"] * 10
+    assert {e.actor_id for e in entries if e.event != "signature_recorded"} == {arc_staff.id}
+    recorded = [e for e in entries if e.event == "signature_recorded"]
+    assert {e.actor_id for e in recorded} == {admin.id}
+    assert [e.comment.split(":")[0] for e in recorded] == [
+        "Signature recorded by an admin on behalf of Department of Foreign Affairs and Trade",
+        "Signature recorded by an admin on behalf of Department of Home Affairs",
+    ]
 
 
 # --- seed 003: the Bali Process roundtable -----------------------------------------------

@@ -50,7 +50,15 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import OrganisationKind, Role
 from tracker.core.extensions import db
-from tracker.pledges.forms import ActionForm, PledgeForm, TransitionForm, WithdrawActionForm
+from tracker.pledges.forms import (
+    AcceptInvitationForm,
+    ActionForm,
+    DeclineInvitationForm,
+    OrganisationButtonForm,
+    PledgeForm,
+    TransitionForm,
+    WithdrawActionForm,
+)
 from tracker.pledges.models import Pledge
 from tracker.pledges.operations import withdraw_action
 from tracker.roundtables.forms import (
@@ -162,6 +170,11 @@ def build_world() -> World:
     b_action = make.action(p_joint, author=staff_b, summary="Beta's own action", organisations=[beta])
     p_beta_draft, a_beta_draft = pledge(staff_b, "Beta draft")
     p_beta, a_beta = pledge(staff_b, "Beta in progress", "in_progress")
+    # Beta's staff invite Alpha: to sign a draft, and to sign and lead a published pledge.
+    p_invite, _ = pledge(staff_b, "Beta invites Alpha", co_signatories=[alpha], actions=0, invited=True)
+    p_invite_lead, _ = pledge(
+        staff_b, "Beta asks Alpha to lead", "in_progress", lead=alpha, co_signatories=[beta], actions=0, invited=True
+    )
     withdrawn = make.action(p_progress, author=staff_a, summary="Withdrawn later")
     withdraw_action(withdrawn, staff_a, reason="Recorded twice.")
 
@@ -219,7 +232,11 @@ def build_world() -> World:
     w.pledges = {
         "draft": p_draft.slug, "in_progress": p_progress.slug, "done": p_done.slug, "empty": p_empty.slug,
         "joint": p_joint.slug, "beta_draft": p_beta_draft.slug, "beta": p_beta.slug,
+        "invite": p_invite.slug, "invite_lead": p_invite_lead.slug,
     }  # fmt: skip
+    w.pledge_ids = {
+        slug: pledge.id for slug, pledge in ((p.slug, p) for p in (p_draft, p_joint, p_invite, p_invite_lead))
+    }
     w.actions = {
         "draft": (p_draft.slug, a_draft[0].id), "in_progress": (p_progress.slug, a_progress[0].id),
         "done": (p_done.slug, a_done[0].id), "joint": (p_joint.slug, a_joint[0].id),
@@ -429,6 +446,17 @@ POST_TARGETS = [
             + [({"slug": w.pledges["done"], "event": e}, f"{e}-") for e in ("publish", "", "__init__", "start ", "Reopen")],
         }.items()
     ],
+    # --- invitations to sign
+    *[
+        Target(f"pledges.{answer}_invitation", "staff_a", form,
+               lambda w, answer=answer: [({"slug": w.pledges[k]}, f"p{w.pledge_ids.get(w.pledges[k], 0)}-{answer}-")
+                                         for k in ("invite", "invite_lead", "joint", "draft", "beta_draft")])
+        for answer, form in (("accept", AcceptInvitationForm), ("decline", DeclineInvitationForm))
+    ],
+    Target("pledges.withdraw_invitation", "staff_b", OrganisationButtonForm,
+           lambda w: [({"slug": w.pledges[k]}, "") for k in ("invite", "invite_lead", "joint", "beta_draft")]),
+    Target("pledges.record_signature", "admin", OrganisationButtonForm,
+           lambda w: [({"slug": w.pledges[k]}, "") for k in ("invite", "invite_lead", "joint", "draft")]),
     # --- roundtables
     Target("roundtables.new", "cochair1", RoundtableForm, _plain()),
     Target("roundtables.edit", "cochair1", RoundtableForm,
@@ -614,7 +642,13 @@ GET_PAGES = [
     Page("public.actions_csv", "anonymous", LIST_PARAMS),
     Page("pledges.index", "anonymous", LIST_PARAMS),
     Page("pledges.mine", "staff_a", ["state", "forum", "page"]),
-    Page("pledges.show", "anonymous", [], _slugs("pledges", "in_progress", "done", "draft", "joint")),
+    Page("pledges.invitations", "staff_a", ["page"]),
+    Page(
+        "pledges.show",
+        "anonymous",
+        [],
+        _slugs("pledges", "in_progress", "done", "draft", "joint", "invite", "invite_lead"),
+    ),
     Page("pledges.actions_feed", "anonymous", [], _slugs("pledges", "in_progress", "draft")),
     Page("pledges.history", "staff_a", ["page"], _slugs("pledges", "in_progress", "joint", "beta")),
     Page("pledges.new", "staff_a", []),

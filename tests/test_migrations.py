@@ -284,3 +284,32 @@ def test_upgrading_actions_that_share_a_place_numbers_their_pledge_again_in_page
     assert rows == {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, 6: 0, 7: 5}
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
         conn.execute(sa.text("UPDATE actions SET position = 0 WHERE id = 2"))
+
+
+def test_upgrading_signatories_keeps_every_signature_and_then_refuses_a_lead_only_invited(migration_app):
+    """0008 on a database that already holds signatories: each keeps its signature (nothing
+    the register showed disappears), and from then on the database refuses an unknown
+    consent state and a lead that has not signed."""
+    flask_migrate.upgrade(revision="0007")
+    now = "2026-01-01 00:00:00"
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisations (id, name, kind, confirmed, created_at) VALUES "
+            "(1, 'Australian Red Cross', 'national_society', :yes, :now), (2, 'DFAT', 'government', :yes, :now)"
+        ), {"now": now, "yes": True})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO pledges (id, slug, title, text, status, created_at, updated_at, version) "
+            "VALUES (1, 'regional-protection', 'Regional Protection', 'Text', 'in_progress', :now, :now, 1)"
+        ), {"now": now})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO pledge_signatories (pledge_id, organisation_id, is_lead, position) "
+            "VALUES (1, 1, :yes, 0), (1, 2, :no, 1)"
+        ), {"yes": True, "no": False})  # fmt: skip
+    flask_migrate.upgrade()
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT organisation_id, status FROM pledge_signatories ORDER BY 1")).all()
+    assert [tuple(row) for row in rows] == [(1, "signed"), (2, "signed")]
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE pledge_signatories SET status = 'maybe' WHERE organisation_id = 2"))
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE pledge_signatories SET status = 'invited' WHERE organisation_id = 1"))

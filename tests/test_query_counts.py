@@ -399,14 +399,16 @@ def pledges(w: World, k: int) -> None:
         ],
     )  # fmt: skip
     signatory = w.signatory_org.id
+    # Every other partner is only invited (and not shown): lists must not load or count it apart.
     _link(
         PledgeSignatory,
         [
-            {"pledge_id": p, "organisation_id": org, "is_lead": position == 0, "position": position}
-            for p, lead, partner in zip(ids, leads, partners, strict=True)
+            {"pledge_id": p, "organisation_id": org, "is_lead": position == 0, "position": position,
+             "status": "invited" if position == 2 and n % 2 else "signed"}
+            for n, (p, lead, partner) in enumerate(zip(ids, leads, partners, strict=True))
             for position, org in enumerate((lead, signatory, partner))
         ],
-    )
+    )  # fmt: skip
     _link(
         pledge_themes, [{"pledge_id": p, "theme_id": t} for n, p in enumerate(ids) for t in themes[2 * n : 2 * n + 2]]
     )
@@ -420,6 +422,35 @@ def pledges(w: World, k: int) -> None:
         + [("action_taken", action, "pledge", p, "action_recorded", a, {"summary": [None, "Organised"]})
            for action, p, a in zip(actions, ids, authors, strict=True)]
     )  # fmt: skip
+
+
+def invitations(w: World, k: int) -> None:
+    """k draft pledges, each written by staff of an organisation of its own (which leads) and
+    inviting the staff's organisation to sign — every third to lead too — with a forum."""
+    leads, forums = _organisations(k, "Inviting Society"), _forums(k)
+    authors = _users(leads)
+    now = utcnow()
+    ids = _insert(
+        Pledge,
+        key="slug",
+        rows=[
+            {"slug": f"invitation-{i}", "title": f"Invitation {i}", "text": f"Protect migrants together ({i}).",
+             "status": "draft", "forum_id": forum, "created_by_id": author}
+            for i, forum, author in zip(_serials(k), forums, authors, strict=True)
+        ],
+    )  # fmt: skip
+    _link(
+        PledgeSignatory,
+        [
+            {"pledge_id": p, "organisation_id": org, "is_lead": invited is None, "position": position,
+             "status": "signed" if invited is None else "invited", "invited_to_lead": invited == 0,
+             "invited_by_id": None if invited is None else author,
+             "invited_at": None if invited is None else now - dt.timedelta(minutes=n)}
+            for n, (p, lead, author) in enumerate(zip(ids, leads, authors, strict=True))
+            for position, (org, invited) in enumerate(((lead, None), (w.signatory_org.id, n % 3)))
+        ],
+    )  # fmt: skip
+    _history([("pledge", p, "pledge", p, "created", a, {}) for p, a in zip(ids, authors, strict=True)])
 
 
 def pledge_actions(w: World, k: int) -> None:
@@ -702,6 +733,7 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "api-docs.openapi_swagger_ui": (Page(ANONYMOUS, pledges, at("/api/v1/docs")),),
     # The staff's work on pledges.
     "pledges.mine": (Page(STAFF, pledges, at("/pledges/mine")),),
+    "pledges.invitations": (Page(STAFF, invitations, at("/pledges/invitations")),),
     "pledges.new": (Page(STAFF, people_and_reference_data, at("/pledges/new")),),
     "pledges.edit": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/edit")),),
     "pledges.new_action": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/new")),),

@@ -14,6 +14,7 @@ from tracker.accounts.models import Organisation
 from tracker.core.changes import OperationRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
+from tracker.pledges import signatures
 from tracker.pledges.models import ActionTaken, Pledge
 from tracker.pledges.operations import edit_action, edit_pledge, withdraw_action
 from tracker.taxonomy.models import Forum, ForumKind, Theme
@@ -166,7 +167,7 @@ def test_my_pledges_needs_a_login(client):
 # --- the pledge editor ------------------------------------------------------------------
 
 
-def test_staff_write_a_draft_pledge_with_two_signatories(client, make, arc, arc_staff):
+def test_staff_write_a_draft_pledge_naming_another_organisation_which_is_only_invited(client, make, arc, arc_staff):
     prc = make.organisation("Philippine Red Cross")
     theme = Theme(name="Migration", slug="migration")
     db.session.add(theme)
@@ -182,7 +183,9 @@ def test_staff_write_a_draft_pledge_with_two_signatories(client, make, arc, arc_
     assert response.headers["Location"] == f"/pledges/{pledge.slug}"
     assert pledge.slug == "safe-migration-in-the-pacific"
     assert pledge.status == "draft"
-    assert [o.name for o in pledge.signatory_organisations] == ["Australian Red Cross", "Philippine Red Cross"]
+    # The writer's organisation signs; the other is asked, and signs only when its staff accept.
+    assert [o.name for o in pledge.signatory_organisations] == ["Australian Red Cross"]
+    assert [o.name for o in pledge.invited_organisations] == ["Philippine Red Cross"]
     assert pledge.lead_signatory == arc
     assert [t.name for t in pledge.themes] == ["Migration"]
     assert (pledge.budget_amount, pledge.budget_currency) == (80_000_000, "AUD")
@@ -215,7 +218,9 @@ def test_staff_can_propose_a_signatory_not_in_the_list(client, make, arc, arc_st
     pledge = db.session.scalar(sa.select(Pledge))
     proposed = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Tonga Red Cross Society"))
     assert proposed is not None and not proposed.confirmed
-    assert proposed in pledge.signatory_organisations
+    # Invited like any other organisation: proposing it is not signing in its name.
+    assert proposed in pledge.invited_organisations
+    assert proposed not in pledge.signatory_organisations
 
 
 def test_staff_cannot_write_a_pledge_their_organisation_does_not_sign(client, make, arc, arc_staff):
@@ -361,7 +366,7 @@ def test_a_signatory_with_recorded_actions_cannot_be_removed(client, make, arc, 
     assert "Philippine Red Cross recorded actions taken on this pledge" in text_of(response)
 
 
-def test_the_lead_signatory_can_be_handed_to_a_co_signatory(client, make, arc, arc_staff):
+def test_the_lead_signatory_can_be_handed_to_a_co_signatory_which_takes_it_on_accepting(client, make, arc, arc_staff):
     prc = make.organisation("Philippine Red Cross")
     pledge = make.pledge(lead=arc, co_signatories=[prc])
     response = client.post(
@@ -370,7 +375,9 @@ def test_the_lead_signatory_can_be_handed_to_a_co_signatory(client, make, arc, a
     )
     assert response.status_code == 302
     db.session.refresh(pledge)
-    assert pledge.lead_signatory == prc
+    assert pledge.lead_signatory == arc and pledge.pending_lead == prc
+    signatures.accept_invitation(pledge, make.staff(organisation=prc))
+    assert pledge.lead_signatory == prc and pledge.pending_lead is None
     assert [o.name for o in pledge.signatory_organisations] == ["Philippine Red Cross", "Australian Red Cross"]
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from .accounts.models import Organisation, User
 from .core import access
-from .pledges.models import ActionTaken, Pledge, PledgeSignatory
+from .pledges.models import INVITED, SIGNED, ActionTaken, Pledge, PledgeSignatory
 from .roundtables.models import Recommendation, Roundtable
 
 Rule = Callable[[Any, Any], "str | None"]
@@ -79,9 +79,32 @@ SIGNATORIES_ONLY = "Only staff of a signatory organisation can change this pledg
 
 
 def _view_pledge(user: User | None, pledge: Pledge) -> str | None:
-    if pledge.is_published or _member_of(user, pledge.signatory_organisations) or _is_admin(user):
+    # An organisation invited to sign reads the draft it is asked to sign; one that declined does not.
+    signing = _member_of(user, pledge.signatory_organisations) or _member_of(user, pledge.invited_organisations)
+    if pledge.is_published or signing or _is_admin(user):
         return None
     return "This pledge is a draft; only its signatories can see it."
+
+
+def _answer_invitation(user: User | None, pledge: Pledge) -> str | None:
+    if user is None:
+        return "Log in as staff of the invited organisation to answer its invitation."
+    row = pledge.row_of(user.organisation_id) if user.organisation_id is not None else None
+    if row is not None and (row.status == INVITED or row.invited_to_lead):
+        return None
+    return "Your organisation has no open invitation on this pledge: there is nothing to answer."
+
+
+def _record_signature(user: User | None, _pledge: Pledge) -> str | None:
+    if _is_admin(user):
+        return None
+    return "Only an admin can record a signature on an organisation's behalf; its own staff accept the invitation."
+
+
+def _own_invitations(user: User | None, _record: None) -> str | None:
+    if user is not None and user.organisation_id is not None:
+        return None
+    return "Log in as staff of a member organisation to see the pledges it is invited to sign."
 
 
 def _change_pledge(user: User | None, pledge: Pledge) -> str | None:
@@ -122,7 +145,9 @@ def _visible_pledges(user: Any) -> sa.ColumnElement[bool]:
     if user is None or user.organisation_id is None:
         return published
     own = sa.exists().where(
-        PledgeSignatory.pledge_id == Pledge.id, PledgeSignatory.organisation_id == user.organisation_id
+        PledgeSignatory.pledge_id == Pledge.id,
+        PledgeSignatory.organisation_id == user.organisation_id,
+        PledgeSignatory.status.in_((SIGNED, INVITED)),
     )
     return sa.or_(published, own)
 
@@ -231,7 +256,11 @@ _RULES: dict[tuple[type, str], Rule] = {
     (type(None), "review_follow_through"): _review_any,
     (type(None), "own_recommendations"): _own_recommendations,
     (Pledge, "view"): _view_pledge,
+    (type(None), "own_invitations"): _own_invitations,
     (Pledge, "view_history"): _view_pledge_history,
+    (Pledge, "answer_invitation"): _answer_invitation,
+    (Pledge, "withdraw_invitation"): _change_pledge,
+    (Pledge, "record_signature"): _record_signature,
     (Pledge, "edit"): _change_pledge,
     (Pledge, "record_action"): _change_pledge,
     (Pledge, "start"): _change_pledge,

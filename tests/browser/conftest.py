@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 from tests.factories import take_transition
 from tracker import create_app
 from tracker.core.extensions import db
+from tracker.pledges import signatures
 from tracker.pledges.operations import create_pledge, record_action
 
 from ..databases import empty_all_tables
@@ -80,7 +81,7 @@ def demo_data(live_app):
 def signed_pledge(live_app, demo_data):
     """A factory: `signed_pledge("Title", state="in_progress", actions=["Trained…"])` writes a
     pledge led by the demo data's Australian Red Cross and co-signed by the Philippine Red
-    Cross, through `operations` as its staff would, and returns its slug. A browser test
+    Cross (whose staff accept the invitation), through the operations as their staff would, and returns its slug. A browser test
     then starts from the state it is about instead of clicking its way there."""
     import datetime as dt
 
@@ -100,6 +101,8 @@ def signed_pledge(live_app, demo_data):
                 co_signatories=[co_signatory],
                 text="Train volunteers in restoring family links along migration routes.",
             )
+            prc_staff = db.session.scalar(sa.select(User).where(User.email == demo.PRC_STAFF))
+            signatures.accept_invitation(pledge, prc_staff)  # the Philippine Red Cross signs too
             for summary in actions:
                 record_action(
                     pledge, author, date=dt.date(2020, 5, 1), summary=summary, organisations=[author.organisation]

@@ -227,3 +227,53 @@ def test_admin_page_has_no_accessibility_violations(page: Page, path):
     response = page.goto(path)
     assert response.status == 200, f"{path} answered {response.status}"
     assert_accessible(page)
+
+
+# --- invitations to sign ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def invitation(live_app):
+    """A draft the Philippine Red Cross's staff wrote, inviting the Australian Red Cross to
+    sign and lead it: its slug."""
+    import sqlalchemy as sa
+
+    from tracker.accounts.models import Organisation, User
+    from tracker.core.extensions import db
+    from tracker.data import demo
+    from tracker.pledges.operations import create_pledge
+
+    with live_app.app_context():
+        author = db.session.scalar(sa.select(User).where(User.email == demo.PRC_STAFF))
+        arc = db.session.scalar(sa.select(Organisation).where(Organisation.name == demo.ARC))
+        pledge = create_pledge(
+            author, title="Family links in the Pacific", lead=arc, co_signatories=[author.organisation]
+        )
+        db.session.commit()
+        slug = pledge.slug
+        db.session.remove()
+    return slug
+
+
+def test_invitations_to_sign_have_no_accessibility_violations(staff_page: Page, invitation):
+    page = staff_page
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invitations to sign").click()
+    expect(heading(page)).to_have_text("Invitations to sign")
+    page.get_by_text("Decline…").first.click()
+    assert_accessible(page)
+
+
+def test_an_invitation_on_the_pledge_page_has_no_accessibility_violations(staff_page: Page, invitation):
+    page = staff_page
+    page.goto(f"/pledges/{invitation}")
+    answer = page.get_by_role("region", name="Invitation to sign")
+    answer.get_by_text("Decline…").click()
+    expect(answer.get_by_label("A word to the signatories (optional)")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_invitations_a_signatory_sees_on_its_pledge_have_no_accessibility_violations(page: Page, invitation):
+    log_in(page, "staff.prc@example.org")
+    page.goto(f"/pledges/{invitation}")
+    expect(page.locator("ul.invitations > li")).to_contain_text(["Australian Red Cross — asked to sign and lead"])
+    assert_accessible(page)

@@ -1,5 +1,6 @@
-"""The staff workspace in real Chromium: staff of two signatories write a pledge, publish
-it, record what they did and mark it done, and the public reads the result.
+"""The staff workspace in real Chromium: staff of one organisation write a pledge naming
+another, which accepts the invitation to sign; they publish it, record what they did and
+mark it done, and the public reads the result — never an organisation that did not sign.
 
 Each test works on a pledge of its own (its own title), so none depends on another's
 leftovers in the module's shared demo database.
@@ -56,6 +57,15 @@ def record_action(page: Page, date: str, summary: str):
     expect(action_item(page, summary)).to_be_visible()
 
 
+def signatories(page: Page):
+    return page.locator("dt:has-text('Signatories') + dd li")
+
+
+def invited(page: Page):
+    """The organisations asked to sign (or that declined): shown to the signatories' staff only."""
+    return page.locator("ul.invitations > li")
+
+
 def anonymous_page(new_context) -> Page:
     return new_context().new_page()
 
@@ -84,8 +94,11 @@ def test_staff_of_two_signatories_write_publish_act_on_and_complete_a_pledge(pag
     expect(page.locator("article header .badge")).to_have_text("Draft")
     expect(page.get_by_role("note")).to_contain_text("This pledge is not published")
     expect(page.locator(".pledge-text strong")).to_have_text("train volunteers")
-    signatories = page.locator("dt:has-text('Signatories') + dd li")
-    expect(signatories).to_have_text(["Australian Red Cross (ARC) Lead", "Philippine Red Cross (PRC)"])
+    # Naming the Philippine Red Cross does not sign in its name: it is invited.
+    expect(signatories(page)).to_have_text(["Australian Red Cross (ARC) Lead"])
+    expect(invited(page)).to_have_text(
+        ["Philippine Red Cross — asked to sign, no answer yet Withdraw the invitation to Philippine Red Cross"]
+    )
     pledge_url = page.url
     assert re.search(r"/pledges/restoring-family-links-along-migration-routes$", pledge_url)
 
@@ -127,11 +140,27 @@ def test_staff_of_two_signatories_write_publish_act_on_and_complete_a_pledge(pag
     expect(evidence).to_have_attribute("href", "https://example.org/report")
     expect(completion(public)).to_have_text("Yes")
     expect(workspace(public)).to_have_count(0)
+    expect(signatories(public)).to_have_text(["Australian Red Cross (ARC) Lead"])  # not the one only invited
+    expect(invited(public)).to_have_count(0)
 
-    # The Philippine Red Cross, a co-signatory, records its own action on the same pledge.
-    prc_summary = "Reunited 14 families separated by typhoon displacement with their relatives abroad."
+    # The Philippine Red Cross's staff find the invitation in their menu and accept it.
     prc = new_context().new_page()
     log_in(prc, PRC_STAFF)
+    menu = prc.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="Invitations to sign 1 waiting")).to_be_visible()
+    menu.get_by_role("link", name="Invitations to sign").click()
+    invitation = prc.locator(".invitations > li").filter(has_text=title)
+    expect(invitation).to_contain_text("invited your organisation to sign this pledge")
+    invitation.get_by_role("button", name="Accept and sign").click()
+    expect(prc.get_by_role("status")).to_contain_text("Philippine Red Cross now signs this pledge")
+    expect(prc.get_by_role("heading", level=1)).to_have_text(title)
+    expect(signatories(prc)).to_have_text(["Australian Red Cross (ARC) Lead", "Philippine Red Cross (PRC)"])
+    expect(menu.get_by_role("link", name="Invitations to sign")).to_have_text("Invitations to sign")
+    public.goto(pledge_url)
+    expect(signatories(public)).to_have_text(["Australian Red Cross (ARC) Lead", "Philippine Red Cross (PRC)"])
+
+    # Now a signatory, the Philippine Red Cross records its own action on the same pledge.
+    prc_summary = "Reunited 14 families separated by typhoon displacement with their relatives abroad."
     go_to_my_pledges(prc)
     prc.get_by_role("link", name=title).click()
     expect(prc.get_by_role("heading", level=1)).to_have_text(title)
@@ -259,3 +288,52 @@ def test_a_refused_pledge_keeps_what_was_typed_and_says_why_beside_the_field(pag
     expect(page.get_by_label("Region")).to_have_value("Asia-Pacific")
     expect(page.get_by_label("Migration", exact=True)).to_be_checked()
     expect(page.get_by_label("Lead signatory").locator("option:checked")).to_have_text("Australian Red Cross (ARC)")
+
+
+def test_an_organisation_that_declines_never_shows_and_its_word_reaches_the_signatories(page: Page, new_context):
+    title = "Human rights training for border officials"
+    note = "We cannot commit to this before our 2027 plan is agreed."
+    # The Australian Red Cross names the Australian Human Rights Commission as its lead.
+    log_in(page, ARC_STAFF)
+    page.goto("/pledges/new")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Pledge text").fill("Train border officials in the rights of migrants.")
+    page.get_by_label("Lead signatory").select_option(label="Australian Human Rights Commission (AHRC)")
+    page.get_by_label("Australian Red Cross (ARC)", exact=True).check()
+    page.get_by_role("button", name="Save as draft").click()
+    expect(signatories(page)).to_have_text(["Australian Red Cross (ARC) Lead"])
+    expect(invited(page)).to_have_text(
+        [
+            (
+                "Australian Human Rights Commission — asked to sign and lead, no answer yet "
+                "Withdraw the invitation to Australian Human Rights Commission"
+            )
+        ]
+    )
+    workspace(page).get_by_role("button", name="Start and publish").click()
+    pledge_url = page.url
+
+    # Its staff read the invitation on the pledge page and decline it, with a word.
+    ahrc = new_context().new_page()
+    log_in(ahrc, "staff.ahrc@example.org")
+    ahrc.goto(pledge_url)
+    answer = ahrc.get_by_role("region", name="Invitation to sign")
+    expect(answer).to_contain_text("invited your organisation to sign this pledge and to lead it")
+    answer.get_by_text("Decline…").click()
+    answer.get_by_label("A word to the signatories (optional)").fill(note)
+    answer.get_by_role("button", name="Decline to sign").click()
+    expect(ahrc.get_by_role("status")).to_contain_text("Invitation declined.")
+    expect(ahrc.get_by_role("heading", level=1)).to_have_text("Invitations to sign")
+    expect(ahrc.locator(".invitations > li").filter(has_text=title)).to_have_count(0)
+
+    # The public never sees it: not on the page, nor in the register's organisation filter.
+    public = anonymous_page(new_context)
+    public.goto(pledge_url)
+    expect(signatories(public)).to_have_text(["Australian Red Cross (ARC) Lead"])
+    expect(public.get_by_text("Australian Human Rights Commission")).to_have_count(0)
+    expect(public.get_by_text(note)).to_have_count(0)
+
+    # The writer's staff read the answer where the invitation was.
+    page.reload()
+    expect(invited(page)).to_contain_text(["Australian Human Rights Commission — declined on"])
+    expect(invited(page).first).to_contain_text(note)

@@ -37,7 +37,7 @@ blp = Blueprint(
 
 _ROW = (
     joinedload(Pledge.forum),
-    selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation),
+    selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation),
     selectinload(Pledge.themes),
     selectinload(Pledge.countries),
 )

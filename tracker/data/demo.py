@@ -32,6 +32,7 @@ from ..core.extensions import db
 from ..core.history import record_history
 from ..core.text import slugify
 from ..pledges import operations as pledges
+from ..pledges import signatures
 from ..pledges.models import Pledge
 from ..roundtables import operations as roundtables
 from ..roundtables.models import Outcome, OutcomeGroup, Roundtable
@@ -132,6 +133,8 @@ ORGANISATIONS: list[tuple[str, str | None, OrganisationKind, str | None]] = [
 # --- accounts (all with DEMO_PASSWORD) ---------------------------------------------------
 
 ADMIN_EMAIL = "admin@example.org"
+# Where the demo's co-signatories' signatures come from (their history says so).
+SIGNATURE_SOURCE = "named as a signatory in the published text this pledge is taken from"
 ARC_STAFF = "staff.arc@example.org"
 PRC_STAFF = "staff.prc@example.org"
 DFAT_STAFF = "staff.dfat@example.org"
@@ -1169,6 +1172,7 @@ class _Loader:
             forum_id=forum.id if forum else None,
             **seed.fields,
         )
+        self._signatures(pledge, seed)
         self.tally.pledges += 1
         if seed.state == "draft":
             return
@@ -1191,6 +1195,17 @@ class _Loader:
             self.tally.actions += 1
         if seed.state == "done":
             pledges.take_transition(pledge, "complete", author)
+
+    def _signatures(self, pledge: Pledge, seed: SeedPledge) -> None:
+        """The organisations the published source names signed: the admin records their
+        signatures on their behalf (the author's organisation signed by writing it)."""
+        for name in (seed.lead, *seed.co_signatories):
+            organisation = self.organisations[name]
+            row = pledge.row_of(organisation.id)
+            if row is None or not row.is_signed or row.invited_to_lead:
+                signatures.record_signature(
+                    pledge, self.users[ADMIN_EMAIL], organisation, lead=name == seed.lead, source=SIGNATURE_SOURCE
+                )
 
     # The roundtable, and the follow-through of its outcomes.
 

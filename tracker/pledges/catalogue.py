@@ -28,7 +28,7 @@ from ..core.listing import (
     linked_by_id,
 )
 from ..taxonomy.models import Country, Forum, Theme
-from .models import ActionTaken, Pledge, PledgeSignatory, pledge_countries, pledge_themes
+from .models import SIGNED, ActionTaken, Pledge, PledgeSignatory, pledge_countries, pledge_themes
 from .workflow import PledgeWorkflow
 
 PUBLIC = None  # the visitor the public lists are for: nobody logged in
@@ -72,6 +72,9 @@ _last_action = sa.func.coalesce(Pledge.last_action_on, sa.literal(_NO_ACTION_YET
 _EPOCH = dt.datetime(1970, 1, 1)
 _published = sa.func.coalesce(Pledge.published_at, sa.literal(_EPOCH, sa.DateTime))
 
+# The organisations that signed: an invited (or declined) one is no signatory, on any list.
+_signed = sa.select(PledgeSignatory).where(PledgeSignatory.status == SIGNED).subquery("signed")
+
 PLEDGES = Listing(
     model=Pledge,
     visible=lambda: access.visible(PUBLIC, Pledge),
@@ -89,13 +92,13 @@ PLEDGES = Listing(
         Facet(
             "organisation",
             "Organisation",
-            linked_by_id(Pledge.id, PledgeSignatory.pledge_id, PledgeSignatory.organisation_id),
+            linked_by_id(Pledge.id, _signed.c.pledge_id, _signed.c.organisation_id),
             counted(
                 Organisation.id,
                 Organisation.name,
-                PledgeSignatory,
-                PledgeSignatory.organisation_id == Organisation.id,
-                PledgeSignatory.pledge_id,
+                _signed,
+                _signed.c.organisation_id == Organisation.id,
+                _signed.c.pledge_id,
             ),
         ),
         Facet(

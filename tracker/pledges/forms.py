@@ -34,7 +34,18 @@ from ..core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE, DatePrecision, 
 from ..core.text import is_web_url
 from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
 from ..taxonomy.models import Country, Forum, Theme
-from .models import CHANGE_NOTE, MAX_BUDGET, MAX_FIGURE, REASON, ActionFigure, ActionTaken, EvidenceLink, Pledge
+from .models import (
+    CHANGE_NOTE,
+    DECLINED,
+    MAX_BUDGET,
+    MAX_FIGURE,
+    REASON,
+    ActionFigure,
+    ActionTaken,
+    EvidenceLink,
+    Pledge,
+    PledgeSignatory,
+)
 from .workflow import PledgeWorkflow
 
 
@@ -184,8 +195,13 @@ class PledgeForm(VersionedForm):
         self.forum.data = pledge.forum_id
         self.themes.data = [theme.id for theme in pledge.themes]
         self.countries.data = [country.id for country in pledge.countries]
-        self.lead.data = pledge.lead_signatory.id if pledge.lead_signatory else None
-        self.co_signatories.data = [org.id for org in pledge.signatory_organisations[1:]]
+        # The lead as last named (the organisation invited to lead, until it answers); every
+        # other organisation named and not declined, signed or invited.
+        lead = pledge.pending_lead or pledge.lead_signatory
+        self.lead.data = lead.id if lead else None
+        self.co_signatories.data = [
+            row.organisation_id for row in pledge.signatory_rows if row.status != DECLINED and row.organisation != lead
+        ]
         self.opened_at(pledge.version)
 
 
@@ -347,6 +363,27 @@ class TransitionForm(SiteForm):
 class WithdrawActionForm(SiteForm):
     reason = TextAreaField("Why is it withdrawn?", filters=[strip], validators=[Within(REASON)])
     submit = SubmitField("Withdraw this action")
+
+
+class AcceptInvitationForm(SiteForm):
+    submit = SubmitField("Accept and sign")
+
+
+class DeclineInvitationForm(SiteForm):
+    note = TextAreaField(
+        "A word to the signatories (optional)",
+        validators=[Within(PledgeSignatory.limits["answer_note"])],
+    )
+    submit = SubmitField("Decline")
+
+
+class OrganisationButtonForm(SiteForm):
+    """A button about one organisation of the pledge: withdraw its invitation, or (admins)
+    record its signature on its behalf."""
+
+    organisation = IntegerField(validators=[InputRequired()])
+    # (Checked by the operation, `signatures.record_signature`.)
+    source = StringField("Where its signature is published (optional)", filters=[strip])
 
 
 class MyPledgesFilter(Form):

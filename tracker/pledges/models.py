@@ -22,6 +22,10 @@ from ..core.limits import Limit
 from ..taxonomy.models import Country, Forum, Theme
 from .workflow import DONE, DRAFT, PledgeWorkflow
 
+# A signatory's consent: signed, invited (not yet answering), or declined.
+SIGNED, INVITED, DECLINED = "signed", "invited", "declined"
+SIGNATORY_STATES = (SIGNED, INVITED, DECLINED)
+
 # Why a workflow step was taken (reopening), why an action was withdrawn, a note on an edit.
 REASON = Limit(5_000, lines=True)
 CHANGE_NOTE = Limit(500)
@@ -219,7 +223,9 @@ class Pledge(Base):
     changed_at: Mapped[dt.datetime] = column_property(_latest(updated_at, _action_changes(id)))
 
     forum: Mapped[Forum | None] = relationship()
-    signatories: Mapped[list[PledgeSignatory]] = relationship(
+    # Every organisation named on the pledge: those that signed, those invited to, those
+    # that declined. Read `signatories` (the signed ones) for anything shown or checked.
+    signatory_rows: Mapped[list[PledgeSignatory]] = relationship(
         back_populates="pledge",
         cascade="all, delete-orphan",
         order_by="(PledgeSignatory.is_lead.desc(), PledgeSignatory.position)",
@@ -252,6 +258,22 @@ class Pledge(Base):
         return self.status == DONE
 
     @property
+    def signatories(self) -> list[PledgeSignatory]:
+        """The organisations that signed (lead first): the only ones shown as signatories,
+        anywhere, and the only ones whose staff work on the pledge."""
+        return [row for row in self.signatory_rows if row.status == SIGNED]
+
+    @property
+    def invitations(self) -> list[PledgeSignatory]:
+        """Organisations invited to sign, or already signed and invited to lead, not yet
+        answering."""
+        return [row for row in self.signatory_rows if row.status == INVITED or row.invited_to_lead]
+
+    def row_of(self, organisation_id: int | None) -> PledgeSignatory | None:
+        """The organisation's row on this pledge (signed, invited or declined), if any."""
+        return next((row for row in self.signatory_rows if row.organisation_id == organisation_id), None)
+
+    @property
     def lead_signatory(self) -> Organisation | None:
         return next((s.organisation for s in self.signatories if s.is_lead), None)
 
@@ -263,6 +285,22 @@ class Pledge(Base):
     @property
     def signatory_organisations(self) -> list[Organisation]:
         return [s.organisation for s in self.signatories]
+
+    @property
+    def invitation_names(self) -> list[str]:
+        """ "Philippine Red Cross (to lead)", …: the open invitations, as history records them."""
+        return [s.organisation.name + (" (to lead)" if s.invited_to_lead else "") for s in self.invitations]
+
+    @property
+    def invited_organisations(self) -> list[Organisation]:
+        """Organisations whose staff may still answer an invitation to sign (not those
+        already signed and only invited to lead)."""
+        return [s.organisation for s in self.signatory_rows if s.status == INVITED]
+
+    @property
+    def pending_lead(self) -> Organisation | None:
+        """The organisation invited to take the lead, until it answers."""
+        return next((s.organisation for s in self.signatory_rows if s.invited_to_lead), None)
 
     @property
     def current_actions(self) -> list[ActionTaken]:
@@ -294,12 +332,44 @@ class PledgeSignatory(Base):
             sqlite_where=sa.text("is_lead"),
             postgresql_where=sa.text("is_lead"),
         ),
+        # The lead is always an organisation that signed, never one only invited.
+        sa.CheckConstraint("NOT is_lead OR status = 'signed'", name="lead_signed"),
     )
 
     pledge_id: Mapped[int] = mapped_column(sa.ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True, index=True)
     is_lead: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     position: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Consent: an organisation named by another's staff is invited until one of its own staff
+    # accepts (signed) or declines. `invited_to_lead`: asked to take the lead (on accepting,
+    # it leads). Who invited it and when; when and how it answered.
+    status: Mapped[str] = mapped_column(
+        state_column(SIGNATORY_STATES, "signatory_status"),
+        default=SIGNED,
+        server_default=SIGNED,
+    )
+    invited_to_lead: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    invited_at: Mapped[dt.datetime | None]
+    answered_at: Mapped[dt.datetime | None]
+    answer_note: Mapped[str | None] = mapped_column(sa.Text)
 
-    pledge: Mapped[Pledge] = relationship(back_populates="signatories")
+    pledge: Mapped[Pledge] = relationship(back_populates="signatory_rows")
     organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User | None] = relationship()
+
+    limits: ClassVar[dict[str, Limit]] = {"answer_note": Limit(2_000, lines=True)}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("status", SIGNED)
+        kwargs.setdefault("invited_to_lead", False)
+        kwargs.setdefault("is_lead", False)
+        super().__init__(**kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == SIGNED
+
+    @property
+    def is_invited(self) -> bool:
+        return self.status == INVITED

@@ -32,6 +32,7 @@ from ..core.history import HistoryEntry, changes_between, record_history, snapsh
 from ..core.limits import check_year, clean_fields
 from ..core.text import format_number, is_web_url
 from ..taxonomy.models import Country, Forum, Theme
+from . import signatures
 from .models import (
     CHANGE_NOTE,
     MAX_BUDGET,
@@ -41,7 +42,6 @@ from .models import (
     ActionTaken,
     EvidenceLink,
     Pledge,
-    PledgeSignatory,
 )
 
 PLEDGE_FIELDS = [
@@ -104,7 +104,9 @@ def create_pledge(
     slug: str | None = None,
     **fields: Any,
 ) -> Pledge:
-    """Write a new draft pledge signed by `lead` (and `co_signatories`)."""
+    """Write a new draft pledge naming `lead` and `co_signatories`. The writer's organisation
+    signs it (and leads it, until the organisation invited to lead accepts); every other
+    organisation is invited to sign (`signatures`)."""
     access.require(actor, "create_pledge")
     if actor.organisation_id not in {lead.id, *(o.id for o in co_signatories)}:
         raise access.PermissionDenied("Your organisation must be a signatory of a pledge you write.")
@@ -116,13 +118,12 @@ def create_pledge(
         countries=list(countries),
         **fields,
     )
-    others = [org for org in distinct(co_signatories) if org.id != lead.id]
-    pledge.signatories = [PledgeSignatory(organisation=lead, is_lead=True, position=0)] + [
-        PledgeSignatory(organisation=org, is_lead=False, position=i) for i, org in enumerate(others, start=1)
-    ]
+    before = snapshot(pledge, signatures.WATCHED)
+    signatures.name_signatories(pledge, actor, lead, co_signatories)
     db.session.add(pledge)
     db.session.flush()
-    record_history(pledge, "created", actor, to_state=pledge.status)
+    changes = changes_between(before, snapshot(pledge, signatures.WATCHED))
+    record_history(pledge, "created", actor, to_state=pledge.status, changes=changes)
     return pledge
 
 
@@ -149,16 +150,17 @@ def edit_pledge(
     listed = {"themes": themes, "countries": countries}
     # History names the forum and the signatories, not their ids.
     watched = [("forum" if name == "forum_id" else name) for name in fields]
-    watched += [name for name, value in listed.items() if value is not None] + ["signatory_names"]
+    watched += [name for name, value in listed.items() if value is not None] + signatures.WATCHED
     before = snapshot(pledge, watched)
     # Signatories first: changing the lead needs a flush of its own, which must not carry
     # the pledge's other changes (that would count as a second save).
     if lead is not None or co_signatories is not None:
-        others = co_signatories if co_signatories is not None else pledge.signatory_organisations[1:]
-        new_lead = lead or pledge.lead_signatory
+        new_lead = lead or pledge.pending_lead or pledge.lead_signatory
         if new_lead is None:  # (a pledge always has a lead)
             raise OperationRefused("A pledge needs a lead signatory.")
-        _set_signatories(pledge, actor, new_lead, others)
+        named = [row.organisation for row in pledge.signatory_rows if row.status != "declined"]
+        others = co_signatories if co_signatories is not None else [org for org in named if org.id != new_lead.id]
+        signatures.name_signatories(pledge, actor, new_lead, others)
     _set_fields(pledge, fields, listed)
     return record_edit(pledge, actor, before, watched, comment=comment)
 
@@ -173,47 +175,6 @@ def _set_fields(pledge: Pledge, fields: dict[str, Any], listed: dict[str, list[A
     for name, items in listed.items():
         if items is not None:
             setattr(pledge, name, list(distinct(items)))
-
-
-def _set_signatories(pledge: Pledge, actor: User, lead: Organisation, co_signatories: list[Organisation]) -> None:
-    existing = {s.organisation_id: s for s in pledge.signatories}
-    # Signatories keep their places; new ones follow in the order given.
-    others = sorted(
-        (org for org in distinct(co_signatories) if org.id != lead.id),
-        key=lambda org: existing[org.id].position if org.id in existing else len(existing),
-    )
-    wanted = [lead] + others
-    wanted_ids = {org.id for org in wanted}
-    if actor.organisation_id not in wanted_ids:
-        raise OperationRefused(
-            "Your organisation must stay a signatory of this pledge. "
-            "To leave a joint pledge, ask another signatory to remove your organisation."
-        )
-    answering = {action.attributed_to_id for action in pledge.current_actions}
-    leaving = [s.organisation for s in pledge.signatories if s.organisation_id not in wanted_ids]
-    blocked = [org.name for org in leaving if org.id in answering]
-    if blocked:
-        raise OperationRefused(
-            f"{_join_names(blocked)} recorded actions taken on this pledge, so "
-            f"{'it stays a signatory' if len(blocked) == 1 else 'they stay signatories'} "
-            "until those actions are withdrawn."
-        )
-    # Clear the old lead first: the database allows one lead per pledge at every moment.
-    for signatory in pledge.signatories:
-        signatory.is_lead = False
-    db.session.flush()
-    pledge.signatories = [_signatory(existing.get(org.id), org, position) for position, org in enumerate(wanted)]
-
-
-def _signatory(signatory: PledgeSignatory | None, org: Organisation, position: int) -> PledgeSignatory:
-    signatory = signatory or PledgeSignatory(organisation=org)
-    signatory.is_lead = position == 0
-    signatory.position = position
-    return signatory
-
-
-def _join_names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # --- actions taken ---------------------------------------------------------------------

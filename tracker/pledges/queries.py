@@ -1,5 +1,5 @@
 """Pledges as the staff workspace lists them: an organisation's own pledges, filtered, and
-how many are in each state."""
+how many are in each state; and the pledges it is invited to sign (or to lead)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,43 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.extensions import db
-from .models import Pledge, PledgeSignatory
+from .models import INVITED, SIGNED, Pledge, PledgeSignatory
 from .workflow import PledgeWorkflow
 
 
 def _signed_by(organisation_id: int) -> sa.Select[int]:
-    return sa.select(PledgeSignatory.pledge_id).where(PledgeSignatory.organisation_id == organisation_id)
+    return sa.select(PledgeSignatory.pledge_id).where(
+        PledgeSignatory.organisation_id == organisation_id, PledgeSignatory.status == SIGNED
+    )
+
+
+def _open_invitation(organisation_id: int) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        PledgeSignatory.organisation_id == organisation_id,
+        sa.or_(PledgeSignatory.status == INVITED, PledgeSignatory.invited_to_lead),
+    )
+
+
+def invitations_to(organisation_id: int) -> sa.Select[Pledge]:
+    """The pledges the organisation is invited to sign or to lead, newest invitation first,
+    with who signs them and who invited."""
+    return (
+        sa.select(Pledge)
+        .join(PledgeSignatory, PledgeSignatory.pledge_id == Pledge.id)
+        .where(_open_invitation(organisation_id))
+        .options(
+            joinedload(Pledge.forum),
+            selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation),
+            selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.invited_by),
+        )
+        .order_by(PledgeSignatory.invited_at.desc(), Pledge.id.desc())
+    )
+
+
+def invitation_count(organisation_id: int) -> int:
+    """How many invitations the organisation has not answered (the menu shows it)."""
+    query = sa.select(sa.func.count()).select_from(PledgeSignatory).where(_open_invitation(organisation_id))
+    return db.session.scalar(query) or 0
 
 
 def signed_by(organisation_id: int, *, state: str | None = None, forum_id: int | None = None) -> sa.Select[Pledge]:
@@ -21,7 +52,7 @@ def signed_by(organisation_id: int, *, state: str | None = None, forum_id: int |
     query = (
         sa.select(Pledge)
         .where(Pledge.id.in_(_signed_by(organisation_id)))
-        .options(joinedload(Pledge.forum), selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation))
+        .options(joinedload(Pledge.forum), selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation))
         .order_by(Pledge.updated_at.desc(), Pledge.id.desc())
     )
     if state in PledgeWorkflow.state_values():

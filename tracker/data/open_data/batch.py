@@ -32,6 +32,10 @@ class ImportRefused(Exception):
     """`Batch.write` of a batch with errors: nothing was written."""
 
 
+# What the history of an imported pledge says of its signatories (no one accepted an invitation).
+SIGNED_AS_IMPORTED = "Imported from a file: the signatories it names are recorded as having signed, on their behalf."
+
+
 @dataclass
 class Batch:
     """What an import would write — new pledges and actions, checked — or its errors."""
@@ -67,7 +71,7 @@ class Batch:
         db.session.add_all(self.pledges)
         db.session.flush()
         for pledge in self.pledges:
-            record_history(pledge, "imported", None, to_state=pledge.status)
+            record_history(pledge, "imported", None, to_state=pledge.status, comment=SIGNED_AS_IMPORTED)
         existing = pledges_by_slug({slug for slug, _ in self.actions} - set(self._new))
         for slug, action in self.actions:
             action.pledge = self._new.get(slug) or existing[slug]
@@ -84,5 +88,5 @@ def count(n: int, noun: str) -> str:
 def pledges_by_slug(slugs: set[str]) -> dict[str, Pledge]:
     if not slugs:
         return {}
-    query = sa.select(Pledge).where(Pledge.slug.in_(slugs)).options(selectinload(Pledge.signatories))
+    query = sa.select(Pledge).where(Pledge.slug.in_(slugs)).options(selectinload(Pledge.signatory_rows))
     return {pledge.slug: pledge for pledge in db.session.scalars(query)}

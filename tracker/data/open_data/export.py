@@ -28,7 +28,7 @@ def export_pledges(pledges: sa.Select[Any], link: Callable[[Pledge], str]) -> st
         joinedload(Pledge.forum),
         selectinload(Pledge.themes),
         selectinload(Pledge.countries),
-        selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation),
+        selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation),
     )
     rows = []
     for pledge in sorted(db.session.scalars(query), key=lambda p: p.slug):

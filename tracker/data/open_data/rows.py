@@ -167,7 +167,9 @@ def _pledge(values: dict[str, Any]) -> Pledge:
         published_at=moment(values["published_on"]) if state != PledgeWorkflow.draft.value else None,
         completed_at=moment(values["completed_on"]) if state == PledgeWorkflow.done.value else None,
     )
-    pledge.signatories = [PledgeSignatory(organisation=lead, is_lead=True, position=0)] + [
+    # An import records what a published source says: its signatories signed (the history
+    # of the import says so, `Batch.write`).
+    pledge.signatory_rows = [PledgeSignatory(organisation=lead, is_lead=True, position=0)] + [
         PledgeSignatory(organisation=org, is_lead=False, position=i)
         for i, org in enumerate((org for org in values["others"] if org is not lead), start=1)
     ]

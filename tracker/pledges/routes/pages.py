@@ -1,39 +1,34 @@
-"""Pledge pages: the public register and each pledge's page (with its feed), and the staff
-workspace (my pledges, the editor, recording actions, workflow buttons, history). Each view
-loads the pledge, checks access through `access` (the rules are `tracker.permissions`'),
-calls one operation and commits once."""
+"""The public register and each pledge's page (with its feed), and the staff workspace: my
+pledges, the editor, recording actions, workflow buttons, history."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from ..accounts import operations as accounts
-from ..accounts.models import Organisation
-from ..core import access, clock
-from ..core.changes import REFUSALS, EditConflict
-from ..core.dates import format_date
-from ..core.extensions import db
-from ..core.history import newest_first
-from ..core.web.conditional import cacheable
-from ..core.web.forms import records_by_id, workflow_buttons
-from ..core.web.lists import list_page, paginate
-from ..core.web.refusals import show_conflict, show_refusal
-from ..core.web.routing import not_found_beyond_range
-from ..taxonomy.models import Country, Theme
-from . import catalogue, feeds, queries
-from .conflicts import describe_conflict
-from .forms import ActionForm, MyPledgesFilter, PledgeForm, TransitionForm, WithdrawActionForm
-from .models import ActionTaken, Pledge, PledgeSignatory
-from .operations import create_pledge, edit_action, edit_pledge, record_action, take_transition, withdraw_action
-from .timeline import group_by_heading, pledge_activity
-from .workflow import PledgeWorkflow
-
-bp = Blueprint("pledges", __name__, url_prefix="/pledges")
-bp.url_value_preprocessor(not_found_beyond_range)  # an id no record can have: 404
+from ...accounts import operations as accounts
+from ...accounts.models import Organisation
+from ...core import access, clock
+from ...core.changes import REFUSALS, EditConflict
+from ...core.dates import format_date
+from ...core.extensions import db
+from ...core.history import newest_first
+from ...core.web.conditional import cacheable
+from ...core.web.forms import records_by_id, workflow_buttons
+from ...core.web.lists import list_page, paginate
+from ...core.web.refusals import show_conflict, show_refusal
+from ...taxonomy.models import Country, Theme
+from .. import catalogue, feeds, queries
+from ..conflicts import describe_conflict
+from ..forms import ActionForm, MyPledgesFilter, PledgeForm, TransitionForm, WithdrawActionForm
+from ..models import ActionTaken, Pledge
+from ..operations import create_pledge, edit_action, edit_pledge, record_action, take_transition, withdraw_action
+from ..timeline import group_by_heading, pledge_activity
+from ..workflow import PledgeWorkflow
+from .blueprint import LIST_ROW, PAGE_OPTIONS, SIGNATORIES, bp, load_pledge
+from .signing import invitation_forms
 
 # What each workflow button says, and which need the reason box filled in.
 TRANSITION_BUTTONS = {
@@ -41,37 +36,6 @@ TRANSITION_BUTTONS = {
     "complete": ("Mark as done", "btn-success"),
     "reopen": ("Reopen", "btn-outline-secondary"),
 }
-
-
-def _load_pledge(slug: str, *options) -> Pledge:
-    """The pledge at `slug`, or 404 — also when it is a draft this visitor may not see."""
-    pledge = db.first_or_404(sa.select(Pledge).where(Pledge.slug == slug).options(*options))
-    if not access.can(current_user, "view", pledge):
-        abort(404)
-    return pledge
-
-
-# Who signs the pledge: what every permission check on it reads.
-_SIGNATORIES = selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation)
-
-_PAGE_OPTIONS = (
-    joinedload(Pledge.forum),
-    _SIGNATORIES,
-    selectinload(Pledge.themes),
-    selectinload(Pledge.countries),
-    selectinload(Pledge.actions).selectinload(ActionTaken.organisations),
-    selectinload(Pledge.actions).selectinload(ActionTaken.figures),
-    selectinload(Pledge.actions).selectinload(ActionTaken.links),
-    selectinload(Pledge.actions).joinedload(ActionTaken.attributed_to),
-)
-
-
-# What a row of the public list shows: the lead signatory, the forum, the themes.
-LIST_ROW = (
-    joinedload(Pledge.forum),
-    selectinload(Pledge.signatories).joinedload(PledgeSignatory.organisation),
-    selectinload(Pledge.themes),
-)
 
 
 @bp.route("", strict_slashes=False)
@@ -87,7 +51,7 @@ def index():
 def show(slug: str):
     """The pledge's page: text, facts, signatories, actions taken, completion — and, for
     its signatories' staff, the buttons to work on it."""
-    return _pledge_page(_load_pledge(slug, *_PAGE_OPTIONS))
+    return _pledge_page(load_pledge(slug, *PAGE_OPTIONS))
 
 
 def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = None, status: int = 200):
@@ -102,6 +66,7 @@ def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = No
     return render_template(
         "pledges/show.html",
         pledge=pledge,
+        invitation_forms=invitation_forms(pledge),
         stray_refusal=stray_refusal,
         action_groups=group_by_heading(pledge.current_actions),
         transition_forms=forms,
@@ -114,7 +79,7 @@ def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = No
 @cacheable
 def actions_feed(slug: str):
     """New actions taken on this pledge (Atom)."""
-    pledge = _load_pledge(slug, _SIGNATORIES)
+    pledge = load_pledge(slug, SIGNATORIES)
     if not access.can(catalogue.PUBLIC, "view", pledge):
         abort(404)  # a feed is public: a draft has none, whoever asks
     document = feeds.atom(
@@ -138,7 +103,7 @@ def action_permalink(action: ActionTaken) -> str:
 @bp.route("/<slug>/transitions/<event>", methods=["POST"])
 @login_required
 def transition(slug: str, event: str):
-    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    pledge = load_pledge(slug, *PAGE_OPTIONS)
     if event not in TRANSITION_BUTTONS:
         abort(404)
     access.require(current_user, event, pledge)
@@ -153,7 +118,7 @@ def transition(slug: str, event: str):
             db.session.commit()
             flash(_TRANSITION_DONE[event], "success")
             return redirect(url_for(".show", slug=pledge.slug))
-    return _pledge_page(_load_pledge(slug, *_PAGE_OPTIONS), refused=(event, form), status=422)
+    return _pledge_page(load_pledge(slug, *PAGE_OPTIONS), refused=(event, form), status=422)
 
 
 _TRANSITION_DONE = {
@@ -219,9 +184,15 @@ def new():
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
+            invited = bool(pledge.invitations)
             db.session.commit()
             flash(
-                "Pledge saved as a draft. Only your organisation's staff (and other signatories) can see it until it is started.",
+                "Pledge saved as a draft. Only your organisation's staff (and other signatories) can see it until it is started."
+                + (
+                    " The other organisations named are invited to sign: each is shown as a signatory once its staff accept."
+                    if invited
+                    else ""
+                ),
                 "success",
             )
             return redirect(url_for(".show", slug=pledge.slug))
@@ -231,7 +202,7 @@ def new():
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str):
-    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    pledge = load_pledge(slug, *PAGE_OPTIONS)
     access.require(current_user, "edit", pledge)
     form = PledgeForm()
     if request.method == "GET":
@@ -248,7 +219,7 @@ def edit(slug: str):
             )
         except EditConflict as clash:
             db.session.rollback()
-            pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+            pledge = load_pledge(slug, *PAGE_OPTIONS)
             conflict = describe_conflict(pledge, form, clash.expected_version)
             form.opened_at(pledge.version)
             return render_template("pledges/edit.html", form=form, pledge=pledge, conflict=conflict), 409
@@ -269,7 +240,7 @@ def edit(slug: str):
 def new_action(slug: str):
     # Its signatories (who may record, and the organisations to choose from) and its actions'
     # rows (the new one goes after them); not the actions' figures and links.
-    pledge = _load_pledge(slug, _SIGNATORIES, selectinload(Pledge.actions))
+    pledge = load_pledge(slug, SIGNATORIES, selectinload(Pledge.actions))
     access.require(current_user, "record_action", pledge)
     form = ActionForm(pledge)
     if request.method == "GET":
@@ -308,7 +279,7 @@ def _load_action(pledge: Pledge, action_id: int) -> ActionTaken:
 @bp.route("/<slug>/actions/<int:action_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_action_view(slug: str, action_id: int):
-    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    pledge = load_pledge(slug, *PAGE_OPTIONS)
     action = _load_action(pledge, action_id)
     access.require(current_user, "edit", action)
     form = ActionForm(pledge)
@@ -342,7 +313,7 @@ def edit_action_view(slug: str, action_id: int):
 @bp.route("/<slug>/actions/<int:action_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw_action_view(slug: str, action_id: int):
-    pledge = _load_pledge(slug, *_PAGE_OPTIONS)
+    pledge = load_pledge(slug, *PAGE_OPTIONS)
     action = _load_action(pledge, action_id)
     access.require(current_user, "withdraw", action)
     form = WithdrawActionForm()
@@ -366,7 +337,7 @@ def withdraw_action_view(slug: str, action_id: int):
 @bp.route("/<slug>/history")
 @login_required
 def history(slug: str):
-    pledge = _load_pledge(slug, _SIGNATORIES)
+    pledge = load_pledge(slug, SIGNATORIES)
     access.require(current_user, "view_history", pledge)
     page = paginate(newest_first(pledge))
     return render_template("pledges/history.html", pledge=pledge, page=page)
