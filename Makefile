@@ -8,13 +8,14 @@
 #
 # Helpers: make install, make install-test, make chromium, make clean; make fuzz (fuzz tests at length).
 # make lint: ruff (lint and format), mypy and the import contracts, in seconds; make format fixes.
+# make mutate: mutation testing of permissions, workflows and operations (long; docs/testing.md).
 # make bench: throughput against hello-world and Fortunes baselines (bench/run.py; needs PostgreSQL, Redis).
 # Extra pytest arguments: make test PYTEST_ARGS="-k workflow -x".
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format fuzz bench install install-test chromium clean
+.PHONY: help run test lint format fuzz mutate bench install install-test chromium clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -31,7 +32,7 @@ CHROMIUM := /usr/bin/chromium
 PIP_FILTER := sed "/WARNING: Location 'file:/d"
 
 help:
-	@sed -n '1,12s/^# \{0,1\}//p' Makefile
+	@sed -n '1,13s/^# \{0,1\}//p' Makefile
 
 # --- set-up ---------------------------------------------------------------------------
 
@@ -147,6 +148,20 @@ fuzz: install-test
 	    echo "PostgreSQL is not reachable at $$(head -n 1 <<<"$$check"); fuzzed SQLite only."; [ $$sqlite = 0 ]; \
 	fi
 
+# Mutation testing (docs/testing.md; [tool.mutmut] in pyproject.toml says what is mutated and
+# which tests run): mutmut changes permissions, the workflows, the operations and the
+# visibility rules one small change at a time and runs the tests that reach each change; a
+# change that no test notices survives. Long (hours on two cores), so not part of make test
+# or CI. On SQLite. Results stay in mutants/: make mutate again re-checks only what changed;
+# `.venv/bin/mutmut browse` looks at survivors, `.venv/bin/mutmut show <name>` prints one.
+MUTATE_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+mutate: install-test
+	@echo "== Mutation testing with mutmut ($(MUTATE_JOBS) at a time; results in mutants/) =="
+	env -u TEST_DATABASE_URL $(BIN)/mutmut run --max-children $(MUTATE_JOBS)
+	@echo; echo "== Mutation score (tests/mutation_score.py) =="
+	$(BIN)/python tests/mutation_score.py
+
 # The benchmark (bench/run.py, bench/RESULTS.md): hello-world, Fortunes and the tracker under one
 # gunicorn configuration, driven by wrk; generates its data on first use (bench/generate.py, into
 # the databases tracker_bench and tracker_bench10; again when bench/generate.py or a migration
@@ -174,4 +189,4 @@ bench: install
 # --- developer helpers ----------------------------------------------------------------
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache test-results
+	rm -rf $(VENV) *.egg-info .pytest_cache test-results mutants

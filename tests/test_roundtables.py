@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from tests.factories import take_transition
 from tracker.accounts.models import OrganisationKind
+from tracker.core.access import PermissionDenied
 from tracker.core.changes import OperationRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
@@ -20,6 +21,8 @@ from tracker.roundtables.operations import (
     add_outcome,
     add_outcome_group,
     create_recommendation,
+    edit_outcome,
+    edit_outcome_group,
     edit_recommendation,
     edit_roundtable,
     post_progress_update,
@@ -104,6 +107,23 @@ def test_a_co_chair_records_a_roundtable_that_their_government_co_chairs(client,
     assert response.status_code == 302 and response.headers["Location"] == f"/roundtables/{roundtable.slug}/outcomes"
     assert roundtable.co_chairs == [australia] and roundtable.is_public
     assert (roundtable.start_date, roundtable.end_date) == (dt.date(2018, 5, 14), dt.date(2018, 5, 15))
+    [created] = db.session.scalars(
+        sa.select(HistoryEntry).where(HistoryEntry.record_type == "roundtable", HistoryEntry.record_id == roundtable.id)
+    ).all()
+    assert (created.event, created.actor_id) == ("created", world.cochair_au.id)
+
+
+def test_a_roundtable_lists_each_participant_once(client, auth, world, make):
+    auth.login(world.cochair_au.email)
+    australia, unhcr = world.cochair_au.organisation, make.organisation("UNHCR")
+    participants = [str(world.arc.id), str(unhcr.id), str(world.arc.id)]
+    assert (
+        client.post("/roundtables/new", data=roundtable_form(australia, participants=participants)).status_code == 302
+    )
+    roundtable = db.session.scalar(sa.select(Roundtable).where(Roundtable.title.like("Regional roundtable%")))
+    assert roundtable.participants == [world.arc, unhcr]
+    page = text_of(client.get(f"/roundtables/{roundtable.slug}"))
+    assert "Australian Red Cross" in page and "UNHCR" in page
 
 
 def test_a_refused_roundtable_keeps_what_was_typed_and_says_what_to_fix(client, auth, world):
@@ -225,6 +245,87 @@ def test_a_heading_of_another_roundtable_is_not_found_here(client, auth, world, 
     auth.login(world.cochair_au.email)
     assert client.get(f"/roundtables/bali/headings/{foreign.id}/edit").status_code == 404
     assert client.post(f"/roundtables/bali/headings/{foreign.id}/move", data={"direction": "down"}).status_code == 404
+
+
+def _history_of(roundtable, event):
+    return db.session.scalars(
+        sa.select(HistoryEntry)
+        .where(HistoryEntry.record_type == "roundtable", HistoryEntry.record_id == roundtable.id)
+        .where(HistoryEntry.event == event)
+    ).all()
+
+
+def test_a_renamed_heading_is_recorded_with_its_old_and_new_words_and_an_unchanged_one_is_not(world):
+    assert (
+        edit_outcome_group(world.group, world.cochair_au, heading="  On the challenges of effective collaboration:")
+        is None
+    )
+    assert _history_of(world.roundtable, "heading_edited") == []
+
+    entry = edit_outcome_group(world.group, world.cochair_id, heading=" On collaboration: ")
+
+    assert world.group.heading == "On collaboration:"
+    assert (entry.event, entry.actor_id, entry.changes) == (
+        "heading_edited", world.cochair_id.id, {"heading": ["On the challenges of effective collaboration:", "On collaboration:"]},
+    )  # fmt: skip
+    assert _history_of(world.roundtable, "heading_edited") == [entry]
+
+
+def test_only_the_co_chairs_rename_a_heading_and_a_blank_heading_is_refused(world):
+    for outsider in (world.other_cochair, world.owner_staff):
+        with pytest.raises(PermissionDenied, match="co-chair of this roundtable"):
+            edit_outcome_group(world.group, outsider, heading="Taken over")
+    with pytest.raises(OperationRefused):
+        edit_outcome_group(world.group, world.cochair_au, heading="\u200b ")
+    assert world.group.heading == "On the challenges of effective collaboration:"
+
+
+def test_an_outcome_moved_under_another_heading_goes_last_there_and_both_lists_close_up(world):
+    first = world.outcome
+    second = add_outcome(world.group, world.cochair_au, text="sharing information between agencies;")
+    other = add_outcome_group(world.roundtable, world.cochair_au, heading="Referring to the root causes:")
+    staying = add_outcome(other, world.cochair_au, text="poverty and conflict")
+
+    entry = edit_outcome(first, world.cochair_au, text=first.text, group=other)
+
+    assert [(o.text, o.position) for o in world.group.outcomes] == [("sharing information between agencies;", 0)]
+    assert [(o.text, o.position) for o in other.outcomes] == [
+        ("poverty and conflict", 0), ("formalising national coordination mechanisms; and", 1),
+    ]  # fmt: skip
+    assert second.position == 0 and staying.position == 0 and first.group is other
+    assert entry.changes == {
+        "heading": ["On the challenges of effective collaboration:", "Referring to the root causes:"]
+    }
+
+
+def test_an_outcome_edit_records_only_what_changed(world):
+    assert (
+        edit_outcome(world.outcome, world.cochair_au, text=" formalising national coordination mechanisms; and ")
+        is None
+    )
+    assert edit_outcome(world.outcome, world.cochair_au, text=world.outcome.text, group=world.group) is None
+    assert _history_of(world.roundtable, "outcome_edited") == []
+
+    entry = edit_outcome(world.outcome, world.cochair_id, text="formalising national mechanisms")
+
+    assert world.outcome.text == "formalising national mechanisms"
+    assert (entry.event, entry.actor_id, entry.changes) == (
+        "outcome_edited", world.cochair_id.id,
+        {"outcome": ["formalising national coordination mechanisms; and", "formalising national mechanisms"]},
+    )  # fmt: skip
+
+
+def test_an_outcome_cannot_move_under_another_roundtables_heading(world, make):
+    elsewhere = make.roundtable(co_chairs=world.roundtable.co_chairs)
+    foreign = add_outcome_group(elsewhere, world.cochair_au, heading="Elsewhere")
+    with pytest.raises(OperationRefused, match=r"That heading belongs to another roundtable\."):
+        edit_outcome(world.outcome, world.cochair_au, text="moved", group=foreign)
+    assert (world.outcome.group, world.outcome.text) == (
+        world.group,
+        "formalising national coordination mechanisms; and",
+    )
+    with pytest.raises(PermissionDenied):
+        edit_outcome(world.outcome, world.other_cochair, text="moved")
 
 
 # --- agreeing recommendations ----------------------------------------------------------------------

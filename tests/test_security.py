@@ -148,7 +148,6 @@ def test_production_refuses_a_form_without_its_csrf_token(production_app):
 
 
 def test_production_throttles_with_the_documented_limits(production_app):
-
     readme = (ROOT / "README.md").read_text()
     for name, limit in DOCUMENTED_LIMITS.items():
         assert production_app.config[name] == limit, name

@@ -236,6 +236,50 @@ def test_the_signatories_withdraw_an_invitation_and_it_can_no_longer_be_answered
         signatures.withdraw_invitation(pledge, arc_staff, prc)
 
 
+def test_an_answered_invitation_cannot_be_withdrawn_and_says_why(make, arc, prc, prc_staff, arc_staff):
+    pledge = make.pledge(author=prc_staff, co_signatories=[arc], invited=True)
+    signatures.accept_invitation(pledge, arc_staff)
+    with pytest.raises(OperationRefused) as refused:
+        signatures.withdraw_invitation(pledge, prc_staff, arc)
+    assert str(refused.value) == "Australian Red Cross has no open invitation to withdraw: it already answered."
+    assert pledge.row_of(arc.id).status == "signed"
+    with pytest.raises(OperationRefused, match="no open invitation"):
+        signatures.withdraw_invitation(pledge, prc_staff, make.organisation("Tonga Red Cross Society"))
+
+
+def test_withdrawing_an_invitation_to_lead_keeps_the_signatory_and_its_signature(make, arc, prc, prc_staff):
+    pledge = make.pledge(author=prc_staff, lead=prc, co_signatories=[arc])  # both signed, PRC leads
+    signatures.name_signatories(pledge, prc_staff, arc, [prc])  # PRC asks ARC to lead
+    entry = signatures.withdraw_invitation(pledge, prc_staff, arc)
+    assert entry.event == "invitation_withdrawn"
+    assert pledge.pending_lead is None and pledge.lead_signatory == prc
+    assert pledge.signatory_organisations == [prc, arc]
+
+
+def test_signatories_with_actions_stay_and_the_refusal_names_each_of_them(make, arc, prc, prc_staff, arc_staff):
+    trc, frc = make.organisation("Tonga Red Cross Society"), make.organisation("Fiji Red Cross Society")
+    pledge = make.pledge(author=prc_staff, lead=prc, co_signatories=[arc, trc, frc])
+    make.action(pledge, author=arc_staff)
+    with pytest.raises(OperationRefused) as one:
+        signatures.name_signatories(pledge, prc_staff, prc, [trc, frc])
+    assert str(one.value) == (
+        "Australian Red Cross recorded actions taken on this pledge, so it stays a signatory "
+        "until those actions are withdrawn."
+    )
+    make.action(pledge, author=make.staff(organisation=trc))
+    with pytest.raises(OperationRefused) as two:
+        signatures.name_signatories(pledge, prc_staff, prc, [frc])
+    assert str(two.value).startswith("Australian Red Cross and Tonga Red Cross Society recorded actions")
+    assert str(two.value).endswith("so they stay signatories until those actions are withdrawn.")
+    make.action(pledge, author=prc_staff)
+    with pytest.raises(OperationRefused) as three:
+        signatures.name_signatories(pledge, make.staff(organisation=frc), frc, [])
+    assert str(three.value).startswith(
+        "Philippine Red Cross, Australian Red Cross and Tonga Red Cross Society recorded actions"
+    )
+    assert pledge.signatory_organisations == [prc, arc, trc, frc]
+
+
 def test_saving_the_editor_unchanged_keeps_invitations_and_the_lead_asked_for(client, arc, prc, prc_staff):
     pledge = write_as_prc_naming_arc_lead(client, prc_staff, arc, prc)
     form = text_of(client.get(f"/pledges/{pledge.slug}/edit"))
