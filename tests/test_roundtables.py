@@ -21,10 +21,13 @@ from tracker.roundtables.operations import (
     add_outcome,
     add_outcome_group,
     create_recommendation,
+    create_roundtable,
     edit_outcome,
     edit_outcome_group,
     edit_recommendation,
     edit_roundtable,
+    move_outcome,
+    move_outcome_group,
     post_progress_update,
 )
 
@@ -141,6 +144,91 @@ def test_a_refused_roundtable_keeps_what_was_typed_and_says_what_to_fix(client, 
     assert response.status_code == 422
     assert "Your organisation must be one of the co-chairs of a roundtable you record." in text_of(response)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Roundtable)) == 1
+
+
+def _in_order(items):
+    return sorted(items, key=lambda item: item.position)
+
+
+def _roundtable_count():
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Roundtable))
+
+
+def test_every_way_in_records_a_roundtable_only_with_its_days_in_order_and_the_recorder_among_its_co_chairs(
+    world, make
+):
+    australia, other = world.cochair_au.organisation, world.other_cochair.organisation
+    record = {"title": "Ministerial roundtable", "start_date": dt.date(2018, 5, 14)}
+    refusals = [
+        ({"end_date": dt.date(2018, 5, 13), "co_chairs": [australia]}, "The last day cannot be before the first day."),
+        ({"co_chairs": []}, "Name at least one co-chair organisation."),
+        ({"co_chairs": [other]}, "Your organisation must be one of the co-chairs of a roundtable you record."),
+        ({"co_chairs": [australia], "title": "\u200b"}, None),
+    ]
+    for overrides, reason in refusals:
+        with pytest.raises(OperationRefused) as refused:
+            create_roundtable(world.cochair_au, **(record | overrides))
+        assert reason is None or str(refused.value) == reason
+    with pytest.raises(TypeError, match="unknown roundtable fields: colour, mood"):
+        create_roundtable(world.cochair_au, co_chairs=[australia], colour="red", mood="calm", **record)
+    assert _roundtable_count() == 1
+
+    one_day = create_roundtable(world.cochair_au, co_chairs=[australia], end_date=dt.date(2018, 5, 14), **record)
+    for_others = create_roundtable(make.admin(), co_chairs=[other], **record)
+    assert (one_day.end_date, for_others.co_chairs) == (dt.date(2018, 5, 14), [other])
+
+
+def test_editing_a_roundtable_keeps_its_days_in_order_and_its_recorder_among_the_co_chairs(world):
+    roundtable = world.roundtable  # 14 May 2018, as made
+    for changes, reason in [
+        ({"end_date": roundtable.start_date - dt.timedelta(days=1)}, "The last day cannot be before the first day."),
+        ({"start_date": dt.date(2030, 1, 1), "end_date": dt.date(2029, 12, 31)}, "The last day cannot be before"),
+        ({"co_chairs": [world.other_cochair.organisation]}, "Your organisation must be one of the co-chairs"),
+        ({"co_chairs": []}, "Name at least one co-chair organisation."),
+    ]:
+        with pytest.raises(OperationRefused, match=f"^{reason}"):
+            edit_roundtable(roundtable, world.cochair_au, **changes)
+    assert roundtable.co_chairs == [world.cochair_au.organisation, world.cochair_id.organisation]
+
+    entry = edit_roundtable(
+        roundtable, world.cochair_id, place="Denpasar", participants=[world.arc, world.arc], is_public=False
+    )
+    assert (roundtable.place, roundtable.participants, roundtable.is_public) == ("Denpasar", [world.arc], False)
+    assert entry.actor_id == world.cochair_id.id
+    assert set(entry.changes) == {"place", "participants", "is_public"}
+    assert edit_roundtable(roundtable, world.cochair_id, place="Denpasar") is None
+
+
+def test_moving_outcomes_and_headings_swaps_neighbours_and_records_it_but_not_past_either_end(world):
+    first = world.outcome
+    second = add_outcome(world.group, world.cochair_au, text="sharing information;")
+    third = add_outcome(world.group, world.cochair_au, text="joint training.")
+    assert move_outcome(first, world.cochair_au, "up") is None
+    assert move_outcome(third, world.cochair_au, "down") is None
+    assert move_outcome(second, world.cochair_au, "sideways") is None
+    assert _history_of(world.roundtable, "outcome_moved") == []
+
+    entry = move_outcome(second, world.cochair_id, "down")
+
+    assert [(o.text, o.position) for o in _in_order(world.group.outcomes)] == [
+        ("formalising national coordination mechanisms; and", 0), ("joint training.", 1), ("sharing information;", 2),
+    ]  # fmt: skip
+    assert (entry.actor_id, entry.changes) == (world.cochair_id.id, {"outcome": ["sharing information;", "moved down"]})
+    move_outcome(second, world.cochair_au, "up")
+    assert [o.text for o in _in_order(world.group.outcomes)][1:] == ["sharing information;", "joint training."]
+
+    other = add_outcome_group(world.roundtable, world.cochair_au, heading="Referring to the root causes:")
+    assert move_outcome_group(other, world.cochair_au, "down") is None
+    assert move_outcome_group(world.group, world.cochair_au, "up") is None
+    entry = move_outcome_group(other, world.cochair_au, "up")
+    assert [(g.heading, g.position) for g in _in_order(world.roundtable.outcome_groups)] == [
+        ("Referring to the root causes:", 0), ("On the challenges of effective collaboration:", 1),
+    ]  # fmt: skip
+    assert (entry.event, entry.changes) == ("heading_moved", {"heading": ["Referring to the root causes:", "moved up"]})
+    with pytest.raises(PermissionDenied):
+        move_outcome_group(other, world.other_cochair, "down")
+    with pytest.raises(PermissionDenied):
+        move_outcome(first, world.owner_staff, "down")
 
 
 def test_staff_cannot_record_or_edit_a_roundtable(client, auth, world):

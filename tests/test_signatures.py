@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from tests.factories import take_transition
 from tracker.core.access import PermissionDenied
-from tracker.core.changes import OperationRefused
+from tracker.core.changes import InvalidField, OperationRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
 from tracker.pledges import signatures
@@ -198,6 +198,18 @@ def test_a_refused_decline_keeps_the_word_typed_and_says_what_to_fix(client, arc
     assert note.strip() in text_of(response)
     db.session.expire_all()
     assert pledge.row_of(arc.id).status == "invited"
+
+
+def test_a_decline_by_any_way_in_keeps_its_word_within_the_limit_and_names_who_declined(
+    make, arc, prc_staff, arc_staff
+):
+    pledge = make.pledge(author=prc_staff, co_signatories=[arc], invited=True)
+    with pytest.raises(InvalidField) as refused:
+        signatures.decline_invitation(pledge, arc_staff, "n" * 2_001)
+    assert refused.value.field == "note" and "at most 2,000 characters" in str(refused.value)
+    assert pledge.row_of(arc.id).status == "invited"
+    entry = signatures.decline_invitation(pledge, arc_staff, "  Not this year.  ")
+    assert (entry.event, entry.actor_id, entry.comment) == ("invitation_declined", arc_staff.id, "Not this year.")
 
 
 def test_a_signatory_invited_to_lead_may_decline_the_lead_and_stays_a_signatory(make, arc, prc, prc_staff):

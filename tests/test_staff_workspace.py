@@ -516,6 +516,8 @@ def test_staff_edit_their_organisations_action_and_history_keeps_the_old_words(c
     assert action.summary == "New words"
     entry = db.session.scalars(sa.select(HistoryEntry).where(HistoryEntry.event == "action_edited")).one()
     assert entry.changes["summary"] == ["Old words", "New words"]
+    assert entry.changes["date"] == ["1 June 2019", "14 May 2020"]
+    assert entry.actor_id == arc_staff.id
 
 
 def test_the_action_editor_shows_the_action_as_saved(client, make, arc, arc_staff):

@@ -256,6 +256,12 @@ def _renumber(items: Sequence[OutcomeGroup | Outcome]) -> None:
         item.position = position
 
 
+def _by_position(items: Sequence[Any]) -> list[Any]:
+    """In the order the positions say: a collection loaded before an earlier move in the same
+    transaction keeps its loading order."""
+    return sorted(items, key=lambda item: item.position)
+
+
 def _move(items: list[Any], item: object, direction: str) -> bool:
     """Swap `item` with its neighbour up or down; False when it is already at that end."""
     index = items.index(item)
@@ -270,7 +276,7 @@ def _move(items: list[Any], item: object, direction: str) -> bool:
 def move_outcome_group(group: OutcomeGroup, actor: User, direction: str) -> HistoryEntry | None:
     roundtable = group.roundtable
     access.require(actor, "edit", roundtable)
-    groups = list(roundtable.outcome_groups)
+    groups = _by_position(roundtable.outcome_groups)
     if not _move(groups, group, direction):
         return None
     return _outcomes_changed(roundtable, actor, "heading_moved", {"heading": [group.heading, f"moved {direction}"]})
@@ -279,7 +285,7 @@ def move_outcome_group(group: OutcomeGroup, actor: User, direction: str) -> Hist
 def move_outcome(outcome: Outcome, actor: User, direction: str) -> HistoryEntry | None:
     roundtable = outcome.group.roundtable
     access.require(actor, "edit", roundtable)
-    outcomes = list(outcome.group.outcomes)
+    outcomes = _by_position(outcome.group.outcomes)
     if not _move(outcomes, outcome, direction):
         return None
     return _outcomes_changed(roundtable, actor, "outcome_moved", {"outcome": [outcome.text, f"moved {direction}"]})
