@@ -12,6 +12,7 @@ from tracker.accounts import operations as accounts
 from tracker.accounts.models import Organisation, OrganisationKind, Role, User
 from tracker.accounts.passwords import LOGIN_EVENTS
 from tracker.core.access import PermissionDenied
+from tracker.core.changes import InvalidField
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry, timeline_query
 from tracker.taxonomy.models import Forum, ForumKind, Theme
@@ -662,3 +663,26 @@ def test_admin_adds_a_theme_with_a_slug_from_its_name_and_renames_it(client, adm
     db.session.refresh(theme)
     assert theme.slug == "trafficking-in-persons"
     assert [e.event for e in history_of(theme)] == ["created", "edited", "edited"]
+
+
+# --- the operations every way in calls (the forms, imports and scripts) ----------------------------
+
+
+def test_an_organisation_added_by_any_way_in_needs_a_kind_and_known_fields(make):
+    admin = make.admin()
+    for fields in ({"name": "Tonga Red Cross Society"}, {"name": "Tonga Red Cross Society", "kind": "red cross"}):
+        with pytest.raises(InvalidField) as refused:
+            accounts.create_organisation(admin, **fields)
+        assert (refused.value.field, str(refused.value)) == ("kind", "Choose what kind of organisation this is.")
+    with pytest.raises(TypeError, match=r"^unknown organisation fields: colour$"):
+        accounts.create_organisation(
+            admin, name="Tonga Red Cross Society", kind=OrganisationKind.NATIONAL_SOCIETY, colour="red"
+        )
+    assert db.session.scalar(sa.select(Organisation).where(Organisation.name.like("Tonga%"))) is None
+
+    tonga = accounts.create_organisation(admin, name="Tonga Red Cross Society", kind=OrganisationKind.NATIONAL_SOCIETY)
+    accounts.update_organisation(tonga, admin, short_name="TRCS")  # the kind it has stands
+    assert (tonga.short_name, tonga.kind) == ("TRCS", OrganisationKind.NATIONAL_SOCIETY)
+    with pytest.raises(InvalidField, match="Choose what kind"):
+        accounts.update_organisation(tonga, admin, kind=None)
+    assert tonga.kind == OrganisationKind.NATIONAL_SOCIETY

@@ -810,3 +810,53 @@ def test_a_stale_action_form_is_refused_keeping_the_text_and_can_then_be_saved(c
     )
     db.session.refresh(action)
     assert action.summary == "My words"
+
+
+# --- the operations every way in calls (the API, imports and scripts as well as the forms) ---------
+
+
+def test_a_pledge_is_filed_under_a_forum_by_its_id_and_taken_out_of_it_again(make, arc, arc_staff):
+    conference = Forum(name="33rd International Conference", kind=ForumKind.CONFERENCE)
+    db.session.add(conference)
+    db.session.flush()
+    pledge = make.pledge(lead=arc, author=arc_staff)
+    entry = edit_pledge(pledge, arc_staff, forum_id=conference.id)
+    assert pledge.forum == conference
+    assert entry.changes["forum"] == [None, "33rd International Conference"]
+    edit_pledge(pledge, arc_staff, forum_id=None)
+    assert pledge.forum is None
+
+
+def test_an_action_edit_keeps_in_history_everything_the_action_said_before(make, arc, arc_staff):
+    partner = make.organisation("Philippine Red Cross")
+    pledge = make.pledge_in_progress(lead=arc, co_signatories=[partner])
+    action = make.action(
+        pledge, author=arc_staff, heading="Training", details="In Suva.", organisations=[arc],
+        figures=[{"label": "people trained", "value": 2037, "unit": "people", "year": 2020}],
+        links=[{"url": "https://example.org/report", "title": "Report"}],
+    )  # fmt: skip
+    entry = edit_action(
+        action, arc_staff, date=dt.date(2020, 5, 14), summary=action.summary, heading="Joint training",
+        details="In Suva and Nadi.", organisations=[arc, partner],
+        figures=[{"label": "people trained", "value": 2100, "unit": "people", "year": 2021}],
+        links=[{"url": "https://example.org/report-2021", "title": "Report"}],
+    )  # fmt: skip
+    assert entry.actor_id == arc_staff.id
+    assert entry.changes == {
+        "date": ["1 June 2019", "14 May 2020"],
+        "heading": ["Training", "Joint training"],
+        "details": ["In Suva.", "In Suva and Nadi."],
+        "organisations": [["Australian Red Cross"], ["Australian Red Cross", "Philippine Red Cross"]],
+        "figures": [["people trained: 2,037 people 2020"], ["people trained: 2,100 people 2021"]],
+        "links": [["https://example.org/report"], ["https://example.org/report-2021"]],
+    }
+
+
+def test_a_withdrawn_action_cannot_be_edited_and_says_why(make, arc, arc_staff):
+    pledge = make.pledge_in_progress(lead=arc)
+    action = make.action(pledge, author=arc_staff, summary="Old words")
+    withdraw_action(action, arc_staff, reason="Recorded twice.")
+    with pytest.raises(OperationRefused) as refused:
+        edit_action(action, arc_staff, date=action.date, summary="New words", organisations=[arc])
+    assert str(refused.value) == "This action has been withdrawn; it can no longer be changed."
+    assert action.summary == "Old words"
