@@ -419,6 +419,35 @@ def test_an_outcome_cannot_move_under_another_roundtables_heading(world, make):
 # --- agreeing recommendations ----------------------------------------------------------------------
 
 
+def test_every_way_in_edits_a_recommendation_only_within_its_roundtable_and_rules(world, make):
+    recommendation = agreed_recommendation(world)
+    elsewhere = add_outcome_group(make.roundtable(co_chairs=world.roundtable.co_chairs), world.cochair_au, heading="X")
+    for changes, reason in [
+        ({"group": elsewhere}, "That heading belongs to another roundtable."),
+        ({"contact_email": "ana at example.org"}, "Enter the contact person's e-mail address, or leave it empty."),
+        ({"owners": []}, "An agreed recommendation needs a lead owner."),
+        ({"due_date": None}, "An agreed recommendation needs a due date."),
+    ]:
+        with pytest.raises(OperationRefused) as refused:
+            edit_recommendation(recommendation, world.cochair_au, **changes)
+        assert str(refused.value) == reason
+    with pytest.raises(TypeError) as unknown:
+        edit_recommendation(recommendation, world.cochair_au, status="verified", colour="red")
+    assert str(unknown.value) == "unknown recommendation fields: colour, status"
+    assert (recommendation.group, recommendation.owner_organisations) == (world.group, [world.arc])
+
+    unhcr = make.organisation("UNHCR")
+    entry = edit_recommendation(
+        recommendation, world.cochair_id, owners=[unhcr, world.arc], contact_email="a@unhcr.org"
+    )
+    assert entry.actor_id == world.cochair_id.id
+    assert entry.changes["owner_names"] == [
+        ["Australian Red Cross (lead)"], ["UNHCR (lead)", "Australian Red Cross"],
+    ]  # fmt: skip
+    entry = edit_recommendation(recommendation, world.cochair_id, text="Formalise the mechanisms")
+    assert set(entry.changes) == {"text"}
+
+
 def recommendation_form(w, **overrides):
     data = {
         "text": "Formalise national coordination mechanisms",
