@@ -4,6 +4,8 @@ organisation's behalf. The rules are in `tracker.pledges.signatures`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -108,15 +110,11 @@ def withdraw_invitation(slug: str):
     pledge = load_pledge(slug, SIGNATORIES)
     access.require(current_user, "withdraw_invitation", pledge)
     organisation = _named_organisation(pledge, OrganisationButtonForm())
-    try:
-        signatures.withdraw_invitation(pledge, current_user, organisation)
-    except REFUSALS as refusal:
-        db.session.rollback()
-        flash(str(refusal), "danger")
-    else:
-        db.session.commit()
-        flash(f"The invitation to {organisation.name} is withdrawn.", "success")
-    return redirect(url_for(".show", slug=slug, _anchor="signatories"))
+    return _done_or_refused(
+        pledge,
+        lambda: signatures.withdraw_invitation(pledge, current_user, organisation),
+        f"The invitation to {organisation.name} is withdrawn.",
+    )
 
 
 @bp.route("/<slug>/signatures", methods=["POST"])
@@ -126,12 +124,21 @@ def record_signature(slug: str):
     access.require(current_user, "record_signature", pledge)
     form = OrganisationButtonForm()
     organisation = _named_organisation(pledge, form)
+    return _done_or_refused(
+        pledge,
+        lambda: signatures.record_signature(pledge, current_user, organisation, source=form.source.data),
+        f"{organisation.name}'s signature is recorded on its behalf; the history says so.",
+    )
+
+
+def _done_or_refused(pledge: Pledge, change: Callable[[], object], done: str):
+    """Make a button's change and say so, or undo it and say why not; back to the signatories."""
     try:
-        signatures.record_signature(pledge, current_user, organisation, source=form.source.data)
+        change()
     except REFUSALS as refusal:
         db.session.rollback()
         flash(str(refusal), "danger")
     else:
         db.session.commit()
-        flash(f"{organisation.name}'s signature is recorded on its behalf; the history says so.", "success")
-    return redirect(url_for(".show", slug=slug, _anchor="signatories"))
+        flash(done, "success")
+    return redirect(url_for(".show", slug=pledge.slug, _anchor="signatories"))
