@@ -107,3 +107,27 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on a free port, and the app pointed at it (tests/mail.py)."""
+    from .mail import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    server.configure(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def deliver(app):
+    """One pass of the outbox's worker, as `flask --app wsgi notifications deliver` makes it
+    (`deliver(now=…)` to make it later)."""
+    from tracker.notifications import delivery
+
+    def run(now=None):
+        return delivery.deliver_due(now=now)
+
+    return run
