@@ -36,7 +36,12 @@ def test_an_invitation_emails_a_link_that_sets_the_password(client, auth, make, 
     auth.login(admin.email)
     response = client.post(
         "/admin/users/new",
-        data={"email": "new.person@example.org", "name": "Sione Vea", "role": "staff", "organisation_id": organisation.id},
+        data={
+            "email": "new.person@example.org",
+            "name": "Sione Vea",
+            "role": "staff",
+            "organisation_id": organisation.id,
+        },
     )
     assert response.status_code == 302
     assert "set-password" in _text(client.get(response.headers["Location"]))  # still shown once, as a fallback
@@ -115,7 +120,10 @@ def test_a_reset_link_sets_a_new_password_logs_in_and_ends_the_other_logins(app,
     assert done.status_code == 302 and done.headers["Location"] == "/pledges/mine"
     assert client.get("/auth/password").status_code == 200  # logged in, in this browser
     assert elsewhere.get("/auth/password").status_code == 302  # …and no longer on the other one
-    assert CommittingClient(app).post("/auth/login", data={"email": staff.email, "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        CommittingClient(app).post("/auth/login", data={"email": staff.email, "password": NEW_PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_a_reset_link_works_once(client, make, smtp_server, deliver):
@@ -168,7 +176,9 @@ def test_the_answer_is_the_same_whether_or_not_an_account_has_the_address(client
     staff = make.staff(email="known@example.org")
     make.staff(email="gone@example.org", active=False)
     db.session.commit()
-    answers = [_ask_for_a_link(client, email) for email in ("known@example.org", "nobody@example.org", "gone@example.org")]
+    answers = [
+        _ask_for_a_link(client, email) for email in ("known@example.org", "nobody@example.org", "gone@example.org")
+    ]
 
     assert {response.status_code for response in answers} == {200}
     assert len({_without_tokens(_text(response)) for response in answers}) == 1
