@@ -7,6 +7,7 @@ reads `server.messages` (parsed with the `email` package), makes it refuse (`ans
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import re
@@ -32,9 +33,12 @@ class _Collector:
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.answer: str | None = None
+        self.delay = 0.0  # seconds the server takes over each message (a slower server)
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.answer:
             return self.answer
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)

@@ -1,13 +1,12 @@
 """The outbox's bookkeeping, for the worker: claiming the messages that are due, and
 recording what the mail server answered.
 
-**Never twice.** A worker claims messages before it sends them, in one UPDATE that moves
-them from "queued" to "sending" under a claim of its own, and commits; only then does it
-send. Two workers never claim one message: on PostgreSQL the UPDATE picks its rows with
-`FOR UPDATE SKIP LOCKED` (a row another worker is claiming is skipped, not waited for, and
-the UPDATE's own `status = 'queued'` test re-checks it); SQLite has one writer at a time,
-so the single UPDATE statement is the claim. Each message's outcome is committed as soon as
-the server answers.
+**Never twice.** A worker claims messages before it sends them: an UPDATE moves them from
+"queued" to "sending" under a claim of its own (`WHERE status = 'queued'`), and commits;
+only then does it send. Two workers never claim one message: on PostgreSQL the rows are
+picked with `SELECT … FOR UPDATE SKIP LOCKED` (a row another worker is claiming is skipped,
+not waited for); SQLite has one writer at a time, and the UPDATE's status test refuses a
+row another claimed first. Each message's outcome is committed as soon as the server answers.
 
 **Nothing lost.** A message the server does not take — unreachable, or a temporary refusal
 (4xx) — goes back to the queue with its attempts counted, its next attempt later and later
@@ -76,10 +75,17 @@ def claim_due(claim: str, now: dt.datetime, limit: int) -> list[OutgoingMail]:
         .limit(limit)
     )
     if db.session.get_bind().dialect.name == "postgresql":
+        # Locked until this transaction commits; rows another worker holds are skipped. (Not a
+        # subquery of the UPDATE: PostgreSQL may run that more than once, past the LIMIT.)
         due = due.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(due))
+    if not ids:
+        return []
+    # The status test makes the claim safe on SQLite too, where nothing is locked by the
+    # SELECT: a message another worker claimed in between is no longer "queued".
     db.session.execute(
         sa.update(outbox)
-        .where(outbox.c.id.in_(due.scalar_subquery()), outbox.c.status == MailStatus.QUEUED)
+        .where(outbox.c.id.in_(ids), outbox.c.status == MailStatus.QUEUED)
         .values(status=MailStatus.SENDING, claimed_by=claim, claimed_at=now)
     )
     claimed = db.session.scalars(
