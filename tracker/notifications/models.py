@@ -8,6 +8,12 @@ so a secret such as a password-reset token is made then, and never stored.
 
 Recipients are named by their address (and their account's id, when they have one): the
 callers — accounts, pledges, roundtables — decide who gets what; this area only carries it.
+
+Next (the notification centre): an in-app `Notification` per person (user id, kind, the same
+JSON context, created and read times) written beside the e-mail by one `notify(kind, users,
+context)`, which consults `NotificationSetting` (immediately / daily digest / off) for the
+e-mail half only; the bell counts unread rows. Kinds and context are shared, so the in-app
+list renders from the same declarations.
 """
 
 from __future__ import annotations
