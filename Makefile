@@ -1,7 +1,8 @@
 # Pledge Tracker — the two commands:
 #
 #   make run    create .venv, install, migrate, load the demo data if the database is empty,
-#               serve on http://127.0.0.1:5000 (PORT=5055 make run to change the port)
+#               serve on http://127.0.0.1:5000 (PORT=5055 make run to change the port), and
+#               deliver e-mail beside it (to this terminal unless MAIL_SERVER is set)
 #   make test   create .venv, install with test extras, install Debian's Chromium if missing,
 #               check the rules of the house (make lint), run the whole suite on SQLite and
 #               then on PostgreSQL (TEST_DATABASE_URL)
@@ -72,10 +73,15 @@ chromium:
 
 # --- the two commands -----------------------------------------------------------------
 
+# The outbox's worker runs beside the server, writing each e-mail to this terminal (no
+# MAIL_SERVER: the console backend; set MAIL_SERVER to send them). Ctrl+C stops both.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
-	@echo "== Pledge Tracker on http://127.0.0.1:$(PORT) (Ctrl+C to stop) =="
+	@echo "== Pledge Tracker on http://127.0.0.1:$(PORT) (Ctrl+C to stop); e-mails are delivered every 5 s =="
+	@export PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
+	$(FLASK) notifications deliver --loop --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Is PostgreSQL there? Prints the URL without its password; if it cannot connect, prints

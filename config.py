@@ -78,6 +78,29 @@ class Config:
     # The site's public address (https://pledges.example.org), for links written outside a
     # request: the `url` column of `flask --app wsgi data export-pledges`.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # E-mail (tracker/notifications): an SMTP server when MAIL_SERVER is set; otherwise each
+    # message is written to the console (development: `make run` needs nothing more).
+    SITE_NAME = os.environ.get("SITE_NAME") or "Pledge Tracker"
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes", "on")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes", "on")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or "Pledge Tracker <no-reply@localhost>"
+    MAIL_BACKEND = "smtp" if MAIL_SERVER else "console"
+    MAIL_TIMEOUT = 30  # seconds: a server that hangs must not hold the worker forever
+    # Delivery (tracker/notifications/outbox.py): a message the server does not take now is
+    # tried again after MAIL_RETRY_AFTER seconds, doubling each time, and is "failed" after
+    # MAIL_MAX_ATTEMPTS tries (about four hours with these).
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_AFTER = 60
+    # How long a self-service password reset link works, in seconds.
+    PASSWORD_RESET_LINK_MAX_AGE = 60 * 60
+    # Asking for a password reset link (Flask-Limiter syntax), per address asked about and
+    # per client address: enough for a person who mistypes, too few to flood an inbox.
+    PASSWORD_RESET_LIMIT_PER_ACCOUNT = "3 per hour"
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = "10 per hour"
     # The public, read-only JSON API (tracker/api): flask-smorest writes its OpenAPI document
     # from the code. OpenAPI 3.0.3 because the bundled Swagger UI (4.x) cannot show 3.1.
     API_TITLE = "Pledge Tracker API"
@@ -115,6 +138,11 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     # Each test's app has its own board and render cache, like a server of its own.
     DATA_VERSION_BOARD = "memory"
+    # Mail stays in memory (flask_mailman's outbox) unless a test points the app at its
+    # SMTP server (tests/mail.py).
+    MAIL_BACKEND = "locmem"
+    MAIL_SERVER = None
+    PUBLIC_BASE_URL = "https://pledges.example.org"
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "test": TestConfig}

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from tracker import create_app
 from tracker.core import data_version
 from tracker.core.extensions import db
+from tracker.core.web.security import limiter
 
 from .databases import ON_POSTGRES, PG_URL, empty_all_tables, own_database
 from .factories import Factories
@@ -67,6 +68,9 @@ class CommittingClient(FlaskClient):
 def app(schema_url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url})
     app.test_client_class = CommittingClient
+    # Each test's throttle counts from zero, like a new server's (every test client is
+    # 127.0.0.1, so counts would otherwise carry over from one test to the next).
+    limiter.reset()
     with app.app_context():
         # Each process reads the data version from the database once, on first use, to
         # start its version board; done here, a test's first request is like any other.
@@ -107,3 +111,27 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on a free port, and the app pointed at it (tests/mail.py)."""
+    from .mail import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    server.configure(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def deliver(app):
+    """One pass of the outbox's worker, as `flask --app wsgi notifications deliver` makes it
+    (`deliver(now=…)` to make it later)."""
+    from tracker.notifications import delivery
+
+    def run(now=None):
+        return delivery.deliver_due(now=now)
+
+    return run

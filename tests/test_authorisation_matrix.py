@@ -47,12 +47,18 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import take_transition
 from tracker import create_app
 from tracker.accounts import operations as accounts
+from tracker.accounts import passwords
 from tracker.accounts.models import OrganisationKind, Role, User
 from tracker.core.extensions import db
+from tracker.core.web.security import limiter
+from tracker.notifications.models import OutgoingMail
+from tracker.notifications.operations import unsubscribe_token
+from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.roundtables.operations import add_outcome, add_outcome_group, create_recommendation, post_progress_update
 from tracker.taxonomy import operations as taxonomy
 from tracker.taxonomy.models import ForumKind
@@ -100,6 +106,7 @@ TO_ORGS = REDIRECT("/admin/organisations")
 TO_THE_USER = REDIRECT("/admin/users/{user_id}")
 TO_FORUMS = REDIRECT("/admin/forums")
 TO_THEMES = REDIRECT("/admin/themes")
+TO_FAILED_MAIL = REDIRECT("/admin/outgoing-mail?status=failed")
 
 # --- visitors and records ---------------------------------------------------------------------------
 
@@ -118,12 +125,16 @@ AGREED_RECOMMENDATION = "the agreed recommendation (public roundtable)"
 PRIVATE_RECOMMENDATION = "the agreed recommendation of the private roundtable"
 ADMIN_RECORDS = "an organisation, an invited user, a forum and a theme"
 SET_PASSWORD_LINK = "the invited user's set-password link"
+RESET_LINK = "the invited user's password reset link"
+OUTGOING_MAIL = "the invited user's invitation e-mail, in the outbox"
+UNSUBSCRIBE_LINK = "an unsubscribe link of the outsider's"
 SITE_CSS = "the site's stylesheet"
 BOOTSTRAP_CSS = "Bootstrap's stylesheet"
 SWAGGER_UI_CSS = "Swagger UI's stylesheet"
 RECORDS = (
     NOTHING, DRAFT_PLEDGE, PUBLISHED_PLEDGE, PUBLIC_ROUNDTABLE, PRIVATE_ROUNDTABLE, DRAFT_RECOMMENDATION,
-    AGREED_RECOMMENDATION, PRIVATE_RECOMMENDATION, ADMIN_RECORDS, SET_PASSWORD_LINK, SITE_CSS, BOOTSTRAP_CSS, SWAGGER_UI_CSS,
+    AGREED_RECOMMENDATION, PRIVATE_RECOMMENDATION, ADMIN_RECORDS, SET_PASSWORD_LINK, RESET_LINK, OUTGOING_MAIL,
+    UNSUBSCRIBE_LINK, SITE_CSS, BOOTSTRAP_CSS, SWAGGER_UI_CSS,
 )  # fmt: skip
 
 # --- the table ----------------------------------------------------------------------------------------
@@ -398,6 +409,34 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
             FORM_REFUSED,
         ),
     },
+    # Asking for a reset link, and using one: for whoever holds the address or the link.
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("auth.forgot_password", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("auth.forgot_password", "POST"): {
+        NOTHING: (FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED),
+    },
+    ("auth.reset_password", "GET"): {
+        RESET_LINK: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("auth.reset_password", "POST"): {
+        RESET_LINK: (FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED),
+    },
+    # An e-mail's unsubscribe link works without a log-in: the signed link is the credential.
+    ("notifications.unsubscribe", "GET"): {
+        UNSUBSCRIBE_LINK: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("notifications.unsubscribe", "POST"): {
+        UNSUBSCRIBE_LINK: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    # Outgoing mail: admins only (a retry of a message that is not failed says so, and goes back).
+    ("notifications.outgoing_mail", "GET"): {
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    },
+    ("notifications.retry", "POST"): {
+        OUTGOING_MAIL: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_FAILED_MAIL),
+    },
     # Admin pages: admins only; the public is asked to log in. An empty form on an edit page
     # re-saves the record as it is (the form is filled from the record).
     #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
@@ -626,6 +665,11 @@ def build_world(make) -> World:
             "theme_id": theme.id,
         },
         SET_PASSWORD_LINK: {"token": token},
+        RESET_LINK: {"token": passwords.reset_password_token(invited)},
+        OUTGOING_MAIL: {
+            "mail_id": db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.user_id == invited.id))
+        },
+        UNSUBSCRIBE_LINK: {"token": unsubscribe_token(people["outsider"].id, SIGNATURE_INVITATION)},
         SITE_CSS: {"filename": "css/tracker.css"},
         BOOTSTRAP_CSS: {"filename": "css/bootstrap.min.css"},
         SWAGGER_UI_CSS: {"filename": "swagger-ui.css"},
@@ -725,7 +769,9 @@ def shared_app(schema_url):
 
 @pytest.fixture
 def matrix_app(shared_app):
-    """The shared app, in an app context of this test's own, emptied afterwards (as `app` is)."""
+    """The shared app, in an app context of this test's own, emptied afterwards (as `app` is),
+    with the throttle's counts from zero (as `app` has them)."""
+    limiter.reset()
     with shared_app.app_context():
         yield shared_app
         db.session.remove()

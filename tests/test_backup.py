@@ -28,12 +28,16 @@ from alembic.script import ScriptDirectory
 
 from tracker import create_app
 from tracker.accounts import logins
+from tracker.accounts.mails import request_password_reset
 from tracker.accounts.models import Role, User
 from tracker.core import data_version
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry, record_history
 from tracker.data import backup
 from tracker.data.demo import DEMO_PASSWORD, load_demo
+from tracker.notifications.models import EmailChoice
+from tracker.notifications.operations import set_email_choice
+from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import ActionFigure, ActionTaken, Pledge
 from tracker.pledges.operations import create_pledge, record_action, withdraw_action
 
@@ -107,6 +111,9 @@ def fill() -> None:
     pledge.text, pledge.contact_name, action.details = LONG_ODD, ODD[:200], LONG_ODD
     action.links[0].title = ODD[:300]
     action.withdrawn_at = dt.datetime(2025, 2, 3, 4, 5, 6)  # a whole second: still written with microseconds
+    # The outbox and a person's choice: a queued e-mail, and a kind turned off.
+    request_password_reset(author.email)
+    set_email_choice(author.id, SIGNATURE_INVITATION, EmailChoice.OFF)
     nested = {"list": [1, 2.5, None, True, "\n"], "z": {}, "a": []}
     record_history(pledge, "noted", author, comment=LONG_ODD, changes={"ü 🌏": [None, ODD], "nested": nested})
     db.session.commit()

@@ -39,6 +39,7 @@ from tracker.accounts import passwords
 from tracker.accounts.forms import (
     ChangePasswordForm,
     EmptyForm,
+    ForgotPasswordForm,
     ForumForm,
     InviteUserForm,
     LoginForm,
@@ -50,6 +51,9 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import OrganisationKind, Role
 from tracker.core.extensions import db
+from tracker.notifications.forms import RetryForm, UnsubscribeForm
+from tracker.notifications.models import OutgoingMail
+from tracker.notifications.operations import unsubscribe_token
 from tracker.pledges.forms import (
     AcceptInvitationForm,
     ActionForm,
@@ -59,6 +63,7 @@ from tracker.pledges.forms import (
     TransitionForm,
     WithdrawActionForm,
 )
+from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import Pledge
 from tracker.pledges.operations import withdraw_action
 from tracker.roundtables.forms import (
@@ -115,6 +120,7 @@ class World:
     recommendations: dict[str, int] = field(default_factory=dict)
     records: dict[str, int] = field(default_factory=dict)  # admin's: organisation/user/forum/theme ids
     tokens: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)  # a reset link's and an unsubscribe link's tokens
     snapshot: Snapshot | None = None  # every row, as built
 
     def __repr__(self) -> str:  # (Hypothesis prints it with a failure)
@@ -260,7 +266,12 @@ def build_world() -> World:
         "organisation": alpha.id, "proposed": proposed.id, "forum": forum.id, "theme": themes[0].id,
         "admin": admin.id, "staff": staff_a.id, "inactive": inactive.id, "invited": invited.id,
     }  # fmt: skip
+    w.records["mail"] = db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.user_id == invited.id))
     w.tokens = {"invitation": invitation, "reset": passwords.set_password_token(staff_b)}
+    w.links = {
+        "reset": passwords.reset_password_token(staff_b),
+        "unsubscribe": unsubscribe_token(staff_a.id, SIGNATURE_INVITATION),
+    }
     return w
 
 
@@ -391,6 +402,27 @@ def _login_audit(before, after) -> bool:
     )
 
 
+def _only_changed(before, after, tables) -> bool:
+    return before.version == after.version and all(
+        before.rows[name] == after.rows[name] for name in before.rows if name not in tables
+    )
+
+
+def _reset_asked(before, after) -> bool:
+    """Asking for a reset link for an account's address queues its e-mail and notes it in
+    the account's history; nothing else."""
+    new = [row for row in after.rows["history"] if row not in before.rows["history"]]
+    event = list(db.metadata.tables["history"].columns.keys()).index("event")
+    return _only_changed(before, after, {"outgoing_mail", "history"}) and all(
+        json.loads(row)[event] == "password_reset_requested" for row in new
+    )
+
+
+def _unsubscribed(before, after) -> bool:
+    """An unsubscribe link's POST turns that kind of e-mail off: that, and nothing else."""
+    return _only_changed(before, after, {"notification_settings"})
+
+
 def _ids(kind, *records):
     return lambda w: [({kind: i}, "") for i in records]
 
@@ -424,6 +456,16 @@ POST_TARGETS = [
     Target("auth.set_password", "anonymous", SetPasswordForm,
            lambda w: [({"token": w.tokens["invitation"]}, ""), ({"token": w.tokens["reset"]}, ""),
                       ({"token": w.tokens["invitation"][:-2]}, ""), ({"token": "x"}, ""), ({"token": "é\u202e"}, "")]),
+    Target("auth.forgot_password", "anonymous", ForgotPasswordForm, _plain(), writes_allowed=_reset_asked),
+    Target("auth.reset_password", "anonymous", SetPasswordForm,
+           lambda w: [({"token": w.links["reset"]}, ""), ({"token": w.tokens["reset"]}, ""),
+                      ({"token": w.links["reset"][:-2]}, ""), ({"token": "x"}, ""), ({"token": "é\u202e"}, "")]),
+    # --- notifications
+    Target("notifications.retry", "admin", RetryForm,
+           lambda w: [({"mail_id": w.records["mail"]}, "")] + [({"mail_id": i}, "") for i in MISSING_IDS]),
+    Target("notifications.unsubscribe", "anonymous", UnsubscribeForm,
+           lambda w: [({"token": w.links["unsubscribe"]}, ""), ({"token": w.links["unsubscribe"][:-2]}, ""),
+                      ({"token": "x"}, "")], writes_allowed=_unsubscribed),
     # --- pledges
     Target("pledges.new", "staff_a", PledgeForm, _plain()),
     Target("pledges.edit", "staff_a", PledgeForm,
@@ -723,6 +765,10 @@ GET_PAGES = [
     Page("auth.login", "anonymous", ["next"]),
     Page("auth.change_password", "staff_a", []),
     Page("auth.set_password", "anonymous", [], lambda w: [{"token": t} for t in w.tokens.values()] + [{"token": "x"}]),
+    Page("auth.forgot_password", "anonymous", []),
+    Page("auth.reset_password", "anonymous", [], lambda w: [{"token": w.links["reset"]}, {"token": "x"}]),
+    Page("notifications.outgoing_mail", "admin", ["status", "page"]),
+    Page("notifications.unsubscribe", "anonymous", [], lambda w: [{"token": w.links["unsubscribe"]}, {"token": "x"}]),
     Page("Pledges.index", "anonymous", LIST_PARAMS),
     Page("Pledges.show", "anonymous", [], _slugs("pledges", "in_progress", "draft")),
     Page("Roundtables.index", "anonymous", ROUNDTABLE_PARAMS),

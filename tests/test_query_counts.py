@@ -48,12 +48,16 @@ from sqlalchemy.orm import raiseload
 from tests.factories import take_transition
 from tracker import create_app
 from tracker.accounts import operations as accounts
+from tracker.accounts import passwords
 from tracker.accounts.models import Organisation, OrganisationKind, Role, User
 from tracker.core import clock, data_version
 from tracker.core.columns import utcnow
 from tracker.core.dates import DatePrecision
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
+from tracker.notifications.models import MailStatus, OutgoingMail
+from tracker.notifications.operations import unsubscribe_token
+from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import (
     ActionFigure,
     ActionTaken,
@@ -673,6 +677,29 @@ def people_and_reference_data(w: World, k: int) -> None:
     _history(rows)
 
 
+def outbox(w: World, k: int) -> None:
+    """k e-mails in the outbox, every third failed with the mail server's answer."""
+    now = utcnow()
+    _insert(
+        OutgoingMail,
+        [
+            {"kind": "account_invitation", "user_id": None, "to_address": f"person{i}@example.org",
+             "to_name": f"Person {i}", "context": {"user_id": 0}, "attempts": 1, "next_attempt_at": now,
+             "status": MailStatus.FAILED if i % 3 == 0 else MailStatus.SENT, "claimed_by": None, "claimed_at": None,
+             "last_answer": "550 5.1.1 No such mailbox", "created_at": now, "sent_at": None}
+            for i in range(k)
+        ],
+    )  # fmt: skip
+
+
+def _reset_link(w: World) -> str:
+    return f"/auth/reset-password/{passwords.reset_password_token(w.invitation[0])}"
+
+
+def _unsubscribe_link(w: World) -> str:
+    return f"/notifications/unsubscribe/{unsubscribe_token(w.invitation[0].id, SIGNATURE_INVITATION)}"
+
+
 # --- the table -----------------------------------------------------------------------------------
 
 ANONYMOUS, STAFF, CO_CHAIR, OWNER, ADMIN = "anonymous", "staff", "co_chair", "owner", "admin"
@@ -824,7 +851,14 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "auth.login": (Page(ANONYMOUS, people_and_reference_data, at("/auth/login")),),
     "auth.change_password": (Page(STAFF, people_and_reference_data, at("/auth/password")),),
     "auth.set_password": (Page(ANONYMOUS, people_and_reference_data, at("/auth/set-password/{w.invitation[1]}")),),
+    "auth.forgot_password": (Page(ANONYMOUS, people_and_reference_data, at("/auth/forgot-password")),),
+    "auth.reset_password": (Page(ANONYMOUS, people_and_reference_data, _reset_link),),
+    "notifications.unsubscribe": (Page(ANONYMOUS, people_and_reference_data, _unsubscribe_link),),
     # The admin pages.
+    "notifications.outgoing_mail": (
+        Page(ADMIN, outbox, at("/admin/outgoing-mail")),
+        Page(ADMIN, outbox, at("/admin/outgoing-mail?status=failed")),
+    ),
     "admin.index": (Page(ADMIN, people_and_reference_data, at("/admin/")),),
     "admin.audit": (
         Page(ADMIN, people_and_reference_data, at("/admin/audit")),

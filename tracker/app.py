@@ -14,6 +14,9 @@ from .accounts.routes import admin, auth
 from .core import web
 from .core.extensions import bootstrap, csrf, db, login_manager, migrate
 from .data import cli
+from .notifications import cli as notifications_cli
+from .notifications import delivery
+from .notifications import routes as notifications
 from .pledges import routes as pledges
 from .public import routes as public
 from .roundtables import routes as roundtables
@@ -24,7 +27,7 @@ from .roundtables import routes as roundtables
 ROOT = Path(__file__).resolve().parent.parent
 
 # The blueprints of the areas' pages, in the order they are registered.
-BLUEPRINTS = (admin.bp, auth.bp, pledges.bp, public.bp, roundtables.bp)
+BLUEPRINTS = (admin.bp, auth.bp, notifications.bp, pledges.bp, public.bp, roundtables.bp)
 
 
 def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask:
@@ -36,11 +39,13 @@ def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
+    delivery.init_app(app)  # Flask-Mailman: SMTP, or the console without MAIL_SERVER
     permissions.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     api.init_app(app)  # the public JSON API under /api/v1
     cli.init_app(app)
+    notifications_cli.init_app(app)
     web.init_app(app)
     return app
 

@@ -36,6 +36,16 @@ class LoginForm(SiteForm):
     submit = SubmitField("Log in")
 
 
+class ForgotPasswordForm(SiteForm):
+    email = EmailField(
+        "E-mail",
+        filters=[strip],
+        validators=[DataRequired(), Email(), Within(User.limits["email"])],
+        description="The address you log in with.",
+    )
+    submit = SubmitField("Send me a link")
+
+
 class EmptyForm(SiteForm):
     """Submit only: makes a state-changing button a CSRF-protected POST."""
 

@@ -21,7 +21,7 @@ from ..core.changes import (
 from ..core.extensions import db
 from ..core.history import record_history
 from ..core.limits import clean_fields, refuse_same_name, same_name
-from . import logins
+from . import logins, mails
 from .models import Organisation, OrganisationKind, Role, User
 from .passwords import set_password_token
 
@@ -115,13 +115,15 @@ def invite_user(
     actor: User, *, email: str, name: str, role: Role, organisation: Organisation | None
 ) -> tuple[User, str]:
     """An admin creates an account with no password, and the token of the one-time link
-    with which the person sets theirs. Until then the account cannot log in."""
+    with which the person sets theirs (also e-mailed to them, from the outbox). Until then
+    the account cannot log in."""
     access.require(actor, "administer")
     values = _user_values({"email": email, "name": name, "role": role, "organisation": organisation}, None)
     user = User(password_hash=None, active=True, **values)
     db.session.add(user)
     flush_unique()
     record_history(user, "invited", actor, changes={field: [None, value] for field, value in values.items()})
+    mails.queue_invitation(user, actor)
     return user, set_password_token(user)
 
 

@@ -90,8 +90,20 @@ def record_login_attempt(user: User | None, address: str | None, *, succeeded: b
         audit_log.warning("Failed log-in for %s (user %s) from %s", user.email, user.id, address)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.secret_key(), salt="set-password")
+# Set-password links (an invitation, an admin's reset) and reset links (the person's own
+# "Forgot password?") are signed with different salts: one cannot stand for the other, and
+# each has its own lifetime. Both name the password they replace (its fingerprint), so a
+# link dies once a new password is set with it — or any other way.
+_SET_PASSWORD = ("set-password", "SET_PASSWORD_LINK_MAX_AGE")
+_RESET_PASSWORD = ("reset-password", "PASSWORD_RESET_LINK_MAX_AGE")
+RESET_LINK_NOT_VALID = (
+    "This password reset link has expired or has already been used. "
+    "Ask for a new one with “Forgot your password?” on the log-in page."
+)
+
+
+def _serializer(salt: str = _SET_PASSWORD[0]) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key(), salt=salt)
 
 
 def set_password_token(user: User) -> str:
@@ -100,12 +112,19 @@ def set_password_token(user: User) -> str:
     return _serializer().dumps([user.id, user.password_fingerprint])
 
 
-def user_for_set_password_token(token: str, max_age: int | None = None) -> User | None:
+def reset_password_token(user: User) -> str:
+    """A signed token for a self-service reset link: valid until the password changes or
+    it is older than `PASSWORD_RESET_LINK_MAX_AGE` (an hour)."""
+    return _serializer(_RESET_PASSWORD[0]).dumps([user.id, user.password_fingerprint])
+
+
+def user_for_set_password_token(token: str, max_age: int | None = None, *, reset: bool = False) -> User | None:
     """The active user whose current password `token` may replace, or None."""
+    salt, lifetime = _RESET_PASSWORD if reset else _SET_PASSWORD
     if max_age is None:
-        max_age = settings.setting("SET_PASSWORD_LINK_MAX_AGE")
+        max_age = settings.setting(lifetime)
     try:
-        user_id, fingerprint = _serializer().loads(token, max_age=max_age)
+        user_id, fingerprint = _serializer(salt).loads(token, max_age=max_age)
     except (BadSignature, TypeError, ValueError):
         return None
     if not isinstance(user_id, int) or not isinstance(fingerprint, str):
@@ -116,17 +135,18 @@ def user_for_set_password_token(token: str, max_age: int | None = None) -> User 
     return user
 
 
-def set_password_from_token(token: str, password: str, *, max_age: int | None = None) -> User:
+def set_password_from_token(token: str, password: str, *, max_age: int | None = None, reset: bool = False) -> User:
     """Set the password of the user a set-password link was made for (an invitation or a
-    reset by an admin). The link then no longer works."""
-    user = user_for_set_password_token(token, max_age)
+    reset by an admin), or a reset link (`reset`). The link then no longer works, and every
+    login of the account ends."""
+    user = user_for_set_password_token(token, max_age, reset=reset)
     if user is None:
-        raise OperationRefused(LINK_NOT_VALID)
+        raise OperationRefused(RESET_LINK_NOT_VALID if reset else LINK_NOT_VALID)
     _check_new_password(user, password, "password")
     user.set_password(password)
     logins.end_all(user)
     db.session.flush()
-    record_history(user, "password_set", user)
+    record_history(user, "password_reset" if reset else "password_set", user)
     return user
 
 

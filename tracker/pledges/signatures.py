@@ -19,6 +19,7 @@ from ..core.changes import OperationRefused, distinct
 from ..core.columns import utcnow
 from ..core.extensions import db
 from ..core.history import HistoryEntry, changes_between, record_history, snapshot
+from . import mails
 from .models import DECLINED, INVITED, SIGNED, Pledge, PledgeSignatory
 
 # What a signature change shows in the history: the signatories and the open invitations.
@@ -41,15 +42,18 @@ def name_signatories(pledge: Pledge, actor: User, lead: Organisation, others: Se
     _check_leaving(pledge, wanted_ids)
     rows = {row.organisation_id: row for row in pledge.signatory_rows}
     kept = [rows.get(org.id) or _new_row(actor, org) for org in wanted]
+    invited = [row.organisation for row in kept if row.organisation_id not in rows and row.status == INVITED]
     for row in kept:
         if row.status == DECLINED:
             _reinvite(row, actor)
+            invited.append(row.organisation)
     # Declined rows not named again stay, unseen: the record that it said no.
     stay = [row for row in rows.values() if row.status == DECLINED and row.organisation_id not in wanted_ids]
     pledge.signatory_rows = _in_order(pledge, kept, stay)
     if pledge.id is not None:
         db.session.flush()  # those that left go first: one lead per pledge at every moment
     _name_lead(pledge, actor, kept[0])
+    mails.queue_signature_invitations(pledge, actor, invited)
 
 
 def _check_leaving(pledge: Pledge, wanted_ids: set[int]) -> None:

@@ -173,11 +173,11 @@ def _user_fields(form) -> dict:
     }
 
 
-def _remember_link(user: User, token: str) -> None:
+def _remember_link(user: User, token: str, emailed: bool = False) -> None:
     """Keep the new link for the admin's next page, and in the log in case it is lost."""
     url = url_for("auth.set_password", token=token, _external=True)
     current_app.logger.info("Set-password link for %s: %s", user.email, url)
-    session[_NEW_LINK] = {"user_id": user.id, "url": url}
+    session[_NEW_LINK] = {"user_id": user.id, "url": url, "emailed": emailed}
 
 
 @bp.route("/users")
@@ -197,8 +197,8 @@ def new_user():
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            _remember_link(user, token)
-            flash(f"Created an account for {user.name}. Send them the set-password link below.", "success")
+            _remember_link(user, token, emailed=True)
+            flash(f"Created an account for {user.name}, and e-mailed them a set-password link.", "success")
             return redirect(url_for(".edit_user", user_id=user.id))
     return render_template("accounts/admin/new_user.html", form=form), _status(form)
 

@@ -1,5 +1,6 @@
 """Logging in and out, and passwords: the log-in page (throttled), changing one's own
-password, and setting one from a set-password link (an invitation or an admin's reset)."""
+password, setting one from a set-password link (an invitation or an admin's reset), and
+"Forgot password?" (a reset link by e-mail, throttled, valid an hour, used once)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ...core.changes import REFUSALS
 from ...core.extensions import db, login_manager
 from ...core.web.refusals import show_refusal
-from ...core.web.security import throttle_login, throttle_password_check, wrong_password_typed
-from .. import logins, passwords
-from ..forms import ChangePasswordForm, EmptyForm, LoginForm, SetPasswordForm
+from ...core.web.security import (
+    throttle_login,
+    throttle_password_check,
+    throttle_password_reset,
+    wrong_password_typed,
+)
+from .. import logins, mails, passwords
+from ..forms import ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from ..models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -154,8 +160,49 @@ def set_password(token: str) -> ResponseReturnValue:
     return _set_password_page(form, user, 404 if user is None else 422 if form.errors else 200)
 
 
-def _set_password_page(form: SetPasswordForm, user: User | None, status: int) -> ResponseReturnValue:
-    page = render_template("accounts/set_password.html", form=form, user=user, link_problem=passwords.LINK_NOT_VALID)
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@throttle_password_reset
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a reset link by e-mail. The answer is the same whether or not the address
+    has an account: the page must not tell a stranger who has one."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        mails.request_password_reset(form.email.data)
+        db.session.commit()  # the message is in the outbox: the worker sends it
+        return render_template("accounts/forgot_password.html", form=form, sent=True)
+    return render_template("accounts/forgot_password.html", form=form, sent=False), (422 if form.errors else 200)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    """The page a reset e-mail links to: a new password, which ends every other login of
+    the account and logs this browser in. The link works once, for an hour."""
+    user = passwords.user_for_set_password_token(token, reset=True)
+    form = SetPasswordForm()
+    if user is not None and form.validate_on_submit():
+        try:
+            user = passwords.set_password_from_token(token, form.password.data, reset=True)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            if current_user.is_authenticated:
+                logins.end(current_user.get_id())
+                logout_user()
+            logins.start(user, remembered=False)
+            db.session.commit()
+            login_user(user)
+            flash(
+                "Your new password is set, and you are logged in. You have been logged out everywhere else.", "success"
+            )
+            return redirect(home_for(user))
+    return _set_password_page(form, user, 404 if user is None else 422 if form.errors else 200, reset=True)
+
+
+def _set_password_page(
+    form: SetPasswordForm, user: User | None, status: int, reset: bool = False
+) -> ResponseReturnValue:
+    problem = passwords.RESET_LINK_NOT_VALID if reset else passwords.LINK_NOT_VALID
+    page = render_template("accounts/set_password.html", form=form, user=user, link_problem=problem, reset=reset)
     response = current_app.make_response((page, status))
     # The token is in the address: keep it out of Referer headers and caches.
     response.headers["Referrer-Policy"] = "no-referrer"

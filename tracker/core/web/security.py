@@ -134,6 +134,36 @@ def throttle_password_check(view: Callable[..., Any]) -> Callable[..., Any]:
     return _limit("PASSWORD_CHECK_LIMIT", _account, "password-check", PASSWORD_CHECK_THROTTLED, _wrong_password)(view)
 
 
+# Told when too many reset links were asked for: the same whatever the address typed.
+PASSWORD_RESET_THROTTLED = "Too many password reset links were asked for. Wait a while, then try again."
+
+
+def _every_request(_response: Any) -> bool:
+    return True
+
+
+def throttle_password_reset(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate the "Forgot password?" view: every request for a link counts, whether or not
+    the address has an account (so the limit tells nothing either) — at most
+    PASSWORD_RESET_LIMIT_PER_ACCOUNT for one typed e-mail from everywhere (an inbox is not
+    flooded) and PASSWORD_RESET_LIMIT_PER_ADDRESS from one address."""
+    limits = (
+        _limit(
+            "PASSWORD_RESET_LIMIT_PER_ACCOUNT", _typed_email, "reset-account", PASSWORD_RESET_THROTTLED, _every_request
+        ),
+        _limit(
+            "PASSWORD_RESET_LIMIT_PER_ADDRESS",
+            get_remote_address,
+            "reset-address",
+            PASSWORD_RESET_THROTTLED,
+            _every_request,
+        ),
+    )
+    for limit in limits:
+        view = limit(view)
+    return view
+
+
 def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_PROXIES"):
         # Behind N reverse proxies, the client's address and scheme come from their

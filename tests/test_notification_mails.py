@@ -1,0 +1,139 @@
+"""Notifications by e-mail, read from a real SMTP server: an organisation invited to sign a
+pledge hears of it (its active members, and no one else), and every such message carries a
+one-click unsubscribe that turns that kind off for that person alone."""
+
+import sqlalchemy as sa
+
+from tracker.core.extensions import db
+from tracker.notifications.models import OutgoingMail
+from tracker.pledges.operations import create_pledge
+
+from .mail import html_links, html_of, path_of, text_links, text_of
+
+BASE = "https://pledges.example.org/"
+
+
+def _address(header) -> str:
+    """The one address of a List-Unsubscribe header (<https://…>, perhaps folded)."""
+    value = " ".join(str(header).split())
+    assert value.startswith("<https://") and value.endswith(">"), value
+    return value[1:-1]
+
+
+def _invite(author, *organisations, title="Restoring Family Links"):
+    pledge = create_pledge(
+        author, title=title, lead=author.organisation, co_signatories=list(organisations), text="Reunite families."
+    )
+    db.session.commit()
+    return pledge
+
+
+def test_an_invitation_to_sign_reaches_the_invited_organisations_members_only(make, smtp_server, deliver):
+    author = make.staff(organisation=make.organisation("Australian Red Cross"))
+    colleague = make.staff(organisation=author.organisation)
+    invited = make.organisation("Philippine Red Cross")
+    members = [make.staff(organisation=invited, name=f"Member {n}") for n in range(2)]
+    make.staff(organisation=invited, active=False)  # deactivated: no mail
+    outsider = make.staff()
+    db.session.commit()
+
+    _invite(author, invited)
+    assert deliver().sent == 2
+
+    received = {str(m["To"]) for m in smtp_server.messages}
+    assert received == {f"{m.name} <{m.email}>" for m in members}
+    assert not {author.email, colleague.email, outsider.email} & {
+        m["To"].addresses[0].addr_spec for m in smtp_server.messages
+    }
+    message = smtp_server.messages[0]
+    assert message["Subject"] == "Pledge Tracker: Australian Red Cross invites Philippine Red Cross to sign a pledge"
+    text, html = text_of(message), html_of(message)
+    assert (
+        "“Restoring Family Links”" in text
+        and "You receive this because you are a member of Philippine Red Cross" in text
+    )
+    assert html_links(message)["Answer the invitation to sign"] == BASE + "pledges/invitations"
+    assert BASE + "pledges/invitations" in text_links(message)
+    assert '<html lang="en">' in html
+
+
+def test_every_notification_has_a_one_click_unsubscribe(make, smtp_server, deliver):
+    author = make.staff()
+    member = make.staff(organisation=make.organisation("Tonga Red Cross Society"))
+    db.session.commit()
+    _invite(author, member.organisation)
+    deliver()
+    [message] = smtp_server.messages
+
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = _address(message["List-Unsubscribe"])
+    assert unsubscribe.startswith(BASE + "notifications/unsubscribe/")
+    assert html_links(message)["Stop e-mails when your organisation is invited to sign a pledge"] == unsubscribe
+    assert unsubscribe in text_links(message)
+
+
+def _unsubscribe_link(smtp_server) -> str:
+    return path_of(_address(smtp_server.messages[-1]["List-Unsubscribe"]), BASE)
+
+
+def test_one_click_turns_that_kind_off_for_that_person_without_logging_in(client, make, smtp_server, deliver):
+    author = make.staff()
+    invited = make.organisation("Fiji Red Cross Society")
+    leaving, staying = make.staff(organisation=invited), make.staff(organisation=invited)
+    db.session.commit()
+    _invite(author, invited, title="First pledge")
+    deliver()
+    link = next(
+        path_of(_address(m["List-Unsubscribe"]), BASE) for m in smtp_server.messages if leaving.email in str(m["To"])
+    )
+
+    # What a mail provider sends for one click: a POST with this body, no cookie, no CSRF token.
+    answer = client.post(link, data={"List-Unsubscribe": "One-Click"})
+    assert answer.status_code == 200 and "You will no longer receive e-mails when your organisation" in answer.get_data(
+        as_text=True
+    )
+
+    _invite(author, invited, title="Second pledge")
+    deliver()
+    second = [str(m["To"]) for m in smtp_server.messages[2:]]
+    assert second == [f"{staying.name} <{staying.email}>"]
+
+
+def test_opening_the_unsubscribe_link_asks_before_turning_anything_off(client, make, smtp_server, deliver):
+    author = make.staff()
+    member = make.staff(organisation=make.organisation("Samoa Red Cross Society"))
+    db.session.commit()
+    _invite(author, member.organisation, title="First pledge")
+    deliver()
+    page = client.get(_unsubscribe_link(smtp_server))
+    assert page.status_code == 200 and "Stop these e-mails" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+
+    _invite(author, member.organisation, title="Second pledge")  # link checkers and previews only GET
+    assert deliver().sent == 1
+
+
+def test_a_tampered_unsubscribe_link_is_not_found_and_changes_nothing(client, make, smtp_server, deliver):
+    author = make.staff()
+    member = make.staff(organisation=make.organisation("Vanuatu Red Cross Society"))
+    db.session.commit()
+    _invite(author, member.organisation, title="First pledge")
+    deliver()
+    link = _unsubscribe_link(smtp_server)
+    assert client.post(link[:-3] + "xyz").status_code == 404
+    assert client.post("/notifications/unsubscribe/not-a-token").status_code == 404
+    _invite(author, member.organisation, title="Second pledge")
+    assert deliver().sent == 1
+
+
+def test_an_edit_that_is_rolled_back_invites_no_one_by_mail(make, smtp_server, deliver):
+    author = make.staff()
+    make.staff(organisation=make.organisation("Cook Islands Red Cross Society"))
+    invited = db.session.scalar(
+        sa.select(type(author.organisation)).where(type(author.organisation).name == "Cook Islands Red Cross Society")
+    )
+    db.session.commit()
+    create_pledge(author, title="Never saved", lead=author.organisation, co_signatories=[invited], text="Draft.")
+    db.session.rollback()
+    assert deliver().handled == 0 and smtp_server.messages == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail)) == 0

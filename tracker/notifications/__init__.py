@@ -1,0 +1,1 @@
+"""Notifications: what the tracker tells people outside it, by e-mail, through an outbox."""
