@@ -686,3 +686,32 @@ def test_an_organisation_added_by_any_way_in_needs_a_kind_and_known_fields(make)
     with pytest.raises(InvalidField, match="Choose what kind"):
         accounts.update_organisation(tonga, admin, kind=None)
     assert tonga.kind == OrganisationKind.NATIONAL_SOCIETY
+
+
+def test_the_history_of_an_added_or_proposed_organisation_says_what_it_was_given(make):
+    admin, staff = make.admin(), make.staff()
+    tonga = accounts.create_organisation(
+        admin, name="Tonga Red Cross Society", kind=OrganisationKind.NATIONAL_SOCIETY, country="Tonga"
+    )
+    proposed = accounts.propose_organisation(staff, " Migrant Forum Asia ")
+    db.session.commit()
+    (created,) = history_of(tonga)
+    assert (created.event, created.actor_id) == ("created", admin.id)
+    assert created.changes["name"] == [None, "Tonga Red Cross Society"]
+    assert created.changes["country"] == [None, "Tonga"]
+    (proposal,) = history_of(proposed)
+    assert (proposal.event, proposal.actor_id, proposal.changes) == (
+        "proposed",
+        staff.id,
+        {"name": [None, "Migrant Forum Asia"]},
+    )
+
+
+def test_a_proposed_name_that_cannot_be_kept_is_refused_beside_the_name(make):
+    staff = make.staff()
+    with pytest.raises(InvalidField) as refused:
+        accounts.propose_organisation(staff, "Migrant Forum Asia\nand friends")
+    assert (refused.value.field, str(refused.value)) == (
+        "name",
+        "Write this on one line: line breaks and tabs are not kept here.",
+    )

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from tests.factories import take_transition
 from tracker.accounts.models import OrganisationKind
 from tracker.core.access import PermissionDenied
-from tracker.core.changes import OperationRefused
+from tracker.core.changes import InvalidField, OperationRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
-from tracker.roundtables.models import ProgressUpdate, Recommendation, Roundtable
+from tracker.roundtables.models import Outcome, ProgressUpdate, Recommendation, Roundtable
 from tracker.roundtables.operations import (
     add_outcome,
     add_outcome_group,
@@ -30,6 +30,7 @@ from tracker.roundtables.operations import (
     move_outcome_group,
     post_progress_update,
 )
+from tracker.taxonomy.models import Forum, ForumKind
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -406,14 +407,52 @@ def test_an_outcome_edit_records_only_what_changed(world):
 def test_an_outcome_cannot_move_under_another_roundtables_heading(world, make):
     elsewhere = make.roundtable(co_chairs=world.roundtable.co_chairs)
     foreign = add_outcome_group(elsewhere, world.cochair_au, heading="Elsewhere")
-    with pytest.raises(OperationRefused, match=r"That heading belongs to another roundtable\."):
+    with pytest.raises(OperationRefused) as refused:
         edit_outcome(world.outcome, world.cochair_au, text="moved", group=foreign)
+    assert str(refused.value) == "That heading belongs to another roundtable."
     assert (world.outcome.group, world.outcome.text) == (
         world.group,
         "formalising national coordination mechanisms; and",
     )
     with pytest.raises(PermissionDenied):
         edit_outcome(world.outcome, world.other_cochair, text="moved")
+
+
+def test_a_roundtable_is_filed_under_a_forum_by_its_id_and_taken_out_of_it_again(world):
+    process = Forum(name="Bali Process", kind=ForumKind.PROCESS)
+    db.session.add(process)
+    db.session.flush()
+    entry = edit_roundtable(world.roundtable, world.cochair_au, forum_id=process.id)
+    assert world.roundtable.forum == process
+    assert (entry.actor_id, entry.changes) == (world.cochair_au.id, {"forum": [None, "Bali Process"]})
+    entry = edit_roundtable(world.roundtable, world.cochair_id, forum_id=None)
+    assert world.roundtable.forum is None
+    assert entry.changes == {"forum": ["Bali Process", None]}
+
+
+def test_a_heading_or_outcome_that_cannot_be_kept_is_refused_beside_its_field(world):
+    one_line = "Write this on one line: line breaks and tabs are not kept here."
+    with pytest.raises(InvalidField) as refused:
+        edit_outcome_group(world.group, world.cochair_au, heading="On collaboration:\nand more")
+    assert (refused.value.field, str(refused.value)) == ("heading", one_line)
+    with pytest.raises(InvalidField) as refused:
+        edit_outcome(world.outcome, world.cochair_au, text="x" * (Outcome.limits["text"].max_length + 1))
+    assert refused.value.field == "text"
+    assert str(refused.value).startswith("Use at most ")
+    assert (world.group.heading, world.outcome.text) == (
+        "On the challenges of effective collaboration:",
+        "formalising national coordination mechanisms; and",
+    )
+
+
+def test_each_move_is_recorded_with_its_event_and_who_moved_it(world):
+    second = add_outcome(world.group, world.cochair_au, text="sharing information;")
+    other = add_outcome_group(world.roundtable, world.cochair_au, heading="Referring to the root causes:")
+    moved_outcome = move_outcome(second, world.cochair_id, "up")
+    moved_heading = move_outcome_group(other, world.cochair_id, "up")
+    assert (moved_outcome.event, moved_outcome.actor_id) == ("outcome_moved", world.cochair_id.id)
+    assert (moved_heading.event, moved_heading.actor_id) == ("heading_moved", world.cochair_id.id)
+    assert _history_of(world.roundtable, "outcome_moved") == [moved_outcome]
 
 
 # --- agreeing recommendations ----------------------------------------------------------------------

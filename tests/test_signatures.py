@@ -263,7 +263,7 @@ def test_withdrawing_an_invitation_to_lead_keeps_the_signatory_and_its_signature
     pledge = make.pledge(author=prc_staff, lead=prc, co_signatories=[arc])  # both signed, PRC leads
     signatures.name_signatories(pledge, prc_staff, arc, [prc])  # PRC asks ARC to lead
     entry = signatures.withdraw_invitation(pledge, prc_staff, arc)
-    assert entry.event == "invitation_withdrawn"
+    assert (entry.event, entry.actor_id) == ("invitation_withdrawn", prc_staff.id)
     assert pledge.pending_lead is None and pledge.lead_signatory == prc
     assert pledge.signatory_organisations == [prc, arc]
 

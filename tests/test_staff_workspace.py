@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from tests.factories import take_transition
 from tracker.accounts.models import Organisation
-from tracker.core.changes import OperationRefused
+from tracker.core.changes import ConcurrentChange, OperationRefused
+from tracker.core.dates import DatePrecision
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
 from tracker.pledges import signatures
@@ -860,3 +861,25 @@ def test_a_withdrawn_action_cannot_be_edited_and_says_why(make, arc, arc_staff):
         edit_action(action, arc_staff, date=action.date, summary="New words", organisations=[arc])
     assert str(refused.value) == "This action has been withdrawn; it can no longer be changed."
     assert action.summary == "Old words"
+
+
+def test_an_action_known_only_to_the_month_keeps_its_date_in_history_as_written(make, arc, arc_staff):
+    pledge = make.pledge_in_progress(lead=arc)
+    action = make.action(pledge, author=arc_staff, date=dt.date(2020, 5, 1), date_precision=DatePrecision.MONTH)
+    entry = edit_action(action, arc_staff, date=dt.date(2020, 6, 1), summary=action.summary, organisations=[arc])
+    assert entry.changes["date"] == ["May 2020", "June 2020"]
+
+
+def test_an_action_changed_by_someone_else_at_the_same_moment_is_refused_saying_so(make, arc, arc_staff):
+    pledge = make.pledge_in_progress(lead=arc)
+    action = make.action(pledge, author=arc_staff)
+    # Another writer's save lands between this one's read and its write.
+    db.session.execute(
+        sa.update(ActionTaken).where(ActionTaken.id == action.id).values(version=ActionTaken.version + 1),
+        execution_options={"synchronize_session": False},
+    )
+    with pytest.raises(ConcurrentChange) as refused:
+        edit_action(action, arc_staff, date=action.date, summary="Trained 40 volunteers in Suva.", organisations=[arc])
+    assert str(refused.value) == (
+        "Someone else changed this action at the same moment. Reload the page to see where it stands now."
+    )
