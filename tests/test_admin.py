@@ -8,13 +8,15 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
+from tracker.accounts import logins
 from tracker.accounts import operations as accounts
-from tracker.accounts.models import Organisation, OrganisationKind, Role, User
+from tracker.accounts.models import Organisation, OrganisationKind, Role, User, UserLogin
 from tracker.accounts.passwords import LOGIN_EVENTS
 from tracker.core.access import PermissionDenied
-from tracker.core.changes import InvalidField
+from tracker.core.changes import InvalidField, OperationRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry, timeline_query
+from tracker.taxonomy import operations as taxonomy
 from tracker.taxonomy.models import Forum, ForumKind, Theme
 
 NEW_PASSWORD = "a long new password"
@@ -715,3 +717,52 @@ def test_a_proposed_name_that_cannot_be_kept_is_refused_beside_the_name(make):
         "name",
         "Write this on one line: line breaks and tabs are not kept here.",
     )
+
+
+def test_an_admin_edits_their_own_account_without_giving_up_the_admin_role(make):
+    admin = make.admin()
+    accounts.update_user(admin, admin, name="Ana Reyes")
+    assert (admin.name, admin.role) == ("Ana Reyes", Role.ADMIN)
+    with pytest.raises(InvalidField) as refused:
+        accounts.update_user(admin, admin, role=Role.STAFF, organisation=make.organisation())
+    assert (refused.value.field, str(refused.value)) == (
+        "role",
+        "You cannot remove your own admin role. Ask another admin to do it.",
+    )
+    assert admin.role == Role.ADMIN
+
+
+def test_deactivating_ends_every_login_and_history_records_each_change(make):
+    admin, staff = make.admin(), make.staff()
+    logins.start(staff, remembered=True)
+    logins.start(staff, remembered=False)
+    count = sa.select(sa.func.count(UserLogin.id)).where(UserLogin.user_id == staff.id)
+    assert db.session.scalar(count) == 2
+
+    accounts.set_active(staff, admin, False)
+    assert db.session.scalar(count) == 0
+    accounts.set_active(staff, admin, True)
+    deactivated, reactivated = history_of(staff)[-2:]
+    assert (deactivated.event, deactivated.actor_id, deactivated.changes) == (
+        "deactivated",
+        admin.id,
+        {"active": [True, False]},
+    )
+    assert (reactivated.event, reactivated.changes) == ("reactivated", {"active": [False, True]})
+
+    with pytest.raises(OperationRefused) as refused:
+        accounts.set_active(admin, admin, False)
+    assert str(refused.value) == "You cannot deactivate your own account. Ask another admin to do it."
+    assert admin.active
+
+
+def test_an_edited_forum_or_theme_records_who_changed_what(make):
+    admin = make.admin()
+    forum = taxonomy.create_forum(admin, name="Bali Process", kind=ForumKind.PROCESS)
+    theme = taxonomy.create_theme(admin, name="Migration")
+    editor = make.admin()
+    taxonomy.update_forum(forum, editor, year=2002)
+    taxonomy.update_theme(theme, editor, name="Migration and displacement")
+    forum_edit, theme_edit = history_of(forum)[-1], history_of(theme)[-1]
+    assert (forum_edit.event, forum_edit.actor_id, forum_edit.changes) == ("edited", editor.id, {"year": [None, 2002]})
+    assert (theme_edit.actor_id, theme_edit.changes["name"]) == (editor.id, ["Migration", "Migration and displacement"])

@@ -17,14 +17,17 @@ import time
 from pathlib import Path
 
 import flask_migrate
+import pytest
 import sqlalchemy as sa
 
 from tracker import create_app
 from tracker.accounts import mails
 from tracker.accounts import operations as accounts
 from tracker.accounts.models import Role
+from tracker.core.changes import OperationRefused
 from tracker.core.columns import utcnow
 from tracker.core.extensions import db
+from tracker.notifications import operations as notifications
 from tracker.notifications import outbox
 from tracker.notifications.models import MailStatus, OutgoingMail
 
@@ -276,3 +279,14 @@ def test_two_workers_at_once_deliver_each_message_exactly_once(tmp_path):
     assert len(recipients) == MESSAGES and len(set(recipients)) == MESSAGES, outputs  # each exactly once
     sent_by = [sum(int(n) for n in re.findall(r"^Sent (\d+);", out, flags=re.MULTILINE)) for out, _ in outputs]
     assert sum(sent_by) == MESSAGES and all(sent_by), f"both workers must have sent some: {sent_by} {outputs}"
+
+
+def test_only_a_failed_message_is_retried_and_the_refusal_says_why(make, smtp_server, deliver):
+    admin = make.admin()
+    _invite(admin)
+    db.session.commit()
+    [mail] = _mails()
+    with pytest.raises(OperationRefused) as refused:
+        notifications.retry(mail, admin)
+    assert str(refused.value) == "Only a failed message can be retried; this one is already queued or sent."
+    assert deliver().sent == 1 and len(smtp_server.messages) == 1

@@ -349,3 +349,37 @@ def test_the_database_refuses_a_lead_that_has_not_signed(make, arc, prc_staff):
             .where(PledgeSignatory.pledge_id == pledge.id, PledgeSignatory.organisation_id == arc.id)
             .values(is_lead=True)
         )
+
+
+def test_an_admin_records_the_signature_of_an_organisation_the_pledge_did_not_name(make, arc, prc, prc_staff):
+    pledge = make.pledge(author=prc_staff, co_signatories=[arc])  # both signed, PRC leads
+    trc = make.organisation("Tonga Red Cross Society")
+    entry = signatures.record_signature(pledge, make.admin(), trc)
+    assert pledge.signatory_organisations == [prc, arc, trc]
+    assert pledge.lead_signatory == prc
+    assert [(row.organisation, row.position) for row in pledge.signatory_rows] == [(prc, 0), (arc, 1), (trc, 2)]
+    assert entry.comment == "Signature recorded by an admin on behalf of Tonga Red Cross Society."
+    db.session.commit()  # (stored as shown)
+    db.session.expire_all()
+    assert pledge.signatory_organisations == [prc, arc, trc]
+
+
+def test_a_signature_recorded_as_lead_or_over_an_invitation_to_lead_takes_the_lead(make, arc, prc, prc_staff):
+    pledge = make.pledge(author=prc_staff)  # PRC signed and leads
+    trc = make.organisation("Tonga Red Cross Society")
+    signatures.record_signature(pledge, make.admin(), trc, lead=True)
+    assert pledge.lead_signatory == trc and pledge.signatory_organisations == [trc, prc]
+
+    signatures.name_signatories(pledge, make.staff(organisation=trc), arc, [trc, prc])  # ARC asked to lead
+    assert (pledge.lead_signatory, pledge.pending_lead) == (trc, arc)
+    signatures.record_signature(pledge, make.admin(), arc)
+    assert (pledge.lead_signatory, pledge.pending_lead) == (arc, None)
+    assert pledge.signatory_organisations[0] == arc
+
+
+def test_a_recorded_signatures_source_over_its_limit_is_refused_beside_the_source(make, arc, prc_staff):
+    pledge = make.pledge(author=prc_staff, co_signatories=[arc], invited=True)
+    with pytest.raises(InvalidField) as refused:
+        signatures.record_signature(pledge, make.admin(), arc, source="The conference's page. " * 100)
+    assert refused.value.field == "source"
+    assert pledge.row_of(arc.id).status == "invited"

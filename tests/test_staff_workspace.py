@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from tests.factories import take_transition
 from tracker.accounts.models import Organisation
-from tracker.core.changes import ConcurrentChange, OperationRefused
+from tracker.core.changes import ConcurrentChange, InvalidField, OperationRefused
 from tracker.core.dates import DatePrecision
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
@@ -883,3 +883,71 @@ def test_an_action_changed_by_someone_else_at_the_same_moment_is_refused_saying_
     assert str(refused.value) == (
         "Someone else changed this action at the same moment. Reload the page to see where it stands now."
     )
+
+
+def test_withdrawing_an_action_records_who_why_and_what_it_said_and_happens_once(make, arc, arc_staff):
+    pledge = make.pledge_in_progress(lead=arc)
+    action = make.action(pledge, author=arc_staff, summary="Trained 40 volunteers in Suva.")
+    colleague = make.staff(organisation=arc)
+    entry = withdraw_action(action, colleague, reason="Recorded twice.")
+    assert action.withdrawn_by_id == colleague.id
+    assert (entry.event, entry.actor_id, entry.changes, entry.comment) == (
+        "action_withdrawn",
+        colleague.id,
+        {"summary": ["Trained 40 volunteers in Suva.", None]},
+        "Recorded twice.",
+    )
+    with pytest.raises(OperationRefused) as refused:
+        withdraw_action(action, arc_staff)
+    assert str(refused.value) == "This action has already been withdrawn."
+
+
+def test_a_withdrawal_reason_over_its_limit_is_refused_beside_the_reason(make, arc, arc_staff):
+    pledge = make.pledge_in_progress(lead=arc)
+    action = make.action(pledge, author=arc_staff)
+    with pytest.raises(InvalidField) as refused:
+        withdraw_action(action, arc_staff, reason="Recorded twice. " * 400)
+    assert (refused.value.field, str(refused.value)) == (
+        "reason",
+        "Use at most 5,000 characters here (this has 6,400).",
+    )
+    assert action.withdrawn_at is None
+
+
+def test_an_action_withdrawn_by_someone_else_at_the_same_moment_is_refused_saying_so(make, arc, arc_staff):
+    pledge = make.pledge_in_progress(lead=arc)
+    action = make.action(pledge, author=arc_staff)
+    db.session.execute(
+        sa.update(ActionTaken).where(ActionTaken.id == action.id).values(version=ActionTaken.version + 1),
+        execution_options={"synchronize_session": False},
+    )
+    with pytest.raises(ConcurrentChange) as refused:
+        withdraw_action(action, arc_staff, reason="Recorded twice.")
+    assert str(refused.value).startswith("Someone else changed this action at the same moment.")
+
+
+def test_a_pledges_signatories_change_by_any_way_in_one_list_at_a_time(make, arc, arc_staff):
+    prc, trc = make.organisation("Philippine Red Cross"), make.organisation("Tonga Red Cross Society")
+    frc = make.organisation("Fiji Red Cross Society")
+    pledge = make.pledge(lead=arc, author=arc_staff, co_signatories=[prc, frc], invited=True)
+    signatures.decline_invitation(pledge, make.staff(organisation=frc))
+
+    # Only the co-signatories: the lead stays.
+    edit_pledge(pledge, arc_staff, co_signatories=[prc, trc])
+    assert pledge.lead_signatory == arc
+    assert pledge.invited_organisations == [prc, trc]
+
+    # Only the lead: everyone else named stays (not the organisation that declined), and the
+    # one asked to lead is invited to, while the writer's organisation leads meanwhile.
+    edit_pledge(pledge, arc_staff, lead=trc)
+    assert (pledge.lead_signatory, pledge.pending_lead) == (arc, trc)
+    assert pledge.invited_organisations == [trc, prc]  # the one asked to lead first
+    assert pledge.row_of(frc.id).status == "declined"
+
+
+def test_a_change_note_over_its_limit_is_refused_beside_the_note(make, arc, arc_staff):
+    pledge = make.pledge(lead=arc, author=arc_staff)
+    with pytest.raises(InvalidField) as refused:
+        edit_pledge(pledge, arc_staff, title="New title", comment="Because. " * 100)
+    assert refused.value.field == "change_note"
+    assert pledge.title == "Regional Protection"

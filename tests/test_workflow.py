@@ -353,3 +353,18 @@ def test_what_was_done_is_the_comment_of_the_completion_in_history(rec):
     take_transition(rec, "complete", rec.owner_staff, what_was_done="Referral SOPs adopted in all provinces.")
     [entry] = history_of(rec, "complete")
     assert entry.comment == "Referral SOPs adopted in all provinces."
+
+
+def test_start_names_everything_missing_at_once_in_one_sentence(make):
+    pledge = make.pledge()
+    staff = make.staff(organisation=pledge.lead_signatory)
+    pledge.title, pledge.text = " ", ""
+    with pytest.raises(TransitionRefused) as two:
+        take_transition(pledge, "start", staff)
+    assert str(two.value) == "Before this pledge can be started (and published) it needs a title and the pledge text."
+    pledge.signatories[0].is_lead = False
+    with pytest.raises(TransitionRefused) as three:
+        take_transition(pledge, "start", staff)
+    assert str(three.value) == (
+        "Before this pledge can be started (and published) it needs a title, the pledge text and a lead signatory."
+    )
