@@ -766,3 +766,19 @@ def test_an_edited_forum_or_theme_records_who_changed_what(make):
     forum_edit, theme_edit = history_of(forum)[-1], history_of(theme)[-1]
     assert (forum_edit.event, forum_edit.actor_id, forum_edit.changes) == ("edited", editor.id, {"year": [None, 2002]})
     assert (theme_edit.actor_id, theme_edit.changes["name"]) == (editor.id, ["Migration", "Migration and displacement"])
+
+
+def test_a_theme_added_by_any_way_in_is_recorded_and_a_bad_name_refused_beside_the_name(make):
+    admin = make.admin()
+    theme = taxonomy.create_theme(admin, name="Migration")
+    (created,) = history_of(theme)
+    assert (created.actor_id, created.changes) == (admin.id, {"name": [None, "Migration"], "slug": [None, "migration"]})
+    with pytest.raises(InvalidField) as refused:
+        taxonomy.create_theme(admin, name="Migration\tand displacement")
+    assert (refused.value.field, str(refused.value)) == (
+        "name",
+        "Write this on one line: line breaks and tabs are not kept here.",
+    )
+    with pytest.raises(TypeError) as unknown:
+        taxonomy.create_forum(admin, name="Bali Process", kind=ForumKind.PROCESS, colour="blue")
+    assert str(unknown.value) == "unknown forum fields: colour"

@@ -2,10 +2,13 @@
 pledge hears of it (its active members, and no one else), and every such message carries a
 one-click unsubscribe that turns that kind off for that person alone."""
 
+import pytest
 import sqlalchemy as sa
 
+from tracker.core.changes import OperationRefused
 from tracker.core.extensions import db
-from tracker.notifications.models import OutgoingMail
+from tracker.notifications import operations as notifications
+from tracker.notifications.models import EmailChoice, NotificationSetting, OutgoingMail
 from tracker.pledges.operations import create_pledge
 
 from .mail import html_links, html_of, path_of, text_links, text_of
@@ -137,3 +140,17 @@ def test_an_edit_that_is_rolled_back_invites_no_one_by_mail(make, smtp_server, d
     db.session.rollback()
     assert deliver().handled == 0 and smtp_server.messages == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail)) == 0
+
+
+def test_each_persons_choice_is_their_own_and_changing_it_again_keeps_one_choice(make):
+    ana, ben = make.staff(), make.staff()
+    kind = "signature_invitation"
+    notifications.set_email_choice(ben.id, kind, EmailChoice.OFF)
+    notifications.set_email_choice(ana.id, kind, EmailChoice.OFF)
+    notifications.set_email_choice(ana.id, kind, EmailChoice.IMMEDIATELY)
+    assert (notifications.wants_email(ana.id, kind), notifications.wants_email(ben.id, kind)) == (True, False)
+    rows = sa.select(sa.func.count()).select_from(NotificationSetting).where(NotificationSetting.user_id == ana.id)
+    assert db.session.scalar(rows) == 1
+    with pytest.raises(OperationRefused) as refused:
+        notifications.set_email_choice(ana.id, "password_reset", EmailChoice.OFF)
+    assert str(refused.value) == "Account e-mails cannot be turned off."

@@ -155,3 +155,15 @@ def test_the_roundtable_list_filter_agrees_with_can_view_for_everyone(world, mak
     for name, person in people.items():
         listed = set(db.session.scalars(sa.select(Roundtable.id).where(access.visible(person, Roundtable))))
         assert listed == {r.id for r in roundtables if access.can(person, "view", r)}, name
+
+
+def test_people_without_an_organisation_are_told_why_they_have_no_invitations_or_owned_work(world):
+    *_, people = world
+    for name in ("public", "admin"):
+        assert permissions.refusal(people[name], "own_invitations", None) == (
+            "Log in as staff of a member organisation to see the pledges it is invited to sign."
+        )
+        assert permissions.refusal(people[name], "own_recommendations", None) == (
+            "Log in as staff of a member organisation to see the recommendations it owns."
+        )
+    assert permissions.refusal(people["owner_staff"], "own_recommendations", None) is None

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from tests.factories import take_transition
 from tracker.accounts.models import OrganisationKind
 from tracker.core.access import PermissionDenied
-from tracker.core.changes import InvalidField, OperationRefused
+from tracker.core.changes import InvalidField, OperationRefused, TransitionRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
 from tracker.roundtables.models import Outcome, ProgressUpdate, Recommendation, Roundtable
@@ -920,3 +920,24 @@ def test_a_recommendation_saved_by_someone_else_meanwhile_is_refused_then_delibe
     assert client.post(f"/recommendations/{recommendation.id}/edit", data=data).status_code == 302
     db.session.expire_all()
     assert db.session.get(Recommendation, recommendation.id).text == "My wording"
+
+
+def test_a_verification_keeps_its_words_private_unless_the_co_chair_says_otherwise(world):
+    quiet = done_recommendation(world)
+    take_transition(quiet, "verify", world.cochair_au)
+    assert (quiet.verified_by_id, quiet.verified_comment, quiet.review_comment_public) == (
+        world.cochair_au.id,
+        None,
+        False,
+    )
+    commented = done_recommendation(world, text="Share information between agencies")
+    take_transition(commented, "verify", world.cochair_id, comment="  Checked against the decree.  ")
+    assert (commented.verified_comment, commented.review_comment_public) == ("Checked against the decree.", False)
+
+
+def test_sending_back_without_a_reason_says_what_the_owner_needs(world):
+    done = done_recommendation(world)
+    with pytest.raises(TransitionRefused) as refused:
+        take_transition(done, "send_back", world.cochair_au, reason=" ")
+    assert str(refused.value) == "Give a reason for sending this recommendation back, so its owner knows what to do."
+    assert done.status == "done"

@@ -4,6 +4,7 @@ buttons and the history. (CSRF is off here; the browser tests run with it on.)""
 
 import datetime as dt
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -951,3 +952,20 @@ def test_a_change_note_over_its_limit_is_refused_beside_the_note(make, arc, arc_
         edit_pledge(pledge, arc_staff, title="New title", comment="Because. " * 100)
     assert refused.value.field == "change_note"
     assert pledge.title == "Regional Protection"
+
+
+def test_a_budget_up_to_the_largest_the_database_holds_is_kept_and_the_refusals_say_what_to_fix(make, arc):
+    staff = make.staff(organisation=arc)
+    largest = Decimal("99999999999999.99") - Decimal("0.99")  # MAX_BUDGET, the largest whole amount allowed
+    pledge = make.pledge(author=staff, lead=arc, budget_amount=largest, budget_currency="AUD")
+    db.session.commit()
+    db.session.refresh(pledge)
+    assert pledge.budget_amount == largest
+    for amount, message in [
+        (largest + 1, "The budget must be a number from 0 to 99,999,999,999,999."),
+        (Decimal("1500.005"), "The budget can have at most two decimal places."),
+    ]:
+        with pytest.raises(OperationRefused) as refused:
+            edit_pledge(pledge, staff, budget_amount=amount, budget_currency="AUD")
+        assert str(refused.value) == message
+    assert pledge.budget_amount == largest

@@ -79,14 +79,12 @@ def _after_verify(
 
 
 def _after_send_back(recommendation: Recommendation, actor: User, reason: str, public: bool = False, **_: Any) -> None:
-    """The owner always sees the reason; the public only when the co-chair says so."""
+    """The owner always sees the reason; the public only when the co-chair says so. (Only
+    a recommendation not yet verified is sent back: verified is final.)"""
     recommendation.sent_back_at = utcnow()
     recommendation.sent_back_by_id = actor.id
     recommendation.sent_back_reason = reason.strip()
     recommendation.review_comment_public = bool(public)
-    recommendation.verified_at = None
-    recommendation.verified_by_id = None
-    recommendation.verified_comment = None
 
 
 _AFTER: dict[str, AfterTransition] = {
