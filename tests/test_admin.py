@@ -782,3 +782,34 @@ def test_a_theme_added_by_any_way_in_is_recorded_and_a_bad_name_refused_beside_t
     with pytest.raises(TypeError) as unknown:
         taxonomy.create_forum(admin, name="Bali Process", kind=ForumKind.PROCESS, colour="blue")
     assert str(unknown.value) == "unknown forum fields: colour"
+
+
+def test_a_forum_by_any_way_in_needs_a_name_a_kind_and_a_year_in_range(make):
+    admin = make.admin()
+    for fields, field, message in [
+        ({"name": "Bali Process"}, "kind", "Choose what kind of forum this is."),
+        ({"kind": ForumKind.PROCESS}, "name", None),
+        ({"name": "Bali Process", "kind": ForumKind.PROCESS, "year": 1800}, "year", "Enter a year from 1900 to 2100"),
+    ]:
+        with pytest.raises(InvalidField) as refused:
+            taxonomy.create_forum(admin, **fields)
+        assert refused.value.field == field
+        assert message is None or str(refused.value).startswith(message)
+    assert db.session.scalar(sa.select(sa.func.count(Forum.id))) == 0
+
+    forum = taxonomy.create_forum(admin, name="Bali Process", kind=ForumKind.PROCESS, year=2002)
+    (created,) = history_of(forum)
+    assert (created.actor_id, created.changes["name"], created.changes["year"]) == (
+        admin.id,
+        [None, "Bali Process"],
+        [None, 2002],
+    )
+    taxonomy.update_forum(forum, admin, description="The regional consultative process.")  # kind and name stand
+    assert (forum.name, forum.kind) == ("Bali Process", ForumKind.PROCESS)
+    with pytest.raises(InvalidField) as refused:
+        taxonomy.update_forum(forum, admin, kind=None)
+    assert (refused.value.field, str(refused.value)) == ("kind", "Choose what kind of forum this is.")
+    with pytest.raises(InvalidField) as refused:
+        taxonomy.update_forum(forum, admin, year=2101)
+    assert refused.value.field == "year"
+    assert (forum.kind, forum.year) == (ForumKind.PROCESS, 2002)

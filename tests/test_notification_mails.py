@@ -4,7 +4,9 @@ one-click unsubscribe that turns that kind off for that person alone."""
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import URLSafeSerializer
 
+from tracker.core import settings
 from tracker.core.changes import OperationRefused
 from tracker.core.extensions import db
 from tracker.notifications import operations as notifications
@@ -154,3 +156,20 @@ def test_each_persons_choice_is_their_own_and_changing_it_again_keeps_one_choice
     with pytest.raises(OperationRefused) as refused:
         notifications.set_email_choice(ana.id, "password_reset", EmailChoice.OFF)
     assert str(refused.value) == "Account e-mails cannot be turned off."
+
+
+def test_only_a_signed_unsubscribe_token_for_a_notification_kind_turns_anything_off(client, make):
+    member = make.staff()
+    db.session.commit()
+    kind = "signature_invitation"
+    other_purpose = URLSafeSerializer(settings.secret_key(), salt="another-purpose").dumps([member.id, kind])
+    unsalted = URLSafeSerializer(settings.secret_key()).dumps([member.id, kind])
+    for token in (other_purpose, unsalted):
+        assert notifications.read_unsubscribe_token(token) is None
+        assert client.post(f"/notifications/unsubscribe/{token}").status_code == 404
+    assert notifications.wants_email(member.id, kind)
+
+    sign = notifications._unsubscribe_serializer().dumps
+    assert notifications.read_unsubscribe_token(sign([str(member.id), kind])) is None  # not an account's id
+    assert notifications.read_unsubscribe_token(sign([member.id, "password_reset"])) is None  # cannot be turned off
+    assert notifications.read_unsubscribe_token(sign([member.id, kind]))[0] == member.id

@@ -167,3 +167,14 @@ def test_people_without_an_organisation_are_told_why_they_have_no_invitations_or
             "Log in as staff of a member organisation to see the recommendations it owns."
         )
     assert permissions.refusal(people["owner_staff"], "own_recommendations", None) is None
+
+
+def test_the_refusals_of_roundtable_work_say_who_may_do_it(world):
+    _, _, recommendation, people = world
+    assert permissions.refusal(people["lead_staff"], "create_roundtable", None) == (
+        "Only co-chairs and admins can record a roundtable."
+    )
+    assert permissions.refusal(people["other_staff"], "view_history", recommendation) == (
+        "Only the co-chairs, the owners and admins can read this recommendation's history."
+    )
+    assert permissions.refusal(people["owner_staff"], "view_history", recommendation) is None
