@@ -813,3 +813,28 @@ def test_a_forum_by_any_way_in_needs_a_name_a_kind_and_a_year_in_range(make):
         taxonomy.update_forum(forum, admin, year=2101)
     assert refused.value.field == "year"
     assert (forum.kind, forum.year) == (ForumKind.PROCESS, 2002)
+
+
+def test_an_account_invited_by_any_way_in_needs_an_address_and_a_role_and_is_recorded(make):
+    admin, arc = make.admin(), make.organisation("Australian Red Cross")
+    for email in ("ana@", "@example.org", "ana at example.org"):
+        with pytest.raises(InvalidField) as refused:
+            accounts.invite_user(admin, email=email, name="Ana Reyes", role=Role.STAFF, organisation=arc)
+        assert (refused.value.field, str(refused.value)) == ("email", "This is not an e-mail address.")
+    with pytest.raises(InvalidField) as refused:
+        accounts.invite_user(admin, email="ana@example.org", name="Ana Reyes", role=None, organisation=arc)
+    assert (refused.value.field, str(refused.value)) == ("role", "Choose a role.")
+    with pytest.raises(TypeError) as unknown:
+        accounts.update_user(admin, admin, colour="red")
+    assert str(unknown.value) == "unknown user fields: colour"
+
+    ana, _ = accounts.invite_user(
+        admin, email="Ana@Example.org", name="  Ana Reyes  ", role=Role.STAFF, organisation=arc
+    )
+    assert (ana.email, ana.name, ana.active, ana.password_hash) == ("ana@example.org", "Ana Reyes", True, None)
+    (invited,) = history_of(ana)
+    assert (invited.event, invited.actor_id) == ("invited", admin.id)
+    assert invited.changes["email"] == [None, "ana@example.org"]
+
+    accounts.update_user(ana, admin, email="ana.reyes@example.org")  # the role and organisation she has stand
+    assert (ana.email, ana.role, ana.organisation) == ("ana.reyes@example.org", Role.STAFF, arc)
