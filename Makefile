@@ -9,14 +9,15 @@
 #
 # Helpers: make install, make install-test, make chromium, make clean; make fuzz (fuzz tests at length).
 # make lint: ruff (lint and format), mypy and the import contracts, in seconds; make format fixes.
-# make mutate: mutation testing of permissions, workflows and operations (long; docs/testing.md).
+# make mutate: mutation testing of permissions, workflows and operations (long; docs/testing.md);
+#   make mutate-survivors checks the survivors again after new tests.
 # make bench: throughput against hello-world and Fortunes baselines (bench/run.py; needs PostgreSQL, Redis).
 # Extra pytest arguments: make test PYTEST_ARGS="-k workflow -x".
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format fuzz mutate bench install install-test chromium clean
+.PHONY: help run test lint format fuzz mutate mutate-survivors bench install install-test chromium clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -33,7 +34,7 @@ CHROMIUM := /usr/bin/chromium
 PIP_FILTER := sed "/WARNING: Location 'file:/d"
 
 help:
-	@sed -n '1,13s/^# \{0,1\}//p' Makefile
+	@sed -n '1,15s/^# \{0,1\}//p' Makefile
 
 # --- set-up ---------------------------------------------------------------------------
 
@@ -158,15 +159,28 @@ fuzz: install-test
 # which tests run): mutmut changes permissions, the workflows, the operations and the
 # visibility rules one small change at a time and runs the tests that reach each change; a
 # change that no test notices survives. Long (hours on two cores), so not part of make test
-# or CI. On SQLite. Results stay in mutants/: make mutate again re-checks only what changed;
+# or CI. On SQLite. It starts from the results kept in docs/mutation-results/ (a fresh clone
+# checks only the functions changed since) and keeps its own there when it stops, finished or
+# not (commit them: they are the recorded score). make mutate-survivors checks the survivors
+# again (after adding tests: a new test does not change a verdict already kept).
 # `.venv/bin/mutmut browse` looks at survivors, `.venv/bin/mutmut show <name>` prints one.
 MUTATE_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+MUTATION_SCORE := $(BIN)/python tests/mutation_score.py
 
 mutate: install-test
 	@echo "== Mutation testing with mutmut ($(MUTATE_JOBS) at a time; results in mutants/) =="
-	env -u TEST_DATABASE_URL $(BIN)/mutmut run --max-children $(MUTATE_JOBS)
-	@echo; echo "== Mutation score (tests/mutation_score.py) =="
-	$(BIN)/python tests/mutation_score.py
+	@$(MUTATION_SCORE) --restore
+	@status=0; env -u TEST_DATABASE_URL $(BIN)/mutmut run --max-children $(MUTATE_JOBS) || status=$$?; \
+	echo; echo "== Mutation score (tests/mutation_score.py) =="; \
+	$(MUTATION_SCORE) --record; exit $$status
+
+mutate-survivors: install-test
+	@$(MUTATION_SCORE) --restore
+	@names=$$($(MUTATION_SCORE) --survivors); \
+	if [ -z "$$names" ]; then echo "No survivors to check again."; exit 0; fi; \
+	echo "== Checking $$(wc -w <<<"$$names") survivors again =="; \
+	status=0; env -u TEST_DATABASE_URL $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $$names || status=$$?; \
+	echo; $(MUTATION_SCORE) --record; exit $$status
 
 # The benchmark (bench/run.py, bench/RESULTS.md): hello-world, Fortunes and the tracker under one
 # gunicorn configuration, driven by wrk; generates its data on first use (bench/generate.py, into
