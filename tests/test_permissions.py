@@ -86,6 +86,7 @@ def test_draft_recommendations_are_hidden_from_the_public(world):
     _, _, recommendation, people = world
     allowed = {name for name, person in people.items() if access.can(person, "view", recommendation)}
     assert allowed == {"co_chair", "owner_staff", "admin"}
+    assert permissions.refusal(people["public"], "view", recommendation) == "This recommendation is not public."
     take_transition(recommendation, "agree", people["co_chair"])
     assert access.can(people["public"], "view", recommendation)
 
