@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from ..accounts.models import Organisation, User
 from ..core.extensions import db
 from ..notifications import kinds
-from ..notifications.operations import queue_mail
+from ..notifications.operations import notify
 from .models import Pledge
 
 SIGNATURE_INVITATION = "signature_invitation"
@@ -25,12 +25,14 @@ kinds.declare(
         SIGNATURE_INVITATION,
         subject="{site_name}: {inviting} invites {organisation} to sign a pledge",
         label="when your organisation is invited to sign a pledge",
+        summary="{inviting} invites {organisation} to sign “{pledge_title}”",
+        page="pledges.invitations",
     )
 )
 
 
 def queue_signature_invitations(pledge: Pledge, actor: User, invited: Sequence[Organisation]) -> None:
-    """E-mail every active member of each organisation in `invited`."""
+    """Tell every active member of each organisation in `invited` (in the app, and by e-mail)."""
     if not invited:
         return
     members = db.session.scalars(
@@ -40,11 +42,6 @@ def queue_signature_invitations(pledge: Pledge, actor: User, invited: Sequence[O
     ).all()
     names = {org.id: org.name for org in invited}
     inviting = actor.organisation.name if actor.organisation else actor.name
-    for member in members:
-        context = {
-            "pledge_title": pledge.title,
-            "organisation": names[member.organisation_id or 0],
-            "inviting": inviting,
-            "invited_by": actor.name,
-        }
-        queue_mail(SIGNATURE_INVITATION, member.email, user_id=member.id, to_name=member.name, context=context)
+    for organisation_id, name in names.items():
+        context = {"pledge_title": pledge.title, "organisation": name, "inviting": inviting, "invited_by": actor.name}
+        notify(SIGNATURE_INVITATION, [m for m in members if m.organisation_id == organisation_id], context, actor=actor)
