@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wtforms import RadioField, SubmitField
+from wtforms import RadioField, SelectChoice, SubmitField
 
 from ..core.web.forms import SiteForm
 from .kinds import Kind
@@ -28,7 +28,7 @@ class MarkAllReadForm(SiteForm):
     submit = SubmitField("Mark all read")
 
 
-CHOICES = [(choice.value, choice.label) for choice in EmailChoice]
+CHOICES = [SelectChoice(choice.value, choice.label) for choice in EmailChoice]
 
 
 class SettingsForm(SiteForm):

@@ -134,7 +134,8 @@ def settings():
             form[kind.name].data = operations.email_choice(current_user.id, kind.name).value
     if form.validate_on_submit():
         for kind in declared:
-            operations.set_email_choice(current_user.id, kind.name, EmailChoice(form[kind.name].data))
+            if kind.name in request.form:  # (a kind new since the form was opened is left as it is)
+                operations.set_email_choice(current_user.id, kind.name, EmailChoice(form[kind.name].data))
         db.session.commit()
         flash("Your notification settings are saved.", "success")
         return redirect(url_for(".settings"))
