@@ -6,11 +6,18 @@ verification for 7 days. Each reminder goes once per recommendation, person and 
 however many times the command runs; nothing is sent on the days in between."""
 
 import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
+import flask_migrate
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import take_transition
+from tests.factories import Factories, take_transition
+from tracker import create_app
 from tracker.accounts.models import OrganisationKind
 from tracker.core.extensions import db
 from tracker.notifications.models import EmailChoice, Notification, SentReminder
@@ -18,6 +25,7 @@ from tracker.notifications.operations import set_email_choice
 from tracker.roundtables import mails
 from tracker.roundtables.operations import create_recommendation, edit_recommendation
 
+from .databases import own_database
 from .mail import html_links, text_of
 
 DUE = dt.date(2030, 3, 1)
@@ -270,3 +278,58 @@ def test_remind_says_what_it_sent(owned, app, runner):
     assert result.exit_code == 0
     assert "Reminders of recommendations due soon or overdue: 2." in result.output
     assert "Reminders of recommendations awaiting verification: 0." in result.output
+
+
+# --- two runs at once, as real processes ------------------------------------------------------------
+
+RECOMMENDATIONS = 40
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _remind_process(env):
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "notifications", "remind", "--no-digest"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def _fill(url, due):
+    """RECOMMENDATIONS agreed recommendations due on `due`, each owned by an organisation
+    with two staff."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        make = Factories()
+        for _ in range(RECOMMENDATIONS):
+            owner = make.organisation()
+            make.staff(organisation=owner)
+            make.staff(organisation=owner)
+            recommendation = make.recommendation(owners=[owner], due_date=due)
+            take_transition(recommendation, "agree", make.co_chair(organisation=recommendation.roundtable.co_chairs[0]))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_two_remind_runs_at_once_send_each_reminder_once(tmp_path):
+    """Cron started it twice (or two machines run it): each person is reminded once."""
+    with own_database(tmp_path, "tracker_remind") as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            flask_migrate.upgrade()
+            db.engine.dispose()
+        _fill(url, due=dt.date.today() + dt.timedelta(days=30))
+        env = {**os.environ, "DATABASE_URL": url, "TRACKER_ENV": "development",
+               "PUBLIC_BASE_URL": "https://pledges.example.org", "DATA_VERSION_BOARD": "off"}  # fmt: skip
+        runs = [_remind_process(env) for _ in range(2)]
+        outputs = [run.communicate(timeout=300) for run in runs]
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            reminded = conn.execute(sa.text("SELECT count(*), count(DISTINCT user_id) FROM sent_reminders")).one()
+            told = conn.scalar(sa.text("SELECT count(*) FROM notifications WHERE kind = 'recommendation_due'"))
+            queued = conn.scalar(sa.text("SELECT count(*) FROM outgoing_mail WHERE kind = 'recommendation_due'"))
+        engine.dispose()
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    expected = 2 * RECOMMENDATIONS
+    assert tuple(reminded) == (expected, expected) and told == expected and queued == expected, outputs
+    said = [int(n) for out, _ in outputs for n in re.findall(r"due soon or overdue: (\d+)\.", out)]
+    assert sum(said) == expected, outputs

@@ -42,7 +42,8 @@ def take_transition(
 ) -> HistoryEntry:
     """Move `recommendation` through its workflow by `event` ("agree", "complete", "verify",
     "send_back") on behalf of `actor`: `what_was_done=` to complete, `reason=` to send back,
-    `public=` for whether the review's words are public. Returns the history entry."""
+    `public=` for whether the review's words are public. Those who must hear of it are told
+    in the same transaction (`mails`). Returns the history entry."""
     for words in ("reason", "what_was_done"):
         if words in rule_data:
             rule_data[words] = REVIEW_WORDS.clean(rule_data[words], "words")

@@ -222,8 +222,8 @@ def kept_for_each_person(view):
     """For a logged-in person's page that depends only on the records, the day, the address
     and who is looking (a co-chair's dashboard): keep their render until the data version
     moves. The key names the account (with its password fingerprint), its role and
-    organisation — what decides what they may see — and the session's CSRF secret, which
-    the page's forms carry. Put it inside `login_required`; the view still checks access
+    organisation — what decides what they may see —, the session's CSRF secret, which
+    the page's forms carry, and what areas filed with `also_keyed_by` (the bell's count). Put it inside `login_required`; the view still checks access
     on every render, and a kept render is only ever sent to the person it was made for."""
 
     @functools.wraps(view)
