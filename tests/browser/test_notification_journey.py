@@ -25,7 +25,9 @@ def three_new(live_app):
     """Whatever the demo told the person is read; then three invitations to sign arrive."""
     with live_app.app_context():
         person = db.session.scalar(sa.select(User).where(User.email == PERSON))
-        db.session.execute(sa.update(Notification).where(Notification.user_id == person.id).values(read_at=sa.func.now()))
+        db.session.execute(
+            sa.update(Notification).where(Notification.user_id == person.id).values(read_at=sa.func.now())
+        )
         for title in ("Safe shelters", "Family links", "Hotline"):
             context = {"pledge_title": title, "organisation": "AHRC", "inviting": "Australian Red Cross"}
             notify(SIGNATURE_INVITATION, [person], context)
