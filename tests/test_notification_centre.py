@@ -5,6 +5,7 @@ newest first, a page at a time, each linking to its page; mark read and mark all
 theirs alone; the Notifications settings page chooses, kind by kind; the daily digest
 gathers what was kept for it and goes once a day."""
 
+import dataclasses
 import datetime as dt
 import re
 from html import unescape
@@ -13,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tracker.core.extensions import db
-from tracker.notifications import digest, kinds
+from tracker.notifications import delivery, digest, kinds
 from tracker.notifications.models import EmailChoice, Notification, OutgoingMail
 from tracker.notifications.operations import email_choice, notify, set_email_choice
 from tracker.pledges.mails import SIGNATURE_INVITATION
@@ -383,3 +384,52 @@ def test_a_co_chairs_kept_dashboard_shows_the_bell_as_it_is_now(client, make):
     _tell([co_chair])  # changes no public page: the data version stays
 
     assert _bell(_page(client, "/roundtables/follow-through")) == "Notifications, 1 unread"
+
+
+# --- every kind of notification is a complete e-mail ----------------------------------------------------
+
+_RECOMMENDATION = {"recommendation_id": 7, "excerpt": "Share data.", "roundtable": "Bali Process Roundtable",
+                   "due": "1 March 2030", "by": "A Person", "by_organisation": "Government of Indonesia"}  # fmt: skip
+_PLEDGE = {"pledge_title": "Restoring Family Links", "slug": "restoring-family-links", "organisation": "Fiji RCS"}
+SAMPLES = {
+    SIGNATURE_INVITATION: {"pledge_title": "P", "organisation": "O", "inviting": "I", "invited_by": "A Person"},
+    "signature_answered": _PLEDGE | {"answer": "declined", "answered_by": "A Person", "note": "Not this year."},
+    "partner_action": _PLEDGE | {"recorded_by": "A Person", "excerpt": "Trained 40.", "date": "1 May 2026"},
+    "pledge_quiet": _PLEDGE | {"since": "15 January 2026"},
+    recommendation_mails.AGREED: _RECOMMENDATION,
+    recommendation_mails.SENT_BACK: _RECOMMENDATION | {"reason": "Add the budget."},
+    recommendation_mails.MARKED_DONE: _RECOMMENDATION | {"what_was_done": "Signed."},
+    recommendation_mails.VERIFIED: _RECOMMENDATION | {"comment": "Well done."},
+    recommendation_mails.DUE: _RECOMMENDATION | {"when": "is overdue by 3 days", "due_in": "Overdue by 3 days"},
+    recommendation_mails.AWAITING_VERIFICATION: _RECOMMENDATION | {"days": 9},
+    kinds.DAILY_DIGEST.name: {
+        "items": [{"summary": "Something happened", "endpoint": "pledges.invitations", "values": {}, "date": "3 Dec"}],
+        "more": 0, "count": 1, "count_words": "1 notification", "day": "3 December 2026",
+    },
+}  # fmt: skip
+
+
+def test_every_kind_of_notification_has_a_sample_here():
+    assert {kind.name for kind in kinds.declared() if kind.notification} == set(SAMPLES)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_kind_of_notification_is_a_complete_email(make, monkeypatch, name):
+    """Both parts, the site's name, a link to its page, why the person receives it, and the
+    one-click unsubscribe of its kind. (Its check, which reads the records the sample only
+    names, is left out: the tests of each event check it.)"""
+    person = make.staff()
+    monkeypatch.setitem(kinds._KINDS, name, dataclasses.replace(kinds.get(name), check=None))
+    mail = OutgoingMail(id=1, kind=name, user_id=person.id, to_address=person.email, to_name=person.name,
+                        context=SAMPLES[name], created_at=dt.datetime(2026, 12, 3))  # fmt: skip
+
+    rendered = delivery.render(mail, BASE)
+
+    text = rendered.body
+    [(html, _type)] = rendered.alternatives
+    unsubscribe = rendered.extra_headers["List-Unsubscribe"][1:-1]
+    for part in (text, html):
+        assert "Pledge Tracker" in part and "You receive this because" in part and unsubscribe in part
+        assert BASE in part.replace(unsubscribe, "")  # a link to its page besides the unsubscribe
+    assert '<html lang="en">' in html and "<h1" in html
+    assert rendered.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
