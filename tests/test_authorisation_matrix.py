@@ -56,7 +56,7 @@ from tracker.accounts import passwords
 from tracker.accounts.models import OrganisationKind, Role, User
 from tracker.core.extensions import db
 from tracker.core.web.security import limiter
-from tracker.notifications.models import OutgoingMail
+from tracker.notifications.models import Notification, OutgoingMail
 from tracker.notifications.operations import unsubscribe_token
 from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.roundtables.operations import add_outcome, add_outcome_group, create_recommendation, post_progress_update
@@ -107,6 +107,9 @@ TO_THE_USER = REDIRECT("/admin/users/{user_id}")
 TO_FORUMS = REDIRECT("/admin/forums")
 TO_THEMES = REDIRECT("/admin/themes")
 TO_FAILED_MAIL = REDIRECT("/admin/outgoing-mail?status=failed")
+TO_NOTIFICATIONS = REDIRECT("/notifications")
+TO_THE_NOTIFICATION = REDIRECT("/notifications#notification-{notification_id}")
+TO_SETTINGS = REDIRECT("/account/notifications")
 
 # --- visitors and records ---------------------------------------------------------------------------
 
@@ -128,13 +131,14 @@ SET_PASSWORD_LINK = "the invited user's set-password link"
 RESET_LINK = "the invited user's password reset link"
 OUTGOING_MAIL = "the invited user's invitation e-mail, in the outbox"
 UNSUBSCRIBE_LINK = "an unsubscribe link of the outsider's"
+NOTIFICATION = "a notification of the owner's (a recommendation agreed)"
 SITE_CSS = "the site's stylesheet"
 BOOTSTRAP_CSS = "Bootstrap's stylesheet"
 SWAGGER_UI_CSS = "Swagger UI's stylesheet"
 RECORDS = (
     NOTHING, DRAFT_PLEDGE, PUBLISHED_PLEDGE, PUBLIC_ROUNDTABLE, PRIVATE_ROUNDTABLE, DRAFT_RECOMMENDATION,
     AGREED_RECOMMENDATION, PRIVATE_RECOMMENDATION, ADMIN_RECORDS, SET_PASSWORD_LINK, RESET_LINK, OUTGOING_MAIL,
-    UNSUBSCRIBE_LINK, SITE_CSS, BOOTSTRAP_CSS, SWAGGER_UI_CSS,
+    UNSUBSCRIBE_LINK, NOTIFICATION, SITE_CSS, BOOTSTRAP_CSS, SWAGGER_UI_CSS,
 )  # fmt: skip
 
 # --- the table ----------------------------------------------------------------------------------------
@@ -430,6 +434,32 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("notifications.unsubscribe", "POST"): {
         UNSUBSCRIBE_LINK: (OK, OK, OK, OK, OK, OK, OK),
     },
+    # The notification centre and settings: everyone logged in, their own. Someone else's
+    # notification is not said to exist. (An empty settings form changes nothing.)
+    #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
+    ("notifications.index", "GET"): {
+        NOTHING: (LOGIN, OK, OK, OK, OK, OK, OK),
+    },
+    ("notifications.mark_read", "POST"): {
+        NOTIFICATION: (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_THE_NOTIFICATION, NOT_FOUND),
+    },
+    ("notifications.mark_all_read", "POST"): {
+        NOTHING: (
+            LOGIN,
+            TO_NOTIFICATIONS,
+            TO_NOTIFICATIONS,
+            TO_NOTIFICATIONS,
+            TO_NOTIFICATIONS,
+            TO_NOTIFICATIONS,
+            TO_NOTIFICATIONS,
+        ),
+    },
+    ("notifications.settings", "GET"): {
+        NOTHING: (LOGIN, OK, OK, OK, OK, OK, OK),
+    },
+    ("notifications.settings", "POST"): {
+        NOTHING: (LOGIN, TO_SETTINGS, TO_SETTINGS, TO_SETTINGS, TO_SETTINGS, TO_SETTINGS, TO_SETTINGS),
+    },
     # Outgoing mail: admins only (a retry of a message that is not failed says so, and goes back).
     ("notifications.outgoing_mail", "GET"): {
         NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
@@ -670,6 +700,11 @@ def build_world(make) -> World:
             "mail_id": db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.user_id == invited.id))
         },
         UNSUBSCRIBE_LINK: {"token": unsubscribe_token(people["outsider"].id, SIGNATURE_INVITATION)},
+        NOTIFICATION: {
+            "notification_id": db.session.scalar(
+                sa.select(Notification.id).where(Notification.user_id == owner.id).order_by(Notification.id).limit(1)
+            )
+        },
         SITE_CSS: {"filename": "css/tracker.css"},
         BOOTSTRAP_CSS: {"filename": "css/bootstrap.min.css"},
         SWAGGER_UI_CSS: {"filename": "swagger-ui.css"},

@@ -35,11 +35,14 @@ from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry, record_history
 from tracker.data import backup
 from tracker.data.demo import DEMO_PASSWORD, load_demo
+from tracker.notifications import reminders
+from tracker.notifications.digest import send_digests
 from tracker.notifications.models import EmailChoice
 from tracker.notifications.operations import set_email_choice
 from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import ActionFigure, ActionTaken, Pledge
 from tracker.pledges.operations import create_pledge, record_action, withdraw_action
+from tracker.roundtables.mails import DUE
 
 from .databases import ON_POSTGRES, own_database
 from .factories import Factories
@@ -114,6 +117,13 @@ def fill() -> None:
     # The outbox and a person's choice: a queued e-mail, and a kind turned off.
     request_password_reset(author.email)
     set_email_choice(author.id, SIGNATURE_INVITATION, EmailChoice.OFF)
+    # A day's reminders (the demo has recommendations due and overdue), kept for the daily
+    # digest of everyone who chose it, and that digest.
+    for user_id in db.session.scalars(sa.select(User.id).where(User.active)):
+        set_email_choice(user_id, DUE, EmailChoice.DAILY)
+    for _name, produce in reminders.producers():
+        produce(TODAY)
+    assert send_digests(TODAY) > 0
     nested = {"list": [1, 2.5, None, True, "\n"], "z": {}, "a": []}
     record_history(pledge, "noted", author, comment=LONG_ODD, changes={"ü 🌏": [None, ODD], "nested": nested})
     db.session.commit()

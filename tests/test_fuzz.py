@@ -51,8 +51,9 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import OrganisationKind, Role
 from tracker.core.extensions import db
-from tracker.notifications.forms import RetryForm, UnsubscribeForm
-from tracker.notifications.models import OutgoingMail
+from tracker.notifications import kinds
+from tracker.notifications.forms import MarkAllReadForm, MarkReadForm, RetryForm, SettingsForm, UnsubscribeForm
+from tracker.notifications.models import Notification, OutgoingMail
 from tracker.notifications.operations import unsubscribe_token
 from tracker.pledges.forms import (
     AcceptInvitationForm,
@@ -267,6 +268,12 @@ def build_world() -> World:
         "admin": admin.id, "staff": staff_a.id, "inactive": inactive.id, "invited": invited.id,
     }  # fmt: skip
     w.records["mail"] = db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.user_id == invited.id))
+    # A notification of staff_a's and one of someone else's (the invitations to sign made them).
+    w.records["notification"] = db.session.scalar(sa.select(Notification.id).where(Notification.user_id == staff_a.id))
+    w.records["others_notification"] = db.session.scalar(
+        sa.select(Notification.id).where(Notification.user_id != staff_a.id)
+    )
+    assert w.records["notification"] and w.records["others_notification"]
     w.tokens = {"invitation": invitation, "reset": passwords.set_password_token(staff_b)}
     w.links = {
         "reset": passwords.reset_password_token(staff_b),
@@ -463,6 +470,12 @@ POST_TARGETS = [
     # --- notifications
     Target("notifications.retry", "admin", RetryForm,
            lambda w: [({"mail_id": w.records["mail"]}, "")] + [({"mail_id": i}, "") for i in MISSING_IDS]),
+    Target("notifications.mark_read", "staff_a", MarkReadForm,
+           lambda w: [({"notification_id": w.records[k]}, "") for k in ("notification", "others_notification")]
+           + [({"notification_id": i}, "") for i in MISSING_IDS]),
+    Target("notifications.mark_all_read", "staff_a", MarkAllReadForm, _plain()),
+    Target("notifications.settings", "staff_a", SettingsForm.for_kinds([k for k in kinds.declared() if k.choosable]),
+           _plain()),
     Target("notifications.unsubscribe", "anonymous", UnsubscribeForm,
            lambda w: [({"token": w.links["unsubscribe"]}, ""), ({"token": w.links["unsubscribe"][:-2]}, ""),
                       ({"token": "x"}, "")], writes_allowed=_unsubscribed),
@@ -768,6 +781,8 @@ GET_PAGES = [
     Page("auth.forgot_password", "anonymous", []),
     Page("auth.reset_password", "anonymous", [], lambda w: [{"token": w.links["reset"]}, {"token": "x"}]),
     Page("notifications.outgoing_mail", "admin", ["status", "page"]),
+    Page("notifications.index", "staff_a", ["page"]),
+    Page("notifications.settings", "staff_a", []),
     Page("notifications.unsubscribe", "anonymous", [], lambda w: [{"token": w.links["unsubscribe"]}, {"token": "x"}]),
     Page("Pledges.index", "anonymous", LIST_PARAMS),
     Page("Pledges.show", "anonymous", [], _slugs("pledges", "in_progress", "draft")),

@@ -55,7 +55,7 @@ from tracker.core.columns import utcnow
 from tracker.core.dates import DatePrecision
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
-from tracker.notifications.models import MailStatus, OutgoingMail
+from tracker.notifications.models import MailStatus, Notification, OutgoingMail
 from tracker.notifications.operations import unsubscribe_token
 from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import (
@@ -68,6 +68,7 @@ from tracker.pledges.models import (
     pledge_countries,
     pledge_themes,
 )
+from tracker.roundtables import mails as recommendation_mails
 from tracker.roundtables.models import (
     Outcome,
     OutcomeGroup,
@@ -692,6 +693,27 @@ def outbox(w: World, k: int) -> None:
     )  # fmt: skip
 
 
+def notifications(w: World, k: int) -> None:
+    """k notifications of the staff member, of every kind the centre lists (a third read),
+    and k of someone else's; and k choices of theirs (one kind, then another)."""
+    other = w.make.staff()
+    now = utcnow()
+    contexts = [
+        (SIGNATURE_INVITATION, {"pledge_title": "A pledge", "organisation": "O", "inviting": "I", "invited_by": "P"}),
+        (recommendation_mails.AGREED, {"recommendation_id": 1, "roundtable": "R", "due": "D", "excerpt": "E"}),
+        ("a_kind_no_longer_declared", {}),
+    ]
+    _insert(
+        Notification,
+        [
+            {"user_id": person, "kind": contexts[i % 3][0], "context": contexts[i % 3][1], "created_at": now,
+             "read_at": now if i % 3 == 0 else None, "kept_for_digest": False, "digest_id": None}
+            for person in (w.staff.id, other.id)
+            for i in range(k)
+        ],
+    )  # fmt: skip
+
+
 def _reset_link(w: World) -> str:
     return f"/auth/reset-password/{passwords.reset_password_token(w.invitation[0])}"
 
@@ -854,6 +876,12 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "auth.forgot_password": (Page(ANONYMOUS, people_and_reference_data, at("/auth/forgot-password")),),
     "auth.reset_password": (Page(ANONYMOUS, people_and_reference_data, _reset_link),),
     "notifications.unsubscribe": (Page(ANONYMOUS, people_and_reference_data, _unsubscribe_link),),
+    # The notification centre and a person's settings.
+    "notifications.index": (
+        Page(STAFF, notifications, at("/notifications")),
+        Page(STAFF, notifications, at("/notifications?page=2")),
+    ),
+    "notifications.settings": (Page(STAFF, notifications, at("/account/notifications")),),
     # The admin pages.
     "notifications.outgoing_mail": (
         Page(ADMIN, outbox, at("/admin/outgoing-mail")),

@@ -17,8 +17,10 @@ from .data import cli
 from .notifications import cli as notifications_cli
 from .notifications import delivery
 from .notifications import routes as notifications
+from .pledges import reminders as pledge_reminders
 from .pledges import routes as pledges
 from .public import routes as public
+from .roundtables import reminders as recommendation_reminders
 from .roundtables import routes as roundtables
 
 # Every area's tables are known to the metadata (for migrations and create_all) once their
@@ -46,6 +48,8 @@ def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask
     api.init_app(app)  # the public JSON API under /api/v1
     cli.init_app(app)
     notifications_cli.init_app(app)
+    pledge_reminders.init_app(app)  # what `notifications remind` sends of them
+    recommendation_reminders.init_app(app)
     web.init_app(app)
     return app
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from .accounts.models import Organisation, User
 from .core import access
+from .notifications.models import Notification
 from .pledges.models import INVITED, SIGNED, ActionTaken, Pledge, PledgeSignatory
 from .roundtables.models import Recommendation, Roundtable
 
@@ -240,6 +241,19 @@ def _view_recommendation_history(user: User | None, recommendation: Recommendati
     return "Only the co-chairs, the owners and admins can read this recommendation's history."
 
 
+# --- notifications -------------------------------------------------------------------------
+
+
+def _own_notification(user: User | None, notification: Notification) -> str | None:
+    if user is not None and notification.user_id == user.id:
+        return None
+    return "This notification is someone else's."
+
+
+def _read_notifications(user: User | None, _record: None) -> str | None:
+    return None if user is not None else "Log in to read your notifications."
+
+
 def _administer(user: User | None, _record: None) -> str | None:
     return None if _is_admin(user) else "Only an admin can do this."
 
@@ -281,4 +295,7 @@ _RULES: dict[tuple[type, str], Rule] = {
     (Recommendation, "send_back"): _review,
     (Recommendation, "complete"): _owner_work,
     (Recommendation, "post_update"): _owner_work,
+    (type(None), "read_notifications"): _read_notifications,
+    (Notification, "view"): _own_notification,
+    (Notification, "mark_read"): _own_notification,
 }

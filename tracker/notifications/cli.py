@@ -1,5 +1,12 @@
-"""`flask --app wsgi notifications deliver`: the outbox's worker, one pass (for cron or a
-systemd timer) or `--loop` (a service that keeps running)."""
+"""The notifications' commands, for cron or systemd timers:
+
+- `flask --app wsgi notifications deliver`: the outbox's worker, one pass, or `--loop` (a
+  service that keeps running);
+- `flask --app wsgi notifications remind`: the day's reminders (each at most once per record,
+  person and milestone, however often it runs), then the daily digests;
+- `flask --app wsgi notifications digest`: the daily digests alone (one per person per day).
+
+"Today" is the app's clock (`TODAY` fixes it)."""
 
 from __future__ import annotations
 
@@ -11,10 +18,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from ..core import clock
 from ..core.extensions import db
-from . import delivery
+from . import delivery, digest, reminders
 
-notifications_cli = AppGroup("notifications", help="E-mail: deliver what the outbox holds.")
+notifications_cli = AppGroup(
+    "notifications", help="E-mail: deliver what the outbox holds; send the day's reminders and digests."
+)
 
 
 class _Stop:
@@ -67,6 +77,37 @@ def _sleep(seconds: float, stop: _Stop) -> None:
 def _report(tally: Any, always: bool = False) -> None:
     if tally.handled or always:
         click.echo(f"Sent {tally.sent}; to retry later {tally.retrying}; failed {tally.failed}.")
+
+
+@notifications_cli.command("remind")
+@click.option("--no-digest", is_flag=True, help="Leave the daily digests to `notifications digest`.")
+def remind(no_digest: bool) -> None:
+    """Send today's reminders (due soon, overdue, awaiting verification), then the digests."""
+    today = clock.today()
+    try:
+        for name, produce in reminders.producers():
+            count = produce(today)
+            db.session.commit()  # each kind's reminders, once recorded, are never sent again
+            click.echo(f"Reminders of {name}: {count}.")
+        if not no_digest:
+            _digests(today)
+    finally:
+        db.session.remove()
+
+
+@notifications_cli.command("digest")
+def send_digests() -> None:
+    """Send today's daily digests (at most one per person per day)."""
+    try:
+        _digests(clock.today())
+    finally:
+        db.session.remove()
+
+
+def _digests(today: Any) -> None:
+    count = digest.send_digests(today)
+    db.session.commit()
+    click.echo(f"Daily digests: {count}.")
 
 
 def init_app(app: Flask) -> None:

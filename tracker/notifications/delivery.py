@@ -121,6 +121,8 @@ def render(message: OutgoingMail, base_url: str) -> EmailMultiAlternatives:
     """The e-mail `message` becomes: its kind's templates, with links under `base_url`."""
     kind = kinds.get(message.kind)
     context: dict[str, Any] = dict(message.context)
+    if kind.check is not None and message.user_id is not None:
+        kind.check(message.user_id, context)  # may they still read it? NotDeliverable if not
     if kind.prepare is not None:
         context.update(kind.prepare(context))
     site_name = current_app.config.get("SITE_NAME", "Pledge Tracker")

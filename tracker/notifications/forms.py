@@ -1,10 +1,15 @@
-"""The notifications area's forms: buttons only (a retry, a confirmed unsubscribe)."""
+"""The notifications area's forms: buttons (a retry, a confirmed unsubscribe, mark read,
+mark all read) and a person's choices of how each kind of notification reaches them."""
 
 from __future__ import annotations
 
-from wtforms import SubmitField
+from collections.abc import Iterable
+
+from wtforms import RadioField, SelectChoice, SubmitField
 
 from ..core.web.forms import SiteForm
+from .kinds import Kind
+from .models import EmailChoice
 
 
 class RetryForm(SiteForm):
@@ -13,3 +18,31 @@ class RetryForm(SiteForm):
 
 class UnsubscribeForm(SiteForm):
     submit = SubmitField("Stop these e-mails")
+
+
+class MarkReadForm(SiteForm):
+    submit = SubmitField("Mark read")
+
+
+class MarkAllReadForm(SiteForm):
+    submit = SubmitField("Mark all read")
+
+
+CHOICES = [SelectChoice(choice.value, choice.label) for choice in EmailChoice]
+
+
+class SettingsForm(SiteForm):
+    """One choice per kind of notification (its field named by the kind)."""
+
+    submit = SubmitField("Save")
+
+    @classmethod
+    def for_kinds(cls, declared: Iterable[Kind]) -> type[SettingsForm]:
+        """A form class with a field for each of `declared`."""
+        fields = {
+            kind.name: RadioField(
+                "By e-mail " + kind.label, choices=CHOICES, validate_choice=True, default=kind.default.value
+            )
+            for kind in declared
+        }
+        return type("KindSettingsForm", (cls,), fields)

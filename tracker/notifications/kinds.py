@@ -6,6 +6,12 @@ why a person receives it, and whether it is a *notification* a person may turn o
 one-click unsubscribe in every message) or an account mail that must always arrive. Its
 `prepare` makes, at delivery, what must not wait in the outbox (a password-reset token);
 it raises `NotDeliverable` when the message no longer applies (the account is gone).
+
+A notification kind also says how it reads in the notification centre (`summary`, a format
+string over the context, and the `page` it links to: an endpoint and the context's values
+its address takes), how a person gets it by e-mail unless they choose otherwise
+(`default`), and may `check`, at delivery and in a digest, that its recipient may still read
+what it says (it raises `NotDeliverable` when not).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from .models import EmailChoice
 
 
 class NotDeliverable(Exception):
@@ -29,10 +37,40 @@ class Kind:
     # Notifications may be turned off (List-Unsubscribe); account mails may not.
     notification: bool = True
     prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
+    # --- notifications (in the app, and by e-mail as the person chooses) ---
+    # One line in the notification centre and the digest, a format string over the context.
+    summary: str | None = None
+    # The endpoint of the page it concerns, and the context's keys that are its arguments.
+    page: str | None = None
+    page_args: tuple[str, ...] = ()
+    default: EmailChoice = EmailChoice.IMMEDIATELY
+    # Raises NotDeliverable when the person (by id) may no longer read what it says.
+    check: Callable[[int, Mapping[str, Any]], None] | None = None
+    # The digest itself: not a choice of its own on the settings page; turning it off turns
+    # off every kind the person gets in it.
+    digest: bool = False
 
     @property
     def templates(self) -> tuple[str, str]:
         return f"notifications/{self.name}.txt", f"notifications/{self.name}.html"
+
+    @property
+    def choosable(self) -> bool:
+        """Shown on a person's Notifications settings page."""
+        return self.notification and not self.digest
+
+    def summary_of(self, context: Mapping[str, Any]) -> str:
+        """The one line that says what happened; the kind's label if the context lacks a value."""
+        try:
+            return (self.summary or "").format(**context) or self.label
+        except (KeyError, IndexError, ValueError, AttributeError):
+            return f"A notification {self.label}"
+
+    def page_of(self, context: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """(endpoint, its arguments) of the page it concerns, or None."""
+        if self.page is None or any(arg not in context for arg in self.page_args):
+            return None
+        return self.page, {arg: context[arg] for arg in self.page_args}
 
 
 _KINDS: dict[str, Kind] = {}
@@ -56,3 +94,15 @@ def get(name: str) -> Kind:
 
 def declared() -> list[Kind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.name)
+
+
+# The notifications area's own kind: the one e-mail a day that gathers what a person chose
+# to get in a daily digest (`digest`).
+DAILY_DIGEST = declare(
+    Kind(
+        "daily_digest",
+        subject="{site_name}: your daily digest ({count_words})",
+        label="in a daily digest",
+        digest=True,
+    )
+)

@@ -9,21 +9,22 @@ so a secret such as a password-reset token is made then, and never stored.
 Recipients are named by their address (and their account's id, when they have one): the
 callers — accounts, pledges, roundtables — decide who gets what; this area only carries it.
 
-Next (the notification centre): an in-app `Notification` per person (user id, kind, the same
-JSON context, created and read times) written beside the e-mail by one `notify(kind, users,
-context)`, which consults `NotificationSetting` (immediately / daily digest / off) for the
-e-mail half only; the bell counts unread rows. Kinds and context are shared, so the in-app
-list renders from the same declarations.
+The notification centre: a `Notification` per person and event (its kind, the same JSON
+context as the e-mail, created and read times), written beside the e-mail by one `notify`
+(`operations`), which reads `NotificationSetting` for the e-mail half only: immediately (an
+`OutgoingMail` now), in a daily digest (the row is kept for it; `Digest` records the one
+digest a person gets a day), or off. The bell counts the unread rows. `SentReminder` records
+each reminder sent, so that one is never sent twice however often `remind` runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.columns import choice, utcnow
 from ..core.extensions import Base
@@ -43,10 +44,25 @@ class MailStatus(enum.Enum):
 
 
 class EmailChoice(enum.Enum):
-    """How a person wants a kind of notification by e-mail (a daily digest comes later)."""
+    """How a person wants a kind of notification by e-mail."""
 
     IMMEDIATELY = "immediately"
+    DAILY = "daily"  # gathered into one e-mail a day (`digest`)
     OFF = "off"
+
+    @property
+    def label(self) -> str:
+        return {"immediately": "Immediately", "daily": "In a daily digest", "off": "Off"}[self.value]
+
+
+class Recipient(Protocol):
+    """Who a notification is for: an account (`tracker.accounts.models.User`), named rather
+    than imported — the accounts area sits above this one."""
+
+    id: int
+    email: str
+    name: str
+    active: bool
 
 
 class OutgoingMail(Base):
@@ -95,5 +111,75 @@ class NotificationSetting(Base):
     kind: Mapped[str] = mapped_column(sa.String(50))
     email: Mapped[EmailChoice] = mapped_column(choice(EmailChoice, "email_choice"))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    moves_data_version: ClassVar[bool] = False
+
+
+class Digest(Base):
+    """The daily digest a person was sent on a day: one a day at most, whatever the runs."""
+
+    __tablename__ = "notification_digests"
+    __table_args__ = (sa.UniqueConstraint("user_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[dt.date]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    moves_data_version: ClassVar[bool] = False
+
+
+class Notification(Base):
+    """Something that happened for one person: the bell counts it until it is read. It
+    holds every notification, whatever the person chose for its e-mail."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # The bell's count, and a person's list (newest first).
+        sa.Index("ix_notifications_user_unread", "user_id", "read_at"),
+        sa.Index("ix_notifications_user_newest", "user_id", "id"),
+        # What the next digests gather.
+        sa.Index("ix_notifications_for_digest", "kept_for_digest", "digest_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(50))
+    # What the kind's summary and link need (ids, names, excerpts): nothing the person may
+    # not read on the site.
+    context: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[dt.datetime | None]
+    # The person wants this kind in a daily digest: kept for it until `digest_id` says which.
+    kept_for_digest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    digest_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notification_digests.id", ondelete="SET NULL"))
+
+    user: Mapped[Recipient] = relationship("User")
+
+    moves_data_version: ClassVar[bool] = False
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.id} {self.kind} for {self.user_id}>"
+
+
+class SentReminder(Base):
+    """One reminder sent to one person about one record at one milestone ("due in 30 days
+    of 1 January 2030"): the unique constraint makes `remind` send each at most once, even
+    when two runs overlap."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (sa.UniqueConstraint("subject", "subject_id", "milestone", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(sa.String(40))  # what the record is ("recommendation")
+    subject_id: Mapped[int]
+    milestone: Mapped[str] = mapped_column(sa.String(60))
+    sent_on: Mapped[dt.date]  # the app's today when it was sent
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     moves_data_version: ClassVar[bool] = False

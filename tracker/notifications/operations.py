@@ -1,15 +1,16 @@
-"""Queuing messages, and what people and admins change about them: the unsubscribe of one
-kind, and an admin's retry of a failed message.
+"""Notifying people and queuing messages, and what people and admins change about them:
+each person's choice per kind (and the unsubscribe of one), reading notifications, and an
+admin's retry of a failed message.
 
-`queue_mail` only adds a row to the caller's session: it is written by the caller's COMMIT,
-with the change that caused it, or not at all (a refused or rolled-back change sends
-nothing). The worker (`outbox`, `delivery`) sends it afterwards.
+`notify` and `queue_mail` only add rows to the caller's session: they are written by the
+caller's COMMIT, with the change that caused them, or not at all (a refused or rolled-back
+change notifies no one). The worker (`outbox`, `delivery`) sends the e-mail afterwards.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,17 +21,52 @@ from ..core.changes import OperationRefused
 from ..core.columns import utcnow
 from ..core.extensions import db
 from . import kinds
-from .models import EmailChoice, MailStatus, NotificationSetting, OutgoingMail
+from .models import EmailChoice, MailStatus, Notification, NotificationSetting, OutgoingMail, Recipient
+
+
+def notify(
+    kind: str, recipients: Iterable[Recipient], context: Mapping[str, Any], *, actor: Any = None
+) -> list[Notification]:
+    """Tell each of `recipients` that `kind` happened, in the caller's transaction: a
+    notification in the app for each, and by e-mail as each chose for this kind — now
+    (queued in the outbox), kept for their daily digest, or not at all.
+
+    The callers choose who may hear of it; this leaves out the deactivated, anyone named
+    twice, and `actor` (no one is told of what they did themselves)."""
+    declared = kinds.get(kind)
+    if not declared.choosable:
+        raise ValueError(f"{kind!r} is not a kind of notification")
+    context = dict(context)
+    json.dumps(context)  # what cannot be stored fails here, in the caller
+    actor_id = getattr(actor, "id", None)
+    people = {person.id: person for person in recipients if person.active and person.id != actor_id}
+    choices = email_choices(list(people), kind)
+    made = []
+    for person in people.values():
+        choice = choices[person.id]
+        kept = choice is EmailChoice.DAILY
+        made.append(Notification(user_id=person.id, kind=kind, context=dict(context), kept_for_digest=kept))
+        if choice is EmailChoice.IMMEDIATELY:
+            _queue(kind, person.email, user_id=person.id, to_name=person.name, context=context)
+    db.session.add_all(made)
+    return made
 
 
 def queue_mail(
     kind: str, to_address: str, *, user_id: int | None = None, to_name: str | None = None, context: Mapping[str, Any]
 ) -> OutgoingMail | None:
     """Queue one message of `kind` to `to_address` (the account `user_id`'s, if it has one),
-    in the caller's transaction. None when the person turned this kind of e-mail off."""
+    in the caller's transaction. For a notification kind, None unless the person wants it
+    immediately (`notify` is how notifications are sent: it keeps the digest's too)."""
     declared = kinds.get(kind)
-    if declared.notification and user_id is not None and not wants_email(user_id, kind):
+    if declared.notification and user_id is not None and email_choice(user_id, kind) is not EmailChoice.IMMEDIATELY:
         return None
+    return _queue(kind, to_address, user_id=user_id, to_name=to_name, context=context)
+
+
+def _queue(
+    kind: str, to_address: str, *, user_id: int | None, to_name: str | None, context: Mapping[str, Any]
+) -> OutgoingMail:
     json.dumps(dict(context))  # what cannot be stored fails here, in the caller, not in the worker
     mail = OutgoingMail(
         kind=kind,
@@ -46,13 +82,26 @@ def queue_mail(
     return mail
 
 
+# --- each person's choice per kind --------------------------------------------------------------
+
+
 def email_choice(user_id: int, kind: str) -> EmailChoice:
-    setting = db.session.scalar(
-        sa.select(NotificationSetting.email).where(
-            NotificationSetting.user_id == user_id, NotificationSetting.kind == kind
+    """How `user_id` gets `kind` by e-mail: their choice, or the kind's default."""
+    return email_choices([user_id], kind)[user_id]
+
+
+def email_choices(user_ids: Collection[int], kind: str) -> dict[int, EmailChoice]:
+    """{user id: how they get `kind` by e-mail}, in one query."""
+    chosen: dict[int, EmailChoice] = {}
+    if user_ids:
+        rows = db.session.execute(
+            sa.select(NotificationSetting.user_id, NotificationSetting.email).where(
+                NotificationSetting.user_id.in_(list(user_ids)), NotificationSetting.kind == kind
+            )
         )
-    )
-    return setting or EmailChoice.IMMEDIATELY
+        chosen = {row.user_id: row.email for row in rows}
+    default = kinds.get(kind).default
+    return {user_id: chosen.get(user_id, default) for user_id in user_ids}
 
 
 def wants_email(user_id: int, kind: str) -> bool:
@@ -60,9 +109,18 @@ def wants_email(user_id: int, kind: str) -> bool:
 
 
 def set_email_choice(user_id: int, kind: str, choice: EmailChoice) -> None:
-    """Set how `user_id` gets `kind` by e-mail (the unsubscribe link turns it off)."""
-    if not kinds.get(kind).notification:
+    """Set how `user_id` gets `kind` by e-mail (the unsubscribe link turns it off). Turning
+    the daily digest off turns off every kind the person gets in it."""
+    declared = kinds.get(kind)
+    if not declared.notification:
         raise OperationRefused("Account e-mails cannot be turned off.")
+    if declared.digest:
+        if choice is not EmailChoice.OFF:
+            raise OperationRefused("Choose, kind by kind, what comes in the daily digest.")
+        for gathered in kinds.declared():
+            if gathered.choosable and email_choice(user_id, gathered.name) is EmailChoice.DAILY:
+                set_email_choice(user_id, gathered.name, EmailChoice.OFF)
+        return
     setting = db.session.scalar(
         sa.select(NotificationSetting).where(NotificationSetting.user_id == user_id, NotificationSetting.kind == kind)
     )
@@ -71,6 +129,28 @@ def set_email_choice(user_id: int, kind: str, choice: EmailChoice) -> None:
     else:
         setting.email = choice
     db.session.flush()
+
+
+# --- the notification centre ---------------------------------------------------------------------
+
+
+def mark_read(notification: Notification, actor: Any) -> None:
+    """`actor` has read `notification` (their own: no one else's)."""
+    access.require(actor, "mark_read", notification)
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+    db.session.flush()
+
+
+def mark_all_read(actor: Any) -> int:
+    """Every unread notification of `actor`'s is read now; how many there were."""
+    access.require(actor, "read_notifications")
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # --- one-click unsubscribe ---------------------------------------------------------------------

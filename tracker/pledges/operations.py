@@ -32,7 +32,7 @@ from ..core.history import HistoryEntry, changes_between, record_history, snapsh
 from ..core.limits import check_year, clean_fields
 from ..core.text import format_number, is_web_url
 from ..taxonomy.models import Country, Forum, Theme
-from . import signatures
+from . import mails, signatures
 from .models import (
     CHANGE_NOTE,
     MAX_BUDGET,
@@ -289,6 +289,7 @@ def record_action(pledge: Pledge, actor: User, *, position: int | None = None, *
     except sa.exc.IntegrityError:  # the place was taken meanwhile (the lock makes it unlikely)
         raise ConcurrentChange("Someone recorded an action on this pledge at the same moment. Save again.") from None
     record_history(action, "action_recorded", actor, changes={"summary": [None, action.summary]})
+    mails.action_recorded(pledge, action, actor)  # a joint pledge's partners are told
     return action
 
 

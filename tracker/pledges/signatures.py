@@ -157,7 +157,9 @@ def accept_invitation(pledge: Pledge, actor: User) -> HistoryEntry:
     row.status, row.answered_at = SIGNED, utcnow()
     if row.invited_to_lead:
         _move_lead(pledge, row)
-    return _recorded(pledge, "invitation_accepted", actor, before)
+    entry = _recorded(pledge, "invitation_accepted", actor, before)
+    mails.invitation_answered(pledge, actor, accepted=True)
+    return entry
 
 
 def decline_invitation(pledge: Pledge, actor: User, note: str | None = None) -> HistoryEntry:
@@ -169,7 +171,9 @@ def decline_invitation(pledge: Pledge, actor: User, note: str | None = None) -> 
     if row.status == INVITED:
         row.status = DECLINED
     row.invited_to_lead, row.answered_at, row.answer_note = False, utcnow(), note
-    return _recorded(pledge, "invitation_declined", actor, before, comment=note)
+    entry = _recorded(pledge, "invitation_declined", actor, before, comment=note)
+    mails.invitation_answered(pledge, actor, accepted=False, note=note)
+    return entry
 
 
 def withdraw_invitation(pledge: Pledge, actor: User, organisation: Organisation) -> HistoryEntry:

@@ -195,6 +195,9 @@ class Recommendation(Base):
     # When the co-chairs agreed it; with its latest progress update (`last_update_on`,
     # below) it says how long it has gone without news ("stale", see `follow_through`).
     agreed_on: Mapped[dt.date | None]
+    # When its owners last marked it done (the app's today): how long it has awaited the
+    # co-chairs' verification (a reminder after 7 days, `reminders`).
+    completed_on: Mapped[dt.date | None]
     # Private: never on public pages or the public API.
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))

@@ -24,6 +24,7 @@ from ..core.extensions import db
 from ..core.history import HistoryEntry, record_history, snapshot
 from ..core.limits import Limit, clean_fields
 from ..taxonomy.models import Forum
+from . import mails
 from .models import (
     REVIEW_WORDS,
     Outcome,
@@ -41,12 +42,15 @@ def take_transition(
 ) -> HistoryEntry:
     """Move `recommendation` through its workflow by `event` ("agree", "complete", "verify",
     "send_back") on behalf of `actor`: `what_was_done=` to complete, `reason=` to send back,
-    `public=` for whether the review's words are public. Returns the history entry."""
+    `public=` for whether the review's words are public. Those who must hear of it are told
+    in the same transaction (`mails`). Returns the history entry."""
     for words in ("reason", "what_was_done"):
         if words in rule_data:
             rule_data[words] = REVIEW_WORDS.clean(rule_data[words], "words")
     comment = REVIEW_WORDS.clean_or_none(comment, "words")
-    return _take_transition(recommendation, event, actor, after=_AFTER, comment=comment, **rule_data)
+    entry = _take_transition(recommendation, event, actor, after=_AFTER, comment=comment, **rule_data)
+    mails.recommendation_moved(recommendation, event, actor)  # told in the same transaction
+    return entry
 
 
 def _after_agree(recommendation: Recommendation, actor: User, today: dt.date | None = None, **_: Any) -> None:
@@ -58,6 +62,7 @@ def _after_complete_recommendation(
 ) -> None:
     """Completing says what was done: that statement is the recommendation's latest update."""
     date = today or clock.today()
+    recommendation.completed_on = date
     recommendation.updates.append(
         ProgressUpdate(
             organisation_id=_acting_owner(recommendation, actor).id,

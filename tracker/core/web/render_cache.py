@@ -34,6 +34,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -207,12 +208,22 @@ class RenderCache:
             self._shared.put(key, render)
 
 
+# What else a logged-in person's page shows of them alone, by name: areas file it here (the
+# notifications area, the bell's unread count), and a kept render is keyed by it too.
+_PERSONAL_PARTS: dict[str, Callable[[], object]] = {}
+
+
+def also_keyed_by(name: str, part: Callable[[], object]) -> None:
+    """A kept personal page also depends on `part()` (asked of the logged-in person)."""
+    _PERSONAL_PARTS[name] = part
+
+
 def kept_for_each_person(view):
     """For a logged-in person's page that depends only on the records, the day, the address
     and who is looking (a co-chair's dashboard): keep their render until the data version
     moves. The key names the account (with its password fingerprint), its role and
-    organisation — what decides what they may see — and the session's CSRF secret, which
-    the page's forms carry. Put it inside `login_required`; the view still checks access
+    organisation — what decides what they may see —, the session's CSRF secret, which
+    the page's forms carry, and what areas filed with `also_keyed_by` (the bell's count). Put it inside `login_required`; the view still checks access
     on every render, and a kept render is only ever sent to the person it was made for."""
 
     @functools.wraps(view)
@@ -227,6 +238,7 @@ def kept_for_each_person(view):
             current_user.organisation_id,
             current_user.name,
             session.get("csrf_token"),
+            *(part() for part in _PERSONAL_PARTS.values()),
         )
         kept = cache.get(version, request.environ, visitor)
         if kept is not None:
