@@ -871,14 +871,19 @@ def test_an_action_known_only_to_the_month_keeps_its_date_in_history_as_written(
     assert entry.changes["date"] == ["May 2020", "June 2020"]
 
 
-def test_an_action_changed_by_someone_else_at_the_same_moment_is_refused_saying_so(make, arc, arc_staff):
-    pledge = make.pledge_in_progress(lead=arc)
-    action = make.action(pledge, author=arc_staff)
-    # Another writer's save lands between this one's read and its write.
+def _saved_meanwhile_by_someone_else(action) -> None:
+    """Another writer's save lands between this session's read of `action` and its write:
+    the row's version moves on, the session's copy does not."""
     db.session.execute(
         sa.update(ActionTaken).where(ActionTaken.id == action.id).values(version=ActionTaken.version + 1),
         execution_options={"synchronize_session": False},
     )
+
+
+def test_an_action_changed_by_someone_else_at_the_same_moment_is_refused_saying_so(make, arc, arc_staff):
+    pledge = make.pledge_in_progress(lead=arc)
+    action = make.action(pledge, author=arc_staff)
+    _saved_meanwhile_by_someone_else(action)
     with pytest.raises(ConcurrentChange) as refused:
         edit_action(action, arc_staff, date=action.date, summary="Trained 40 volunteers in Suva.", organisations=[arc])
     assert str(refused.value) == (
@@ -918,10 +923,7 @@ def test_a_withdrawal_reason_over_its_limit_is_refused_beside_the_reason(make, a
 def test_an_action_withdrawn_by_someone_else_at_the_same_moment_is_refused_saying_so(make, arc, arc_staff):
     pledge = make.pledge_in_progress(lead=arc)
     action = make.action(pledge, author=arc_staff)
-    db.session.execute(
-        sa.update(ActionTaken).where(ActionTaken.id == action.id).values(version=ActionTaken.version + 1),
-        execution_options={"synchronize_session": False},
-    )
+    _saved_meanwhile_by_someone_else(action)
     with pytest.raises(ConcurrentChange) as refused:
         withdraw_action(action, arc_staff, reason="Recorded twice.")
     assert str(refused.value).startswith("Someone else changed this action at the same moment.")
