@@ -95,6 +95,8 @@ class Config:
     # MAIL_MAX_ATTEMPTS tries (about four hours with these).
     MAIL_MAX_ATTEMPTS = 8
     MAIL_RETRY_AFTER = 60
+    # How long the link that confirms a new e-mail address works, in seconds.
+    EMAIL_CHANGE_LINK_MAX_AGE = 24 * 60 * 60
     # How long a self-service password reset link works, in seconds.
     PASSWORD_RESET_LINK_MAX_AGE = 60 * 60
     # Asking for a password reset link (Flask-Limiter syntax), per address asked about and

@@ -72,6 +72,17 @@ class ChangePasswordForm(SiteForm):
     submit = SubmitField("Change password")
 
 
+class ChangeEmailForm(SiteForm):
+    email = EmailField(
+        "New e-mail address",
+        filters=[strip],
+        validators=[DataRequired(), Email(), Within(User.limits["email"])],
+        description="We e-mail a link to this address: it becomes your account's when you open the link.",
+    )
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)])
+    submit = SubmitField("Send the confirmation link")
+
+
 class SetPasswordForm(SiteForm):
     password = PasswordField("New password", validators=[DataRequired(), _password_policy], description=_POLICY)
     confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("password", message=_SAME_AGAIN)])

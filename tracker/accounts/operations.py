@@ -21,7 +21,7 @@ from ..core.changes import (
 from ..core.extensions import db
 from ..core.history import record_history
 from ..core.limits import clean_fields, refuse_same_name, same_name
-from . import logins, mails
+from . import addresses, logins, mails
 from .models import Organisation, OrganisationKind, Role, User
 from .passwords import set_password_token
 
@@ -134,10 +134,13 @@ def update_user(user: User, actor: User, **fields: Any) -> None:
     values = _user_values(fields, user)
     if user.id == actor.id and values.get("role", Role.ADMIN) is not Role.ADMIN:
         raise InvalidField("role", "You cannot remove your own admin role. Ask another admin to do it.")
+    old_email = user.email
     changes = apply(user, values)
     if changes:
         flush_unique()
         record_history(user, "edited", actor, changes=changes)
+    if "email" in changes:
+        addresses.tell_old_address(user, old_email, changed_by=actor)
 
 
 def set_active(user: User, actor: User, active: bool) -> None:

@@ -57,6 +57,10 @@ EVENT_LABELS = {
     "set_password_link_issued": "Set-password link made",
     "password_set": "Password set with a link",
     "password_changed": "Password changed",
+    "password_reset_requested": "Password reset link asked for",
+    "password_reset": "Password reset with a link",
+    "email_change_requested": "New e-mail address asked for (not yet confirmed)",
+    "email_changed": "E-mail address changed (confirmed at the new address)",
     "logged_in": "Logged in",
     "login_failed": "Failed log-in (wrong password or deactivated)",
 }

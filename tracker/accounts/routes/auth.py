@@ -21,8 +21,8 @@ from ...core.web.security import (
     throttle_password_reset,
     wrong_password_typed,
 )
-from .. import logins, mails, passwords
-from ..forms import ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from .. import addresses, logins, mails, passwords
+from ..forms import ChangeEmailForm, ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from ..models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -138,6 +138,53 @@ def change_password():
             flash("Your password has been changed. You have been logged out everywhere else.", "success")
             return redirect(url_for("public.home"))
     return render_template("accounts/change_password.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+@throttle_password_check
+def change_email() -> ResponseReturnValue:
+    """Ask for a new e-mail address: it takes effect when its link, e-mailed to it, is opened."""
+    form = ChangeEmailForm()
+    sent_to = None
+    if form.validate_on_submit():
+        try:
+            sent_to = addresses.request_email_change(
+                current_user._get_current_object(), form.current_password.data, form.email.data
+            )
+        except REFUSALS as refusal:
+            if getattr(refusal, "field", None) == "current_password":
+                wrong_password_typed()
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()  # the link is in the outbox: the worker sends it
+    page = render_template("accounts/change_email.html", form=form, sent_to=sent_to)
+    return page, (422 if form.errors else 200)
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str) -> ResponseReturnValue:
+    """The page the confirmation e-mail links to. GET asks (link checkers and previews only
+    GET); the button makes the new address the account's. The link works once."""
+    found = addresses.user_for_token(token)
+    form = EmptyForm()
+    status = 404 if found is None else 200
+    if found is not None and form.validate_on_submit():
+        try:
+            user = addresses.confirm_email_change(token)
+        except REFUSALS as refusal:
+            db.session.rollback()
+            flash(str(refusal), "warning")
+            status = 409
+        else:
+            db.session.commit()
+            flash(f"Your e-mail address is now {user.email}. Log in with it from now on.", "success")
+            return redirect(url_for("public.home") if not current_user.is_authenticated else home_for(current_user))
+    page = render_template("accounts/confirm_email.html", form=form, found=found, link_problem=addresses.LINK_NOT_VALID)
+    response = current_app.make_response((page, status))
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
