@@ -103,6 +103,9 @@ class Config:
     # per client address: enough for a person who mistypes, too few to flood an inbox.
     PASSWORD_RESET_LIMIT_PER_ACCOUNT = "3 per hour"
     PASSWORD_RESET_LIMIT_PER_ADDRESS = "10 per hour"
+    # Asking to follow pledges by e-mail, per client address (each address typed is also sent
+    # at most one confirmation link an hour per pledge).
+    FOLLOW_LIMIT_PER_ADDRESS = "10 per hour"
     # The public, read-only JSON API (tracker/api): flask-smorest writes its OpenAPI document
     # from the code. OpenAPI 3.0.3 because the bundled Swagger UI (4.x) cannot show 3.1.
     API_TITLE = "Pledge Tracker API"

@@ -51,14 +51,16 @@ import sqlalchemy as sa
 
 from tests.factories import take_transition
 from tracker import create_app
+from tracker.accounts import addresses, passwords
 from tracker.accounts import operations as accounts
-from tracker.accounts import passwords
 from tracker.accounts.models import OrganisationKind, Role, User
 from tracker.core.extensions import db
 from tracker.core.web.security import limiter
 from tracker.notifications.models import Notification, OutgoingMail
 from tracker.notifications.operations import unsubscribe_token
+from tracker.pledges import followers
 from tracker.pledges.mails import SIGNATURE_INVITATION
+from tracker.pledges.models import PledgeFollower
 from tracker.roundtables.operations import add_outcome, add_outcome_group, create_recommendation, post_progress_update
 from tracker.taxonomy import operations as taxonomy
 from tracker.taxonomy.models import ForumKind
@@ -131,6 +133,9 @@ SET_PASSWORD_LINK = "the invited user's set-password link"
 RESET_LINK = "the invited user's password reset link"
 OUTGOING_MAIL = "the invited user's invitation e-mail, in the outbox"
 UNSUBSCRIBE_LINK = "an unsubscribe link of the outsider's"
+EMAIL_LINK = "the invited user's link confirming a new e-mail address"
+FOLLOW_LINK = "the confirmation link of someone following the published pledge by e-mail"
+UNFOLLOW_LINK = "the unsubscribe link of someone following the published pledge by e-mail"
 NOTIFICATION = "a notification of the owner's (a recommendation agreed)"
 SITE_CSS = "the site's stylesheet"
 BOOTSTRAP_CSS = "Bootstrap's stylesheet"
@@ -138,7 +143,8 @@ SWAGGER_UI_CSS = "Swagger UI's stylesheet"
 RECORDS = (
     NOTHING, DRAFT_PLEDGE, PUBLISHED_PLEDGE, PUBLIC_ROUNDTABLE, PRIVATE_ROUNDTABLE, DRAFT_RECOMMENDATION,
     AGREED_RECOMMENDATION, PRIVATE_RECOMMENDATION, ADMIN_RECORDS, SET_PASSWORD_LINK, RESET_LINK, OUTGOING_MAIL,
-    UNSUBSCRIBE_LINK, NOTIFICATION, SITE_CSS, BOOTSTRAP_CSS, SWAGGER_UI_CSS,
+    UNSUBSCRIBE_LINK, NOTIFICATION, SITE_CSS, BOOTSTRAP_CSS, SWAGGER_UI_CSS, EMAIL_LINK, FOLLOW_LINK,
+    UNFOLLOW_LINK,
 )  # fmt: skip
 
 # --- the table ----------------------------------------------------------------------------------------
@@ -399,6 +405,20 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("auth.change_password", "POST"): {
         NOTHING: (LOGIN, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED),
     },
+    # Asking for a new e-mail address: one's own account. Its link works without a log-in (it
+    # proves the new address); the button makes the change, then each lands on their home.
+    ("auth.change_email", "GET"): {
+        NOTHING: (LOGIN, OK, OK, OK, OK, OK, OK),
+    },
+    ("auth.change_email", "POST"): {
+        NOTHING: (LOGIN, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED, FORM_REFUSED),
+    },
+    ("auth.confirm_email", "GET"): {
+        EMAIL_LINK: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("auth.confirm_email", "POST"): {
+        EMAIL_LINK: (TO_HOME, TO_MY_PLEDGES, TO_MY_PLEDGES, TO_FOLLOW_UP, TO_FOLLOW_UP, TO_MY_PLEDGES, TO_ADMIN),
+    },
     ("auth.set_password", "GET"): {
         SET_PASSWORD_LINK: (OK, OK, OK, OK, OK, OK, OK),
     },
@@ -433,6 +453,36 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     },
     ("notifications.unsubscribe", "POST"): {
         UNSUBSCRIBE_LINK: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    # Following a pledge by e-mail: anyone, a published pledge only (not a draft, even for
+    # those who may read it); its confirmation and unsubscribe links are the credential.
+    ("pledges.follow", "GET"): {
+        DRAFT_PLEDGE: (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        PUBLISHED_PLEDGE: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("pledges.follow", "POST"): {
+        DRAFT_PLEDGE: (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        PUBLISHED_PLEDGE: (
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+            FORM_REFUSED,
+        ),
+    },
+    ("pledges.confirm_follow", "GET"): {
+        FOLLOW_LINK: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("pledges.confirm_follow", "POST"): {
+        FOLLOW_LINK: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("pledges.unfollow", "GET"): {
+        UNFOLLOW_LINK: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("pledges.unfollow", "POST"): {
+        UNFOLLOW_LINK: (OK, OK, OK, OK, OK, OK, OK),
     },
     # The notification centre and settings: everyone logged in, their own. Someone else's
     # notification is not said to exist. (An empty settings form changes nothing.)
@@ -661,6 +711,9 @@ def build_world(make) -> World:
     invited, token = accounts.invite_user(
         admin, email="invited@example.org", name="Invited Person", role=Role.STAFF, organisation=organisation
     )
+    # Someone of the public following the published pledge by e-mail.
+    followers.ask_to_follow(published, "follower@example.net")
+    follower = db.session.scalar(sa.select(PledgeFollower))
     db.session.commit()
 
     def pledge(record, action, spare, event):
@@ -700,6 +753,9 @@ def build_world(make) -> World:
             "mail_id": db.session.scalar(sa.select(OutgoingMail.id).where(OutgoingMail.user_id == invited.id))
         },
         UNSUBSCRIBE_LINK: {"token": unsubscribe_token(people["outsider"].id, SIGNATURE_INVITATION)},
+        EMAIL_LINK: {"token": addresses.email_change_token(invited, "invited.elsewhere@example.org")},
+        FOLLOW_LINK: {"token": followers.confirmation_token(follower)},
+        UNFOLLOW_LINK: {"token": followers.unfollow_token(follower)},
         NOTIFICATION: {
             "notification_id": db.session.scalar(
                 sa.select(Notification.id).where(Notification.user_id == owner.id).order_by(Notification.id).limit(1)

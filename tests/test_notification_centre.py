@@ -402,6 +402,9 @@ SAMPLES = {
     recommendation_mails.VERIFIED: _RECOMMENDATION | {"comment": "Well done."},
     recommendation_mails.DUE: _RECOMMENDATION | {"when": "is overdue by 3 days", "due_in": "Overdue by 3 days"},
     recommendation_mails.AWAITING_VERIFICATION: _RECOMMENDATION | {"days": 9},
+    "follow_digest": {"follower_id": 1, "pledge_title": "Restoring Family Links", "slug": "restoring-family-links",
+                      "email": "lena@example.net", "count_words": "1 new action", "more": 0, "token": "sample",
+                      "actions": [{"id": 3, "date": "1 May 2026", "organisation": "Fiji RCS", "summary": "Trained 40."}]},
     kinds.DAILY_DIGEST.name: {
         "items": [{"summary": "Something happened", "endpoint": "pledges.invitations", "values": {}, "date": "3 Dec"}],
         "more": 0, "count": 1, "count_words": "1 notification", "day": "3 December 2026",
@@ -419,7 +422,8 @@ def test_every_kind_of_notification_is_a_complete_email(make, monkeypatch, name)
     one-click unsubscribe of its kind. (Its check, which reads the records the sample only
     names, is left out: the tests of each event check it.)"""
     person = make.staff()
-    monkeypatch.setitem(kinds._KINDS, name, dataclasses.replace(kinds.get(name), check=None))
+    # (A follower's digest makes its unsubscribe link from the follower's row: the sample has one.)
+    monkeypatch.setitem(kinds._KINDS, name, dataclasses.replace(kinds.get(name), check=None, prepare=None))
     mail = OutgoingMail(id=1, kind=name, user_id=person.id, to_address=person.email, to_name=person.name,
                         context=SAMPLES[name], created_at=dt.datetime(2026, 12, 3))  # fmt: skip
 

@@ -64,10 +64,10 @@ def _url_for_rule(rule) -> str:
     return url_for(rule.endpoint, **{name: value(c) for name, c in rule._converters.items()})
 
 
-# The one POST that takes no CSRF token: an e-mail's one-click unsubscribe, which mail
-# providers POST ("List-Unsubscribe=One-Click", RFC 8058) with no cookie and no token. Its
-# signed link is the credential, and it can only turn e-mails off.
-WITHOUT_CSRF_TOKEN = {"notifications.unsubscribe"}
+# The POSTs that take no CSRF token: an e-mail's one-click unsubscribe (a person's, or a
+# pledge follower's), which mail providers POST ("List-Unsubscribe=One-Click", RFC 8058) with
+# no cookie and no token. Its signed link is the credential, and it can only turn e-mails off.
+WITHOUT_CSRF_TOKEN = {"notifications.unsubscribe", "pledges.unfollow"}
 
 
 def test_every_state_changing_request_without_a_csrf_token_is_refused(csrf_app, client, auth, make):

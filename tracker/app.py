@@ -17,6 +17,7 @@ from .data import cli
 from .notifications import cli as notifications_cli
 from .notifications import delivery
 from .notifications import routes as notifications
+from .pledges import followers as pledge_followers
 from .pledges import reminders as pledge_reminders
 from .pledges import routes as pledges
 from .public import routes as public
@@ -49,6 +50,7 @@ def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask
     cli.init_app(app)
     notifications_cli.init_app(app)
     pledge_reminders.init_app(app)  # what `notifications remind` sends of them
+    pledge_followers.init_app(app)  # …and the digests of their followers by e-mail
     recommendation_reminders.init_app(app)
     web.init_app(app)
     return app

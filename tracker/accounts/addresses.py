@@ -43,6 +43,11 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.secret_key(), salt=_SALT)
 
 
+def email_change_token(user: User, new_email: str) -> str:
+    """The signed token of the link that makes `new_email` the address of `user`."""
+    return _serializer().dumps([user.id, new_email, user.email])
+
+
 def _change_link(context: Mapping[str, Any]) -> Mapping[str, Any]:
     """At delivery: the confirmation link, unless the request no longer applies."""
     user = db.session.get(User, context["user_id"])
@@ -50,7 +55,7 @@ def _change_link(context: Mapping[str, Any]) -> Mapping[str, Any]:
         raise kinds.NotDeliverable("the account is deactivated.")
     if user.email != context["old_email"]:
         raise kinds.NotDeliverable("the account's address changed since this was asked for.")
-    token = _serializer().dumps([user.id, context["new_email"], context["old_email"]])
+    token = email_change_token(user, context["new_email"])
     return {"token": token, "link_hours": int(settings.setting("EMAIL_CHANGE_LINK_MAX_AGE") or 0) // 3600}
 
 

@@ -129,9 +129,13 @@ def render(message: OutgoingMail, base_url: str) -> EmailMultiAlternatives:
     headers = {"Message-ID": _message_id(message, base_url), "Auto-Submitted": "auto-generated"}
     with current_app.test_request_context("/", base_url=base_url):
         unsubscribe = None
-        if kind.notification and message.user_id is not None:
+        if kind.notification and kind.public and kind.unsubscribe_page is not None:
+            arguments = {name: context[name] for name in kind.unsubscribe_args}
+            unsubscribe = url_for(kind.unsubscribe_page, **arguments, _external=True)
+        elif kind.notification and message.user_id is not None:
             token = unsubscribe_token(message.user_id, kind.name)
             unsubscribe = url_for("notifications.unsubscribe", token=token, _external=True)
+        if unsubscribe is not None:
             headers["List-Unsubscribe"] = f"<{unsubscribe}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         subject = kind.subject.format(site_name=site_name, **context)

@@ -49,6 +49,13 @@ class Kind:
     # The digest itself: not a choice of its own on the settings page; turning it off turns
     # off every kind the person gets in it.
     digest: bool = False
+    # --- notifications to people without an account (the public following a pledge) ---
+    # Not on anyone's settings page: its one-click unsubscribe is the page `unsubscribe_page`
+    # of the area that sends it, whose arguments are the context's `unsubscribe_args` (which
+    # `prepare` may make at delivery).
+    public: bool = False
+    unsubscribe_page: str | None = None
+    unsubscribe_args: tuple[str, ...] = ()
 
     @property
     def templates(self) -> tuple[str, str]:
@@ -57,7 +64,7 @@ class Kind:
     @property
     def choosable(self) -> bool:
         """Shown on a person's Notifications settings page."""
-        return self.notification and not self.digest
+        return self.notification and not self.digest and not self.public
 
     def summary_of(self, context: Mapping[str, Any]) -> str:
         """The one line that says what happened; the kind's label if the context lacks a value."""

@@ -44,6 +44,7 @@ from .models import (
     ActionTaken,
     EvidenceLink,
     Pledge,
+    PledgeFollower,
     PledgeSignatory,
 )
 from .workflow import PledgeWorkflow
@@ -400,3 +401,21 @@ class MyPledgesFilter(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.forum.choices = [SelectChoice("", "All forums")] + choices(Forum)
+
+
+class FollowForm(SiteForm):
+    email = StringField(
+        "Your e-mail address",
+        filters=[strip],
+        validators=[InputRequired("Give your e-mail address."), Email(), Within(PledgeFollower.limits["email"])],
+        description="We e-mail you a link to confirm. Your address is never shown to anyone.",
+    )
+    submit = SubmitField("Follow by e-mail")
+
+
+class ConfirmFollowForm(SiteForm):
+    submit = SubmitField("Yes, follow this pledge")
+
+
+class UnfollowForm(SiteForm):
+    submit = SubmitField("Stop following")

@@ -373,3 +373,34 @@ class PledgeSignatory(Base):
     @property
     def is_invited(self) -> bool:
         return self.status == INVITED
+
+
+class PledgeFollower(Base):
+    """Someone — no account needed — who follows a published pledge by e-mail: after they
+    confirm their address (double opt-in), a digest of its new actions reaches them.
+
+    The address is private: never shown on a page, in the API, a feed or any export (open
+    data has no such table); only the outbox holds it while a message waits, as for any mail.
+    """
+
+    __tablename__ = "pledge_followers"
+    __table_args__ = (sa.UniqueConstraint("pledge_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(sa.ForeignKey("pledges.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When a confirmation link was last e-mailed (asking again within the hour sends none).
+    asked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set when the address is confirmed; until then nothing but the confirmation is sent.
+    confirmed_at: Mapped[dt.datetime | None]
+    # Actions recorded after this moment are in the next digest.
+    sent_up_to: Mapped[dt.datetime | None]
+
+    pledge: Mapped[Pledge] = relationship()
+
+    limits: ClassVar[dict[str, Limit]] = {"email": Limit(254, required="Give your e-mail address.")}
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

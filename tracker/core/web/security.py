@@ -164,6 +164,18 @@ def throttle_password_reset(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+# Told when one network asked to follow too many pledges by e-mail.
+FOLLOW_THROTTLED = "Too many requests to follow pledges came from your network. Wait a while, then try again."
+
+
+def throttle_follow(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate "Follow by e-mail": at most FOLLOW_LIMIT_PER_ADDRESS requests from one client
+    address, whatever was typed (each address typed also gets at most one link an hour)."""
+    return _limit("FOLLOW_LIMIT_PER_ADDRESS", get_remote_address, "follow-address", FOLLOW_THROTTLED, _every_request)(
+        view
+    )
+
+
 def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_PROXIES"):
         # Behind N reverse proxies, the client's address and scheme come from their
