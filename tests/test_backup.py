@@ -39,8 +39,9 @@ from tracker.notifications import reminders
 from tracker.notifications.digest import send_digests
 from tracker.notifications.models import EmailChoice
 from tracker.notifications.operations import set_email_choice
+from tracker.pledges import followers
 from tracker.pledges.mails import SIGNATURE_INVITATION
-from tracker.pledges.models import ActionFigure, ActionTaken, Pledge
+from tracker.pledges.models import ActionFigure, ActionTaken, Pledge, PledgeFollower
 from tracker.pledges.operations import create_pledge, record_action, withdraw_action
 from tracker.roundtables.mails import DUE
 
@@ -117,6 +118,12 @@ def fill() -> None:
     # The outbox and a person's choice: a queued e-mail, and a kind turned off.
     request_password_reset(author.email)
     set_email_choice(author.id, SIGNATURE_INVITATION, EmailChoice.OFF)
+    # Someone of the public following a published pledge by e-mail, confirmed.
+    published = db.session.scalars(
+        sa.select(Pledge).where(Pledge.published_at.is_not(None)).order_by(Pledge.id)
+    ).first()
+    followers.ask_to_follow(published, "lena.hartmann@example.net")
+    followers.confirm(followers.confirmation_token(db.session.scalar(sa.select(PledgeFollower))))
     # A day's reminders (the demo has recommendations due and overdue), kept for the daily
     # digest of everyone who chose it, and that digest.
     for user_id in db.session.scalars(sa.select(User.id).where(User.active)):

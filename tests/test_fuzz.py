@@ -34,9 +34,10 @@ from werkzeug.datastructures import MultiDict
 
 from tests.factories import session_id, take_transition
 from tracker import create_app
+from tracker.accounts import addresses, passwords
 from tracker.accounts import operations as accounts
-from tracker.accounts import passwords
 from tracker.accounts.forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     EmptyForm,
     ForgotPasswordForm,
@@ -55,17 +56,21 @@ from tracker.notifications import kinds
 from tracker.notifications.forms import MarkAllReadForm, MarkReadForm, RetryForm, SettingsForm, UnsubscribeForm
 from tracker.notifications.models import Notification, OutgoingMail
 from tracker.notifications.operations import unsubscribe_token
+from tracker.pledges import followers
 from tracker.pledges.forms import (
     AcceptInvitationForm,
     ActionForm,
+    ConfirmFollowForm,
     DeclineInvitationForm,
+    FollowForm,
     OrganisationButtonForm,
     PledgeForm,
     TransitionForm,
+    UnfollowForm,
     WithdrawActionForm,
 )
 from tracker.pledges.mails import SIGNATURE_INVITATION
-from tracker.pledges.models import Pledge
+from tracker.pledges.models import Pledge, PledgeFollower
 from tracker.pledges.operations import withdraw_action
 from tracker.roundtables.forms import (
     HeadingForm,
@@ -275,9 +280,19 @@ def build_world() -> World:
     )
     assert w.records["notification"] and w.records["others_notification"]
     w.tokens = {"invitation": invitation, "reset": passwords.set_password_token(staff_b)}
+    # Two people of the public following the pledge in progress by e-mail: one yet to confirm.
+    in_progress = db.session.scalar(sa.select(Pledge).where(Pledge.slug == w.pledges["in_progress"]))
+    for address in ("asked@example.net", "follows@example.net"):
+        followers.ask_to_follow(in_progress, address)
+    asked, follows = db.session.scalars(sa.select(PledgeFollower).order_by(PledgeFollower.id)).all()
+    followers.confirm(followers.confirmation_token(follows))
+    db.session.commit()
     w.links = {
         "reset": passwords.reset_password_token(staff_b),
         "unsubscribe": unsubscribe_token(staff_a.id, SIGNATURE_INVITATION),
+        "email_change": addresses.email_change_token(staff_a, "staff.a.elsewhere@example.org"),
+        "follow": followers.confirmation_token(asked),
+        "unfollow": followers.unfollow_token(follows),
     }
     return w
 
@@ -430,6 +445,11 @@ def _unsubscribed(before, after) -> bool:
     return _only_changed(before, after, {"notification_settings"})
 
 
+def _changes(*tables):
+    """A form that answers 200 and may write to `tables` (and nothing else)."""
+    return lambda before, after: _only_changed(before, after, set(tables))
+
+
 def _ids(kind, *records):
     return lambda w: [({kind: i}, "") for i in records]
 
@@ -464,6 +484,10 @@ POST_TARGETS = [
            lambda w: [({"token": w.tokens["invitation"]}, ""), ({"token": w.tokens["reset"]}, ""),
                       ({"token": w.tokens["invitation"][:-2]}, ""), ({"token": "x"}, ""), ({"token": "é\u202e"}, "")]),
     Target("auth.forgot_password", "anonymous", ForgotPasswordForm, _plain(), writes_allowed=_reset_asked),
+    Target("auth.change_email", "staff_a", ChangeEmailForm, _plain(), writes_allowed=_changes("outgoing_mail", "history")),
+    Target("auth.confirm_email", "anonymous", EmptyForm,
+           lambda w: [({"token": w.links["email_change"]}, ""), ({"token": w.links["email_change"][:-2]}, ""),
+                      ({"token": "x"}, ""), ({"token": "é\u202e"}, "")]),
     Target("auth.reset_password", "anonymous", SetPasswordForm,
            lambda w: [({"token": w.links["reset"]}, ""), ({"token": w.tokens["reset"]}, ""),
                       ({"token": w.links["reset"][:-2]}, ""), ({"token": "x"}, ""), ({"token": "é\u202e"}, "")]),
@@ -480,6 +504,15 @@ POST_TARGETS = [
            lambda w: [({"token": w.links["unsubscribe"]}, ""), ({"token": w.links["unsubscribe"][:-2]}, ""),
                       ({"token": "x"}, "")], writes_allowed=_unsubscribed),
     # --- pledges
+    Target("pledges.follow", "anonymous", FollowForm,
+           lambda w: [({"slug": w.pledges[k]}, "") for k in ("in_progress", "draft", "done")] + [({"slug": "nope"}, "")],
+           writes_allowed=_changes("pledge_followers", "outgoing_mail")),
+    Target("pledges.confirm_follow", "anonymous", ConfirmFollowForm,
+           lambda w: [({"token": w.links["follow"]}, ""), ({"token": w.links["follow"][:-2]}, ""), ({"token": "x"}, "")],
+           writes_allowed=_changes("pledge_followers")),
+    Target("pledges.unfollow", "anonymous", UnfollowForm,
+           lambda w: [({"token": w.links["unfollow"]}, ""), ({"token": w.links["unfollow"][:-2]}, ""), ({"token": "x"}, "")],
+           writes_allowed=_changes("pledge_followers")),
     Target("pledges.new", "staff_a", PledgeForm, _plain()),
     Target("pledges.edit", "staff_a", PledgeForm,
            lambda w: [({"slug": w.pledges[k]}, "") for k in ("draft", "in_progress", "joint", "done", "beta", "beta_draft")]
@@ -779,6 +812,11 @@ GET_PAGES = [
     Page("auth.change_password", "staff_a", []),
     Page("auth.set_password", "anonymous", [], lambda w: [{"token": t} for t in w.tokens.values()] + [{"token": "x"}]),
     Page("auth.forgot_password", "anonymous", []),
+    Page("auth.change_email", "staff_a", []),
+    Page("auth.confirm_email", "anonymous", [], lambda w: [{"token": w.links["email_change"]}, {"token": "x"}]),
+    Page("pledges.follow", "anonymous", [], _slugs("pledges", "in_progress", "draft")),
+    Page("pledges.confirm_follow", "anonymous", [], lambda w: [{"token": w.links["follow"]}, {"token": "x"}]),
+    Page("pledges.unfollow", "anonymous", [], lambda w: [{"token": w.links["unfollow"]}, {"token": "x"}]),
     Page("auth.reset_password", "anonymous", [], lambda w: [{"token": w.links["reset"]}, {"token": "x"}]),
     Page("notifications.outgoing_mail", "admin", ["status", "page"]),
     Page("notifications.index", "staff_a", ["page"]),

@@ -400,6 +400,8 @@ class PledgeFollower(Base):
     pledge: Mapped[Pledge] = relationship()
 
     limits: ClassVar[dict[str, Limit]] = {"email": Limit(254, required="Give your e-mail address.")}
+    # No page shows followers: following one does not make every kept render stale.
+    moves_data_version: ClassVar[bool] = False
 
     @property
     def is_confirmed(self) -> bool:
