@@ -150,6 +150,7 @@ DOCUMENTED_LIMITS = {
     "PASSWORD_CHECK_LIMIT": "5 per 15 minutes",
     "PASSWORD_RESET_LIMIT_PER_ACCOUNT": "3 per hour",
     "PASSWORD_RESET_LIMIT_PER_ADDRESS": "10 per hour",
+    "FOLLOW_LIMIT_PER_ADDRESS": "10 per hour",
 }
 
 
