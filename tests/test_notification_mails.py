@@ -173,3 +173,46 @@ def test_only_a_signed_unsubscribe_token_for_a_notification_kind_turns_anything_
     assert notifications.read_unsubscribe_token(sign([str(member.id), kind])) is None  # not an account's id
     assert notifications.read_unsubscribe_token(sign([member.id, "password_reset"])) is None  # cannot be turned off
     assert notifications.read_unsubscribe_token(sign([member.id, kind]))[0] == member.id
+
+
+@pytest.mark.parametrize(
+    ("choice", "queued"), [(EmailChoice.IMMEDIATELY, 1), (EmailChoice.DAILY, 0), (EmailChoice.OFF, 0)]
+)
+def test_a_notification_queued_for_a_person_follows_their_choice(make, choice, queued):
+    """`queue_mail` of a notification kind to an account: only if they want it now (a daily
+    choice is for `notify`, which keeps it for the digest; off is off). Another person's
+    choice does not count."""
+    member, other = make.staff(), make.staff()
+    kind = "signature_invitation"
+    notifications.set_email_choice(member.id, kind, choice)
+    notifications.set_email_choice(other.id, kind, EmailChoice.IMMEDIATELY)
+    made = notifications.queue_mail(kind, member.email, user_id=member.id, context={"pledge_title": "P"})
+    assert (made is not None) == bool(queued)
+    db.session.flush()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail)) == queued
+
+
+def test_an_account_mail_is_queued_whatever_the_person_chose_elsewhere(make):
+    member = make.staff()
+    for kind in ("signature_invitation", "daily_digest"):
+        notifications.set_email_choice(member.id, kind, EmailChoice.OFF)
+    assert notifications.queue_mail("password_reset", member.email, user_id=member.id, context={}) is not None
+
+
+def test_the_digest_itself_can_only_be_turned_off(make):
+    member = make.staff()
+    for choice in (EmailChoice.IMMEDIATELY, EmailChoice.DAILY):
+        with pytest.raises(OperationRefused) as refused:
+            notifications.set_email_choice(member.id, "daily_digest", choice)
+        assert str(refused.value) == "Choose, kind by kind, what comes in the daily digest."
+
+
+def test_mark_all_read_says_how_many_it_marked(make):
+    from tracker.notifications.models import Notification
+
+    member = make.staff()
+    assert notifications.mark_all_read(member) == 0
+    db.session.add_all(Notification(user_id=member.id, kind="signature_invitation", context={}) for _ in range(3))
+    db.session.flush()
+    assert notifications.mark_all_read(member) == 3
+    assert notifications.mark_all_read(member) == 0

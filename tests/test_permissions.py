@@ -179,3 +179,13 @@ def test_the_refusals_of_roundtable_work_say_who_may_do_it(world):
         "Only the co-chairs, the owners and admins can read this recommendation's history."
     )
     assert permissions.refusal(people["owner_staff"], "view_history", recommendation) is None
+
+
+def test_asking_before_the_rules_are_filed_says_how_to_file_them(monkeypatch):
+    """A script that uses the domain without building the app is told what to do."""
+    from tracker.core import access
+
+    monkeypatch.setattr(access._answers, "visible", None)
+    with pytest.raises(access.NoRulesFiled) as unfiled:
+        access.visible(None, object)
+    assert str(unfiled.value) == "No permission rules are filed: build the app with tracker.create_app."
