@@ -189,3 +189,85 @@ def test_asking_before_the_rules_are_filed_says_how_to_file_them(monkeypatch):
     with pytest.raises(access.NoRulesFiled) as unfiled:
         access.visible(None, object)
     assert str(unfiled.value) == "No permission rules are filed: build the app with tracker.create_app."
+
+
+# --- each refusal, word for word ---------------------------------------------------------------
+# A refused person reads the reason on the page (403) or beside the button: what each rule
+# says, exactly, to someone it refuses.
+REFUSALS = [
+    ("public", "view", "pledge", "This pledge is a draft; only its signatories can see it."),
+    ("other_staff", "view_history", "pledge", "Only the signatories' staff and admins can read this pledge's history."),
+    ("public", "answer_invitation", "pledge", "Log in as staff of the invited organisation to answer its invitation."),
+    ("lead_staff", "answer_invitation", "pledge",
+     "Your organisation has no open invitation on this pledge: there is nothing to answer."),
+    ("admin", "answer_invitation", "pledge",
+     "Your organisation has no open invitation on this pledge: there is nothing to answer."),
+    ("lead_staff", "record_signature", "pledge",
+     "Only an admin can record a signature on an organisation's behalf; its own staff accept the invitation."),
+    ("public", "own_invitations", None, "Log in as staff of a member organisation to see the pledges it is invited to sign."),
+    ("admin", "own_invitations", None, "Log in as staff of a member organisation to see the pledges it is invited to sign."),
+    ("other_staff", "view", "private_roundtable", "This roundtable is not public."),
+    ("other_co_chair", "edit", "roundtable", "Only a co-chair of this roundtable (or an admin) can change it."),
+    ("other_staff", "create_roundtable", None, "Only co-chairs and admins can record a roundtable."),
+    ("public", "create_roundtable", None, "Only co-chairs and admins can record a roundtable."),
+    ("other_co_chair", "follow_through", "roundtable",
+     "Only the co-chairs of this roundtable (and admins) can review its follow-through."),
+    ("other_staff", "review_follow_through", None, "Only co-chairs (and admins) review follow-through."),
+    ("public", "own_recommendations", None, "Log in as staff of a member organisation to see the recommendations it owns."),
+    ("admin", "own_recommendations", None, "Log in as staff of a member organisation to see the recommendations it owns."),
+    ("admin", "agree", "recommendation",
+     "Only a co-chair of this roundtable can agree, verify or send back its recommendations."),
+    ("co_chair", "complete", "recommendation",
+     "Only staff of an organisation that owns this recommendation can report on it."),
+    ("other_staff", "view", "recommendation", "This recommendation is not public."),
+    ("other_staff", "view_history", "recommendation",
+     "Only the co-chairs, the owners and admins can read this recommendation's history."),
+    ("other_staff", "mark_read", "notification", "This notification is someone else's."),
+    ("public", "read_notifications", None, "Log in to read your notifications."),
+    ("lead_staff", "administer", None, "Only an admin can do this."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("person", "verb", "record", "message"), REFUSALS, ids=lambda v: str(v)[:40])
+def test_each_refusal_says_why_word_for_word(world, make, person, verb, record, message):
+    pledge, roundtable, recommendation, people = world
+    from tracker.notifications.models import Notification
+
+    notification = Notification(user_id=people["owner_staff"].id, kind="recommendation_agreed", context={})
+    db.session.add(notification)
+    db.session.flush()
+    records = {
+        None: None,
+        "pledge": pledge,
+        "roundtable": roundtable,
+        "private_roundtable": make.roundtable(is_public=False),
+        "recommendation": recommendation,  # a draft: not public
+        "notification": notification,
+    }
+    assert access.refusal(people[person], verb, records[record]) == message
+
+
+def test_asking_a_rule_no_one_filed_names_it():
+    with pytest.raises(LookupError) as unknown:
+        permissions.refusal(None, "paint", None)
+    assert str(unknown.value) == "no permission rule for 'paint' on NoneType"
+    with pytest.raises(LookupError) as invisible:
+        permissions.visible(None, type("Notification", (), {}))
+    assert str(invisible.value) == "no visibility rule for Notification"
+
+
+def test_a_declined_invitation_shows_the_draft_neither_in_lists_nor_by_address(make):
+    """The list rule (SQL) says what the page rule says: an organisation invited to sign a
+    draft sees it; one that declined does not."""
+    from tracker.pledges import signatures
+
+    writer_org, invited_org, declining_org = (make.organisation(name=n) for n in ("ARC", "Fiji RCS", "Tonga RCS"))
+    writer = make.staff(organisation=writer_org)
+    draft = make.pledge(author=writer)
+    signatures.name_signatories(draft, writer, writer_org, [invited_org, declining_org])
+    declining, invited = make.staff(organisation=declining_org), make.staff(organisation=invited_org)
+    signatures.decline_invitation(draft, declining, note="Not this year.")
+    db.session.flush()
+    for person, sees in ((invited, True), (declining, False)):
+        listed = db.session.scalars(sa.select(Pledge.id).where(access.visible(person, Pledge))).all()
+        assert (draft.id in listed, access.can(person, "view", draft)) == (sees, sees)
