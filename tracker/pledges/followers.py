@@ -104,7 +104,9 @@ def _current(context: Mapping[str, Any], *, confirmed: bool) -> PledgeFollower:
     if follower is None:
         raise kinds.NotDeliverable("the address no longer follows this pledge.")
     if follower.is_confirmed != confirmed:
-        raise kinds.NotDeliverable("the address has already confirmed." if confirmed is False else "not confirmed.")
+        raise kinds.NotDeliverable(
+            "the address has already confirmed." if follower.is_confirmed else "the address never confirmed."
+        )
     if not _followable(follower.pledge):
         raise kinds.NotDeliverable("the pledge is no longer published.")
     return follower
