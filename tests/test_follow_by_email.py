@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from tracker.core.extensions import db
+from tracker.notifications.models import OutgoingMail
+from tracker.pledges import followers
 from tracker.pledges.models import PledgeFollower
 from tracker.pledges.operations import withdraw_action
 
@@ -231,3 +233,20 @@ def test_a_bad_or_stale_link_is_a_clear_404(client, published, smtp_server, deli
     db.session.commit()
     gone = client.get(link)
     assert gone.status_code == 404 and "has expired, or the pledge is no longer published" in _text(gone)
+
+
+def test_a_digest_queued_before_unsubscribing_is_not_sent(client, make, published, smtp_server, deliver, runner, app):
+    pledge, staff = published
+    _follow(client, pledge, smtp_server, deliver)
+    make.action(pledge, author=staff, summary="Reunited 12 families.")
+    db.session.commit()
+    with app.app_context():
+        assert runner.invoke(args=["notifications", "remind"]).exit_code == 0  # queued, not yet sent …
+    follower = db.session.scalar(sa.select(PledgeFollower))
+    unsubscribe = f"/pledges/following/stop/{followers.unfollow_token(follower)}"
+    assert client.post(unsubscribe).status_code == 200  # … and the person stops following
+    tally = deliver()
+    assert (tally.sent, tally.failed) == (0, 1)
+    assert not [m for m in smtp_server.messages if "new action" in str(m["Subject"])]
+    answer = db.session.scalar(sa.select(OutgoingMail.last_answer).where(OutgoingMail.kind == "follow_digest"))
+    assert answer == "Not sent: the address no longer follows this pledge."
