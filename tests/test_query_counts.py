@@ -47,8 +47,8 @@ from sqlalchemy.orm import raiseload
 
 from tests.factories import take_transition
 from tracker import create_app
+from tracker.accounts import addresses, passwords
 from tracker.accounts import operations as accounts
-from tracker.accounts import passwords
 from tracker.accounts.models import Organisation, OrganisationKind, Role, User
 from tracker.core import clock, data_version
 from tracker.core.columns import utcnow
@@ -57,12 +57,14 @@ from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
 from tracker.notifications.models import MailStatus, Notification, OutgoingMail
 from tracker.notifications.operations import unsubscribe_token
+from tracker.pledges import followers
 from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import (
     ActionFigure,
     ActionTaken,
     EvidenceLink,
     Pledge,
+    PledgeFollower,
     PledgeSignatory,
     action_organisations,
     pledge_countries,
@@ -318,6 +320,12 @@ class World:
             role=Role.STAFF,
             organisation=self.organisation,
         )
+
+    @cached_property
+    def follower(self) -> PledgeFollower:
+        """Someone of the public following the pledge by e-mail (not yet confirmed)."""
+        followers.ask_to_follow(self.pledge, "follower@example.net")
+        return db.session.scalar(sa.select(PledgeFollower).where(PledgeFollower.pledge_id == self.pledge.id))
 
     @cached_property
     def pledge(self) -> Pledge:
@@ -769,6 +777,17 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
         Page(ADMIN, pledge_actions, at("/pledges/{w.pledge.slug}")),
     ),
     "pledges.actions_feed": (Page(ANONYMOUS, pledge_actions, at("/pledges/{w.pledge.slug}/actions.atom")),),
+    "pledges.follow": (Page(ANONYMOUS, pledge_actions, at("/pledges/{w.pledge.slug}/follow")),),
+    "pledges.confirm_follow": (
+        Page(
+            ANONYMOUS,
+            pledge_actions,
+            lambda w: f"/pledges/following/confirm/{followers.confirmation_token(w.follower)}",
+        ),
+    ),
+    "pledges.unfollow": (
+        Page(ANONYMOUS, pledge_actions, lambda w: f"/pledges/following/stop/{followers.unfollow_token(w.follower)}"),
+    ),
     "Pledges.index": (
         Page(ANONYMOUS, pledges, at("/api/v1/pledges")),
         Page(
@@ -872,6 +891,14 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     # Accounts.
     "auth.login": (Page(ANONYMOUS, people_and_reference_data, at("/auth/login")),),
     "auth.change_password": (Page(STAFF, people_and_reference_data, at("/auth/password")),),
+    "auth.change_email": (Page(STAFF, people_and_reference_data, at("/auth/email")),),
+    "auth.confirm_email": (
+        Page(
+            ANONYMOUS,
+            people_and_reference_data,
+            lambda w: f"/auth/email/confirm/{addresses.email_change_token(w.staff, 'amira@elsewhere.example.org')}",
+        ),
+    ),
     "auth.set_password": (Page(ANONYMOUS, people_and_reference_data, at("/auth/set-password/{w.invitation[1]}")),),
     "auth.forgot_password": (Page(ANONYMOUS, people_and_reference_data, at("/auth/forgot-password")),),
     "auth.reset_password": (Page(ANONYMOUS, people_and_reference_data, _reset_link),),

@@ -28,7 +28,7 @@ from ..core.limits import clean_fields
 from ..core.text import plain_excerpt
 from ..notifications import kinds, reminders
 from ..notifications.operations import queue_mail
-from .models import ActionTaken, Pledge, PledgeFollower
+from .models import ActionTaken, Pledge, PledgeFollower, PledgeSignatory
 
 FOLLOW_CONFIRMATION = "follow_confirmation"
 FOLLOW_DIGEST = "follow_digest"
@@ -70,7 +70,15 @@ def _follower(values: Any) -> PledgeFollower | None:
     follower_id, email = values
     if not isinstance(follower_id, int) or not isinstance(email, str):
         return None
-    follower = db.session.get(PledgeFollower, follower_id)
+    follower = db.session.scalar(
+        sa.select(PledgeFollower)
+        .where(PledgeFollower.id == follower_id)
+        .options(  # what the permission check on the pledge reads
+            joinedload(PledgeFollower.pledge)
+            .selectinload(Pledge.signatory_rows)
+            .joinedload(PledgeSignatory.organisation)
+        )
+    )
     return follower if follower is not None and follower.email == email else None
 
 

@@ -15,7 +15,7 @@ from ...core.web.refusals import show_refusal
 from ...core.web.security import throttle_follow
 from .. import followers
 from ..forms import ConfirmFollowForm, FollowForm, UnfollowForm
-from .blueprint import bp, load_pledge
+from .blueprint import SIGNATORIES, bp, load_pledge
 
 
 def _private(page: str, status: int = 200) -> ResponseReturnValue:
@@ -31,7 +31,7 @@ def _private(page: str, status: int = 200) -> ResponseReturnValue:
 def follow(slug: str) -> ResponseReturnValue:
     """Ask for an address; e-mail it a link to confirm. The answer is the same whether or not
     the address already follows the pledge."""
-    pledge = load_pledge(slug)
+    pledge = load_pledge(slug, SIGNATORIES)
     if not access.can(None, "view", pledge):
         abort(404)  # staff may see a draft; only a published pledge can be followed
     form = FollowForm()
