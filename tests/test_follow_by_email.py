@@ -250,3 +250,18 @@ def test_a_digest_queued_before_unsubscribing_is_not_sent(client, make, publishe
     assert not [m for m in smtp_server.messages if "new action" in str(m["Subject"])]
     answer = db.session.scalar(sa.select(OutgoingMail.last_answer).where(OutgoingMail.kind == "follow_digest"))
     assert answer == "Not sent: the address no longer follows this pledge."
+
+
+def test_the_links_do_not_give_the_address_away(client, published, smtp_server, deliver):
+    """A link is signed, not encrypted: it names the address by a fingerprint only, so a
+    forwarded e-mail or a copied link does not show who follows."""
+    import base64
+
+    pledge, _staff = published
+    _ask(client, pledge)
+    _message, link = _confirmation(smtp_server, deliver)
+    follower = db.session.scalar(sa.select(PledgeFollower))
+    for token in (link.rsplit("/", 1)[1], followers.unfollow_token(follower)):
+        payload = token.split(".")[0]
+        decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        assert b"lena" not in decoded and b"example" not in decoded

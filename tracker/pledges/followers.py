@@ -12,6 +12,8 @@ form cannot flood an inbox. Addresses are never shown and never leave in open da
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,20 +57,30 @@ def _followable(pledge: Pledge) -> bool:
 # --- tokens ---------------------------------------------------------------------------------------
 
 
+def _fingerprint(email: str) -> str:
+    """Names the address in a link without showing it (a token is signed, not encrypted): a
+    link someone forwards does not give their address away, and dies if the row's address
+    is not the one it was made for."""
+    return hashlib.sha256(email.encode()).hexdigest()[:16]
+
+
 def confirmation_token(follower: PledgeFollower) -> str:
-    return URLSafeTimedSerializer(settings.secret_key(), salt=_CONFIRM_SALT).dumps([follower.id, follower.email])
+    serializer = URLSafeTimedSerializer(settings.secret_key(), salt=_CONFIRM_SALT)
+    return serializer.dumps([follower.id, _fingerprint(follower.email)])
 
 
 def unfollow_token(follower: PledgeFollower) -> str:
     """The one-click unsubscribe: it never expires (an old digest's link must still work)."""
-    return URLSafeSerializer(settings.secret_key(), salt=_UNFOLLOW_SALT).dumps([follower.id, follower.email])
+    return URLSafeSerializer(settings.secret_key(), salt=_UNFOLLOW_SALT).dumps(
+        [follower.id, _fingerprint(follower.email)]
+    )
 
 
 def _follower(values: Any) -> PledgeFollower | None:
     if not (isinstance(values, list) and len(values) == 2):
         return None
-    follower_id, email = values
-    if not isinstance(follower_id, int) or not isinstance(email, str):
+    follower_id, fingerprint = values
+    if not isinstance(follower_id, int) or not isinstance(fingerprint, str):
         return None
     follower = db.session.scalar(
         sa.select(PledgeFollower)
@@ -79,7 +91,9 @@ def _follower(values: Any) -> PledgeFollower | None:
             .joinedload(PledgeSignatory.organisation)
         )
     )
-    return follower if follower is not None and follower.email == email else None
+    if follower is None or not hmac.compare_digest(_fingerprint(follower.email), fingerprint):
+        return None
+    return follower
 
 
 def follower_to_confirm(token: str) -> PledgeFollower | None:
