@@ -36,12 +36,32 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+def _whole_bodies(app):
+    """Hand Werkzeug's development server each body whole, its file already closed.
+
+    When Chromium drops a connection mid-response (it navigates on while a stylesheet is
+    still being sent), that server gives up before it closes the response, so a static
+    file's handle is left open and Python reports it (a ResourceWarning the suite treats as
+    an error) in whichever test happens to be running: a flaky failure of the harness, not of
+    the app (gunicorn closes responses). Reading the body first leaves nothing to close."""
+
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return serve
+
+
 @pytest.fixture(scope="session")
 def live_app(schema_url):
     """The app behind the browser. It needs an instance of its own: the server thread
     pushes its own contexts, and CSRF must be on as in production."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": schema_url, "WTF_CSRF_ENABLED": True})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _whole_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
     thread.start()
     app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
