@@ -210,6 +210,8 @@ REFUSALS = [
     ("other_co_chair", "edit", "roundtable", "Only a co-chair of this roundtable (or an admin) can change it."),
     ("other_staff", "create_roundtable", None, "Only co-chairs and admins can record a roundtable."),
     ("public", "create_roundtable", None, "Only co-chairs and admins can record a roundtable."),
+    ("other_co_chair", "add_recommendation", "roundtable",
+     "Only a co-chair of this roundtable can add recommendations to it."),
     ("other_co_chair", "follow_through", "roundtable",
      "Only the co-chairs of this roundtable (and admins) can review its follow-through."),
     ("other_staff", "review_follow_through", None, "Only co-chairs (and admins) review follow-through."),

@@ -95,7 +95,9 @@ def test_a_declined_invitation_reaches_them_with_the_decliners_word(joint, smtp_
 
     received = _inbox(smtp_server, deliver, before)
     assert set(received) == _emails(people, "arc", "arc_colleague", "prc", "prc_colleague")
-    assert "Our board meets in March." in text_of(received[people["arc"].email])
+    message = received[people["arc"].email]
+    assert message["Subject"] == "Pledge Tracker: Tonga Red Cross Society declined the invitation to sign a pledge"
+    assert "Our board meets in March." in text_of(message)
 
 
 def test_a_partners_action_reaches_the_other_signatories_staff_only(joint, smtp_server, deliver):
