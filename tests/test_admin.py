@@ -838,3 +838,16 @@ def test_an_account_invited_by_any_way_in_needs_an_address_and_a_role_and_is_rec
 
     accounts.update_user(ana, admin, email="ana.reyes@example.org")  # the role and organisation she has stand
     assert (ana.email, ana.role, ana.organisation) == ("ana.reyes@example.org", Role.STAFF, arc)
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [("R" * 201, "at most 200"), ("   ", "Give the organisation's name."), ("Red\nCross", "line break")],
+)
+def test_an_organisation_added_by_any_way_in_meets_the_forms_limits(make, name, problem):
+    """The operation the API, the import and scripts call refuses what the form refuses."""
+    admin = make.admin()
+    with pytest.raises(InvalidField) as refused:
+        accounts.create_organisation(admin, name=name, kind=OrganisationKind.NATIONAL_SOCIETY)
+    assert refused.value.field == "name" and problem in str(refused.value)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(Organisation.name == name)) == 0
