@@ -285,6 +285,10 @@ def test_a_pledge_reads_as_on_its_page(client, make):
             {"label": "People trained", "value": "2037.00", "unit": "people", "year": 2020, "period_note": None}
         ],
         "links": [{"url": "https://example.org/report", "title": "Annual report"}],
+        "text_format": "plain",
+        "language": "en",  # (its pledge's)
+        "source_reference": None,
+        "source_url": None,
     }
     assert (second["date"], second["date_precision"]) == ("2021-03", "month")
     assert pledge["last_action_on"] == "2021-03"  # as precise as the latest action's date
@@ -296,7 +300,8 @@ def test_a_pledge_reads_as_on_its_page(client, make):
     assert done["completed_at"] is not None
 
     listed = {item["slug"]: item for item in get_json(client, f"{API}/pledges")["items"]}
-    summary = {key: value for key, value in pledge.items() if key not in ("text", "actions_intro", "budget", "actions")}
+    long_parts = ("text", "actions_intro", "text_format", "budget", "actions")
+    summary = {key: value for key, value in pledge.items() if key not in long_parts}
     assert listed[w.pledge.slug] == summary  # the list item is the detail without its long parts
 
 

@@ -313,3 +313,39 @@ def test_upgrading_signatories_keeps_every_signature_and_then_refuses_a_lead_onl
         conn.execute(sa.text("UPDATE pledge_signatories SET status = 'maybe' WHERE organisation_id = 2"))
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
         conn.execute(sa.text("UPDATE pledge_signatories SET status = 'invited' WHERE organisation_id = 1"))
+
+
+def test_upgrading_existing_texts_keeps_them_markdown_and_new_ones_are_plain_in_english(migration_app):
+    """0012 on a database that holds pledges and actions written as Markdown: they stay
+    Markdown (their pages do not change), in English, with no source; a row written after it
+    without a format is plain text, and an unknown format is refused by the database."""
+    flask_migrate.upgrade(revision="0011")
+    now = "2026-01-01 00:00:00"
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisations (id, name, kind, confirmed, created_at) "
+            "VALUES (1, 'Philippine Red Cross', 'national_society', :yes, :now)"
+        ), {"now": now, "yes": True})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO pledges (id, slug, title, text, status, created_at, updated_at, version) "
+            "VALUES (1, 'family-links', 'Family links', 'We **will**', 'in_progress', :now, :now, 1)"
+        ), {"now": now})  # fmt: skip
+        conn.execute(sa.text(
+            "INSERT INTO actions (id, pledge_id, attributed_to_id, date, date_precision, summary, details, position, "
+            "created_at, updated_at, version) VALUES (1, 1, 1, '2020-05-14', 'day', 'Done', '*a*', 0, :now, :now, 1)"
+        ), {"now": now})  # fmt: skip
+    flask_migrate.upgrade()
+    with db.engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT text_format, language, source_url FROM pledges")).one() == (
+            "markdown",
+            "en",
+            None,
+        )
+        assert conn.execute(sa.text("SELECT text_format, language FROM actions")).one() == ("markdown", None)
+        conn.execute(sa.text(
+            "INSERT INTO pledges (id, slug, title, text, status, created_at, updated_at, version) "
+            "VALUES (2, 'first-aid', 'First aid', 'Text', 'draft', :now, :now, 1)"
+        ), {"now": now})  # fmt: skip
+        assert conn.execute(sa.text("SELECT text_format, language FROM pledges WHERE id = 2")).one() == ("plain", "en")
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE pledges SET text_format = 'html' WHERE id = 1"))

@@ -263,7 +263,9 @@ def test_the_list_costs_the_same_queries_for_3_or_30_pledges(client, make):
 
 def test_the_pledge_page_has_a_description_open_graph_tags_and_a_permalink(client, make):
     pledge = make.pledge_in_progress(
-        title="Regional Protection", text="**Australian Red Cross** works on regional protection."
+        title="Regional Protection",
+        text="**Australian Red Cross** works on regional protection.",
+        text_format="markdown",
     )
     page = text_of(client.get(f"/pledges/{pledge.slug}"))
     assert '<meta name="description" content="Australian Red Cross works on regional protection.">' in page

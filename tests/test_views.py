@@ -300,6 +300,7 @@ def test_pledge_page_reads_like_the_seed_page(client, make):
         lead=lead,
         co_signatories=[dfat],
         text="We will **strengthen** regional protection for vulnerable migrants.",
+        text_format="markdown",
         forum_id=forum.id,
         themes=[migration, trafficking],
         countries=[australia, indonesia],
@@ -340,7 +341,7 @@ def test_pledge_page_reads_like_the_seed_page(client, make):
     # Read as a person reads it: each typed text's isolation (<bdi>) is markup, not words.
     page = text_of(client.get(f"/pledges/{pledge.slug}")).replace("<bdi>", "").replace("</bdi>", "")
 
-    assert "<h1>Regional Protection</h1>" in page
+    assert '<h1 lang="en" dir="auto">Regional Protection</h1>' in page
     assert "<strong>strengthen</strong>" in page  # Markdown is rendered
     assert forum.name in page
     assert "Migration, Trafficking" in page

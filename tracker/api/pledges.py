@@ -94,8 +94,9 @@ def show(slug: str):
         **_summary(pledge, len(actions), latest_actions([pledge.id]).get(pledge.id)),
         "text": pledge.text,
         "actions_intro": pledge.actions_intro,
+        "text_format": pledge.text_format,
         "budget": _budget(pledge),
-        "actions": [_action(action) for action in actions],
+        "actions": [_action(action, pledge.language) for action in actions],
     }
 
 
@@ -128,7 +129,11 @@ def _summary(pledge: Pledge, actions_count: int, latest: LatestAction | None) ->
         "period_start": pledge.period_start,
         "period_end": pledge.period_end,
         "period_note": pledge.period_note,
+        "language": pledge.language,
+        "source_reference": pledge.source_reference,
+        "source_url": pledge.source_url,
         "signatories": [{"name": s.organisation.name, "lead": s.is_lead} for s in pledge.signatories],
+        "signatories_note": pledge.signatories_note,
         "actions_count": actions_count,
         "last_action_on": machine_date(latest.date, latest.precision) if latest else None,
         "published_at": pledge.published_at,
@@ -143,13 +148,17 @@ def _budget(pledge: Pledge) -> dict | None:
     return {"amount": _decimal(pledge.budget_amount), "currency": pledge.budget_currency, "note": pledge.budget_note}
 
 
-def _action(action: ActionTaken) -> dict:
+def _action(action: ActionTaken, pledge_language: str) -> dict:
     return {
         "date": machine_date(action.date, action.date_precision),
         "date_precision": action.date_precision.value,
         "heading": action.heading,
         "summary": action.summary,
         "details": action.details or "",
+        "text_format": action.text_format,
+        "language": action.language or pledge_language,
+        "source_reference": action.source_reference,
+        "source_url": action.source_url,
         "organisations": [organisation.name for organisation in action.organisations],
         "figures": [
             {

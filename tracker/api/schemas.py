@@ -14,6 +14,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from ..core.dates import DatePrecision
+from ..core.text import TEXT_FORMATS
 from ..pledges.catalogue import PUBLISHED_STATES
 from ..roundtables.workflow import RecommendationWorkflow
 
@@ -155,6 +156,11 @@ class RoundtableListArgs(_ListArgs):
 
 # --- pledges ----------------------------------------------------------------------------------
 
+TEXT_FORMAT_HELP = (
+    "How the long texts are written: plain (as written: line breaks kept, lines starting with a bullet or "
+    "an item number are list items, nothing else is markup) or markdown (CommonMark)."
+)
+
 
 class SignatorySchema(Schema):
     name = _text("The organisation's name.")
@@ -173,10 +179,16 @@ class PledgeSummarySchema(Schema):
     period_start = fields.Integer(required=True, allow_none=True, metadata={"description": "First year of the period."})
     period_end = fields.Integer(required=True, allow_none=True, metadata={"description": "Last year of the period."})
     period_note = _optional_text('The period in words ("ongoing", "18 months").')
+    language = _text('The language it is written in, a BCP 47 tag ("en", "fr", "es-419").', example="fr")
+    source_reference = _optional_text('The source\'s own number for it ("P2065"), where it was published first.')
+    source_url = _optional_text("The address of the source, where it was published first.", format="uri")
     signatories = fields.List(
         fields.Nested(SignatorySchema),
         required=True,
         metadata={"description": "The organisations that sign it, the lead first."},
+    )
+    signatories_note = _optional_text(
+        "Its signatories in words, as its source states them, when the source names a collective or no one."
     )
     actions_count = fields.Integer(
         required=True, metadata={"description": "How many actions taken are recorded (withdrawn ones not counted)."}
@@ -218,15 +230,20 @@ class ActionSchema(Schema):
     date_precision = _text("How much of the date is known.", enum=[p.value for p in DatePrecision])
     heading = _optional_text("A heading that groups consecutive actions, as on the pledge's page.")
     summary = _text("What was done.")
-    details = _text("More about it (Markdown); may be empty.")
+    details = _text("More about it, in `text_format`; may be empty.")
+    text_format = _text(TEXT_FORMAT_HELP, enum=list(TEXT_FORMATS))
+    language = _text('The language it is written in, a BCP 47 tag ("en", "fr").', example="en")
+    source_reference = _optional_text("The source's own number for it (a progress report's).")
+    source_url = _optional_text("The address of the source, where it was published first.", format="uri")
     organisations = _names("The signatories involved.")
     figures = fields.List(fields.Nested(FigureSchema), required=True, metadata={"description": "Numbers it reports."})
     links = fields.List(fields.Nested(LinkSchema), required=True, metadata={"description": "Evidence."})
 
 
 class PledgeSchema(PledgeSummarySchema):
-    text = _text("The pledge's text (Markdown).")
-    actions_intro = _optional_text("An introduction to the actions taken (Markdown).")
+    text = _text("The pledge's text, in `text_format`.")
+    actions_intro = _optional_text("An introduction to the actions taken, in `text_format`.")
+    text_format = _text(TEXT_FORMAT_HELP, enum=list(TEXT_FORMATS))
     budget = fields.Nested(
         BudgetSchema, required=True, allow_none=True, metadata={"description": "The budget, if one was given."}
     )

@@ -175,8 +175,9 @@ RESERVED_SLUGS = frozenset({"new", "mine", "review", "follow-through"})
 
 def unique_slug(model: Any, text: str) -> str:
     """The slug of `text`, numbered (-2, -3 …) when taken. A slug never changes after it is
-    given, so a pledge keeps its address when its title is edited."""
-    base = slugify(text)
+    given, so a pledge keeps its address when its title is edited. Text in any script is
+    transliterated; only text with nothing to transliterate falls back to the record's noun."""
+    base = slugify(text, fallback=getattr(model, "noun", "record"))
     taken = set(db.session.scalars(sa.select(model.slug).where(model.slug.like(f"{base}%")))) | RESERVED_SLUGS
     if base not in taken:
         return base

@@ -1,33 +1,147 @@
-"""Text as the site writes and reads it: safe Markdown, excerpts, numbers and money,
-web addresses and URL slugs."""
+"""Text as the site writes and reads it: long texts in their format (plain text as written,
+or safe Markdown), excerpts, numbers and money, web addresses and URL slugs.
+
+A long text (a pledge's text, an action's details, a roundtable's summary) has a format:
+
+- **plain** — text as written, the default, and what imports bring: line breaks are kept,
+  lines that start with a hand-made bullet ("•", "-", "*", "–", "·", "▪", "◦") or an item
+  number or letter ("1.", "2)", "a)", "(iv)") become lists — the numbers and letters as the
+  source wrote them — and web addresses become links. Nothing else is interpreted: a line of
+  dashes stays a line of dashes, an indented line stays a line, `*` and `#` stay themselves.
+- **markdown** — CommonMark (with tables), what staff may choose in the editor.
+"""
 
 from __future__ import annotations
 
 import html
 import math
 import re
-import unicodedata
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from slugify import slugify as _slugify
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+PLAIN, MARKDOWN = "plain", "markdown"
+TEXT_FORMATS = {PLAIN: "Plain text, as written", MARKDOWN: "Markdown"}
+_LINK_REL = "noopener noreferrer nofollow"
+
+
+def render_text(text: str | None, text_format: str | None = PLAIN) -> Markup:
+    """A long text as HTML, in its format (plain unless it says Markdown)."""
+    return render_markdown(text) if text_format == MARKDOWN else render_plain(text)
 
 
 def render_markdown(text: str | None) -> Markup:
     """Markdown to HTML that cannot carry a script: raw HTML is not parsed, and the
     result is cleaned by nh3 (javascript: links and event attributes are removed)."""
     rendered = _markdown.render(text or "")
-    return Markup(nh3.clean(rendered, link_rel="noopener noreferrer nofollow"))
+    return Markup(nh3.clean(rendered, link_rel=_LINK_REL))
 
 
-def plain_excerpt(text: str | None, length: int = 200) -> str:
-    """The words of a Markdown text, without markup, cut at a word near `length`
-    characters: a meta description, a feed summary."""
-    words = " ".join(html.unescape(nh3.clean(_markdown.render(text or ""), tags=set())).split())
+# A hand-made list item: a bullet, or an item number or letter as sources write them.
+_BULLET = re.compile(r"^[ \t]*(?P<marker>[•●▪◦·‣∙○■□➢►\-–—*])[ \t]+(?P<text>\S.*)$")
+_NUMBERED = re.compile(
+    r"^[ \t]*(?P<marker>(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.)]|\((?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})\))"
+    r"[ \t]+(?P<text>\S.*)$"
+)
+# A web address in running text; the punctuation that ends a sentence is not part of it.
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”‘’]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?'\"»)]}"
+# What plain text's HTML may hold beyond the usual: its lists' markers as written.
+_PLAIN_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "ol": {"class"}, "span": {"class"}}
+
+
+def render_plain(text: str | None) -> Markup:
+    """Plain text as written (see the module's docstring): paragraphs at blank lines, line
+    breaks kept, hand-made lists as lists, web addresses as links; all else escaped."""
+    blocks: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", (text or "").replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [line.rstrip() for line in block.split("\n")]
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if lines:
+            blocks.append(_plain_block(lines))
+    return Markup(nh3.clean("\n".join(blocks), attributes=_PLAIN_ATTRIBUTES, link_rel=_LINK_REL))
+
+
+def _plain_block(lines: list[str]) -> str:
+    """One block between blank lines: runs of list items as lists, other lines as a
+    paragraph with its line breaks (a line that continues an item, indented, stays in it)."""
+    parts: list[str] = []
+    paragraph: list[str] = []
+    items: list[tuple[str, list[str]]] = []  # (marker, lines); marker "" for a bullet
+    kind = ""  # "ul" or "ol" while items are open
+
+    def close_paragraph() -> None:
+        if paragraph:
+            parts.append("<p>" + "<br>\n".join(paragraph) + "</p>")
+            paragraph.clear()
+
+    def close_list() -> None:
+        nonlocal kind
+        if items:
+            rows = []
+            for marker, item_lines in items:
+                shown = f'<span class="item-marker">{escape(marker)}</span> ' if marker else ""
+                rows.append("<li>" + shown + "<br>\n".join(item_lines) + "</li>")
+            opening = '<ol class="as-written">' if kind == "ol" else "<ul>"
+            parts.append(opening + "".join(rows) + ("</ol>" if kind == "ol" else "</ul>"))
+            items.clear()
+        kind = ""
+
+    for line in lines:
+        bullet, numbered = _BULLET.match(line), _NUMBERED.match(line)
+        if bullet or numbered:
+            match = bullet or numbered
+            assert match is not None
+            line_kind = "ul" if bullet else "ol"
+            close_paragraph()
+            if kind and kind != line_kind:
+                close_list()
+            kind = line_kind
+            items.append(("" if bullet else match["marker"], [_linked(match["text"])]))
+        elif items and line[:1] in (" ", "\t"):
+            items[-1][1].append(_linked(line.strip()))
+        else:
+            close_list()
+            paragraph.append(_linked(line.strip()))
+    close_paragraph()
+    close_list()
+    return "\n".join(parts)
+
+
+def _linked(line: str) -> str:
+    """A line escaped, with its web addresses as links."""
+    out, start = [], 0
+    for match in _URL.finditer(line):
+        url = match.group(0)
+        kept = url.rstrip(_URL_TRAILING)
+        if url.endswith(")") and kept.count("(") > kept.count(")"):
+            kept += ")"  # https://en.wikipedia.org/wiki/Bali_Process_(2002) keeps its ")"
+        end = match.start() + len(kept)
+        href = kept if "://" in kept else "https://" + kept
+        out.append(str(escape(line[start : match.start()])))
+        if is_web_url(href):
+            out.append(f'<a href="{escape(href)}">{escape(kept)}</a>')
+        else:
+            out.append(str(escape(kept)))
+        start = end
+    out.append(str(escape(line[start:])))
+    return "".join(out)
+
+
+def plain_excerpt(text: str | None, length: int = 200, text_format: str | None = PLAIN) -> str:
+    """The words of a text, without markup, cut at a word near `length` characters: a
+    meta description, a feed summary, an e-mail's excerpt. Markdown is read as Markdown;
+    plain text is taken as it is."""
+    if text_format == MARKDOWN:
+        text = html.unescape(nh3.clean(_markdown.render(text or ""), tags=set()))
+    words = " ".join((text or "").split())
     if len(words) <= length:
         return words
     return words[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
@@ -62,9 +176,8 @@ def is_web_url(url: str | None) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(ch.isspace() for ch in url.strip())
 
 
-def slugify(text: str, max_length: int = 80) -> str:
-    """A readable URL slug in ASCII; text in other scripts falls back to "pledge"."""
-    spaced = re.sub(r"[^\w]+", " ", text)  # dashes and punctuation separate words: 2019–2023
-    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-")
-    return slug or "pledge"
+def slugify(text: str, max_length: int = 80, fallback: str = "pledge") -> str:
+    """A readable URL slug in ASCII, transliterated from any script by python-slugify
+    ("تعهد" → "t-hd", "Cam kết" → "cam-ket", "承诺" → "cheng-nuo"), cut at a word; `fallback`
+    only when nothing of the text can be written in ASCII (emoji, say)."""
+    return _slugify(text, max_length=max_length, word_boundary=True, save_order=True) or fallback

@@ -30,7 +30,7 @@ from ..accounts.models import Organisation, OrganisationKind, Role, User
 from ..core.dates import DatePrecision
 from ..core.extensions import db
 from ..core.history import record_history
-from ..core.text import slugify
+from ..core.text import MARKDOWN, slugify
 from ..pledges import operations as pledges
 from ..pledges import signatures
 from ..pledges.models import Pledge
@@ -1169,6 +1169,7 @@ class _Loader:
             themes=[self.themes[name] for name in seed.themes],
             countries=[self.countries[name] for name in seed.countries],
             text=seed.text,
+            text_format=MARKDOWN,  # (the seed texts are written in Markdown)
             forum_id=forum.id if forum else None,
             **seed.fields,
         )
@@ -1191,6 +1192,7 @@ class _Loader:
                 figures=[dict(figure) for figure in action.figures],
                 links=[dict(link) for link in action.links],
                 position=position,
+                text_format=MARKDOWN,
             )
             self.tally.actions += 1
         if seed.state == "done":

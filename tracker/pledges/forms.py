@@ -31,7 +31,8 @@ from wtforms.widgets import TextInput
 
 from ..accounts.models import Organisation
 from ..core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE, DatePrecision, NotADate, parse_partial_date
-from ..core.text import is_web_url
+from ..core.sources import DEFAULT_LANGUAGE, language_choices, language_name
+from ..core.text import MARKDOWN, PLAIN, TEXT_FORMATS, is_web_url
 from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
 from ..taxonomy.models import Country, Forum, Theme
 from .models import (
@@ -87,9 +88,44 @@ class NumberWithSeparatorsField(DecimalField):
             raise ValueError("Use at most two decimal places.")  # (larger numbers: NumberRange says)
 
 
-class PledgeForm(VersionedForm):
+def _format_field(label: str = "The text is written in") -> SelectField:
+    return SelectField(
+        label,
+        choices=[SelectChoice(PLAIN, TEXT_FORMATS[PLAIN]), SelectChoice(MARKDOWN, TEXT_FORMATS[MARKDOWN])],
+        default=PLAIN,
+        validate_choice=True,
+    )
+
+
+def _check_source_url(_form, field):
+    if field.data and not is_web_url(field.data):
+        raise ValidationError("Enter the source's full web address, starting with https:// (or http://).")
+
+
+class SourceFields:
+    """What a pledge and an action say of their own text: its format and language, and
+    where it was published first (core.sources)."""
+
+    source_reference = StringField(
+        "The source's number for it", filters=[strip], validators=[Within(Pledge.limits["source_reference"])]
+    )
+    source_url = StringField(
+        "The source's web address",
+        filters=[strip],
+        validators=[Within(Pledge.limits["source_url"]), _check_source_url],
+    )
+
+
+class PledgeForm(SourceFields, VersionedForm):
     title = StringField("Title", filters=[strip], validators=[Within(Pledge.limits["title"])])
     text = TextAreaField("Pledge text", validators=[Within(Pledge.limits["text"])])
+    text_format = _format_field()
+    language = SelectField("Language of the pledge", default=DEFAULT_LANGUAGE, validate_choice=True)
+    signatories_note = StringField(
+        "Signatories as the source states them",
+        filters=[strip],
+        validators=[Within(Pledge.limits["signatories_note"])],
+    )
     forum = SelectField("Made at (forum)", coerce=id_or_none, validate_choice=True)
     themes = CheckboxesField("Themes", coerce=int)
     countries = CheckboxesField("Countries", coerce=int)
@@ -140,6 +176,7 @@ class PledgeForm(VersionedForm):
         ],
     )
     change_note = StringField("Note about this change", filters=[strip], validators=[Within(CHANGE_NOTE)])
+    preview = SubmitField("Preview the text")
     submit = SubmitField("Save pledge")
 
     def __init__(self, *args, **kwargs):
@@ -150,6 +187,7 @@ class PledgeForm(VersionedForm):
         self.countries.choices = choices(Country)
         self.lead.choices = [SelectChoice("", "— Choose the lead signatory —")] + organisations
         self.co_signatories.choices = organisations
+        self.language.choices = language_choices(self.language.data)
 
     def validate_lead(self, field):
         if field.data is None:
@@ -186,13 +224,20 @@ class PledgeForm(VersionedForm):
             "actions_intro": self.actions_intro.data or None,
             "contact_name": self.contact_name.data or None,
             "contact_email": (self.contact_email.data or "").lower() or None,
+            "text_format": self.text_format.data,
+            "language": self.language.data,
+            "source_reference": self.source_reference.data or None,
+            "source_url": self.source_url.data or None,
+            "signatories_note": self.signatories_note.data or None,
         }
 
     def fill_from(self, pledge) -> None:
         """Set the fields from a saved pledge (GET of the editor)."""
         for name in ("title", "text", "region", "period_start", "period_end", "period_note", "budget_amount",
-                     "budget_currency", "budget_note", "actions_intro", "contact_name", "contact_email"):  # fmt: skip
+                     "budget_currency", "budget_note", "actions_intro", "contact_name", "contact_email",
+                     "text_format", "language", "source_reference", "source_url", "signatories_note"):  # fmt: skip
             getattr(self, name).data = getattr(pledge, name)
+        self.language.choices = language_choices(pledge.language)
         self.forum.data = pledge.forum_id
         self.themes.data = [theme.id for theme in pledge.themes]
         self.countries.data = [country.id for country in pledge.countries]
@@ -268,7 +313,7 @@ class LinkForm(Form):
         return valid
 
 
-class ActionForm(VersionedForm):
+class ActionForm(SourceFields, VersionedForm):
     date = StringField("Date", filters=[strip], validators=[Length(max=40)])
     heading = StringField("Group under a heading", filters=[strip], validators=[Within(ActionTaken.limits["heading"])])
     summary = TextAreaField(
@@ -277,6 +322,8 @@ class ActionForm(VersionedForm):
         validators=[Within(ActionTaken.limits["summary"])],
     )
     details = TextAreaField("Details", validators=[Within(ActionTaken.limits["details"])])
+    text_format = _format_field("The details are written in")
+    language = SelectField("Language", default="", validate_choice=True)
     organisations = CheckboxesField("Organisations involved", coerce=int)
     figures = FieldList(FormField(FigureForm), min_entries=1, max_entries=50)
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=50)
@@ -287,6 +334,9 @@ class ActionForm(VersionedForm):
     def __init__(self, pledge, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations.choices = [SelectChoice(org.id, org.display_name) for org in pledge.signatory_organisations]
+        self.language.choices = [SelectChoice("", f"As the pledge ({language_name(pledge.language)})")] + [
+            SelectChoice(tag, name) for tag, name in language_choices(self.language.data) if tag != pledge.language
+        ]
         self.parsed_date: tuple[dt.date, DatePrecision] | None = None
 
     def validate_date(self, field):
@@ -330,6 +380,10 @@ class ActionForm(VersionedForm):
                 for row in (entry.form for entry in self.links)
                 if not row.is_blank()
             ],
+            "text_format": self.text_format.data,
+            "language": self.language.data or None,
+            "source_reference": self.source_reference.data or None,
+            "source_url": self.source_url.data or None,
         }
 
     def fill_from(self, action, date_text: str) -> None:
@@ -337,6 +391,12 @@ class ActionForm(VersionedForm):
         self.heading.data = action.heading
         self.summary.data = action.summary
         self.details.data = action.details
+        self.text_format.data = action.text_format
+        self.language.data = action.language or ""
+        if action.language and action.language not in {choice[0] for choice in self.language.choices}:
+            self.language.choices.append(SelectChoice(action.language, language_name(action.language)))
+        self.source_reference.data = action.source_reference
+        self.source_url.data = action.source_url
         self.organisations.data = [org.id for org in action.organisations]
         self.opened_at(action.version)
         while len(self.figures.entries):

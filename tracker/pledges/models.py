@@ -19,6 +19,8 @@ from ..core.columns import choice, state_column, utcnow
 from ..core.dates import DatePrecision
 from ..core.extensions import Base
 from ..core.limits import Limit
+from ..core.sources import DEFAULT_LANGUAGE
+from ..core.text import PLAIN
 from ..taxonomy.models import Country, Forum, Theme
 from .workflow import DONE, DRAFT, PledgeWorkflow
 
@@ -67,10 +69,15 @@ class ActionTaken(Base):
         "heading": Limit(500),
         "summary": Limit(5_000, lines=True, required="Say in a sentence or two what was done."),
         "details": Limit(50_000, lines=True),
+        "source_reference": Limit(100),
+        "source_url": Limit(2_000),
     }
     # Each action has a place of its own in its pledge's list (the page's order, and the key
     # actions.csv imports by).
-    __table_args__ = (sa.UniqueConstraint("pledge_id", "position"),)
+    __table_args__ = (
+        sa.UniqueConstraint("pledge_id", "position"),
+        sa.CheckConstraint("text_format IN ('plain', 'markdown')", name="known_text_format"),
+    )
     noun: ClassVar[str] = "action"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,6 +92,13 @@ class ActionTaken(Base):
     heading: Mapped[str | None] = mapped_column(sa.Text)  # groups actions as the seed page does
     summary: Mapped[str] = mapped_column(sa.Text)
     details: Mapped[str] = mapped_column(sa.Text, default="")
+    # The details' format (core.text: "plain" as written, or "markdown").
+    text_format: Mapped[str] = mapped_column(sa.String(10), default=PLAIN, server_default=PLAIN)
+    # The language its texts are written in (BCP 47); None: its pledge's.
+    language: Mapped[str | None] = mapped_column(sa.String(35))
+    # Where it was published first (a conference's progress report): its number and address.
+    source_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    source_url: Mapped[str | None] = mapped_column(sa.String(2000))
     position: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -172,6 +186,9 @@ class Pledge(Base):
         "actions_intro": Limit(5_000, lines=True),
         "contact_name": Limit(200),
         "contact_email": Limit(254),
+        "source_reference": Limit(100),
+        "source_url": Limit(2_000),
+        "signatories_note": Limit(500),
     }
     noun: ClassVar[str] = "pledge"
     __table_args__ = (
@@ -180,6 +197,7 @@ class Pledge(Base):
         ),
         sa.CheckConstraint("budget_amount IS NULL OR budget_amount >= 0", name="budget_not_negative"),
         sa.CheckConstraint("(budget_amount IS NULL) = (budget_currency IS NULL)", name="budget_has_currency"),
+        sa.CheckConstraint("text_format IN ('plain', 'markdown')", name="known_text_format"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -196,6 +214,16 @@ class Pledge(Base):
     budget_currency: Mapped[str | None] = mapped_column(sa.String(3))
     budget_note: Mapped[str | None] = mapped_column(sa.String(200))  # "approximately, annually"
     actions_intro: Mapped[str | None] = mapped_column(sa.Text)  # "Joint progress … includes:"
+    # The format of its text and actions' introduction (core.text: "plain" or "markdown").
+    text_format: Mapped[str] = mapped_column(sa.String(10), default=PLAIN, server_default=PLAIN)
+    # The language it is written in (BCP 47: "en", "fr", "es-419"), said on its page.
+    language: Mapped[str] = mapped_column(sa.String(35), default=DEFAULT_LANGUAGE, server_default=DEFAULT_LANGUAGE)
+    # Where it was published first: the source's own number for it ("P2065") and address.
+    source_reference: Mapped[str | None] = mapped_column(sa.String(100))
+    source_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    # Its signatories as the source states them, when it names a collective in words or no
+    # one ("National Societies of the Asia Pacific region"): shown, never made organisations.
+    signatories_note: Mapped[str | None] = mapped_column(sa.String(500))
     # Private: never on public pages or the public API.
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))

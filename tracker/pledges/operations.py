@@ -30,6 +30,7 @@ from ..core.dates import DatePrecision, format_date
 from ..core.extensions import db
 from ..core.history import HistoryEntry, changes_between, record_history, snapshot
 from ..core.limits import check_year, clean_fields
+from ..core.sources import check_source_fields
 from ..core.text import format_number, is_web_url
 from ..taxonomy.models import Country, Forum, Theme
 from . import mails, signatures
@@ -47,7 +48,11 @@ from .models import (
 PLEDGE_FIELDS = [
     "title", "text", "forum_id", "region", "period_start", "period_end", "period_note",
     "budget_amount", "budget_currency", "budget_note", "actions_intro", "contact_name", "contact_email",
+    "text_format", "language", "source_reference", "source_url", "signatories_note",
 ]  # fmt: skip
+# What an action says of its own text (core.sources): given, each is checked and set; not
+# given, each stays as it is (a new action: plain text, in its pledge's language).
+ACTION_SOURCE_FIELDS = ("text_format", "language", "source_reference", "source_url")
 
 
 def take_transition(
@@ -90,7 +95,7 @@ def _checked(fields: dict[str, Any]) -> dict[str, Any]:
         check_budget(fields["budget_amount"])
     for year in ("period_start", "period_end"):
         check_year(fields.get(year), year)
-    return clean_fields(Pledge, fields)
+    return clean_fields(Pledge, check_source_fields(fields))
 
 
 def create_pledge(
@@ -252,10 +257,13 @@ def _write_action_content(
     heading: str | None = None,
     figures: Sequence[dict[str, Any]] = (),
     links: Sequence[dict[str, Any]] = (),
+    **source: Any,
 ) -> None:
     """Check and set what an action says: the one rule for recording and editing it."""
+    known_fields(source, ACTION_SOURCE_FIELDS, "action")
     summary = check_action_summary(summary)
     texts = clean_fields(ActionTaken, {"heading": heading, "details": details})
+    source = clean_fields(ActionTaken, check_source_fields(source, language_required=False))
     check_action_date(date)
     check_action_organisations(organisations, {o.id for o in action.pledge.signatory_organisations})
     links = check_evidence_links(links)
@@ -268,6 +276,10 @@ def _write_action_content(
     action.organisations = distinct(organisations)
     action.figures = [ActionFigure(position=i, **figure) for i, figure in enumerate(figures)]
     action.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
+    for name, value in source.items():
+        setattr(action, name, value)
+    if action.language == action.pledge.language:
+        action.language = None  # (as its pledge's: it follows the pledge's if that is corrected)
 
 
 def record_action(pledge: Pledge, actor: User, *, position: int | None = None, **content: Any) -> ActionTaken:
@@ -314,6 +326,7 @@ def _action_snapshot(action: ActionTaken) -> dict[str, Any]:
             for f in action.figures
         ],
         "links": [link.url for link in action.links],
+        **{name: getattr(action, name) for name in ACTION_SOURCE_FIELDS},
     }
 
 

@@ -6,13 +6,15 @@ roundtables' `follow_through`)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from markupsafe import Markup, escape
 
 from .. import access
 from ..dates import format_date, format_date_range, machine_date
-from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown
+from ..sources import language_name
+from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown, render_text
 
 
 def isolated(value: Any) -> Markup:
@@ -21,10 +23,19 @@ def isolated(value: Any) -> Markup:
     return Markup("<bdi>") + escape("" if value is None else value) + Markup("</bdi>")
 
 
+def url_host(url: str | None) -> str:
+    """ "rcrcconference.org": where a link goes, in a word."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         bdi=isolated,
         markdown=render_markdown,
+        text=render_text,
+        language_name=language_name,
+        url_host=url_host,
         excerpt=plain_excerpt,
         date=format_date,
         machine_date=machine_date,

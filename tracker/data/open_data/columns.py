@@ -22,11 +22,16 @@ PLEDGE_COLUMNS: dict[str, str] = {
     "budget_currency": "Three capital letters (AUD, CHF, USD); only with budget_amount.",
     "budget_note": "About the budget: 'approximately, annually'.",
     "lead_signatory": "The lead signatory organisation's name. Required.",
-    "other_signatories": "The other signatories' names, separated by '; '.",
+    "other_signatories": "The other signatories' names, separated by '; ', in the source's order.",
+    "signatories_note": "Its signatories in words, as the source states them when it names a collective or no one.",
     "published_on": "The day it was published (YYYY-MM-DD); empty for a draft.",
     "completed_on": "The day it was marked done (YYYY-MM-DD); only when done.",
-    "text": "The pledge text (Markdown).",
-    "actions_intro": "The sentence introducing its actions taken.",
+    "text": "The pledge text, in text_format.",
+    "actions_intro": "The sentence introducing its actions taken, in text_format.",
+    "text_format": "plain (as written: the default) or markdown.",
+    "language": "The language it is written in: a BCP 47 tag (en, fr, es, ar …) or its name; empty: en.",
+    "source_reference": "The source's own number for it, e.g. P2065.",
+    "source_url": "Where it was published first (https://…).",
     "url": "Its public page (derived; ignored by the import).",
 }
 
@@ -36,11 +41,15 @@ ACTION_COLUMNS: dict[str, str] = {
     "date": "When it was done, as precisely as known: 2019, 2019-06 or 2019-06-14; not in the future.",
     "heading": "The heading it is grouped under on the pledge's page. May be empty.",
     "summary": "What was done, in a sentence or two. Required.",
-    "details": "More about it (Markdown).",
+    "details": "More about it, in text_format.",
     "attributed_to": "The signatory that recorded it and answers for it. Required.",
-    "organisations": "The signatories involved, separated by '; '. Required.",
+    "organisations": "The signatories involved, separated by '; ', in the source's order. Required.",
     "figures": 'JSON array of {"label", "value" (a string: an exact decimal), "unit", "year", "period_note"}.',
     "links": 'JSON array of evidence links {"url" (http:// or https://), "title"}.',
+    "text_format": "plain (as written: the default) or markdown.",
+    "language": "The language it is written in, when not its pledge's: a BCP 47 tag or its name.",
+    "source_reference": "The source's own number for it (a progress report's).",
+    "source_url": "Where it was published first (https://…).",
 }
 
 REQUIRED_COLUMNS = {

@@ -34,28 +34,33 @@ def export_pledges(pledges: sa.Select[Any], link: Callable[[Pledge], str]) -> st
     for pledge in sorted(db.session.scalars(query), key=lambda p: p.slug):
         lead = pledge.lead_signatory
         rows.append(
-            [
-                pledge.slug,
-                pledge.title,
-                pledge.status,
-                pledge.forum.name if pledge.forum else None,
-                _names(pledge.themes),
-                _names(pledge.countries),
-                pledge.region,
-                pledge.period_start,
-                pledge.period_end,
-                pledge.period_note,
-                decimal_text(pledge.budget_amount),
-                pledge.budget_currency,
-                pledge.budget_note,
-                lead.name if lead else None,
-                _names(s.organisation for s in pledge.signatories if not s.is_lead),
-                pledge.published_at.date().isoformat() if pledge.published_at else None,
-                pledge.completed_at.date().isoformat() if pledge.completed_at else None,
-                pledge.text,
-                pledge.actions_intro,
-                link(pledge),
-            ]
+            {
+                "slug": pledge.slug,
+                "title": pledge.title,
+                "state": pledge.status,
+                "forum": pledge.forum.name if pledge.forum else None,
+                "themes": _names(pledge.themes),
+                "countries": _names(pledge.countries),
+                "region": pledge.region,
+                "period_start": pledge.period_start,
+                "period_end": pledge.period_end,
+                "period_note": pledge.period_note,
+                "budget_amount": decimal_text(pledge.budget_amount),
+                "budget_currency": pledge.budget_currency,
+                "budget_note": pledge.budget_note,
+                "lead_signatory": lead.name if lead else None,
+                "other_signatories": _names(s.organisation for s in pledge.signatories if not s.is_lead),
+                "signatories_note": pledge.signatories_note,
+                "published_on": pledge.published_at.date().isoformat() if pledge.published_at else None,
+                "completed_on": pledge.completed_at.date().isoformat() if pledge.completed_at else None,
+                "text": pledge.text,
+                "actions_intro": pledge.actions_intro,
+                "text_format": pledge.text_format,
+                "language": pledge.language,
+                "source_reference": pledge.source_reference,
+                "source_url": pledge.source_url,
+                "url": link(pledge),
+            }
         )
     return _csv(PLEDGE_COLUMNS, rows)
 
@@ -78,18 +83,22 @@ def export_actions(pledges: sa.Select) -> str:
     rows = []
     for slug, action in sorted(db.session.execute(query), key=lambda row: (row[0], row[1].position, row[1].id)):
         rows.append(
-            [
-                slug,
-                action.position,
-                machine_date(action.date, action.date_precision),
-                action.heading,
-                action.summary,
-                action.details,
-                action.attributed_to.name,
-                _names(action.organisations),
-                _json([_figure_json(figure) for figure in action.figures]),
-                _json([{"url": link.url, "title": link.title} for link in action.links]),
-            ]
+            {
+                "pledge": slug,
+                "position": action.position,
+                "date": machine_date(action.date, action.date_precision),
+                "heading": action.heading,
+                "summary": action.summary,
+                "details": action.details,
+                "attributed_to": action.attributed_to.name,
+                "organisations": _names(action.organisations),
+                "figures": _json([_figure_json(figure) for figure in action.figures]),
+                "links": _json([{"url": link.url, "title": link.title} for link in action.links]),
+                "text_format": action.text_format,
+                "language": action.language,
+                "source_reference": action.source_reference,
+                "source_url": action.source_url,
+            }
         )
     return _csv(ACTION_COLUMNS, rows)
 
@@ -120,10 +129,11 @@ def _names(records: Iterable) -> str:
     return SEPARATOR.join(record.name for record in records)
 
 
-def _csv(columns: Iterable[str], rows: list[list]) -> str:
+def _csv(columns: Iterable[str], rows: list[dict[str, Any]]) -> str:
+    columns = list(columns)
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(list(columns))
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([csv_cells.escape(value) for value in row])
+        writer.writerow([csv_cells.escape(row[column]) for column in columns])
     return BOM + out.getvalue()

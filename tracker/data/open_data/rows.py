@@ -11,6 +11,7 @@ from typing import Any
 from ...accounts.models import Organisation
 from ...core.changes import RESERVED_SLUGS, OperationRefused
 from ...core.dates import DatePrecision
+from ...core.sources import check_language, check_source_url, check_text_format
 from ...core.workflow import RuleNotMet
 from ...pledges import operations
 from ...pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory
@@ -61,7 +62,7 @@ class PledgeRow(Row):
 
     def check(self) -> None:
         # Cells are read in the file's column order, so that errors are reported in it.
-        values = {**self._what(), **self._period(), **self._budget(), **self._who_and_when()}
+        values = {**self._what(), **self._period(), **self._budget(), **self._who_and_when(), **self._source()}
         if values["status"] is not None:
             self._check_dates(values["status"], values["published_on"], values["completed_on"])
         slug = values["slug"]
@@ -114,10 +115,19 @@ class PledgeRow(Row):
         return {
             "lead": self.cell("lead_signatory", self._organisation, required="a pledge needs a lead signatory."),
             "others": self.cell("other_signatories", self.batch.names.organisations.find_all),
+            "signatories_note": self.cell("signatories_note", short_text, Pledge, "signatories_note"),
             "published_on": self.cell("published_on", parse_day),
             "completed_on": self.cell("completed_on", parse_day),
             "text": self.cell("text", prose, Pledge, "text"),
             "actions_intro": self.cell("actions_intro", prose, Pledge, "actions_intro"),
+        }
+
+    def _source(self) -> dict[str, Any]:
+        return {
+            "text_format": self.cell("text_format", check_text_format),
+            "language": self.cell("language", check_language),
+            "source_reference": self.cell("source_reference", short_text, Pledge, "source_reference"),
+            "source_url": self.cell("source_url", check_source_url),
         }
 
     def _slug(self, value: str) -> str:
@@ -179,7 +189,8 @@ def _pledge(values: dict[str, Any]) -> Pledge:
 # A row's values that are the pledge's own fields, as they are.
 _PLEDGE_FIELDS = (
     "slug", "title", "status", "text", "forum", "region", "period_start", "period_end", "period_note",
-    "budget_amount", "budget_currency", "budget_note", "themes", "countries",
+    "budget_amount", "budget_currency", "budget_note", "themes", "countries", "signatories_note",
+    "text_format", "language", "source_reference", "source_url",
 )  # fmt: skip
 
 
@@ -199,8 +210,16 @@ class ActionRow(Row):
         organisations = self.cell("organisations", self._organisations, pledge)
         action_figures = self.cell("figures", figures)
         action_links = self.cell("links", links)
+        source = {
+            "text_format": self.cell("text_format", check_text_format),
+            "language": self.cell("language", check_language, required=False),
+            "source_reference": self.cell("source_reference", short_text, ActionTaken, "source_reference"),
+            "source_url": self.cell("source_url", check_source_url),
+        }
         if not self.valid:
             return
+        if pledge is not None and source["language"] == pledge.language:
+            source["language"] = None  # (as its pledge's, as `operations` keeps it)
         date, precision = when
         action = ActionTaken(
             attributed_to=attributed_to,
@@ -213,6 +232,7 @@ class ActionRow(Row):
             organisations=organisations,
             figures=[ActionFigure(position=i, **figure) for i, figure in enumerate(action_figures)],
             links=[EvidenceLink(position=i, **link) for i, link in enumerate(action_links)],
+            **source,
         )
         if slug is not None:  # (a row without its pledge's slug is not valid)
             self.batch.actions.append((slug, action))

@@ -15,6 +15,7 @@ from ...core.changes import REFUSALS, EditConflict
 from ...core.dates import format_date
 from ...core.extensions import db
 from ...core.history import newest_first
+from ...core.text import render_text
 from ...core.web.conditional import cacheable
 from ...core.web.forms import records_by_id, workflow_buttons
 from ...core.web.lists import list_page, paginate
@@ -171,6 +172,13 @@ def _pledge_content(form: PledgeForm) -> dict:
     }
 
 
+def _preview(form: PledgeForm, pledge: Pledge | None) -> str:
+    """The editor again, as typed, with the text shown as its page will show it: nothing
+    is saved."""
+    preview = render_text(form.text.data, form.text_format.data)
+    return render_template("pledges/edit.html", form=form, pledge=pledge, preview=preview)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -178,6 +186,8 @@ def new():
     form = PledgeForm()
     if request.method == "GET":
         form.lead.data = current_user.organisation_id
+    elif form.is_submitted() and form.preview.data:
+        return _preview(form, None)
     if form.validate_on_submit():
         try:
             pledge = create_pledge(current_user, **_pledge_content(form))
@@ -207,6 +217,8 @@ def edit(slug: str):
     form = PledgeForm()
     if request.method == "GET":
         form.fill_from(pledge)
+    elif form.is_submitted() and form.preview.data:
+        return _preview(form, pledge)
     conflict = None
     if form.validate_on_submit():
         try:
