@@ -41,6 +41,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
     # No form needs more than this; a bigger request is refused with a friendly 413 page.
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # …except an import's files (Administration › Import), which may be this large in all.
+    IMPORT_MAX_BYTES = 20 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     # Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0) holds what every gunicorn worker must
     # share: the log-in throttle's counters. Without it they are kept in each process's memory.

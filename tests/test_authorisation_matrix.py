@@ -56,6 +56,7 @@ from tracker.accounts import operations as accounts
 from tracker.accounts.models import OrganisationKind, Role, User
 from tracker.core.extensions import db
 from tracker.core.web.security import limiter
+from tracker.data import imports
 from tracker.notifications.models import Notification, OutgoingMail
 from tracker.notifications.operations import unsubscribe_token
 from tracker.pledges import followers
@@ -112,6 +113,7 @@ TO_FAILED_MAIL = REDIRECT("/admin/outgoing-mail?status=failed")
 TO_NOTIFICATIONS = REDIRECT("/notifications")
 TO_THE_NOTIFICATION = REDIRECT("/notifications#notification-{notification_id}")
 TO_SETTINGS = REDIRECT("/account/notifications")
+TO_NEWEST_PLEDGES = REDIRECT("/pledges?sort=newest")
 
 # --- visitors and records ---------------------------------------------------------------------------
 
@@ -136,6 +138,7 @@ UNSUBSCRIBE_LINK = "an unsubscribe link of the outsider's"
 EMAIL_LINK = "the invited user's link confirming a new e-mail address"
 FOLLOW_LINK = "the confirmation link of someone following the published pledge by e-mail"
 UNFOLLOW_LINK = "the unsubscribe link of someone following the published pledge by e-mail"
+PENDING_IMPORT = "an import the admin uploaded, waiting for them to confirm its preview"
 NOTIFICATION = "a notification of the owner's (a recommendation agreed)"
 SITE_CSS = "the site's stylesheet"
 BOOTSTRAP_CSS = "Bootstrap's stylesheet"
@@ -144,7 +147,7 @@ RECORDS = (
     NOTHING, DRAFT_PLEDGE, PUBLISHED_PLEDGE, PUBLIC_ROUNDTABLE, PRIVATE_ROUNDTABLE, DRAFT_RECOMMENDATION,
     AGREED_RECOMMENDATION, PRIVATE_RECOMMENDATION, ADMIN_RECORDS, SET_PASSWORD_LINK, RESET_LINK, OUTGOING_MAIL,
     UNSUBSCRIBE_LINK, NOTIFICATION, SITE_CSS, BOOTSTRAP_CSS, SWAGGER_UI_CSS, EMAIL_LINK, FOLLOW_LINK,
-    UNFOLLOW_LINK,
+    UNFOLLOW_LINK, PENDING_IMPORT,
 )  # fmt: skip
 
 # --- the table ----------------------------------------------------------------------------------------
@@ -577,6 +580,22 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("admin.edit_forum", "POST"): {
         ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_FORUMS),
     },
+    # Administration › Import: admins only; a preview (and its confirmation) is its uploader's.
+    ("imports.start", "GET"): {
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    },
+    ("imports.start", "POST"): {
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
+    },
+    ("imports.download_template", "GET"): {
+        PENDING_IMPORT: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    },
+    ("imports.preview", "GET"): {
+        PENDING_IMPORT: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    },
+    ("imports.preview", "POST"): {
+        PENDING_IMPORT: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_NEWEST_PLEDGES),
+    },
     ("admin.themes", "GET"): {
         NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
@@ -714,6 +733,8 @@ def build_world(make) -> World:
     # Someone of the public following the published pledge by e-mail.
     followers.ask_to_follow(published, "follower@example.net")
     follower = db.session.scalar(sa.select(PledgeFollower))
+    # An import the admin uploaded (a draft pledge), not confirmed yet.
+    pending = imports.upload(admin, [("pledges.csv", b"state,title\r\ndraft,Imported plan\r\n")])
     db.session.commit()
 
     def pledge(record, action, spare, event):
@@ -764,6 +785,7 @@ def build_world(make) -> World:
         SITE_CSS: {"filename": "css/tracker.css"},
         BOOTSTRAP_CSS: {"filename": "css/bootstrap.min.css"},
         SWAGGER_UI_CSS: {"filename": "swagger-ui.css"},
+        PENDING_IMPORT: {"import_id": pending.id, "kind": "pledges"},
     }
     return World(emails={name: person.email for name, person in people.items()}, arguments=arguments)
 

@@ -33,7 +33,7 @@ from tracker.accounts.models import Role, User
 from tracker.core import data_version
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry, record_history
-from tracker.data import backup
+from tracker.data import backup, imports
 from tracker.data.demo import DEMO_PASSWORD, load_demo
 from tracker.notifications import reminders
 from tracker.notifications.digest import send_digests
@@ -133,6 +133,8 @@ def fill() -> None:
     assert send_digests(TODAY) > 0
     nested = {"list": [1, 2.5, None, True, "\n"], "z": {}, "a": []}
     record_history(pledge, "noted", author, comment=LONG_ODD, changes={"ü 🌏": [None, ODD], "nested": nested})
+    # An import an admin uploaded and has not confirmed yet (its files, kept as text).
+    imports.upload(make.admin(), [("pledges.csv", f"title,state\r\n{ODD[:200]},draft\r\n".encode())])
     db.session.commit()
 
 

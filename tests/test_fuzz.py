@@ -52,6 +52,8 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import OrganisationKind, Role
 from tracker.core.extensions import db
+from tracker.data import imports
+from tracker.data.forms import ConfirmImportForm, ImportForm
 from tracker.notifications import kinds
 from tracker.notifications.forms import MarkAllReadForm, MarkReadForm, RetryForm, SettingsForm, UnsubscribeForm
 from tracker.notifications.models import Notification, OutgoingMail
@@ -286,6 +288,8 @@ def build_world() -> World:
         followers.ask_to_follow(in_progress, address)
     asked, follows = db.session.scalars(sa.select(PledgeFollower).order_by(PledgeFollower.id)).all()
     followers.confirm(followers.confirmation_token(follows))
+    # An import the admin uploaded, its preview waiting to be confirmed.
+    w.records["import"] = imports.upload(admin, [("pledges.csv", b"title,state\r\nImported plan,draft\r\n")]).id
     db.session.commit()
     w.links = {
         "reset": passwords.reset_password_token(staff_b),
@@ -474,6 +478,9 @@ POST_TARGETS = [
     Target("admin.edit_forum", "admin", ForumForm,
            lambda w: [({"forum_id": w.records["forum"]}, "")] + [({"forum_id": i}, "") for i in MISSING_IDS]),
     Target("admin.new_theme", "admin", ThemeForm, _plain()),
+    Target("imports.start", "admin", ImportForm, _plain()),
+    Target("imports.preview", "admin", ConfirmImportForm,
+           lambda w: [({"import_id": w.records["import"]}, ""), ({"import_id": "no-such-import"}, "")]),
     Target("admin.edit_theme", "admin", ThemeForm,
            lambda w: [({"theme_id": w.records["theme"]}, "")] + [({"theme_id": i}, "") for i in MISSING_IDS]),
     # --- accounts
@@ -807,6 +814,9 @@ GET_PAGES = [
     Page("admin.new_forum", "admin", []),
     Page("admin.edit_forum", "admin", [], lambda w: [{"forum_id": w.records["forum"]}]),
     Page("admin.new_theme", "admin", []),
+    Page("imports.start", "admin", []),
+    Page("imports.preview", "admin", [], lambda w: [{"import_id": w.records["import"]}]),
+    Page("imports.download_template", "admin", [], lambda w: [{"kind": "pledges"}, {"kind": "actions"}, {"kind": "x"}]),
     Page("admin.edit_theme", "admin", [], lambda w: [{"theme_id": w.records["theme"]}]),
     Page("auth.login", "anonymous", ["next"]),
     Page("auth.change_password", "staff_a", []),

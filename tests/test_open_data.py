@@ -284,7 +284,7 @@ BAD_CELLS = {
         0,
         "lead_signatory",
         "Nowhere Red Cross",
-        "Row 2, column lead_signatory: There is no organisation called “Nowhere Red Cross” (an admin adds organisations; check the spelling).",
+        "Row 2, column lead_signatory: There is no organisation called “Nowhere Red Cross” (an admin adds organisations; check the spelling, or let the import create what is missing).",
     ),
     "unknown organisation among others": (
         "actions",
@@ -293,7 +293,13 @@ BAD_CELLS = {
         "Australian Red Cross; Red Cross of Atlantis",
         "Row 2, column organisations: There is no organisation called “Red Cross of Atlantis”",
     ),
-    "missing title": ("pledges", 1, "title", "  ", "Row 3, column title: Give the pledge a title."),
+    "missing title": (
+        "pledges",
+        1,
+        "title",
+        "  ",
+        "Row 3, column title: Give the pledge a title, or a text to take one from.",
+    ),
     "future date": (
         "actions",
         0,
@@ -399,7 +405,7 @@ def test_every_error_of_every_row_is_reported_at_once(runner, reference, tmp_pat
     actions.append(dict(actions[0], date="2019", position="0"))  # the same position twice
     result = _import(runner, tmp_path, pledges, actions)
     assert result.exit_code == 1
-    assert "Row 3, column title: Give the pledge a title." in result.stderr
+    assert "Row 3, column title: Give the pledge a title, or a text to take one from." in result.stderr
     assert "Row 2, column date: June 2019 is not a date (use 2019, 2019-06 or 2019-06-14)." in result.stderr
     assert (
         "Row 3, column position: Row 2 already gives the pledge “regional-protection” an action at position 0."

@@ -55,6 +55,8 @@ from tracker.core.columns import utcnow
 from tracker.core.dates import DatePrecision
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
+from tracker.data import imports
+from tracker.data.models import PendingImport
 from tracker.notifications.models import MailStatus, Notification, OutgoingMail
 from tracker.notifications.operations import unsubscribe_token
 from tracker.pledges import followers
@@ -310,6 +312,20 @@ class World:
     @cached_property
     def organisation(self) -> Organisation:
         return self.make.organisation("Organisation for the admin pages")
+
+    @cached_property
+    def pending_import(self) -> PendingImport:
+        """An import the admin uploaded, waiting for its preview to be confirmed: pledges that
+        name an organisation there and one to create, a forum, countries, and their actions."""
+        files = [
+            ("pledges.csv", (
+                b"source_reference,title,state,forum,lead_signatory,other_signatories,countries,text,source_url\r\n"
+                b"P1,,in_progress,Council of Delegates,Signatory Red Cross,New Society,Fiji; Tonga,We pledge.,https://x.org/1\r\n"
+                b"P2,Second,draft,,New Society,,,,\r\n"
+            )),
+            ("actions.csv", b"pledge,date,summary,attributed_to\r\nP1,,Trained volunteers.,Signatory Red Cross\r\n"),
+        ]  # fmt: skip
+        return imports.upload(self.admin, files)
 
     @cached_property
     def invitation(self) -> tuple[User, str]:
@@ -932,6 +948,9 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "admin.edit_forum": (Page(ADMIN, people_and_reference_data, at("/admin/forums/{w.forum.id}")),),
     "admin.themes": (Page(ADMIN, people_and_reference_data, at("/admin/themes")),),
     "admin.new_theme": (Page(ADMIN, people_and_reference_data, at("/admin/themes/new")),),
+    "imports.start": (Page(ADMIN, people_and_reference_data, at("/admin/import")),),
+    "imports.preview": (Page(ADMIN, people_and_reference_data, at("/admin/import/{w.pending_import.id}")),),
+    "imports.download_template": (Page(ADMIN, people_and_reference_data, at("/admin/import/template/pledges.csv")),),
     "admin.edit_theme": (Page(ADMIN, people_and_reference_data, at("/admin/themes/{w.theme.id}")),),
 }
 

@@ -14,6 +14,7 @@ from .accounts.routes import admin, auth
 from .core import web
 from .core.extensions import bootstrap, csrf, db, login_manager, migrate
 from .data import cli
+from .data import routes as imports
 from .notifications import cli as notifications_cli
 from .notifications import delivery
 from .notifications import routes as notifications
@@ -30,7 +31,7 @@ from .roundtables import routes as roundtables
 ROOT = Path(__file__).resolve().parent.parent
 
 # The blueprints of the areas' pages, in the order they are registered.
-BLUEPRINTS = (admin.bp, auth.bp, notifications.bp, pledges.bp, public.bp, roundtables.bp)
+BLUEPRINTS = (admin.bp, imports.bp, auth.bp, notifications.bp, pledges.bp, public.bp, roundtables.bp)
 
 
 def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask:

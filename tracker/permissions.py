@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from .accounts.models import Organisation, User
 from .core import access
+from .data.models import PendingImport
 from .notifications.models import Notification
 from .pledges.models import INVITED, SIGNED, ActionTaken, Pledge, PledgeSignatory
 from .roundtables.models import Recommendation, Roundtable
@@ -120,6 +121,8 @@ def _change_action(user: User | None, action: ActionTaken) -> str | None:
     """Each signatory answers for the actions it recorded: only its staff change them."""
     if user is None:
         return LOG_IN_TO_CHANGE
+    if action.attributed_to is None:
+        return "This action names no organisation that reported it, as its source does not: no one can change it here."
     if _member_of(user, [action.attributed_to]) and _member_of(user, action.pledge.signatory_organisations):
         return None
     return f"Only staff of {action.attributed_to.name}, which recorded this action, can change or withdraw it."
@@ -258,6 +261,15 @@ def _administer(user: User | None, _record: None) -> str | None:
     return None if _is_admin(user) else "Only an admin can do this."
 
 
+def _own_import(user: User | None, pending: PendingImport) -> str | None:
+    """An import is confirmed (or looked at) by the admin who uploaded it."""
+    if not _is_admin(user):
+        return "Only an admin can do this."
+    if user is None or pending.uploaded_by_id != user.id:
+        return "This import was uploaded by another admin: only they can look at it or confirm it."
+    return None
+
+
 _VISIBLE: dict[type, Callable[[Any], sa.ColumnElement[bool]]] = {
     Pledge: _visible_pledges,
     Roundtable: _visible_roundtables,
@@ -266,6 +278,8 @@ _VISIBLE: dict[type, Callable[[Any], sa.ColumnElement[bool]]] = {
 _RULES: dict[tuple[type, str], Rule] = {
     (type(None), "create_pledge"): _create_pledge,
     (type(None), "administer"): _administer,
+    (PendingImport, "view"): _own_import,
+    (PendingImport, "confirm"): _own_import,
     (type(None), "create_roundtable"): _create_roundtable,
     (type(None), "review_follow_through"): _review_any,
     (type(None), "own_recommendations"): _own_recommendations,

@@ -43,7 +43,7 @@ _ROW = (
 )
 _PAGE = (
     *_ROW,
-    selectinload(Pledge.actions).selectinload(ActionTaken.organisations),
+    selectinload(Pledge.actions).selectinload(ActionTaken.organisation_rows),
     selectinload(Pledge.actions).selectinload(ActionTaken.figures),
     selectinload(Pledge.actions).selectinload(ActionTaken.links),
 )
@@ -150,7 +150,7 @@ def _budget(pledge: Pledge) -> dict | None:
 
 def _action(action: ActionTaken, pledge_language: str) -> dict:
     return {
-        "date": machine_date(action.date, action.date_precision),
+        "date": machine_date(action.date, action.date_precision) or None,
         "date_precision": action.date_precision.value,
         "heading": action.heading,
         "summary": action.summary,

@@ -226,7 +226,10 @@ class LinkSchema(Schema):
 
 
 class ActionSchema(Schema):
-    date = _partial_date("When it was done, as precise as it is known (2019, 2019-06 or 2019-06-01).")
+    date = _partial_date(
+        "When it was done, as precise as it is known (2019, 2019-06 or 2019-06-01); null when its source does not say.",
+        allow_none=True,
+    )
     date_precision = _text("How much of the date is known.", enum=[p.value for p in DatePrecision])
     heading = _optional_text("A heading that groups consecutive actions, as on the pledge's page.")
     summary = _text("What was done.")

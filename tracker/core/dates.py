@@ -67,8 +67,13 @@ def parse_partial_date(text: str) -> tuple[dt.date, DatePrecision]:
     raise NotADate(f"Write the date as a day, a month or a year, e.g. {EXAMPLES}.")
 
 
+# What a record its source does not date says instead of a date (never the day it was typed).
+NOT_STATED = "Date not stated"
+
+
 def format_date(value: dt.date | dt.datetime | None, precision: DatePrecision | None = None) -> str:
-    """Unambiguous dates: 14 May 2018, May 2018 or 2018 when only that much is known."""
+    """Unambiguous dates: 14 May 2018, May 2018 or 2018 when only that much is known ("" for
+    no date: see `format_stated_date` where a date is expected)."""
     if value is None:
         return ""
     if precision is DatePrecision.YEAR:
@@ -78,9 +83,16 @@ def format_date(value: dt.date | dt.datetime | None, precision: DatePrecision | 
     return f"{value.day} {value:%B} {value.year}"
 
 
-def machine_date(value: dt.date | dt.datetime, precision: DatePrecision | None = None) -> str:
+def format_stated_date(value: dt.date | dt.datetime | None, precision: DatePrecision | None = None) -> str:
+    """`format_date`, or "Date not stated" for a record its source does not date."""
+    return format_date(value, precision) if value is not None else NOT_STATED
+
+
+def machine_date(value: dt.date | dt.datetime | None, precision: DatePrecision | None = None) -> str:
     """The `datetime` attribute of a <time>: only as precise as what is known
-    ("2019", "2019-06", "2019-06-01")."""
+    ("2019", "2019-06", "2019-06-01"); "" for no date."""
+    if value is None:
+        return ""
     if precision is DatePrecision.YEAR:
         return f"{value.year:04d}"
     if precision is DatePrecision.MONTH:

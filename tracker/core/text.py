@@ -85,12 +85,7 @@ def _plain_block(lines: list[str]) -> str:
     def close_list() -> None:
         nonlocal kind
         if items:
-            rows = []
-            for marker, item_lines in items:
-                shown = f'<span class="item-marker">{escape(marker)}</span> ' if marker else ""
-                rows.append("<li>" + shown + "<br>\n".join(item_lines) + "</li>")
-            opening = '<ol class="as-written">' if kind == "ol" else "<ul>"
-            parts.append(opening + "".join(rows) + ("</ol>" if kind == "ol" else "</ul>"))
+            parts.append(_list_html(kind, items))
             items.clear()
         kind = ""
 
@@ -115,6 +110,17 @@ def _plain_block(lines: list[str]) -> str:
     return "\n".join(parts)
 
 
+def _list_html(kind: str, items: list[tuple[str, list[str]]]) -> str:
+    """A hand-made list: bullets as a list's own; numbers and letters kept as written."""
+    rows = []
+    for marker, item_lines in items:
+        shown = f'<span class="item-marker">{escape(marker)}</span> ' if marker else ""
+        rows.append("<li>" + shown + "<br>\n".join(item_lines) + "</li>")
+    if kind == "ol":
+        return '<ol class="as-written">' + "".join(rows) + "</ol>"
+    return "<ul>" + "".join(rows) + "</ul>"
+
+
 def _linked(line: str) -> str:
     """A line escaped, with its web addresses as links."""
     out, start = [], 0
@@ -133,6 +139,29 @@ def _linked(line: str) -> str:
         start = end
     out.append(str(escape(line[start:])))
     return "".join(out)
+
+
+# A section label of a form the source was written in ("A) Objectives of the pledge:"): not
+# what the text says, so not its first sentence.
+_LABEL = re.compile(r"^\s*(?:[A-Za-z0-9]{1,3}[.)]\s*)?(?:\S+\s+){0,5}\S+:\s*$")
+
+
+def first_sentence(text: str, length: int = 160) -> str:
+    """What a text without a title says first: its first sentence (or line), without a list
+    marker or a form's section label before it, cut at a word near `length` characters."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    while len(lines) > 1 and _LABEL.match(lines[0]) and _NUMBERED.match(lines[0]):
+        lines.pop(0)
+    if not lines:
+        return ""
+    line = lines[0]
+    marker = _BULLET.match(line) or _NUMBERED.match(line)
+    if marker:
+        line = marker["text"]
+    sentence = re.split(r"(?<=[.!?。])\s", line, maxsplit=1)[0]
+    if len(sentence) <= length:
+        return sentence
+    return sentence[: length - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def plain_excerpt(text: str | None, length: int = 200, text_format: str | None = PLAIN) -> str:

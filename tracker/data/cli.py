@@ -9,15 +9,19 @@ import sys
 from typing import Any
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 
+from ..accounts.models import User
+from ..core import access
 from ..core.extensions import db
 from ..core.listing import ListState
 from ..pledges import catalogue
 from ..pledges.models import Pledge
 from . import backup, open_data
 from .demo import load_demo
+from .open_data.workbooks import Unreadable, files_of
 
 demo_cli = AppGroup("demo", help="Demo data built from the seed documents.")
 
@@ -41,28 +45,47 @@ data_cli = AppGroup(
 @data_cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check every row and report, but write nothing.")
-def data_import(files: tuple[str, ...], dry_run: bool):
-    """Import pledges and actions from CSV FILES in the open-data format (each file's kind
-    is told by its header row; pledges are imported first). Every row of every file is
-    checked first: any error, and nothing at all is written."""
-    texts, errors = [], []
-    for path in files:
-        try:
+@click.option(
+    "--create-missing",
+    is_flag=True,
+    help="Create the organisations, forums, themes and countries the files name that are not in the "
+    "tracker yet (needs --as).",
+)
+@click.option("--as", "as_email", metavar="EMAIL", help="The admin the import is recorded as, in history.")
+def data_import(files: tuple[str, ...], dry_run: bool, create_missing: bool, as_email: str | None):
+    """Import pledges and actions from FILES: CSV (UTF-8) files in the open-data format, or
+    XLSX workbooks (each sheet one file); each file's kind is told by its header row, and
+    pledges are imported first. Every row of every file is checked first: any error, and
+    nothing at all is written. The web's Administration › Import does the same, with a preview."""
+    actor = None
+    if as_email:
+        actor = db.session.scalar(sa.select(User).where(User.email == as_email.strip().lower()))
+        if actor is None or not access.can(actor, "administer"):
+            raise click.UsageError(f"--as {as_email}: no admin has this e-mail address.")
+    elif create_missing:
+        raise click.UsageError("--create-missing needs --as EMAIL: the admin who creates what is missing.")
+    texts: list[tuple[str, str]] = []
+    try:
+        for path in files:
             with open(path, "rb") as file:
-                texts.append((path, file.read().decode("utf-8")))
-        except UnicodeDecodeError:
-            errors.append(f"{path}: this is not UTF-8 text; save it as “CSV UTF-8”.")
-    batch = open_data.read(texts)
-    errors += [str(error) for error in batch.errors]
+                texts += files_of([(path, file.read())])
+    except Unreadable as problem:
+        click.echo(str(problem), err=True)
+        click.echo("Nothing imported: 1 error.", err=True)
+        sys.exit(1)
+    batch = open_data.read(texts, create_missing=create_missing)
+    errors = [str(error) for error in batch.errors]
     if errors:
         for error in errors:
             click.echo(error, err=True)
         click.echo(f"Nothing imported: {len(errors)} error{'' if len(errors) == 1 else 's'}.", err=True)
         sys.exit(1)
+    for derived in batch.derived:
+        click.echo(f"{derived.file}: Row {derived.row}, column {derived.column}: {derived.value} ({derived.how}).")
     if dry_run:
         click.echo(f"Checked {batch.summary()}: no errors; nothing written (dry run).")
         return
-    batch.write()
+    batch.write(actor)
     db.session.commit()
     click.echo(f"Imported {batch.summary()}.")
 

@@ -1179,24 +1179,27 @@ class _Loader:
             return
         pledges.take_transition(pledge, "start", author)
         for position, action in enumerate(seed.actions):
-            date, precision = action.when
-            pledges.record_action(
-                pledge,
-                author,
-                date=date,
-                date_precision=precision,
-                summary=action.summary,
-                heading=action.heading,
-                details=action.details,
-                organisations=[self.organisations[name] for name in action.organisations],
-                figures=[dict(figure) for figure in action.figures],
-                links=[dict(link) for link in action.links],
-                position=position,
-                text_format=MARKDOWN,
-            )
-            self.tally.actions += 1
+            self._action(pledge, author, position, action)
         if seed.state == "done":
             pledges.take_transition(pledge, "complete", author)
+
+    def _action(self, pledge: Pledge, author: User, position: int, action: SeedAction) -> None:
+        date, precision = action.when
+        pledges.record_action(
+            pledge,
+            author,
+            date=date,
+            date_precision=precision,
+            summary=action.summary,
+            heading=action.heading,
+            details=action.details,
+            organisations=[self.organisations[name] for name in action.organisations],
+            figures=[dict(figure) for figure in action.figures],
+            links=[dict(link) for link in action.links],
+            position=position,
+            text_format=MARKDOWN,
+        )
+        self.tally.actions += 1
 
     def _signatures(self, pledge: Pledge, seed: SeedPledge) -> None:
         """The organisations the published source names signed: the admin records their

@@ -15,7 +15,7 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core import access
-from ..core.dates import format_date
+from ..core.dates import format_stated_date
 from ..core.extensions import db
 from ..core.text import format_number
 from .models import ActionTaken, Pledge
@@ -23,6 +23,8 @@ from .models import ActionTaken, Pledge
 FEED_LENGTH = 50
 
 # Characters XML 1.0 cannot carry (control characters other than tab and newlines).
+# The author of an entry whose source names no one who reported it.
+_NO_ONE_NAMED = "Not stated in the source"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -39,7 +41,7 @@ def latest_actions(pledge: Pledge | None = None, limit: int = FEED_LENGTH) -> li
         .options(
             joinedload(ActionTaken.pledge),
             joinedload(ActionTaken.attributed_to),
-            selectinload(ActionTaken.organisations),
+            selectinload(ActionTaken.organisation_rows),
             selectinload(ActionTaken.figures),
             selectinload(ActionTaken.links),
         )
@@ -100,10 +102,10 @@ def atom(
         entry.link(href=url, rel="alternate", type="text/html")
         entry.title(
             _xml(
-                f"{action.pledge.title}: {format_date(action.date, action.date_precision)} — {_shorten(action.summary)}"
+                f"{action.pledge.title}: {format_stated_date(action.date, action.date_precision)} — {_shorten(action.summary)}"
             )
         )
-        entry.author(name=_xml(action.attributed_to.name))
+        entry.author(name=_xml(action.attributed_to.name if action.attributed_to else _NO_ONE_NAMED))
         entry.published(_utc(action.created_at))
         entry.updated(_utc(action.updated_at))
         entry.content(_xml(_content(action)), type="text")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from ..core import access, settings
 from ..core.changes import InvalidField, OperationRefused
 from ..core.columns import utcnow
-from ..core.dates import format_date
+from ..core.dates import format_stated_date
 from ..core.extensions import db
 from ..core.limits import clean_fields
 from ..core.text import plain_excerpt
@@ -252,7 +252,7 @@ def send_digests(_today: dt.date, now: dt.datetime | None = None) -> int:
         listed = [
             {
                 "id": action.id,
-                "date": format_date(action.date, action.date_precision),
+                "date": format_stated_date(action.date, action.date_precision),
                 "organisation": action.attributed_to.name if action.attributed_to is not None else None,
                 "summary": plain_excerpt(action.summary, 300),
             }

@@ -331,15 +331,20 @@ class ActionForm(SourceFields, VersionedForm):
     add_link = SubmitField("Add another link")
     submit = SubmitField("Save action")
 
-    def __init__(self, pledge, *args, **kwargs):
+    def __init__(self, pledge, *args, undated: bool = False, **kwargs):
+        """`undated`: the action edited has no date (its source gives none), and may keep none."""
         super().__init__(*args, **kwargs)
+        self.undated = undated
         self.organisations.choices = [SelectChoice(org.id, org.display_name) for org in pledge.signatory_organisations]
         self.language.choices = [SelectChoice("", f"As the pledge ({language_name(pledge.language)})")] + [
             SelectChoice(tag, name) for tag, name in language_choices(self.language.data) if tag != pledge.language
         ]
-        self.parsed_date: tuple[dt.date, DatePrecision] | None = None
+        self.parsed_date: tuple[dt.date | None, DatePrecision] | None = None
 
     def validate_date(self, field):
+        if self.undated and not field.data:
+            self.parsed_date = (None, DatePrecision.DAY)
+            return
         try:
             self.parsed_date = parse_partial_date(field.data)
         except NotADate as problem:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import Organisation, User
 from ..core import access
-from ..core.dates import format_date
+from ..core.dates import format_stated_date
 from ..core.extensions import db
 from ..core.text import plain_excerpt
 from ..notifications import kinds
@@ -142,6 +142,6 @@ def action_recorded(pledge: Pledge, action: ActionTaken, actor: User) -> None:
     context = _about(pledge, _acting_organisation(actor)) | {
         "recorded_by": actor.name,
         "excerpt": plain_excerpt(action.summary, 160),
-        "date": format_date(action.date, action.date_precision),
+        "date": format_stated_date(action.date, action.date_precision),
     }
     notify(PARTNER_ACTION, others, context, actor=actor)

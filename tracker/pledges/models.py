@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
@@ -53,12 +55,19 @@ pledge_countries = sa.Table(
 )
 
 
-action_organisations = sa.Table(
-    "action_organisations",
-    Base.metadata,
-    sa.Column("action_id", sa.ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), primary_key=True, index=True),
-)
+class ActionOrganisation(Base):
+    """An organisation involved in an action, in its place: the order its source names them."""
+
+    __tablename__ = "action_organisations"
+
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+action_organisations = ActionOrganisation.__table__
 
 
 class ActionTaken(Base):
@@ -84,8 +93,11 @@ class ActionTaken(Base):
     pledge_id: Mapped[int] = mapped_column(sa.ForeignKey("pledges.id"), index=True)
     # The signatory that recorded the action and answers for it: each signatory of a joint
     # pledge records, edits and withdraws its own actions. (`organisations` are those involved.)
-    attributed_to_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    date: Mapped[dt.date]
+    # None: an imported report whose source names no one (and then no one's staff change it).
+    attributed_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    # None: an imported report its source does not date ("date not stated"), never the day
+    # it was imported.
+    date: Mapped[dt.date | None]
     date_precision: Mapped[DatePrecision] = mapped_column(
         choice(DatePrecision, "date_precision"), default=DatePrecision.DAY
     )
@@ -110,8 +122,16 @@ class ActionTaken(Base):
     __mapper_args__ = {"version_id_col": version}
 
     pledge: Mapped[Pledge] = relationship(back_populates="actions")
-    attributed_to: Mapped[Organisation] = relationship()
-    organisations: Mapped[list[Organisation]] = relationship(secondary=action_organisations, order_by=Organisation.name)
+    attributed_to: Mapped[Organisation | None] = relationship()
+    # The organisations involved, in the order they were named: read and set `organisations`.
+    organisation_rows: Mapped[list[ActionOrganisation]] = relationship(
+        cascade="all, delete-orphan",
+        order_by=ActionOrganisation.position,
+        collection_class=ordering_list("position"),
+    )
+    organisations: AssociationProxy[list[Organisation]] = association_proxy(
+        "organisation_rows", "organisation", creator=lambda organisation: ActionOrganisation(organisation=organisation)
+    )
     figures: Mapped[list[ActionFigure]] = relationship(
         back_populates="action", cascade="all, delete-orphan", order_by="ActionFigure.position"
     )
@@ -203,6 +223,9 @@ class Pledge(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     title: Mapped[str] = mapped_column(sa.String(300))
+    # The source gave no title: this one was derived (from the text's first sentence, or the
+    # source's number), and its pages and editor say so.
+    title_derived: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     text: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(state_column(PledgeWorkflow.state_values(), "pledge_status"), index=True)
     forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forums.id"), index=True)

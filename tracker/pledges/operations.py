@@ -26,7 +26,7 @@ from ..core.changes import (
 )
 from ..core.changes import take_transition as _take_transition
 from ..core.columns import utcnow
-from ..core.dates import DatePrecision, format_date
+from ..core.dates import DatePrecision, format_stated_date
 from ..core.extensions import db
 from ..core.history import HistoryEntry, changes_between, record_history, snapshot
 from ..core.limits import check_year, clean_fields
@@ -175,6 +175,8 @@ def _set_fields(pledge: Pledge, fields: dict[str, Any], listed: dict[str, list[A
     for name, value in fields.items():
         if name == "forum_id":
             pledge.forum = db.session.get(Forum, value) if value is not None else None
+        elif name == "title" and value != pledge.title:
+            pledge.title, pledge.title_derived = value, False  # (a person wrote this one)
         else:
             setattr(pledge, name, value)
     for name, items in listed.items():
@@ -204,13 +206,18 @@ def check_action_summary(summary: str | None) -> str:
     return ActionTaken.limits["summary"].clean(summary, "summary").strip()
 
 
-def check_action_date(date: dt.date) -> None:
-    if date > clock.today():
+def check_action_date(date: dt.date | None) -> None:
+    """Not in the future (None: an imported report its source does not date)."""
+    if date is not None and date > clock.today():
         raise OperationRefused("An action taken cannot be dated in the future: record it once it has happened.")
 
 
 def check_action_organisations(organisations: list[Organisation], signatory_ids: set[int]) -> None:
-    """The organisations involved in an action: one or more of the pledge's signatories."""
+    """The organisations involved in an action: one or more of the pledge's signatories. (A
+    pledge whose source names no signatory organisation — a collective in words, or no one —
+    has none to choose from: its actions, imported, name the organisations their source names.)"""
+    if not signatory_ids:
+        return
     if not organisations or any(o.id not in signatory_ids for o in organisations):
         raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
 
@@ -249,7 +256,7 @@ def check_budget(amount: Decimal | int | str) -> None:
 def _write_action_content(
     action: ActionTaken,
     *,
-    date: dt.date,
+    date: dt.date | None,
     summary: str,
     organisations: list[Organisation],
     details: str = "",
@@ -316,7 +323,7 @@ def _next_place(pledge: Pledge) -> int:
 def _action_snapshot(action: ActionTaken) -> dict[str, Any]:
     """An action's content as history shows it (lists as readable strings)."""
     return {
-        "date": format_date(action.date, action.date_precision),
+        "date": format_stated_date(action.date, action.date_precision),
         "heading": action.heading,
         "summary": action.summary,
         "details": action.details,

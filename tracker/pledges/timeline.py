@@ -62,6 +62,8 @@ def latest_actions(pledge_ids: list[int]) -> dict[int, LatestAction]:
     )
     result: dict[int, LatestAction] = {}
     for pledge_id, date, precision in rows:
+        if date is None:  # (never: the join is on the latest date; undated actions have none)
+            continue
         known = result.get(pledge_id)
         if known is None or _FINEST_FIRST.index(precision) < _FINEST_FIRST.index(known.precision):
             result[pledge_id] = LatestAction(date, precision)

@@ -32,7 +32,9 @@ class PledgeWorkflow(Workflow):
             [
                 ("a title", (pledge.title or "").strip()),
                 ("the pledge text", (pledge.text or "").strip()),
-                ("a lead signatory", pledge.lead_signatory is not None),
+                # (A record of a published source that names no lead — it says where it was
+                # published, or states its signatories in words — is as its source has it.)
+                ("a lead signatory", bool(pledge.lead_signatory or pledge.signatories_note or pledge.source_url)),
             ],
         )
 

@@ -53,6 +53,7 @@ class Country(Base):
     """A country or a named region ("ASEAN member states"); regions have no ISO code."""
 
     __tablename__ = "countries"
+    limits: ClassVar[dict[str, Limit]] = {"name": Limit(120, required="Give the country's or region's name.")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)

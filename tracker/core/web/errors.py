@@ -99,9 +99,11 @@ def http_error(error: HTTPException) -> ResponseReturnValue | HTTPException:
 
 def too_large() -> str:
     """How much was sent and how much a form may send: what to cut, in the person's terms."""
-    most = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    most = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
     sent = request.content_length
     what = f"What you sent was {_size(sent)}; " if sent else "What you sent was more than that; "
+    if (request.endpoint or "").startswith("imports."):
+        return f"An import may send at most {_size(most)} of files. {what}nothing was imported: split the files, then send them one by one."
     return (
         f"A form may send at most {_size(most)}. {what}nothing was saved. The longest texts take at most "
         "50,000 characters: shorten what you typed (or split it), then send it again."

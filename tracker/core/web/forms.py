@@ -3,8 +3,8 @@
 Flask-WTF would also take a JSON body, or uploaded files, as a form's fields. Their values
 are not text (a number, a list, null, a file), which no field here expects: a validator
 measuring a file's length or a filter stripping a number would fail with a server error.
-No form of the site sends JSON or takes a file, so a form reads `request.form` only: a JSON
-body is an empty form, and a file is a field left empty. A part of a multipart body whose
+No form of the site sends JSON, and only the import takes files (`UploadForm`), so a form
+reads `request.form` only: a JSON body is an empty form, and a file is a field left empty. A part of a multipart body whose
 name Werkzeug cannot read (a line break or a backslash in it) has the name None; it is left
 out too (a list of rows, such as an action's figures, would trip over it).
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto  # _Auto: Flask-WTF's "read the request" default
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from wtforms import IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, StopValidation, ValidationError
@@ -47,6 +47,19 @@ def _named_fields(fields):
     if all(isinstance(name, str) for name in fields):
         return fields
     return ImmutableMultiDict([(name, value) for name, value in fields.items(multi=True) if isinstance(name, str)])
+
+
+class UploadForm(SiteForm):
+    """A form that also takes files (the import page): its file fields read `request.files`,
+    every other field the text fields as `SiteForm` does."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            if formdata is _Auto:
+                if request.method in SUBMIT_METHODS and (request.form or request.files):
+                    return CombinedMultiDict([request.files, _named_fields(request.form)])
+                return None
+            return formdata
 
 
 class VersionedForm(SiteForm):

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from ...accounts.models import User
+from ...core import access
 from ...core.extensions import db
 from ...core.history import record_history
 from ...pledges.models import ActionTaken, Pledge
@@ -32,8 +34,26 @@ class ImportRefused(Exception):
     """`Batch.write` of a batch with errors: nothing was written."""
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A value the import made because the file does not give it (the preview lists each)."""
+
+    row: int
+    column: str
+    value: str
+    how: str
+    file: str | None = None
+
+
 # What the history of an imported pledge says of its signatories (no one accepted an invitation).
 SIGNED_AS_IMPORTED = "Imported from a file: the signatories it names are recorded as having signed, on their behalf."
+CREATED_BY_IMPORT = "Created by an import that names it."
+NOUNS = {
+    "organisations": ("organisation", "organisations"),
+    "forums": ("forum", "forums"),
+    "themes": ("theme", "themes"),
+    "countries": ("country or region", "countries or regions"),
+}
 
 
 @dataclass
@@ -43,11 +63,15 @@ class Batch:
     pledges: list[Pledge] = field(default_factory=list)
     actions: list[tuple[str, ActionTaken]] = field(default_factory=list)  # (pledge slug, action)
     errors: list[RowError] = field(default_factory=list)
+    derived: list[Derived] = field(default_factory=list)
     # Cross-row checks: slugs of the pledges in the import (None: the row had errors), and
     # the action positions the import takes, each with the row that took it.
     _new: dict[str, Pledge | None] = field(default_factory=dict)
     _slug_rows: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     _positions: dict[tuple[str, int], int] = field(default_factory=dict)
+    # Other names an action may give its pledge of this import by: its source reference and
+    # its title, each with its slug (None: more than one pledge of the import has it).
+    _aliases: dict[str, str | None] = field(default_factory=dict)
     _names: ReferenceData | None = None
 
     @property
@@ -61,24 +85,43 @@ class Batch:
         return not self.errors
 
     def summary(self) -> str:
-        return f"{count(len(self.pledges), 'pledge')} and {count(len(self.actions), 'action')}"
+        made = [
+            f"{len(records)} {NOUNS[kind][len(records) != 1]}"
+            for kind, records in self.names.missing().items()
+            if records
+        ]
+        return f"{count(len(self.pledges), 'pledge')} and {count(len(self.actions), 'action')}" + (
+            f" (and {', '.join(made)} created)" if made else ""
+        )
 
-    def write(self) -> None:
-        """Add every pledge and action, with a history entry ("imported", by the system)
-        for each, in the caller's transaction (which commits). Refused if any row had errors."""
+    def alias(self, name: str, slug: str) -> None:
+        if name:
+            self._aliases[name] = slug if self._aliases.get(name, slug) == slug else None
+
+    def write(self, actor: User | None = None) -> None:
+        """Add the reference data the import creates (by `actor`, who must be an admin), then
+        every pledge and action, with a history entry ("imported") for each, in the caller's
+        transaction (which commits). Refused if any row had errors."""
         if self.errors:
             raise ImportRefused(f"{count(len(self.errors), 'error')}: nothing written.")
+        created = [record for records in self.names.missing().values() for record in records]
+        if created:
+            access.require(actor, "administer")
+            db.session.add_all(created)
+            db.session.flush()
+            for record in created:
+                record_history(record, "created", actor, comment=CREATED_BY_IMPORT)
         db.session.add_all(self.pledges)
         db.session.flush()
         for pledge in self.pledges:
-            record_history(pledge, "imported", None, to_state=pledge.status, comment=SIGNED_AS_IMPORTED)
+            record_history(pledge, "imported", actor, to_state=pledge.status, comment=SIGNED_AS_IMPORTED)
         existing = pledges_by_slug({slug for slug, _ in self.actions} - set(self._new))
         for slug, action in self.actions:
             action.pledge = self._new.get(slug) or existing[slug]
             db.session.add(action)
         db.session.flush()
         for _slug, action in self.actions:
-            record_history(action, "imported", None, changes={"summary": [None, action.summary]})
+            record_history(action, "imported", actor, changes={"summary": [None, action.summary]})
 
 
 def count(n: int, noun: str) -> str:
@@ -90,3 +133,24 @@ def pledges_by_slug(slugs: set[str]) -> dict[str, Pledge]:
         return {}
     query = sa.select(Pledge).where(Pledge.slug.in_(slugs)).options(selectinload(Pledge.signatory_rows))
     return {pledge.slug: pledge for pledge in db.session.scalars(query)}
+
+
+def pledges_named(names: set[str]) -> dict[str, Pledge | None]:
+    """The pledges of the tracker an import's actions name, by slug, source reference or
+    title (in that order of precedence); None for a name more than one pledge has."""
+    if not names:
+        return {}
+    query = (
+        sa.select(Pledge)
+        .where(sa.or_(Pledge.slug.in_(names), Pledge.source_reference.in_(names), Pledge.title.in_(names)))
+        .options(selectinload(Pledge.signatory_rows))
+    )
+    found: dict[str, Pledge | None] = {}
+    pledges = list(db.session.scalars(query))
+    for name in names:
+        for attribute in ("slug", "source_reference", "title"):
+            matches = [pledge for pledge in pledges if getattr(pledge, attribute) == name]
+            if matches:
+                found[name] = matches[0] if len(matches) == 1 else None
+                break
+    return found

@@ -7,20 +7,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
 
-from ...accounts.models import Organisation
+from ...accounts.models import Organisation, OrganisationKind
 from ...core import clock
 from ...core.columns import max_length, utcnow
 from ...core.dates import YEAR_RANGE, DatePrecision, NotADate, parse_partial_date
 from ...core.extensions import db
+from ...core.limits import name_key
+from ...core.text import slugify
 from ...pledges import operations
 from ...pledges.models import ActionFigure, EvidenceLink
 from ...pledges.workflow import PledgeWorkflow
-from ...taxonomy.models import Country, Forum, Theme
+from ...taxonomy.models import Country, Forum, ForumKind, Theme
 from .columns import DATE_HINT, FIGURE_KEYS, FIRST_YEAR, LAST_YEAR, LINK_KEYS
 
 
@@ -29,24 +32,59 @@ class Invalid(Exception):
 
 
 class ReferenceData:
-    """Organisations, forums, themes and countries by every name an import may use for them."""
+    """Organisations, forums, themes and countries by every name an import may use for them.
 
-    def __init__(self):
-        self.organisations = Lookup("organisation", db.session.scalars(sa.select(Organisation)), "name", "short_name")
-        self.forums = Lookup("forum", db.session.scalars(sa.select(Forum)), "name", "short_name")
-        self.themes = Lookup("theme", db.session.scalars(sa.select(Theme)), "name", "slug")
-        self.countries = Lookup("country or region", db.session.scalars(sa.select(Country)), "name", "iso_code")
+    With `create_missing`, a name that is not there yet is not an error: the import makes a
+    new record of it (not yet in the database: see `missing`), which the admin confirms with
+    the rest — unless it reads like one that is there (case, spacing, look-alike letters),
+    which is refused, naming the existing one."""
+
+    def __init__(self, create_missing: bool = False):
+        make = create_missing or None  # (and-ed with each maker: the maker, or None)
+        self.organisations = Lookup(
+            "organisation",
+            db.session.scalars(sa.select(Organisation)),
+            "name",
+            "short_name",
+            make and new_organisation,
+        )
+        self.forums = Lookup("forum", db.session.scalars(sa.select(Forum)), "name", "short_name", make and new_forum)
+        self.themes = Lookup("theme", db.session.scalars(sa.select(Theme)), "name", "slug", make and self._new_theme)
+        self.countries = Lookup(
+            "country or region", db.session.scalars(sa.select(Country)), "name", "iso_code", make and new_country
+        )
+
+    def _new_theme(self, name: str) -> Theme:
+        taken = {theme.slug for theme in self.themes.records()}
+        slug = slugify(name, fallback="theme")
+        slug = next(s for s in [slug, *(f"{slug}-{n}" for n in range(2, len(taken) + 3))] if s not in taken)
+        return Theme(name=Theme.limits["name"].clean(name, "name"), slug=slug)
+
+    def missing(self) -> dict[str, list]:
+        """The records the import would create, by kind, in the order the file names them."""
+        return {
+            "organisations": list(self.organisations.new.values()),
+            "forums": list(self.forums.new.values()),
+            "themes": list(self.themes.new.values()),
+            "countries": list(self.countries.new.values()),
+        }
 
 
 class Lookup:
-    def __init__(self, noun: str, records, name: str, other: str):
-        self.noun = noun
-        self.by_name: dict[str, object] = {}
+    def __init__(self, noun: str, records, name: str, other: str, make: Callable[[str], Any] | None = None):
+        self.noun, self.make = noun, make or None
+        self.by_name: dict[str, Any] = {}
         self.by_other: dict[str, list] = {}
+        self.by_key: dict[str, Any] = {}  # by what reads alike (core.limits.name_key)
+        self.new: dict[str, Any] = {}  # made by this import, by name_key
         for record in records:
             self.by_name[getattr(record, name).casefold()] = record
+            self.by_key.setdefault(name_key(getattr(record, name)), record)
             if getattr(record, other):
                 self.by_other.setdefault(getattr(record, other).casefold(), []).append(record)
+
+    def records(self) -> list[Any]:
+        return list(self.by_key.values()) + list(self.new.values())
 
     def find(self, name: str):
         name = name.strip()
@@ -58,7 +96,20 @@ class Lookup:
             return found[0]
         if found:
             raise Invalid(f"“{name}” is the short name of more than one {self.noun}: use the full name.")
-        hint = " (an admin adds organisations; check the spelling)" if self.noun == "organisation" else ""
+        alike = self.by_key.get(name_key(name))
+        if alike is not None:
+            raise Invalid(f"“{name}” reads like the {self.noun} “{alike.name}”: use its name as it is written.")
+        if self.make is not None:
+            if name_key(name) in self.new:
+                return self.new[name_key(name)]
+            record = self.make(name)
+            self.new[name_key(name)] = self.by_name[key] = record
+            return record
+        hint = (
+            " (an admin adds organisations; check the spelling, or let the import create what is missing)"
+            if self.noun == "organisation"
+            else ""
+        )
         raise Invalid(f"there is no {self.noun} called “{name}”{hint}.")
 
     def find_all(self, cell: str) -> list:
@@ -90,6 +141,59 @@ class Lookup:
         if unknown:
             raise Invalid("; ".join(unknown) + ".")
         return found
+
+
+# Words that say what kind of organisation a name is, for one the import creates (the admin
+# sees the kind in the preview, and may change it afterwards).
+_KIND_WORDS = [
+    (
+        OrganisationKind.NATIONAL_SOCIETY,
+        (
+            r"red cross|red crescent|croix-rouge|croissant-rouge|cruz roja|media luna roja|rode kruis|rotes kreuz"
+            r"|croce rossa|cruz vermelha|crvena|czerwony krzyż|red crystal|magen david adom"
+        ),
+    ),
+    (
+        OrganisationKind.INTERNATIONAL_ORGANISATION,
+        (
+            r"^(icrc|ifrc|unhcr|unicef|undp|unesco|iom|ohchr|who|wfp|un|eu|asean)\b"
+            r"|united nations|international committee|international federation|european union|world health"
+        ),
+    ),
+    (
+        OrganisationKind.GOVERNMENT,
+        (
+            r"government|gouvernement|gobierno|ministry|ministère|ministerio|department|republic|république"
+            r"|república|kingdom|royaume|reino|state of|autorités|authorities|federal"
+        ),
+    ),
+]
+
+
+def new_organisation(name: str) -> Organisation:
+    """An organisation an import names and the tracker has not: confirmed (an admin imports
+    it), of the kind its name says, or "other"."""
+    name = Organisation.limits["name"].clean(name, "name")
+    kind = next((kind for kind, words in _KIND_WORDS if re.search(words, name, re.IGNORECASE)), OrganisationKind.OTHER)
+    return Organisation(name=name, kind=kind, confirmed=True)
+
+
+def new_forum(name: str) -> Forum:
+    """A forum an import names: a process or a programme when its name says so, else a
+    conference; with the year its name gives."""
+    name = Forum.limits["name"].clean(name, "name")
+    kind = ForumKind.CONFERENCE
+    if re.search(r"process|processus|proceso|dialogue|review|mechanism", name, re.IGNORECASE):
+        kind = ForumKind.PROCESS
+    elif re.search(r"programme|program|partnership|cooperation", name, re.IGNORECASE):
+        kind = ForumKind.PROGRAMME
+    year = re.search(r"\b(19|20)\d{2}\b", name)
+    return Forum(name=name, kind=kind, year=int(year.group(0)) if year else None)
+
+
+def new_country(name: str) -> Country:
+    """A country or region an import names (an admin may give it its ISO code)."""
+    return Country(name=Country.limits["name"].clean(name, "name"), iso_code=None)
 
 
 def column_length(model: Any, column: str) -> int | None:

@@ -8,8 +8,8 @@ SEPARATOR = "; "  # between the names in one cell
 
 
 PLEDGE_COLUMNS: dict[str, str] = {
-    "slug": "The pledge's address, unique and never changed: /pledges/<slug>. Required.",
-    "title": "The pledge's title. Required.",
+    "slug": "The pledge's address, unique and never changed: /pledges/<slug>. Empty: made from the title.",
+    "title": "The pledge's title. Empty when the source gives none: taken from the text's first sentence.",
     "state": "draft, in_progress or done (exports hold in_progress and done only).",
     "forum": "Where it was made: a forum's name (or short name). May be empty.",
     "themes": "Theme names, separated by '; '.",
@@ -21,7 +21,7 @@ PLEDGE_COLUMNS: dict[str, str] = {
     "budget_amount": "The budget, a number with at most two decimals; needs budget_currency.",
     "budget_currency": "Three capital letters (AUD, CHF, USD); only with budget_amount.",
     "budget_note": "About the budget: 'approximately, annually'.",
-    "lead_signatory": "The lead signatory organisation's name. Required.",
+    "lead_signatory": "The lead signatory organisation's name; empty when the source names no lead.",
     "other_signatories": "The other signatories' names, separated by '; ', in the source's order.",
     "signatories_note": "Its signatories in words, as the source states them when it names a collective or no one.",
     "published_on": "The day it was published (YYYY-MM-DD); empty for a draft.",
@@ -36,14 +36,17 @@ PLEDGE_COLUMNS: dict[str, str] = {
 }
 
 ACTION_COLUMNS: dict[str, str] = {
-    "pledge": "The slug of the pledge it was taken towards (in the tracker, or in the same import). Required.",
-    "position": "Its place in the pledge's list of actions (0, 1, 2 …), unique per pledge. Required.",
-    "date": "When it was done, as precisely as known: 2019, 2019-06 or 2019-06-14; not in the future.",
+    "pledge": "The pledge it was taken towards (in the tracker, or in the same import): its slug, its source "
+    "reference (P2065) or its title. Required.",
+    "position": "Its place in the pledge's list of actions (0, 1, 2 …), unique per pledge. Empty: after the last.",
+    "date": "When it was done, as precisely as known: 2019, 2019-06 or 2019-06-14; not in the future. "
+    "Empty when the source does not date it.",
     "heading": "The heading it is grouped under on the pledge's page. May be empty.",
     "summary": "What was done, in a sentence or two. Required.",
     "details": "More about it, in text_format.",
-    "attributed_to": "The signatory that recorded it and answers for it. Required.",
-    "organisations": "The signatories involved, separated by '; ', in the source's order. Required.",
+    "attributed_to": "The signatory that reported it and answers for it; empty when the source names no one.",
+    "organisations": "The signatories involved, separated by '; ', in the source's order; empty: the one "
+    "that reported it.",
     "figures": 'JSON array of {"label", "value" (a string: an exact decimal), "unit", "year", "period_note"}.',
     "links": 'JSON array of evidence links {"url" (http:// or https://), "title"}.',
     "text_format": "plain (as written: the default) or markdown.",
@@ -52,11 +55,19 @@ ACTION_COLUMNS: dict[str, str] = {
     "source_url": "Where it was published first (https://…).",
 }
 
-REQUIRED_COLUMNS = {
-    "pledges": ("slug", "title", "state", "lead_signatory"),
-    "actions": ("pledge", "position", "date", "summary", "attributed_to", "organisations"),
+# Columns an import also reads, which the export does not write: other ways to say which
+# pledge an action belongs to, as a spreadsheet kept from the source may have them.
+ACTION_IMPORT_COLUMNS: dict[str, str] = {
+    "pledge_source_reference": "Instead of pledge: the source reference of the pledge (P2065).",
+    "pledge_title": "Instead of pledge: the title of the pledge.",
 }
-COLUMNS = {"pledges": PLEDGE_COLUMNS, "actions": ACTION_COLUMNS}
+PLEDGE_NAMES = ("pledge", "pledge_source_reference", "pledge_title")  # an actions file needs one
+
+REQUIRED_COLUMNS = {
+    "pledges": ("state",),  # and a title or a text (each row)
+    "actions": ("summary",),  # and one of PLEDGE_NAMES
+}
+COLUMNS = {"pledges": PLEDGE_COLUMNS, "actions": {**ACTION_COLUMNS, **ACTION_IMPORT_COLUMNS}}
 
 FIGURE_KEYS = ("label", "value", "unit", "year", "period_note")
 LINK_KEYS = ("url", "title")

@@ -30,39 +30,39 @@ def export_pledges(pledges: sa.Select[Any], link: Callable[[Pledge], str]) -> st
         selectinload(Pledge.countries),
         selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation),
     )
-    rows = []
-    for pledge in sorted(db.session.scalars(query), key=lambda p: p.slug):
-        lead = pledge.lead_signatory
-        rows.append(
-            {
-                "slug": pledge.slug,
-                "title": pledge.title,
-                "state": pledge.status,
-                "forum": pledge.forum.name if pledge.forum else None,
-                "themes": _names(pledge.themes),
-                "countries": _names(pledge.countries),
-                "region": pledge.region,
-                "period_start": pledge.period_start,
-                "period_end": pledge.period_end,
-                "period_note": pledge.period_note,
-                "budget_amount": decimal_text(pledge.budget_amount),
-                "budget_currency": pledge.budget_currency,
-                "budget_note": pledge.budget_note,
-                "lead_signatory": lead.name if lead else None,
-                "other_signatories": _names(s.organisation for s in pledge.signatories if not s.is_lead),
-                "signatories_note": pledge.signatories_note,
-                "published_on": pledge.published_at.date().isoformat() if pledge.published_at else None,
-                "completed_on": pledge.completed_at.date().isoformat() if pledge.completed_at else None,
-                "text": pledge.text,
-                "actions_intro": pledge.actions_intro,
-                "text_format": pledge.text_format,
-                "language": pledge.language,
-                "source_reference": pledge.source_reference,
-                "source_url": pledge.source_url,
-                "url": link(pledge),
-            }
-        )
+    rows = [_pledge_row(pledge, link) for pledge in sorted(db.session.scalars(query), key=lambda p: p.slug)]
     return _csv(PLEDGE_COLUMNS, rows)
+
+
+def _pledge_row(pledge: Pledge, link: Callable[[Pledge], str]) -> dict[str, Any]:
+    lead = pledge.lead_signatory
+    return {
+        "slug": pledge.slug,
+        "title": pledge.title,
+        "state": pledge.status,
+        "forum": pledge.forum.name if pledge.forum else None,
+        "themes": _names(pledge.themes),
+        "countries": _names(pledge.countries),
+        "region": pledge.region,
+        "period_start": pledge.period_start,
+        "period_end": pledge.period_end,
+        "period_note": pledge.period_note,
+        "budget_amount": decimal_text(pledge.budget_amount),
+        "budget_currency": pledge.budget_currency,
+        "budget_note": pledge.budget_note,
+        "lead_signatory": lead.name if lead else None,
+        "other_signatories": _names(s.organisation for s in pledge.signatories if not s.is_lead),
+        "signatories_note": pledge.signatories_note,
+        "published_on": pledge.published_at.date().isoformat() if pledge.published_at else None,
+        "completed_on": pledge.completed_at.date().isoformat() if pledge.completed_at else None,
+        "text": pledge.text,
+        "actions_intro": pledge.actions_intro,
+        "text_format": pledge.text_format,
+        "language": pledge.language,
+        "source_reference": pledge.source_reference,
+        "source_url": pledge.source_url,
+        "url": link(pledge),
+    }
 
 
 def export_actions(pledges: sa.Select) -> str:
@@ -75,7 +75,7 @@ def export_actions(pledges: sa.Select) -> str:
         .where(ActionTaken.pledge_id.in_(pledge_ids), ActionTaken.withdrawn_at.is_(None))
         .options(
             joinedload(ActionTaken.attributed_to),
-            selectinload(ActionTaken.organisations),
+            selectinload(ActionTaken.organisation_rows),
             selectinload(ActionTaken.figures),
             selectinload(ActionTaken.links),
         )
@@ -90,7 +90,7 @@ def export_actions(pledges: sa.Select) -> str:
                 "heading": action.heading,
                 "summary": action.summary,
                 "details": action.details,
-                "attributed_to": action.attributed_to.name,
+                "attributed_to": action.attributed_to.name if action.attributed_to else None,
                 "organisations": _names(action.organisations),
                 "figures": _json([_figure_json(figure) for figure in action.figures]),
                 "links": _json([{"url": link.url, "title": link.title} for link in action.links]),

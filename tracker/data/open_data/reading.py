@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from ...core import csv_cells
 from ...core.extensions import db
 from ...pledges.models import ActionTaken, Pledge
-from .batch import Batch, RowError, pledges_by_slug
-from .columns import BOM, COLUMNS, REQUIRED_COLUMNS
-from .rows import ActionRow, PledgeRow
+from .batch import Batch, RowError, pledges_named
+from .cells import ReferenceData
+from .columns import BOM, COLUMNS, PLEDGE_NAMES, REQUIRED_COLUMNS
+from .rows import ActionRow, PledgeRow, pledge_name
 
 # No cell is refused by the CSV parser for its size (its default stops at 128 KiB): each is
 # checked by its column's limit, which says which row and column, and by how much.
@@ -25,17 +26,19 @@ def kind_of(text: str) -> str | None:
     """ "pledges" or "actions", from the file's header row; None when it is neither."""
     header = next(csv.reader(io.StringIO(text.removeprefix(BOM), newline="")), [])
     names = {csv_cells.unescape(name).strip() for name in header}
-    if {"slug", "title"} <= names:
+    if {"slug", "title"} <= names or ("state" in names and names & {"title", "text"}):
         return "pledges"
-    if {"pledge", "summary"} <= names:
+    if "summary" in names and names & set(PLEDGE_NAMES):
         return "actions"
     return None
 
 
-def read(files: Iterable[tuple[str | None, str]]) -> Batch:
+def read(files: Iterable[tuple[str | None, str]], *, create_missing: bool = False) -> Batch:
     """Check files (name, text) of either kind, told apart by their header rows: pledges
-    first, so actions may belong to pledges of the same import. Writes nothing."""
-    batch = Batch()
+    first, so actions may belong to pledges of the same import. Writes nothing. With
+    `create_missing`, names of organisations, forums, themes and countries that are not in
+    the tracker are to be created (`Batch.names.missing()`), not errors."""
+    batch = Batch(_names=ReferenceData(create_missing=create_missing))
     kinds = [(name, text, kind_of(text)) for name, text in files]
     for name, _text, kind in kinds:
         if kind is None:
@@ -73,9 +76,9 @@ def read_actions(text: str, *, batch: Batch | None = None, file: str | None = No
     same import, if any (read them first)."""
     batch = batch if batch is not None else Batch()
     rows = _rows(text, "actions", batch, file)
-    slugs = {row.get("pledge", "").strip() for _number, row in rows} - set(batch._new)
-    existing = pledges_by_slug(slugs)
-    taken = _positions_taken(existing.values())
+    named = {pledge_name(row) for _number, row in rows} - set(batch._new) - set(batch._aliases)
+    existing = pledges_named(named)
+    taken = _positions_taken(pledge for pledge in existing.values() if pledge is not None)
     for number, row in rows:
         ActionRow(batch, file, number, row, existing, taken).check()
     return batch
@@ -105,17 +108,8 @@ def _rows(text: str, kind: str, batch: Batch, file: str | None) -> list[tuple[in
         batch.errors.append(RowError(1, None, "the file is empty: it needs a header row.", file))
         return []
     header = [csv_cells.unescape(name).strip() for name in records[0]]
-    columns = COLUMNS[kind]
-    header_errors = []
-    for name in header:
-        if name not in columns:
-            header_errors.append(f"“{name}” is not a column of the {kind} file (its columns: {', '.join(columns)}).")
-        elif header.count(name) > 1:
-            header_errors.append(f"the column {name} appears more than once.")
-    for name in REQUIRED_COLUMNS[kind]:
-        if name not in header:
-            header_errors.append(f"the {kind} file needs a column {name}.")
-    for message in dict.fromkeys(header_errors):
+    header_errors = _header_errors(header, kind)
+    for message in header_errors:
         batch.errors.append(RowError(1, None, message, file))
     if header_errors:
         return []
@@ -132,3 +126,20 @@ def _rows(text: str, kind: str, batch: Batch, file: str | None) -> list[tuple[in
             continue
         rows.append((number, {name: csv_cells.unescape(cell) for name, cell in zip(header, record, strict=False)}))
     return rows
+
+
+def _header_errors(header: list[str], kind: str) -> list[str]:
+    """What is wrong with a file's header row: unknown, repeated and missing columns."""
+    columns = COLUMNS[kind]
+    errors = []
+    for name in header:
+        if name not in columns:
+            errors.append(f"“{name}” is not a column of the {kind} file (its columns: {', '.join(columns)}).")
+        elif header.count(name) > 1:
+            errors.append(f"the column {name} appears more than once.")
+    for name in REQUIRED_COLUMNS[kind]:
+        if name not in header:
+            errors.append(f"the {kind} file needs a column {name}.")
+    if kind == "actions" and not set(header) & set(PLEDGE_NAMES):
+        errors.append("the actions file needs a column pledge (or pledge_source_reference, or pledge_title).")
+    return list(dict.fromkeys(errors))

@@ -8,15 +8,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
 from ...accounts.models import Organisation
 from ...core.changes import RESERVED_SLUGS, OperationRefused
 from ...core.dates import DatePrecision
-from ...core.sources import check_language, check_source_url, check_text_format
+from ...core.extensions import db
+from ...core.limits import is_blank
+from ...core.sources import DEFAULT_LANGUAGE, check_language, check_source_url, check_text_format
+from ...core.text import PLAIN, first_sentence, slugify
 from ...core.workflow import RuleNotMet
 from ...pledges import operations
 from ...pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory
 from ...pledges.workflow import PledgeWorkflow
-from .batch import Batch, RowError
+from .batch import Batch, Derived, RowError
 from .cells import (
     Invalid,
     column_length,
@@ -32,6 +37,7 @@ from .cells import (
     prose,
     short_text,
 )
+from .columns import PLEDGE_NAMES
 
 
 class Row:
@@ -45,6 +51,10 @@ class Row:
         message = message[:1].upper() + message[1:]
         self.batch.errors.append(RowError(self.number, column, message.rstrip(".") + ".", self.file))
         self.valid = False
+
+    def derive(self, column: str, value: str, how: str) -> None:
+        """Say that the import made `value` for `column` (the file does not give it)."""
+        self.batch.derived.append(Derived(self.number, column, value, how, self.file))
 
     def cell(self, column: str, parse: Callable, *args, **kwargs):
         """`parse` of the column's cell; None (and an error) when it is refused."""
@@ -65,6 +75,10 @@ class PledgeRow(Row):
         values = {**self._what(), **self._period(), **self._budget(), **self._who_and_when(), **self._source()}
         if values["status"] is not None:
             self._check_dates(values["status"], values["published_on"], values["completed_on"])
+        if self.valid:
+            self._derive_title(values)
+        if self.valid and values["slug"] is None:
+            values["slug"] = self._derived_slug(values["title"])
         slug = values["slug"]
         if not self.valid:
             # Its actions (in the same import) are not checked against another pledge.
@@ -80,12 +94,14 @@ class PledgeRow(Row):
                 return
         self.batch._new[slug] = pledge
         self.batch.pledges.append(pledge)
+        self.batch.alias(pledge.source_reference or "", slug)
+        self.batch.alias(pledge.title, slug)
 
     def _what(self) -> dict[str, Any]:
         names = self.batch.names
         return {
             "slug": self.cell("slug", self._slug),
-            "title": self.cell("title", short_text, Pledge, "title"),
+            "title": self.cell("title", self._title),
             "status": self.cell("state", parse_state),
             "forum": self.cell("forum", lambda v: names.forums.find(v) if v.strip() else None),
             "themes": self.cell("themes", names.themes.find_all),
@@ -113,7 +129,7 @@ class PledgeRow(Row):
 
     def _who_and_when(self) -> dict[str, Any]:
         return {
-            "lead": self.cell("lead_signatory", self._organisation, required="a pledge needs a lead signatory."),
+            "lead": self.cell("lead_signatory", self._organisation),
             "others": self.cell("other_signatories", self.batch.names.organisations.find_all),
             "signatories_note": self.cell("signatories_note", short_text, Pledge, "signatories_note"),
             "published_on": self.cell("published_on", parse_day),
@@ -130,10 +146,43 @@ class PledgeRow(Row):
             "source_url": self.cell("source_url", check_source_url),
         }
 
-    def _slug(self, value: str) -> str:
+    def _title(self, value: str) -> str | None:
+        """The title the file gives, or None (the source gives none: it is derived)."""
+        if is_blank(value):
+            return None
+        return short_text(value, Pledge, "title")
+
+    def _derive_title(self, values: dict[str, Any]) -> None:
+        """A pledge its source gives no title: its text's first sentence, or its number."""
+        values["title_derived"] = values["title"] is None
+        if values["title"] is not None:
+            return
+        title, how = (
+            first_sentence(values["text"] or ""),
+            "the text's first sentence",
+        )
+        if not title and values["source_reference"]:
+            title, how = f"Pledge {values['source_reference']}", "the source's number"
+        if not title:
+            self.error("title", "give the pledge a title, or a text to take one from.")
+            return
+        values["title"] = title
+        self.derive("title", title, f"from {how}: the source gives no title")
+
+    def _derived_slug(self, title: str) -> str:
+        """A slug made from the title, not taken in the tracker or by another row."""
+        base = slugify(title, max_length=80)
+        taken = set(db.session.scalars(sa.select(Pledge.slug).where(Pledge.slug.like(f"{base}%"))))
+        taken |= set(self.batch._slug_rows) | RESERVED_SLUGS
+        slug = next(s for s in [base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))] if s not in taken)
+        self.batch._slug_rows[slug] = (self.file, self.number)
+        self.derive("slug", slug, "from the title")
+        return slug
+
+    def _slug(self, value: str) -> str | None:
         slug = value.strip()
         if not slug:
-            raise Invalid("give the pledge's slug, its address: letters, digits and dashes, e.g. regional-protection.")
+            return None  # made from the title
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) or len(slug) > (column_length(Pledge, "slug") or 0):
             raise Invalid(
                 f"“{slug}” is not a slug: use lower-case letters, digits and single dashes, e.g. regional-protection."
@@ -149,9 +198,9 @@ class PledgeRow(Row):
         self.batch._slug_rows[slug] = (self.file, self.number)
         return slug
 
-    def _organisation(self, value: str, required: str):
+    def _organisation(self, value: str):
         if not value.strip():
-            raise Invalid(required)
+            return None  # the source names no lead
         return self.batch.names.organisations.find(value)
 
     def _check_dates(self, state: str, published_on, completed_on) -> None:
@@ -168,9 +217,12 @@ class PledgeRow(Row):
 
 
 def _pledge(values: dict[str, Any]) -> Pledge:
-    """The pledge a checked row describes, with its signatories (lead first)."""
+    """The pledge a checked row describes, with its signatories (lead first) in the order the
+    source names them."""
     state, lead = values["status"], values["lead"]
     fields = {name: values[name] for name in _PLEDGE_FIELDS}
+    fields["language"] = fields["language"] or DEFAULT_LANGUAGE
+    fields["text_format"] = fields["text_format"] or PLAIN
     pledge = Pledge(
         **fields,
         actions_intro=values["actions_intro"] or None,
@@ -179,9 +231,10 @@ def _pledge(values: dict[str, Any]) -> Pledge:
     )
     # An import records what a published source says: its signatories signed (the history
     # of the import says so, `Batch.write`).
-    pledge.signatory_rows = [PledgeSignatory(organisation=lead, is_lead=True, position=0)] + [
+    leading = [PledgeSignatory(organisation=lead, is_lead=True, position=0)] if lead is not None else []
+    pledge.signatory_rows = leading + [
         PledgeSignatory(organisation=org, is_lead=False, position=i)
-        for i, org in enumerate((org for org in values["others"] if org is not lead), start=1)
+        for i, org in enumerate((org for org in values["others"] if org is not lead), start=len(leading))
     ]
     return pledge
 
@@ -189,25 +242,26 @@ def _pledge(values: dict[str, Any]) -> Pledge:
 # A row's values that are the pledge's own fields, as they are.
 _PLEDGE_FIELDS = (
     "slug", "title", "status", "text", "forum", "region", "period_start", "period_end", "period_note",
-    "budget_amount", "budget_currency", "budget_note", "themes", "countries", "signatories_note",
+    "budget_amount", "budget_currency", "budget_note", "themes", "countries", "signatories_note", "title_derived",
     "text_format", "language", "source_reference", "source_url",
 )  # fmt: skip
 
 
 class ActionRow(Row):
-    def __init__(self, batch, file, number, cells, existing: dict[str, Pledge], taken: set[tuple[str, int]]):
+    def __init__(self, batch, file, number, cells, existing: dict[str, Pledge | None], taken: set[tuple[str, int]]):
         super().__init__(batch, file, number, cells)
         self.existing, self.taken = existing, taken
 
     def check(self) -> None:
-        slug, pledge = self.cell("pledge", self._pledge) or (None, None)
+        column = next((name for name in PLEDGE_NAMES if self.cells.get(name, "").strip()), "pledge")
+        slug, pledge = self.cell(column, lambda _cell: self._pledge(pledge_name(self.cells))) or (None, None)
         position = self.cell("position", self._position, slug)
         when = self.cell("date", self._date)
         heading = self.cell("heading", short_text, ActionTaken, "heading")
         summary = self.cell("summary", self._summary)
         details = self.cell("details", prose, ActionTaken, "details")
         attributed_to = self.cell("attributed_to", self._attributed_to, pledge)
-        organisations = self.cell("organisations", self._organisations, pledge)
+        organisations = self.cell("organisations", self._organisations, pledge, attributed_to)
         action_figures = self.cell("figures", figures)
         action_links = self.cell("links", links)
         source = {
@@ -234,23 +288,38 @@ class ActionRow(Row):
             links=[EvidenceLink(position=i, **link) for i, link in enumerate(action_links)],
             **source,
         )
-        if slug is not None:  # (a row without its pledge's slug is not valid)
+        if slug is not None:  # (a row without its pledge is not valid)
             self.batch.actions.append((slug, action))
 
     def _pledge(self, value: str) -> tuple[str, Pledge | None]:
-        """The pledge's slug, and the pledge when its signatories can be checked (None
-        when it is a row of this import that has errors of its own)."""
-        slug = value.strip()
-        if not slug:
-            raise Invalid("give the slug of the pledge the action was taken towards.")
-        if slug in self.batch._new:
+        """The pledge's slug, and the pledge when its signatories can be checked (None when
+        it is a row of this import that has errors of its own). Named by its slug, its
+        source reference or its title, in this import or in the tracker."""
+        name = value.strip()
+        if not name:
+            raise Invalid("say which pledge the action was taken towards: its slug, source reference or title.")
+        if name in self.batch._new:
+            return name, self.batch._new[name]
+        if name in self.batch._aliases:
+            slug = self.batch._aliases[name]
+            if slug is None:
+                raise Invalid(f"more than one pledge of this import is called “{name}”: use its slug.")
             return slug, self.batch._new[slug]
-        if slug in self.existing:
-            return slug, self.existing[slug]
-        raise Invalid(f"there is no pledge “{slug}”, in the tracker or in this import.")
+        if name in self.existing:
+            pledge = self.existing[name]
+            if pledge is None:
+                raise Invalid(f"more than one pledge in the tracker is called “{name}”: use its slug.")
+            return pledge.slug, pledge
+        raise Invalid(f"there is no pledge “{name}”, in the tracker or in this import.")
 
     def _position(self, value: str, slug: str | None) -> int:
         value = value.strip()
+        if not value and slug is not None:
+            # After the pledge's last action, in the tracker or earlier in this import.
+            places = [p for s, p in self.taken if s == slug] + [p for s, p in self.batch._positions if s == slug]
+            position = max(places, default=-1) + 1
+            self.batch._positions[(slug, position)] = self.number
+            return position
         if not re.fullmatch(r"\d{1,9}", value):
             raise Invalid(
                 f"{value or 'an empty cell'} is not a position: give the action's place in its pledge's list (0, 1, 2 …)."
@@ -265,7 +334,9 @@ class ActionRow(Row):
             self.batch._positions[(slug, position)] = self.number
         return position
 
-    def _date(self, value: str) -> tuple[dt.date, DatePrecision]:
+    def _date(self, value: str) -> tuple[dt.date | None, DatePrecision]:
+        if not value.strip():
+            return None, DatePrecision.DAY  # the source does not date it: "date not stated"
         date, precision = partial_date(value)
         operations.check_action_date(date)
         return date, precision
@@ -273,23 +344,49 @@ class ActionRow(Row):
     def _summary(self, value: str) -> str:
         return operations.check_action_summary(value)
 
-    def _attributed_to(self, value: str, pledge: Pledge | None) -> Organisation:
+    def _attributed_to(self, value: str, pledge: Pledge | None) -> Organisation | None:
         if not value.strip():
-            raise Invalid("name the signatory that recorded the action.")
+            return None  # the source names no one who reported it
         organisation = self.batch.names.organisations.find(value)
-        if pledge is not None and organisation.id not in signatory_ids(pledge):
+        signatories = signatory_organisations(pledge)
+        if pledge is not None and signatories and organisation not in signatories and not _as_published(pledge, self):
             raise Invalid(f"{organisation.name} is not a signatory of the pledge “{pledge.slug}”.")
         return organisation
 
-    def _organisations(self, value: str, pledge: Pledge | None) -> list[Organisation]:
+    def _organisations(
+        self, value: str, pledge: Pledge | None, attributed_to: Organisation | None
+    ) -> list[Organisation]:
         organisations = self.batch.names.organisations.find_all(value)
-        if pledge is not None:
-            operations.check_action_organisations(organisations, signatory_ids(pledge))
-        elif not organisations:
-            operations.check_action_organisations(organisations, set())
+        signatories = signatory_organisations(pledge)
+        if not organisations and attributed_to is not None:
+            self.derive("organisations", attributed_to.name, "the organisation that reported it")
+            return [attributed_to]
+        outsiders = any(org not in signatories for org in organisations)
+        if pledge is not None and signatories and outsiders and not _as_published(pledge, self):
+            raise Invalid("an action must be attributed to one or more of the pledge's signatories.")
         return organisations
 
 
-def signatory_ids(pledge: Pledge) -> set[int]:
-    """(A new pledge's signatories know their organisation, not yet its id column.)"""
-    return {signatory.organisation_id or signatory.organisation.id for signatory in pledge.signatories}
+def _as_published(pledge: Pledge, row: Row) -> bool:
+    """A report of a pledge published elsewhere (the pledge or the report says where) names
+    whom its source names — partners that did not sign, a reporter named in other words — and
+    is imported as it is: the import records a published source, not a signatory's own
+    account. (Only its signatories' staff ever change it: `permissions`.)"""
+    return bool(pledge.source_url or row.cells.get("source_url", "").strip())
+
+
+def pledge_name(cells: dict[str, str]) -> str:
+    """How an actions row names its pledge: its slug, source reference or title, whichever
+    column the file has and the row fills."""
+    return next((cells[name].strip() for name in PLEDGE_NAMES if cells.get(name, "").strip()), "")
+
+
+def signatory_organisations(pledge: Pledge | None) -> list[Organisation]:
+    """The organisations that signed a pledge (of the tracker, or new in this import): those
+    its actions may name, when it has any (a pledge whose source names its signatories only
+    in words has none, and its actions name whom their source names)."""
+    if pledge is None:
+        return []
+    return [
+        signatory.organisation for signatory in pledge.signatory_rows if signatory.is_signed or signatory.status is None
+    ]

@@ -34,7 +34,7 @@ PAGE_OPTIONS = (
     SIGNATORIES,
     selectinload(Pledge.themes),
     selectinload(Pledge.countries),
-    selectinload(Pledge.actions).selectinload(ActionTaken.organisations),
+    selectinload(Pledge.actions).selectinload(ActionTaken.organisation_rows),
     selectinload(Pledge.actions).selectinload(ActionTaken.figures),
     selectinload(Pledge.actions).selectinload(ActionTaken.links),
     selectinload(Pledge.actions).joinedload(ActionTaken.attributed_to),

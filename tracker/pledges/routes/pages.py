@@ -219,7 +219,6 @@ def edit(slug: str):
         form.fill_from(pledge)
     elif form.is_submitted() and form.preview.data:
         return _preview(form, pledge)
-    conflict = None
     if form.validate_on_submit():
         try:
             edit_pledge(
@@ -294,7 +293,7 @@ def edit_action_view(slug: str, action_id: int):
     pledge = load_pledge(slug, *PAGE_OPTIONS)
     action = _load_action(pledge, action_id)
     access.require(current_user, "edit", action)
-    form = ActionForm(pledge)
+    form = ActionForm(pledge, undated=action.date is None)
     if request.method == "GET":
         form.fill_from(action, format_date(action.date, action.date_precision))
     elif form.is_submitted() and form.wants_another_row():

@@ -1,0 +1,95 @@
+"""Administration › Import: upload, preview, confirm (`imports`). For admins only; the
+preview and the confirmation are the uploading admin's own (`permissions`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..core import access
+from ..core.extensions import db, login_manager
+from . import imports
+from .forms import ConfirmImportForm, ImportForm
+from .models import PendingImport
+from .open_data import ACTION_COLUMNS, PLEDGE_COLUMNS
+from .open_data.batch import NOUNS
+from .open_data.columns import ACTION_IMPORT_COLUMNS, REQUIRED_COLUMNS
+from .open_data.workbooks import Unreadable, template
+
+bp = Blueprint("imports", __name__, url_prefix="/admin/import")
+
+# The files of one import may be this large in all (an upload is not a form: see config.py).
+DEFAULT_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+KINDS = {"pledges": PLEDGE_COLUMNS, "actions": ACTION_COLUMNS}
+
+
+@bp.url_value_preprocessor
+def import_size(_endpoint, _values):
+    """An import's files may be larger than a form (set before anything reads the body)."""
+    request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES)
+
+
+@bp.before_request
+def admins_only():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not access.can(current_user, "administer"):
+        abort(403, description=access.refusal(current_user, "administer"))
+    return None
+
+
+@bp.route("", methods=["GET", "POST"])
+def start():
+    form = ImportForm()
+    if form.validate_on_submit():
+        uploads = [(upload.filename, upload.read()) for upload in form.files.data if upload.filename]
+        try:
+            pending = imports.upload(current_user, uploads, create_missing=form.create_missing.data)
+        except Unreadable as problem:
+            form.files.errors = [str(problem)]
+        else:
+            db.session.commit()
+            return redirect(url_for(".preview", import_id=pending.id))
+    return render_template("data/import.html", form=form, kinds=_kinds()), (422 if form.errors else 200)
+
+
+@bp.route("/<import_id>", methods=["GET", "POST"])
+def preview(import_id: str):
+    pending = db.session.get(PendingImport, import_id)
+    if pending is None or pending.expired:
+        abort(404, description="This import is no longer waiting: upload its files again.")
+    access.require(current_user, "view", pending)
+    form = ConfirmImportForm()
+    if form.validate_on_submit():
+        batch = imports.confirm(pending, current_user)
+        if batch.ok:
+            db.session.commit()
+            flash(f"Imported {batch.summary()}.", "success")
+            return redirect(url_for("pledges.index", sort="newest"))
+        db.session.rollback()
+        flash("Something changed since the preview: nothing was imported. Here is what to fix.", "danger")
+        return render_template("data/preview.html", pending=pending, batch=batch, form=form, nouns=NOUNS), 409
+    batch = imports.check(pending, current_user)
+    db.session.rollback()  # (checking adds nothing; the reference data it would make stays out)
+    return render_template("data/preview.html", pending=pending, batch=batch, form=form, nouns=NOUNS)
+
+
+@bp.route("/template/<kind>.csv")
+def download_template(kind: str):
+    if kind not in KINDS:
+        abort(404)
+    columns = [name for name in KINDS[kind] if name != "url"]
+    return Response(
+        template(columns).encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{kind}-template.csv"'},
+    )
+
+
+def _kinds() -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """Each kind of file: its columns, what each holds, and whether it is required."""
+    actions = {**ACTION_COLUMNS, **ACTION_IMPORT_COLUMNS}
+    return [
+        (kind, [(name, about, name in REQUIRED_COLUMNS[kind]) for name, about in columns.items() if name != "url"])
+        for kind, columns in (("pledges", PLEDGE_COLUMNS), ("actions", actions))
+    ]
