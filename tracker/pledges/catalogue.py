@@ -23,10 +23,10 @@ from ..core.listing import (
     as_date,
     as_datetime,
     by_id,
-    contains,
     counted,
     linked_by_id,
 )
+from ..core.search import matches
 from ..taxonomy.models import Country, Forum, Theme
 from .models import SIGNED, ActionTaken, Pledge, PledgeSignatory, pledge_countries, pledge_themes
 from .workflow import PledgeWorkflow
@@ -40,13 +40,9 @@ def _pledge_matches(term: str):
     in_actions = sa.exists().where(
         ActionTaken.pledge_id == Pledge.id,
         ActionTaken.withdrawn_at.is_(None),
-        sa.or_(
-            contains(ActionTaken.summary, term),
-            contains(ActionTaken.details, term),
-            contains(ActionTaken.heading, term),
-        ),
+        matches(ActionTaken.search_text, term),
     )
-    return sa.or_(contains(Pledge.title, term), contains(Pledge.text, term), in_actions)
+    return sa.or_(matches(Pledge.search_text, term), in_actions)
 
 
 def _theme_condition(key: str):

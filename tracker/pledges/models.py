@@ -17,6 +17,7 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
+from ..core import search  # noqa: F401  (its listener keeps each record's search_text)
 from ..core.columns import choice, state_column, utcnow
 from ..core.dates import DatePrecision
 from ..core.extensions import Base
@@ -88,6 +89,7 @@ class ActionTaken(Base):
         sa.CheckConstraint("text_format IN ('plain', 'markdown')", name="known_text_format"),
     )
     noun: ClassVar[str] = "action"
+    searchable: ClassVar[tuple[str, ...]] = ("summary", "details", "heading")  # (core.search)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pledge_id: Mapped[int] = mapped_column(sa.ForeignKey("pledges.id"), index=True)
@@ -104,6 +106,7 @@ class ActionTaken(Base):
     heading: Mapped[str | None] = mapped_column(sa.Text)  # groups actions as the seed page does
     summary: Mapped[str] = mapped_column(sa.Text)
     details: Mapped[str] = mapped_column(sa.Text, default="")
+    search_text: Mapped[str | None] = mapped_column(sa.Text, default="")  # (core.search)
     # The details' format (core.text: "plain" as written, or "markdown").
     text_format: Mapped[str] = mapped_column(sa.String(10), default=PLAIN, server_default=PLAIN)
     # The language its texts are written in (BCP 47); None: its pledge's.
@@ -211,6 +214,7 @@ class Pledge(Base):
         "signatories_note": Limit(500),
     }
     noun: ClassVar[str] = "pledge"
+    searchable: ClassVar[tuple[str, ...]] = ("title", "text")  # (core.search)
     __table_args__ = (
         sa.CheckConstraint(
             "period_end IS NULL OR period_start IS NULL OR period_end >= period_start", name="period_in_order"
@@ -237,6 +241,7 @@ class Pledge(Base):
     budget_currency: Mapped[str | None] = mapped_column(sa.String(3))
     budget_note: Mapped[str | None] = mapped_column(sa.String(200))  # "approximately, annually"
     actions_intro: Mapped[str | None] = mapped_column(sa.Text)  # "Joint progress … includes:"
+    search_text: Mapped[str | None] = mapped_column(sa.Text, default="")  # (core.search)
     # The format of its text and actions' introduction (core.text: "plain" or "markdown").
     text_format: Mapped[str] = mapped_column(sa.String(10), default=PLAIN, server_default=PLAIN)
     # The language it is written in (BCP 47: "en", "fr", "es-419"), said on its page.

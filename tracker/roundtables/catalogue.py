@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from ..accounts.models import Organisation
 from ..core import access
 from ..core.extensions import db
-from ..core.listing import Facet, FacetValue, Listing, Sort, as_date, by_id, contains, counted, linked_by_id
+from ..core.listing import Facet, FacetValue, Listing, Sort, as_date, by_id, counted, linked_by_id
+from ..core.search import matches
 from ..taxonomy.models import Forum
 from .models import Roundtable, roundtable_co_chairs
 
@@ -19,12 +20,7 @@ PUBLIC = None  # the visitor the public lists are for: nobody logged in
 
 
 def _roundtable_matches(term: str):
-    return sa.or_(
-        contains(Roundtable.title, term),
-        contains(Roundtable.summary, term),
-        contains(Roundtable.place, term),
-        contains(Roundtable.participants_note, term),
-    )
+    return matches(Roundtable.search_text, term)
 
 
 _year = sa.extract("year", Roundtable.start_date)

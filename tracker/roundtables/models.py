@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
+from ..core import search  # noqa: F401  (its listener keeps each record's search_text)
 from ..core.columns import state_column, utcnow
 from ..core.extensions import Base
 from ..core.limits import Limit
@@ -51,6 +52,7 @@ class Roundtable(Base):
         "summary": Limit(50_000, lines=True),
     }
     noun: ClassVar[str] = "roundtable"
+    searchable: ClassVar[tuple[str, ...]] = ("title", "summary", "place", "participants_note")  # (core.search)
     __table_args__ = (sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +64,7 @@ class Roundtable(Base):
     place: Mapped[str | None] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     participants_note: Mapped[str | None] = mapped_column(sa.Text)  # "13 governments and …"
+    search_text: Mapped[str | None] = mapped_column(sa.Text, default="")  # (core.search)
     is_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
