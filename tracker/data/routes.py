@@ -7,7 +7,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 
 from ..core import access
-from ..core.extensions import db, login_manager
+from ..core.extensions import db
+from ..core.web.routing import admins_only
 from . import imports
 from .forms import ConfirmImportForm, ImportForm
 from .models import PendingImport
@@ -29,13 +30,7 @@ def import_size(_endpoint, _values):
     request.max_content_length = current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES)
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not access.can(current_user, "administer"):
-        abort(403, description=access.refusal(current_user, "administer"))
-    return None
+bp.before_request(admins_only)
 
 
 @bp.route("", methods=["GET", "POST"])

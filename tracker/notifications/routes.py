@@ -11,16 +11,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from ..core import access
 from ..core.changes import REFUSALS
-from ..core.extensions import csrf, db, login_manager
+from ..core.extensions import csrf, db
 from ..core.web.lists import MAX_PAGE, paginate
 from ..core.web.render_cache import also_keyed_by
-from ..core.web.routing import not_found_beyond_range
+from ..core.web.routing import admins_only, not_found_beyond_range
 from . import kinds, operations, queries
 from .forms import MarkAllReadForm, MarkReadForm, RetryForm, SettingsForm, UnsubscribeForm
 from .models import EmailChoice, MailStatus, Notification, OutgoingMail
@@ -143,18 +142,10 @@ def settings():
     return page, (422 if form.errors else 200)
 
 
-def _admins_only() -> ResponseReturnValue | None:
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not access.can(current_user, "administer"):
-        abort(403, description=access.refusal(current_user, "administer"))
-    return None
-
-
 @bp.route("/admin/outgoing-mail")
 def outgoing_mail():
     """Every message, newest first, a page at a time; `?status=` shows one kind of them."""
-    refused = _admins_only()
+    refused = admins_only()
     if refused is not None:
         return refused
     status = request.args.get("status", "")
@@ -171,7 +162,7 @@ def outgoing_mail():
 
 @bp.route("/admin/outgoing-mail/<int:mail_id>/retry", methods=["POST"])
 def retry(mail_id: int):
-    refused = _admins_only()
+    refused = admins_only()
     if refused is not None:
         return refused
     message = db.get_or_404(OutgoingMail, mail_id)

@@ -14,13 +14,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ...core import access
 from ...core.changes import REFUSALS
-from ...core.extensions import db, login_manager
+from ...core.extensions import db
 from ...core.history import HistoryEntry, timeline_query
 from ...core.web.lists import paginate
 from ...core.web.refusals import show_refusal
-from ...core.web.routing import not_found_beyond_range
+from ...core.web.routing import admins_only, not_found_beyond_range
 from ...taxonomy import operations as taxonomy
 from ...taxonomy.models import Forum, Theme
 from .. import operations as accounts
@@ -36,13 +35,7 @@ bp.url_value_preprocessor(not_found_beyond_range)  # an id no record can have: 4
 _NEW_LINK = "admin_set_password_link"
 
 
-@bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not access.can(current_user, "administer"):
-        abort(403, description=access.refusal(current_user, "administer"))
-    return None
+bp.before_request(admins_only)
 
 
 # What each history event of an account or a reference record is called on the admin pages.
