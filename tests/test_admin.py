@@ -17,7 +17,7 @@ from tracker.core.changes import InvalidField, OperationRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry, timeline_query
 from tracker.taxonomy import operations as taxonomy
-from tracker.taxonomy.models import Forum, ForumKind, Theme
+from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 NEW_PASSWORD = "a long new password"
 
@@ -74,9 +74,13 @@ def records(make):
     user = make.staff(organisation=organisation)
     forum = Forum(name="Bali Process", kind=ForumKind.PROCESS)
     theme = Theme(name="Migration", slug="migration")
-    db.session.add_all([forum, theme])
+    country = Country(name="Fiji", iso_code="FJ")
+    db.session.add_all([forum, theme, country])
     db.session.commit()
-    return {"organisation_id": organisation.id, "user_id": user.id, "forum_id": forum.id, "theme_id": theme.id}
+    return {
+        "organisation_id": organisation.id, "user_id": user.id, "forum_id": forum.id, "theme_id": theme.id,
+        "country_id": country.id,
+    }  # fmt: skip
 
 
 ADMIN_URLS = [
@@ -103,6 +107,11 @@ ADMIN_URLS = [
     ("POST", "admin.new_theme", None),
     ("GET", "admin.edit_theme", "theme_id"),
     ("POST", "admin.edit_theme", "theme_id"),
+    ("GET", "admin.countries", None),
+    ("GET", "admin.new_country", None),
+    ("POST", "admin.new_country", None),
+    ("GET", "admin.edit_country", "country_id"),
+    ("POST", "admin.edit_country", "country_id"),
     ("GET", "admin.audit", None),
 ]
 # What an intruder would send: valid for an admin, so only the access check can stop it.

@@ -109,6 +109,7 @@ TO_ORGS = REDIRECT("/admin/organisations")
 TO_THE_USER = REDIRECT("/admin/users/{user_id}")
 TO_FORUMS = REDIRECT("/admin/forums")
 TO_THEMES = REDIRECT("/admin/themes")
+TO_COUNTRIES = REDIRECT("/admin/countries")
 TO_FAILED_MAIL = REDIRECT("/admin/outgoing-mail?status=failed")
 TO_NOTIFICATIONS = REDIRECT("/notifications")
 TO_THE_NOTIFICATION = REDIRECT("/notifications#notification-{notification_id}")
@@ -130,7 +131,7 @@ PRIVATE_ROUNDTABLE = "the private roundtable"
 DRAFT_RECOMMENDATION = "the draft recommendation (public roundtable)"
 AGREED_RECOMMENDATION = "the agreed recommendation (public roundtable)"
 PRIVATE_RECOMMENDATION = "the agreed recommendation of the private roundtable"
-ADMIN_RECORDS = "an organisation, an invited user, a forum and a theme"
+ADMIN_RECORDS = "an organisation, an invited user, a forum, a theme and a country"
 SET_PASSWORD_LINK = "the invited user's set-password link"
 RESET_LINK = "the invited user's password reset link"
 OUTGOING_MAIL = "the invited user's invitation e-mail, in the outbox"
@@ -596,6 +597,21 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("imports.preview", "POST"): {
         PENDING_IMPORT: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_NEWEST_PLEDGES),
     },
+    ("admin.countries", "GET"): {
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    },
+    ("admin.new_country", "GET"): {
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    },
+    ("admin.new_country", "POST"): {
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORM_REFUSED),
+    },
+    ("admin.edit_country", "GET"): {
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    },
+    ("admin.edit_country", "POST"): {
+        ADMIN_RECORDS: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_COUNTRIES),
+    },
     ("admin.themes", "GET"): {
         NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
@@ -727,6 +743,7 @@ def build_world(make) -> World:
     organisation = make.organisation("Organisation for the admin pages")
     forum = taxonomy.create_forum(admin, name="Council of Delegates", kind=ForumKind.CONFERENCE, year=2019)
     theme = taxonomy.create_theme(admin, name="Migration")
+    country = taxonomy.create_country(admin, name="Fiji", iso_code="FJ")
     invited, token = accounts.invite_user(
         admin, email="invited@example.org", name="Invited Person", role=Role.STAFF, organisation=organisation
     )
@@ -767,6 +784,7 @@ def build_world(make) -> World:
             "user_id": invited.id,
             "forum_id": forum.id,
             "theme_id": theme.id,
+            "country_id": country.id,
         },
         SET_PASSWORD_LINK: {"token": token},
         RESET_LINK: {"token": passwords.reset_password_token(invited)},

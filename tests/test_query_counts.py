@@ -310,6 +310,10 @@ class World:
         return taxonomy.create_theme(self.admin, name="Protection")
 
     @cached_property
+    def country(self) -> Country:
+        return taxonomy.create_country(self.admin, name="Fiji", iso_code="FJ")
+
+    @cached_property
     def organisation(self) -> Organisation:
         return self.make.organisation("Organisation for the admin pages")
 
@@ -948,6 +952,9 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "admin.edit_forum": (Page(ADMIN, people_and_reference_data, at("/admin/forums/{w.forum.id}")),),
     "admin.themes": (Page(ADMIN, people_and_reference_data, at("/admin/themes")),),
     "admin.new_theme": (Page(ADMIN, people_and_reference_data, at("/admin/themes/new")),),
+    "admin.countries": (Page(ADMIN, people_and_reference_data, at("/admin/countries")),),
+    "admin.new_country": (Page(ADMIN, people_and_reference_data, at("/admin/countries/new")),),
+    "admin.edit_country": (Page(ADMIN, people_and_reference_data, at("/admin/countries/{w.country.id}")),),
     "imports.start": (Page(ADMIN, people_and_reference_data, at("/admin/import")),),
     "imports.preview": (Page(ADMIN, people_and_reference_data, at("/admin/import/{w.pending_import.id}")),),
     "imports.download_template": (Page(ADMIN, people_and_reference_data, at("/admin/import/template/pledges.csv")),),

@@ -23,7 +23,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Numb
 from ..core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE
 from ..core.extensions import db
 from ..core.web.forms import SiteForm, Within, id_or_none, strip
-from ..taxonomy.models import Forum, ForumKind, Theme
+from ..taxonomy.models import Country, Forum, ForumKind, Theme
 from .models import Organisation, OrganisationKind, Role, User
 from .passwords import PASSWORD_MAX_LENGTH, password_problem
 
@@ -168,6 +168,17 @@ class ForumForm(SiteForm):
         "Description", filters=[strip], validators=[Within(Forum.limits["description"])], description="Optional."
     )
     submit = SubmitField("Save forum")
+
+
+class CountryForm(SiteForm):
+    name = StringField("Name", filters=[strip], validators=[Within(Country.limits["name"])])
+    iso_code = StringField(
+        "ISO code",
+        filters=[strip],
+        validators=[Length(max=2, message="Use the two-letter ISO 3166 code, such as FJ or PH.")],
+        description="Two letters, such as FJ or PH (ISO 3166). Leave it empty for a region such as “ASEAN member states”.",
+    )
+    submit = SubmitField("Save")
 
 
 class ThemeForm(SiteForm):

@@ -1,5 +1,5 @@
-"""Forums and themes: every change to them, one function each (admins make them), with the
-discipline of `tracker.core.changes`."""
+"""Forums, themes, countries and regions: every change to them, one function each (admins make
+them), with the discipline of `tracker.core.changes`."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from ..core.changes import (
     apply,
     flush_unique,
     known_fields,
+    refuse_duplicate,
     unique_slug,
 )
 from ..core.extensions import db
 from ..core.history import Actor, record_history
 from ..core.limits import check_year, clean_fields, refuse_same_name
 from ..core.text import slugify
-from .models import Forum, ForumKind, Theme
+from .models import Country, Forum, ForumKind, Theme
 
 FORUM_FIELDS = ["name", "short_name", "kind", "year", "description"]
 
@@ -83,3 +84,39 @@ def _theme_name(name: str, theme: Theme | None) -> str:
     name = Theme.limits["name"].clean(name, "name")
     refuse_same_name(Theme, name, theme, "name", "A theme")
     return name
+
+
+# --- countries and regions -------------------------------------------------------------------
+
+
+def create_country(actor: Actor, *, name: str, iso_code: str | None = None) -> Country:
+    """An admin adds a country, or a named region (which has no ISO code)."""
+    access.require(actor, "administer")
+    values = _country_values(name, iso_code, None)
+    country = Country(**values)
+    db.session.add(country)
+    flush_unique()
+    record_history(country, "created", actor, changes={field: [None, value] for field, value in values.items()})
+    return country
+
+
+def update_country(country: Country, actor: Actor, *, name: str, iso_code: str | None = None) -> None:
+    """Rename a country or region, or give it its ISO code (one an import created, say)."""
+    access.require(actor, "administer")
+    changes = apply(country, _country_values(name, iso_code, country))
+    if changes:
+        flush_unique()
+        record_history(country, "edited", actor, changes=changes)
+
+
+def _country_values(name: str, iso_code: str | None, country: Country | None) -> dict[str, Any]:
+    name = Country.limits["name"].clean(name, "name")
+    refuse_same_name(Country, name, country, "name", "A country or region")
+    code = (iso_code or "").strip().upper() or None
+    if code is not None:
+        if not (len(code) == 2 and code.isascii() and code.isalpha()):
+            raise InvalidField(
+                "iso_code", "Use the two-letter ISO 3166 code, such as FJ or PH; leave it empty for a region."
+            )
+        refuse_duplicate(Country.iso_code, code, country, "iso_code", f"Another country has the code {code}.")
+    return {"name": name, "iso_code": code}

@@ -21,10 +21,19 @@ from ...core.web.lists import paginate
 from ...core.web.refusals import show_refusal
 from ...core.web.routing import admins_only, not_found_beyond_range
 from ...taxonomy import operations as taxonomy
-from ...taxonomy.models import Forum, Theme
+from ...taxonomy.models import Country, Forum, Theme
 from .. import operations as accounts
 from .. import passwords
-from ..forms import FORUM_KIND_LABELS, ForumForm, InviteUserForm, OrganisationForm, ThemeForm, UserActiveForm, UserForm
+from ..forms import (
+    FORUM_KIND_LABELS,
+    CountryForm,
+    ForumForm,
+    InviteUserForm,
+    OrganisationForm,
+    ThemeForm,
+    UserActiveForm,
+    UserForm,
+)
 from ..models import Organisation, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -106,6 +115,7 @@ def index():
             "users": count(User),
             "forums": count(Forum),
             "themes": count(Theme),
+            "countries": count(Country),
         },
         proposed=count(Organisation, Organisation.confirmed.is_(False)),
     )
@@ -365,10 +375,53 @@ def edit_theme(theme_id: int):
     return _record_form(form, f"Theme: {theme.name}", "themes")
 
 
+# --- countries and regions ---------------------------------------------------------------------
+
+
+@bp.route("/countries")
+def countries():
+    query, q = _search(sa.select(Country), Country.name, Country.iso_code)
+    page = paginate(query.order_by(Country.name, Country.id))
+    return render_template("accounts/admin/countries.html", page=page, q=q)
+
+
+@bp.route("/countries/new", methods=["GET", "POST"])
+def new_country():
+    form = CountryForm()
+    if form.validate_on_submit():
+        try:
+            country = taxonomy.create_country(_me(), name=form.name.data, iso_code=form.iso_code.data)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"Added {country.name}.", "success")
+            return redirect(url_for(".countries"))
+    return _record_form(form, "Add a country or region", "countries")
+
+
+@bp.route("/countries/<int:country_id>", methods=["GET", "POST"])
+def edit_country(country_id: int):
+    country = db.get_or_404(Country, country_id)
+    form = CountryForm(obj=country)
+    if form.validate_on_submit():
+        try:
+            taxonomy.update_country(country, _me(), name=form.name.data, iso_code=form.iso_code.data)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"Saved {country.name}.", "success")
+            return redirect(url_for(".countries"))
+    return _record_form(form, f"Country or region: {country.name}", "countries")
+
+
 # --- the audit -------------------------------------------------------------------------------------
 
 # The records whose history is the audit of accounts and reference data.
-_AUDITED: dict[str, Any] = {"user": User, "organisation": Organisation, "forum": Forum, "theme": Theme}
+_AUDITED: dict[str, Any] = {
+    "user": User, "organisation": Organisation, "forum": Forum, "theme": Theme, "country": Country,
+}  # fmt: skip
 
 AUDIT_VIEWS = {
     "": ("Everything", sa.true()),
