@@ -822,6 +822,7 @@ GET_PAGES = [
     Page("admin.new_country", "admin", []),
     Page("admin.edit_country", "admin", [], lambda w: [{"country_id": w.ids["countries"][0]}]),
     Page("imports.start", "admin", []),
+    Page("imports.organisations_csv", "admin", []),
     Page("imports.preview", "admin", [], lambda w: [{"import_id": w.records["import"]}]),
     Page("imports.download_template", "admin", [], lambda w: [{"kind": "pledges"}, {"kind": "actions"}, {"kind": "x"}]),
     Page("admin.edit_theme", "admin", [], lambda w: [{"theme_id": w.records["theme"]}]),

@@ -956,6 +956,7 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "admin.new_country": (Page(ADMIN, people_and_reference_data, at("/admin/countries/new")),),
     "admin.edit_country": (Page(ADMIN, people_and_reference_data, at("/admin/countries/{w.country.id}")),),
     "imports.start": (Page(ADMIN, people_and_reference_data, at("/admin/import")),),
+    "imports.organisations_csv": (Page(ADMIN, people_and_reference_data, at("/admin/import/organisations.csv")),),
     "imports.preview": (Page(ADMIN, people_and_reference_data, at("/admin/import/{w.pending_import.id}")),),
     "imports.download_template": (Page(ADMIN, people_and_reference_data, at("/admin/import/template/pledges.csv")),),
     "admin.edit_theme": (Page(ADMIN, people_and_reference_data, at("/admin/themes/{w.theme.id}")),),

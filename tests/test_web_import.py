@@ -14,14 +14,17 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
+from tracker import create_app
 from tracker.accounts.models import Organisation, OrganisationKind
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
+from tracker.data import open_data
 from tracker.data.models import PendingImport
 from tracker.pledges.models import ActionTaken, Pledge
 from tracker.taxonomy.models import Country, Forum
 
-from .factories import PASSWORD
+from .databases import own_database
+from .factories import PASSWORD, Factories
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 # A hand-made bullet, which the page shows as a list's own bullet (core/text.py).
@@ -339,3 +342,60 @@ def test_the_command_line_creates_what_is_missing_only_as_a_named_admin(runner, 
     assert result.exit_code == 0, result.output
     assert "Imported 1 pledge and 0 actions (and 1 organisation created)." in result.output
     assert "p.csv: Row 2, column slug: a (from the title)." in result.output
+
+
+# --- organisations, in and out ---------------------------------------------------------------
+
+
+def test_organisations_round_trip_export_import_export_byte_identical(app, make, tmp_path):
+    make.organisation("Croix-Rouge française", short_name="CRf", country="France")
+    make.organisation("Government of Fiji", kind=OrganisationKind.GOVERNMENT, country="Fiji")
+    make.organisation("International Federation of Red Cross and Red Crescent Societies", short_name="IFRC",
+                      kind=OrganisationKind.INTERNATIONAL_ORGANISATION)  # fmt: skip
+    proposed = make.organisation("Proposed by staff")
+    proposed.confirmed = False
+    db.session.commit()
+    exported = open_data.export_organisations()
+    assert "Proposed by staff" not in exported  # (not checked by an admin: not exported)
+    assert exported.splitlines()[0] == "\ufeffname,short_name,kind,country"
+    with own_database(tmp_path, "organisations_copy") as url:
+        copy = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        with copy.app_context():
+            db.create_all()
+            batch = open_data.read([("organisations.csv", exported)])
+            assert batch.errors == [] and len(batch.organisations) == 3
+            batch.write(Factories().admin())
+            db.session.commit()
+            assert open_data.export_organisations() == exported
+            db.session.remove()
+
+
+def test_an_organisations_file_creates_them_with_their_kinds_for_the_pledges_of_the_same_import(client, admin):
+    login(client, admin)
+    organisations = "name,short_name,kind,country\r\nFiji Red Cross Society,FRCS,National Society,Fiji\r\nGovernment of Fiji,,government,Fiji\r\n"
+    pledges = "title,state,lead_signatory,other_signatories\r\nJoint pledge,draft,FRCS,Government of Fiji\r\n"
+    uploaded = upload(
+        client, {"organisations.csv": organisations.encode(), "pledges.csv": pledges.encode()}, create_missing=False
+    )
+    page = client.get(uploaded.headers["Location"]).get_data(as_text=True)
+    assert "Importing writes 2 organisations, 1 pledge and 0 actions" in page
+    client.post(uploaded.headers["Location"], data={})
+    kinds = dict(db.session.execute(sa.select(Organisation.short_name, Organisation.kind)).all())
+    assert kinds == {"FRCS": OrganisationKind.NATIONAL_SOCIETY, None: OrganisationKind.GOVERNMENT}
+    pledge = db.session.scalar(sa.select(Pledge))
+    assert [s.organisation.name for s in pledge.signatories] == ["Fiji Red Cross Society", "Government of Fiji"]
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ("Fiji Red Cross Society,,charity,", "Row 2, column kind: “charity” is not a kind of organisation: use one of national_society, government, international_organisation, civil_society, other."),
+        ("australian red  cross,,national_society,", "Row 2, column name: An organisation called “Australian Red Cross” already exists."),
+        ("A,,other,\r\na,,other,", "Row 3, column name: An organisation called “A” already exists."),
+    ],
+)  # fmt: skip
+def test_an_organisations_file_is_refused_row_by_row(app, make, rows, message):
+    make.organisation("Australian Red Cross")
+    db.session.commit()
+    batch = open_data.read([("o.csv", f"name,short_name,kind,country\r\n{rows}\r\n")])
+    assert [str(error) for error in batch.errors] == [f"o.csv: {message}"]

@@ -9,10 +9,10 @@ from flask_login import current_user
 from ..core import access
 from ..core.extensions import db
 from ..core.web.routing import admins_only
-from . import imports
+from . import imports, open_data
 from .forms import ConfirmImportForm, ImportForm
 from .models import PendingImport
-from .open_data import ACTION_COLUMNS, PLEDGE_COLUMNS
+from .open_data import ACTION_COLUMNS, ORGANISATION_COLUMNS, PLEDGE_COLUMNS
 from .open_data.batch import NOUNS
 from .open_data.columns import ACTION_IMPORT_COLUMNS, REQUIRED_COLUMNS
 from .open_data.workbooks import Unreadable, template
@@ -21,7 +21,7 @@ bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 
 # The files of one import may be this large in all (an upload is not a form: see config.py).
 DEFAULT_IMPORT_MAX_BYTES = 20 * 1024 * 1024
-KINDS = {"pledges": PLEDGE_COLUMNS, "actions": ACTION_COLUMNS}
+KINDS = {"organisations": ORGANISATION_COLUMNS, "pledges": PLEDGE_COLUMNS, "actions": ACTION_COLUMNS}
 
 
 @bp.url_value_preprocessor
@@ -69,6 +69,16 @@ def preview(import_id: str):
     return render_template("data/preview.html", pending=pending, batch=batch, form=form, nouns=NOUNS)
 
 
+@bp.route("/organisations.csv")
+def organisations_csv():
+    """Every confirmed organisation, as an organisations file (an import file too)."""
+    return Response(
+        open_data.export_organisations().encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="organisations.csv"'},
+    )
+
+
 @bp.route("/template/<kind>.csv")
 def download_template(kind: str):
     if kind not in KINDS:
@@ -86,5 +96,9 @@ def _kinds() -> list[tuple[str, list[tuple[str, str, bool]]]]:
     actions = {**ACTION_COLUMNS, **ACTION_IMPORT_COLUMNS}
     return [
         (kind, [(name, about, name in REQUIRED_COLUMNS[kind]) for name, about in columns.items() if name != "url"])
-        for kind, columns in (("pledges", PLEDGE_COLUMNS), ("actions", actions))
+        for kind, columns in (
+            ("organisations", ORGANISATION_COLUMNS),
+            ("pledges", PLEDGE_COLUMNS),
+            ("actions", actions),
+        )
     ]

@@ -26,17 +26,19 @@ The package: `columns` (the format), `export`, and the import — `reading` (fil
 """
 
 from .batch import Batch, ImportRefused, RowError
-from .columns import ACTION_COLUMNS, PLEDGE_COLUMNS
-from .export import export_actions, export_pledges
+from .columns import ACTION_COLUMNS, ORGANISATION_COLUMNS, PLEDGE_COLUMNS
+from .export import export_actions, export_organisations, export_pledges
 from .reading import kind_of, read, read_actions, read_pledges
 
 __all__ = [
     "ACTION_COLUMNS",
+    "ORGANISATION_COLUMNS",
     "PLEDGE_COLUMNS",
     "Batch",
     "ImportRefused",
     "RowError",
     "export_actions",
+    "export_organisations",
     "export_pledges",
     "kind_of",
     "read",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from ...accounts.models import User
+from ...accounts.models import Organisation, User
 from ...core import access
 from ...core.extensions import db
 from ...core.history import record_history
@@ -60,6 +60,7 @@ NOUNS = {
 class Batch:
     """What an import would write — new pledges and actions, checked — or its errors."""
 
+    organisations: list[Organisation] = field(default_factory=list)  # of an organisations file
     pledges: list[Pledge] = field(default_factory=list)
     actions: list[tuple[str, ActionTaken]] = field(default_factory=list)  # (pledge slug, action)
     errors: list[RowError] = field(default_factory=list)
@@ -90,9 +91,9 @@ class Batch:
             for kind, records in self.names.missing().items()
             if records
         ]
-        return f"{count(len(self.pledges), 'pledge')} and {count(len(self.actions), 'action')}" + (
-            f" (and {', '.join(made)} created)" if made else ""
-        )
+        listed = [count(len(self.organisations), "organisation")] if self.organisations else []
+        listed += [count(len(self.pledges), "pledge"), count(len(self.actions), "action")]
+        return ", ".join(listed[:-1]) + " and " + listed[-1] + (f" (and {', '.join(made)} created)" if made else "")
 
     def alias(self, name: str, slug: str) -> None:
         if name:
@@ -104,7 +105,7 @@ class Batch:
         transaction (which commits). Refused if any row had errors."""
         if self.errors:
             raise ImportRefused(f"{count(len(self.errors), 'error')}: nothing written.")
-        created = [record for records in self.names.missing().values() for record in records]
+        created = self.organisations + [record for records in self.names.missing().values() for record in records]
         if created:
             access.require(actor, "administer")
             db.session.add_all(created)

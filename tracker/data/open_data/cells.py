@@ -86,6 +86,18 @@ class Lookup:
     def records(self) -> list[Any]:
         return list(self.by_key.values()) + list(self.new.values())
 
+    def named(self, name: str) -> Any | None:
+        """The record whose name reads as `name` (the same but for case, spacing, look-alike
+        letters), if any."""
+        return self.by_key.get(name_key(name))
+
+    def add(self, record: Any) -> None:
+        """A record of the import itself (an organisations file's), found by its names."""
+        self.by_name[record.name.casefold()] = record
+        self.by_key[name_key(record.name)] = record
+        if getattr(record, "short_name", None):
+            self.by_other.setdefault(record.short_name.casefold(), []).append(record)
+
     def find(self, name: str):
         name = name.strip()
         key = name.casefold()
@@ -168,6 +180,17 @@ _KIND_WORDS = [
         ),
     ),
 ]
+
+
+def parse_kind(value: str) -> OrganisationKind:
+    """An organisation's kind, by its key or its label ("national_society", "National Society")."""
+    key = "_".join(value.strip().casefold().replace("-", " ").split())
+    for kind in OrganisationKind:
+        if key in (kind.value, "_".join(kind.label.casefold().split())):
+            return kind
+    raise Invalid(
+        f"“{value.strip()}” is not a kind of organisation: use one of {', '.join(k.value for k in OrganisationKind)}."
+    )
 
 
 def new_organisation(name: str) -> Organisation:

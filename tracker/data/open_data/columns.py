@@ -55,6 +55,13 @@ ACTION_COLUMNS: dict[str, str] = {
     "source_url": "Where it was published first (https://…).",
 }
 
+ORGANISATION_COLUMNS: dict[str, str] = {
+    "name": "The organisation's full name, unique (look-alike names are refused). Required.",
+    "short_name": "An acronym or short name: ARC, IFRC, DFAT.",
+    "kind": "national_society, government, international_organisation, civil_society or other. Required.",
+    "country": "The country it belongs to, in words.",
+}
+
 # Columns an import also reads, which the export does not write: other ways to say which
 # pledge an action belongs to, as a spreadsheet kept from the source may have them.
 ACTION_IMPORT_COLUMNS: dict[str, str] = {
@@ -64,10 +71,15 @@ ACTION_IMPORT_COLUMNS: dict[str, str] = {
 PLEDGE_NAMES = ("pledge", "pledge_source_reference", "pledge_title")  # an actions file needs one
 
 REQUIRED_COLUMNS = {
+    "organisations": ("name", "kind"),
     "pledges": ("state",),  # and a title or a text (each row)
     "actions": ("summary",),  # and one of PLEDGE_NAMES
 }
-COLUMNS = {"pledges": PLEDGE_COLUMNS, "actions": {**ACTION_COLUMNS, **ACTION_IMPORT_COLUMNS}}
+COLUMNS = {
+    "organisations": ORGANISATION_COLUMNS,
+    "pledges": PLEDGE_COLUMNS,
+    "actions": {**ACTION_COLUMNS, **ACTION_IMPORT_COLUMNS},
+}
 
 FIGURE_KEYS = ("label", "value", "unit", "year", "period_note")
 LINK_KEYS = ("url", "title")

@@ -13,11 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from ...accounts.models import Organisation
 from ...core import csv_cells
 from ...core.dates import machine_date
 from ...core.extensions import db
 from ...pledges.models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
-from .columns import ACTION_COLUMNS, BOM, PLEDGE_COLUMNS, SEPARATOR
+from .columns import ACTION_COLUMNS, BOM, ORGANISATION_COLUMNS, PLEDGE_COLUMNS, SEPARATOR
 
 
 def export_pledges(pledges: sa.Select[Any], link: Callable[[Pledge], str]) -> str:
@@ -101,6 +102,17 @@ def export_actions(pledges: sa.Select) -> str:
             }
         )
     return _csv(ACTION_COLUMNS, rows)
+
+
+def export_organisations() -> str:
+    """organisations.csv: every confirmed organisation (not those staff proposed and no admin
+    has checked yet), ordered by name — an import file of its own."""
+    query = sa.select(Organisation).where(Organisation.confirmed.is_(True)).order_by(Organisation.name)
+    rows = [
+        {"name": org.name, "short_name": org.short_name, "kind": org.kind.value, "country": org.country}
+        for org in db.session.scalars(query)
+    ]
+    return _csv(ORGANISATION_COLUMNS, rows)
 
 
 def decimal_text(value: Decimal | None) -> str | None:

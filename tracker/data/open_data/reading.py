@@ -15,7 +15,7 @@ from ...pledges.models import ActionTaken, Pledge
 from .batch import Batch, RowError, pledges_named
 from .cells import ReferenceData
 from .columns import BOM, COLUMNS, PLEDGE_NAMES, REQUIRED_COLUMNS
-from .rows import ActionRow, PledgeRow, pledge_name
+from .rows import ActionRow, OrganisationRow, PledgeRow, pledge_name
 
 # No cell is refused by the CSV parser for its size (its default stops at 128 KiB): each is
 # checked by its column's limit, which says which row and column, and by how much.
@@ -23,9 +23,12 @@ csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
 
 
 def kind_of(text: str) -> str | None:
-    """ "pledges" or "actions", from the file's header row; None when it is neither."""
+    """ "organisations", "pledges" or "actions", from the file's header row; None when it is
+    none of them."""
     header = next(csv.reader(io.StringIO(text.removeprefix(BOM), newline="")), [])
     names = {csv_cells.unescape(name).strip() for name in header}
+    if {"name", "kind"} <= names:
+        return "organisations"
     if {"slug", "title"} <= names or ("state" in names and names & {"title", "text"}):
         return "pledges"
     if "summary" in names and names & set(PLEDGE_NAMES):
@@ -46,11 +49,15 @@ def read(files: Iterable[tuple[str | None, str]], *, create_missing: bool = Fals
                 RowError(
                     1,
                     None,
-                    "the header row names neither the pledges' columns (slug, title …) "
-                    "nor the actions' (pledge, summary …).",
+                    "the header row names neither the pledges' columns (title, state …), "
+                    "the actions' (pledge, summary …) nor the organisations' (name, kind …).",
                     name,
                 )
             )
+    for name, text, kind in kinds:
+        if kind == "organisations":
+            for number, row in _rows(text, "organisations", batch, name):
+                OrganisationRow(batch, name, number, row).check()
     for name, text, kind in kinds:
         if kind == "pledges":
             read_pledges(text, batch=batch, file=name)

@@ -31,6 +31,7 @@ from .cells import (
     parse_budget,
     parse_currency,
     parse_day,
+    parse_kind,
     parse_state,
     parse_year,
     partial_date,
@@ -63,6 +64,29 @@ class Row:
         except (Invalid, OperationRefused, RuleNotMet) as problem:
             self.error(column, str(problem))
             return None
+
+
+class OrganisationRow(Row):
+    """An organisation of an organisations file: new to the tracker (an admin imports it,
+    so it is confirmed); pledges and actions of the same import may name it."""
+
+    def check(self) -> None:
+        name = self.cell("name", self._name)
+        short_name = self.cell("short_name", short_text, Organisation, "short_name")
+        kind = self.cell("kind", parse_kind)
+        country = self.cell("country", short_text, Organisation, "country")
+        if not self.valid:
+            return
+        organisation = Organisation(name=name, short_name=short_name, kind=kind, country=country, confirmed=True)
+        self.batch.organisations.append(organisation)
+        self.batch.names.organisations.add(organisation)
+
+    def _name(self, value: str) -> str:
+        name = Organisation.limits["name"].clean(value, "name")
+        existing = self.batch.names.organisations.named(name)
+        if existing is not None:
+            raise Invalid(f"an organisation called “{existing.name}” already exists.")
+        return name
 
 
 class PledgeRow(Row):
