@@ -332,3 +332,29 @@ def test_pledges_with_titles_in_other_scripts_get_their_own_slugs_not_pledge_2(a
     first = create_pledge(staff, title="تعهد بشأن الهجرة", lead=staff.organisation)
     second = create_pledge(staff, title="تعهد بشأن الكوارث", lead=staff.organisation)
     assert (first.slug, second.slug) == ("t-hd-bshn-lhjr", "t-hd-bshn-lkwrth")
+
+
+def test_an_undated_report_stays_undated_when_its_organisation_edits_it(client, make):
+    staff = make.staff()
+    pledge = make.pledge_in_progress(author=staff)
+    action = make.action(pledge, author=staff, summary="Report of 2019.")
+    action.date = None  # as an import leaves a report its source does not date
+    db.session.commit()
+    _login(client, staff)
+    form = client.get(f"/pledges/{pledge.slug}/actions/{action.id}/edit").get_data(as_text=True)
+    assert "Its source does not date it: leave this empty to keep “Date not stated”." in form
+    saved = client.post(
+        f"/pledges/{pledge.slug}/actions/{action.id}/edit",
+        data={"version": str(action.version), "date": "", "summary": "Report of 2019, corrected.",
+              "organisations": [str(staff.organisation_id)], "text_format": "plain", "language": ""},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    assert (action.date, action.summary) == (None, "Report of 2019, corrected.")
+    page = client.get(f"/pledges/{pledge.slug}").get_data(as_text=True)
+    assert '<span class="date-not-stated">Date not stated</span>' in page
+    # A new action still needs its date: staff record what they did, when they did it.
+    refused = client.post(
+        f"/pledges/{pledge.slug}/actions/new",
+        data={"date": "", "summary": "x", "organisations": [str(staff.organisation_id)]},
+    )
+    assert refused.status_code == 422
