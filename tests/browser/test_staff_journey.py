@@ -83,6 +83,7 @@ def test_staff_of_two_signatories_write_publish_act_on_and_complete_a_pledge(pag
     page.get_by_label("Pledge text").fill(
         "We will **train volunteers** to help separated families.\n\n- in Australia\n- in the Philippines"
     )
+    page.get_by_label("The text is written in").select_option("markdown")  # (plain text unless chosen)
     lead = page.get_by_label("Lead signatory")
     expect(lead.locator("option:checked")).to_have_text("Australian Red Cross (ARC)")
     page.get_by_label("Philippine Red Cross (PRC)", exact=True).check()
@@ -243,7 +244,8 @@ def test_add_another_figure_keeps_what_was_typed(page: Page, signed_pledge):
     log_in(page, ARC_STAFF)
     page.goto(f"/pledges/{slug}/actions/new")
     fill_action(page, "2021", "Ran first-aid courses in community centres.")
-    page.get_by_label("Details").fill("Courses ran **every month**.")
+    page.get_by_label("Details", exact=True).fill("Courses ran **every month**.")
+    page.get_by_label("The details are written in").select_option("markdown")
     first = page.get_by_role("group", name="Figure 1")
     first.get_by_label("What was counted").fill("courses held")
     first.get_by_label("Number").fill("1 204")
@@ -255,7 +257,8 @@ def test_add_another_figure_keeps_what_was_typed(page: Page, signed_pledge):
     expect(second.get_by_label("What was counted")).to_have_value("")
     expect(page.get_by_label("Date", exact=True)).to_have_value("2021")
     expect(page.get_by_label("What was done")).to_have_value("Ran first-aid courses in community centres.")
-    expect(page.get_by_label("Details")).to_have_value("Courses ran **every month**.")
+    expect(page.get_by_label("Details", exact=True)).to_have_value("Courses ran **every month**.")
+    expect(page.get_by_label("The details are written in")).to_have_value("markdown")
     expect(first.get_by_label("What was counted")).to_have_value("courses held")
     expect(first.get_by_label("Number")).to_have_value("1 204")
     expect(page.get_by_role("group", name="Link 1").get_by_label("Web address")).to_have_value(
