@@ -368,6 +368,7 @@ def test_organisations_round_trip_export_import_export_byte_identical(app, make,
             db.session.commit()
             assert open_data.export_organisations() == exported
             db.session.remove()
+            db.engine.dispose()  # (before its database is dropped)
 
 
 def test_an_organisations_file_creates_them_with_their_kinds_for_the_pledges_of_the_same_import(client, admin):
