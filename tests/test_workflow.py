@@ -11,6 +11,7 @@ from tracker.core.access import PermissionDenied
 from tracker.core.changes import ConcurrentChange, TransitionRefused
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
+from tracker.roundtables import follow_through
 from tracker.roundtables.models import ProgressUpdate
 
 
@@ -231,18 +232,23 @@ def test_co_chair_agrees_a_recommendation(rec):
     assert len(history_of(rec, "agree")) == 1
 
 
-@pytest.mark.parametrize(
-    "change, message",
-    [("owners", "it needs a lead owner."), ("due_date", "it needs a due date.")],
-)
-def test_agree_needs_an_owner_and_a_due_date(rec, change, message):
-    if change == "owners":
-        rec.owners = []
-    else:
-        rec.due_date = None
-    with pytest.raises(TransitionRefused, match=message):
+def test_agree_needs_a_lead_owner_or_the_addressee_in_words(rec):
+    rec.owners = []
+    with pytest.raises(TransitionRefused, match=r"it needs a lead owner \(or its addressee, as its source states it\)\."):
         take_transition(rec, "agree", rec.co_chair)
     assert rec.status == "draft"
+    rec.addressee_note = "Members"  # a ministerial text addresses its members, naming none
+    take_transition(rec, "agree", rec.co_chair)
+    assert rec.status == "in_progress"
+
+
+def test_a_recommendation_without_a_due_date_is_agreed_and_never_overdue_but_goes_stale(rec):
+    rec.due_date = None
+    take_transition(rec, "agree", rec.co_chair, today=dt.date(2026, 1, 5))
+    assert rec.status == "in_progress"
+    later = dt.date(2026, 6, 1)
+    assert not follow_through.is_overdue(rec, later)
+    assert follow_through.is_stale(rec, later)
 
 
 def test_owner_staff_cannot_agree_and_co_chair_of_another_roundtable_cannot_either(rec, make):

@@ -14,10 +14,21 @@ from wtforms.widgets import DateInput, HiddenInput
 from ..accounts.models import Organisation
 from ..core.dates import DatePrecision, NotADate, parse_partial_date
 from ..core.extensions import db
+from ..core.sources import DEFAULT_LANGUAGE, language_choices
+from ..core.text import is_web_url
 from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
 from ..taxonomy.models import Forum, ForumKind
 from . import follow_through
-from .models import REVIEW_WORDS, Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
+from .models import (
+    MEETING_KINDS,
+    RESPONSES,
+    REVIEW_WORDS,
+    Outcome,
+    OutcomeGroup,
+    ProgressUpdate,
+    Recommendation,
+    Roundtable,
+)
 from .workflow import RecommendationWorkflow
 
 
@@ -56,6 +67,9 @@ def _organisation_choices():
 
 class RoundtableForm(VersionedForm):
     title = StringField("Title", filters=[strip], validators=[Within(Roundtable.limits["title"])])
+    kind = SelectField(
+        "Kind", choices=[SelectChoice(key, label) for key, label in MEETING_KINDS.items()], default="roundtable"
+    )
     forum = SelectField("Process", coerce=id_or_none, validate_choice=True)
     start_date = DayField("First day", what="the first day", validators=[InputRequired("Enter the first day.")])
     end_date = DayField("Last day", what="the last day")
@@ -90,6 +104,7 @@ class RoundtableForm(VersionedForm):
     def roundtable_fields(self) -> dict:
         return {
             "title": self.title.data,
+            "kind": self.kind.data,
             "forum_id": self.forum.data,
             "start_date": self.start_date.data,
             "end_date": self.end_date.data,
@@ -100,7 +115,7 @@ class RoundtableForm(VersionedForm):
         }
 
     def fill_from(self, roundtable) -> None:
-        for name in ("title", "start_date", "end_date", "place", "summary", "participants_note", "is_public"):
+        for name in ("title", "kind", "start_date", "end_date", "place", "summary", "participants_note", "is_public"):
             getattr(self, name).data = getattr(roundtable, name)
         self.forum.data = roundtable.forum_id
         self.co_chairs.data = [org.id for org in roundtable.co_chairs]
@@ -152,6 +167,28 @@ class RecommendationForm(VersionedForm):
             Within(Recommendation.limits["contact_email"]),
         ],
     )
+    # What its source says of it.
+    reference = StringField(
+        "Its number in the source", filters=[strip], validators=[Within(Recommendation.limits["reference"])]
+    )
+    recommending = CheckboxesField("Recommended by", coerce=int)
+    addressee_note = StringField(
+        "Addressed to, as the source states it",
+        filters=[strip],
+        validators=[Within(Recommendation.limits["addressee_note"])],
+    )
+    response = SelectField(
+        "Response of the addressee",
+        choices=[SelectChoice("", "— Not stated —")] + [SelectChoice(k, label) for k, label in RESPONSES.items()],
+        default="",
+    )
+    response_date = DayField("Day of the response", what="the day of the response")
+    language = SelectField("Language", default=DEFAULT_LANGUAGE, validate_choice=True)
+    source_url = StringField(
+        "The source's web address",
+        filters=[strip],
+        validators=[Within(Recommendation.limits["source_url"])],
+    )
     submit = SubmitField("Save")
     agree = SubmitField("Save and agree")
 
@@ -163,6 +200,16 @@ class RecommendationForm(VersionedForm):
         organisations = _organisation_choices()
         self.lead_owner.choices = [SelectChoice("", "— No owner yet —")] + organisations
         self.other_owners.choices = organisations
+        self.recommending.choices = organisations
+        self.language.choices = language_choices(self.language.data)
+
+    def validate_source_url(self, field):
+        if field.data and not is_web_url(field.data):
+            raise ValidationError("Enter the source's full web address, starting with https:// (or http://).")
+
+    def validate_response_date(self, field):
+        if field.data and not self.response.data:
+            raise ValidationError("Choose the response too, or leave its day empty.")
 
     def owners_ids(self) -> list[int]:
         """Lead first, then the others (the lead counted once)."""
@@ -179,6 +226,12 @@ class RecommendationForm(VersionedForm):
             "due_date": self.due_date.data,
             "contact_name": self.contact_name.data or None,
             "contact_email": self.contact_email.data or None,
+            "reference": self.reference.data or None,
+            "addressee_note": self.addressee_note.data or None,
+            "response": self.response.data or None,
+            "response_date": self.response_date.data,
+            "language": self.language.data,
+            "source_url": self.source_url.data or None,
         }
 
     def fill_from(self, recommendation) -> None:
@@ -191,6 +244,12 @@ class RecommendationForm(VersionedForm):
         self.due_date.data = recommendation.due_date
         self.contact_name.data = recommendation.contact_name
         self.contact_email.data = recommendation.contact_email
+        for name in ("reference", "addressee_note", "response_date", "source_url"):
+            getattr(self, name).data = getattr(recommendation, name)
+        self.response.data = recommendation.response or ""
+        self.language.data = recommendation.language
+        self.language.choices = language_choices(recommendation.language)
+        self.recommending.data = [org.id for org in recommendation.recommending]
         self.opened_at(recommendation.version)
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
+from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
@@ -19,6 +21,7 @@ from ..core import search  # noqa: F401  (its listener keeps each record's searc
 from ..core.columns import state_column, utcnow
 from ..core.extensions import Base
 from ..core.limits import Limit
+from ..core.sources import DEFAULT_LANGUAGE
 from ..taxonomy.models import Forum
 from .workflow import DONE, DRAFT, VERIFIED, RecommendationWorkflow
 
@@ -41,8 +44,22 @@ roundtable_participants = sa.Table(
 )
 
 
+# What kind of meeting or review issued the recommendations: a roundtable, a review by a
+# mechanism (a Universal Periodic Review cycle), a ministerial conference, or another meeting.
+MEETING_KINDS: dict[str, str] = {
+    "roundtable": "Roundtable",
+    "review": "Review",
+    "ministerial": "Ministerial conference",
+    "meeting": "Other meeting",
+}
+
+# The response of a recommendation's addressee (a UPR State "supports" or "notes" it).
+RESPONSES: dict[str, str] = {"supported": "Supported", "noted": "Noted", "other": "Other response"}
+
+
 class Roundtable(Base):
-    """A meeting whose agreed outcomes are followed through as recommendations."""
+    """A meeting or review whose agreed outcomes are followed through as recommendations: a
+    roundtable, a Universal Periodic Review cycle, a ministerial conference (`kind`)."""
 
     __tablename__ = "roundtables"
     limits: ClassVar[dict[str, Limit]] = {
@@ -53,11 +70,15 @@ class Roundtable(Base):
     }
     noun: ClassVar[str] = "roundtable"
     searchable: ClassVar[tuple[str, ...]] = ("title", "summary", "place", "participants_note")  # (core.search)
-    __table_args__ = (sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),)
+    __table_args__ = (
+        sa.CheckConstraint("end_date IS NULL OR end_date >= start_date", name="dates_in_order"),
+        sa.CheckConstraint(f"kind IN ({', '.join(repr(k) for k in MEETING_KINDS)})", name="known_kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[str] = mapped_column(sa.String(20), default="roundtable", server_default="roundtable")
     forum_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forums.id"), index=True)  # the process
     start_date: Mapped[dt.date]
     end_date: Mapped[dt.date | None]
@@ -83,6 +104,10 @@ class Roundtable(Base):
     recommendations: Mapped[list[Recommendation]] = relationship(
         back_populates="roundtable", order_by="Recommendation.id"
     )
+
+    @property
+    def kind_label(self) -> str:
+        return MEETING_KINDS.get(self.kind, "Meeting")
 
 
 class OutcomeGroup(Base):
@@ -175,16 +200,40 @@ class RecommendationOwner(Base):
     organisation: Mapped[Organisation] = relationship()
 
 
+class RecommendingOrganisation(Base):
+    """An organisation or State that made a recommendation (a UPR recommendation's
+    recommending States), in the order its source names them."""
+
+    __tablename__ = "recommending_organisations"
+
+    recommendation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("recommendations.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
 class Recommendation(Base):
-    """An outcome a roundtable agreed to follow through, owned by organisations."""
+    """An outcome a meeting or review agreed to follow through, owned by organisations; as
+    its source has it: its number there, who recommended it, its addressee's response."""
 
     __tablename__ = "recommendations"
     limits: ClassVar[dict[str, Limit]] = {
         "text": Limit(5_000, lines=True, required="Write the recommendation."),
         "contact_name": Limit(200),
         "contact_email": Limit(254),
+        "reference": Limit(40),
+        "addressee_note": Limit(2_000, lines=True),
+        "source_url": Limit(2_000),
     }
     noun: ClassVar[str] = "recommendation"
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"response IS NULL OR response IN ({', '.join(repr(k) for k in RESPONSES)})", name="known_response"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     roundtable_id: Mapped[int] = mapped_column(sa.ForeignKey("roundtables.id"), index=True)
@@ -194,6 +243,15 @@ class Recommendation(Base):
     status: Mapped[str] = mapped_column(
         state_column(RecommendationWorkflow.state_values(), "recommendation_status"), index=True
     )
+    # As its source has it: its number there ("121.1"), its addressee named in words when the
+    # source names no organisation ("members", "Ministers"), the addressee's response and its
+    # day, the language it is written in, and where it was published.
+    reference: Mapped[str | None] = mapped_column(sa.String(40))
+    addressee_note: Mapped[str | None] = mapped_column(sa.Text)
+    response: Mapped[str | None] = mapped_column(sa.String(20))
+    response_date: Mapped[dt.date | None]
+    language: Mapped[str] = mapped_column(sa.String(35), default=DEFAULT_LANGUAGE, server_default=DEFAULT_LANGUAGE)
+    source_url: Mapped[str | None] = mapped_column(sa.String(2000))
     due_date: Mapped[dt.date | None] = mapped_column(index=True)
     # When the co-chairs agreed it; with its latest progress update (`last_update_on`,
     # below) it says how long it has gone without news ("stale", see `follow_through`).
@@ -240,6 +298,16 @@ class Recommendation(Base):
     updates: Mapped[list[ProgressUpdate]] = relationship(
         back_populates="recommendation", order_by="(ProgressUpdate.date, ProgressUpdate.id)"
     )
+    recommending_rows: Mapped[list[RecommendingOrganisation]] = relationship(
+        cascade="all, delete-orphan",
+        order_by=RecommendingOrganisation.position,
+        collection_class=ordering_list("position"),
+    )
+    recommending: AssociationProxy[list[Organisation]] = association_proxy(
+        "recommending_rows",
+        "organisation",
+        creator=lambda organisation: RecommendingOrganisation(organisation=organisation),
+    )
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
     sent_back_by: Mapped[User | None] = relationship(foreign_keys=[sent_back_by_id])
 
@@ -254,6 +322,15 @@ class Recommendation(Base):
     @property
     def status_label(self) -> str:
         return RecommendationWorkflow.label(self.status)
+
+    @property
+    def recommending_names(self) -> list[str]:
+        """Who made it, as history records them."""
+        return [organisation.name for organisation in self.recommending]
+
+    @property
+    def response_label(self) -> str | None:
+        return RESPONSES.get(self.response) if self.response else None
 
     @property
     def lead_owner(self) -> Organisation | None:

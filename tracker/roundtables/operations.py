@@ -11,6 +11,7 @@ from ..accounts.models import Organisation, User
 from ..core import access, clock
 from ..core.changes import (
     AfterTransition,
+    InvalidField,
     OperationRefused,
     check_version,
     distinct,
@@ -23,9 +24,12 @@ from ..core.columns import utcnow
 from ..core.extensions import db
 from ..core.history import HistoryEntry, record_history, snapshot
 from ..core.limits import Limit, clean_fields
+from ..core.sources import check_source_fields
 from ..taxonomy.models import Forum
 from . import mails
 from .models import (
+    MEETING_KINDS,
+    RESPONSES,
     REVIEW_WORDS,
     Outcome,
     OutcomeGroup,
@@ -107,8 +111,35 @@ def _acting_owner(recommendation: Recommendation, actor: User) -> Organisation:
 # --- roundtables and their outcomes ------------------------------------------------------
 
 ROUNDTABLE_FIELDS = [
-    "title", "forum_id", "start_date", "end_date", "place", "summary", "participants_note", "is_public",
+    "title", "kind", "forum_id", "start_date", "end_date", "place", "summary", "participants_note", "is_public",
 ]  # fmt: skip
+
+
+def check_meeting_kind(kind: str | None, field: str = "kind") -> str:
+    """A kind of meeting or review (`MEETING_KINDS`, by key or label); blank: a roundtable."""
+    value = " ".join((kind or "").split()).casefold()
+    if not value:
+        return "roundtable"
+    for key, label in MEETING_KINDS.items():
+        if value in (key, label.casefold()):
+            return key
+    raise InvalidField(field, f"“{(kind or '').strip()}” is not a kind of meeting: use {_listed(MEETING_KINDS)}.")
+
+
+def check_response(response: str | None, field: str = "response") -> str | None:
+    """The addressee's response (`RESPONSES`, by key or label, "supported"/"Supported"); blank: none stated."""
+    value = " ".join((response or "").split()).casefold()
+    if not value:
+        return None
+    for key, label in RESPONSES.items():
+        if value in (key, label.casefold()):
+            return key
+    raise InvalidField(field, f"“{(response or '').strip()}” is not a response: use {_listed(RESPONSES)}.")
+
+
+def _listed(choices: dict[str, str]) -> str:
+    keys = list(choices)
+    return ", ".join(keys[:-1]) + " or " + keys[-1]
 
 
 def _checked_roundtable_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -119,14 +150,22 @@ def _checked_roundtable_fields(fields: dict[str, Any]) -> dict[str, Any]:
     start, end = fields.get("start_date"), fields.get("end_date")
     if start is not None and end is not None and end < start:
         raise OperationRefused("The last day cannot be before the first day.")
+    if "kind" in fields:
+        fields = fields | {"kind": check_meeting_kind(fields["kind"])}
     return clean_fields(Roundtable, fields)
 
 
-def _check_co_chairs(actor: User, co_chairs: list[Organisation]) -> None:
+def _check_co_chairs(actor: User, co_chairs: list[Organisation], roundtable: Roundtable | None = None) -> None:
+    """Any organisations may chair (or review): a co-chair records a meeting whose chairs
+    are, say, a troika of States, and its chairs' staff follow it through. A co-chair does
+    not take their own organisation off a meeting it chairs (they would lose it)."""
     if not co_chairs:
         raise OperationRefused("Name at least one co-chair organisation.")
-    if not actor.is_admin and actor.organisation_id not in {org.id for org in co_chairs}:
-        raise OperationRefused("Your organisation must be one of the co-chairs of a roundtable you record.")
+    chairing = roundtable is not None and actor.organisation_id in {org.id for org in roundtable.co_chairs}
+    if chairing and not actor.is_admin and actor.organisation_id not in {org.id for org in co_chairs}:
+        raise OperationRefused(
+            "You cannot take your own organisation off the co-chairs: another co-chair or an admin can."
+        )
 
 
 def create_roundtable(
@@ -171,7 +210,7 @@ def edit_roundtable(
     checked = _checked_roundtable_fields(days | fields)
     fields = {name: checked[name] for name in fields}
     if co_chairs is not None:
-        _check_co_chairs(actor, co_chairs)
+        _check_co_chairs(actor, co_chairs, roundtable)
     watched = [("forum" if name == "forum_id" else name) for name in fields]
     watched += [name for name, value in (("co_chairs", co_chairs), ("participants", participants)) if value is not None]
     before = snapshot(roundtable, watched)
@@ -324,6 +363,11 @@ def _set_owners(recommendation: Recommendation, owners: list[Organisation]) -> N
     ]
 
 
+def _kept_in_order(before: list[Organisation], chosen: list[Organisation]) -> list[Organisation]:
+    """`chosen`, those it keeps in the order they had (the source's), then the new ones."""
+    return [org for org in before if org in chosen] + [org for org in chosen if org not in before]
+
+
 def _owner_row(row: RecommendationOwner | None, org: Organisation, position: int) -> RecommendationOwner:
     row = row or RecommendationOwner(organisation=org)
     row.is_lead = position == 0
@@ -342,12 +386,18 @@ def create_recommendation(
     group: OutcomeGroup | None = None,
     contact_name: str | None = None,
     contact_email: str | None = None,
+    recommending: Sequence[Organisation] = (),
+    **source: Any,
 ) -> Recommendation:
     """Draft a recommendation of `roundtable`, from one of its outcomes or directly; the
-    first of `owners` is the lead owner. (One outcome may give several recommendations.)"""
+    first of `owners` is the lead owner. (One outcome may give several recommendations.)
+    `source`: what its source says of it (`SOURCE_FIELDS`: its number there, its addressee
+    in words, the response and its day, its language and address)."""
     access.require(actor, "add_recommendation", roundtable)
     group = group or (outcome.group if outcome else None)
-    texts = _recommendation_texts({"text": text, "contact_name": contact_name, "contact_email": contact_email})
+    texts = _recommendation_texts(
+        {"text": text, "contact_name": contact_name, "contact_email": contact_email, **source}
+    )
     _check_recommendation(roundtable, outcome=outcome, group=group, contact_email=texts["contact_email"])
     owners = distinct(owners)  # (loaded before the new record joins the roundtable's list)
     recommendation = Recommendation(
@@ -358,6 +408,7 @@ def create_recommendation(
         created_by_id=getattr(actor, "id", None),
         **texts,
     )
+    recommendation.recommending = distinct(recommending)
     _set_owners(recommendation, owners)
     db.session.add(recommendation)
     db.session.flush()
@@ -365,17 +416,28 @@ def create_recommendation(
     return recommendation
 
 
-RECOMMENDATION_FIELDS = ["text", "group", "due_date", "contact_name", "contact_email"]
+# What a recommendation's source says of it, beside its words.
+SOURCE_FIELDS = ["reference", "addressee_note", "response", "response_date", "language", "source_url"]
+RECOMMENDATION_FIELDS = ["text", "group", "due_date", "contact_name", "contact_email", *SOURCE_FIELDS]
 
 
 def _recommendation_texts(fields: dict[str, Any]) -> dict[str, Any]:
     """`fields` with the recommendation's texts cleaned by their limits: its words (without
-    spaces around them) and the contact person (the e-mail address in lower case)."""
-    cleaned = clean_fields(Recommendation, fields)
-    if "text" in cleaned:
-        cleaned["text"] = cleaned["text"].strip()
+    spaces around them), the contact person (the e-mail address in lower case), and what its
+    source says of it, checked (`core.sources`)."""
+    unknown = set(fields) - set(RECOMMENDATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown recommendation fields: {', '.join(sorted(unknown))}")
+    cleaned = check_source_fields(clean_fields(Recommendation, fields))
+    for name in ("text", "reference", "addressee_note"):
+        if isinstance(cleaned.get(name), str):
+            cleaned[name] = cleaned[name].strip() or (None if name != "text" else "")
     if cleaned.get("contact_email"):
         cleaned["contact_email"] = cleaned["contact_email"].lower()
+    if "response" in cleaned:
+        cleaned["response"] = check_response(cleaned["response"])
+    if cleaned.get("response_date") is not None and cleaned["response_date"] > clock.today():
+        raise InvalidField("response_date", "The response cannot be dated in the future.")
     return cleaned
 
 
@@ -385,28 +447,28 @@ def edit_recommendation(
     *,
     expected_version: int | None = None,
     owners: list[Organisation] | None = None,
+    recommending: list[Organisation] | None = None,
     **fields: Any,
 ) -> HistoryEntry | None:
-    """Change a recommendation's words, heading, owners, contact or due date (its
-    co-chairs may, in any state). History records each change."""
+    """Change a recommendation's words, heading, owners, contact, due date, or what its
+    source says of it (its co-chairs may, in any state). History records each change."""
     access.require(actor, "edit", recommendation)
     check_version(recommendation, expected_version)
-    unknown = set(fields) - set(RECOMMENDATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown recommendation fields: {', '.join(sorted(unknown))}")
     fields = _recommendation_texts(fields)
-    merged = {name: getattr(recommendation, name) for name in ("group", "contact_email")} | fields
+    merged = {name: getattr(recommendation, name) for name in ("group", "contact_email", "addressee_note")} | fields
     _check_recommendation(
         recommendation.roundtable, outcome=None, group=merged["group"], contact_email=merged["contact_email"]
     )
-    if owners is not None and not owners and recommendation.is_agreed:
-        raise OperationRefused("An agreed recommendation needs a lead owner.")
-    if "due_date" in fields and fields["due_date"] is None and recommendation.is_agreed:
-        raise OperationRefused("An agreed recommendation needs a due date.")
+    leaderless = not owners if owners is not None else recommendation.lead_owner is None
+    if recommendation.is_agreed and leaderless and not merged["addressee_note"]:
+        raise OperationRefused("An agreed recommendation needs a lead owner (or its addressee, in words).")
     watched = list(fields) + (["owner_names"] if owners is not None else [])
+    watched += ["recommending_names"] if recommending is not None else []
     before = snapshot(recommendation, watched)
     if owners is not None:
         _set_owners(recommendation, owners)
+    if recommending is not None:
+        recommendation.recommending = _kept_in_order(list(recommendation.recommending), distinct(recommending))
     for name, value in fields.items():
         setattr(recommendation, name, value)
     return record_edit(recommendation, actor, before, watched)

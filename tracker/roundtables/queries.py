@@ -30,6 +30,7 @@ RECOMMENDATION_ROWS = (
     selectinload(Recommendation.owners).joinedload(RecommendationOwner.organisation),
     joinedload(Recommendation.group),
     joinedload(Recommendation.roundtable),
+    selectinload(Recommendation.recommending_rows),
 )
 
 
@@ -55,6 +56,16 @@ def by_outcome(recommendations: Iterable[Recommendation]) -> dict[int | None, li
     grouped: dict[int | None, list[Recommendation]] = {}
     for recommendation in recommendations:
         grouped.setdefault(recommendation.outcome_id, []).append(recommendation)
+    return grouped
+
+
+def by_heading(recommendations: Iterable[Recommendation]) -> dict[int | None, list[Recommendation]]:
+    """Recommendations agreed directly (from no outcome) under their heading (None: none),
+    as a review's list groups them by theme."""
+    grouped: dict[int | None, list[Recommendation]] = {}
+    for recommendation in recommendations:
+        if recommendation.outcome_id is None:
+            grouped.setdefault(recommendation.group_id, []).append(recommendation)
     return grouped
 
 

@@ -18,7 +18,7 @@ class RecommendationWorkflow(Workflow):
     done = State("Done, awaiting verification", value="done")
     verified = State("Done, verified", value="verified", final=True)
 
-    agree = draft.to(in_progress, validators="check_owner_and_due_date")
+    agree = draft.to(in_progress, validators="check_addressee")
     complete = in_progress.to(done, validators="check_what_was_done")
     verify = done.to(verified)
     send_back = done.to(in_progress, validators="check_send_back_reason")
@@ -36,13 +36,19 @@ class RecommendationWorkflow(Workflow):
         "verified": "done and verified",
     }
 
-    def check_owner_and_due_date(self, **_: Any) -> None:
+    def check_addressee(self, **_: Any) -> None:
+        """Agreed, it is someone's to follow through: a lead owner's, or — when its source
+        names its addressee only in words ("members", "Ministers") — the addressee's its
+        source states. A due date is optional: without one it is never overdue, but still
+        goes stale without news."""
         recommendation = self.model
         require_all(
             "Before this recommendation can be agreed it needs",
             [
-                ("a lead owner", recommendation.lead_owner is not None),
-                ("a due date", recommendation.due_date is not None),
+                (
+                    "a lead owner (or its addressee, as its source states it)",
+                    recommendation.lead_owner is not None or bool((recommendation.addressee_note or "").strip()),
+                )
             ],
         )
 

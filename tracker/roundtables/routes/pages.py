@@ -60,11 +60,13 @@ def show(slug: str):
     roundtable = load_roundtable(slug, *ROUNDTABLE_PAGE)
     agreed = queries.agreed_recommendations(roundtable)
     grouped = queries.by_outcome(agreed)
+    by_heading = queries.by_heading(agreed)
     return render_template(
         "roundtables/show.html",
         roundtable=roundtable,
         by_outcome=grouped,
-        unlinked=grouped.get(None, []),
+        by_heading=by_heading,
+        unlinked=by_heading.get(None, []),
         agreed_count=len(agreed),
         states=queries.count_by_state(agreed),
     )
@@ -95,7 +97,11 @@ def new():
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Roundtable saved. Now add its outcomes under their headings.", "success")
+            if not access.can(current_user, "edit", roundtable):
+                # Recorded for other organisations to chair: theirs to follow through.
+                flash(f"{roundtable.kind_label} saved; its co-chairs' staff add its outcomes.", "success")
+                return redirect(url_for(".index"))
+            flash(f"{roundtable.kind_label} saved. Now add its outcomes under their headings.", "success")
             return redirect(url_for(".outcomes", slug=roundtable.slug))
     return render_template("roundtables/edit.html", form=form, roundtable=None), (
         422 if request.method == "POST" else 200

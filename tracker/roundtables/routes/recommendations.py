@@ -69,6 +69,7 @@ def _recommendation_content(form: RecommendationForm, roundtable: Roundtable) ->
     group = load_part(OutcomeGroup, form.group.data, roundtable) if form.group.data else None
     return {
         "owners": records_by_id(Organisation, form.owners_ids()),
+        "recommending": records_by_id(Organisation, form.recommending.data or []),
         "group": group,
         **form.recommendation_fields(),
     }
@@ -78,7 +79,7 @@ def _recommendation_content(form: RecommendationForm, roundtable: Roundtable) ->
 @login_required
 def new_recommendation(slug: str):
     """A recommendation from one of the roundtable's outcomes (`?outcome=`), or directly.
-    "Save and agree" agrees it at once (it needs a lead owner and a due date)."""
+    "Save and agree" agrees it at once (it needs a lead owner, or its addressee in words)."""
     roundtable = load_roundtable(slug, *ROUNDTABLE_PAGE)
     access.require(current_user, "add_recommendation", roundtable)
     form = RecommendationForm(roundtable)
