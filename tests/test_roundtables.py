@@ -467,8 +467,14 @@ def test_every_way_in_edits_a_recommendation_only_within_its_roundtable_and_rule
         ({"contact_email": "ana at example.org"}, "Enter the contact person's e-mail address, or leave it empty."),
         ({"owners": []}, "An agreed recommendation needs a lead owner (or its addressee, in words)."),
         ({"response": "rejected"}, "“rejected” is not a response: use supported, noted or other."),
-        ({"language": "Klingonish"}, "“Klingonish” is not a language tag: use a BCP 47 tag such as en, fr, es, ar or es-419."),
-        ({"source_url": "www.ohchr.org"}, "The source's address must start with https:// or http://, not “www.ohchr.org”."),
+        (
+            {"language": "Klingonish"},
+            "“Klingonish” is not a language tag: use a BCP 47 tag such as en, fr, es, ar or es-419.",
+        ),
+        (
+            {"source_url": "www.ohchr.org"},
+            "The source's address must start with https:// or http://, not “www.ohchr.org”.",
+        ),
         ({"response_date": TODAY + dt.timedelta(days=1)}, "The response cannot be dated in the future."),
     ]:
         with pytest.raises(OperationRefused) as refused:

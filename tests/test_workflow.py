@@ -234,7 +234,9 @@ def test_co_chair_agrees_a_recommendation(rec):
 
 def test_agree_needs_a_lead_owner_or_the_addressee_in_words(rec):
     rec.owners = []
-    with pytest.raises(TransitionRefused, match=r"it needs a lead owner \(or its addressee, as its source states it\)\."):
+    with pytest.raises(
+        TransitionRefused, match=r"it needs a lead owner \(or its addressee, as its source states it\)\."
+    ):
         take_transition(rec, "agree", rec.co_chair)
     assert rec.status == "draft"
     rec.addressee_note = "Members"  # a ministerial text addresses its members, naming none
