@@ -435,7 +435,7 @@ def test_a_file_of_another_kind_is_refused(runner, reference, tmp_path):
     path.write_text("name,email\nA,a@example.org\n", encoding="utf-8")
     result = runner.invoke(args=["data", "import", str(path)])
     assert result.exit_code == 1
-    assert f"{path}: Row 1: the header row names neither" in result.stderr
+    assert f"{path}: Row 1: the header row is not one of an import file" in result.stderr
 
 
 # --- what the downloads hold -------------------------------------------------------------------

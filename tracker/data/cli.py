@@ -115,6 +115,25 @@ def data_export_actions(file: str):
     _write(file, open_data.export_actions(catalogue.PLEDGES.select(ListState())))
 
 
+_MEETING_EXPORTS = {
+    "meetings": open_data.export_meetings,
+    "outcomes": open_data.export_outcomes,
+    "recommendations": lambda: open_data.export_recommendations(public=False),
+    "public-recommendations": lambda: open_data.export_recommendations(public=True),
+    "progress-updates": open_data.export_updates,
+}
+
+
+@data_cli.command("export")
+@click.argument("kind", type=click.Choice(sorted(_MEETING_EXPORTS)))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+def data_export(kind: str, file: str):
+    """Write every meeting, outcome, recommendation or progress update as an import file to
+    FILE ("-": standard output): "recommendations" with its private contact columns, as an
+    admin downloads it; "public-recommendations" as the web download /recommendations.csv."""
+    _write(file, _MEETING_EXPORTS[kind]())
+
+
 @data_cli.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, allow_dash=True))
 def data_backup(file: str):

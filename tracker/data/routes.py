@@ -14,14 +14,36 @@ from .forms import ConfirmImportForm, ImportForm
 from .models import PendingImport
 from .open_data import ACTION_COLUMNS, ORGANISATION_COLUMNS, PLEDGE_COLUMNS
 from .open_data.batch import NOUNS
-from .open_data.columns import ACTION_IMPORT_COLUMNS, REQUIRED_COLUMNS
+from .open_data.columns import (
+    ACTION_IMPORT_COLUMNS,
+    MEETING_COLUMNS,
+    OUTCOME_COLUMNS,
+    RECOMMENDATION_COLUMNS,
+    REQUIRED_COLUMNS,
+    UPDATE_COLUMNS,
+)
 from .open_data.workbooks import Unreadable, template
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 
 # The files of one import may be this large in all (an upload is not a form: see config.py).
 DEFAULT_IMPORT_MAX_BYTES = 20 * 1024 * 1024
-KINDS = {"organisations": ORGANISATION_COLUMNS, "pledges": PLEDGE_COLUMNS, "actions": ACTION_COLUMNS}
+KINDS = {
+    "organisations": ORGANISATION_COLUMNS,
+    "pledges": PLEDGE_COLUMNS,
+    "actions": ACTION_COLUMNS,
+    "meetings": MEETING_COLUMNS,
+    "outcomes": OUTCOME_COLUMNS,
+    "recommendations": RECOMMENDATION_COLUMNS,
+    "progress_updates": UPDATE_COLUMNS,
+}
+# The admin's exports of meetings and what they issued: every record, private columns too.
+EXPORTS = {
+    "meetings": open_data.export_meetings,
+    "outcomes": open_data.export_outcomes,
+    "recommendations": lambda: open_data.export_recommendations(public=False),
+    "progress_updates": open_data.export_updates,
+}
 
 
 @bp.url_value_preprocessor
@@ -60,6 +82,8 @@ def preview(import_id: str):
         if batch.ok:
             db.session.commit()
             flash(f"Imported {batch.summary()}.", "success")
+            if not batch.pledges and (batch.meetings or batch.recommendations or batch.outcomes or batch.updates):
+                return redirect(url_for("roundtables.index"))
             return redirect(url_for("pledges.index", sort="newest"))
         db.session.rollback()
         flash("Something changed since the preview: nothing was imported. Here is what to fix.", "danger")
@@ -76,6 +100,19 @@ def organisations_csv():
         open_data.export_organisations().encode("utf-8"),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="organisations.csv"'},
+    )
+
+
+@bp.route("/export/<kind>.csv")
+def export(kind: str):
+    """Every meeting, outcome, recommendation (with its private columns) or progress update,
+    as an import file: what the tracker holds, to edit in a spreadsheet or move elsewhere."""
+    if kind not in EXPORTS:
+        abort(404)
+    return Response(
+        EXPORTS[kind]().encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'},
     )
 
 
@@ -96,9 +133,5 @@ def _kinds() -> list[tuple[str, list[tuple[str, str, bool]]]]:
     actions = {**ACTION_COLUMNS, **ACTION_IMPORT_COLUMNS}
     return [
         (kind, [(name, about, name in REQUIRED_COLUMNS[kind]) for name, about in columns.items() if name != "url"])
-        for kind, columns in (
-            ("organisations", ORGANISATION_COLUMNS),
-            ("pledges", PLEDGE_COLUMNS),
-            ("actions", actions),
-        )
+        for kind, columns in ({**KINDS, "actions": actions}).items()
     ]

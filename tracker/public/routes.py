@@ -107,3 +107,11 @@ def pledges_csv() -> Response:
 @cacheable
 def actions_csv() -> Response:
     return _download(open_data.export_actions(_listed_pledges()), "actions")
+
+
+@bp.route("/recommendations.csv")
+@cacheable
+def recommendations_csv() -> Response:
+    """The agreed recommendations of every public meeting or review, in the import's format
+    without its private columns."""
+    return _download(open_data.export_recommendations(public=True), "recommendations")

@@ -395,7 +395,7 @@ def create_recommendation(
     in words, the response and its day, its language and address)."""
     access.require(actor, "add_recommendation", roundtable)
     group = group or (outcome.group if outcome else None)
-    texts = _recommendation_texts(
+    texts = check_recommendation_fields(
         {"text": text, "contact_name": contact_name, "contact_email": contact_email, **source}
     )
     _check_recommendation(roundtable, outcome=outcome, group=group, contact_email=texts["contact_email"])
@@ -421,7 +421,7 @@ SOURCE_FIELDS = ["reference", "addressee_note", "response", "response_date", "la
 RECOMMENDATION_FIELDS = ["text", "group", "due_date", "contact_name", "contact_email", *SOURCE_FIELDS]
 
 
-def _recommendation_texts(fields: dict[str, Any]) -> dict[str, Any]:
+def check_recommendation_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """`fields` with the recommendation's texts cleaned by their limits: its words (without
     spaces around them), the contact person (the e-mail address in lower case), and what its
     source says of it, checked (`core.sources`)."""
@@ -454,7 +454,7 @@ def edit_recommendation(
     source says of it (its co-chairs may, in any state). History records each change."""
     access.require(actor, "edit", recommendation)
     check_version(recommendation, expected_version)
-    fields = _recommendation_texts(fields)
+    fields = check_recommendation_fields(fields)
     merged = {name: getattr(recommendation, name) for name in ("group", "contact_email", "addressee_note")} | fields
     _check_recommendation(
         recommendation.roundtable, outcome=None, group=merged["group"], contact_email=merged["contact_email"]

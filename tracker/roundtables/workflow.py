@@ -37,20 +37,7 @@ class RecommendationWorkflow(Workflow):
     }
 
     def check_addressee(self, **_: Any) -> None:
-        """Agreed, it is someone's to follow through: a lead owner's, or — when its source
-        names its addressee only in words ("members", "Ministers") — the addressee's its
-        source states. A due date is optional: without one it is never overdue, but still
-        goes stale without news."""
-        recommendation = self.model
-        require_all(
-            "Before this recommendation can be agreed it needs",
-            [
-                (
-                    "a lead owner (or its addressee, as its source states it)",
-                    recommendation.lead_owner is not None or bool((recommendation.addressee_note or "").strip()),
-                )
-            ],
-        )
+        check_addressee(self.model)
 
     def check_what_was_done(self, what_was_done: str | None = None, **_: Any) -> None:
         if not (what_was_done or "").strip():
@@ -59,6 +46,26 @@ class RecommendationWorkflow(Workflow):
     def check_send_back_reason(self, reason: str | None = None, **_: Any) -> None:
         if not (reason or "").strip():
             raise RuleNotMet("Give a reason for sending this recommendation back, so its owner knows what to do.")
+
+
+def check_addressee(recommendation: Any) -> None:
+    """Agreed, a recommendation is someone's to follow through: a lead owner's, or — when its
+    source names its addressee only in words ("members", "Ministers") — the addressee's its
+    source states; one recorded from a published source that names no one (its address
+    given) is the co-chairs' to follow, as a pledge published elsewhere starts without a
+    lead. (A due date is optional: without one it is never overdue, but it still goes stale
+    without news.) The rule of agreeing, and of importing an agreed one."""
+    has_lead = any(owner.is_lead for owner in recommendation.owners)
+    stated = bool((recommendation.addressee_note or "").strip() or (recommendation.source_url or "").strip())
+    require_all(
+        "Before this recommendation can be agreed it needs",
+        [
+            (
+                "a lead owner (or its addressee, as its source states it)",
+                has_lead or stated,
+            )
+        ],
+    )
 
 
 # The states as the database stores them.

@@ -27,7 +27,15 @@ The package: `columns` (the format), `export`, and the import — `reading` (fil
 
 from .batch import Batch, ImportRefused, RowError
 from .columns import ACTION_COLUMNS, ORGANISATION_COLUMNS, PLEDGE_COLUMNS
-from .export import export_actions, export_organisations, export_pledges
+from .export import (
+    export_actions,
+    export_meetings,
+    export_organisations,
+    export_outcomes,
+    export_pledges,
+    export_recommendations,
+    export_updates,
+)
 from .reading import kind_of, read, read_actions, read_pledges
 
 __all__ = [
@@ -38,8 +46,12 @@ __all__ = [
     "ImportRefused",
     "RowError",
     "export_actions",
+    "export_meetings",
     "export_organisations",
+    "export_outcomes",
     "export_pledges",
+    "export_recommendations",
+    "export_updates",
     "kind_of",
     "read",
     "read_actions",

@@ -4,6 +4,7 @@ the reference data (organisations, forums, themes, countries) its rows are named
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -13,6 +14,7 @@ from ...core import access
 from ...core.extensions import db
 from ...core.history import record_history
 from ...pledges.models import ActionTaken, Pledge
+from ...roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
 from .cells import ReferenceData
 
 
@@ -63,6 +65,13 @@ class Batch:
     organisations: list[Organisation] = field(default_factory=list)  # of an organisations file
     pledges: list[Pledge] = field(default_factory=list)
     actions: list[tuple[str, ActionTaken]] = field(default_factory=list)  # (pledge slug, action)
+    # Meetings and what they issued; each part with what it belongs to, which may be in the
+    # tracker already (tied to it only when written).
+    meetings: list[Roundtable] = field(default_factory=list)
+    groups: list[tuple[Roundtable, OutcomeGroup]] = field(default_factory=list)
+    outcomes: list[tuple[OutcomeGroup, Outcome]] = field(default_factory=list)
+    recommendations: list[tuple[Roundtable, OutcomeGroup | None, Recommendation]] = field(default_factory=list)
+    updates: list[tuple[Recommendation, ProgressUpdate]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     derived: list[Derived] = field(default_factory=list)
     # Cross-row checks: slugs of the pledges in the import (None: the row had errors), and
@@ -74,6 +83,16 @@ class Batch:
     # its title, each with its slug (None: more than one pledge of the import has it).
     _aliases: dict[str, str | None] = field(default_factory=dict)
     _names: ReferenceData | None = None
+    _meetings_index: Any = None
+
+    @property
+    def meetings_index(self) -> Any:
+        """The meetings rows name (`meetings.Meetings`), loaded when a file first needs them."""
+        if self._meetings_index is None:
+            from .meetings import Meetings  # (the rows module imports this one)
+
+            self._meetings_index = Meetings()
+        return self._meetings_index
 
     @property
     def names(self) -> ReferenceData:
@@ -86,14 +105,24 @@ class Batch:
         return not self.errors
 
     def summary(self) -> str:
+        """ "3 meetings, 35 recommendations (and 12 organisations created)": what it writes."""
         made = [
             f"{len(records)} {NOUNS[kind][len(records) != 1]}"
             for kind, records in self.names.missing().items()
             if records
         ]
-        listed = [count(len(self.organisations), "organisation")] if self.organisations else []
-        listed += [count(len(self.pledges), "pledge"), count(len(self.actions), "action")]
-        return ", ".join(listed[:-1]) + " and " + listed[-1] + (f" (and {', '.join(made)} created)" if made else "")
+        sizes = [
+            (len(self.organisations), "organisation"),
+            (len(self.meetings), "meeting"),
+            (len(self.outcomes), "outcome"),
+            (len(self.recommendations), "recommendation"),
+            (len(self.updates), "progress update"),
+        ]
+        listed = [count(n, noun) for n, noun in sizes if n]
+        if self.pledges or self.actions or not listed:
+            listed += [count(len(self.pledges), "pledge"), count(len(self.actions), "action")]
+        words = ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else listed[0]
+        return words + (f" (and {', '.join(made)} created)" if made else "")
 
     def alias(self, name: str, slug: str) -> None:
         if name:
@@ -123,6 +152,38 @@ class Batch:
         db.session.flush()
         for _slug, action in self.actions:
             record_history(action, "imported", actor, changes={"summary": [None, action.summary]})
+        self._write_meetings(actor)
+
+    def _write_meetings(self, actor: User | None) -> None:
+        """The meetings, their headings and outcomes, recommendations and updates, each tied
+        to what it belongs to (in the tracker, or new), with its history entry."""
+        db.session.add_all(self.meetings)
+        for meeting, group in self.groups:
+            meeting.outcome_groups.append(group)
+        for group, outcome in self.outcomes:
+            group.outcomes.append(outcome)
+        db.session.flush()
+        for meeting in self.meetings:
+            record_history(meeting, "imported", actor)
+        new = set(map(id, self.meetings))
+        for meeting, group in self.groups:
+            if id(meeting) not in new:
+                record_history(meeting, "heading_added", actor, changes={"heading": [None, group.heading]})
+        for group, outcome in self.outcomes:
+            if id(group.roundtable) not in new:
+                record_history(group.roundtable, "outcome_added", actor, changes={"outcome": [None, outcome.text]})
+        for meeting, heading, recommendation in self.recommendations:
+            recommendation.roundtable, recommendation.group = meeting, heading
+            recommendation.created_by_id = getattr(actor, "id", None)
+            db.session.add(recommendation)
+        for recommendation, update in self.updates:
+            update.recommendation = recommendation
+            db.session.add(update)
+        db.session.flush()
+        for _meeting, _group, recommendation in self.recommendations:
+            record_history(recommendation, "imported", actor, to_state=recommendation.status)
+        for _recommendation, update in self.updates:
+            record_history(update, "imported", actor, changes={"text": [None, update.text]})
 
 
 def count(n: int, noun: str) -> str:

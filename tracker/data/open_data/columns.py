@@ -1,4 +1,4 @@
-"""The two files' columns, each with what it holds (the README's open-data section and the
+"""The files' columns, each with what it holds (the README's open-data section and the
 open-data page say the same), and the limits every way in shares."""
 
 from ...core.dates import EARLIEST_YEAR, LATEST_YEAR
@@ -62,6 +62,64 @@ ORGANISATION_COLUMNS: dict[str, str] = {
     "country": "The country it belongs to, in words.",
 }
 
+MEETING_COLUMNS: dict[str, str] = {
+    "meeting": "The meeting's or review's title, unique in the tracker. Required.",
+    "slug": "Its address, /roundtables/<slug>. Empty: made from the title.",
+    "kind": "roundtable, review (a Universal Periodic Review cycle, a treaty body's review), ministerial or "
+    "meeting. Empty: roundtable.",
+    "start_date": "Its first day (YYYY-MM-DD). Required.",
+    "end_date": "Its last day, when it lasted more than one.",
+    "forum": "The process it belongs to: a forum's name (or short name). May be empty.",
+    "place": "Where it was held.",
+    "co_chairs": "The organisations (or States) chairing or reviewing it, separated by '; '. Empty when the source "
+    "does not say: an admin names them later.",
+    "participants": "Participating organisations, separated by '; '.",
+    "participants_note": "Its participants in words: '13 governments and 4 organisations'.",
+    "summary": "What it was, in Markdown.",
+    "public": "yes (anyone may read its outcomes and follow-through) or no. Empty: yes.",
+}
+
+OUTCOME_COLUMNS: dict[str, str] = {
+    "meeting": "The meeting's title (in the tracker, or in the same import). Required.",
+    "heading": "The heading its outcomes are listed under, in the meeting's order. Required.",
+    "outcome": "One agreed outcome under the heading; empty for a heading without outcomes.",
+}
+
+RECOMMENDATION_COLUMNS: dict[str, str] = {
+    "meeting": "The meeting or review that issued it: its title (in the tracker, or in the same import). Required.",
+    "meeting_kind": "When the meeting is new: roundtable, review, ministerial or meeting (the export writes it).",
+    "meeting_date": "When the meeting is new: its first day, YYYY-MM-DD (the export writes it).",
+    "heading": "The heading (a theme, a section of the source) it is listed under. May be empty.",
+    "reference": "Its number in the source: 121.1.",
+    "text": "The recommendation, as the source words it. Required.",
+    "recommending": "The organisations or States that made it, separated by '; ', in the source's order.",
+    "owners": "The organisations (or States) that answer for it, separated by '; ': the first leads.",
+    "addressee": "Its addressee in words, as the source states it when it names no organisation: 'members'.",
+    "response": "The addressee's response: supported, noted or other. Empty: none stated.",
+    "response_date": "The day of the response (YYYY-MM-DD).",
+    "state": "draft, agreed (in_progress), done or verified.",
+    "due_date": "When it is due (YYYY-MM-DD). Optional: without one it is never overdue.",
+    "agreed_on": "The day it was agreed. Empty for an agreed one: the response's day, or the meeting's.",
+    "done_on": "The day it was done, as the source dates it (done or verified only).",
+    "verified_on": "The day the co-chairs verified it (verified only).",
+    "language": "The language it is written in: a BCP 47 tag or its name; empty: en.",
+    "source_url": "Where it was published (https://…).",
+    "contact_name": "The owners' contact person (private: never in the public file).",
+    "contact_email": "The contact person's e-mail address (private: never in the public file).",
+}
+PRIVATE_RECOMMENDATION_COLUMNS = ("contact_name", "contact_email")
+PUBLIC_RECOMMENDATION_COLUMNS = {
+    name: about for name, about in RECOMMENDATION_COLUMNS.items() if name not in PRIVATE_RECOMMENDATION_COLUMNS
+}
+
+UPDATE_COLUMNS: dict[str, str] = {
+    "meeting": "The meeting the recommendation belongs to: its title. Required.",
+    "recommendation": "The recommendation: its reference (121.1) or, when it has none, its text. Required.",
+    "date": "The day of the update (YYYY-MM-DD), not in the future. Required.",
+    "organisation": "The organisation that reported it: one of the recommendation's owners. Required.",
+    "text": "What has happened. Required.",
+}
+
 # Columns an import also reads, which the export does not write: other ways to say which
 # pledge an action belongs to, as a spreadsheet kept from the source may have them.
 ACTION_IMPORT_COLUMNS: dict[str, str] = {
@@ -72,11 +130,19 @@ PLEDGE_NAMES = ("pledge", "pledge_source_reference", "pledge_title")  # an actio
 
 REQUIRED_COLUMNS = {
     "organisations": ("name", "kind"),
+    "meetings": ("meeting", "start_date"),
+    "outcomes": ("meeting", "heading"),
+    "recommendations": ("meeting", "text"),
+    "progress_updates": ("meeting", "recommendation", "date", "organisation", "text"),
     "pledges": ("state",),  # and a title or a text (each row)
     "actions": ("summary",),  # and one of PLEDGE_NAMES
 }
 COLUMNS = {
     "organisations": ORGANISATION_COLUMNS,
+    "meetings": MEETING_COLUMNS,
+    "outcomes": OUTCOME_COLUMNS,
+    "recommendations": RECOMMENDATION_COLUMNS,
+    "progress_updates": UPDATE_COLUMNS,
     "pledges": PLEDGE_COLUMNS,
     "actions": {**ACTION_COLUMNS, **ACTION_IMPORT_COLUMNS},
 }

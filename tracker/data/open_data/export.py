@@ -1,11 +1,15 @@
-"""pledges.csv and actions.csv, written: what the public downloads and `flask data export`
-writes, byte for byte."""
+"""The open-data files, written: pledges.csv, actions.csv and recommendations.csv as the
+public downloads them and `flask data export` writes them, byte for byte — and, for admins,
+every kind an import reads (organisations, meetings, outcomes, recommendations with their
+private columns, progress updates)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -18,7 +22,19 @@ from ...core import csv_cells
 from ...core.dates import machine_date
 from ...core.extensions import db
 from ...pledges.models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
-from .columns import ACTION_COLUMNS, BOM, ORGANISATION_COLUMNS, PLEDGE_COLUMNS, SEPARATOR
+from ...roundtables.models import OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from .columns import (
+    ACTION_COLUMNS,
+    BOM,
+    MEETING_COLUMNS,
+    ORGANISATION_COLUMNS,
+    OUTCOME_COLUMNS,
+    PLEDGE_COLUMNS,
+    PUBLIC_RECOMMENDATION_COLUMNS,
+    RECOMMENDATION_COLUMNS,
+    SEPARATOR,
+    UPDATE_COLUMNS,
+)
 
 
 def export_pledges(pledges: sa.Select[Any], link: Callable[[Pledge], str]) -> str:
@@ -149,3 +165,137 @@ def _csv(columns: Iterable[str], rows: list[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow([csv_cells.escape(row[column]) for column in columns])
     return BOM + out.getvalue()
+
+
+# --- meetings and what they issued ------------------------------------------------------------
+
+
+def _meetings(public: bool) -> list[Roundtable]:
+    """Every meeting (public ones only for the public), in the order of their days, then titles."""
+    query = sa.select(Roundtable).options(
+        joinedload(Roundtable.forum),
+        selectinload(Roundtable.co_chairs),
+        selectinload(Roundtable.participants),
+        selectinload(Roundtable.outcome_groups).selectinload(OutcomeGroup.outcomes),
+    )
+    if public:
+        query = query.where(Roundtable.is_public.is_(True))
+    return sorted(db.session.scalars(query), key=lambda meeting: (meeting.start_date, meeting.title))
+
+
+def export_meetings() -> str:
+    """meetings.csv: every meeting or review, an import file of its own."""
+    rows = [
+        {
+            "meeting": meeting.title,
+            "slug": meeting.slug,
+            "kind": meeting.kind,
+            "start_date": meeting.start_date.isoformat(),
+            "end_date": meeting.end_date.isoformat() if meeting.end_date else None,
+            "forum": meeting.forum.name if meeting.forum else None,
+            "place": meeting.place,
+            "co_chairs": _names(meeting.co_chairs),
+            "participants": _names(meeting.participants),
+            "participants_note": meeting.participants_note,
+            "summary": meeting.summary,
+            "public": "yes" if meeting.is_public else "no",
+        }
+        for meeting in _meetings(public=False)
+    ]
+    return _csv(MEETING_COLUMNS, rows)
+
+
+def export_outcomes() -> str:
+    """outcomes.csv: each meeting's headings in order, each outcome under its heading (a
+    heading without outcomes has a row of its own, its outcome empty)."""
+    rows = []
+    for meeting in _meetings(public=False):
+        for group in meeting.outcome_groups:
+            outcomes: list[str | None] = [outcome.text for outcome in group.outcomes] or [None]
+            rows += [{"meeting": meeting.title, "heading": group.heading, "outcome": text} for text in outcomes]
+    return _csv(OUTCOME_COLUMNS, rows)
+
+
+def _recommendations(meetings: list[Roundtable], public: bool) -> list[Recommendation]:
+    query = (
+        sa.select(Recommendation)
+        .where(Recommendation.roundtable_id.in_([meeting.id for meeting in meetings]))
+        .options(
+            selectinload(Recommendation.owners).joinedload(RecommendationOwner.organisation),
+            selectinload(Recommendation.recommending_rows),
+            joinedload(Recommendation.group),
+        )
+    )
+    if public:
+        query = query.where(Recommendation.status != "draft")
+    order = {meeting.id: place for place, meeting in enumerate(meetings)}
+    return sorted(db.session.scalars(query), key=lambda r: (order[r.roundtable_id], r.id))
+
+
+def export_recommendations(*, public: bool) -> str:
+    """recommendations.csv: every recommendation with its owners, state and dates. The
+    public's holds the agreed ones of public meetings, without the private columns (the
+    contact person)."""
+    meetings = _meetings(public)
+    by_id = {meeting.id: meeting for meeting in meetings}
+    rows = []
+    for recommendation in _recommendations(meetings, public):
+        meeting = by_id[recommendation.roundtable_id]
+        rows.append(
+            {
+                "meeting": meeting.title,
+                "meeting_kind": meeting.kind,
+                "meeting_date": meeting.start_date.isoformat(),
+                "heading": recommendation.group.heading if recommendation.group else None,
+                "reference": recommendation.reference,
+                "text": recommendation.text,
+                "recommending": _names(recommendation.recommending),
+                "owners": _names(recommendation.owner_organisations),
+                "addressee": recommendation.addressee_note,
+                "response": recommendation.response,
+                "response_date": _day(recommendation.response_date),
+                "state": recommendation.status,
+                "due_date": _day(recommendation.due_date),
+                "agreed_on": _day(recommendation.agreed_on),
+                "done_on": _day(recommendation.completed_on),
+                "verified_on": _day(recommendation.verified_at.date() if recommendation.verified_at else None),
+                "language": recommendation.language,
+                "source_url": recommendation.source_url,
+                "contact_name": recommendation.contact_name,
+                "contact_email": recommendation.contact_email,
+            }
+        )
+    return _csv(PUBLIC_RECOMMENDATION_COLUMNS if public else RECOMMENDATION_COLUMNS, rows)
+
+
+def export_updates() -> str:
+    """progress_updates.csv: each owner's dated updates, a recommendation named by its
+    reference (its text where the reference is not its meeting's only one)."""
+    meetings = _meetings(public=False)
+    by_id = {meeting.id: meeting for meeting in meetings}
+    recommendations = _recommendations(meetings, public=False)
+    references = Counter((r.roundtable_id, r.reference) for r in recommendations if r.reference)
+    named = {
+        r.id: (
+            r.roundtable_id,
+            r.reference if r.reference and references[(r.roundtable_id, r.reference)] == 1 else r.text,
+        )
+        for r in recommendations
+    }
+    query = sa.select(ProgressUpdate).options(joinedload(ProgressUpdate.organisation))
+    updates = sorted(db.session.scalars(query), key=lambda u: (u.recommendation_id, u.date, u.id))
+    rows = [
+        {
+            "meeting": by_id[named[update.recommendation_id][0]].title,
+            "recommendation": named[update.recommendation_id][1],
+            "date": update.date.isoformat(),
+            "organisation": update.organisation.name,
+            "text": update.text,
+        }
+        for update in updates
+    ]
+    return _csv(UPDATE_COLUMNS, rows)
+
+
+def _day(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

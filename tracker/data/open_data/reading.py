@@ -15,6 +15,7 @@ from ...pledges.models import ActionTaken, Pledge
 from .batch import Batch, RowError, pledges_named
 from .cells import ReferenceData
 from .columns import BOM, COLUMNS, PLEDGE_NAMES, REQUIRED_COLUMNS
+from .meetings import MeetingRow, OutcomeRow, RecommendationRow, UpdateRow
 from .rows import ActionRow, OrganisationRow, PledgeRow, pledge_name
 
 # No cell is refused by the CSV parser for its size (its default stops at 128 KiB): each is
@@ -22,11 +23,26 @@ from .rows import ActionRow, OrganisationRow, PledgeRow, pledge_name
 csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
 
 
+# The files of meetings and what they issued, by the columns that tell each apart.
+MEETING_KINDS_BY_COLUMNS = [
+    ("meetings", {"start_date"}),
+    ("outcomes", {"outcome"}),
+    ("progress_updates", {"recommendation"}),
+    ("recommendations", {"text"}),
+]
+# The order files are read in: what later files name comes first.
+ORDER = ("organisations", "meetings", "outcomes", "recommendations", "progress_updates", "pledges", "actions")
+
+
 def kind_of(text: str) -> str | None:
-    """ "organisations", "pledges" or "actions", from the file's header row; None when it is
-    none of them."""
+    """The kind of file (one of `ORDER`), from its header row; None when it is none of them."""
     header = next(csv.reader(io.StringIO(text.removeprefix(BOM), newline="")), [])
     names = {csv_cells.unescape(name).strip() for name in header}
+    if "meeting" in names:  # (a meeting's records: pledges' and actions' files have no such column)
+        for kind, columns in MEETING_KINDS_BY_COLUMNS:
+            if columns <= names:
+                return kind
+        return None
     if {"name", "kind"} <= names:
         return "organisations"
     if {"slug", "title"} <= names or ("state" in names and names & {"title", "text"}):
@@ -37,8 +53,8 @@ def kind_of(text: str) -> str | None:
 
 
 def read(files: Iterable[tuple[str | None, str]], *, create_missing: bool = False) -> Batch:
-    """Check files (name, text) of either kind, told apart by their header rows: pledges
-    first, so actions may belong to pledges of the same import. Writes nothing. With
+    """Check files (name, text) of any kind, told apart by their header rows, in `ORDER`: so
+    that actions may belong to pledges of the same import, recommendations to its meetings. Writes nothing. With
     `create_missing`, names of organisations, forums, themes and countries that are not in
     the tracker are to be created (`Batch.names.missing()`), not errors."""
     batch = Batch(_names=ReferenceData(create_missing=create_missing))
@@ -49,21 +65,30 @@ def read(files: Iterable[tuple[str | None, str]], *, create_missing: bool = Fals
                 RowError(
                     1,
                     None,
-                    "the header row names neither the pledges' columns (title, state …), "
-                    "the actions' (pledge, summary …) nor the organisations' (name, kind …).",
+                    "the header row is not one of an import file: see the columns of each kind "
+                    "(pledges: title, state …; actions: pledge, summary …; organisations: name, kind …; "
+                    "meetings: meeting, start_date …; recommendations: meeting, text …).",
                     name,
                 )
             )
-    for name, text, kind in kinds:
-        if kind == "organisations":
-            for number, row in _rows(text, "organisations", batch, name):
-                OrganisationRow(batch, name, number, row).check()
-    for name, text, kind in kinds:
-        if kind == "pledges":
-            read_pledges(text, batch=batch, file=name)
-    for name, text, kind in kinds:
-        if kind == "actions":
-            read_actions(text, batch=batch, file=name)
+    rows = {
+        "organisations": OrganisationRow,
+        "meetings": MeetingRow,
+        "outcomes": OutcomeRow,
+        "recommendations": RecommendationRow,
+        "progress_updates": UpdateRow,
+    }
+    for kind in ORDER:
+        for name, text, file_kind in kinds:
+            if file_kind != kind:
+                continue
+            if kind == "pledges":
+                read_pledges(text, batch=batch, file=name)
+            elif kind == "actions":
+                read_actions(text, batch=batch, file=name)
+            else:
+                for number, row in _rows(text, kind, batch, name):
+                    rows[kind](batch, name, number, row).check()
     return batch
 
 

@@ -57,6 +57,10 @@ class Row:
         """Say that the import made `value` for `column` (the file does not give it)."""
         self.batch.derived.append(Derived(self.number, column, value, how, self.file))
 
+    def check(self) -> None:
+        """Check the row's cells: its record, or its errors, go to the batch."""
+        raise NotImplementedError
+
     def cell(self, column: str, parse: Callable, *args, **kwargs):
         """`parse` of the column's cell; None (and an error) when it is refused."""
         try:
