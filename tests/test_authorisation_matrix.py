@@ -173,6 +173,9 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("public.actions_csv", "GET"): {
         NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
+    ("public.recommendations_csv", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
     ("pledges.index", "GET"): {
         NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
@@ -591,6 +594,9 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("imports.organisations_csv", "GET"): {
         NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
+    ("imports.export", "GET"): {
+        PENDING_IMPORT: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    },
     ("imports.download_template", "GET"): {
         PENDING_IMPORT: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     },
@@ -729,7 +735,7 @@ def build_world(make) -> World:
         group = add_outcome_group(roundtable, co_chair, heading="On coordination:")
         parts[roundtable.id] = group, add_outcome(group, co_chair, text="formalising mechanisms")
 
-    # Recommendations owned by `owner`'s organisation: a draft with no due date yet, and one
+    # Recommendations owned by `owner`'s organisation: a draft, and one
     # agreed (with a progress update) in each roundtable.
     draft_recommendation = create_recommendation(public, co_chair, text=DRAFT_RECOMMENDATION_TEXT, owners=[owner_org])
     agreed = {}
@@ -778,8 +784,9 @@ def build_world(make) -> World:
         PUBLISHED_PLEDGE: pledge(published, published_action, published_spare, "reopen"),
         PUBLIC_ROUNDTABLE: roundtable(public),
         PRIVATE_ROUNDTABLE: roundtable(private),
-        # Refused when empty: "agree" needs a due date, "complete" says what was done.
-        DRAFT_RECOMMENDATION: {"recommendation_id": draft_recommendation.id, "event": "agree"},
+        # Refused: a draft cannot be verified (a co-chair's act, as agreeing), "complete" says
+        # what was done.
+        DRAFT_RECOMMENDATION: {"recommendation_id": draft_recommendation.id, "event": "verify"},
         AGREED_RECOMMENDATION: {"recommendation_id": agreed[public.id].id, "event": "complete"},
         PRIVATE_RECOMMENDATION: {"recommendation_id": agreed[private.id].id, "event": "complete"},
         ADMIN_RECORDS: {
@@ -806,14 +813,17 @@ def build_world(make) -> World:
         SITE_CSS: {"filename": "css/tracker.css"},
         BOOTSTRAP_CSS: {"filename": "css/bootstrap.min.css"},
         SWAGGER_UI_CSS: {"filename": "swagger-ui.css"},
-        PENDING_IMPORT: {"import_id": pending.id, "kind": "pledges"},
+        PENDING_IMPORT: {"import_id": pending.id, "kind": "pledges", "export_kind": "recommendations"},
     }
     return World(emails={name: person.email for name, person in people.items()}, arguments=arguments)
 
 
 # Withdrawing needs only the button (a reason is optional), so the signatory's empty POST does
 # withdraw: the withdraw routes name an action of their own, which no other request needs.
-_ARGUMENT_FOR = {("pledges.withdraw_action_view", "action_id"): "spare_action_id"}
+_ARGUMENT_FOR = {
+    ("pledges.withdraw_action_view", "action_id"): "spare_action_id",
+    ("imports.export", "kind"): "export_kind",
+}
 
 
 def _url_values(endpoint: str, rule_arguments, record: str, world: World) -> dict:

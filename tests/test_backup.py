@@ -44,6 +44,7 @@ from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import ActionFigure, ActionTaken, Pledge, PledgeFollower
 from tracker.pledges.operations import create_pledge, record_action, withdraw_action
 from tracker.roundtables.mails import DUE
+from tracker.roundtables.models import Recommendation
 
 from .databases import ON_POSTGRES, own_database
 from .factories import Factories
@@ -133,6 +134,10 @@ def fill() -> None:
     assert send_digests(TODAY) > 0
     nested = {"list": [1, 2.5, None, True, "\n"], "z": {}, "a": []}
     record_history(pledge, "noted", author, comment=LONG_ODD, changes={"ü 🌏": [None, ODD], "nested": nested})
+    # A recommendation as its source has it: the States that made it, in the source's order.
+    recommendation = db.session.scalars(sa.select(Recommendation).order_by(Recommendation.id)).first()
+    recommendation.recommending = [make.organisation("Zoë’s State 🌏"), make.organisation("Ängland")]
+    recommendation.reference, recommendation.response = "121.1", "supported"
     # An import an admin uploaded and has not confirmed yet (its files, kept as text).
     imports.upload(make.admin(), [("pledges.csv", f"title,state\r\n{ODD[:200]},draft\r\n".encode())])
     db.session.commit()

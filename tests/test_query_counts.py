@@ -79,6 +79,7 @@ from tracker.roundtables.models import (
     ProgressUpdate,
     Recommendation,
     RecommendationOwner,
+    RecommendingOrganisation,
     Roundtable,
     roundtable_co_chairs,
     roundtable_participants,
@@ -559,6 +560,15 @@ def _recommendation_rows(w: World, roundtable_ids, group_ids, outcome_ids, leads
         )  # fmt: skip
     ids = _insert(Recommendation, rows, key="text")
     former = _organisations(len(ids), "Former owner")
+    # Each made by two States, in the source's order: the lead (named first) and a former owner.
+    _link(
+        RecommendingOrganisation,
+        [
+            {"recommendation_id": r, "organisation_id": org, "position": position}
+            for r, lead, past in zip(ids, leads, former, strict=True)
+            for position, org in enumerate((past, lead))
+        ],
+    )
     _link(
         RecommendationOwner,
         [
@@ -785,6 +795,7 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
         Page(ANONYMOUS, pledges, lambda w: _filtered_pledges(w).replace("/pledges", "/pledges.csv")),
     ),
     "public.actions_csv": (Page(ANONYMOUS, pledges, at("/actions.csv")),),
+    "public.recommendations_csv": (Page(ANONYMOUS, roundtable_recommendations, at("/recommendations.csv")),),
     "pledges.index": (
         Page(ANONYMOUS, pledges, at("/pledges")),
         Page(ANONYMOUS, pledges, _filtered_pledges),
@@ -958,6 +969,12 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "imports.start": (Page(ADMIN, people_and_reference_data, at("/admin/import")),),
     "imports.organisations_csv": (Page(ADMIN, people_and_reference_data, at("/admin/import/organisations.csv")),),
     "imports.preview": (Page(ADMIN, people_and_reference_data, at("/admin/import/{w.pending_import.id}")),),
+    "imports.export": (
+        Page(ADMIN, roundtable_recommendations, at("/admin/import/export/recommendations.csv")),
+        Page(ADMIN, roundtable_recommendations, at("/admin/import/export/progress_updates.csv")),
+        Page(ADMIN, co_chaired_roundtables, at("/admin/import/export/meetings.csv")),
+        Page(ADMIN, roundtable_recommendations, at("/admin/import/export/outcomes.csv")),
+    ),
     "imports.download_template": (Page(ADMIN, people_and_reference_data, at("/admin/import/template/pledges.csv")),),
     "admin.edit_theme": (Page(ADMIN, people_and_reference_data, at("/admin/themes/{w.theme.id}")),),
 }

@@ -22,7 +22,7 @@ from ...core.extensions import db
 from ...core.limits import is_blank
 from ...core.text import slugify
 from ...core.workflow import RuleNotMet
-from ...roundtables import operations
+from ...roundtables import fields as meeting_fields
 from ...roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
 from ...roundtables.workflow import DONE, DRAFT, IN_PROGRESS, VERIFIED, check_addressee
 from .cells import Invalid, moment, parse_day, prose, short_text
@@ -127,7 +127,7 @@ class MeetingRow(Row):
         meetings = self.batch.meetings_index
         title = self.cell("meeting", self._title)
         slug = self.cell("slug", self._slug)
-        kind = self.cell("kind", operations.check_meeting_kind)
+        kind = self.cell("kind", meeting_fields.check_meeting_kind)
         start = self.cell("start_date", self._start)
         end = self.cell("end_date", parse_day)
         if start is not None and end is not None and end < start:
@@ -270,7 +270,7 @@ class RecommendationRow(MeetingRowBase):
         names = ("text", "reference", "addressee_note", "response", "response_date", "language", "source_url")
         fields = {name: values[name] for name in (*names, "contact_name", "contact_email")}
         try:
-            checked = operations.check_recommendation_fields(fields)
+            checked = meeting_fields.check_recommendation_fields(fields)
         except OperationRefused as problem:  # InvalidField names its field: the file's column is said
             column = {"addressee_note": "addressee"}.get(getattr(problem, "field", None) or "")
             self.error(column or getattr(problem, "field", None) or "text", str(problem))
@@ -339,7 +339,7 @@ class RecommendationRow(MeetingRowBase):
         if meeting is not None:
             return meeting
         title = Roundtable.limits["title"].clean(value, "meeting").strip()
-        kind = operations.check_meeting_kind(self.cells.get("meeting_kind"), "meeting_kind")
+        kind = meeting_fields.check_meeting_kind(self.cells.get("meeting_kind"), "meeting_kind")
         if is_blank(self.cells.get("meeting_date", "")):
             raise Invalid(
                 f"there is no meeting “{title}” in the tracker or in this import: give its meeting_date "
