@@ -361,21 +361,27 @@ def test_a_refused_recommendation_keeps_what_was_typed_and_says_why(page: Page):
     page.get_by_role("link", name="Make a recommendation from outcome 4.1").click()
     page.get_by_label("Recommendation", exact=True).fill(text)
     page.get_by_label("Lead owner").select_option(label=ARC)
-    page.get_by_label("Philippine Red Cross (PRC)", exact=True).check()
+    others = page.get_by_role("group", name="Other owners")
+    others.get_by_label("Philippine Red Cross (PRC)", exact=True).check()
     page.get_by_label("Contact person", exact=True).fill("Dewi Sartika")
     page.get_by_label("Contact e-mail").fill("dewi.sartika@example.org")
+    page.get_by_label("Its number in the source").fill("4.1.a")
+    page.get_by_label("Day of the response").fill("2026-01-05")  # but no response
 
     with page.expect_response(lambda response: response.request.method == "POST") as posted:
-        page.get_by_role("button", name="Save and agree").click()  # no due date
+        page.get_by_role("button", name="Save and agree").click()
 
     assert posted.value.status == 422
-    expect(page.get_by_role("alert").first).to_contain_text("it needs a due date")
+    expect(page.get_by_text("Choose the response too, or leave its day empty.")).to_be_visible()
+    expect(page.get_by_label("Day of the response")).to_have_attribute("aria-invalid", "true")
     expect(heading(page)).to_have_text("New recommendation")
     expect(page.locator(".outcome-quote blockquote")).to_have_text(outcome_text)
     expect(page.get_by_label("Recommendation", exact=True)).to_have_value(text)
     expect(page.get_by_label("Heading").locator("option:checked")).to_have_text("Examples of good practices includes:")
     expect(page.get_by_label("Lead owner").locator("option:checked")).to_have_text(ARC)
-    expect(page.get_by_label("Philippine Red Cross (PRC)", exact=True)).to_be_checked()
+    expect(others.get_by_label("Philippine Red Cross (PRC)", exact=True)).to_be_checked()
+    expect(page.get_by_label("Its number in the source")).to_have_value("4.1.a")
+    expect(page.get_by_label("Day of the response")).to_have_value("2026-01-05")
     expect(page.get_by_label("Contact person", exact=True)).to_have_value("Dewi Sartika")
     expect(page.get_by_label("Contact e-mail")).to_have_value("dewi.sartika@example.org")
     expect(page.get_by_label("Due date")).to_have_value("")
@@ -387,13 +393,16 @@ def test_a_refused_recommendation_keeps_what_was_typed_and_says_why(page: Page):
 
     due = future_day(365)
     page.get_by_label("Due date").fill(due.isoformat())
+    page.get_by_label("Response of the addressee").select_option(label="Supported")
     page.get_by_role("button", name="Save and agree").click()
     expect(status(page)).to_contain_text("Recommendation agreed.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recommendation 4.1.a")
+    expect(page.locator("dd.response")).to_contain_text("Supported, 5 January 2026")
     expect(badge(page)).to_have_text(IN_PROGRESS)
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text(outcome_text)
     expect(facts).to_contain_text("Australian Red Cross (lead), Philippine Red Cross")
-    expect(facts.locator("time").first).to_have_attribute("datetime", due.isoformat())
+    expect(facts.locator("dt:text-is('Due') + dd time")).to_have_attribute("datetime", due.isoformat())
 
     outcomes.reload()
     expect(outcomes.locator(".recommendation-links li").filter(has_text=text)).to_have_count(1)

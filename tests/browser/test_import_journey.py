@@ -66,7 +66,9 @@ def test_an_admin_imports_a_review_s_recommendations_and_the_public_reads_them_a
     page.goto("/roundtables")
     page.get_by_role("link", name="Universal Periodic Review of Slovenia, third cycle").click()
     expect(page.locator(".meeting-kind")).to_have_text("Review")
-    card = page.locator(".recommendation-card").filter(has_text="Ratify the International Convention for the Protection")
+    card = page.locator(".recommendation-card").filter(
+        has_text="Ratify the International Convention for the Protection"
+    )
     expect(card.first).to_contain_text("Recommendation 121.1:")
     expect(card.first).to_contain_text("Recommended by France, Lithuania · Supported (14 November 2019)")
     expect(card.first).to_contain_text("Owner: Slovenia")
