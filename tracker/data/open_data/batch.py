@@ -83,16 +83,8 @@ class Batch:
     # its title, each with its slug (None: more than one pledge of the import has it).
     _aliases: dict[str, str | None] = field(default_factory=dict)
     _names: ReferenceData | None = None
-    _meetings_index: Any = None
-
-    @property
-    def meetings_index(self) -> Any:
-        """The meetings rows name (`meetings.Meetings`), loaded when a file first needs them."""
-        if self._meetings_index is None:
-            from .meetings import Meetings  # (the rows module imports this one)
-
-            self._meetings_index = Meetings()
-        return self._meetings_index
+    # The meetings rows name (`meetings.Meetings`), for files of meetings and what they issued.
+    meetings_index: Any = None
 
     @property
     def names(self) -> ReferenceData:

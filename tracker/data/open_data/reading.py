@@ -15,7 +15,7 @@ from ...pledges.models import ActionTaken, Pledge
 from .batch import Batch, RowError, pledges_named
 from .cells import ReferenceData
 from .columns import BOM, COLUMNS, PLEDGE_NAMES, REQUIRED_COLUMNS
-from .meetings import MeetingRow, OutcomeRow, RecommendationRow, UpdateRow
+from .meetings import MeetingRow, Meetings, OutcomeRow, RecommendationRow, UpdateRow
 from .rows import ActionRow, OrganisationRow, PledgeRow, pledge_name
 
 # No cell is refused by the CSV parser for its size (its default stops at 128 KiB): each is
@@ -78,6 +78,8 @@ def read(files: Iterable[tuple[str | None, str]], *, create_missing: bool = Fals
         "recommendations": RecommendationRow,
         "progress_updates": UpdateRow,
     }
+    if {kind for _name, _text, kind in kinds} & set(rows) - {"organisations"}:
+        batch.meetings_index = Meetings()  # (loaded only for files that name meetings)
     for kind in ORDER:
         for name, text, file_kind in kinds:
             if file_kind != kind:
