@@ -328,3 +328,20 @@ def test_a_meetings_and_an_outcomes_file_make_a_review_and_its_headings(app, mak
             "or earlier in this import."
         )
     ]
+
+
+def test_the_api_gives_a_review_s_recommendations_as_their_source_has_them(client, admin):
+    batch = open_data.read([("r.csv", (CORPUS / "recommendations.csv").read_text("utf-8"))], create_missing=True)
+    batch.write(admin)
+    db.session.commit()
+    answer = client.get("/api/v1/roundtables/universal-periodic-review-of-slovenia-third-cycle").get_json()
+    assert answer["kind"] == "review"
+    first = next(r for r in answer["recommendations"] if r["reference"] == "121.1")
+    assert (first["recommending"], first["response"], first["response_date"], first["language"]) == (
+        ["France", "Lithuania"], "supported", "2019-11-14", "en",
+    )  # fmt: skip
+    assert [owner["name"] for owner in first["owners"]] == ["Slovenia"] and first["addressee"] is None
+    bali = client.get("/api/v1/roundtables/sixth-bali-process-ministerial-conference").get_json()
+    assert {r["addressee"] for r in bali["recommendations"]} == {
+        "members", "member states and organisations of the Bali Process",
+    }  # fmt: skip

@@ -46,6 +46,7 @@ _PAGE = (*_ROW, selectinload(Roundtable.outcome_groups).selectinload(OutcomeGrou
 _RECOMMENDATION = (
     selectinload(Recommendation.owners).joinedload(RecommendationOwner.organisation),
     selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
+    selectinload(Recommendation.recommending_rows),
     # (`group`, the heading, is one of the roundtable's outcome groups: loaded already.)
     # `latest_review` names the reviewer; loaded with the row rather than one query each.
     joinedload(Recommendation.verified_by),
@@ -130,6 +131,7 @@ def _summary(roundtable: Roundtable, recommendations_count: int) -> dict:
         "slug": roundtable.slug,
         "url": url_for("roundtables.show", slug=roundtable.slug, _external=True),
         "title": roundtable.title,
+        "kind": roundtable.kind,
         "process": roundtable.forum.name if roundtable.forum else None,
         "start_date": roundtable.start_date,
         "end_date": roundtable.end_date,
@@ -145,12 +147,19 @@ def _summary(roundtable: Roundtable, recommendations_count: int) -> dict:
 def _recommendation(recommendation: Recommendation) -> dict:
     return {
         "id": recommendation.id,
+        "reference": recommendation.reference,
         "text": recommendation.text,
+        "language": recommendation.language,
         "heading": recommendation.group.heading if recommendation.group else None,
         "outcome_id": recommendation.outcome_id,
         "state": recommendation.status,
         "due_date": recommendation.due_date,
         "owners": [{"name": owner.organisation.name, "lead": owner.is_lead} for owner in recommendation.owners],
+        "addressee": recommendation.addressee_note,
+        "recommending": [organisation.name for organisation in recommendation.recommending],
+        "response": recommendation.response,
+        "response_date": recommendation.response_date,
+        "source_url": recommendation.source_url,
         "updates": [
             {"date": update.date, "organisation": update.organisation.name, "text": update.text}
             for update in recommendation.updates

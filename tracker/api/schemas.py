@@ -284,6 +284,11 @@ class RoundtableSummarySchema(Schema):
     slug = _text("The roundtable's identifier in addresses.", example="bali-2018")
     url = _text("The roundtable's public page.", format="uri")
     title = _text("Its title.")
+    kind = _text(
+        "What kind of meeting issued its recommendations: a roundtable, a review (a Universal Periodic Review "
+        "cycle), a ministerial conference, or another meeting.",
+        enum=["roundtable", "review", "ministerial", "meeting"],
+    )
     process = _optional_text("The process (forum) it belongs to.")
     start_date = fields.Date(required=True, metadata={"description": "Its first day."})
     end_date = fields.Date(required=True, allow_none=True, metadata={"description": "Its last day (null: one day)."})
@@ -326,7 +331,9 @@ class ReviewSchema(Schema):
 
 class RecommendationSchema(Schema):
     id = fields.Integer(required=True)
-    text = _text("The recommendation.")
+    reference = _optional_text('Its number in the source ("121.1").')
+    text = _text("The recommendation, as its source words it.")
+    language = _text('The language it is written in, a BCP 47 tag ("en", "fr").', example="en")
     heading = _optional_text("The heading it is listed under.")
     outcome_id = fields.Integer(
         required=True, allow_none=True, metadata={"description": "The outcome it follows through, if any."}
@@ -336,6 +343,11 @@ class RecommendationSchema(Schema):
     owners = fields.List(
         fields.Nested(OwnerSchema), required=True, metadata={"description": "The owners, the lead first."}
     )
+    addressee = _optional_text('Its addressee in words, when its source names no organisation ("members").')
+    recommending = _names("The organisations or States that made it, in the source's order.")
+    response = _optional_text("The addressee's response, when stated.", enum=["supported", "noted", "other", None])
+    response_date = fields.Date(required=True, allow_none=True, metadata={"description": "The day of the response."})
+    source_url = _optional_text("The address of the source, where it was published.", format="uri")
     updates = fields.List(
         fields.Nested(UpdateSchema), required=True, metadata={"description": "Progress updates, oldest first."}
     )
