@@ -345,3 +345,33 @@ def test_the_api_gives_a_review_s_recommendations_as_their_source_has_them(clien
     assert {r["addressee"] for r in bali["recommendations"]} == {
         "members", "member states and organisations of the Bali Process",
     }  # fmt: skip
+
+
+def test_a_workbook_of_a_review_and_its_updates_imports_like_csv(client, admin):
+    """A spreadsheet as a secretariat keeps it: days as dates, a sheet for the updates."""
+    from openpyxl import Workbook
+
+    rows = [row for row in corpus("recommendations.csv") if row["meeting_kind"] == "review"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Recommendations"
+    columns = ["meeting", "meeting_kind", "meeting_date", "heading", "reference", "text", "recommending", "owners",
+               "response", "response_date", "state", "source_url"]  # fmt: skip
+    sheet.append(columns)
+    for row in rows:
+        days = {name: dt.datetime.fromisoformat(row[name]) for name in ("meeting_date", "response_date")}
+        sheet.append([days.get(name, row[name] or None) for name in columns])
+    updates = book.create_sheet("Updates")
+    updates.append(["meeting", "recommendation", "date", "organisation", "text"])
+    updates.append([rows[0]["meeting"], "121.1", dt.datetime(2023, 5, 2), "Slovenia", "Bill before parliament."])
+    out = io.BytesIO()
+    book.save(out)
+    login(client, admin)
+    uploaded = upload(client, {"slovenia.xlsx": out.getvalue()})
+    page = client.get(uploaded.headers["Location"]).get_data(as_text=True)
+    assert "<strong>No errors.</strong>" in page
+    assert f"1 meeting, {len(rows)} recommendations and 1 progress update" in page
+    assert client.post(uploaded.headers["Location"], data={}).status_code == 302
+    first = db.session.scalar(sa.select(Recommendation).where(Recommendation.reference == "121.1"))
+    assert (first.response_date, first.roundtable.start_date) == (dt.date(2019, 11, 14), dt.date(2019, 11, 12))
+    assert [(u.date, u.text) for u in first.updates] == [(dt.date(2023, 5, 2), "Bill before parliament.")]

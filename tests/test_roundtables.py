@@ -117,6 +117,23 @@ def test_a_co_chair_records_a_roundtable_that_their_government_co_chairs(client,
     assert (created.event, created.actor_id) == ("created", world.cochair_au.id)
 
 
+def test_a_co_chair_records_a_review_whose_reviewers_are_other_organisations(client, auth, world, make):
+    """A UPR cycle's reviewers (a troika of States) are not the recorder's government: the
+    review is theirs to follow through, and the recorder is told so."""
+    auth.login(world.cochair_au.email)
+    troika = [make.organisation("Senegal"), make.organisation("Norway")]
+    data = roundtable_form(*troika, title="Universal Periodic Review of Fiji", kind="review")
+    response = client.post("/roundtables/new", data=data)
+    assert response.status_code == 302 and response.headers["Location"] == "/roundtables"
+    review = db.session.scalar(sa.select(Roundtable).where(Roundtable.title == "Universal Periodic Review of Fiji"))
+    assert (review.kind, sorted(org.name for org in review.co_chairs)) == ("review", ["Norway", "Senegal"])
+    assert "Review saved; its co-chairs&#39; staff add its outcomes." in text_of(client.get("/roundtables"))
+    page = client.get(f"/roundtables/{review.slug}").get_data(as_text=True)
+    assert '<span class="meeting-kind">Review</span>' in page and "About this review" in page
+    refused = client.post("/roundtables/new", data=roundtable_form(*troika, kind="summit"))
+    assert refused.status_code == 422 and "Not a valid choice" in text_of(refused)
+
+
 def test_a_roundtable_lists_each_participant_once(client, auth, world, make):
     auth.login(world.cochair_au.email)
     australia, unhcr = world.cochair_au.organisation, make.organisation("UNHCR")
