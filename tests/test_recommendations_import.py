@@ -375,3 +375,15 @@ def test_a_workbook_of_a_review_and_its_updates_imports_like_csv(client, admin):
     first = db.session.scalar(sa.select(Recommendation).where(Recommendation.reference == "121.1"))
     assert (first.response_date, first.roundtable.start_date) == (dt.date(2019, 11, 14), dt.date(2019, 11, 12))
     assert [(u.date, u.text) for u in first.updates] == [(dt.date(2023, 5, 2), "Bill before parliament.")]
+
+
+def test_the_public_finds_meetings_by_their_kind(client, admin):
+    batch = open_data.read([("r.csv", (CORPUS / "recommendations.csv").read_text("utf-8"))], create_missing=True)
+    batch.write(admin)
+    db.session.commit()
+    page = client.get("/roundtables?kind=review").get_data(as_text=True)
+    assert page.count('<li class="mb-3">') == 1 and "Universal Periodic Review of Slovenia" in page
+    assert '<span class="meeting-kind">Review</span>' in page
+    ministerial = client.get("/roundtables?kind=ministerial").get_data(as_text=True)
+    assert ministerial.count('<li class="mb-3">') == 3 and "Slovenia" not in ministerial
+    assert [r["kind"] for r in client.get("/api/v1/roundtables?kind=roundtable").get_json()["items"]] == ["roundtable"]

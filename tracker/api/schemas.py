@@ -142,6 +142,9 @@ class PledgeListArgs(_ListArgs):
 
 
 class RoundtableListArgs(_ListArgs):
+    kind = _filter(
+        "Only meetings of this kind: roundtable, review (a Universal Periodic Review cycle), ministerial or meeting."
+    )
     process = _filter("Only roundtables of this process (forum), by its id.", number=True)
     co_chair = _filter("Only roundtables this organisation co-chaired, by its id.", number=True)
     year = _filter("Only roundtables that started in this year.", number=True)

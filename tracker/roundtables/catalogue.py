@@ -14,7 +14,7 @@ from ..core.extensions import db
 from ..core.listing import Facet, FacetValue, Listing, Sort, as_date, by_id, counted, linked_by_id
 from ..core.search import matches
 from ..taxonomy.models import Forum
-from .models import Roundtable, roundtable_co_chairs
+from .models import MEETING_KINDS, Roundtable, roundtable_co_chairs
 
 PUBLIC = None  # the visitor the public lists are for: nobody logged in
 
@@ -37,7 +37,21 @@ def _year_counts(ids) -> list[FacetValue]:
     return [FacetValue(str(int(year)), str(int(year)), count) for year, count in rows]
 
 
+def _kind_condition(key: str):
+    return Roundtable.kind == key if key in MEETING_KINDS else None
+
+
+def _kind_counts(ids) -> list[FacetValue]:
+    rows = dict(
+        db.session.execute(
+            sa.select(Roundtable.kind, sa.func.count()).where(Roundtable.id.in_(ids)).group_by(Roundtable.kind)
+        ).all()
+    )
+    return [FacetValue(key, label, rows[key]) for key, label in MEETING_KINDS.items() if rows.get(key)]
+
+
 _FACETS = (
+    Facet("kind", "Kind", _kind_condition, _kind_counts),
     Facet(
         "process",
         "Process",
