@@ -400,3 +400,21 @@ def test_an_organisations_file_is_refused_row_by_row(app, make, rows, message):
     db.session.commit()
     batch = open_data.read([("o.csv", f"name,short_name,kind,country\r\n{rows}\r\n")])
     assert [str(error) for error in batch.errors] == [f"o.csv: {message}"]
+
+
+def test_the_pledge_list_counts_reports_the_source_does_not_date(client, admin):
+    """A pledge whose only reports are undated has actions all the same: the list says how
+    many, and that none is dated (it once said "No actions recorded yet")."""
+    pledges = (
+        "title,state,text,source_url\r\n"
+        "Undated pledge,in_progress,We pledge.,https://example.org/p\r\n"
+        "Dated pledge,in_progress,We pledge too.,https://example.org/q\r\n"
+    )
+    actions = "pledge_title,summary,date\r\nUndated pledge,Report one,\r\nUndated pledge,Report two,\r\nDated pledge,Report,2019\r\n"
+    batch = open_data.read([("p.csv", pledges), ("a.csv", actions)])
+    assert batch.errors == []
+    batch.write(admin)
+    db.session.commit()
+    page = " ".join(client.get("/pledges").get_data(as_text=True).split())
+    assert "2 actions, none dated in the source" in page
+    assert '1 action, the latest <time datetime="2019">2019</time>' in page
