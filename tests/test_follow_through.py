@@ -163,13 +163,16 @@ def test_the_seed_roundtable_dashboard_shows_what_the_demo_holds(client, auth, d
     summary = follow_through.summarise([bali().id], TODAY)
     assert summary.by_state == {"draft": 1, "in_progress": 4, "done": 1, "verified": 1}
     assert (summary.overdue, summary.stale, summary.agreed) == (1, 1, 6)
-    assert summary.verified_percent == 16  # 1 of 6 agreed, rounded down
+    assert summary.verified_percent == 17  # 1 of 6 agreed, rounded
     owners = {row.organisation.short_name or row.organisation.name: row for row in summary.owners}
     assert owners["ARC"].flag == follow_through.Flag.RED  # its overdue recommendation
     assert owners["DFAT"].flag == follow_through.Flag.GREEN  # verified, nothing open
     assert owners["PRC"].flag == follow_through.Flag.AMBER and owners["PRC"].flag_reason == "1 sent back"
     page = text_of(client.get(DASHBOARD))
-    assert "16%" in page and "Red" in page and "Green" in page
+    assert "17%" in page and "Red" in page and "Green" in page
+    # The states' shares of all seven add up to 100 (each rounded alone, 14 + 57 + 14 + 14 = 99).
+    assert summary.shares == {"draft": 15, "in_progress": 57, "done": 14, "verified": 14}
+    assert sum(summary.shares.values()) == 100
 
 
 def test_dashboard_filters_narrow_the_list(client, auth, demo):

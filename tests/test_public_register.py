@@ -177,6 +177,19 @@ def test_the_filters_are_in_the_url_and_each_can_be_removed(client, register):
     assert 'href="/pledges.csv?q=a&amp;theme=migration&amp;sort=title"' in page  # downloads take the same filters
 
 
+def test_a_chosen_filter_reads_as_its_label_and_an_unknown_one_says_so(client, register):
+    """(Issue 19.) A value no listed pledge has is named by its label, never its code; a value
+    that is none of the filter's is "no such …", and not offered as an option."""
+    page = text_of(client.get("/pledges?theme=migration&state=done"))
+    assert ">State: <bdi>Done</bdi>" in page and ">State: <bdi>done</bdi>" not in page
+    assert '<option value="done" selected>Done (0)</option>' in page
+    unknown = text_of(client.get("/pledges?state=zzz&theme=no-such-theme"))
+    assert ">State: <bdi>no such state “zzz”</bdi>" in unknown
+    assert ">Theme: <bdi>no such theme “no-such-theme”</bdi>" in unknown
+    assert 'value="zzz"' not in unknown and 'value="no-such-theme"' not in unknown
+    assert "No pledges match" in unknown
+
+
 def test_sorts(client, make):
     staff = make.staff()
     old = make.pledge_in_progress(author=staff, title="Bravo")

@@ -60,6 +60,8 @@ class Facet:
     label: str
     condition: Callable[[str], Any]  # key -> SQL condition, or None for an unknown key
     counts: Callable[[Any], list[FacetValue]]  # the matching rows' ids (a subquery) -> values
+    # key -> its label, for a chosen value no listed row has (None: there is no such value)
+    name_of: Callable[[str], str | None] | None = None
 
     def values(self, ids) -> list[FacetValue]:
         return self.counts(ids)
@@ -327,6 +329,18 @@ def linked_by_id(owner_id, link_owner, link_target):
         return None if number is None else owner_id.in_(sa.select(link_owner).where(link_target == number))
 
     return condition
+
+
+def named(key, label, *, by_number: bool = False) -> Callable[[str], str | None]:
+    """The label of the record whose `key` is the value a visitor chose (None: no such record)."""
+
+    def name_of(value: str) -> str | None:
+        wanted: Any = as_id(value) if by_number else value
+        if wanted is None:
+            return None
+        return db.session.scalar(sa.select(label).where(key == wanted))
+
+    return name_of
 
 
 def counted(key, label, link, linked_record, link_owner):

@@ -25,6 +25,7 @@ from ..core.listing import (
     by_id,
     counted,
     linked_by_id,
+    named,
 )
 from ..core.search import matches
 from ..taxonomy.models import Country, Forum, Theme
@@ -76,7 +77,13 @@ PLEDGES = Listing(
     visible=lambda: access.visible(PUBLIC, Pledge),
     matches=_pledge_matches,
     facets=(
-        Facet("state", "State", lambda key: Pledge.status == key if key in PUBLISHED_STATES else None, _state_counts),
+        Facet(
+            "state",
+            "State",
+            lambda key: Pledge.status == key if key in PUBLISHED_STATES else None,
+            _state_counts,
+            lambda key: PledgeWorkflow.label(key) if key in PUBLISHED_STATES else None,
+        ),
         Facet(
             "theme",
             "Theme",
@@ -84,6 +91,7 @@ PLEDGES = Listing(
             counted(
                 Theme.slug, Theme.name, pledge_themes, pledge_themes.c.theme_id == Theme.id, pledge_themes.c.pledge_id
             ),
+            named(Theme.slug, Theme.name),
         ),
         Facet(
             "organisation",
@@ -96,12 +104,14 @@ PLEDGES = Listing(
                 _signed.c.organisation_id == Organisation.id,
                 _signed.c.pledge_id,
             ),
+            named(Organisation.id, Organisation.name, by_number=True),
         ),
         Facet(
             "forum",
             "Forum",
             by_id(Pledge.forum_id),
             counted(Forum.id, Forum.name, Pledge, Pledge.forum_id == Forum.id, Pledge.id),
+            named(Forum.id, Forum.name, by_number=True),
         ),
         Facet(
             "country",
@@ -114,6 +124,7 @@ PLEDGES = Listing(
                 pledge_countries.c.country_id == Country.id,
                 pledge_countries.c.pledge_id,
             ),
+            named(Country.id, Country.name, by_number=True),
         ),
     ),
     sorts={

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ..accounts.models import Organisation
 from ..core import access
 from ..core.extensions import db
-from ..core.listing import Facet, FacetValue, Listing, Sort, as_date, by_id, counted, linked_by_id
+from ..core.listing import Facet, FacetValue, Listing, Sort, as_date, by_id, counted, linked_by_id, named
 from ..core.search import matches
 from ..taxonomy.models import Forum
 from .models import MEETING_KINDS, Roundtable, roundtable_co_chairs
@@ -51,12 +51,13 @@ def _kind_counts(ids) -> list[FacetValue]:
 
 
 _FACETS = (
-    Facet("kind", "Kind", _kind_condition, _kind_counts),
+    Facet("kind", "Kind", _kind_condition, _kind_counts, MEETING_KINDS.get),
     Facet(
         "process",
         "Process",
         by_id(Roundtable.forum_id),
         counted(Forum.id, Forum.name, Roundtable, Roundtable.forum_id == Forum.id, Roundtable.id),
+        named(Forum.id, Forum.name, by_number=True),
     ),
     Facet(
         "co_chair",
@@ -69,8 +70,9 @@ _FACETS = (
             roundtable_co_chairs.c.organisation_id == Organisation.id,
             roundtable_co_chairs.c.roundtable_id,
         ),
+        named(Organisation.id, Organisation.name, by_number=True),
     ),
-    Facet("year", "Year", _year_condition, _year_counts),
+    Facet("year", "Year", _year_condition, _year_counts, lambda key: key if _year_condition(key) is not None else None),
 )
 
 _SORTS = {

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from ..accounts.models import Organisation
+from ..core import numbers
 from ..core.extensions import db
 from .models import Recommendation, RecommendationOwner, Roundtable
 from .workflow import RecommendationWorkflow
@@ -204,12 +205,14 @@ class Summary:
 
     @property
     def verified_percent(self) -> int:
-        """Share of the agreed recommendations that are verified, rounded down (so 100%
-        means every one)."""
-        return self.by_state[VERIFIED] * 100 // self.agreed if self.agreed else 0
+        """Share of the agreed recommendations that are verified, rounded (1 of 6: 17%);
+        100% only when every one is."""
+        return numbers.percent(self.by_state[VERIFIED], self.agreed)
 
-    def percent_of_total(self, state: str) -> float:
-        return 100 * self.by_state[state] / self.total if self.total else 0.0
+    @property
+    def shares(self) -> dict[str, int]:
+        """Each state's share of all the recommendations, in whole percentages adding up to 100."""
+        return numbers.shares(self.by_state)
 
 
 def _totals(today: dt.date):

@@ -24,9 +24,12 @@ class FacetChoice:
     label: str
     values: list[FacetValue]
     selected: str | None
+    unknown: bool = False  # the chosen value is none of this filter's: it matches nothing
 
     @property
     def selected_label(self) -> str | None:
+        if self.unknown:
+            return f"no such {self.label.lower()} “{self.selected}”"
         return next((value.label for value in self.values if value.key == self.selected), None)
 
 
@@ -51,9 +54,14 @@ def list_page(listing: Listing, options=(), per_page: int | None = None) -> List
     for facet in listing.facets:
         values = counts[facet.param]
         selected = state.filters.get(facet.param)
+        unknown = False
         if selected is not None and all(value.key != selected for value in values):
-            values = [FacetValue(selected, selected, 0), *values]  # chosen, but nothing left with it
-        facets.append(FacetChoice(facet.param, facet.label, values, selected))
+            # Chosen, but no listed row has it: by its label when there is such a value.
+            name = facet.name_of(selected) if facet.name_of else None
+            if name is not None:
+                values = [FacetValue(selected, name, 0), *values]
+            unknown = name is None
+        facets.append(FacetChoice(facet.param, facet.label, values, selected, unknown))
     sort_keys = list(listing.sorts)
     return ListPage(
         state=state,
