@@ -165,7 +165,7 @@ def test_filter_counts_say_how_many_pledges_each_value_leaves(client, register):
                 if param != "theme"
                 else text_of(client.get(f"/pledges?theme={value}"))
             )
-            assert f"of {count} pledges" in chosen, (param, value)
+            assert f"of {count} {'pledge' if count == 1 else 'pledges'}" in chosen, (param, value)
 
 
 def test_the_filters_are_in_the_url_and_each_can_be_removed(client, register):
@@ -316,7 +316,7 @@ def test_the_roundtable_list_searches_and_filters_with_counts(client, make):
     assert "Roundtable on trafficking" in text_of(client.get(f"/roundtables?co_chair={australia.id}"))
     found = text_of(client.get("/roundtables?q=labour"))
     assert "Roundtable on labour migration" in found and "Roundtable on trafficking" not in found
-    assert "Showing 1–1 of 1 roundtables" in found
+    assert "Showing 1–1 of 1 roundtable for “labour”." in found  # (one roundtable, not "1 roundtables")
 
 
 def test_co_chairs_see_their_private_roundtable_in_the_list(client, auth, make):
@@ -345,6 +345,29 @@ def _entries(response):
     assert response.mimetype == "application/atom+xml"
     feed = ET.fromstring(response.get_data())
     return feed, [(e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}id")) for e in feed.findall(f"{ATOM}entry")]
+
+
+def test_the_home_page_lists_the_latest_actions_taken_by_their_dates(client, make):
+    """(Issue 19.) Recorded in the order 2011, 2011, 2010, 2019, they are listed by when they
+    were taken — the latest first — not by when they were recorded; the feed keeps the
+    recording order (it tells what is new)."""
+    from tracker.core.dates import DatePrecision
+
+    pledge = make.pledge_in_progress(title="Regional Protection")
+    for summary, date, precision in [
+        ("First of 2011", dt.date(2011, 1, 1), DatePrecision.YEAR),
+        ("March 2011", dt.date(2011, 3, 1), DatePrecision.MONTH),
+        ("In 2010", dt.date(2010, 5, 4), DatePrecision.DAY),
+        ("In 2019", dt.date(2019, 1, 1), DatePrecision.YEAR),
+    ]:
+        make.action(pledge, summary=summary, date=date, date_precision=precision)
+    page = text_of(client.get("/"))
+    listed = re.findall(r": <bdi>([^<]+)</bdi></p>", page)
+    assert listed == ["In 2019", "March 2011", "First of 2011", "In 2010"]
+    feed = text_of(client.get("/actions.atom"))
+    assert [feed.index(s) for s in ("In 2019", "In 2010", "March 2011")] == sorted(
+        feed.index(s) for s in ("In 2019", "In 2010", "March 2011")
+    )
 
 
 def test_the_site_feed_has_new_actions_of_published_pledges_newest_first(client, make):

@@ -32,8 +32,12 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def latest_actions(pledge: Pledge | None = None, limit: int = FEED_LENGTH) -> list[ActionTaken]:
-    """The newest recorded current actions of published pledges (of `pledge` only, if given)."""
+def latest_actions(
+    pledge: Pledge | None = None, limit: int = FEED_LENGTH, *, by_date: bool = False
+) -> list[ActionTaken]:
+    """The newest recorded current actions of published pledges (of `pledge` only, if given):
+    for a feed, the latest recorded first; `by_date`, the latest taken first (as precisely as
+    its date is known; undated ones last), then the latest recorded."""
     query = (
         sa.select(ActionTaken)
         .join(ActionTaken.pledge)
@@ -45,7 +49,11 @@ def latest_actions(pledge: Pledge | None = None, limit: int = FEED_LENGTH) -> li
             selectinload(ActionTaken.figures),
             selectinload(ActionTaken.links),
         )
-        .order_by(ActionTaken.created_at.desc(), ActionTaken.id.desc())
+        .order_by(
+            *((ActionTaken.date.desc().nulls_last(),) if by_date else ()),
+            ActionTaken.created_at.desc(),
+            ActionTaken.id.desc(),
+        )
         .limit(limit)
     )
     if pledge is not None:

@@ -43,7 +43,7 @@ def home() -> str:
         done=by_state.get("done", 0),
         actions=actions,
         roundtables=ROUNDTABLES.count(ListState()),
-        latest=feeds.latest_actions(limit=LATEST_ON_HOME),
+        latest=feeds.latest_actions(limit=LATEST_ON_HOME, by_date=True),
     )
 
 
