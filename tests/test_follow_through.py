@@ -253,3 +253,18 @@ def test_follow_through_pages_queries_do_not_grow_with_the_number_of_recommendat
     add(8)
     db.session.commit()  # (not counted: the client would commit it before the first request)
     assert (counts(co_chair), counts(owner_staff)) == few
+
+
+def test_the_public_roundtable_page_charts_its_follow_through_and_flags_the_overdue(client, demo):
+    """(Issue 19.) The chart's figures are the page's own cards: as many of each state, and
+    the overdue one flagged there too (its own page always said so; the roundtable's did not)."""
+    page = text_of(client.get(f"/roundtables/{BALI_ROUNDTABLE_SLUG}"))
+    chart = re.search(r'<figure class="chart" id="chart-recommendations".*?</figure>', page, re.S).group(0)
+    rows = dict(re.findall(r"<bdi>([^<]+)</bdi>.*?<td class=\"text-end chart-count\">(\d+)</td>", chart, re.S))
+    cards = re.findall(r'<div class="recommendation-card".*?\n</div>', page, re.S)
+    for state in ("In progress", "Done, awaiting verification", "Done, verified"):
+        assert int(rows[state]) == sum(f">{state}</span>" in card for card in cards), state
+    assert rows["In progress past its due date"] == "1" and "chart-flag" in chart
+    overdue = [card for card in cards if '<span class="badge text-bg-danger">Overdue</span>' in card]
+    expected = [r for r in bali().recommendations if follow_through.is_overdue(r, TODAY)]
+    assert len(overdue) == len(expected) == 1 and f'id="recommendation-{expected[0].id}"' in overdue[0]

@@ -347,6 +347,25 @@ def _entries(response):
     return feed, [(e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}id")) for e in feed.findall(f"{ATOM}entry")]
 
 
+def test_the_home_page_charts_agree_with_the_lists_they_link_to(client, register):
+    """(Issue 19.) Each chart's bar is a filter of the pledge list: its figure is what the
+    list shows when the link is followed. Drafts are never counted."""
+    page = text_of(client.get("/"))
+    for chart in ("state", "theme", "forum", "country"):
+        figure = re.search(rf'<figure class="chart" id="chart-{chart}".*?</figure>', page, re.S)
+        assert figure, chart
+        rows = re.findall(
+            r'<a href="([^"]+)">.*?</a>.*?<td class="text-end chart-count">(\d+)</td>', figure.group(0), re.S
+        )
+        assert rows, chart
+        assert '<svg class="chart-bar" viewBox="0 0 100 10"' in figure.group(0)
+        for url, count in rows:
+            listed = text_of(client.get(url.replace("&amp;", "&")))
+            assert f"of {count} {'pledge' if count == '1' else 'pledges'}" in listed, (chart, url)
+    states = re.search(r'id="chart-state".*?</figure>', page, re.S).group(0)
+    assert "<bdi>In progress</bdi></a>" in states and "Draft" not in states  # labels, never codes; no drafts
+
+
 def test_the_home_page_lists_the_latest_actions_taken_by_their_dates(client, make):
     """(Issue 19.) Recorded in the order 2011, 2011, 2010, 2019, they are listed by when they
     were taken — the latest first — not by when they were recorded; the feed keeps the

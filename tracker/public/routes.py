@@ -7,6 +7,8 @@ views only read the address and send the file."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request, url_for
 
@@ -39,12 +41,40 @@ def home() -> str:
     )
     return render_template(
         "public/home.html",
+        charts=_register_charts(),
         pledges=sum(by_state.values()),
         done=by_state.get("done", 0),
         actions=actions,
         roundtables=ROUNDTABLES.count(ListState()),
         latest=feeds.latest_actions(limit=LATEST_ON_HOME, by_date=True),
     )
+
+
+# The register's charts on the home page: each a filter of the pledge list, its bars that
+# filter's values with the pledges each gives (so a bar's figure is what its link lists).
+HOME_CHARTS = [
+    ("state", "Pledges by state", "How many published pledges are in progress and how many are done."),
+    ("theme", "Pledges by theme", "How many published pledges address each theme (a pledge may have several)."),
+    ("forum", "Pledges by forum", "Where the published pledges were made: each conference, process or programme."),
+    ("country", "Pledges by country or region", "How many published pledges cover each country or region."),
+]
+
+
+def _register_charts() -> list[tuple[str, str, str, list[tuple[str, int, str, None]]]]:
+    values = catalogue.PLEDGES.facet_values(ListState())
+    charts = []
+    for param, title, description in HOME_CHARTS:
+        rows = [
+            (value.label, value.count, _filtered_list(param, value.key), None)
+            for value in sorted(values[param], key=lambda value: -value.count)
+        ]
+        charts.append((f"chart-{param}", title, description, rows))
+    return charts
+
+
+def _filtered_list(param: str, key: str) -> str:
+    arguments: dict[str, Any] = {param: key}
+    return url_for("pledges.index", **arguments)
 
 
 @bp.route("/open-data", endpoint="open_data")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..core.extensions import db
 from . import follow_through
 from .models import OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
-from .workflow import DRAFT
+from .workflow import DRAFT, RecommendationWorkflow
 
 # What a roundtable's pages show of it: its process, co-chairs, participants and outcomes.
 ROUNDTABLE_PAGE = (
@@ -72,6 +72,21 @@ def by_heading(recommendations: Iterable[Recommendation]) -> dict[int | None, li
 def count_by_state(recommendations: Iterable[Recommendation]) -> dict[str, int]:
     """How many are in each state, by the state's label, in the order first met."""
     return dict(Counter(recommendation.status_label for recommendation in recommendations))
+
+
+def state_chart(recommendations: Sequence[Recommendation], today: dt.date) -> list[tuple[str, int, None, str | None]]:
+    """The rows of a meeting's chart of its agreed recommendations: how many in each state
+    (in the workflow's order), then how many are overdue, flagged."""
+    counts = Counter(recommendation.status for recommendation in recommendations)
+    rows: list[tuple[str, int, None, str | None]] = [
+        (RecommendationWorkflow.label(state), counts[state], None, None)
+        for state in RecommendationWorkflow.state_values()
+        if state != DRAFT
+    ]
+    overdue = sum(follow_through.is_overdue(recommendation, today) for recommendation in recommendations)
+    if overdue:
+        rows.append(("In progress past its due date", overdue, None, "Overdue"))
+    return rows
 
 
 def _owned_and_agreed(organisation_id: int) -> sa.ColumnElement[bool]:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...accounts.models import Organisation
-from ...core import access
+from ...core import access, clock
 from ...core.changes import REFUSALS, EditConflict
 from ...core.extensions import db
 from ...core.history import newest_first
@@ -61,9 +61,12 @@ def show(slug: str):
     agreed = queries.agreed_recommendations(roundtable)
     grouped = queries.by_outcome(agreed)
     by_heading = queries.by_heading(agreed)
+    today = clock.today()
     return render_template(
         "roundtables/show.html",
         roundtable=roundtable,
+        today=today,
+        state_chart=queries.state_chart(agreed, today),
         by_outcome=grouped,
         by_heading=by_heading,
         unlinked=by_heading.get(None, []),
