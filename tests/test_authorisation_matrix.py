@@ -161,6 +161,9 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("public.home", "GET"): {
         NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
+    ("public.forum", "GET"): {
+        ADMIN_RECORDS: (OK, OK, OK, OK, OK, OK, OK),
+    },
     ("public.open_data", "GET"): {
         NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
@@ -793,6 +796,7 @@ def build_world(make) -> World:
             "organisation_id": organisation.id,
             "user_id": invited.id,
             "forum_id": forum.id,
+            "forum_slug": forum.slug,
             "theme_id": theme.id,
             "country_id": country.id,
         },
@@ -823,6 +827,7 @@ def build_world(make) -> World:
 _ARGUMENT_FOR = {
     ("pledges.withdraw_action_view", "action_id"): "spare_action_id",
     ("imports.export", "kind"): "export_kind",
+    ("public.forum", "slug"): "forum_slug",
 }
 
 

@@ -736,6 +736,7 @@ def _slugs(kind, *names):
 GET_PAGES = [
     Page("public.home", "anonymous", []),
     Page("public.open_data", "anonymous", []),
+    Page("public.forum", "anonymous", [], lambda w: [{"slug": "33rd-international-conference"}, {"slug": "x"}]),
     Page("public.actions_feed", "anonymous", []),
     Page("public.pledges_csv", "anonymous", LIST_PARAMS),
     Page("public.actions_csv", "anonymous", LIST_PARAMS),

@@ -366,6 +366,37 @@ def test_the_home_page_charts_agree_with_the_lists_they_link_to(client, register
     assert "<bdi>In progress</bdi></a>" in states and "Draft" not in states  # labels, never codes; no drafts
 
 
+def test_a_forum_page_shows_its_pledges_as_a_whole_each_figure_its_list(client, register, make):
+    """(Issue 19.) /forums/<slug>: a conference's published pledges (never its draft) in
+    figures and charts, each count a link to the list it counts; linked from the register's
+    forum filter and from each pledge of it."""
+    conference = register["conference"]
+    assert conference.slug == "33rd-international-conference"  # made from its name
+    page = " ".join(text_of(client.get(f"/forums/{conference.slug}")).split())
+    assert "<strong>2</strong> published pledges" in page  # Alpha and Charlie; not Draft Delta
+    assert "<strong>1</strong> completed" in page and "<strong>1</strong> with at least one action taken" in page
+    assert "<strong>1</strong> action taken" in page
+    for chart in ("state", "theme", "country"):
+        figure = re.search(rf'<figure class="chart" id="chart-{chart}".*?</figure>', page).group(0)
+        rows = re.findall(r'<a href="([^"]+)">.*?</a>.*?<td class="text-end chart-count">(\d+)</td>', figure)
+        assert rows, chart
+        for url, count in rows:
+            assert f"forum={conference.id}" in url
+            listed = text_of(client.get(url.replace("&amp;", "&")))
+            assert f"of {count} {'pledge' if count == '1' else 'pledges'}" in listed, (chart, url)
+    kinds = re.search(r'id="chart-signatories".*?</figure>', page).group(0)
+    assert re.search(r"National Society</bdi></th> <td class=\"text-end chart-count\">2</td>", kinds)
+    assert "Draft Delta" not in page and "Organised three roundtables" in page  # Charlie's action
+    listed = text_of(client.get(f"/pledges?forum={conference.id}"))
+    assert (
+        f'<a href="/forums/{conference.slug}"><bdi>33rd International Conference</bdi>: its pledges as a whole</a>'
+        in listed
+    )
+    charlie = text_of(client.get("/pledges/charlie"))
+    assert f'<dd><a href="/forums/{conference.slug}"><bdi>33rd International Conference</bdi></a></dd>' in charlie
+    assert client.get("/forums/no-such-forum").status_code == 404
+
+
 def test_the_home_page_lists_the_latest_actions_taken_by_their_dates(client, make):
     """(Issue 19.) Recorded in the order 2011, 2011, 2010, 2019, they are listed by when they
     were taken — the latest first — not by when they were recorded; the feed keeps the

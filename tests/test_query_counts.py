@@ -181,7 +181,14 @@ def _forums(k: int, kind=ForumKind.CONFERENCE) -> list[int]:
         Forum,
         key="name",
         rows=[
-            {"name": f"Forum {i}", "short_name": f"F{i}", "kind": kind, "year": 2019, "description": "A forum."}
+            {
+                "name": f"Forum {i}",
+                "slug": f"forum-{i}",
+                "short_name": f"F{i}",
+                "kind": kind,
+                "year": 2019,
+                "description": "A forum.",
+            }
             for i in _serials(k)
         ],
     )
@@ -595,6 +602,17 @@ def _recommendation_rows(w: World, roundtable_ids, group_ids, outcome_ids, leads
     return ids
 
 
+def forum_pledges(w: World, k: int) -> None:
+    """k pledges (as `pledges` makes them) made at one conference, and k roundtables of it
+    (as `co_chaired_roundtables` makes them): its page's figures, charts and lists."""
+    before = set(db.session.scalars(sa.select(Pledge.id)))
+    pledges(w, k)
+    rounds = set(db.session.scalars(sa.select(Roundtable.id)))
+    co_chaired_roundtables(w, k)
+    db.session.execute(sa.update(Pledge).where(Pledge.id.not_in(before)).values(forum_id=w.forum.id))
+    db.session.execute(sa.update(Roundtable).where(Roundtable.id.not_in(rounds)).values(forum_id=w.forum.id))
+
+
 def roundtable_recommendations(w: World, k: int) -> None:
     """k recommendations of the roundtable, each following an outcome of its own (k more),
     under k/10 more headings, with k participants and k co-chairs' reviews; on the
@@ -789,6 +807,7 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     # (the public pages' buttons and menus differ then).
     "public.home": (Page(ANONYMOUS, pledges, at("/")), Page(STAFF, pledges, at("/"))),
     "public.open_data": (Page(ANONYMOUS, pledges, at("/open-data")),),
+    "public.forum": (Page(ANONYMOUS, forum_pledges, at("/forums/{w.forum.slug}")),),
     "public.actions_feed": (Page(ANONYMOUS, pledges, at("/actions.atom")),),
     "public.pledges_csv": (
         Page(ANONYMOUS, pledges, at("/pledges.csv")),

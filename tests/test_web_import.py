@@ -129,7 +129,7 @@ def _reads_like_its_source(client, pledge: Pledge, row: dict[str, str]) -> None:
     assert words_of_page(text) == words_of_source(row["text"]), where
     assert f'<div class="pledge-text" lang="{row["language"]}" dir="auto">' in page, where
     if row["forum"]:
-        assert f"<dd><bdi>{_escaped(row['forum'])}</bdi></dd>" in page, where
+        assert f'<dd><a href="/forums/{pledge.forum.slug}"><bdi>{_escaped(row["forum"])}</bdi></a></dd>' in page, where
     named = [name for name in [row["lead_signatory"], *row["other_signatories"].split("; ")] if name]
     assert [s.organisation.name for s in pledge.signatories] == list(dict.fromkeys(named)), where
     if row["signatories_note"]:

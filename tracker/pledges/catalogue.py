@@ -19,9 +19,11 @@ from ..core.listing import (
     Facet,
     FacetValue,
     Listing,
+    ListState,
     Sort,
     as_date,
     as_datetime,
+    as_id,
     by_id,
     counted,
     linked_by_id,
@@ -151,3 +153,9 @@ PLEDGES = Listing(
         ),
     },
 )
+
+
+def chosen_forum(state: ListState) -> Forum | None:
+    """The forum the list is filtered by, if it is one (its page shows its pledges as a whole)."""
+    number = as_id(state.filters.get("forum", ""))
+    return db.session.get(Forum, number) if number is not None else None

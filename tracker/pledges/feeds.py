@@ -33,7 +33,7 @@ def _xml(text: str) -> str:
 
 
 def latest_actions(
-    pledge: Pledge | None = None, limit: int = FEED_LENGTH, *, by_date: bool = False
+    pledge: Pledge | None = None, limit: int = FEED_LENGTH, *, by_date: bool = False, forum_id: int | None = None
 ) -> list[ActionTaken]:
     """The newest recorded current actions of published pledges (of `pledge` only, if given):
     for a feed, the latest recorded first; `by_date`, the latest taken first (as precisely as
@@ -58,6 +58,8 @@ def latest_actions(
     )
     if pledge is not None:
         query = query.where(ActionTaken.pledge_id == pledge.id)
+    if forum_id is not None:  # (of the pledges made at a forum)
+        query = query.where(Pledge.forum_id == forum_id)
     return list(db.session.scalars(query))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from ..core import access, clock, data_version
 from ..core.extensions import db
@@ -20,6 +20,8 @@ from ..data import open_data
 from ..pledges import catalogue, feeds
 from ..pledges.models import ActionTaken, Pledge
 from ..roundtables.catalogue import ROUNDTABLES
+from ..taxonomy.models import Forum
+from . import forums
 
 bp = Blueprint("public", __name__)
 
@@ -75,6 +77,16 @@ def _register_charts() -> list[tuple[str, str, str, list[tuple[str, int, str, No
 def _filtered_list(param: str, key: str) -> str:
     arguments: dict[str, Any] = {param: key}
     return url_for("pledges.index", **arguments)
+
+
+@bp.route("/forums/<slug>")
+@cacheable
+def forum(slug: str) -> str:
+    """A forum's pledges (and a process's roundtables) as a whole."""
+    record = db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
+    if record is None:
+        abort(404)
+    return render_template("public/forum.html", overview=forums.overview(record, clock.today()))
 
 
 @bp.route("/open-data", endpoint="open_data")

@@ -74,11 +74,13 @@ def count_by_state(recommendations: Iterable[Recommendation]) -> dict[str, int]:
     return dict(Counter(recommendation.status_label for recommendation in recommendations))
 
 
-def state_chart(recommendations: Sequence[Recommendation], today: dt.date) -> list[tuple[str, int, None, str | None]]:
+def state_chart(
+    recommendations: Sequence[Recommendation], today: dt.date
+) -> list[tuple[str, int, str | None, str | None]]:
     """The rows of a meeting's chart of its agreed recommendations: how many in each state
     (in the workflow's order), then how many are overdue, flagged."""
     counts = Counter(recommendation.status for recommendation in recommendations)
-    rows: list[tuple[str, int, None, str | None]] = [
+    rows: list[tuple[str, int, str | None, str | None]] = [
         (RecommendationWorkflow.label(state), counts[state], None, None)
         for state in RecommendationWorkflow.state_values()
         if state != DRAFT

@@ -9,11 +9,14 @@ import enum
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..core.changes import RESERVED_SLUGS
 from ..core.columns import choice
 from ..core.extensions import Base
 from ..core.limits import Limit
+from ..core.text import slugify
 
 
 class ForumKind(enum.Enum):
@@ -34,10 +37,28 @@ class Forum(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(300), unique=True)
+    # Its page's address, /forums/<slug>: made from its name when it is added, never changed.
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     short_name: Mapped[str | None] = mapped_column(sa.String(80))
     kind: Mapped[ForumKind] = mapped_column(choice(ForumKind, "forum_kind"))
     year: Mapped[int | None]
     description: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+@event.listens_for(Session, "before_flush")
+def _give_new_forums_their_slugs(session: Session, _context: object, _instances: object) -> None:
+    """A new forum's slug, from its name (transliterated), numbered when taken — by a forum
+    in the database or another of the same flush."""
+    new = [record for record in session.new if isinstance(record, Forum) and not record.slug]
+    if not new:
+        return
+    with session.no_autoflush:
+        taken = set(session.scalars(sa.select(Forum.slug))) | RESERVED_SLUGS
+    taken |= {record.slug for record in session.new if isinstance(record, Forum) and record.slug}
+    for forum in new:
+        base = slugify(forum.name or "", max_length=100, fallback="forum")
+        forum.slug = next(s for s in [base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))] if s not in taken)
+        taken.add(forum.slug)
 
 
 class Theme(Base):

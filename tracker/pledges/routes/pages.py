@@ -44,7 +44,12 @@ TRANSITION_BUTTONS = {
 def index():
     """The public register: published pledges, searched, filtered and sorted as the URL says."""
     listed = list_page(catalogue.PLEDGES, options=LIST_ROW)
-    return render_template("pledges/index.html", lp=listed, activity=pledge_activity(listed.page.items, clock.today()))
+    return render_template(
+        "pledges/index.html",
+        lp=listed,
+        activity=pledge_activity(listed.page.items, clock.today()),
+        forum=catalogue.chosen_forum(listed.state),
+    )
 
 
 @bp.route("/<slug>")

@@ -1,0 +1,146 @@
+"""A forum's page (/forums/<slug>): a conference's, a process's or a programme's pledges as a
+whole — how many, how far they have got, by theme, country and kind of signatory, the
+latest actions taken — and the roundtables of a process with their follow-through. Every
+figure is of published pledges and public roundtables only (`permissions`), and each count
+that a list can show links to that list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import url_for
+
+from ..accounts.models import Organisation
+from ..core import access
+from ..core.extensions import db
+from ..core.listing import ListState
+from ..pledges import catalogue, feeds
+from ..pledges.models import SIGNED, ActionTaken, Pledge, PledgeSignatory
+from ..roundtables import queries
+from ..roundtables.models import Recommendation, Roundtable
+from ..roundtables.workflow import DRAFT, RecommendationWorkflow
+from ..taxonomy.models import Forum
+
+ChartRow = tuple[str, int, str | None, str | None]
+
+# The forum page's charts of its pledges: the pledge list's filters, within the forum.
+PLEDGE_CHARTS = [
+    ("state", "Pledges by state", "How many of its published pledges are in progress and how many are done."),
+    ("theme", "Pledges by theme", "How many of its published pledges address each theme (a pledge may have several)."),
+    ("country", "Pledges by country or region", "How many of its published pledges cover each country or region."),
+]
+
+
+@dataclass
+class ForumOverview:
+    forum: Forum
+    pledges: int
+    done: int
+    with_actions: int
+    actions: int
+    charts: list[tuple[str, str, str, list[ChartRow]]]
+    latest: list[ActionTaken]
+    roundtables: list[tuple[Roundtable, int, int]]  # (roundtable, agreed, verified)
+    recommendations_chart: list[ChartRow]
+
+
+def overview(forum: Forum, today: Any) -> ForumOverview:
+    state = ListState(filters={"forum": str(forum.id)})
+    values = catalogue.PLEDGES.facet_values(state)
+    by_state = {value.key: value.count for value in values["state"]}
+    published = sa.and_(access.visible(catalogue.PUBLIC, Pledge), Pledge.forum_id == forum.id)
+    current = sa.and_(ActionTaken.withdrawn_at.is_(None), ActionTaken.pledge_id == Pledge.id)
+    with_actions, actions = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(ActionTaken.pledge_id)), sa.func.count(ActionTaken.id))
+        .select_from(Pledge)
+        .join(ActionTaken, current)
+        .where(published)
+    ).one()
+    charts = [
+        (f"chart-{param}", title, description, _rows(forum, param, values[param]))
+        for param, title, description in PLEDGE_CHARTS
+    ]
+    charts.append(
+        (
+            "chart-signatories",
+            "Pledges by kind of signatory",
+            (
+                "How many of its published pledges each kind of organisation signed (a pledge signed by a "
+                "National Society and a government counts once under each)."
+            ),
+            _signatory_kinds(published),
+        )
+    )
+    meetings = _roundtables(forum)
+    return ForumOverview(
+        forum=forum,
+        pledges=sum(by_state.values()),
+        done=by_state.get("done", 0),
+        with_actions=int(with_actions),
+        actions=int(actions),
+        charts=charts,
+        latest=feeds.latest_actions(limit=8, by_date=True, forum_id=forum.id),
+        roundtables=meetings,
+        recommendations_chart=_recommendations_chart([roundtable.id for roundtable, _a, _v in meetings], today),
+    )
+
+
+def _rows(forum: Forum, param: str, values) -> list[ChartRow]:
+    return [
+        (value.label, value.count, _pledge_list(forum, param, value.key), None)
+        for value in sorted(values, key=lambda value: -value.count)
+    ]
+
+
+def _pledge_list(forum: Forum, param: str, key: str) -> str:
+    arguments: dict[str, Any] = {"forum": forum.id, param: key}
+    return url_for("pledges.index", **arguments)
+
+
+def _signatory_kinds(published) -> list[ChartRow]:
+    rows = db.session.execute(
+        sa.select(Organisation.kind, sa.func.count(sa.distinct(Pledge.id)))
+        .select_from(Pledge)
+        .join(PledgeSignatory, sa.and_(PledgeSignatory.pledge_id == Pledge.id, PledgeSignatory.status == SIGNED))
+        .join(Organisation, Organisation.id == PledgeSignatory.organisation_id)
+        .where(published)
+        .group_by(Organisation.kind)
+    ).all()
+    return [(kind.label, int(count), None, None) for kind, count in sorted(rows, key=lambda row: -row[1])]
+
+
+def _roundtables(forum: Forum) -> list[tuple[Roundtable, int, int]]:
+    roundtables = list(
+        db.session.scalars(
+            sa.select(Roundtable)
+            .where(Roundtable.forum_id == forum.id, access.visible(None, Roundtable))
+            .order_by(Roundtable.start_date.desc(), Roundtable.id)
+        )
+    )
+    counts = {
+        row[0]: (int(row[1]), int(row[2]))
+        for row in db.session.execute(
+            sa.select(
+                Recommendation.roundtable_id,
+                sa.func.count(Recommendation.id),
+                sa.func.count(Recommendation.id).filter(Recommendation.status == RecommendationWorkflow.verified.value),
+            )
+            .where(Recommendation.roundtable_id.in_([r.id for r in roundtables]), Recommendation.status != DRAFT)
+            .group_by(Recommendation.roundtable_id)
+        )
+    }
+    return [(roundtable, *counts.get(roundtable.id, (0, 0))) for roundtable in roundtables]
+
+
+def _recommendations_chart(roundtable_ids: list[int], today: Any) -> list[ChartRow]:
+    """Its public roundtables' agreed recommendations by state, the overdue flagged."""
+    if not roundtable_ids:
+        return []
+    agreed = db.session.scalars(
+        sa.select(Recommendation).where(
+            Recommendation.roundtable_id.in_(roundtable_ids), Recommendation.status != DRAFT
+        )
+    ).all()
+    return list(queries.state_chart(agreed, today)) if agreed else []
