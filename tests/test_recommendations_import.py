@@ -244,7 +244,7 @@ def test_done_and_verified_keep_the_dates_the_source_gives(client, admin):
         ("UPR,summit,2019-11-12,Text,Fiji,,,,agreed,", "Row 2, column meeting: “summit” is not a kind of meeting: use roundtable, review, ministerial or meeting."),
         ("UPR,review,,Text,Fiji,,,,agreed,", "Row 2, column meeting: There is no meeting “UPR” in the tracker or in this import: give its meeting_date (and meeting_kind) to create it, or import a meetings file with it."),
         ("UPR,review,2019-11-12,,Fiji,,,,agreed,", "Row 2, column text: Write the recommendation."),
-        ("UPR,review,2019-11-12,Text,Fiji,,,,agreed,2020-01-01", "Row 2, column done_on: A in progress recommendation has no done on."),
+        ("UPR,review,2019-11-12,Text,Fiji,,,,draft,2020-01-01", "Row 2, column done_on: A draft has not been done: leave done_on empty, or give the state done."),
         ("UPR,review,2019-11-12,Text,Fiji,,noted,2999-01-01,agreed,", "Row 2, column response_date: 2999-01-01 is in the future."),
     ],
 )  # fmt: skip
@@ -321,6 +321,11 @@ def test_a_meetings_and_an_outcomes_file_make_a_review_and_its_headings(app, mak
         ("Theme: Women's rights", ["Adopt the law", "Fund the shelters"]), ("Theme: Climate", []),
     ]  # fmt: skip
     assert _count(OutcomeGroup) == 2 and _count(Outcome) == 2
+    twice = open_data.read([("o.csv", outcomes)])  # the same outcomes again: none duplicated
+    assert [str(e) for e in twice.errors] == [
+        "o.csv: Row 2, column outcome: The heading “Theme: Women's rights” already has this outcome.",
+        "o.csv: Row 3, column outcome: The heading “Theme: Women's rights” already has this outcome.",
+    ]
     again = open_data.read([("m.csv", meetings)])
     assert [str(e) for e in again.errors] == [
         (
@@ -387,3 +392,39 @@ def test_the_public_finds_meetings_by_their_kind(client, admin):
     ministerial = client.get("/roundtables?kind=ministerial").get_data(as_text=True)
     assert ministerial.count('<li class="mb-3">') == 3 and "Slovenia" not in ministerial
     assert [r["kind"] for r in client.get("/api/v1/roundtables?kind=roundtable").get_json()["items"]] == ["roundtable"]
+
+
+def test_importing_what_is_there_again_duplicates_nothing_and_says_so(app, admin, tmp_path):
+    """The tracker's own export, uploaded again (found by a new admin trying it): each
+    recommendation already there is refused by row, never imported a second time — and a
+    recommendation marked done then sent back keeps the day it was marked done."""
+    from tracker.data.demo import load_demo
+
+    load_demo(today=dt.date(2026, 12, 4))
+    db.session.commit()
+    exported = open_data.export_recommendations(public=False)
+    before = _count(Recommendation)
+    sent_back = db.session.scalar(sa.select(Recommendation).where(Recommendation.sent_back_at.is_not(None)))
+    assert sent_back.status == "in_progress" and sent_back.completed_on is not None
+    batch = open_data.read([("recommendations.csv", exported)])
+    assert len(batch.errors) == before and batch.recommendations == []
+    assert all(error.column == "text" and "already has this recommendation, in the tracker." in error.message
+               for error in batch.errors)  # fmt: skip
+    # Into an empty tracker: every one, the sent-back one with its day; the same rows twice
+    # in one file are refused there too.
+    day = sent_back.completed_on
+    with own_database(tmp_path, "reimport_copy") as url:
+        copy = create_app({"SQLALCHEMY_DATABASE_URI": url})
+        with copy.app_context():
+            db.create_all()
+            twice = open_data.read([("twice.csv", exported + exported.split("\r\n", 1)[1])], create_missing=True)
+            assert len(twice.errors) == before
+            assert all("already has this recommendation, earlier in this import." in e.message for e in twice.errors)
+            batch = open_data.read([("recommendations.csv", exported)], create_missing=True)
+            assert batch.errors == []
+            batch.write(Factories().admin())
+            db.session.commit()
+            copied = db.session.scalar(sa.select(Recommendation).where(Recommendation.text == sent_back.text))
+            assert (copied.status, copied.completed_on) == ("in_progress", day)
+            db.session.remove()
+            db.engine.dispose()  # (before its database is dropped)

@@ -85,6 +85,7 @@ class Batch:
     _names: ReferenceData | None = None
     # The meetings rows name (`meetings.Meetings`), for files of meetings and what they issued.
     meetings_index: Any = None
+    outcome_texts: set[tuple[OutcomeGroup, str]] = field(default_factory=set)  # (heading, outcome) of the import
 
     @property
     def names(self) -> ReferenceData:

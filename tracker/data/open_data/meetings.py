@@ -47,6 +47,7 @@ class Meeting:
     outcome_counts: dict[int, int] = field(default_factory=dict)  # by id(group)
     by_reference: dict[str, Recommendation | None] = field(default_factory=dict)
     by_text: dict[str, Recommendation | None] = field(default_factory=dict)
+    imported: set[str] = field(default_factory=set)  # the texts of its recommendations in this import
 
     @property
     def is_new(self) -> bool:
@@ -221,9 +222,14 @@ class OutcomeRow(MeetingRowBase):
         group = self.heading(meeting, required=True)
         if group is None or meeting is None or outcome_text is None:
             return
+        text = outcome_text.strip()
+        if any(outcome.text == text for outcome in group.outcomes) or (group, text) in self.batch.outcome_texts:
+            self.error("outcome", f"the heading “{group.heading}” already has this outcome.")
+            return
+        self.batch.outcome_texts.add((group, text))
         position = meeting.outcome_counts[id(group)]
         meeting.outcome_counts[id(group)] = position + 1
-        self.batch.outcomes.append((group, Outcome(text=outcome_text.strip(), position=position)))
+        self.batch.outcomes.append((group, Outcome(text=text, position=position)))
 
 
 class RecommendationRow(MeetingRowBase):
@@ -255,7 +261,7 @@ class RecommendationRow(MeetingRowBase):
         if not self.valid or meeting is None:
             return
         fields = self._fields(values)
-        if fields is None:
+        if fields is None or not self._new_to(meeting, fields["text"]):
             return
         recommendation = self._recommendation(fields, values)
         if recommendation is None:
@@ -264,6 +270,18 @@ class RecommendationRow(MeetingRowBase):
         if self.valid:
             meeting.know(recommendation)
             self.batch.recommendations.append((meeting.record, group, recommendation))
+
+    def _new_to(self, meeting: Meeting, text: str) -> bool:
+        """Whether the meeting does not have this recommendation yet — in the tracker or
+        earlier in this import (an import never duplicates one: running it twice changes
+        nothing)."""
+        meeting = self.batch.meetings_index.known(meeting)
+        if text in meeting.by_text:
+            where = "earlier in this import" if meeting.is_new or text in meeting.imported else "in the tracker"
+            self.error("text", f"“{meeting.record.title}” already has this recommendation, {where}.")
+            return False
+        meeting.imported.add(text)
+        return True
 
     def _fields(self, values: dict[str, Any]) -> dict[str, Any] | None:
         """The recommendation's own fields, checked by the rules every way in shares."""
@@ -301,13 +319,18 @@ class RecommendationRow(MeetingRowBase):
 
     def _dates(self, recommendation: Recommendation, meeting: Meeting, values: dict[str, Any]) -> None:
         state = recommendation.status
-        for column, value, allowed in (
-            ("agreed_on", values["agreed_on"], state != DRAFT),
-            ("done_on", values["completed_on"], state in (DONE, VERIFIED)),
-            ("verified_on", values["verified_on"], state == VERIFIED),
-        ):
+        # (A recommendation in progress may have been marked done once and sent back: it keeps
+        # the day it was marked done.)
+        for column, value, allowed, refusal in (
+            ("agreed_on", values["agreed_on"], state != DRAFT,
+             "a draft has not been agreed: leave agreed_on empty, or give the state agreed"),
+            ("done_on", values["completed_on"], state != DRAFT,
+             "a draft has not been done: leave done_on empty, or give the state done"),
+            ("verified_on", values["verified_on"], state == VERIFIED,
+             "only a verified recommendation has a verified_on day: leave it empty, or give the state verified"),
+        ):  # fmt: skip
             if value is not None and not allowed:
-                self.error(column, f"a {state.replace('_', ' ')} recommendation has no {column.replace('_', ' ')}.")
+                self.error(column, refusal)
         if not self.valid:
             return
         recommendation.completed_on = values["completed_on"]
