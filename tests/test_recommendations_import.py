@@ -73,7 +73,7 @@ def test_real_recommendations_go_in_from_the_browser_and_read_like_their_source(
     # What the source does not give, and the import made, is listed for the admin to read.
     assert "a new review, public, its co-chairs not stated" in page
     assert "the day it was supported: the source gives no other" in page
-    assert '<li><bdi>Slovenia</bdi> <span class="text-body-secondary">(Other)</span></li>' in page
+    assert '<li><bdi>Slovenia</bdi> <span class="text-body-secondary">(Government)</span></li>' in page  # a State
     assert _count(Recommendation) == 0 and _count(Roundtable) == 0  # nothing written yet
 
     confirmed = client.post(uploaded.headers["Location"], data={})
@@ -428,3 +428,22 @@ def test_importing_what_is_there_again_duplicates_nothing_and_says_so(app, admin
             assert (copied.status, copied.completed_on) == ("in_progress", day)
             db.session.remove()
             db.engine.dispose()  # (before its database is dropped)
+
+
+def test_a_state_an_import_names_is_created_as_a_government(app):
+    """A UPR's recommending States come in as governments (a new admin found "Australia
+    (Other)" beside "United Kingdom (Government)"); a collective named in words is no State."""
+    from tracker.accounts.models import OrganisationKind
+    from tracker.data.open_data.cells import new_organisation
+
+    kinds = {name: new_organisation(name).kind for name in (
+        "Slovenia", "Australia", "Viet Nam", "Türkiye", "United Kingdom of Great Britain and Northern Ireland",
+        "Croix-Rouge française", "Asia Pacific Migration Network",
+    )}  # fmt: skip
+    assert kinds == {
+        "Slovenia": OrganisationKind.GOVERNMENT, "Australia": OrganisationKind.GOVERNMENT,
+        "Viet Nam": OrganisationKind.GOVERNMENT, "Türkiye": OrganisationKind.GOVERNMENT,
+        "United Kingdom of Great Britain and Northern Ireland": OrganisationKind.GOVERNMENT,
+        "Croix-Rouge française": OrganisationKind.NATIONAL_SOCIETY,
+        "Asia Pacific Migration Network": OrganisationKind.OTHER,
+    }  # fmt: skip

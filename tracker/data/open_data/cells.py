@@ -11,6 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import langcodes
 import sqlalchemy as sa
 
 from ...accounts.models import Organisation, OrganisationKind
@@ -195,10 +196,29 @@ def parse_kind(value: str) -> OrganisationKind:
 
 def new_organisation(name: str) -> Organisation:
     """An organisation an import names and the tracker has not: confirmed (an admin imports
-    it), of the kind its name says, or "other"."""
+    it), of the kind its name says — a State named as one ("Slovenia", "Viet Nam": a UPR's
+    recommending States) is a government — or "other"."""
     name = Organisation.limits["name"].clean(name, "name")
-    kind = next((kind for kind, words in _KIND_WORDS if re.search(words, name, re.IGNORECASE)), OrganisationKind.OTHER)
+    kind = next((kind for kind, words in _KIND_WORDS if re.search(words, name, re.IGNORECASE)), None)
+    if kind is None:
+        kind = OrganisationKind.GOVERNMENT if _names_a_state(name) else OrganisationKind.OTHER
     return Organisation(name=name, kind=kind, confirmed=True)
+
+
+def _names_a_state(name: str) -> bool:
+    """Whether `name` is a country's name in English, as CLDR writes it (by langcodes): a
+    country ("Viet Nam" for "Vietnam"), not a region ("Asia") nor a name that only begins
+    with one ("Asia Pacific Migration Network")."""
+    try:
+        tag = langcodes.find_name("territory", name, "en")
+    except LookupError:
+        return False
+    territory = tag.territory or ""
+    return len(territory) == 2 and _letters(tag.territory_name("en")) == _letters(name)
+
+
+def _letters(text: str) -> str:
+    return "".join(character for character in text.casefold() if character.isalnum())
 
 
 def new_forum(name: str) -> Forum:
