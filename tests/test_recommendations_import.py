@@ -96,7 +96,9 @@ def test_real_recommendations_go_in_from_the_browser_and_read_like_their_source(
             pages[meeting.slug] = client.get(f"/roundtables/{meeting.slug}").get_data(as_text=True)
         _reads_like_its_source(pages[meeting.slug], recommendation, row, where)
         own_page = client.get(f"/recommendations/{recommendation.id}").get_data(as_text=True)
-        assert f'<p class="lead recommendation-text pre-wrap" lang="{row["language"]}" dir="auto">' in own_page, where
+        assert f'<div class="lead recommendation-text" lang="{row["language"]}" dir="auto">' in own_page, where
+        text = re.search(r'<div class="lead recommendation-text"[^>]*>(.*?)</div>', own_page, re.S).group(1)
+        assert words_of_page(text) == words_of_source(row["text"]), where  # plain text as written
         assert f"<dt>{MEETING_KINDS[row['meeting_kind']]}</dt>" in own_page, where
 
 
@@ -447,3 +449,23 @@ def test_a_state_an_import_names_is_created_as_a_government(app):
         "Croix-Rouge française": OrganisationKind.NATIONAL_SOCIETY,
         "Asia Pacific Migration Network": OrganisationKind.OTHER,
     }  # fmt: skip
+
+
+def test_a_recommendation_and_its_updates_read_as_written(client, admin):
+    """Plain text as written (issue 18, item 5): hand-made bullets are a list, an address a link."""
+    batch = open_data.read([("r.csv", (CORPUS / "recommendations.csv").read_text("utf-8"))], create_missing=True)
+    batch.write(admin)
+    update = (
+        "meeting,recommendation,date,organisation,text\r\n"
+        '"Universal Periodic Review of Slovenia, third cycle",121.1,2022-03-01,Slovenia,'
+        '"Steps taken:\n• bill drafted\n• consultation held\nSee https://www.gov.si/en/"\r\n'
+    )
+    batch = open_data.read([("u.csv", update)])
+    assert batch.errors == []
+    batch.write(admin)
+    db.session.commit()
+    recommendation = db.session.scalar(sa.select(Recommendation).where(Recommendation.reference == "121.1"))
+    page = client.get(f"/recommendations/{recommendation.id}").get_data(as_text=True)
+    item = re.search(r'<div class="update-text" dir="auto">(.*?)</div>', page, re.S).group(1)
+    assert "<li>bill drafted</li>" in item and "<li>consultation held</li>" in item
+    assert '<a href="https://www.gov.si/en/"' in item
