@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import take_transition
 from tracker.core.extensions import db
@@ -364,6 +365,14 @@ def test_the_home_page_charts_agree_with_the_lists_they_link_to(client, register
             assert f"of {count} {'pledge' if count == '1' else 'pledges'}" in listed, (chart, url)
     states = re.search(r'id="chart-state".*?</figure>', page, re.S).group(0)
     assert "<bdi>In progress</bdi></a>" in states and "Draft" not in states  # labels, never codes; no drafts
+    # Completion over time: the one done pledge, in the year it was marked done.
+    from tracker.pledges.models import Pledge
+
+    year = db.session.scalar(sa.select(Pledge.completed_at).where(Pledge.status == "done")).year
+    completed = re.search(r'id="chart-completed".*?</figure>', page, re.S).group(0)
+    assert re.findall(r"<bdi>(\d{4})</bdi></th>\s*<td class=\"text-end chart-count\">(\d+)</td>", completed) == [
+        (str(year), "1")
+    ]
 
 
 def test_a_forum_page_shows_its_pledges_as_a_whole_each_figure_its_list(client, register, make):

@@ -62,16 +62,35 @@ HOME_CHARTS = [
 ]
 
 
-def _register_charts() -> list[tuple[str, str, str, list[tuple[str, int, str, None]]]]:
+def _register_charts() -> list[tuple[str, str, str, list[tuple[str, int, str | None, None]]]]:
     values = catalogue.PLEDGES.facet_values(ListState())
-    charts = []
+    charts: list[tuple[str, str, str, list[tuple[str, int, str | None, None]]]] = []
     for param, title, description in HOME_CHARTS:
-        rows = [
+        rows: list[tuple[str, int, str | None, None]] = [
             (value.label, value.count, _filtered_list(param, value.key), None)
             for value in sorted(values[param], key=lambda value: -value.count)
         ]
         charts.append((f"chart-{param}", title, description, rows))
+    charts.append(
+        (
+            "chart-completed",
+            "Pledges completed, by year",
+            "How many published pledges were marked done in each year, the earliest first.",
+            _completed_by_year(),
+        )
+    )
     return charts
+
+
+def _completed_by_year() -> list[tuple[str, int, str | None, None]]:
+    year = sa.extract("year", Pledge.completed_at)
+    rows = db.session.execute(
+        sa.select(year, sa.func.count())
+        .where(access.visible(catalogue.PUBLIC, Pledge), Pledge.status == "done", Pledge.completed_at.is_not(None))
+        .group_by(year)
+        .order_by(year)
+    )
+    return [(str(int(done_in)), int(count), None, None) for done_in, count in rows]
 
 
 def _filtered_list(param: str, key: str) -> str:
