@@ -403,6 +403,14 @@ def _roundtable_page(page: Page):
     expect(heading(page)).to_have_text(ROUNDTABLE_TITLE)
 
 
+def _forum_page(page: Page):
+    """A programme's pledges as a whole, reached as a visitor would: from a pledge's forum."""
+    page.goto(f"/pledges/{EVIDENCE_PLEDGE}")
+    page.locator("dl.facts").get_by_role("link", name="ASEAN-Australia Counter Trafficking 2018–2028").click()
+    expect(heading(page)).to_have_text("ASEAN-Australia Counter Trafficking 2018–2028")
+    expect(page.get_by_role("figure", name="Pledges by theme")).to_be_visible()
+
+
 def _open_data(page: Page):
     page.goto("/open-data")
     expect(heading(page)).to_have_text("Open data")
@@ -422,6 +430,7 @@ PUBLIC_PAGES = {
     "pledge page": _pledge_page,
     "roundtable list": _roundtable_list,
     "roundtable page": _roundtable_page,
+    "forum page": _forum_page,
     "open data": _open_data,
     "API docs": _api_docs,
 }
