@@ -191,6 +191,17 @@ def test_a_chosen_filter_reads_as_its_label_and_an_unknown_one_says_so(client, r
     assert "No pledges match" in unknown
 
 
+def test_filter_values_are_listed_a_to_z_whatever_their_case(client, make):
+    """(Found by a fresh-clone trial: "Belgian Red Cross" came before "Belgian authorities".)"""
+    for name in ("Belgian Red Cross", "Belgian authorities", "belgian Civil Protection"):
+        make.pledge_in_progress(lead=make.organisation(name), title=f"Pledge of {name}")
+    page = text_of(client.get("/pledges"))
+    select = re.search(r'<select[^>]*name="organisation".*?</select>', page, re.S).group(0)
+    assert re.findall(r"<option value=\"\d+\">([^(<]+) \(", select) == [
+        "Belgian authorities", "belgian Civil Protection", "Belgian Red Cross",
+    ]  # fmt: skip
+
+
 def test_sorts(client, make):
     staff = make.staff()
     old = make.pledge_in_progress(author=staff, title="Bravo")

@@ -354,7 +354,7 @@ def counted(key, label, link, linked_record, link_owner):
             .join(link, linked_record)
             .where(link_owner.in_(ids))
             .group_by(key, label)
-            .order_by(label)
+            .order_by(sa.func.lower(label), label)  # A–Z whatever the case: "authorities" before "Red Cross"
         )
         return [FacetValue(str(value), name, count) for value, name, count in rows]
 
