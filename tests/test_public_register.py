@@ -178,6 +178,19 @@ def test_the_filters_are_in_the_url_and_each_can_be_removed(client, register):
     assert 'href="/pledges.csv?q=a&amp;theme=migration&amp;sort=title"' in page  # downloads take the same filters
 
 
+def test_the_register_charts_the_pledges_it_lists_each_bar_its_list(client, register):
+    """(Issue 19.) Under the filters in force, each bar of the register's charts gives the
+    pledges its link lists."""
+    page = text_of(client.get("/pledges?theme=migration"))
+    charts = re.search(r'<details class="register-charts.*?</details>', page, re.S).group(0)
+    rows = re.findall(r'<a href="([^"]+)">.*?</a>.*?<td class="text-end chart-count">(\d+)</td>', charts, re.S)
+    assert len(rows) >= 5
+    for url, count in rows:
+        url = url.replace("&amp;", "&")
+        assert "theme=" in url, url
+        assert f"of {count} {'pledge' if count == '1' else 'pledges'}" in text_of(client.get(url)), url
+
+
 def test_a_chosen_filter_reads_as_its_label_and_an_unknown_one_says_so(client, register):
     """(Issue 19.) A value no listed pledge has is named by its label, never its code; a value
     that is none of the filter's is "no such …", and not offered as an option."""

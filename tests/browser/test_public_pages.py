@@ -374,6 +374,8 @@ def _pledge_list_found(page: Page):
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator(".filters-in-force")).to_contain_text("Theme: Human trafficking")
     expect(page.locator(".pledge-list > li")).not_to_have_count(0)
+    page.locator(".register-charts summary").click()  # the charts of what is listed, open
+    expect(page.get_by_role("figure", name="By state")).to_be_visible()
     settled(page)
 
 
