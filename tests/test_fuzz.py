@@ -67,6 +67,7 @@ from tracker.pledges.forms import (
     DeclineInvitationForm,
     FollowForm,
     OrganisationButtonForm,
+    OutcomeRatingForm,
     PledgeForm,
     TransitionForm,
     UnfollowForm,
@@ -545,6 +546,12 @@ POST_TARGETS = [
             + [({"slug": w.pledges["done"], "event": e}, f"{e}-") for e in ("publish", "", "__init__", "start ", "Reopen")],
         }.items()
     ],
+    Target(
+        "pledges.outcome",
+        "staff_a",
+        OutcomeRatingForm,
+        lambda w: [({"slug": w.pledges[k]}, "") for k in ("done", "in_progress", "draft")],
+    ),
     # --- invitations to sign
     *[
         Target(f"pledges.{answer}_invitation", "staff_a", form,

@@ -128,6 +128,16 @@ def _change_action(user: User | None, action: ActionTaken) -> str | None:
     return f"Only staff of {action.attributed_to.name}, which recorded this action, can change or withdraw it."
 
 
+def _rate_outcome(user: User | None, pledge: Pledge) -> str | None:
+    """What changed is for its signatories to say, once it is done."""
+    refusal = _change_pledge(user, pledge)
+    if refusal is not None:
+        return refusal
+    if pledge.status != "done":
+        return "What changed is rated once the pledge is done."
+    return None
+
+
 def _view_pledge_history(user: User | None, pledge: Pledge) -> str | None:
     if _member_of(user, pledge.signatory_organisations) or _is_admin(user):
         return None
@@ -293,6 +303,7 @@ _RULES: dict[tuple[type, str], Rule] = {
     (Pledge, "record_action"): _change_pledge,
     (Pledge, "start"): _change_pledge,
     (Pledge, "complete"): _change_pledge,
+    (Pledge, "rate_outcome"): _rate_outcome,
     (Pledge, "reopen"): _change_pledge,
     (ActionTaken, "edit"): _change_action,
     (ActionTaken, "withdraw"): _change_action,

@@ -340,3 +340,30 @@ def test_an_organisation_that_declines_never_shows_and_its_word_reaches_the_sign
     page.reload()
     expect(invited(page)).to_contain_text(["Australian Human Rights Commission — declined on"])
     expect(invited(page).first).to_contain_text(note)
+
+
+def test_staff_say_what_a_done_pledge_changed_and_the_public_reads_it(page: Page):
+    """(Issue 19.) Beyond "Implementation completion: Yes": what changed, with why — a
+    refusal keeps what was typed; axe on the page with the form, and as the public reads it."""
+    from .test_pledge_pages import assert_accessible
+
+    log_in(page, "staff.ahrc@example.org")
+    page.goto("/pledges/lao-pdr-australia-2017-21-hrtcp")
+    form = page.locator("form.outcome-form")
+    expect(form.get_by_role("heading")).to_have_text("Say what changed")
+    assert_accessible(page)
+    form.get_by_label("How you know").fill("Two laws drafted with the Department of Treaties and Law.")
+    form.get_by_role("button", name="Save the rating").click()  # no rating chosen
+    expect(page.get_by_text("Choose how much changed.")).to_be_visible()
+    expect(page.get_by_label("How you know")).to_have_value("Two laws drafted with the Department of Treaties and Law.")
+    page.get_by_label("What changed", exact=True).select_option(value="some")
+    page.get_by_role("button", name="Save the rating").click()
+    expect(page.locator(".outcome-rating")).to_have_text("Some change")
+    page.get_by_role("button", name="Log out").or_(page.get_by_role("link", name="Log out")).first.click()
+    page.goto("/pledges/lao-pdr-australia-2017-21-hrtcp")
+    expect(completion(page)).to_have_text("Yes")
+    expect(page.locator(".outcome-justification")).to_have_text(
+        "Two laws drafted with the Department of Treaties and Law."
+    )
+    expect(page.locator("form.outcome-form")).to_have_count(0)
+    assert_accessible(page)

@@ -138,7 +138,19 @@ def _summary(pledge: Pledge, actions_count: int, latest: LatestAction | None) ->
         "last_action_on": machine_date(latest.date, latest.precision) if latest else None,
         "published_at": pledge.published_at,
         "completed_at": pledge.completed_at,
+        "outcome": _outcome(pledge),
         "updated_at": pledge.changed_at,
+    }
+
+
+def _outcome(pledge: Pledge) -> dict | None:
+    """Its signatories' rating of what changed, once it is done."""
+    if pledge.outcome_label is None:
+        return None
+    return {
+        "rating": pledge.outcome_rating,
+        "label": pledge.outcome_label,
+        "justification": pledge.outcome_justification,
     }
 
 

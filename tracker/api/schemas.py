@@ -130,6 +130,10 @@ class PledgeListArgs(_ListArgs):
     theme = _filter("Only pledges with this theme, by its slug.")
     organisation = _filter("Only pledges this organisation signs, by its id.", number=True)
     forum = _filter("Only pledges made at this forum, by its id.", number=True)
+    outcome = _filter(
+        "Only done pledges whose signatories rated what changed so.",
+        enum=["no_change", "some", "substantial", "transformative"],
+    )
     country = _filter("Only pledges for this country or region, by its id.", number=True)
     sort = fields.String(
         metadata={
@@ -204,9 +208,21 @@ class PledgeSummarySchema(Schema):
     completed_at = UtcDateTime(
         required=True, allow_none=True, metadata={"description": "When it was marked done (UTC); null unless done."}
     )
+    outcome = fields.Nested(
+        "OutcomeRatingSchema",
+        required=True,
+        allow_none=True,
+        metadata={"description": "What changed, beyond its being done: its signatories' rating (null until rated)."},
+    )
     updated_at = UtcDateTime(
         required=True, metadata={"description": "When the pledge or any of its actions last changed (UTC)."}
     )
+
+
+class OutcomeRatingSchema(Schema):
+    rating = _text("The rating.", enum=["no_change", "some", "substantial", "transformative"])
+    label = _text("The rating in words.")
+    justification = _text("Why: what changed, or did not, and how they know.")
 
 
 class BudgetSchema(Schema):

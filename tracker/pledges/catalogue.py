@@ -29,6 +29,7 @@ from ..core.listing import (
     linked_by_id,
     named,
 )
+from ..core.outcomes import OUTCOME_RATINGS
 from ..core.search import matches
 from ..taxonomy.models import Country, Forum, Theme
 from .models import SIGNED, ActionTaken, Pledge, PledgeSignatory, pledge_countries, pledge_themes
@@ -64,6 +65,18 @@ def _state_counts(ids) -> list[FacetValue]:
     return [FacetValue(state, PledgeWorkflow.label(state), counts.get(state, 0)) for state in PUBLISHED_STATES]
 
 
+def _outcome_counts(ids) -> list[FacetValue]:
+    """Done pledges by their signatories' rating of what changed, on the scale's order."""
+    counts = dict(
+        db.session.execute(
+            sa.select(Pledge.outcome_rating, sa.func.count())
+            .where(Pledge.id.in_(ids), Pledge.status == "done", Pledge.outcome_rating.is_not(None))
+            .group_by(Pledge.outcome_rating)
+        ).all()
+    )
+    return [FacetValue(key, label, counts.get(key, 0)) for key, (label, _meaning) in OUTCOME_RATINGS.items()]
+
+
 PUBLISHED_STATES = [state for state in PledgeWorkflow.state_values() if state != PledgeWorkflow.draft.value]
 
 _NO_ACTION_YET = dt.date(1, 1, 1)  # sorts after every real date in "latest action first"
@@ -85,6 +98,15 @@ PLEDGES = Listing(
             lambda key: Pledge.status == key if key in PUBLISHED_STATES else None,
             _state_counts,
             lambda key: PledgeWorkflow.label(key) if key in PUBLISHED_STATES else None,
+        ),
+        Facet(
+            "outcome",
+            "What changed",
+            lambda key: (
+                sa.and_(Pledge.status == "done", Pledge.outcome_rating == key) if key in OUTCOME_RATINGS else None
+            ),
+            _outcome_counts,
+            lambda key: OUTCOME_RATINGS[key][0] if key in OUTCOME_RATINGS else None,
         ),
         Facet(
             "theme",

@@ -17,7 +17,10 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
-from ..core import search  # noqa: F401  (its listener keeps each record's search_text)
+from ..core import (
+    outcomes,
+    search,  # noqa: F401  (its listener keeps each record's search_text)
+)
 from ..core.columns import choice, state_column, utcnow
 from ..core.dates import DatePrecision
 from ..core.extensions import Base
@@ -222,6 +225,10 @@ class Pledge(Base):
         sa.CheckConstraint("budget_amount IS NULL OR budget_amount >= 0", name="budget_not_negative"),
         sa.CheckConstraint("(budget_amount IS NULL) = (budget_currency IS NULL)", name="budget_has_currency"),
         sa.CheckConstraint("text_format IN ('plain', 'markdown')", name="known_text_format"),
+        sa.CheckConstraint(
+            "outcome_rating IS NULL OR outcome_rating IN ('no_change', 'some', 'substantial', 'transformative')",
+            name="known_outcome_rating",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -257,6 +264,11 @@ class Pledge(Base):
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     published_at: Mapped[dt.datetime | None] = mapped_column(index=True)  # "newest first"
     completed_at: Mapped[dt.datetime | None]
+    # What changed, beyond being done (core.outcomes): its signatories' rating, with why.
+    outcome_rating: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+    outcome_justification: Mapped[str | None] = mapped_column(sa.Text)
+    outcome_rated_at: Mapped[dt.datetime | None]
+    outcome_rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -291,7 +303,8 @@ class Pledge(Base):
     actions: Mapped[list[ActionTaken]] = relationship(
         back_populates="pledge", order_by="(ActionTaken.position, ActionTaken.id)"
     )
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    outcome_rated_by: Mapped[User | None] = relationship(foreign_keys=[outcome_rated_by_id])
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("status", DRAFT)
@@ -308,6 +321,11 @@ class Pledge(Base):
     @property
     def is_published(self) -> bool:
         return self.status != DRAFT
+
+    @property
+    def outcome_label(self) -> str | None:
+        """Its outcome rating in words, shown once it is done."""
+        return outcomes.label(self.outcome_rating) if self.is_complete else None
 
     @property
     def is_complete(self) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..accounts.models import Organisation, User
-from ..core import access, clock
+from ..core import access, clock, outcomes
 from ..core.changes import (
     AfterTransition,
     ConcurrentChange,
@@ -368,3 +368,16 @@ def withdraw_action(action: ActionTaken, actor: User, *, reason: str | None = No
     return record_history(
         action, "action_withdrawn", actor, changes={"summary": [action.summary, None]}, comment=reason
     )
+
+
+def rate_outcome(pledge: Pledge, actor: User, *, rating: str | None, justification: str | None) -> HistoryEntry:
+    """Its signatories' rating of what changed, beyond its being done (`core.outcomes`), with
+    why; a new rating replaces the last, and history keeps both."""
+    access.require(actor, "rate_outcome", pledge)
+    rating = outcomes.check_rating(rating)
+    words = outcomes.JUSTIFICATION.clean(justification, "outcome_justification").strip()
+    before = {"outcome_rating": pledge.outcome_rating, "outcome_justification": pledge.outcome_justification}
+    pledge.outcome_rating, pledge.outcome_justification = rating, words
+    pledge.outcome_rated_at, pledge.outcome_rated_by_id = utcnow(), actor.id
+    changes = {name: [value, getattr(pledge, name)] for name, value in before.items()}
+    return record_history(pledge, "outcome_rated", actor, changes=changes)

@@ -30,6 +30,11 @@ PLEDGE_CHARTS = [
     ("state", "Pledges by state", "How many of its published pledges are in progress and how many are done."),
     ("theme", "Pledges by theme", "How many of its published pledges address each theme (a pledge may have several)."),
     ("country", "Pledges by country or region", "How many of its published pledges cover each country or region."),
+    (
+        "outcome",
+        "Done pledges by what changed",
+        "How its done pledges' signatories rated what changed, beyond their being done.",
+    ),
 ]
 
 
@@ -90,7 +95,7 @@ def overview(forum: Forum, today: Any) -> ForumOverview:
 def _rows(forum: Forum, param: str, values) -> list[ChartRow]:
     return [
         (value.label, value.count, _pledge_list(forum, param, value.key), None)
-        for value in sorted(values, key=lambda value: -value.count)
+        for value in (values if param == "outcome" else sorted(values, key=lambda value: -value.count))
     ]
 
 

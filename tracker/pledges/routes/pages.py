@@ -23,9 +23,17 @@ from ...core.web.refusals import show_conflict, show_refusal
 from ...taxonomy.models import Country, Theme
 from .. import catalogue, feeds, queries
 from ..conflicts import describe_conflict
-from ..forms import ActionForm, MyPledgesFilter, PledgeForm, TransitionForm, WithdrawActionForm
+from ..forms import ActionForm, MyPledgesFilter, OutcomeRatingForm, PledgeForm, TransitionForm, WithdrawActionForm
 from ..models import ActionTaken, Pledge
-from ..operations import create_pledge, edit_action, edit_pledge, record_action, take_transition, withdraw_action
+from ..operations import (
+    create_pledge,
+    edit_action,
+    edit_pledge,
+    rate_outcome,
+    record_action,
+    take_transition,
+    withdraw_action,
+)
 from ..timeline import group_by_heading, pledge_activity
 from ..workflow import PledgeWorkflow
 from .blueprint import LIST_ROW, PAGE_OPTIONS, SIGNATORIES, bp, load_pledge
@@ -60,9 +68,14 @@ def show(slug: str):
     return _pledge_page(load_pledge(slug, *PAGE_OPTIONS))
 
 
-def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = None, status: int = 200):
+def _pledge_page(
+    pledge: Pledge,
+    refused: tuple[str, TransitionForm] | None = None,
+    status: int = 200,
+    outcome_form: OutcomeRatingForm | None = None,
+):
     """The pledge page; `refused` is (event, form) of a button pressed in vain, shown with
-    its reason and the comment typed."""
+    its reason and the comment typed; `outcome_form`, a rating refused, with what was typed."""
     refused_event, refused_form = refused or (None, None)
     forms = workflow_buttons(pledge, current_user, TransitionForm, refused)
     for event in PledgeWorkflow.NEEDS_REASON & forms.keys():
@@ -78,7 +91,36 @@ def _pledge_page(pledge: Pledge, refused: tuple[str, TransitionForm] | None = No
         transition_forms=forms,
         buttons=TRANSITION_BUTTONS,
         needs_reason=PledgeWorkflow.NEEDS_REASON,
+        outcome_form=outcome_form or _outcome_form(pledge),
     ), status
+
+
+def _outcome_form(pledge: Pledge) -> OutcomeRatingForm | None:
+    """For its signatories' staff, once it is done: the rating of what changed, as it stands."""
+    if not access.can(current_user, "rate_outcome", pledge):
+        return None
+    return OutcomeRatingForm(
+        formdata=None, rating=pledge.outcome_rating or "", justification=pledge.outcome_justification
+    )
+
+
+@bp.route("/<slug>/outcome", methods=["POST"])
+@login_required
+def outcome(slug: str):
+    """Its signatories say what changed, beyond its being done."""
+    pledge = load_pledge(slug, *PAGE_OPTIONS)
+    access.require(current_user, "rate_outcome", pledge)
+    form = OutcomeRatingForm()
+    if form.validate_on_submit():
+        try:
+            rate_outcome(pledge, current_user, rating=form.rating.data, justification=form.justification.data)
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Thank you: the pledge's page now says what changed.", "success")
+            return redirect(url_for(".show", slug=pledge.slug, _anchor="outcome"))
+    return _pledge_page(load_pledge(slug, *PAGE_OPTIONS), status=422, outcome_form=form)
 
 
 @bp.route("/<slug>/actions.atom")

@@ -1,0 +1,38 @@
+"""What changed, beyond being done: a short scale on which a commitment's signatories rate
+its outcome once it is done, with a justification — shown beside "Implementation
+completion", as the Open Government Partnership's review asks whether a commitment changed
+anything, not only whether it was carried out."""
+
+from __future__ import annotations
+
+from .changes import InvalidField
+from .limits import Limit
+
+# key -> (label, what it means)
+OUTCOME_RATINGS: dict[str, tuple[str, str]] = {
+    "no_change": ("No change yet", "It was carried out, but nothing has changed for the people it concerns yet."),
+    "some": ("Some change", "Things have changed, for some of the people it concerns or in part."),
+    "substantial": ("Substantial change", "A clear change in practice, law or services for those it concerns."),
+    "transformative": ("Transformative change", "It changed how things are done, lastingly and at scale."),
+}
+
+JUSTIFICATION = Limit(5_000, lines=True, required="Say what changed (or did not), and how you know.")
+
+
+def check_rating(rating: str | None, field: str = "outcome_rating") -> str:
+    """A rating's key (`OUTCOME_RATINGS`)."""
+    key = (rating or "").strip()
+    if key not in OUTCOME_RATINGS:
+        raise InvalidField(
+            field, "Choose how much changed: " + ", ".join(label for label, _ in OUTCOME_RATINGS.values()) + "."
+        )
+    return key
+
+
+def label(rating: str | None) -> str | None:
+    return OUTCOME_RATINGS[rating][0] if rating in OUTCOME_RATINGS else None
+
+
+def choices() -> list[tuple[str, str]]:
+    """(key, "Label: what it means") for a select, after an empty "— Choose —"."""
+    return [("", "— Choose —")] + [(key, f"{label}: {meaning}") for key, (label, meaning) in OUTCOME_RATINGS.items()]
