@@ -53,6 +53,7 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import OrganisationKind, Role
 from tracker.core.extensions import db
+from tracker.core.web.forms import OutcomeRatingForm
 from tracker.data import imports
 from tracker.data.forms import ConfirmImportForm, ImportForm
 from tracker.notifications import kinds
@@ -67,7 +68,6 @@ from tracker.pledges.forms import (
     DeclineInvitationForm,
     FollowForm,
     OrganisationButtonForm,
-    OutcomeRatingForm,
     PledgeForm,
     TransitionForm,
     UnfollowForm,
@@ -546,6 +546,12 @@ POST_TARGETS = [
             + [({"slug": w.pledges["done"], "event": e}, f"{e}-") for e in ("publish", "", "__init__", "start ", "Reopen")],
         }.items()
     ],
+    Target(
+        "roundtables.outcome",
+        "cochair1",
+        OutcomeRatingForm,
+        lambda w: [({"recommendation_id": w.recommendations[k]}, "") for k in ("verified", "done", "draft", "private")],
+    ),
     Target(
         "pledges.outcome",
         "staff_a",

@@ -30,6 +30,7 @@ from tracker.roundtables.operations import (
     move_outcome_group,
     post_progress_update,
 )
+from tracker.roundtables.operations import rate_outcome as rate_recommendation_outcome
 from tracker.taxonomy.models import Forum, ForumKind
 
 TODAY = dt.date(2026, 11, 22)
@@ -760,6 +761,41 @@ def test_the_review_queue_holds_done_recommendations_of_the_co_chairs_roundtable
     response = client.post(f"/recommendations/{done.id}/transitions/verify?from=review", data={"verify-words": ""})
     assert response.status_code == 302 and response.headers["Location"] == "/roundtables/review"
     assert db.session.get(Recommendation, done.id).status == "verified"
+
+
+def test_co_chairs_say_what_a_verified_recommendation_changed_and_the_public_reads_it(client, auth, world):
+    """(Issue 19, item 2.) Once verified, its co-chairs rate what changed, with why; before,
+    or for anyone else, no one can."""
+    done = done_recommendation(world)
+    with pytest.raises(PermissionDenied, match=r"rated once the co-chairs have verified"):
+        rate_recommendation_outcome(done, world.cochair_au, rating="some", justification="x")
+    take_transition(done, "verify", world.cochair_au)
+    with pytest.raises(PermissionDenied, match=r"Only a co-chair of this roundtable"):
+        rate_recommendation_outcome(done, world.owner_staff, rating="some", justification="x")
+    db.session.commit()
+    auth.login(world.cochair_id.email)
+    assert "Say what changed" in text_of(client.get(f"/recommendations/{done.id}"))
+    refused = client.post(f"/recommendations/{done.id}/outcome", data={"rating": "", "justification": "Kept"})
+    assert refused.status_code == 422 and "Choose how much changed." in text_of(refused)
+    assert "Kept</textarea>" in text_of(refused)
+    saved = client.post(
+        f"/recommendations/{done.id}/outcome",
+        data={"rating": "substantial", "justification": "A national body meets monthly."},
+    )
+    assert saved.status_code == 302
+    auth.logout()
+    public = text_of(client.get("/roundtables/bali"))
+    assert (
+        '<span class="outcome-rating">Substantial change</span> — <span dir="auto">A national body meets monthly.</span>'
+        in public
+    )
+    page = text_of(client.get(f"/recommendations/{done.id}"))
+    assert '<strong class="outcome-rating">Substantial change</strong>' in page and "Say what changed" not in page
+    api = client.get("/api/v1/roundtables/bali").get_json()
+    rated = next(r for r in api["recommendations"] if r["id"] == done.id)
+    assert rated["outcome"] == {
+        "rating": "substantial", "label": "Substantial change", "justification": "A national body meets monthly.",
+    }  # fmt: skip
 
 
 def test_a_co_chair_of_another_roundtable_cannot_verify_or_send_back(client, auth, world):

@@ -227,6 +227,16 @@ def _review(user: User | None, recommendation: Recommendation) -> str | None:
     return "Only a co-chair of this roundtable can agree, verify or send back its recommendations."
 
 
+def _rate_recommendation_outcome(user: User | None, recommendation: Recommendation) -> str | None:
+    """What changed is for its co-chairs to say, once they have verified it done."""
+    refusal = _review(user, recommendation)
+    if refusal is not None:
+        return refusal
+    if recommendation.status != "verified":
+        return "What changed is rated once the co-chairs have verified the recommendation done."
+    return None
+
+
 def _owner_work(user: User | None, recommendation: Recommendation) -> str | None:
     if _member_of(user, recommendation.owner_organisations):
         return None
@@ -319,6 +329,7 @@ _RULES: dict[tuple[type, str], Rule] = {
     (Recommendation, "verify"): _review,
     (Recommendation, "send_back"): _review,
     (Recommendation, "complete"): _owner_work,
+    (Recommendation, "rate_outcome"): _rate_recommendation_outcome,
     (Recommendation, "post_update"): _owner_work,
     (type(None), "read_notifications"): _read_notifications,
     (Notification, "view"): _own_notification,

@@ -165,6 +165,15 @@ def _recommendation(recommendation: Recommendation) -> dict:
             for update in recommendation.updates
         ],
         "review": _review(recommendation),
+        "outcome": (
+            {
+                "rating": recommendation.outcome_rating,
+                "label": recommendation.outcome_label,
+                "justification": recommendation.outcome_justification,
+            }
+            if recommendation.outcome_label
+            else None
+        ),
     }
 
 

@@ -370,6 +370,12 @@ class RecommendationSchema(Schema):
     updates = fields.List(
         fields.Nested(UpdateSchema), required=True, metadata={"description": "Progress updates, oldest first."}
     )
+    outcome = fields.Nested(
+        "OutcomeRatingSchema",
+        required=True,
+        allow_none=True,
+        metadata={"description": "What changed, beyond its being done: its co-chairs' rating (null until rated)."},
+    )
     review = fields.Nested(
         ReviewSchema, required=True, allow_none=True, metadata={"description": "The latest review, if any."}
     )

@@ -5,7 +5,10 @@ anything, not only whether it was carried out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .changes import InvalidField
+from .columns import utcnow
 from .limits import Limit
 
 # key -> (label, what it means)
@@ -36,3 +39,14 @@ def label(rating: str | None) -> str | None:
 def choices() -> list[tuple[str, str]]:
     """(key, "Label: what it means") for a select, after an empty "— Choose —"."""
     return [("", "— Choose —")] + [(key, f"{label}: {meaning}") for key, (label, meaning) in OUTCOME_RATINGS.items()]
+
+
+def rate(record: Any, actor: Any, *, rating: str | None, justification: str | None) -> dict[str, list[Any]]:
+    """Set `record`'s rating of what changed (a pledge's, a recommendation's), checked, by
+    `actor`; the changes, [before, after], for its history."""
+    rating = check_rating(rating)
+    words = JUSTIFICATION.clean(justification, "outcome_justification").strip()
+    before = {"outcome_rating": record.outcome_rating, "outcome_justification": record.outcome_justification}
+    record.outcome_rating, record.outcome_justification = rating, words
+    record.outcome_rated_at, record.outcome_rated_by_id = utcnow(), actor.id
+    return {name: [value, getattr(record, name)] for name, value in before.items()}

@@ -31,8 +31,6 @@ from wtforms.widgets import TextInput
 
 from ..accounts.models import Organisation
 from ..core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE, DatePrecision, NotADate, parse_partial_date
-from ..core.outcomes import JUSTIFICATION as OUTCOME_JUSTIFICATION
-from ..core.outcomes import choices as outcome_choices
 from ..core.sources import DEFAULT_LANGUAGE, language_choices, language_name
 from ..core.text import MARKDOWN, PLAIN, TEXT_FORMATS, is_web_url
 from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
@@ -426,18 +424,6 @@ class TransitionForm(SiteForm):
 
     comment = TextAreaField("Comment", filters=[strip], validators=[Within(REASON)])
     submit = SubmitField()
-
-
-class OutcomeRatingForm(SiteForm):
-    """A done pledge's signatories say what changed, beyond its being done."""
-
-    rating = SelectField("What changed", choices=[SelectChoice(*c) for c in outcome_choices()], default="")
-    justification = TextAreaField("How you know", filters=[strip], validators=[Within(OUTCOME_JUSTIFICATION)])
-    submit = SubmitField("Save the rating")
-
-    def validate_rating(self, field):
-        if not field.data:
-            raise ValidationError("Choose how much changed.")
 
 
 class WithdrawActionForm(SiteForm):

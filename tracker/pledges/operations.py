@@ -374,10 +374,5 @@ def rate_outcome(pledge: Pledge, actor: User, *, rating: str | None, justificati
     """Its signatories' rating of what changed, beyond its being done (`core.outcomes`), with
     why; a new rating replaces the last, and history keeps both."""
     access.require(actor, "rate_outcome", pledge)
-    rating = outcomes.check_rating(rating)
-    words = outcomes.JUSTIFICATION.clean(justification, "outcome_justification").strip()
-    before = {"outcome_rating": pledge.outcome_rating, "outcome_justification": pledge.outcome_justification}
-    pledge.outcome_rating, pledge.outcome_justification = rating, words
-    pledge.outcome_rated_at, pledge.outcome_rated_by_id = utcnow(), actor.id
-    changes = {name: [value, getattr(pledge, name)] for name, value in before.items()}
+    changes = outcomes.rate(pledge, actor, rating=rating, justification=justification)
     return record_history(pledge, "outcome_rated", actor, changes=changes)

@@ -17,7 +17,10 @@ from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
-from ..core import search  # noqa: F401  (its listener keeps each record's search_text)
+from ..core import (
+    outcomes,
+    search,  # noqa: F401  (its listener keeps each record's search_text)
+)
 from ..core.columns import state_column, utcnow
 from ..core.extensions import Base
 from ..core.limits import Limit
@@ -233,6 +236,10 @@ class Recommendation(Base):
         sa.CheckConstraint(
             f"response IS NULL OR response IN ({', '.join(repr(k) for k in RESPONSES)})", name="known_response"
         ),
+        sa.CheckConstraint(
+            "outcome_rating IS NULL OR outcome_rating IN ('no_change', 'some', 'substantial', 'transformative')",
+            name="known_outcome_rating",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -271,6 +278,11 @@ class Recommendation(Base):
     verified_comment: Mapped[str | None] = mapped_column(sa.Text)
     # Whether the latest review's words (reason or comment) may appear on public pages.
     review_comment_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # What changed, beyond its being done (core.outcomes): its co-chairs' rating once verified.
+    outcome_rating: Mapped[str | None] = mapped_column(sa.String(20))
+    outcome_justification: Mapped[str | None] = mapped_column(sa.Text)
+    outcome_rated_at: Mapped[dt.datetime | None]
+    outcome_rated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -309,6 +321,7 @@ class Recommendation(Base):
         creator=lambda organisation: RecommendingOrganisation(organisation=organisation),
     )
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+    outcome_rated_by: Mapped[User | None] = relationship(foreign_keys=[outcome_rated_by_id])
     sent_back_by: Mapped[User | None] = relationship(foreign_keys=[sent_back_by_id])
 
     def __init__(self, **kwargs: Any) -> None:
@@ -327,6 +340,11 @@ class Recommendation(Base):
     def recommending_names(self) -> list[str]:
         """Who made it, as history records them."""
         return [organisation.name for organisation in self.recommending]
+
+    @property
+    def outcome_label(self) -> str | None:
+        """Its co-chairs' rating of what changed, in words, once it is verified."""
+        return outcomes.label(self.outcome_rating) if self.status == VERIFIED else None
 
     @property
     def response_label(self) -> str | None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..accounts.models import Organisation, User
-from ..core import access, clock
+from ..core import access, clock, outcomes
 from ..core.changes import (
     AfterTransition,
     OperationRefused,
@@ -447,3 +447,13 @@ def post_progress_update(
     db.session.flush()
     record_history(update, "update_posted", actor, changes={"text": [None, update.text]})
     return update
+
+
+def rate_outcome(
+    recommendation: Recommendation, actor: User, *, rating: str | None, justification: str | None
+) -> HistoryEntry:
+    """Its co-chairs' rating of what changed, beyond its being done (`core.outcomes`), with
+    why; a new rating replaces the last, and history keeps both."""
+    access.require(actor, "rate_outcome", recommendation)
+    changes = outcomes.rate(recommendation, actor, rating=rating, justification=justification)
+    return record_history(recommendation, "outcome_rated", actor, changes=changes)

@@ -19,12 +19,12 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto  # _Auto: Flask-WTF's "read the request" default
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
-from wtforms import IntegerField, SelectMultipleField
+from wtforms import IntegerField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from .. import access
+from .. import access, outcomes
 from ..changes import InvalidField
 from ..extensions import db
 from ..ids import parse_id
@@ -154,3 +154,16 @@ class Within:
             if self.limit.required and is_blank(field.data or ""):
                 raise StopValidation(str(problem)) from None
             raise ValidationError(str(problem)) from None
+
+
+class OutcomeRatingForm(SiteForm):
+    """What changed, beyond its being done (`core.outcomes`): a done pledge's signatories', a
+    verified recommendation's co-chairs' rating, with why."""
+
+    rating = SelectField("What changed", choices=[SelectChoice(*c) for c in outcomes.choices()], default="")
+    justification = TextAreaField("How you know", filters=[strip], validators=[Within(outcomes.JUSTIFICATION)])
+    submit = SubmitField("Save the rating")
+
+    def validate_rating(self, field):
+        if not field.data:
+            raise ValidationError("Choose how much changed.")

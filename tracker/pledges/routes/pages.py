@@ -17,13 +17,13 @@ from ...core.extensions import db
 from ...core.history import newest_first
 from ...core.text import render_text
 from ...core.web.conditional import cacheable
-from ...core.web.forms import records_by_id, workflow_buttons
+from ...core.web.forms import OutcomeRatingForm, records_by_id, workflow_buttons
 from ...core.web.lists import list_page, paginate
 from ...core.web.refusals import show_conflict, show_refusal
 from ...taxonomy.models import Country, Theme
 from .. import catalogue, feeds, queries
 from ..conflicts import describe_conflict
-from ..forms import ActionForm, MyPledgesFilter, OutcomeRatingForm, PledgeForm, TransitionForm, WithdrawActionForm
+from ..forms import ActionForm, MyPledgesFilter, PledgeForm, TransitionForm, WithdrawActionForm
 from ..models import ActionTaken, Pledge
 from ..operations import (
     create_pledge,

@@ -14,7 +14,7 @@ from ...core import access, clock
 from ...core.changes import REFUSALS, EditConflict
 from ...core.extensions import db
 from ...core.history import newest_first
-from ...core.web.forms import records_by_id, workflow_buttons
+from ...core.web.forms import OutcomeRatingForm, records_by_id, workflow_buttons
 from ...core.web.lists import paginate
 from ...core.web.refusals import show_conflict, show_refusal
 from .. import follow_through, operations, queries
@@ -117,7 +117,7 @@ def recommendation(recommendation_id: int):
     return _recommendation_page(load_recommendation(recommendation_id))
 
 
-def _recommendation_page(recommendation, *, refused=None, update_form=None, status=200):
+def _recommendation_page(recommendation, *, refused=None, update_form=None, status=200, outcome_form=None):
     may_update = access.can(current_user, "post_update", recommendation) and recommendation.status in (
         follow_through.IN_PROGRESS,
         follow_through.DONE,
@@ -141,7 +141,38 @@ def _recommendation_page(recommendation, *, refused=None, update_form=None, stat
         overdue=follow_through.is_overdue(recommendation, today),
         stale=follow_through.is_stale(recommendation, today),
         due_soon=follow_through.is_due_soon(recommendation, today),
+        outcome_form=outcome_form or _outcome_form(recommendation),
     ), status
+
+
+def _outcome_form(recommendation: Recommendation) -> OutcomeRatingForm | None:
+    """For its co-chairs, once verified: the rating of what changed, as it stands."""
+    if not access.can(current_user, "rate_outcome", recommendation):
+        return None
+    return OutcomeRatingForm(
+        formdata=None, rating=recommendation.outcome_rating or "", justification=recommendation.outcome_justification
+    )
+
+
+@bp.route("/recommendations/<int:recommendation_id>/outcome", methods=["POST"])
+@login_required
+def outcome(recommendation_id: int) -> ResponseReturnValue:
+    """Its co-chairs say what changed, beyond its being done."""
+    recommendation = load_recommendation(recommendation_id)
+    access.require(current_user, "rate_outcome", recommendation)
+    form = OutcomeRatingForm()
+    if form.validate_on_submit():
+        try:
+            operations.rate_outcome(
+                recommendation, current_user, rating=form.rating.data, justification=form.justification.data
+            )
+        except REFUSALS as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash("Thank you: the recommendation's page now says what changed.", "success")
+            return redirect(url_for(".recommendation", recommendation_id=recommendation.id, _anchor="outcome"))
+    return _recommendation_page(load_recommendation(recommendation_id), status=422, outcome_form=form)
 
 
 # Where a button pressed elsewhere returns to: only these pages, never an address sent in.
