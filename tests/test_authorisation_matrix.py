@@ -164,6 +164,9 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("public.forum", "GET"): {
         ADMIN_RECORDS: (OK, OK, OK, OK, OK, OK, OK),
     },
+    ("public.forum_report", "GET"): {
+        ADMIN_RECORDS: (OK, OK, OK, OK, OK, OK, OK),
+    },
     ("public.open_data", "GET"): {
         NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
@@ -839,6 +842,7 @@ _ARGUMENT_FOR = {
     ("pledges.withdraw_action_view", "action_id"): "spare_action_id",
     ("imports.export", "kind"): "export_kind",
     ("public.forum", "slug"): "forum_slug",
+    ("public.forum_report", "slug"): "forum_slug",
 }
 
 

@@ -366,7 +366,7 @@ def exchange(app, world: World, request: FuzzRequest, writes_allowed=None) -> in
                 session["_fresh"] = True
         before = world.snapshot  # every example starts from the world as it was built
         response = _send(client, request)
-        body = response.get_data(as_text=True)
+        body = response.get_data().decode("utf-8", "replace")  # (a PDF report is not text)
         response.close()  # (a file sent from disk is open until then)
         after = snapshot(app)
     status = response.status_code
@@ -750,6 +750,7 @@ GET_PAGES = [
     Page("public.home", "anonymous", []),
     Page("public.open_data", "anonymous", []),
     Page("public.forum", "anonymous", [], lambda w: [{"slug": "33rd-international-conference"}, {"slug": "x"}]),
+    Page("public.forum_report", "anonymous", [], lambda w: [{"slug": "33rd-international-conference"}, {"slug": "x"}]),
     Page("public.actions_feed", "anonymous", []),
     Page("public.pledges_csv", "anonymous", LIST_PARAMS),
     Page("public.actions_csv", "anonymous", LIST_PARAMS),

@@ -808,6 +808,7 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "public.home": (Page(ANONYMOUS, pledges, at("/")), Page(STAFF, pledges, at("/"))),
     "public.open_data": (Page(ANONYMOUS, pledges, at("/open-data")),),
     "public.forum": (Page(ANONYMOUS, forum_pledges, at("/forums/{w.forum.slug}")),),
+    "public.forum_report": (Page(ANONYMOUS, forum_pledges, at("/forums/{w.forum.slug}/report.pdf")),),
     "public.actions_feed": (Page(ANONYMOUS, pledges, at("/actions.atom")),),
     "public.pledges_csv": (
         Page(ANONYMOUS, pledges, at("/pledges.csv")),

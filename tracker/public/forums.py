@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Organisation
 from ..core import access
@@ -149,3 +150,18 @@ def _recommendations_chart(roundtable_ids: list[int], today: Any) -> list[ChartR
         )
     ).all()
     return list(queries.state_chart(agreed, today)) if agreed else []
+
+
+def pledges_of(forum: Forum) -> list[Pledge]:
+    """Its published pledges, A–Z, with their signatories and actions (for its report)."""
+    query = (
+        catalogue.PLEDGES.select(ListState(filters={"forum": str(forum.id)}))
+        .order_by(None)
+        .order_by(Pledge.title, Pledge.id)
+        .options(
+            selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation),
+            selectinload(Pledge.themes),
+            selectinload(Pledge.actions),
+        )
+    )
+    return list(db.session.scalars(query))

@@ -21,7 +21,7 @@ from ..pledges import catalogue, feeds
 from ..pledges.models import ActionTaken, Pledge
 from ..roundtables.catalogue import ROUNDTABLES
 from ..taxonomy.models import Forum
-from . import forums
+from . import forums, reports
 
 bp = Blueprint("public", __name__)
 
@@ -106,6 +106,23 @@ def forum(slug: str) -> str:
     if record is None:
         abort(404)
     return render_template("public/forum.html", overview=forums.overview(record, clock.today()))
+
+
+@bp.route("/forums/<slug>/report.pdf")
+@cacheable
+def forum_report(slug: str) -> Response:
+    """A forum's progress report as PDF: its pledges as a whole, then each one."""
+    record = db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
+    if record is None:
+        abort(404)
+    today = clock.today()
+    html = render_template(
+        "public/forum_report.html",
+        overview=forums.overview(record, today),
+        pledges=forums.pledges_of(record),
+        today=today,
+    )
+    return reports.pdf(html, f"{record.slug}-progress-{today.isoformat()}.pdf")
 
 
 @bp.route("/open-data", endpoint="open_data")
