@@ -802,6 +802,7 @@ GET_PAGES = [
     Page("roundtables.review_queue", "cochair1", ["page"]),
     Page("roundtables.report", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),
     Page("roundtables.report_csv", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),
+    Page("roundtables.report_pdf", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),
     Page(
         "roundtables.recommendation",
         "anonymous",

@@ -936,6 +936,9 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
         Page(ADMIN, co_chaired_roundtables, at("/roundtables/review")),
     ),
     "roundtables.report": (Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/report")),),
+    "roundtables.report_pdf": (
+        Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/report.pdf")),
+    ),
     "roundtables.report_csv": (
         Page(CO_CHAIR, roundtable_recommendations, at("/roundtables/{w.roundtable.slug}/report.csv")),
     ),

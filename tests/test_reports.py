@@ -61,3 +61,18 @@ def test_a_done_pledge_reads_done_in_its_forums_report_with_what_changed_and_a_d
     assert "What changed: Some change — Laws amended in Samoa." in text
     assert "Three laws reviewed." in text and "Unpublished plan" not in text
     assert client.get("/forums/no-such-forum/report.pdf").status_code == 404
+
+
+def test_a_roundtables_follow_through_report_downloads_as_pdf_for_its_co_chairs(client, auth, demo):
+    slug = "bali-process-government-civil-society-roundtable-2018"
+    auth.login("staff.arc@example.org")
+    assert client.get(f"/roundtables/{slug}/report.pdf").status_code == 403  # an owner, not a co-chair
+    auth.logout()
+    auth.login("cochair.id@example.org")
+    page = client.get(f"/roundtables/{slug}/report").get_data(as_text=True)
+    assert f'href="/roundtables/{slug}/report.pdf">Download as PDF</a>' in page
+    response = client.get(f"/roundtables/{slug}/report.pdf?overdue=1")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = text_of_pdf(response.data)
+    assert "Follow-through report" in text and "Bali Process Government and Civil Society Roundtable" in text
+    assert "overdue" in text and "Skip to main content" not in text  # the site's menus are left out

@@ -15,13 +15,14 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from ..core import access, clock, data_version
 from ..core.extensions import db
 from ..core.listing import ListState
+from ..core.web import pdf
 from ..core.web.conditional import cacheable
 from ..data import open_data
 from ..pledges import catalogue, feeds
 from ..pledges.models import ActionTaken, Pledge
 from ..roundtables.catalogue import ROUNDTABLES
 from ..taxonomy.models import Forum
-from . import forums, reports
+from . import forums
 
 bp = Blueprint("public", __name__)
 
@@ -122,7 +123,7 @@ def forum_report(slug: str) -> Response:
         pledges=forums.pledges_of(record),
         today=today,
     )
-    return reports.pdf(html, f"{record.slug}-progress-{today.isoformat()}.pdf")
+    return pdf.pdf(html, f"{record.slug}-progress-{today.isoformat()}.pdf")
 
 
 @bp.route("/open-data", endpoint="open_data")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...accounts.models import Organisation
 from ...core import access, clock
 from ...core.extensions import db
+from ...core.web import pdf
 from ...core.web.lists import paginate
 from ...core.web.render_cache import kept_for_each_person
 from .. import follow_through
@@ -158,6 +159,17 @@ def _report_rows(roundtable: Roundtable):
 @bp.route("/roundtables/<slug>/report")
 @login_required
 def report(slug: str):
+    return _report_page(slug)
+
+
+@bp.route("/roundtables/<slug>/report.pdf")
+@login_required
+def report_pdf(slug: str) -> Response:
+    """The follow-through report as PDF, for the next meeting's papers (its co-chairs')."""
+    return pdf.pdf(_report_page(slug), f"{slug}-follow-through-{clock.today().isoformat()}.pdf")
+
+
+def _report_page(slug: str) -> str:
     roundtable = load_roundtable(
         slug, selectinload(Roundtable.outcome_groups), selectinload(Roundtable.co_chairs), joinedload(Roundtable.forum)
     )

@@ -1,6 +1,7 @@
 """Reports as PDF: a page rendered for print, written as PDF by WeasyPrint (with the machine's
-Pango). The PDF's stylesheet is read from the package, never fetched over HTTP (the app would
-be asking itself), and nothing else is fetched: a report holds text and inline SVG only."""
+Pango). The PDF's stylesheet (static/css/report.css) is read from the package, never fetched
+over HTTP (the app would be asking itself), and nothing else is fetched: a report holds text
+and inline SVG only — a page's own stylesheets and menus are left out."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask import Response
 from weasyprint import CSS, HTML
 
 
-def _no_fetching(url: str, *args, **kwargs) -> dict:
+def _no_fetching(url: str, *args: object, **kwargs: object) -> dict:
     raise ValueError(f"a report fetches nothing: {url}")
 
 
