@@ -99,13 +99,18 @@ def _filtered_list(param: str, key: str) -> str:
     return url_for("pledges.index", **arguments)
 
 
+def _forum(slug: str) -> Forum:
+    record = db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
+    if record is None:
+        abort(404)
+    return record
+
+
 @bp.route("/forums/<slug>")
 @cacheable
 def forum(slug: str) -> str:
     """A forum's pledges (and a process's roundtables) as a whole."""
-    record = db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
-    if record is None:
-        abort(404)
+    record = _forum(slug)
     return render_template("public/forum.html", overview=forums.overview(record, clock.today()))
 
 
@@ -113,9 +118,7 @@ def forum(slug: str) -> str:
 @cacheable
 def forum_report(slug: str) -> Response:
     """A forum's progress report as PDF: its pledges as a whole, then each one."""
-    record = db.session.scalar(sa.select(Forum).where(Forum.slug == slug))
-    if record is None:
-        abort(404)
+    record = _forum(slug)
     today = clock.today()
     html = render_template(
         "public/forum_report.html",

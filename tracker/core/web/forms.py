@@ -164,6 +164,11 @@ class OutcomeRatingForm(SiteForm):
     justification = TextAreaField("How you know", filters=[strip], validators=[Within(outcomes.JUSTIFICATION)])
     submit = SubmitField("Save the rating")
 
+    @classmethod
+    def of(cls, record: Any) -> OutcomeRatingForm:
+        """The form as `record`'s rating stands (a pledge's, a recommendation's)."""
+        return cls(formdata=None, rating=record.outcome_rating or "", justification=record.outcome_justification)
+
     def validate_rating(self, field):
         if not field.data:
             raise ValidationError("Choose how much changed.")

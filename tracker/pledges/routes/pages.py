@@ -99,9 +99,7 @@ def _outcome_form(pledge: Pledge) -> OutcomeRatingForm | None:
     """For its signatories' staff, once it is done: the rating of what changed, as it stands."""
     if not access.can(current_user, "rate_outcome", pledge):
         return None
-    return OutcomeRatingForm(
-        formdata=None, rating=pledge.outcome_rating or "", justification=pledge.outcome_justification
-    )
+    return OutcomeRatingForm.of(pledge)
 
 
 @bp.route("/<slug>/outcome", methods=["POST"])

@@ -149,9 +149,7 @@ def _outcome_form(recommendation: Recommendation) -> OutcomeRatingForm | None:
     """For its co-chairs, once verified: the rating of what changed, as it stands."""
     if not access.can(current_user, "rate_outcome", recommendation):
         return None
-    return OutcomeRatingForm(
-        formdata=None, rating=recommendation.outcome_rating or "", justification=recommendation.outcome_justification
-    )
+    return OutcomeRatingForm.of(recommendation)
 
 
 @bp.route("/recommendations/<int:recommendation_id>/outcome", methods=["POST"])
