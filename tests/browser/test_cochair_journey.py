@@ -262,7 +262,8 @@ def test_a_recommendation_is_agreed_followed_through_sent_back_and_verified(page
     verify_form.get_by_role("button", name="Verify").click()
     expect(status(co_chair)).to_contain_text("Verified.")
     expect(badge(co_chair)).to_have_text(VERIFIED)
-    expect(workspace(co_chair).get_by_role("button")).to_have_count(0)  # nothing more to do
+    # Verified is final: no workflow button is left, only saying what changed (issue 19).
+    expect(workspace(co_chair).get_by_role("button")).to_have_text(["Save the rating"])
 
     expect_dashboard_and_public_page(co_chair, public, text, VERIFIED, counts, {DONE: -1, VERIFIED: +1})
     card = public.locator(".recommendation-card").filter(has_text=text)
