@@ -21,7 +21,7 @@ from ..pledges import catalogue, feeds
 from ..pledges.models import SIGNED, ActionTaken, Pledge, PledgeSignatory
 from ..roundtables import queries
 from ..roundtables.models import Recommendation, Roundtable
-from ..roundtables.workflow import DRAFT, RecommendationWorkflow
+from ..roundtables.workflow import DRAFT
 from ..taxonomy.models import Forum
 
 ChartRow = tuple[str, int, str | None, str | None]
@@ -125,18 +125,7 @@ def _roundtables(forum: Forum) -> list[tuple[Roundtable, int, int]]:
             .order_by(Roundtable.start_date.desc(), Roundtable.id)
         )
     )
-    counts = {
-        row[0]: (int(row[1]), int(row[2]))
-        for row in db.session.execute(
-            sa.select(
-                Recommendation.roundtable_id,
-                sa.func.count(Recommendation.id),
-                sa.func.count(Recommendation.id).filter(Recommendation.status == RecommendationWorkflow.verified.value),
-            )
-            .where(Recommendation.roundtable_id.in_([r.id for r in roundtables]), Recommendation.status != DRAFT)
-            .group_by(Recommendation.roundtable_id)
-        )
-    }
+    counts = queries.agreed_and_verified([roundtable.id for roundtable in roundtables])
     return [(roundtable, *counts.get(roundtable.id, (0, 0))) for roundtable in roundtables]
 
 

@@ -51,6 +51,21 @@ def agreed_recommendations(roundtable: Roundtable) -> Sequence[Recommendation]:
     ).all()
 
 
+def agreed_and_verified(roundtable_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """For each roundtable, how many recommendations it agreed and how many of them are
+    verified done — one grouped query for any number of roundtables (none: not listed)."""
+    rows = db.session.execute(
+        sa.select(
+            Recommendation.roundtable_id,
+            sa.func.count(),
+            sa.func.count().filter(Recommendation.status == RecommendationWorkflow.verified.value),
+        )
+        .where(Recommendation.roundtable_id.in_(roundtable_ids), Recommendation.status != DRAFT)
+        .group_by(Recommendation.roundtable_id)
+    )
+    return {roundtable_id: (int(agreed), int(verified)) for roundtable_id, agreed, verified in rows}
+
+
 def by_outcome(recommendations: Iterable[Recommendation]) -> dict[int | None, list[Recommendation]]:
     """Recommendations under the outcome each came from (None: agreed directly)."""
     grouped: dict[int | None, list[Recommendation]] = {}

@@ -35,19 +35,7 @@ def index():
         catalogue.roundtables_for(current_user),
         options=(joinedload(Roundtable.forum), selectinload(Roundtable.co_chairs)),
     )
-    ids = [roundtable.id for roundtable in listed.page.items]
-    counts = {
-        roundtable_id: (agreed, verified)
-        for roundtable_id, agreed, verified in db.session.execute(
-            sa.select(
-                Recommendation.roundtable_id,
-                sa.func.count(),
-                sa.func.count().filter(Recommendation.status == "verified"),
-            )
-            .where(Recommendation.roundtable_id.in_(ids), Recommendation.status != "draft")
-            .group_by(Recommendation.roundtable_id)
-        )
-    }
+    counts = queries.agreed_and_verified([roundtable.id for roundtable in listed.page.items])
     return render_template("roundtables/index.html", lp=listed, counts=counts)
 
 
