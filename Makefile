@@ -17,7 +17,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format fuzz mutate mutate-survivors bench install install-test chromium clean
+.PHONY: help run test lint format fuzz mutate mutate-survivors bench install install-test chromium pdf-libraries clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -54,8 +54,23 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | $(PIP_FILTER)
 	@touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed pdf-libraries
+install-test: $(VENV)/.installed-test pdf-libraries
+
+# WeasyPrint (the PDF reports) needs Pango and HarfBuzz's subsetting library from Debian;
+# without the latter it warns on import, which the test suite counts as an error.
+PDF_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+pdf-libraries:
+	@if ldconfig -p | grep -q 'libharfbuzz-subset.so.0' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null; then sudo="sudo"; \
+	else echo "WeasyPrint's libraries are missing and cannot be installed: not root and no sudo."; \
+	     echo "Install them with: apt-get install -y $(PDF_LIBRARIES)"; exit 1; fi; \
+	echo "== Installing WeasyPrint's libraries with apt-get: $(PDF_LIBRARIES) =="; \
+	if ! { $$sudo apt-get update -qq && \
+	       $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBRARIES) >/dev/null; }; then \
+	    echo "Could not install $(PDF_LIBRARIES) with apt-get: the PDF reports need them."; exit 1; \
+	fi
 
 # The browser tests drive Debian's Chromium (playwright cannot download its own here).
 chromium:

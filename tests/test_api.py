@@ -282,7 +282,14 @@ def test_a_pledge_reads_as_on_its_page(client, make):
         "details": "In *three* provinces.",
         "organisations": ["Australian Red Cross", "Indonesian Red Cross"],
         "figures": [
-            {"label": "People trained", "value": "2037.00", "unit": "people", "year": 2020, "period_note": None}
+            {
+                "label": "People trained",
+                "value": "2037.00",
+                "unit": "people",
+                "year": 2020,
+                "period_note": None,
+                "indicator": None,
+            }
         ],
         "links": [{"url": "https://example.org/report", "title": "Annual report"}],
         "text_format": "plain",
@@ -344,6 +351,8 @@ def test_a_roundtable_reads_as_on_its_page(client, make):
             "date": (TODAY - dt.timedelta(days=5)).isoformat(),
             "organisation": "Philippine Red Cross",
             "text": "Mechanism drafted.",
+            "indicator": None,
+            "value": None,
         }
     ]
     assert updated["review"] is None

@@ -105,6 +105,8 @@ TO_MY_PLEDGES = REDIRECT("/pledges/mine")  # where staff land
 TO_FOLLOW_UP = REDIRECT("/roundtables/follow-through")  # where co-chairs land
 TO_ADMIN = REDIRECT("/admin/")  # where admins land
 TO_THE_PLEDGE = REDIRECT("/pledges/{slug}")
+TO_THE_PLEDGES_INDICATORS = REDIRECT("/pledges/{slug}#indicators")
+TO_ITS_INDICATORS = REDIRECT("/recommendations/{recommendation_id}#indicators")
 TO_ORGS = REDIRECT("/admin/organisations")
 TO_THE_USER = REDIRECT("/admin/users/{user_id}")
 TO_FORUMS = REDIRECT("/admin/forums")
@@ -252,6 +254,16 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
         DRAFT_PLEDGE: (LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
         PUBLISHED_PLEDGE: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
+    # Indicators: as editing the pledge. The empty form sets no indicators (there are none to
+    # keep), so it succeeds and goes back to the pledge's indicators.
+    ("pledges.indicators", "GET"): {
+        DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    },
+    ("pledges.indicators", "POST"): {
+        DRAFT_PLEDGE: (LOGIN, TO_THE_PLEDGES_INDICATORS, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, TO_THE_PLEDGES_INDICATORS, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    },
     ("pledges.history", "GET"): {
         DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
         PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
@@ -365,6 +377,17 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
         DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, FORBIDDEN, FORBIDDEN),
         AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, FORM_REFUSED, FORBIDDEN, FORBIDDEN, FORBIDDEN),
         PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+    },
+    # Indicators: as editing the recommendation (its co-chairs); the empty form succeeds.
+    ("roundtables.indicators", "GET"): {
+        DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+    },
+    ("roundtables.indicators", "POST"): {
+        DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, TO_ITS_INDICATORS, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, TO_ITS_INDICATORS, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, TO_ITS_INDICATORS, NOT_FOUND, FORBIDDEN, FORBIDDEN),
     },
     ("roundtables.transition", "POST"): {
         DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, FORBIDDEN, FORBIDDEN),

@@ -44,7 +44,7 @@ from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import ActionFigure, ActionTaken, Pledge, PledgeFollower
 from tracker.pledges.operations import create_pledge, record_action, withdraw_action
 from tracker.roundtables.mails import DUE
-from tracker.roundtables.models import Recommendation
+from tracker.roundtables.models import ProgressUpdate, Recommendation, RecommendationIndicator
 
 from .databases import ON_POSTGRES, own_database
 from .factories import Factories
@@ -138,6 +138,11 @@ def fill() -> None:
     recommendation = db.session.scalars(sa.select(Recommendation).order_by(Recommendation.id)).first()
     recommendation.recommending = [make.organisation("Zoë’s State 🌏"), make.organisation("Ängland")]
     recommendation.reference, recommendation.response = "121.1", "supported"
+    # What one aims at in numbers, with a figure an update reported for it (decimals too).
+    update = db.session.scalars(sa.select(ProgressUpdate).order_by(ProgressUpdate.id)).first()
+    indicator = RecommendationIndicator(name="Officials trained", unit="people", target_value=Decimal("40.5"))
+    update.recommendation.indicators = [indicator]
+    update.indicator, update.value = indicator, Decimal("12.25")
     # An import an admin uploaded and has not confirmed yet (its files, kept as text).
     imports.upload(make.admin(), [("pledges.csv", f"title,state\r\n{ODD[:200]},draft\r\n".encode())])
     db.session.commit()

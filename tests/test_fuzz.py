@@ -53,7 +53,7 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import OrganisationKind, Role
 from tracker.core.extensions import db
-from tracker.core.web.forms import OutcomeRatingForm
+from tracker.core.web.forms import IndicatorsForm, OutcomeRatingForm
 from tracker.data import imports
 from tracker.data.forms import ConfirmImportForm, ImportForm
 from tracker.notifications import kinds
@@ -552,6 +552,12 @@ POST_TARGETS = [
         OutcomeRatingForm,
         lambda w: [({"recommendation_id": w.recommendations[k]}, "") for k in ("verified", "done", "draft", "private")],
     ),
+    Target("pledges.indicators", "staff_a", IndicatorsForm,
+           lambda w: [({"slug": w.pledges[k]}, "") for k in ("in_progress", "draft", "done", "beta")]
+           + [({"slug": "no-such-pledge"}, "")]),
+    Target("roundtables.indicators", "cochair1", IndicatorsForm,
+           lambda w: [({"recommendation_id": w.recommendations[k]}, "") for k in ("in_progress", "draft", "private")]
+           + [({"recommendation_id": i}, "") for i in MISSING_IDS]),
     Target(
         "pledges.outcome",
         "staff_a",
@@ -769,6 +775,13 @@ GET_PAGES = [
     Page("pledges.new", "staff_a", []),
     Page("pledges.edit", "staff_a", [], _slugs("pledges", "in_progress", "beta")),
     Page("pledges.new_action", "staff_a", [], _slugs("pledges", "in_progress")),
+    Page("pledges.indicators", "staff_a", [], _slugs("pledges", "in_progress", "draft", "beta")),
+    Page(
+        "roundtables.indicators",
+        "cochair1",
+        [],
+        lambda w: [{"recommendation_id": i} for i in w.recommendations.values()],
+    ),
     Page(
         "pledges.edit_action_view",
         "staff_a",

@@ -319,7 +319,7 @@ BAD_CELLS = {
         0,
         "figures",
         '[{"label": "people"}]',
-        "Row 2, column figures: Each figure needs a label and a number.",
+        "Row 2, column figures: Each figure needs a label (or the indicator it counts towards) and a number.",
     ),
     "link that is no web address": (
         "actions",

@@ -83,7 +83,7 @@ def test_an_action_s_texts_are_refused_beyond_their_limits_naming_the_field(make
 @pytest.mark.parametrize(
     "content, message",
     [
-        ({"figures": [{"label": "", "value": 3}]}, "Each figure needs a label and a number."),
+        ({"figures": [{"label": "", "value": 3}]}, "Each figure needs a label (or the indicator it counts towards) and a number."),
         ({"figures": [{"label": "people", "value": MAX_FIGURE + 1}]}, f"A figure must be a number from 0 to {MAX_FIGURE:,}."),
         ({"links": [{"url": "ftp://a.example/x"}]}, "Evidence links must be web addresses starting with https:// or http://, not 'ftp://a.example/x'."),
         ({"organisations": []}, "An action must be attributed to one or more of the pledge's signatories."),

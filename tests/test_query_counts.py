@@ -67,6 +67,7 @@ from tracker.pledges.models import (
     EvidenceLink,
     Pledge,
     PledgeFollower,
+    PledgeIndicator,
     PledgeSignatory,
     action_organisations,
     pledge_countries,
@@ -78,6 +79,7 @@ from tracker.roundtables.models import (
     OutcomeGroup,
     ProgressUpdate,
     Recommendation,
+    RecommendationIndicator,
     RecommendationOwner,
     RecommendingOrganisation,
     Roundtable,
@@ -246,12 +248,25 @@ def _actions(
             for org in orgs
         ],
     )
+    # An indicator of its pledge for each action (so k on one pledge's page), with a target;
+    # the action's first figure counts towards it.
+    indicators = _insert(
+        PledgeIndicator,
+        key="name",
+        rows=[
+            {"pledge_id": pledge_id, "name": f"People trained {i}", "unit": "people", "baseline_value": Decimal(0),
+             "target_value": Decimal(5000), "target_date": dt.date(2027, 12, 31), "combine": "sum", "position": start + n}
+            for n, (i, pledge_id) in enumerate(zip(serials, pledge_ids, strict=True))
+        ],
+    )  # fmt: skip
     _insert(
         ActionFigure,
         [
             {"action_id": a, "label": label, "value": Decimal(1000 + n), "unit": "people", "year": 2020,
-             "period_note": None if n % 2 else "Jan–Jun 2020", "position": p}
-            for n, a in enumerate(ids) for p, label in enumerate(("People trained", "Officials reached"))
+             "period_note": None if n % 2 else "Jan–Jun 2020", "position": p,
+             "indicator_id": indicator if p == 0 else None}
+            for n, (a, indicator) in enumerate(zip(ids, indicators, strict=True))
+            for p, label in enumerate(("People trained", "Officials reached"))
         ],
     )  # fmt: skip
     _insert(
@@ -584,12 +599,24 @@ def _recommendation_rows(w: World, roundtable_ids, group_ids, outcome_ids, leads
             for position, org in enumerate((lead, w.owner_org.id))
         ],
     )
+    # Each aims at a number (an indicator), which its lead's update reports on.
+    indicators = _insert(
+        RecommendationIndicator,
+        key="name",
+        rows=[
+            {"recommendation_id": r, "name": f"Officials trained {r}", "unit": "people", "target_value": Decimal(40),
+             "combine": "sum", "position": 0}
+            for r in ids
+        ],
+    )  # fmt: skip
     _insert(
         ProgressUpdate,
         [
             {"recommendation_id": r, "organisation_id": org, "author_id": None, "date": today - dt.timedelta(days=days),
-             "text": f"Progress on {r}."}
-            for r, lead, past, state in zip(ids, leads, former, states, strict=True) if state != "draft"
+             "text": f"Progress on {r}.", "indicator_id": indicator if org == lead else None,
+             "value": Decimal(12) if org == lead else None}
+            for r, indicator, lead, past, state in zip(ids, indicators, leads, former, states, strict=True)
+            if state != "draft"
             for org, days in ((lead, 120), (past, 30 + r % 90))
         ],
     )  # fmt: skip
@@ -643,13 +670,23 @@ def roundtable_recommendations(w: World, k: int) -> None:
         [{"recommendation_id": recommendation.id, "organisation_id": org, "is_lead": False, "position": start + n}
          for n, org in enumerate(partners) if n % 2 == 0],
     )  # fmt: skip
+    indicators = _insert(
+        RecommendationIndicator,
+        key="name",
+        rows=[
+            {"recommendation_id": recommendation.id, "name": f"Meetings held {start + n}", "unit": "meetings",
+             "target_value": Decimal(12), "combine": "latest" if n % 2 else "sum", "position": start + n}
+            for n in range(k)
+        ],
+    )  # fmt: skip
     updates = _insert(
         ProgressUpdate,
         key="text",
         rows=[
             {"recommendation_id": recommendation.id, "organisation_id": org, "author_id": None,
-             "date": dt.date(2021, 1, 1) + dt.timedelta(days=n), "text": f"Update {start + n}: a meeting was held."}
-            for n, org in enumerate(partners)
+             "date": dt.date(2021, 1, 1) + dt.timedelta(days=n), "text": f"Update {start + n}: a meeting was held.",
+             "indicator_id": indicator, "value": Decimal(n % 12)}
+            for n, (org, indicator) in enumerate(zip(partners, indicators, strict=True))
         ],
     )  # fmt: skip
     _history(
@@ -856,6 +893,7 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "pledges.new": (Page(STAFF, people_and_reference_data, at("/pledges/new")),),
     "pledges.edit": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/edit")),),
     "pledges.new_action": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/new")),),
+    "pledges.indicators": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/indicators")),),
     "pledges.edit_action_view": (
         Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/edit")),
     ),
@@ -905,6 +943,9 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
         Page(ANONYMOUS, roundtable_recommendations, at("/recommendations/{w.recommendation.id}")),
         Page(OWNER, roundtable_recommendations, at("/recommendations/{w.recommendation.id}")),
         Page(CO_CHAIR, roundtable_recommendations, at("/recommendations/{w.recommendation.id}")),
+    ),
+    "roundtables.indicators": (
+        Page(CO_CHAIR, roundtable_recommendations, at("/recommendations/{w.recommendation.id}/indicators")),
     ),
     "roundtables.edit_recommendation": (
         Page(CO_CHAIR, roundtable_recommendations, at("/recommendations/{w.recommendation.id}/edit")),

@@ -27,6 +27,7 @@ from tracker.roundtables.operations import (
     create_recommendation,
     create_roundtable,
     post_progress_update,
+    set_indicators,
     take_transition,
 )
 
@@ -166,7 +167,11 @@ def _every_kind(make, admin) -> None:
     done = create_recommendation(roundtable, co_chair, text="Train 40 volunteers", owners=[society, government],
                                  group=empty, reference="2.1", language="fr")  # fmt: skip
     take_transition(done, "agree", co_chair, today=dt.date(2024, 5, 3))
-    post_progress_update(done, owner, text="20 trained.\n• Suva\n• Lautoka", date=dt.date(2024, 9, 1))
+    set_indicators(done, co_chair, [{"name": "Volunteers trained", "unit": "people", "target_value": "40"}])
+    post_progress_update(
+        done, owner, text="20 trained.\n• Suva\n• Lautoka", date=dt.date(2024, 9, 1),
+        indicator="Volunteers trained", value="20",
+    )  # fmt: skip
     take_transition(done, "complete", owner, what_was_done="40 trained.", today=dt.date(2024, 12, 1))
     take_transition(done, "verify", co_chair, comment="Seen.")
     twice = db.session.scalars(
@@ -200,6 +205,10 @@ def test_every_kind_round_trips_export_import_export_byte_identical(app, make, a
         next(r["text"] for r in corpus("recommendations.csv") if r["reference"] == "1"), "2.1", "2.1",
     ]  # fmt: skip
     assert len(society.updates) == 2
+    # Its indicator goes with it, with where it stands; the update says what it reported.
+    assert '""name"": ""Volunteers trained""' in exported["recommendations.csv"]
+    assert '""achieved"": ""20"", ""percent"": 50' in exported["recommendations.csv"]
+    assert [(row["indicator"], row["value"]) for row in updates][1] == ("Volunteers trained", "20")
     with own_database(tmp_path, "meetings_copy") as url:
         copy = create_app({"SQLALCHEMY_DATABASE_URI": url})
         with copy.app_context():

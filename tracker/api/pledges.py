@@ -9,13 +9,14 @@ from flask import abort, url_for
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..core import access
+from ..core import access, indicators
 from ..core.dates import machine_date
 from ..core.extensions import db
 from ..core.listing import ListState
 from ..core.web.conditional import cacheable
 from ..pledges import catalogue
-from ..pledges.models import ActionTaken, Pledge, PledgeSignatory
+from ..pledges.indicators import PledgeIndicator
+from ..pledges.models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
 from ..pledges.timeline import LatestAction, latest_actions
 from .common import (
     CONDITIONAL_PARAMETERS,
@@ -40,11 +41,12 @@ _ROW = (
     selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation),
     selectinload(Pledge.themes),
     selectinload(Pledge.countries),
+    selectinload(Pledge.indicators).selectinload(PledgeIndicator.figures).joinedload(ActionFigure.action),
 )
 _PAGE = (
     *_ROW,
     selectinload(Pledge.actions).selectinload(ActionTaken.organisation_rows),
-    selectinload(Pledge.actions).selectinload(ActionTaken.figures),
+    selectinload(Pledge.actions).selectinload(ActionTaken.figures).joinedload(ActionFigure.indicator),
     selectinload(Pledge.actions).selectinload(ActionTaken.links),
 )
 
@@ -139,6 +141,7 @@ def _summary(pledge: Pledge, actions_count: int, latest: LatestAction | None) ->
         "published_at": pledge.published_at,
         "completed_at": pledge.completed_at,
         "outcome": _outcome(pledge),
+        "indicators": [indicators.as_data(indicator) for indicator in pledge.indicators],
         "updated_at": pledge.changed_at,
     }
 
@@ -179,6 +182,7 @@ def _action(action: ActionTaken, pledge_language: str) -> dict:
                 "unit": figure.unit,
                 "year": figure.year,
                 "period_note": figure.period_note,
+                "indicator": figure.indicator.name if figure.indicator else None,
             }
             for figure in action.figures
         ],

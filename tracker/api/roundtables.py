@@ -9,12 +9,18 @@ from flask import abort, url_for
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..core import access
+from ..core import access, indicators
 from ..core.extensions import db
 from ..core.listing import ListState
 from ..core.web.conditional import cacheable
 from ..roundtables import catalogue
-from ..roundtables.models import OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from ..roundtables.models import (
+    OutcomeGroup,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationOwner,
+    Roundtable,
+)
 from ..roundtables.workflow import RecommendationWorkflow
 from .common import (
     CONDITIONAL_PARAMETERS,
@@ -47,6 +53,7 @@ _RECOMMENDATION = (
     selectinload(Recommendation.owners).joinedload(RecommendationOwner.organisation),
     selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
     selectinload(Recommendation.recommending_rows),
+    selectinload(Recommendation.indicators),
     # (`group`, the heading, is one of the roundtable's outcome groups: loaded already.)
     # `latest_review` names the reviewer; loaded with the row rather than one query each.
     joinedload(Recommendation.verified_by),
@@ -161,10 +168,17 @@ def _recommendation(recommendation: Recommendation) -> dict:
         "response_date": recommendation.response_date,
         "source_url": recommendation.source_url,
         "updates": [
-            {"date": update.date, "organisation": update.organisation.name, "text": update.text}
+            {
+                "date": update.date,
+                "organisation": update.organisation.name,
+                "text": update.text,
+                "indicator": update.indicator.name if update.indicator else None,
+                "value": None if update.value is None else str(update.value),
+            }
             for update in recommendation.updates
         ],
         "review": _review(recommendation),
+        "indicators": [indicators.as_data(indicator) for indicator in recommendation.indicators],
         "outcome": (
             {
                 "rating": recommendation.outcome_rating,

@@ -169,6 +169,47 @@ TEXT_FORMAT_HELP = (
 )
 
 
+class IndicatorValueSchema(Schema):
+    date = _partial_date(
+        "When the figure is for, as precise as it is known (2020, 2021-06 or 2021-06-30); null when not stated.",
+        allow_none=True,
+    )
+    value = _text("The figure reported, as a decimal string.", pattern=DECIMAL_PATTERN, example="40.00")
+    level = _text(
+        "Where the indicator stood after it: the running total (combine `sum`) or the figure itself (`latest`).",
+        pattern=DECIMAL_PATTERN,
+    )
+
+
+class IndicatorSchema(Schema):
+    name = _text('What is counted ("Volunteers trained").')
+    unit = _optional_text("The unit, if any.")
+    baseline = _optional_text("Where it started, as a decimal string (null: 0, not stated).", pattern=DECIMAL_PATTERN)
+    baseline_date = fields.Date(required=True, allow_none=True)
+    target = _optional_text("Where it is to get to, as a decimal string (null: no target).", pattern=DECIMAL_PATTERN)
+    target_date = fields.Date(required=True, allow_none=True)
+    combine = _text(
+        "How the figures reported combine: added up over the period, or the latest value stands.",
+        enum=["sum", "latest"],
+    )
+    achieved = _optional_text("Where it stands now (null: no figure and no baseline).", pattern=DECIMAL_PATTERN)
+    percent = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "How much of the way from baseline to target it has come, rounded (100 only when reached; "
+            "may pass 100); null without a target."
+        },
+    )
+    values = fields.List(
+        fields.Nested(IndicatorValueSchema), required=True, metadata={"description": "The figures over time, in order."}
+    )
+
+
+def _indicators(what: str) -> fields.List:
+    return fields.List(fields.Nested(IndicatorSchema), required=True, metadata={"description": what})
+
+
 class SignatorySchema(Schema):
     name = _text("The organisation's name.")
     lead = fields.Boolean(required=True, metadata={"description": "Whether it is the lead signatory (listed first)."})
@@ -214,6 +255,7 @@ class PledgeSummarySchema(Schema):
         allow_none=True,
         metadata={"description": "What changed, beyond its being done: its signatories' rating (null until rated)."},
     )
+    indicators = _indicators("What it promised in numbers, with how far each has got.")
     updated_at = UtcDateTime(
         required=True, metadata={"description": "When the pledge or any of its actions last changed (UTC)."}
     )
@@ -237,6 +279,7 @@ class FigureSchema(Schema):
     unit = _optional_text("The unit, if any.")
     year = fields.Integer(required=True, allow_none=True, metadata={"description": "The year the number is for."})
     period_note = _optional_text('The period the number is for, in words ("Jan–Jun 2021").')
+    indicator = _optional_text("The pledge's indicator it counts towards (its name), if any.")
 
 
 class LinkSchema(Schema):
@@ -340,6 +383,8 @@ class UpdateSchema(Schema):
     date = fields.Date(required=True)
     organisation = _text("The owner that reported it.")
     text = _text("What happened.")
+    indicator = _optional_text("The recommendation's indicator a figure is reported for (its name), if any.")
+    value = _optional_text("The figure reported for it, as a decimal string.", pattern=DECIMAL_PATTERN)
 
 
 class ReviewSchema(Schema):
@@ -379,6 +424,7 @@ class RecommendationSchema(Schema):
     review = fields.Nested(
         ReviewSchema, required=True, allow_none=True, metadata={"description": "The latest review, if any."}
     )
+    indicators = _indicators("What it aims at in numbers, with how far each has got.")
 
 
 class RoundtableSchema(RoundtableSummarySchema):

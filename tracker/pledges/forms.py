@@ -4,10 +4,8 @@ number is a number); the rules about pledges themselves are in `operations` and 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from wtforms import (
-    DecimalField,
     FieldList,
     Form,
     FormField,
@@ -27,12 +25,12 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from wtforms.widgets import TextInput
 
 from ..accounts.models import Organisation
 from ..core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE, DatePrecision, NotADate, parse_partial_date
 from ..core.sources import DEFAULT_LANGUAGE, language_choices, language_name
 from ..core.text import MARKDOWN, PLAIN, TEXT_FORMATS, is_web_url
+from ..core.web.fields import NumberWithSeparatorsField
 from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
 from ..taxonomy.models import Country, Forum, Theme
 from .models import (
@@ -53,39 +51,6 @@ from .workflow import PledgeWorkflow
 
 def _upper(value):
     return value.strip().upper() if isinstance(value, str) else value
-
-
-class NumberWithSeparatorsField(DecimalField):
-    """A number as people type it: "2,037", "2 037" or "80000000.50". A text box, not
-    type=number, which browsers empty when it holds a thousands separator."""
-
-    widget = TextInput()
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if isinstance(self.data, Decimal):
-            value = self.data.normalize()
-            return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
-        return ""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = valuelist[0].strip().replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-        try:
-            self.data = Decimal(text)
-        except InvalidOperation:
-            self.data = None
-            raise ValueError("Enter a number, e.g. 2,037 or 12.5.") from None
-        if not self.data.is_finite():
-            self.data = None
-            raise ValueError("Enter a number, e.g. 2,037 or 12.5.")
-        # Stored with two decimals: say so rather than silently round 0.001 to 0.
-        if abs(self.data) < 10**18 and self.data != self.data.quantize(Decimal("0.01")):
-            self.data = None
-            raise ValueError("Use at most two decimal places.")  # (larger numbers: NumberRange says)
 
 
 def _format_field(label: str = "The text is written in") -> SelectField:
@@ -267,10 +232,13 @@ class FigureForm(Form):
         "Year",
         validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR, f"Enter a year {YEAR_RANGE}, such as 2020.")],
     )
+    # One of the pledge's indicators the figure counts towards (its choices: `ActionForm`).
+    indicator = SelectField("Counts towards", coerce=id_or_none, choices=[], validate_choice=False)
 
     def is_blank(self) -> bool:
         return not (
             self.label.data
+            or self.indicator.data
             or self.value.data is not None
             or (self.value.raw_data and self.value.raw_data[0].strip())
             or self.unit.data
@@ -281,8 +249,8 @@ class FigureForm(Form):
         valid = super().validate(extra_validators)
         if self.is_blank():
             return valid
-        if not self.label.data:
-            self.label.errors.append("Say what was counted, e.g. people trained.")
+        if not self.label.data and not self.indicator.data:
+            self.label.errors.append("Say what was counted, e.g. people trained (or choose the indicator).")
             valid = False
         if self.value.data is None and not self.value.errors:
             self.value.errors.append("Enter the number.")
@@ -340,6 +308,15 @@ class ActionForm(SourceFields, VersionedForm):
             SelectChoice(tag, name) for tag, name in language_choices(self.language.data) if tag != pledge.language
         ]
         self.parsed_date: tuple[dt.date | None, DatePrecision] | None = None
+        self.indicator_choices = [SelectChoice("", "— None —")] + [
+            SelectChoice(str(i.id), i.name + (f" ({i.unit})" if i.unit else "")) for i in pledge.indicators
+        ]
+        self._offer_indicators()
+
+    def _offer_indicators(self) -> None:
+        """Each figure row may count towards one of the pledge's indicators."""
+        for entry in self.figures:
+            entry.form.indicator.choices = self.indicator_choices
 
     def validate_date(self, field):
         if self.undated and not field.data:
@@ -358,6 +335,7 @@ class ActionForm(SourceFields, VersionedForm):
         """ "Add another figure/link" re-shows the form with one more empty row, saving nothing."""
         if self.add_figure.data:
             self.figures.append_entry()
+            self._offer_indicators()
             return True
         if self.add_link.data:
             self.links.append_entry()
@@ -376,7 +354,13 @@ class ActionForm(SourceFields, VersionedForm):
             "summary": self.summary.data,
             "details": self.details.data or "",
             "figures": [
-                {"label": row.label.data, "value": row.value.data, "unit": row.unit.data or None, "year": row.year.data}
+                {
+                    "label": row.label.data,
+                    "value": row.value.data,
+                    "unit": row.unit.data or None,
+                    "year": row.year.data,
+                    "indicator_id": row.indicator.data,
+                }
                 for row in (entry.form for entry in self.figures)
                 if not row.is_blank()
             ],
@@ -408,9 +392,16 @@ class ActionForm(SourceFields, VersionedForm):
             self.figures.pop_entry()
         for figure in action.figures:
             self.figures.append_entry(
-                {"label": figure.label, "value": figure.value, "unit": figure.unit, "year": figure.year}
+                {
+                    "label": figure.label,
+                    "value": figure.value,
+                    "unit": figure.unit,
+                    "year": figure.year,
+                    "indicator": figure.indicator_id,
+                }
             )
         self.figures.append_entry()
+        self._offer_indicators()
         while len(self.links.entries):
             self.links.pop_entry()
         for link in action.links:

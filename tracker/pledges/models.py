@@ -28,6 +28,7 @@ from ..core.limits import Limit
 from ..core.sources import DEFAULT_LANGUAGE
 from ..core.text import PLAIN
 from ..taxonomy.models import Country, Forum, Theme
+from .indicators import PledgeIndicator
 from .workflow import DONE, DRAFT, PledgeWorkflow
 
 # A signatory's consent: signed, invited (not yet answering), or declined.
@@ -166,8 +167,13 @@ class ActionFigure(Base):
     year: Mapped[int | None]
     period_note: Mapped[str | None] = mapped_column(sa.String(80))  # "Jan–Jun 2021"
     position: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The pledge's indicator it reports against, if any (removing the indicator keeps the figure).
+    indicator_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("pledge_indicators.id", ondelete="SET NULL"), index=True
+    )
 
     action: Mapped[ActionTaken] = relationship(back_populates="figures")
+    indicator: Mapped[PledgeIndicator | None] = relationship(back_populates="figures")
 
 
 class EvidenceLink(Base):
@@ -302,6 +308,9 @@ class Pledge(Base):
     countries: Mapped[list[Country]] = relationship(secondary=pledge_countries, order_by=Country.name)
     actions: Mapped[list[ActionTaken]] = relationship(
         back_populates="pledge", order_by="(ActionTaken.position, ActionTaken.id)"
+    )
+    indicators: Mapped[list[PledgeIndicator]] = relationship(
+        back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeIndicator.position"
     )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     outcome_rated_by: Mapped[User | None] = relationship(foreign_keys=[outcome_rated_by_id])

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..accounts.models import Organisation, User
-from ..core import access, clock, outcomes
+from ..core import access, clock, indicators, outcomes
 from ..core.changes import (
     AfterTransition,
     ConcurrentChange,
@@ -34,6 +34,7 @@ from ..core.sources import check_source_fields
 from ..core.text import format_number, is_web_url
 from ..taxonomy.models import Country, Forum, Theme
 from . import mails, signatures
+from .indicators import PledgeIndicator
 from .models import (
     CHANGE_NOTE,
     MAX_BUDGET,
@@ -63,7 +64,11 @@ def take_transition(
     if "reason" in rule_data:
         rule_data["reason"] = REASON.clean(rule_data["reason"], "comment")
     comment = REASON.clean_or_none(comment, "comment")
-    return _take_transition(pledge, event, actor, after=_AFTER, comment=comment, **rule_data)
+    short = indicators.shortfalls(pledge.indicators) if event == "complete" else []
+    entry = _take_transition(pledge, event, actor, after=_AFTER, comment=comment, **rule_data)
+    if short:  # done all the same: history keeps how far each indicator had got, and why
+        entry.changes = {**(entry.changes or {}), "short_of_target": [None, short]}
+    return entry
 
 
 def _after_start_pledge(pledge: Pledge, actor: User, **_: Any) -> None:
@@ -240,12 +245,47 @@ def check_figures(figures: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     checked = []
     for figure in figures:
         figure = clean_fields(ActionFigure, figure)
-        if not figure.get("label") or figure.get("value") is None:
-            raise OperationRefused("Each figure needs a label and a number.")
+        if not (figure.get("label") or figure.get("indicator")) or figure.get("value") is None:
+            raise OperationRefused("Each figure needs a label (or the indicator it counts towards) and a number.")
         check_year(figure.get("year"), "year")
         _check_amount(figure["value"], MAX_FIGURE, "A figure")
         checked.append(figure)
     return checked
+
+
+def _against_indicators(figures: Sequence[dict[str, Any]], pledge: Pledge) -> list[dict[str, Any]]:
+    """Each figure with the indicator it reports against — one of the pledge's, given by its
+    id (the form) or its name (a script) — and, left blank, that indicator's name and unit."""
+    result = []
+    with db.session.no_autoflush:  # (the action being written is not ready to be saved)
+        own = list(pledge.indicators)
+    for figure in figures:
+        figure = dict(figure)
+        key = figure.pop("indicator_id", None) or figure.pop("indicator", None)
+        figure.pop("indicator", None)
+        if isinstance(key, PledgeIndicator):
+            key = key.id
+        indicator = indicators.chosen(own, key)
+        if key not in (None, "") and indicator is None:
+            raise OperationRefused(f"This pledge has no such indicator ({key}); choose one of its own.")
+        if indicator is not None:
+            figure["indicator"] = indicator
+            figure["label"] = figure.get("label") or indicator.name
+            figure["unit"] = figure.get("unit") or indicator.unit
+        result.append(figure)
+    return result
+
+
+def set_indicators(pledge: Pledge, actor: User, rows: Sequence[dict[str, Any]]) -> HistoryEntry | None:
+    """Set what the pledge promised in numbers (`core.indicators.set_indicators`): an
+    indicator kept keeps its figures. History keeps what they were."""
+    access.require(actor, "edit", pledge)
+    pledge.indicators, changes = indicators.set_indicators(pledge.indicators, rows, PledgeIndicator)
+    if not changes:
+        return None
+    pledge.updated_at = utcnow()
+    flush_or_conflict(pledge)
+    return record_history(pledge, "indicators_set", actor, changes=changes)
 
 
 def check_budget(amount: Decimal | int | str) -> None:
@@ -274,7 +314,7 @@ def _write_action_content(
     check_action_date(date)
     check_action_organisations(organisations, {o.id for o in action.pledge.signatory_organisations})
     links = check_evidence_links(links)
-    figures = check_figures(figures)
+    figures = check_figures(_against_indicators(figures, action.pledge))
     action.date = date
     action.date_precision = date_precision or action.date_precision or DatePrecision.DAY
     action.summary = summary
@@ -330,6 +370,7 @@ def _action_snapshot(action: ActionTaken) -> dict[str, Any]:
         "organisations": [org.name for org in action.organisations],
         "figures": [
             " ".join(str(part) for part in (f"{f.label}:", format_number(Decimal(f.value)), f.unit, f.year) if part)
+            + (f" (against “{f.indicator.name}”)" if f.indicator is not None else "")
             for f in action.figures
         ],
         "links": [link.url for link in action.links],

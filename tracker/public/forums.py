@@ -14,11 +14,12 @@ from flask import url_for
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Organisation
-from ..core import access
+from ..core import access, indicators
 from ..core.extensions import db
 from ..core.listing import ListState
 from ..pledges import catalogue, feeds
-from ..pledges.models import SIGNED, ActionTaken, Pledge, PledgeSignatory
+from ..pledges.indicators import PledgeIndicator
+from ..pledges.models import SIGNED, ActionFigure, ActionTaken, Pledge, PledgeSignatory
 from ..roundtables import queries
 from ..roundtables.models import Recommendation, Roundtable
 from ..roundtables.workflow import DRAFT
@@ -50,6 +51,7 @@ class ForumOverview:
     latest: list[ActionTaken]
     roundtables: list[tuple[Roundtable, int, int]]  # (roundtable, agreed, verified)
     recommendations_chart: list[ChartRow]
+    indicator_totals: list[dict[str, Any]]  # where units agree (core.indicators.totals_by_unit)
 
 
 def overview(forum: Forum, today: Any) -> ForumOverview:
@@ -90,6 +92,19 @@ def overview(forum: Forum, today: Any) -> ForumOverview:
         latest=feeds.latest_actions(limit=8, by_date=True, forum_id=forum.id),
         roundtables=meetings,
         recommendations_chart=_recommendations_chart([roundtable.id for roundtable, _a, _v in meetings], today),
+        indicator_totals=indicators.totals_by_unit(_indicators(published)),
+    )
+
+
+def _indicators(published: Any) -> list[PledgeIndicator]:
+    """The indicators of its published pledges, with the figures that count towards them."""
+    return list(
+        db.session.scalars(
+            sa.select(PledgeIndicator)
+            .join(Pledge, PledgeIndicator.pledge_id == Pledge.id)
+            .where(published)
+            .options(selectinload(PledgeIndicator.figures).joinedload(ActionFigure.action))
+        )
     )
 
 
@@ -151,6 +166,7 @@ def pledges_of(forum: Forum) -> list[Pledge]:
             selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation),
             selectinload(Pledge.themes),
             selectinload(Pledge.actions),
+            selectinload(Pledge.indicators).selectinload(PledgeIndicator.figures).joinedload(ActionFigure.action),
         )
     )
     return list(db.session.scalars(query))

@@ -3,19 +3,17 @@ the rules themselves are in `operations`, `workflow` and `follow_through`."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from wtforms import BooleanField, Form, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
-from wtforms.widgets import DateInput, HiddenInput
+from wtforms.widgets import HiddenInput
 
 from ..accounts.models import Organisation
-from ..core.dates import DatePrecision, NotADate, parse_partial_date
 from ..core.extensions import db
 from ..core.sources import DEFAULT_LANGUAGE, language_choices
 from ..core.text import is_web_url
+from ..core.web.fields import DayField, NumberWithSeparatorsField
 from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
 from ..taxonomy.models import Forum, ForumKind
 from . import follow_through
@@ -30,35 +28,6 @@ from .models import (
     Roundtable,
 )
 from .workflow import RecommendationWorkflow
-
-
-class DayField(StringField):
-    """A day: a date picker where the browser has one, and "31 December 2026" or
-    "2026-12-31" typed where it has not. `data` is a `datetime.date` or None."""
-
-    widget = DateInput()
-
-    def __init__(self, label=None, validators=None, what="the date", **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.what = what
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.isoformat() if isinstance(self.data, dt.date) else ""
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if not text:
-            return
-        try:
-            day, precision = parse_partial_date(text)
-        except NotADate:
-            raise ValueError(f"Enter {self.what} as a day, e.g. 31 December 2026.") from None
-        if precision is not DatePrecision.DAY:
-            raise ValueError(f"Enter {self.what} as a day, e.g. 31 December 2026, not only a month or a year.")
-        self.data = day
 
 
 def _organisation_choices():
@@ -260,7 +229,16 @@ class ProgressUpdateForm(SiteForm):
         filters=[strip],
         validators=[Within(ProgressUpdate.limits["text"])],
     )
+    indicator = SelectField("Figure reported for", coerce=id_or_none, choices=[], validate_choice=False)
+    value = NumberWithSeparatorsField("Figure", validators=[Optional()])
     submit = SubmitField("Post update")
+
+    def offer(self, indicators) -> ProgressUpdateForm:
+        """Let the update report a figure against one of the recommendation's indicators."""
+        self.indicator.choices = [SelectChoice("", "— No figure —")] + [
+            SelectChoice(str(i.id), i.name + (f" ({i.unit})" if i.unit else "")) for i in indicators
+        ]
+        return self
 
 
 class RecommendationTransitionForm(SiteForm):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
 from ..core import (
+    indicators,
     outcomes,
     search,  # noqa: F401  (its listener keeps each record's search_text)
 )
@@ -154,6 +156,7 @@ class ProgressUpdate(Base):
     """A dated note by an owner on a recommendation."""
 
     __tablename__ = "progress_updates"
+    __table_args__ = (sa.CheckConstraint("value IS NULL OR indicator_id IS NOT NULL", name="value_has_indicator"),)
     limits: ClassVar[dict[str, Limit]] = {
         "text": Limit(10_000, lines=True, required="Write what has happened since the last update.")
     }
@@ -165,15 +168,42 @@ class ProgressUpdate(Base):
     date: Mapped[dt.date]
     text: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # A figure it reports against one of the recommendation's indicators (core.indicators).
+    indicator_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("recommendation_indicators.id", ondelete="SET NULL"), index=True
+    )
+    value: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 2))
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="updates")
     organisation: Mapped[Organisation] = relationship()
     author: Mapped[User | None] = relationship()
+    indicator: Mapped[RecommendationIndicator | None] = relationship(back_populates="updates")
 
     @property
     def history_timeline(self) -> Recommendation:
         """Progress updates are shown on their recommendation's history."""
         return self.recommendation
+
+
+class RecommendationIndicator(indicators.IndicatorColumns, Base):
+    """What a recommendation aims at in numbers, reported on by its progress updates."""
+
+    __tablename__ = "recommendation_indicators"
+    __table_args__ = (indicators.combine_constraint(),)
+
+    recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="indicators")
+    updates: Mapped[list[ProgressUpdate]] = relationship(back_populates="indicator")
+
+    def readings(self) -> list[indicators.Reading]:
+        """The figures its recommendation's progress updates report against it (read from
+        the recommendation's updates, which its pages load anyway)."""
+        return [
+            indicators.Reading(update.date, Decimal(update.value), (update.id,))
+            for update in self.recommendation.updates
+            if update.indicator_id == self.id and update.value is not None
+        ]
 
 
 # The date of a recommendation's latest progress update, computed by the database with the
@@ -309,6 +339,9 @@ class Recommendation(Base):
     )
     updates: Mapped[list[ProgressUpdate]] = relationship(
         back_populates="recommendation", order_by="(ProgressUpdate.date, ProgressUpdate.id)"
+    )
+    indicators: Mapped[list[RecommendationIndicator]] = relationship(
+        back_populates="recommendation", cascade="all, delete-orphan", order_by="RecommendationIndicator.position"
     )
     recommending_rows: Mapped[list[RecommendingOrganisation]] = relationship(
         cascade="all, delete-orphan",

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..accounts.models import Organisation, User
-from ..core import access, clock, outcomes
+from ..core import access, clock, indicators, outcomes
 from ..core.changes import (
     AfterTransition,
+    InvalidField,
     OperationRefused,
     check_version,
     distinct,
@@ -35,6 +36,7 @@ from .models import (
     OutcomeGroup,
     ProgressUpdate,
     Recommendation,
+    RecommendationIndicator,
     RecommendationOwner,
     Roundtable,
 )
@@ -422,10 +424,45 @@ def edit_recommendation(
     return record_edit(recommendation, actor, before, watched)
 
 
+def set_indicators(recommendation: Recommendation, actor: User, rows: Sequence[dict[str, Any]]) -> HistoryEntry | None:
+    """Set what the recommendation aims at in numbers (`core.indicators.set_indicators`),
+    as its co-chairs may; an indicator kept keeps the figures reported against it."""
+    access.require(actor, "edit", recommendation)
+    recommendation.indicators, changes = indicators.set_indicators(
+        recommendation.indicators, rows, RecommendationIndicator
+    )
+    if not changes:
+        return None
+    recommendation.updated_at = utcnow()
+    flush_or_conflict(recommendation)
+    return record_history(recommendation, "indicators_set", actor, changes=changes)
+
+
+def _reported(recommendation: Recommendation, indicator: Any, value: Any) -> dict[str, Any]:
+    """The figure an update reports: one of the recommendation's indicators (by id or name)
+    and a value, both or neither."""
+    amount = indicators.number(value, "value", "The figure")
+    if indicator in (None, "") and amount is None:
+        return {}
+    found = indicators.chosen(recommendation.indicators, indicator)
+    if found is None:
+        raise InvalidField("indicator", "Choose which of the recommendation's indicators the figure reports on.")
+    if amount is None:
+        raise InvalidField("value", f"Give the figure for “{found.name}”.")
+    return {"indicator": found, "value": amount}
+
+
 def post_progress_update(
-    recommendation: Recommendation, actor: User, *, text: str, date: dt.date | None
+    recommendation: Recommendation,
+    actor: User,
+    *,
+    text: str,
+    date: dt.date | None,
+    indicator: int | str | None = None,
+    value: Any = None,
 ) -> ProgressUpdate:
-    """An owner's dated note on `recommendation`."""
+    """An owner's dated note on `recommendation`, optionally with a figure reported against
+    one of its indicators."""
     access.require(actor, "post_update", recommendation)
     if not recommendation.is_agreed:
         raise OperationRefused("Progress can be reported once the co-chairs have agreed this recommendation.")
@@ -442,6 +479,7 @@ def post_progress_update(
         author_id=actor.id,
         date=date,
         text=text,
+        **_reported(recommendation, indicator, value),
     )
     db.session.add(update)
     db.session.flush()

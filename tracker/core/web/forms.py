@@ -19,16 +19,28 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto  # _Auto: Flask-WTF's "read the request" default
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
-from wtforms import IntegerField, SelectField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from .. import access, outcomes
+from .. import access, indicators, outcomes
 from ..changes import InvalidField
 from ..extensions import db
 from ..ids import parse_id
 from ..limits import Limit, is_blank
+from .fields import DayField, NumberWithSeparatorsField
 
 
 class SiteForm(FlaskForm):
@@ -172,3 +184,72 @@ class OutcomeRatingForm(SiteForm):
     def validate_rating(self, field):
         if not field.data:
             raise ValidationError("Choose how much changed.")
+
+
+class IndicatorRowForm(Form):
+    """One indicator: what is counted, in what unit, from where to where, and how figures
+    combine. A blank row is ignored; `remove` takes a saved one away."""
+
+    id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    name = StringField(
+        "What is counted",
+        filters=[strip],
+        validators=[Within(indicators.IndicatorColumns.limits["name"], optional=True)],
+    )
+    unit = StringField("Unit", filters=[strip], validators=[Within(indicators.IndicatorColumns.limits["unit"])])
+    baseline_value = NumberWithSeparatorsField("Baseline", validators=[Optional()])
+    baseline_date = DayField("Baseline day", what="the baseline's day")
+    target_value = NumberWithSeparatorsField("Target", validators=[Optional()])
+    target_date = DayField("Target day", what="the target's day")
+    combine = SelectField(
+        "Figures reported",
+        choices=[SelectChoice(key, f"{label}: {meaning}") for key, (label, meaning) in indicators.COMBINE.items()],
+        default=indicators.SUM,
+    )
+    remove = BooleanField("Remove this indicator")
+
+    def is_blank(self) -> bool:
+        typed = (self.name, self.unit, self.baseline_value, self.baseline_date, self.target_value, self.target_date)
+        return not any(field.raw_data and str(field.raw_data[0]).strip() for field in typed) and not any(
+            field.data for field in (self.name, self.unit)
+        )
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.is_blank() and not self.remove.data and not self.name.data:
+            self.name.errors.append("Name what is counted, e.g. “volunteers trained”.")
+            valid = False
+        return valid
+
+    def fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name).data for name in ("id", *indicators.FIELDS)}
+
+
+class IndicatorsForm(SiteForm):
+    """A pledge's or a recommendation's indicators, one row each, and a blank row to add one."""
+
+    rows = FieldList(FormField(IndicatorRowForm), min_entries=1, max_entries=indicators.MAX_INDICATORS + 1)
+    add_row = SubmitField("Add another indicator")
+    submit = SubmitField("Save the indicators")
+
+    @classmethod
+    def of(cls, record: Any) -> IndicatorsForm:
+        """The form as `record`'s indicators stand, with an empty row after them."""
+        form = cls(formdata=None)
+        while form.rows.entries:
+            form.rows.pop_entry()
+        for indicator in record.indicators:
+            form.rows.append_entry({name: getattr(indicator, name) for name in ("id", *indicators.FIELDS)})
+        form.rows.append_entry()
+        return form
+
+    def wants_another_row(self) -> bool:
+        """ "Add another indicator": the form again, with one more empty row, nothing saved."""
+        if self.add_row.data and len(self.rows.entries) <= indicators.MAX_INDICATORS:
+            self.rows.append_entry()
+            return True
+        return False
+
+    def chosen(self) -> list[dict[str, Any]]:
+        """The rows kept, as `core.indicators.set_indicators` takes them."""
+        return [row.form.fields() for row in self.rows if not row.form.is_blank() and not row.form.remove.data]

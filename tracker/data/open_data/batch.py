@@ -13,8 +13,16 @@ from ...accounts.models import Organisation, User
 from ...core import access
 from ...core.extensions import db
 from ...core.history import record_history
-from ...pledges.models import ActionTaken, Pledge
-from ...roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
+from ...pledges.indicators import PledgeIndicator
+from ...pledges.models import ActionFigure, ActionTaken, Pledge
+from ...roundtables.models import (
+    Outcome,
+    OutcomeGroup,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationIndicator,
+    Roundtable,
+)
 from .cells import ReferenceData
 
 
@@ -65,6 +73,9 @@ class Batch:
     organisations: list[Organisation] = field(default_factory=list)  # of an organisations file
     pledges: list[Pledge] = field(default_factory=list)
     actions: list[tuple[str, ActionTaken]] = field(default_factory=list)  # (pledge slug, action)
+    # An action's figures that count towards an indicator of its pledge: tied when written
+    # (tied earlier, the indicator would take the unwritten action into the session).
+    counted: list[tuple[ActionFigure, PledgeIndicator]] = field(default_factory=list)
     # Meetings and what they issued; each part with what it belongs to, which may be in the
     # tracker already (tied to it only when written).
     meetings: list[Roundtable] = field(default_factory=list)
@@ -72,6 +83,7 @@ class Batch:
     outcomes: list[tuple[OutcomeGroup, Outcome]] = field(default_factory=list)
     recommendations: list[tuple[Roundtable, OutcomeGroup | None, Recommendation]] = field(default_factory=list)
     updates: list[tuple[Recommendation, ProgressUpdate]] = field(default_factory=list)
+    reported: list[tuple[ProgressUpdate, RecommendationIndicator]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     derived: list[Derived] = field(default_factory=list)
     # Cross-row checks: slugs of the pledges in the import (None: the row had errors), and
@@ -142,6 +154,8 @@ class Batch:
         for slug, action in self.actions:
             action.pledge = self._new.get(slug) or existing[slug]
             db.session.add(action)
+        for figure, indicator in self.counted:
+            figure.indicator = indicator
         db.session.flush()
         for _slug, action in self.actions:
             record_history(action, "imported", actor, changes={"summary": [None, action.summary]})
@@ -172,6 +186,8 @@ class Batch:
         for recommendation, update in self.updates:
             update.recommendation = recommendation
             db.session.add(update)
+        for update, indicator in self.reported:
+            update.indicator = indicator
         db.session.flush()
         for _meeting, _group, recommendation in self.recommendations:
             record_history(recommendation, "imported", actor, to_state=recommendation.status)

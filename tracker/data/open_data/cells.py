@@ -15,17 +15,18 @@ import langcodes
 import sqlalchemy as sa
 
 from ...accounts.models import Organisation, OrganisationKind
-from ...core import clock
+from ...core import clock, indicators
 from ...core.columns import max_length, utcnow
 from ...core.dates import YEAR_RANGE, DatePrecision, NotADate, parse_partial_date
 from ...core.extensions import db
 from ...core.limits import name_key
 from ...core.text import slugify
 from ...pledges import operations
+from ...pledges.indicators import PledgeIndicator
 from ...pledges.models import ActionFigure, EvidenceLink
 from ...pledges.workflow import PledgeWorkflow
 from ...taxonomy.models import Country, Forum, ForumKind, Theme
-from .columns import DATE_HINT, FIGURE_KEYS, FIRST_YEAR, LAST_YEAR, LINK_KEYS
+from .columns import DATE_HINT, FIGURE_KEYS, FIRST_YEAR, INDICATOR_KEYS, LAST_YEAR, LINK_KEYS
 
 
 class Invalid(Exception):
@@ -362,10 +363,45 @@ def figures(value: str) -> list[dict]:
                 "unit": optional_string(item, "unit", ActionFigure, "unit", "figure"),
                 "year": year,
                 "period_note": optional_string(item, "period_note", ActionFigure, "period_note", "figure"),
+                "indicator": optional_string(item, "indicator", PledgeIndicator, "name", "figure"),
             }
         )
     operations.check_figures(result)
     return result
+
+
+def _any_day(value: str) -> dt.date | None:
+    """A day, in the future too (a target's)."""
+    if not value.strip():
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise Invalid(f"{value} is not a day (use 2027-12-31).")
+
+
+def indicator_rows(value: str) -> list[dict]:
+    """The indicators JSON, checked as `core.indicators.check_indicators` checks a form's
+    ("achieved" and "percent", which an export adds, are derived: ignored)."""
+    rows = []
+    for item in json_objects(value, INDICATOR_KEYS, "indicators"):
+        for key in ("name", "unit", "baseline", "target", "baseline_date", "target_date", "combine"):
+            if item.get(key) is not None and not isinstance(item[key], str):
+                raise Invalid(f'each indicator\'s {key} must be a string or null (write numbers as "500").')
+        rows.append(
+            {
+                "name": item.get("name"),
+                "unit": item.get("unit"),
+                "baseline_value": item.get("baseline"),
+                "baseline_date": parse_day(item.get("baseline_date") or ""),
+                "target_value": item.get("target"),
+                "target_date": _any_day(item.get("target_date") or ""),
+                "combine": item.get("combine") or indicators.SUM,
+            }
+        )
+    return [{name: value for name, value in row.items() if name != "id"} for row in indicators.check_indicators(rows)]
 
 
 def _link_url(url: str) -> str | None:

@@ -32,6 +32,10 @@ PLEDGE_COLUMNS: dict[str, str] = {
     "language": "The language it is written in: a BCP 47 tag (en, fr, es, ar …) or its name; empty: en.",
     "source_reference": "The source's own number for it, e.g. P2065.",
     "source_url": "Where it was published first (https://…).",
+    "indicators": 'What it promised in numbers: JSON array of {"name" (required), "unit", "baseline", '
+    '"baseline_date", "target", "target_date", "combine" ("sum": figures add up, the default; "latest": the '
+    'latest figure stands)}; numbers as strings ("500"), days as YYYY-MM-DD. Exports add "achieved" and '
+    '"percent" (derived; ignored by the import).',
     "url": "Its public page (derived; ignored by the import).",
 }
 
@@ -47,7 +51,8 @@ ACTION_COLUMNS: dict[str, str] = {
     "attributed_to": "The signatory that reported it and answers for it; empty when the source names no one.",
     "organisations": "The signatories involved, separated by '; ', in the source's order; empty: the one "
     "that reported it.",
-    "figures": 'JSON array of {"label", "value" (a string: an exact decimal), "unit", "year", "period_note"}.',
+    "figures": 'JSON array of {"label", "value" (a string: an exact decimal), "unit", "year", "period_note", '
+    '"indicator" (the name of the pledge\'s indicator it counts towards, if any)}.',
     "links": 'JSON array of evidence links {"url" (http:// or https://), "title"}.',
     "text_format": "plain (as written: the default) or markdown.",
     "language": "The language it is written in, when not its pledge's: a BCP 47 tag or its name.",
@@ -104,6 +109,7 @@ RECOMMENDATION_COLUMNS: dict[str, str] = {
     "verified_on": "The day the co-chairs verified it (verified only).",
     "language": "The language it is written in: a BCP 47 tag or its name; empty: en.",
     "source_url": "Where it was published (https://…).",
+    "indicators": "What it aims at in numbers: JSON array, as pledges.csv's indicators column.",
     "contact_name": "The owners' contact person (private: never in the public file).",
     "contact_email": "The contact person's e-mail address (private: never in the public file).",
 }
@@ -118,6 +124,8 @@ UPDATE_COLUMNS: dict[str, str] = {
     "date": "The day of the update (YYYY-MM-DD), not in the future. Required.",
     "organisation": "The organisation that reported it: one of the recommendation's owners. Required.",
     "text": "What has happened. Required.",
+    "indicator": "The recommendation's indicator a figure is reported for: its name. With value.",
+    "value": "The figure reported for that indicator: a number with at most two decimals.",
 }
 
 # Columns an import also reads, which the export does not write: other ways to say which
@@ -147,7 +155,18 @@ COLUMNS = {
     "actions": {**ACTION_COLUMNS, **ACTION_IMPORT_COLUMNS},
 }
 
-FIGURE_KEYS = ("label", "value", "unit", "year", "period_note")
+FIGURE_KEYS = ("label", "value", "unit", "year", "period_note", "indicator")
+INDICATOR_KEYS = (
+    "name",
+    "unit",
+    "baseline",
+    "baseline_date",
+    "target",
+    "target_date",
+    "combine",
+    "achieved",
+    "percent",
+)
 LINK_KEYS = ("url", "title")
 
 FIRST_YEAR, LAST_YEAR = EARLIEST_YEAR, LATEST_YEAR  # every year and date, as the forms allow

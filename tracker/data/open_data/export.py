@@ -18,11 +18,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...accounts.models import Organisation
-from ...core import csv_cells
+from ...core import csv_cells, indicators
 from ...core.dates import machine_date
 from ...core.extensions import db
+from ...pledges.indicators import PledgeIndicator
 from ...pledges.models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
-from ...roundtables.models import OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from ...roundtables.models import (
+    OutcomeGroup,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationOwner,
+    Roundtable,
+)
 from .columns import (
     ACTION_COLUMNS,
     BOM,
@@ -46,6 +53,7 @@ def export_pledges(pledges: sa.Select[Any], link: Callable[[Pledge], str]) -> st
         selectinload(Pledge.themes),
         selectinload(Pledge.countries),
         selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation),
+        selectinload(Pledge.indicators).selectinload(PledgeIndicator.figures).joinedload(ActionFigure.action),
     )
     rows = [_pledge_row(pledge, link) for pledge in sorted(db.session.scalars(query), key=lambda p: p.slug)]
     return _csv(PLEDGE_COLUMNS, rows)
@@ -78,6 +86,9 @@ def _pledge_row(pledge: Pledge, link: Callable[[Pledge], str]) -> dict[str, Any]
         "language": pledge.language,
         "source_reference": pledge.source_reference,
         "source_url": pledge.source_url,
+        "indicators": _json([indicator_json(indicator) for indicator in pledge.indicators])
+        if pledge.indicators
+        else None,
         "url": link(pledge),
     }
 
@@ -93,7 +104,7 @@ def export_actions(pledges: sa.Select) -> str:
         .options(
             joinedload(ActionTaken.attributed_to),
             selectinload(ActionTaken.organisation_rows),
-            selectinload(ActionTaken.figures),
+            selectinload(ActionTaken.figures).joinedload(ActionFigure.indicator),
             selectinload(ActionTaken.links),
         )
     )
@@ -146,6 +157,28 @@ def _figure_json(figure: ActionFigure) -> dict:
         "unit": figure.unit,
         "year": figure.year,
         "period_note": figure.period_note,
+        **({"indicator": figure.indicator.name} if figure.indicator is not None else {}),
+    }
+
+
+def _indicators_cell(items: list[Any]) -> str | None:
+    return _json([indicator_json(indicator) for indicator in items]) if items else None
+
+
+def indicator_json(indicator: Any) -> dict:
+    """An indicator in a CSV cell: what the import reads, then where it stands (derived,
+    ignored by the import)."""
+    data = indicators.as_data(indicator)
+    return {
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "baseline": decimal_text(indicator.baseline_value),
+        "baseline_date": indicator.baseline_date.isoformat() if indicator.baseline_date else None,
+        "target": decimal_text(indicator.target_value),
+        "target_date": indicator.target_date.isoformat() if indicator.target_date else None,
+        "combine": indicator.combine,
+        "achieved": decimal_text(indicator.progress.achieved),
+        "percent": data["percent"],
     }
 
 
@@ -224,6 +257,8 @@ def _recommendations(meetings: list[Roundtable], public: bool) -> list[Recommend
             selectinload(Recommendation.owners).joinedload(RecommendationOwner.organisation),
             selectinload(Recommendation.recommending_rows),
             joinedload(Recommendation.group),
+            selectinload(Recommendation.indicators),
+            selectinload(Recommendation.updates),  # (what its indicators have reached)
         )
     )
     if public:
@@ -261,6 +296,7 @@ def export_recommendations(*, public: bool) -> str:
                 "verified_on": _day(recommendation.verified_at.date() if recommendation.verified_at else None),
                 "language": recommendation.language,
                 "source_url": recommendation.source_url,
+                "indicators": _indicators_cell(recommendation.indicators),
                 "contact_name": recommendation.contact_name,
                 "contact_email": recommendation.contact_email,
             }
@@ -282,7 +318,9 @@ def export_updates() -> str:
         )
         for r in recommendations
     }
-    query = sa.select(ProgressUpdate).options(joinedload(ProgressUpdate.organisation))
+    query = sa.select(ProgressUpdate).options(
+        joinedload(ProgressUpdate.organisation), joinedload(ProgressUpdate.indicator)
+    )
     updates = sorted(db.session.scalars(query), key=lambda u: (u.recommendation_id, u.date, u.id))
     rows = [
         {
@@ -291,6 +329,8 @@ def export_updates() -> str:
             "date": update.date.isoformat(),
             "organisation": update.organisation.name,
             "text": update.text,
+            "indicator": update.indicator.name if update.indicator else None,
+            "value": decimal_text(update.value),
         }
         for update in updates
     ]

@@ -17,15 +17,24 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from ...accounts.models import Organisation
+from ...core import indicators
 from ...core.changes import RESERVED_SLUGS, OperationRefused
 from ...core.extensions import db
 from ...core.limits import is_blank
 from ...core.text import slugify
 from ...core.workflow import RuleNotMet
 from ...roundtables import fields as meeting_fields
-from ...roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
+from ...roundtables.models import (
+    Outcome,
+    OutcomeGroup,
+    ProgressUpdate,
+    Recommendation,
+    RecommendationIndicator,
+    RecommendationOwner,
+    Roundtable,
+)
 from ...roundtables.workflow import DONE, DRAFT, IN_PROGRESS, VERIFIED, check_addressee
-from .cells import Invalid, moment, parse_day, prose, short_text
+from .cells import Invalid, indicator_rows, moment, parse_day, prose, short_text
 from .rows import Row
 
 # A recommendation's state in a file: the workflow's, and "agreed" for in progress.
@@ -257,6 +266,7 @@ class RecommendationRow(MeetingRowBase):
             "source_url": self.cell("source_url", lambda v: v),
             "contact_name": self.cell("contact_name", lambda v: v),
             "contact_email": self.cell("contact_email", lambda v: v),
+            "indicators": self.cell("indicators", indicator_rows) or [],
         }
         if not self.valid or meeting is None:
             return
@@ -309,6 +319,9 @@ class RecommendationRow(MeetingRowBase):
             for position, org in enumerate(owners)
         ]
         recommendation.recommending = list(values["recommending"])
+        recommendation.indicators = [
+            RecommendationIndicator(position=i, **row) for i, row in enumerate(values["indicators"])
+        ]
         if recommendation.status != DRAFT:
             try:
                 check_addressee(recommendation)
@@ -391,14 +404,34 @@ class UpdateRow(MeetingRowBase):
         date = self.cell("date", self._date)
         organisation = self.cell("organisation", self._organisation, recommendation)
         text = self.cell("text", prose, ProgressUpdate, "text")
+        value = self.cell("value", lambda v: indicators.number(v, "value", "The value"))
+        indicator = self.cell("indicator", self._indicator, recommendation, value)
         if not self.valid or recommendation is None:
             return
         if not (text or "").strip():
             self.error("text", "write what has happened.")
             return
-        self.batch.updates.append(
-            (recommendation, ProgressUpdate(date=date, organisation=organisation, text=text.strip()))
-        )
+        update = ProgressUpdate(date=date, organisation=organisation, text=text.strip(), value=value)
+        self.batch.updates.append((recommendation, update))
+        if indicator is not None:  # (tied when written, as an action's figures are)
+            self.batch.reported.append((update, indicator))
+
+    def _indicator(self, value: str, recommendation: Recommendation | None, figure: Any) -> Any:
+        """The recommendation's indicator the update's value is for (both or neither)."""
+        name = value.strip()
+        if not name:
+            if figure is not None:
+                raise Invalid("say which of the recommendation's indicators the value is for.")
+            return None
+        if figure is None:
+            self.error("value", f"give the value reported for “{name}”, or leave the indicator empty.")
+        if recommendation is None:
+            return None
+        found = indicators.find(recommendation.indicators, name)
+        if found is None:
+            known = ", ".join(f"“{i.name}”" for i in recommendation.indicators) or "none"
+            raise Invalid(f"the recommendation has no indicator “{name}” (its indicators: {known}).")
+        return found
 
     def _recommendation(self, value: str, meeting: Meeting | None) -> Recommendation | None:
         name = value.strip()

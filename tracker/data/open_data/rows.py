@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ...accounts.models import Organisation
+from ...core import indicators
 from ...core.changes import RESERVED_SLUGS, OperationRefused
 from ...core.dates import DatePrecision
 from ...core.extensions import db
@@ -19,6 +20,7 @@ from ...core.sources import DEFAULT_LANGUAGE, check_language, check_source_url, 
 from ...core.text import PLAIN, first_sentence, slugify
 from ...core.workflow import RuleNotMet
 from ...pledges import operations
+from ...pledges.indicators import PledgeIndicator
 from ...pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory
 from ...pledges.workflow import PledgeWorkflow
 from .batch import Batch, Derived, RowError
@@ -26,6 +28,7 @@ from .cells import (
     Invalid,
     column_length,
     figures,
+    indicator_rows,
     links,
     moment,
     parse_budget,
@@ -172,6 +175,7 @@ class PledgeRow(Row):
             "language": self.cell("language", check_language),
             "source_reference": self.cell("source_reference", short_text, Pledge, "source_reference"),
             "source_url": self.cell("source_url", check_source_url),
+            "indicators": self.cell("indicators", indicator_rows) or [],
         }
 
     def _title(self, value: str) -> str | None:
@@ -253,6 +257,7 @@ def _pledge(values: dict[str, Any]) -> Pledge:
     fields["text_format"] = fields["text_format"] or PLAIN
     pledge = Pledge(
         **fields,
+        indicators=[PledgeIndicator(position=i, **row) for i, row in enumerate(values["indicators"])],
         actions_intro=values["actions_intro"] or None,
         published_at=moment(values["published_on"]) if state != PledgeWorkflow.draft.value else None,
         completed_at=moment(values["completed_on"]) if state == PledgeWorkflow.done.value else None,
@@ -290,7 +295,7 @@ class ActionRow(Row):
         details = self.cell("details", prose, ActionTaken, "details")
         attributed_to = self.cell("attributed_to", self._attributed_to, pledge)
         organisations = self.cell("organisations", self._organisations, pledge, attributed_to)
-        action_figures = self.cell("figures", figures)
+        action_figures = self.cell("figures", self._counted_figures, pledge)
         action_links = self.cell("links", links)
         source = {
             "text_format": self.cell("text_format", check_text_format),
@@ -312,12 +317,42 @@ class ActionRow(Row):
             details=details,
             position=position,
             organisations=organisations,
-            figures=[ActionFigure(position=i, **figure) for i, figure in enumerate(action_figures)],
+            figures=self._figures(action_figures),
             links=[EvidenceLink(position=i, **link) for i, link in enumerate(action_links)],
             **source,
         )
         if slug is not None:  # (a row without its pledge is not valid)
             self.batch.actions.append((slug, action))
+
+    def _figures(self, action_figures: list[dict]) -> list[ActionFigure]:
+        """The action's figures; those that count towards an indicator are tied to it when
+        the batch is written."""
+        made = []
+        for i, fields in enumerate(action_figures):
+            indicator = fields.pop("counts_towards", None)
+            figure = ActionFigure(position=i, **fields)
+            if indicator is not None:
+                self.batch.counted.append((figure, indicator))
+            made.append(figure)
+        return made
+
+    @staticmethod
+    def _counted_figures(cell: str, pledge: Pledge | None) -> list[dict]:
+        """The figures; each that names an indicator with that indicator of its pledge (its
+        label and unit, when not given). (Its pledge is None when the pledge's row has errors
+        of its own: nothing is written then.)"""
+        result = []
+        for figure in figures(cell):
+            name = figure.pop("indicator", None)
+            if name and pledge is not None:
+                indicator = indicators.find(pledge.indicators, name)
+                if indicator is None:
+                    known = ", ".join(f"“{i.name}”" for i in pledge.indicators) or "none"
+                    raise Invalid(f"the pledge has no indicator “{name}” (its indicators: {known}).")
+                figure |= {"counts_towards": indicator, "label": figure["label"] or indicator.name}
+                figure["unit"] = figure["unit"] or indicator.unit
+            result.append(figure)
+        return result
 
     def _pledge(self, value: str) -> tuple[str, Pledge | None]:
         """The pledge's slug, and the pledge when its signatories can be checked (None when

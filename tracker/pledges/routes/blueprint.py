@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from ...core import access
 from ...core.extensions import db
 from ...core.web.routing import not_found_beyond_range
-from ..models import ActionTaken, Pledge, PledgeSignatory
+from ..indicators import PledgeIndicator
+from ..models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
 
 bp = Blueprint("pledges", __name__, url_prefix="/pledges")
 bp.url_value_preprocessor(not_found_beyond_range)  # an id no record can have: 404
@@ -29,15 +30,19 @@ def load_pledge(slug: str, *options) -> Pledge:
 # Who signs the pledge, and who is invited to: what every permission check on it reads.
 SIGNATORIES = selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation)
 
+# Its indicators with the figures reported against them (and their actions' days).
+INDICATORS = selectinload(Pledge.indicators).selectinload(PledgeIndicator.figures).joinedload(ActionFigure.action)
+
 PAGE_OPTIONS = (
     joinedload(Pledge.forum),
     SIGNATORIES,
     selectinload(Pledge.themes),
     selectinload(Pledge.countries),
     selectinload(Pledge.actions).selectinload(ActionTaken.organisation_rows),
-    selectinload(Pledge.actions).selectinload(ActionTaken.figures),
+    selectinload(Pledge.actions).selectinload(ActionTaken.figures).joinedload(ActionFigure.indicator),
     selectinload(Pledge.actions).selectinload(ActionTaken.links),
     selectinload(Pledge.actions).joinedload(ActionTaken.attributed_to),
+    INDICATORS,
 )
 
 # What a row of the public list shows: the lead signatory, the forum, the themes.
@@ -45,4 +50,5 @@ LIST_ROW = (
     joinedload(Pledge.forum),
     SIGNATORIES,
     selectinload(Pledge.themes),
+    INDICATORS,
 )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ...accounts import operations as accounts
 from ...accounts.models import Organisation
-from ...core import access, clock
+from ...core import access, clock, indicators
 from ...core.changes import REFUSALS, EditConflict
 from ...core.dates import format_date
 from ...core.extensions import db
@@ -18,6 +18,7 @@ from ...core.history import newest_first
 from ...core.text import render_text
 from ...core.web.conditional import cacheable
 from ...core.web.forms import OutcomeRatingForm, records_by_id, workflow_buttons
+from ...core.web.indicators import edit_indicators
 from ...core.web.lists import list_page, paginate
 from ...core.web.refusals import show_conflict, show_refusal
 from ...taxonomy.models import Country, Theme
@@ -31,6 +32,7 @@ from ..operations import (
     edit_pledge,
     rate_outcome,
     record_action,
+    set_indicators,
     take_transition,
     withdraw_action,
 )
@@ -92,6 +94,7 @@ def _pledge_page(
         buttons=TRANSITION_BUTTONS,
         needs_reason=PledgeWorkflow.NEEDS_REASON,
         outcome_form=outcome_form or _outcome_form(pledge),
+        short_of_target=indicators.shortfalls(pledge.indicators) if "complete" in forms else [],
     ), status
 
 
@@ -119,6 +122,22 @@ def outcome(slug: str):
             flash("Thank you: the pledge's page now says what changed.", "success")
             return redirect(url_for(".show", slug=pledge.slug, _anchor="outcome"))
     return _pledge_page(load_pledge(slug, *PAGE_OPTIONS), status=422, outcome_form=form)
+
+
+@bp.route("/<slug>/indicators", methods=["GET", "POST"], endpoint="indicators")
+@login_required
+def indicators_editor(slug: str):
+    """What the pledge promised in numbers: its signatories' staff set its indicators."""
+    pledge = load_pledge(slug, *PAGE_OPTIONS)
+    access.require(current_user, "edit", pledge)
+    back = url_for(".show", slug=pledge.slug)
+    return edit_indicators(
+        pledge,
+        set_indicators,
+        title=pledge.title,
+        back=back,
+        breadcrumbs=[("My organisation’s pledges", url_for(".mine")), (pledge.title, back)],
+    )
 
 
 @bp.route("/<slug>/actions.atom")
@@ -296,7 +315,7 @@ def edit(slug: str):
 def new_action(slug: str):
     # Its signatories (who may record, and the organisations to choose from) and its actions'
     # rows (the new one goes after them); not the actions' figures and links.
-    pledge = load_pledge(slug, SIGNATORIES, selectinload(Pledge.actions))
+    pledge = load_pledge(slug, SIGNATORIES, selectinload(Pledge.actions), selectinload(Pledge.indicators))
     access.require(current_user, "record_action", pledge)
     form = ActionForm(pledge)
     if request.method == "GET":

@@ -34,6 +34,7 @@ def load_recommendation(recommendation_id: int) -> Recommendation:
             selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
             joinedload(Recommendation.outcome),
             joinedload(Recommendation.roundtable).selectinload(Roundtable.co_chairs),
+            selectinload(Recommendation.indicators),
         )
     )
     if not access.can(current_user, "view", recommendation):

@@ -15,6 +15,7 @@ from ...core.changes import REFUSALS, EditConflict
 from ...core.extensions import db
 from ...core.history import newest_first
 from ...core.web.forms import OutcomeRatingForm, records_by_id, workflow_buttons
+from ...core.web.indicators import edit_indicators
 from ...core.web.lists import paginate
 from ...core.web.refusals import show_conflict, show_refusal
 from .. import follow_through, operations, queries
@@ -125,6 +126,8 @@ def _recommendation_page(recommendation, *, refused=None, update_form=None, stat
     if may_update and update_form is None:
         update_form = ProgressUpdateForm(prefix="update")
         update_form.date.data = clock.today()
+    if update_form is not None:
+        update_form.offer(recommendation.indicators)
     refused_event, refused_form = refused or (None, None)
     forms = transition_forms(recommendation, refused)
     today = clock.today()
@@ -205,11 +208,16 @@ def transition(recommendation_id: int, event: str):
 def post_update(recommendation_id: int):
     recommendation = load_recommendation(recommendation_id)
     access.require(current_user, "post_update", recommendation)
-    form = ProgressUpdateForm(prefix="update")
+    form = ProgressUpdateForm(prefix="update").offer(recommendation.indicators)
     if form.validate_on_submit():
         try:
             update = operations.post_progress_update(
-                recommendation, current_user, text=form.text.data, date=form.date.data
+                recommendation,
+                current_user,
+                text=form.text.data,
+                date=form.date.data,
+                indicator=form.indicator.data,
+                value=form.value.data,
             )
         except REFUSALS as refusal:
             show_refusal(form, refusal)
@@ -220,6 +228,19 @@ def post_update(recommendation_id: int):
                 url_for(".recommendation", recommendation_id=recommendation.id, _anchor=f"update-{update.id}")
             )
     return _recommendation_page(load_recommendation(recommendation_id), update_form=form, status=422)
+
+
+@bp.route("/recommendations/<int:recommendation_id>/indicators", methods=["GET", "POST"], endpoint="indicators")
+@login_required
+def indicators_editor(recommendation_id: int):
+    """What the recommendation aims at in numbers: its co-chairs set its indicators."""
+    recommendation = load_recommendation(recommendation_id)
+    access.require(current_user, "edit", recommendation)
+    back = url_for(".recommendation", recommendation_id=recommendation.id)
+    roundtable = recommendation.roundtable
+    title = f"Recommendation {recommendation.reference or recommendation.id}"
+    crumbs = [(roundtable.title, url_for(".show", slug=roundtable.slug)), (title, back)]
+    return edit_indicators(recommendation, operations.set_indicators, title=title, back=back, breadcrumbs=crumbs)
 
 
 @bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
