@@ -468,3 +468,37 @@ def test_progress_updates_import_a_figure_for_the_recommendations_indicator(make
     recommendation = db.session.scalar(sa.select(Recommendation))
     (indicator,) = recommendation.indicators
     assert (indicator.progress.achieved, indicator.progress.percent) == (Decimal("30"), 75)
+
+
+def test_a_forums_page_adds_up_indicators_whose_units_agree(client, make):
+    from tracker.taxonomy.models import Forum, ForumKind
+
+    forum = Forum(name="34th International Conference", kind=ForumKind.CONFERENCE)
+    db.session.add(forum)
+    db.session.flush()
+    targets = [
+        ("Volunteers trained", "people", "500", 120),
+        ("First aiders", "People", "300", 30),
+        ("Shelters", "shelters", "10", 4),
+    ]
+    for name, unit, target, figure in targets:
+        pledge = make.pledge_in_progress(title=f"Pledge on {name}", forum_id=forum.id)
+        staff = make.staff(organisation=pledge.lead_signatory)
+        set_indicators(pledge, staff, [{"name": name, "unit": unit, "target_value": target}])
+        make.action(pledge, author=staff, figures=[{"value": figure, "indicator": name}])
+    draft = make.pledge(title="A draft's indicator is no one's business", forum_id=forum.id)
+    set_indicators(
+        draft, make.staff(organisation=draft.lead_signatory), [{"name": "x", "unit": "people", "target_value": "1000"}]
+    )
+    db.session.commit()
+    page = " ".join(text_of(client.get(f"/forums/{forum.slug}")).split())
+    assert "Indicators, added up where units agree" in page
+    # people: 2 indicators, 150 of 800 (19%); shelters: 1, 4 of 10 (40%) — the draft's not counted.
+    assert (
+        '<th scope="row" class="fw-normal"><bdi>people</bdi></th> <td class="text-end">2</td> <td class="text-end">150</td> <td class="text-end">800</td> <td>19%'
+        in page
+    )
+    assert (
+        '<bdi>shelters</bdi></th> <td class="text-end">1</td> <td class="text-end">4</td> <td class="text-end">10</td> <td>40%'
+        in page
+    )

@@ -5,6 +5,8 @@ and the API count it."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -123,3 +125,35 @@ def test_the_register_filters_by_what_changed_and_a_forum_page_counts_it(client,
     assert [(label, count) for _url, label, count in rows] == [("No change yet", "1"), ("Transformative change", "1")]
     for url, _label, count in rows:
         assert f"of {count} pledge" in text_of(client.get(url.replace("&amp;", "&")))
+
+
+def test_the_follow_through_report_counts_what_changed_and_carries_it_in_its_csv(client, make):
+    from tracker.roundtables import operations as roundtables
+
+    co_chair = make.co_chair()
+    roundtable = make.roundtable(co_chairs=[co_chair.organisation], slug="bali-2018")
+    owner = make.organisation()
+    staff = make.staff(organisation=owner)
+    ratings = ["substantial", "some", "substantial", None]
+    for n, rating in enumerate(ratings):
+        recommendation = make.recommendation(roundtable=roundtable, owners=[owner], text=f"Recommendation {n}")
+        take_transition(recommendation, "agree", co_chair)
+        take_transition(recommendation, "complete", staff, what_was_done="Done.")
+        take_transition(recommendation, "verify", co_chair)
+        if rating:
+            roundtables.rate_outcome(recommendation, co_chair, rating=rating, justification="Seen in practice.")
+    make.recommendation(roundtable=roundtable, owners=[owner], text="Still a draft")
+    db.session.commit()
+    _login(client, co_chair)
+    report = " ".join(text_of(client.get("/roundtables/bali-2018/report")).split())
+    assert (
+        "What changed, as the co-chairs rated the 4 verified: <strong>1</strong> some change; "
+        "<strong>2</strong> substantial change; <strong>1</strong> not rated yet." in report
+    )
+    rows = list(csv.DictReader(io.StringIO(text_of(client.get("/roundtables/bali-2018/report.csv")).lstrip("\ufeff"))))
+    assert [row["what changed"] for row in rows if row["state"] == "Done, verified"] == [
+        "Substantial change",
+        "Some change",
+        "Substantial change",
+        "",
+    ]

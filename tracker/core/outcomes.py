@@ -50,3 +50,9 @@ def rate(record: Any, actor: Any, *, rating: str | None, justification: str | No
     record.outcome_rating, record.outcome_justification = rating, words
     record.outcome_rated_at, record.outcome_rated_by_id = utcnow(), actor.id
     return {name: [value, getattr(record, name)] for name, value in before.items()}
+
+
+def counted(records: Any) -> list[tuple[str, int]]:
+    """How many of `records` are rated each way, in the scale's order (only ratings given)."""
+    ratings = [record.outcome_rating for record in records if record.outcome_rating in OUTCOME_RATINGS]
+    return [(label, ratings.count(key)) for key, (label, _) in OUTCOME_RATINGS.items() if key in ratings]

@@ -14,7 +14,7 @@ from .models import Recommendation, Roundtable
 
 CSV_COLUMNS = [
     "roundtable", "heading", "recommendation", "lead owner", "other owners", "state", "due date", "overdue",
-    "latest update date", "latest update", "review", "reviewed by", "reviewed on", "review words",
+    "latest update date", "latest update", "review", "reviewed by", "reviewed on", "review words", "what changed",
 ]  # fmt: skip
 
 
@@ -47,4 +47,5 @@ def _row(roundtable: Roundtable, recommendation: Recommendation, today: dt.date)
         review.by.name if review and review.by else "",
         review.at.date().isoformat() if review else "",
         review.words if review and review.words else "",
+        recommendation.outcome_label or "",
     ]

@@ -228,7 +228,9 @@ class IndicatorRowForm(Form):
 class IndicatorsForm(SiteForm):
     """A pledge's or a recommendation's indicators, one row each, and a blank row to add one."""
 
-    rows = FieldList(FormField(IndicatorRowForm), min_entries=1, max_entries=indicators.MAX_INDICATORS + 1)
+    # No max_entries: wtforms would drop the rows beyond it unsaid; the operation refuses more
+    # than MAX_INDICATORS with words (and requests are bounded by MAX_CONTENT_LENGTH).
+    rows = FieldList(FormField(IndicatorRowForm), min_entries=1)
     add_row = SubmitField("Add another indicator")
     submit = SubmitField("Save the indicators")
 

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from ...accounts.models import Organisation
-from ...core import access, clock
+from ...core import access, clock, outcomes
 from ...core.extensions import db
 from ...core.web import pdf
 from ...core.web.lists import paginate
@@ -25,6 +25,7 @@ from .. import follow_through
 from ..forms import FollowThroughFilter, RecommendationTransitionForm
 from ..models import ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
 from ..report import report_csv as report_csv_text
+from ..workflow import VERIFIED
 from .blueprint import bp
 from .loading import RECOMMENDATION_ROWS, load_roundtable
 from .recommendations import BUTTONS
@@ -150,6 +151,7 @@ def _report_rows(roundtable: Roundtable):
     query = follow_through.recommendations_query([roundtable.id], form.filters(), today).options(
         *RECOMMENDATION_ROWS,
         selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
+        selectinload(Recommendation.indicators),
         joinedload(Recommendation.verified_by),
         joinedload(Recommendation.sent_back_by),
     )
@@ -183,6 +185,8 @@ def _report_page(slug: str) -> str:
         today=today,
         summary=follow_through.summarise([roundtable.id], today),
         is_overdue=follow_through.is_overdue,
+        ratings=outcomes.counted(rows),
+        verified=sum(1 for row in rows if row.status == VERIFIED),
     )
 
 
