@@ -12,7 +12,7 @@ from tracker.core.extensions import db
 from tracker.pledges.models import Pledge, PledgeFollower
 
 from .test_password_reset_journey import deliver, mail_to, smtp  # noqa: F401 (the fixture)
-from .test_pledge_pages import PASSWORD, assert_accessible, log_in
+from .test_pledge_pages import PASSWORD, account_button, assert_accessible, log_in, log_out, open_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
@@ -55,7 +55,7 @@ def test_a_visitor_follows_a_pledge_and_confirms_from_the_email(page: Page, live
 
 def test_a_new_email_address_takes_effect_from_the_link_sent_to_it(page: Page, live_app, smtp):  # noqa: F811
     log_in(page, PERSON)
-    page.get_by_role("link", name="Password").click()
+    open_account(page).get_by_role("link", name="Password").click()
     page.get_by_role("navigation", name="Your account").get_by_role("link", name="E-mail address").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change your e-mail address")
     assert_accessible(page)
@@ -70,8 +70,8 @@ def test_a_new_email_address_takes_effect_from_the_link_sent_to_it(page: Page, l
     assert_accessible(page)
     page.get_by_role("button", name=f"Use {NEW_ADDRESS}").click()
     expect(page.get_by_role("status").first).to_contain_text(f"Your e-mail address is now {NEW_ADDRESS}")
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
     log_in(page, NEW_ADDRESS)
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(account_button(page)).to_be_visible()
     deliver(live_app)
     assert "it is now" in mail_to(smtp, PERSON, "was changed").get_body(preferencelist=("plain",)).get_content()

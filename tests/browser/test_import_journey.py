@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_pledge_pages import assert_accessible, log_in
+from .test_pledge_pages import assert_accessible, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
@@ -37,7 +37,7 @@ def test_an_admin_uploads_reads_the_preview_confirms_and_the_public_reads_the_re
     expect(page.get_by_role("status")).to_contain_text("Imported 47 pledges and 32 actions")
 
     # A French pledge of the 32nd Conference, as its source has it.
-    page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out")).first.click()
+    log_out(page)
     page.goto("/pledges?q=autorités+françaises")
     page.get_by_role("link", name="Les autorités françaises et la Croix-Rouge française", exact=False).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "fr")
@@ -62,7 +62,7 @@ def test_an_admin_imports_a_review_s_recommendations_and_the_public_reads_them_a
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_role("status")).to_contain_text("Imported 5 meetings and 35 recommendations")
 
-    page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out")).first.click()
+    log_out(page)
     page.goto("/roundtables")
     page.get_by_role("link", name="Universal Periodic Review of Slovenia, third cycle").click()
     expect(page.locator(".meeting-kind")).to_have_text("Review")

@@ -10,7 +10,7 @@ from tracker.accounts import mails
 from tracker.core.extensions import db
 from tracker.notifications import delivery
 
-from .test_pledge_pages import assert_accessible, log_in
+from .test_pledge_pages import account_button, assert_accessible, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
@@ -68,10 +68,10 @@ def test_forgot_password_then_the_emails_link_then_a_new_password_logs_in(page: 
     page.get_by_role("button", name="Set password").click()
 
     expect(page.get_by_role("status").first).to_contain_text("Your new password is set, and you are logged in")
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    page.get_by_role("button", name="Log out").click()
+    expect(account_button(page)).to_be_visible()
+    log_out(page)
     log_in(page, PERSON, NEW_PASSWORD)
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(account_button(page)).to_be_visible()
 
     page.goto(link)  # used: it says so, and where to ask again
     expect(page.get_by_text("has expired or has already been used")).to_be_visible()

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_pledge_pages import assert_accessible, log_in
+from .test_pledge_pages import account_button, assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
@@ -64,7 +64,7 @@ def co_chair(page: Page) -> Page:
 @pytest.fixture
 def arc_staff(page: Page) -> Page:
     log_in(page, ARC_STAFF)
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(account_button(page)).to_be_visible()
     return page
 
 

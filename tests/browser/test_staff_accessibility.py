@@ -5,7 +5,7 @@ fields, a conflict, a refused workflow button). Zero violations is the bar."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_pledge_pages import assert_accessible, log_in
+from .test_pledge_pages import assert_accessible, log_in, open_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
@@ -198,7 +198,7 @@ def test_history_page_has_no_accessibility_violations(staff_page: Page, signed_p
 
 def test_password_page_has_no_accessibility_violations(staff_page: Page):
     page = staff_page
-    page.get_by_role("link", name="Password").click()
+    open_account(page).get_by_role("link", name="Password").click()
     expect(heading(page)).to_have_text("Change your password")
     assert_accessible(page)
     page.get_by_label("Current password").fill("not-the-password")

@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_pledge_pages import log_in
+from .test_pledge_pages import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
@@ -359,7 +359,7 @@ def test_staff_say_what_a_done_pledge_changed_and_the_public_reads_it(page: Page
     page.get_by_label("What changed", exact=True).select_option(value="some")
     page.get_by_role("button", name="Save the rating").click()
     expect(page.locator(".outcome-rating")).to_have_text("Some change")
-    page.get_by_role("button", name="Log out").or_(page.get_by_role("link", name="Log out")).first.click()
+    log_out(page)
     page.goto("/pledges/lao-pdr-australia-2017-21-hrtcp")
     expect(completion(page)).to_have_text("Yes")
     expect(page.locator(".outcome-justification")).to_have_text(
