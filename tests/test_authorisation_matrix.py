@@ -101,6 +101,8 @@ def REDIRECT(to: str) -> Outcome:
 
 
 TO_HOME = REDIRECT("/")
+TO_REVIEW = REDIRECT("/roundtables/review")
+TO_LOG_IN = REDIRECT("/auth/login")  # /login, as people type it
 TO_MY_PLEDGES = REDIRECT("/pledges/mine")  # where staff land
 TO_FOLLOW_UP = REDIRECT("/roundtables/follow-through")  # where co-chairs land
 TO_ADMIN = REDIRECT("/admin/")  # where admins land
@@ -168,6 +170,9 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     },
     ("public.forum_report", "GET"): {
         ADMIN_RECORDS: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("public.login_shortcut", "GET"): {
+        NOTHING: (TO_LOG_IN,) * 7,
     },
     ("public.open_data", "GET"): {
         NOTHING: (OK, OK, OK, OK, OK, OK, OK),
@@ -437,6 +442,10 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     },
     ("roundtables.review_queue", "GET"): {
         NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK),
+    },
+    # Verifying several at once: as the queue; nothing ticked, the queue says so.
+    ("roundtables.verify_chosen", "POST"): {
+        NOTHING: (LOGIN, FORBIDDEN, FORBIDDEN, TO_REVIEW, TO_REVIEW, FORBIDDEN, TO_REVIEW),
     },
     # Accounts. Logged-in visitors are sent from the login page to their own work. A set-password
     # link works for whoever holds it: the link is the credential.

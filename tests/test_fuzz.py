@@ -77,6 +77,7 @@ from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import Pledge, PledgeFollower
 from tracker.pledges.operations import withdraw_action
 from tracker.roundtables.forms import (
+    BulkVerifyForm,
     HeadingForm,
     MoveForm,
     OutcomeForm,
@@ -599,6 +600,7 @@ POST_TARGETS = [
     Target("roundtables.edit_recommendation", "cochair1", RecommendationForm,
            lambda w: [({"recommendation_id": i}, "") for i in w.recommendations.values()]
            + [({"recommendation_id": i}, "") for i in MISSING_IDS]),
+    Target("roundtables.verify_chosen", "cochair1", BulkVerifyForm, _plain()),
     Target("roundtables.post_update", "staff_a", ProgressUpdateForm,
            lambda w: [({"recommendation_id": w.recommendations[k]}, "update-") for k in ("in_progress", "done", "verified", "draft", "overdue", "private")]
            + [({"recommendation_id": i}, "update-") for i in MISSING_IDS]),
@@ -755,6 +757,7 @@ def _slugs(kind, *names):
 GET_PAGES = [
     Page("public.home", "anonymous", []),
     Page("public.open_data", "anonymous", []),
+    Page("public.login_shortcut", "anonymous", ["next"]),
     Page("public.forum", "anonymous", [], lambda w: [{"slug": "33rd-international-conference"}, {"slug": "x"}]),
     Page("public.forum_report", "anonymous", [], lambda w: [{"slug": "33rd-international-conference"}, {"slug": "x"}]),
     Page("public.actions_feed", "anonymous", []),

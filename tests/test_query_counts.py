@@ -844,6 +844,7 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     # (the public pages' buttons and menus differ then).
     "public.home": (Page(ANONYMOUS, pledges, at("/")), Page(STAFF, pledges, at("/"))),
     "public.open_data": (Page(ANONYMOUS, pledges, at("/open-data")),),
+    "public.login_shortcut": (Page(ANONYMOUS, pledges, at("/login")),),
     "public.forum": (Page(ANONYMOUS, forum_pledges, at("/forums/{w.forum.slug}")),),
     "public.forum_report": (Page(ANONYMOUS, forum_pledges, at("/forums/{w.forum.slug}/report.pdf")),),
     "public.actions_feed": (Page(ANONYMOUS, pledges, at("/actions.atom")),),

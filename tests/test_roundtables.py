@@ -700,7 +700,7 @@ def test_completing_needs_words_saying_what_was_done(client, auth, world):
     auth.login(world.owner_staff.email)
     response = client.post(f"/recommendations/{recommendation.id}/transitions/complete", data={"complete-words": " "})
     assert response.status_code == 422
-    assert "Say what was done in a progress update" in text_of(response)
+    assert "Say in “What was done” what was done before marking" in text_of(response)
     response = client.post(
         f"/recommendations/{recommendation.id}/transitions/complete",
         data={"complete-words": "Formalised the mechanism."},
@@ -761,6 +761,52 @@ def test_the_review_queue_holds_done_recommendations_of_the_co_chairs_roundtable
     response = client.post(f"/recommendations/{done.id}/transitions/verify?from=review", data={"verify-words": ""})
     assert response.status_code == 302 and response.headers["Location"] == "/roundtables/review"
     assert db.session.get(Recommendation, done.id).status == "verified"
+
+
+def test_a_refused_send_back_stays_in_the_queue_by_its_item_with_what_was_typed(client, auth, world):
+    """(Issue 20, item 5.) Sending back without a reason is refused where it was pressed."""
+    done = done_recommendation(world, text="Awaiting our verification")
+    other = done_recommendation(world, text="Another one awaiting")
+    auth.login(world.cochair_id.email)
+    refused = client.post(
+        f"/recommendations/{done.id}/transitions/send_back?from=review",
+        data={"send_back-words": "  ", "send_back-public": "y", "verify-words": "stray"},
+    )
+    page = text_of(refused)
+    assert refused.status_code == 422 and '<h1 class="mb-1">Review queue</h1>' in page
+    item = page[page.index(f'id="review-{done.id}"') : page.index(f'id="review-{other.id}"')]
+    assert "Give a reason for sending this recommendation back" in item
+    assert f'<input checked class="form-check-input" id="send_back-public-{done.id}"' in item
+    # The other items' forms are empty: what was typed for one is not typed for all.
+    rest = page[page.index(f'id="review-{other.id}"') :]
+    assert "Give a reason" not in rest and "stray" not in rest and "checked" not in rest
+    assert db.session.get(Recommendation, done.id).status == "done"
+
+
+def test_co_chairs_verify_several_at_once_each_with_its_history_or_none(client, auth, world):
+    first = done_recommendation(world, text="First awaiting")
+    second = done_recommendation(world, text="Second awaiting")
+    auth.login(world.cochair_id.email)
+    nothing = client.post("/roundtables/review/verify", data={})
+    assert nothing.headers["Location"] == "/roundtables/review"
+    assert "Tick the recommendations to verify first." in text_of(client.get("/roundtables/review"))
+    # One of them sent back meanwhile by the other co-chair: none is verified, and the queue says why.
+    take_transition(second, "send_back", world.cochair_au, reason="Attach the circulation e-mail.")
+    db.session.commit()
+    refused = client.post("/roundtables/review/verify", data={"chosen": [str(first.id), str(second.id)]})
+    assert refused.status_code == 422
+    assert db.session.get(Recommendation, first.id).status == "done"
+    take_transition(second, "complete", world.owner_staff, what_was_done="Circulated on 3 May.")
+    db.session.commit()
+    verified = client.post("/roundtables/review/verify", data={"chosen": [str(first.id), str(second.id)]})
+    assert verified.headers["Location"] == "/roundtables/review"
+    assert "Verified 2 recommendations." in text_of(client.get("/roundtables/review"))
+    for recommendation in (first, second):
+        assert db.session.get(Recommendation, recommendation.id).status == "verified"
+        entries = db.session.scalars(
+            sa.select(HistoryEntry).where(HistoryEntry.record_id == recommendation.id, HistoryEntry.event == "verify")
+        ).all()
+        assert len(entries) == 1 and entries[0].actor_id == world.cochair_id.id
 
 
 def test_co_chairs_say_what_a_verified_recommendation_changed_and_the_public_reads_it(client, auth, world):

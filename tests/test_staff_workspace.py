@@ -647,7 +647,9 @@ def test_a_transition_not_possible_from_here_says_why(client, make, arc, arc_sta
 def test_an_unknown_transition_is_not_found(client, make, arc, arc_staff):
     pledge = make.pledge(lead=arc)
     assert client.post(f"/pledges/{pledge.slug}/transitions/destroy").status_code == 404
-    assert client.get(f"/pledges/{pledge.slug}/transitions/start").status_code == 405
+    # A button's address reloaded (or shared) is not an error: it leads to the pledge.
+    reloaded = client.get(f"/pledges/{pledge.slug}/transitions/start")
+    assert (reloaded.status_code, reloaded.headers["Location"]) == (303, f"/pledges/{pledge.slug}")
 
 
 # --- history -------------------------------------------------------------------------------------
@@ -971,3 +973,24 @@ def test_a_budget_up_to_the_largest_the_database_holds_is_kept_and_the_refusals_
             edit_pledge(pledge, staff, budget_amount=amount, budget_currency="AUD")
         assert str(refused.value) == message
     assert pledge.budget_amount == largest
+
+
+def test_the_contact_person_is_shown_to_its_signatories_only_and_a_drafts_breadcrumb_leads_home(
+    client, make, arc, arc_staff, auth
+):
+    pledge = make.pledge(lead=arc, contact_name="Mere Tuilagi", contact_email="mere@example.org")
+    page = text_of(client.get(f"/pledges/{pledge.slug}"))
+    assert 'Mere Tuilagi, <a href="mailto:mere@example.org">mere@example.org</a>' in page.replace("<bdi>", "").replace(
+        "</bdi>", ""
+    )
+    # A draft is on no public list: its breadcrumb leads to where its signatories find it.
+    assert '<li class="breadcrumb-item"><a href="/pledges/mine">My organisation’s pledges</a></li>' in page
+    take_transition(pledge, "start", arc_staff)
+    db.session.commit()
+    assert '<a href="/pledges">Pledges</a>' in text_of(client.get(f"/pledges/{pledge.slug}"))
+    auth.logout()
+    assert "mere@example.org" not in text_of(client.get(f"/pledges/{pledge.slug}"))
+    outsider = make.staff()
+    db.session.commit()
+    auth.login(outsider.email)
+    assert "mere@example.org" not in text_of(client.get(f"/pledges/{pledge.slug}"))

@@ -119,7 +119,7 @@ def test_logout_requires_post(client, auth, make):
     staff = make.staff()
     auth.login(staff.email)
     response = client.get("/auth/logout")
-    assert response.status_code == 405
+    assert (response.status_code, response.headers["Location"]) == (303, "/")  # the home page, not logged out
     assert "Log out" in text_of(client.get("/"))  # still logged in
 
     response = auth.logout()
@@ -428,6 +428,13 @@ def test_any_page_number_a_visitor_types_gives_a_page_not_an_error(client, auth,
 def test_error_pages_speak_plainly(client):
     not_found = client.get("/pledges/no-such-pledge").get_data(as_text=True)
     assert "There is no page at this address" in not_found
-    wrong_method = client.get("/auth/logout")
+    wrong_method = client.post("/open-data")
     assert wrong_method.status_code == 405
     assert "use the buttons and links on the site" in wrong_method.get_data(as_text=True)
+
+
+def test_login_as_people_type_it_leads_to_the_log_in_page(client):
+    assert client.get("/login").headers["Location"] == "/auth/login"
+    kept = client.get("/login?next=/pledges/mine")
+    assert (kept.status_code, kept.headers["Location"]) == (302, "/auth/login?next=/pledges/mine")
+    assert "Log in" in text_of(client.get("/login", follow_redirects=True))

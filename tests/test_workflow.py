@@ -288,7 +288,7 @@ def test_complete_without_saying_what_was_done_is_refused(rec):
     take_transition(rec, "agree", rec.co_chair)
     with pytest.raises(TransitionRefused) as refused:
         take_transition(rec, "complete", rec.owner_staff, what_was_done="  ")
-    assert str(refused.value) == "Say what was done in a progress update before marking this recommendation done."
+    assert str(refused.value) == "Say in “What was done” what was done before marking this recommendation done."
     assert rec.status == "in_progress"
     assert rec.updates == []
 

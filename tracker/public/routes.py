@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from ..core import access, clock, data_version
 from ..core.extensions import db
@@ -127,6 +128,13 @@ def forum_report(slug: str) -> Response:
         today=today,
     )
     return pdf.pdf(html, f"{record.slug}-progress-{today.isoformat()}.pdf")
+
+
+@bp.route("/login")
+def login_shortcut() -> ResponseReturnValue:
+    """/login, as people type it: the log-in page (and, given, where they were going)."""
+    following = request.args.get("next")
+    return redirect(url_for("auth.login", next=following) if following else url_for("auth.login"))
 
 
 @bp.route("/open-data", endpoint="open_data")

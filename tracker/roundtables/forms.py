@@ -4,7 +4,16 @@ the rules themselves are in `operations`, `workflow` and `follow_through`."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from wtforms import BooleanField, Form, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Form,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
 from wtforms.widgets import HiddenInput
@@ -239,6 +248,17 @@ class ProgressUpdateForm(SiteForm):
             SelectChoice(str(i.id), i.name + (f" ({i.unit})" if i.unit else "")) for i in indicators
         ]
         return self
+
+
+class BulkVerifyForm(SiteForm):
+    """Recommendations of the review queue ticked to verify at once (their ids)."""
+
+    chosen = SelectMultipleField("Verify", coerce=int, validate_choice=False)
+    submit = SubmitField("Verify the ticked recommendations")
+
+    def validate_chosen(self, field):
+        if not field.data:
+            raise ValidationError("Tick the recommendations to verify first.")
 
 
 class RecommendationTransitionForm(SiteForm):

@@ -41,7 +41,7 @@ class RecommendationWorkflow(Workflow):
 
     def check_what_was_done(self, what_was_done: str | None = None, **_: Any) -> None:
         if not (what_was_done or "").strip():
-            raise RuleNotMet("Say what was done in a progress update before marking this recommendation done.")
+            raise RuleNotMet("Say in “What was done” what was done before marking this recommendation done.")
 
     def check_send_back_reason(self, reason: str | None = None, **_: Any) -> None:
         if not (reason or "").strip():

@@ -2,7 +2,7 @@
 /api/ the same errors are JSON in flask-smorest's shape (`{"code", "status", "message"}`,
 documented as the API's error schema), so a program never has to read an HTML page."""
 
-from flask import Flask, abort, current_app, render_template, request
+from flask import Flask, abort, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -89,12 +89,30 @@ def http_error(error: HTTPException) -> ResponseReturnValue | HTTPException:
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if _is_api():
         return _api_error(error, headers)
+    if error.code == 405 and request.method == "GET" and (page := _page_above(request.path)):
+        return redirect(page, 303)  # a button's address, reloaded or shared: its page
     description = error.description
     if error.code == 413:
         description = too_large()
     elif description == type(error).description:  # Werkzeug's stock sentence: say it plainly
         description = _PLAIN_WORDS.get(error.code, description)
     return _page(error.code, description), error.code, headers
+
+
+def _page_above(path: str) -> str | None:
+    """The nearest page above a POST-only address — /recommendations/6 for
+    /recommendations/6/transitions/send_back — that answers GET, if any."""
+    adapter = current_app.url_map.bind("localhost")
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        try:
+            adapter.match(candidate, method="GET")
+        except HTTPException:  # no page there (or only a redirect to one)
+            continue
+        return candidate
+    return None
 
 
 def too_large() -> str:

@@ -22,13 +22,12 @@ from ...core.web import pdf
 from ...core.web.lists import paginate
 from ...core.web.render_cache import kept_for_each_person
 from .. import follow_through
-from ..forms import FollowThroughFilter, RecommendationTransitionForm
+from ..forms import FollowThroughFilter
 from ..models import ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
 from ..report import report_csv as report_csv_text
 from ..workflow import VERIFIED
 from .blueprint import bp
 from .loading import RECOMMENDATION_ROWS, load_roundtable
-from .recommendations import BUTTONS
 
 
 def _owners_of(roundtable_ids: Any) -> Sequence[Organisation]:
@@ -83,7 +82,7 @@ def dashboard(slug: str):
     return _dashboard("roundtables/dashboard.html", [roundtable.id], roundtable=roundtable)
 
 
-def _my_roundtables() -> Sequence[Roundtable]:
+def my_roundtables() -> Sequence[Roundtable]:
     access.require(current_user, "review_follow_through")
     return db.session.scalars(
         sa.select(Roundtable)
@@ -99,43 +98,8 @@ def _my_roundtables() -> Sequence[Roundtable]:
 def dashboard_all():
     """Across every roundtable the co-chair's government co-chairs (a table of them, the
     totals, and the recommendations of all of them)."""
-    roundtables = _my_roundtables()
+    roundtables = my_roundtables()
     return _dashboard("roundtables/dashboard.html", [rt.id for rt in roundtables], roundtables=roundtables)
-
-
-@bp.route("/roundtables/review")
-@login_required
-def review_queue():
-    """Done, awaiting verification: the recommendations the co-chair's roundtables wait on
-    them to verify or send back, oldest first, with the buttons to do it."""
-    roundtable_ids = [rt.id for rt in _my_roundtables()]
-    query = (
-        sa.select(Recommendation)
-        .where(Recommendation.roundtable_id.in_(roundtable_ids), Recommendation.status == follow_through.DONE)
-        .options(
-            *RECOMMENDATION_ROWS,
-            selectinload(Recommendation.updates),
-            # Who may verify or send back each one: its roundtable's co-chairs.
-            joinedload(Recommendation.roundtable).selectinload(Roundtable.co_chairs),
-        )
-        .order_by(Recommendation.updated_at, Recommendation.id)
-    )
-    page = paginate(query)
-    forms: dict[int, dict[str, RecommendationTransitionForm]] = {}
-    for recommendation in page.items:
-        forms[recommendation.id] = {}
-        for event in follow_through_review_events(recommendation):
-            form = RecommendationTransitionForm(prefix=event)
-            form.words.label.text = BUTTONS[event][2]
-            form.submit.label.text = BUTTONS[event][0]
-            for field in (form.words, form.public):  # ids unique on a page of several
-                field.id = field.label.field_id = f"{field.id}-{recommendation.id}"
-            forms[recommendation.id][event] = form
-    return render_template("roundtables/review_queue.html", page=page, forms=forms, buttons=BUTTONS)
-
-
-def follow_through_review_events(recommendation):
-    return [event for event in ("verify", "send_back") if access.can(current_user, event, recommendation)]
 
 
 # --- the report ------------------------------------------------------------------------------

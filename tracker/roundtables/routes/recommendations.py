@@ -21,36 +21,10 @@ from ...core.web.refusals import show_conflict, show_refusal
 from .. import follow_through, operations, queries
 from ..forms import FollowThroughFilter, ProgressUpdateForm, RecommendationForm, RecommendationTransitionForm
 from ..models import Outcome, OutcomeGroup, Recommendation, Roundtable
+from . import review
 from .blueprint import bp
+from .buttons import BUTTONS, DONE_MESSAGES, REVIEW_EVENTS, TRANSITION_HEADINGS, rule_data
 from .loading import ROUNDTABLE_PAGE, load_part, load_recommendation, load_roundtable
-
-# Each workflow button: its label, style, the label of its text box, and whether the words
-# are required (the workflow's rule says so; the label tells the person beforehand).
-BUTTONS = {
-    "agree": ("Agree", "btn-primary", None),
-    "complete": ("Mark as done", "btn-success", "What was done (required)"),
-    "verify": ("Verify", "btn-success", "Comment (optional)"),
-    "send_back": ("Send back", "btn-outline-danger", "Reason for sending it back (required; the owners will see it)"),
-}
-_DONE_MESSAGES = {
-    "agree": "Recommendation agreed. Its owners now see it in their work, and it is on the public page.",
-    "complete": "Marked as done. The co-chairs will verify it, or send it back with a reason.",
-    "verify": "Verified.",
-    "send_back": "Sent back to its owners with your reason.",
-}
-REVIEW_EVENTS = ("verify", "send_back")
-
-
-def _rule_data(event: str, form: RecommendationTransitionForm) -> dict:
-    """The form's words as the workflow's rule and the operation take them."""
-    words = form.words.data or None
-    if event == "complete":
-        return {"what_was_done": words}
-    if event == "send_back":
-        return {"reason": words, "public": form.public.data}
-    if event == "verify":
-        return {"comment": words, "public": form.public.data}
-    return {"comment": words}
 
 
 def transition_forms(recommendation: Recommendation, refused: tuple[str, RecommendationTransitionForm] | None = None):
@@ -103,7 +77,7 @@ def new_recommendation(slug: str):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(_DONE_MESSAGES["agree"] if form.agree.data else "Recommendation saved as a draft.", "success")
+            flash(DONE_MESSAGES["agree"] if form.agree.data else "Recommendation saved as a draft.", "success")
             return redirect(url_for(".recommendation", recommendation_id=recommendation.id))
     return render_template(
         "roundtables/recommendation_form.html", form=form, roundtable=roundtable, outcome=outcome, recommendation=None
@@ -138,6 +112,7 @@ def _recommendation_page(recommendation, *, refused=None, update_form=None, stat
         transition_forms=forms,
         stray_refusal=refused_form.form_errors if refused_form is not None and refused_event not in forms else [],
         buttons=BUTTONS,
+        transition_headings=TRANSITION_HEADINGS,
         review_events=REVIEW_EVENTS,
         update_form=update_form if may_update else None,
         involved=access.can(current_user, "view_history", recommendation),
@@ -190,16 +165,18 @@ def transition(recommendation_id: int, event: str):
     form = RecommendationTransitionForm(prefix=event)
     if form.validate_on_submit():
         try:
-            operations.take_transition(recommendation, event, current_user, **_rule_data(event, form))
+            operations.take_transition(recommendation, event, current_user, **rule_data(event, form))
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(_DONE_MESSAGES[event], "success")
+            flash(DONE_MESSAGES[event], "success")
             back = _RETURN_TO.get(request.args.get("from", ""))
             if back:
                 return redirect(url_for(back))
             return redirect(url_for(".recommendation", recommendation_id=recommendation.id))
+    if request.args.get("from") == "review" and event in ("verify", "send_back"):  # refused where it was pressed
+        return review.review_queue_page(refused=(recommendation.id, event, form), status=422)
     return _recommendation_page(load_recommendation(recommendation_id), refused=(event, form), status=422)
 
 
@@ -271,7 +248,7 @@ def edit_recommendation(recommendation_id: int):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(_DONE_MESSAGES["agree"] if form.agree.data else "Recommendation saved.", "success")
+            flash(DONE_MESSAGES["agree"] if form.agree.data else "Recommendation saved.", "success")
             return redirect(url_for(".recommendation", recommendation_id=recommendation.id))
     return _editor(form, roundtable, recommendation, 422 if request.method == "POST" else 200)
 
