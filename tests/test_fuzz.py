@@ -735,7 +735,7 @@ def _cached(world: World, key, make):
 
 LIST_PARAMS = ["q", "state", "theme", "organisation", "forum", "country", "sort", "cursor", "page", "per_page"]
 ROUNDTABLE_PARAMS = ["q", "process", "co_chair", "year", "sort", "cursor", "page", "per_page"]
-FOLLOW_THROUGH_PARAMS = ["state", "owner", "heading", "roundtable", "overdue", "stale", "page"]
+FOLLOW_THROUGH_PARAMS = ["state", "owner", "heading", "roundtable", "overdue", "stale", "q", "sort", "page"]
 
 
 @dataclass(frozen=True)
@@ -765,7 +765,7 @@ GET_PAGES = [
     Page("public.actions_csv", "anonymous", LIST_PARAMS),
     Page("public.recommendations_csv", "anonymous", []),
     Page("pledges.index", "anonymous", LIST_PARAMS),
-    Page("pledges.mine", "staff_a", ["state", "forum", "page"]),
+    Page("pledges.mine", "staff_a", ["state", "forum", "q", "sort", "page"]),
     Page("pledges.invitations", "staff_a", ["page"]),
     Page(
         "pledges.show",
@@ -815,7 +815,7 @@ GET_PAGES = [
     Page("roundtables.new_recommendation", "cochair1", ["outcome"], _slugs("roundtables", "public", "private")),
     Page("roundtables.dashboard", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),
     Page("roundtables.dashboard_all", "cochair1", FOLLOW_THROUGH_PARAMS),
-    Page("roundtables.review_queue", "cochair1", ["page"]),
+    Page("roundtables.review_queue", "cochair1", ["q", "page"]),
     Page("roundtables.report", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),
     Page("roundtables.report_csv", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),
     Page("roundtables.report_pdf", "cochair1", FOLLOW_THROUGH_PARAMS, _slugs("roundtables", "public", "private")),

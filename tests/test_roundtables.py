@@ -1056,3 +1056,26 @@ def test_sending_back_without_a_reason_says_what_the_owner_needs(world):
         take_transition(done, "send_back", world.cochair_au, reason=" ")
     assert str(refused.value) == "Give a reason for sending this recommendation back, so its owner knows what to do."
     assert done.status == "done"
+
+
+def test_co_chairs_and_owners_search_and_sort_their_recommendation_lists(client, auth, world):
+    coordination = agreed_recommendation(world, text="Formaliser la coordination nationale", reference="4.2")
+    agreed_recommendation(world, text="Share data on returns", due=TODAY + dt.timedelta(days=300))
+    post_progress_update(coordination, world.owner_staff, text="Met in May.", date=TODAY - dt.timedelta(days=2))
+    done_recommendation(world, text="Train border officials")
+    db.session.commit()
+    auth.login(world.cochair_au.email)
+    found = text_of(client.get("/roundtables/bali/follow-through?q=COORDINATION"))
+    assert "Formaliser la coordination nationale" in found and "Share data on returns" not in found
+    assert "Formaliser" in text_of(client.get("/roundtables/bali/follow-through?q=4.2"))  # its number in the source
+    quiet_first = text_of(client.get("/roundtables/bali/follow-through?sort=quiet"))
+    assert quiet_first.index("Share data on returns") < quiet_first.index("Formaliser la coordination")
+    queue = text_of(client.get("/roundtables/review?q=border"))
+    assert "Train border officials" in queue
+    assert "Nothing awaiting verification matches “returns”." in text_of(client.get("/roundtables/review?q=returns"))
+    auth.logout()
+    auth.login(world.owner_staff.email)
+    owned = text_of(client.get("/recommendations/mine?q=donnees+returns"))
+    assert "No agreed recommendations match." in owned
+    owned = text_of(client.get("/recommendations/mine?q=returns"))
+    assert "Share data on returns" in owned.split('id="all-heading"')[1]

@@ -994,3 +994,16 @@ def test_the_contact_person_is_shown_to_its_signatories_only_and_a_drafts_breadc
     db.session.commit()
     auth.login(outsider.email)
     assert "mere@example.org" not in text_of(client.get(f"/pledges/{pledge.slug}"))
+
+
+def test_my_organisations_pledges_are_searched_forgiving_accents_and_sorted(client, make, arc, arc_staff):
+    make.pledge(lead=arc, title="Rétablissement des liens familiaux", text="Avec la Croix-Rouge française.")
+    make.pledge(lead=arc, title="Abris d'urgence", text="Shelter kits for cyclone season.")
+    make.pledge(title="Someone else's rétablissement")  # not signed by ARC: never listed
+    db.session.commit()
+    found = text_of(client.get("/pledges/mine?q=retablissement+croix"))
+    assert "Rétablissement des liens familiaux" in found and "Abris" not in found and "Someone else" not in found
+    by_title = text_of(client.get("/pledges/mine?sort=title"))
+    assert by_title.index("Abris d&#39;urgence") < by_title.index("Rétablissement des liens familiaux")
+    nothing = text_of(client.get("/pledges/mine?q=zzzz"))
+    assert "None of your organisation’s pledges match these filters." in nothing

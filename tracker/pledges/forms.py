@@ -46,6 +46,7 @@ from .models import (
     PledgeFollower,
     PledgeSignatory,
 )
+from .queries import MINE_SORTS
 from .workflow import PledgeWorkflow
 
 
@@ -453,10 +454,29 @@ class MyPledgesFilter(Form):
         validate_choice=False,
     )
     forum = SelectField("Forum", coerce=id_or_none, validate_choice=False)
+    q = StringField("Search", filters=[strip], validators=[Length(max=200)])
+    sort = SelectField(
+        "Sort",
+        choices=[SelectChoice(key, label) for key, (label, _order) in MINE_SORTS.items()],
+        validate_choice=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.forum.choices = [SelectChoice("", "All forums")] + choices(Forum)
+
+    def chosen(self) -> dict:
+        """The filters as `queries.signed_by` takes them: a value that is no choice is ignored."""
+        return {
+            "state": self.state.data,
+            "forum_id": self.forum.data if not self.forum.errors else None,
+            "q": self.q.data if isinstance(self.q.data, str) and not self.q.errors else "",
+            "sort": self.sort.data if self.sort.data in MINE_SORTS else "changed",
+        }
+
+    def any(self) -> bool:
+        chosen = self.chosen()
+        return bool(chosen["state"] or chosen["forum_id"] or chosen["q"])
 
 
 class FollowForm(SiteForm):

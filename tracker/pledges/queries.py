@@ -3,10 +3,13 @@ how many are in each state; and the pledges it is invited to sign (or to lead)."
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.extensions import db
+from ..core.search import matches
 from .models import INVITED, SIGNED, Pledge, PledgeSignatory
 from .workflow import PledgeWorkflow
 
@@ -46,14 +49,30 @@ def invitation_count(organisation_id: int) -> int:
     return db.session.scalar(query) or 0
 
 
-def signed_by(organisation_id: int, *, state: str | None = None, forum_id: int | None = None) -> sa.Select[Pledge]:
-    """The pledges the organisation signs (in `state`, made at `forum_id` when given), most
-    recently changed first, with what their rows show."""
+# How "my organisation's pledges" may be sorted: key -> (label, ORDER BY).
+MINE_SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "changed": ("Most recently changed first", (Pledge.updated_at.desc(), Pledge.id.desc())),
+    "quiet": ("Longest without an action first", (Pledge.last_action_on.asc().nulls_first(), Pledge.id)),
+    "title": ("Title, A–Z", (Pledge.title, Pledge.id)),
+}
+
+
+def signed_by(
+    organisation_id: int,
+    *,
+    state: str | None = None,
+    forum_id: int | None = None,
+    q: str = "",
+    sort: str = "changed",
+) -> sa.Select[Pledge]:
+    """The pledges the organisation signs (in `state`, made at `forum_id`, holding the words
+    of `q` when given), in `sort`'s order (most recently changed first), with what their rows
+    show."""
     query = (
         sa.select(Pledge)
-        .where(Pledge.id.in_(_signed_by(organisation_id)))
+        .where(Pledge.id.in_(_signed_by(organisation_id)), *(matches(Pledge.search_text, word) for word in q.split()))
         .options(joinedload(Pledge.forum), selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation))
-        .order_by(Pledge.updated_at.desc(), Pledge.id.desc())
+        .order_by(*MINE_SORTS.get(sort, MINE_SORTS["changed"])[1])
     )
     if state in PledgeWorkflow.state_values():
         query = query.where(Pledge.status == state)

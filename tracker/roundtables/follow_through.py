@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
 from ..accounts.models import Organisation
-from ..core import numbers
+from ..core import numbers, search
 from ..core.extensions import db
 from .models import Recommendation, RecommendationOwner, Roundtable
 from .workflow import RecommendationWorkflow
@@ -95,6 +96,9 @@ def is_sent_back(recommendation: Recommendation) -> bool:
 # --- the lists -------------------------------------------------------------------------
 
 
+DUE_FIRST = "due"  # the lists' order unless asked otherwise (SORTS, below)
+
+
 @dataclass(frozen=True)
 class Filters:
     """What a recommendation list is narrowed to (every field optional)."""
@@ -105,9 +109,11 @@ class Filters:
     roundtable_id: int | None = None
     overdue: bool = False
     stale: bool = False
+    q: str = ""  # words its text, number or addressee holds (core.search: accents and case forgiven)
+    sort: str = DUE_FIRST
 
     def conditions(self, today: dt.date) -> list:
-        found = []
+        found = [search.matches(Recommendation.search_text, word) for word in self.q.split()]
         if self.state == AGREED:
             found.append(agreed_condition())
         elif self.state in STATES:
@@ -125,15 +131,40 @@ class Filters:
         return found
 
     def any(self) -> bool:
-        return any((self.state, self.owner_id, self.group_id, self.roundtable_id, self.overdue, self.stale))
+        return any((self.state, self.owner_id, self.group_id, self.roundtable_id, self.overdue, self.stale, self.q))
+
+
+# How a recommendation list may be sorted: key -> (label, ORDER BY).
+SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
+    DUE_FIRST: ("Soonest due first", (Recommendation.due_date.asc().nulls_last(), Recommendation.id)),
+    "quiet": (
+        "Longest without news first",
+        (
+            sa.func.coalesce(Recommendation.last_update_on, Recommendation.agreed_on).asc().nulls_first(),
+            Recommendation.id,
+        ),
+    ),
+    "news": (
+        "Latest news first",
+        (
+            sa.func.coalesce(Recommendation.last_update_on, Recommendation.agreed_on).desc().nulls_last(),
+            Recommendation.id,
+        ),
+    ),
+    "reference": (
+        "By number in the source",
+        (Recommendation.roundtable_id, Recommendation.reference, Recommendation.id),
+    ),
+}
 
 
 def recommendations_query(roundtable_ids, filters: Filters, today: dt.date):
     """The recommendations of these roundtables that pass `filters`, due first."""
+    order = SORTS.get(filters.sort, SORTS[DUE_FIRST])[1]
     return (
         sa.select(Recommendation)
         .where(Recommendation.roundtable_id.in_(roundtable_ids), *filters.conditions(today))
-        .order_by(Recommendation.due_date.asc().nulls_last(), Recommendation.id)
+        .order_by(*order)
     )
 
 

@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from ..accounts.models import Organisation
@@ -280,6 +280,12 @@ class FollowThroughFilter(Form):
     roundtable = SelectField("Roundtable", coerce=id_or_none, validate_choice=False)
     overdue = BooleanField("Overdue only")
     stale = BooleanField(f"No update for {follow_through.STALE_AFTER_DAYS} days")
+    q = StringField("Search", filters=[strip], validators=[Length(max=200)])
+    sort = SelectField(
+        "Sort",
+        choices=[SelectChoice(key, label) for key, (label, _order) in follow_through.SORTS.items()],
+        validate_choice=False,
+    )
 
     def __init__(self, formdata, *, roundtables, owners, headings=(), **kwargs):
         super().__init__(formdata, **kwargs)
@@ -313,6 +319,8 @@ class FollowThroughFilter(Form):
             roundtable_id=None if self.roundtable.errors else self._chosen(self.roundtable),
             overdue=bool(self.overdue.data),
             stale=bool(self.stale.data),
+            q="" if self.q.errors or not isinstance(self.q.data, str) else self.q.data[:200],
+            sort=self.sort.data if self.sort.data in follow_through.SORTS else follow_through.DUE_FIRST,
         )
 
 

@@ -262,6 +262,7 @@ class Recommendation(Base):
         "source_url": Limit(2_000),
     }
     noun: ClassVar[str] = "recommendation"
+    searchable: ClassVar[tuple[str, ...]] = ("text", "reference", "addressee_note")  # (core.search)
     __table_args__ = (
         sa.CheckConstraint(
             f"response IS NULL OR response IN ({', '.join(repr(k) for k in RESPONSES)})", name="known_response"
@@ -277,6 +278,7 @@ class Recommendation(Base):
     outcome_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outcomes.id"), index=True)
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outcome_groups.id"), index=True)  # heading
     text: Mapped[str] = mapped_column(sa.Text)
+    search_text: Mapped[str | None] = mapped_column(sa.Text, default="")  # (core.search)
     status: Mapped[str] = mapped_column(
         state_column(RecommendationWorkflow.state_values(), "recommendation_status"), index=True
     )

@@ -124,10 +124,11 @@ def needing_attention(organisation_id: int, condition: Any, limit: int = 50) -> 
 
 
 def owned(organisation_id: int, filters: follow_through.Filters, today: dt.date) -> sa.Select[Recommendation]:
-    """Every agreed recommendation the organisation owns that passes `filters`, due first."""
+    """Every agreed recommendation the organisation owns that passes `filters`, in its order
+    (soonest due first, unless it says otherwise)."""
     return (
         sa.select(Recommendation)
         .where(_owned_and_agreed(organisation_id), *filters.conditions(today))
         .options(*RECOMMENDATION_ROWS)
-        .order_by(Recommendation.due_date.asc().nulls_last(), Recommendation.id)
+        .order_by(*follow_through.SORTS.get(filters.sort, follow_through.SORTS[follow_through.DUE_FIRST])[1])
     )

@@ -204,8 +204,7 @@ def mine() -> ResponseReturnValue:
         flash("Admins belong to no organisation, so they have no pledges of their own.", "info")
         return redirect(url_for("public.home"))
     filters = MyPledgesFilter(request.args)
-    forum_id = filters.forum.data if not filters.forum.errors else None
-    page = paginate(queries.signed_by(current_user.organisation_id, state=filters.state.data, forum_id=forum_id))
+    page = paginate(queries.signed_by(current_user.organisation_id, **filters.chosen()))
     counts = queries.state_counts(current_user.organisation_id)
     return render_template(
         "pledges/mine.html",

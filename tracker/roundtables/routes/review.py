@@ -5,11 +5,11 @@ A refusal is shown here, beside its item, with what was typed."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
-from ...core import access
+from ...core import access, search
 from ...core.changes import REFUSALS
 from ...core.extensions import db
 from ...core.web.lists import paginate
@@ -36,7 +36,8 @@ def review_queue():
 def review_queue_page(refused: Refused | None = None, problems: dict[int, str] | None = None, status: int = 200):
     """The queue; `refused`, a button pressed in vain (its form shown again by its item, as
     typed); `problems`, why some of those chosen to verify at once could not be."""
-    page = paginate(_awaiting(my_roundtables()))
+    words = request.args.get("q", "")[:200]
+    page = paginate(_awaiting(my_roundtables(), words))
     forms = {recommendation.id: _forms(recommendation, refused) for recommendation in page.items}
     shown = {recommendation.id for recommendation in page.items}
     elsewhere = [] if refused is None or refused[0] in shown else list(refused[2].form_errors or refused[2].errors)
@@ -48,15 +49,18 @@ def review_queue_page(refused: Refused | None = None, problems: dict[int, str] |
         bulk=BulkVerifyForm(formdata=None),
         problems=problems or {},
         elsewhere=elsewhere,
+        q=words,
     ), status
 
 
-def _awaiting(roundtables) -> sa.Select[Recommendation]:
+def _awaiting(roundtables, words: str) -> sa.Select[Recommendation]:
+    """Awaiting verification on these roundtables (holding `words`, when given), oldest first."""
     return (
         sa.select(Recommendation)
         .where(
             Recommendation.roundtable_id.in_([rt.id for rt in roundtables]),
             Recommendation.status == follow_through.DONE,
+            *(search.matches(Recommendation.search_text, word) for word in words.split()),
         )
         .options(
             *RECOMMENDATION_ROWS,
