@@ -43,6 +43,10 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     # …except an import's files (Administration › Import), which may be this large in all.
     IMPORT_MAX_BYTES = 20 * 1024 * 1024
+    # Each evidence file attached to an action or a progress update may be this large
+    # (tracker/core/files.py); a form with files may send this much in all.
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES") or 10 * 1024 * 1024)
+    EVIDENCE_FORM_MAX_BYTES = 3 * EVIDENCE_MAX_BYTES + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     # Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0) holds what every gunicorn worker must
     # share: the log-in throttle's counters. Without it they are kept in each process's memory.

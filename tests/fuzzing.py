@@ -573,10 +573,20 @@ def snapshot(app) -> Snapshot:
     One query for all the tables (each row as a JSON array of its values: a round trip per
     table would be most of an example's time on PostgreSQL), and the data version."""
     with app.app_context():
-        to_json = sa.func.json_build_array if db.engine.dialect.name == "postgresql" else sa.func.json_array
+        postgresql = db.engine.dialect.name == "postgresql"
+        to_json = sa.func.json_build_array if postgresql else sa.func.json_array
+
+        def value(column):  # bytes (evidence files) as hex: JSON holds no bytes
+            if not isinstance(column.type, sa.LargeBinary):
+                return column
+            return sa.func.encode(column, "hex") if postgresql else sa.func.hex(column)
+
         every_row = sa.union_all(
             *(
-                sa.select(sa.literal(table.name).label("name"), sa.cast(to_json(*table.columns), sa.Text).label("row"))
+                sa.select(
+                    sa.literal(table.name).label("name"),
+                    sa.cast(to_json(*(value(column) for column in table.columns)), sa.Text).label("row"),
+                )
                 for table in db.metadata.sorted_tables
             )
         )

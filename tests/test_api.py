@@ -292,6 +292,7 @@ def test_a_pledge_reads_as_on_its_page(client, make):
             }
         ],
         "links": [{"url": "https://example.org/report", "title": "Annual report"}],
+        "files": [],
         "text_format": "plain",
         "language": "en",  # (its pledge's)
         "source_reference": None,
@@ -353,6 +354,8 @@ def test_a_roundtable_reads_as_on_its_page(client, make):
             "text": "Mechanism drafted.",
             "indicator": None,
             "value": None,
+            "link": None,
+            "files": [],
         }
     ]
     assert updated["review"] is None

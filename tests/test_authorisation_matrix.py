@@ -55,6 +55,7 @@ from tracker.accounts import addresses, passwords
 from tracker.accounts import operations as accounts
 from tracker.accounts.models import OrganisationKind, Role, User
 from tracker.core.extensions import db
+from tracker.core.files import Upload
 from tracker.core.web.security import limiter
 from tracker.data import imports
 from tracker.notifications.models import Notification, OutgoingMail
@@ -68,6 +69,7 @@ from tracker.taxonomy.models import ForumKind
 
 from .conftest import CommittingClient
 from .databases import empty_all_tables
+from .evidence import pdf_bytes
 from .factories import Factories
 
 # --- outcomes -------------------------------------------------------------------------------------
@@ -199,6 +201,11 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     # and admins; its feed, which is public, never exists.
     #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("pledges.show", "GET"): {
+        DRAFT_PLEDGE: (NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
+        PUBLISHED_PLEDGE: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    # An action's evidence file: whoever may see its pledge (a withdrawn action's: no one).
+    ("pledges.action_file", "GET"): {
         DRAFT_PLEDGE: (NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
         PUBLISHED_PLEDGE: (OK, OK, OK, OK, OK, OK, OK),
     },
@@ -370,6 +377,11 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     },
     ("roundtables.recommendation", "GET"): {
         DRAFT_RECOMMENDATION: (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK),
+        AGREED_RECOMMENDATION: (OK, OK, OK, OK, OK, OK, OK),
+        PRIVATE_RECOMMENDATION: (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK),
+    },
+    # A progress update's evidence file: whoever may read its recommendation.
+    ("roundtables.update_file", "GET"): {
         AGREED_RECOMMENDATION: (OK, OK, OK, OK, OK, OK, OK),
         PRIVATE_RECOMMENDATION: (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, OK, OK),
     },
@@ -771,11 +783,12 @@ def build_world(make) -> World:
     # Two pledges signed by the signatory's organisation, each with an action to edit and one
     # to withdraw (see _ARGUMENT_FOR).
     draft = make.pledge(author=signatory, title=DRAFT_PLEDGE_TITLE)
-    draft_action = make.action(draft, author=signatory, summary=DRAFT_PLEDGE_ACTION)
+    evidence = [Upload("circulation.pdf", pdf_bytes())]
+    draft_action = make.action(draft, author=signatory, summary=DRAFT_PLEDGE_ACTION, files=evidence)
     draft_spare = make.action(draft, author=signatory, summary="Second draft action")
     published = make.pledge(author=signatory, title="Published plan")
     take_transition(published, "start", signatory)
-    published_action = make.action(published, author=signatory, summary="Published action")
+    published_action = make.action(published, author=signatory, summary="Published action", files=evidence)
     published_spare = make.action(published, author=signatory, summary="Second published action")
 
     # A public and a private roundtable co-chaired by `co_chair`'s government, each with a
@@ -798,7 +811,9 @@ def build_world(make) -> World:
             due_date=dt.date(2030, 1, 1), outcome=parts[roundtable.id][1],
         )  # fmt: skip
         take_transition(recommendation, "agree", co_chair)
-        post_progress_update(recommendation, owner, text="A first meeting was held.", date=dt.date(2020, 1, 1))
+        post_progress_update(
+            recommendation, owner, text="A first meeting was held.", date=dt.date(2020, 1, 1), files=evidence
+        )
         agreed[roundtable.id] = recommendation
 
     # The admin pages' records, and an invited user's set-password link.
@@ -817,7 +832,22 @@ def build_world(make) -> World:
     db.session.commit()
 
     def pledge(record, action, spare, event):
-        return {"slug": record.slug, "action_id": action.id, "spare_action_id": spare.id, "event": event}
+        return {
+            "slug": record.slug,
+            "action_id": action.id,
+            "spare_action_id": spare.id,
+            "event": event,
+            "file_id": action.files[0].id,
+        }
+
+    def with_update(recommendation, event):
+        update = recommendation.updates[0]
+        return {
+            "recommendation_id": recommendation.id,
+            "event": event,
+            "update_id": update.id,
+            "file_id": update.files[0].id,
+        }
 
     def roundtable(record):
         group, outcome = parts[record.id]
@@ -840,8 +870,8 @@ def build_world(make) -> World:
         # Refused: a draft cannot be verified (a co-chair's act, as agreeing), "complete" says
         # what was done.
         DRAFT_RECOMMENDATION: {"recommendation_id": draft_recommendation.id, "event": "verify"},
-        AGREED_RECOMMENDATION: {"recommendation_id": agreed[public.id].id, "event": "complete"},
-        PRIVATE_RECOMMENDATION: {"recommendation_id": agreed[private.id].id, "event": "complete"},
+        AGREED_RECOMMENDATION: with_update(agreed[public.id], "complete"),
+        PRIVATE_RECOMMENDATION: with_update(agreed[private.id], "complete"),
         ADMIN_RECORDS: {
             "organisation_id": organisation.id,
             "user_id": invited.id,

@@ -30,8 +30,9 @@ from tracker import create_app
 from tracker.accounts import logins
 from tracker.accounts.mails import request_password_reset
 from tracker.accounts.models import Role, User
-from tracker.core import data_version
+from tracker.core import data_version, files
 from tracker.core.extensions import db
+from tracker.core.files import Upload
 from tracker.core.history import HistoryEntry, record_history
 from tracker.data import backup, imports
 from tracker.data.demo import DEMO_PASSWORD, load_demo
@@ -44,9 +45,10 @@ from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import ActionFigure, ActionTaken, Pledge, PledgeFollower
 from tracker.pledges.operations import create_pledge, record_action, withdraw_action
 from tracker.roundtables.mails import DUE
-from tracker.roundtables.models import ProgressUpdate, Recommendation, RecommendationIndicator
+from tracker.roundtables.models import ProgressUpdate, Recommendation, RecommendationIndicator, UpdateFile
 
 from .databases import ON_POSTGRES, own_database
+from .evidence import pdf_bytes, png_bytes
 from .factories import Factories
 
 TODAY = dt.date(2025, 3, 1)
@@ -109,6 +111,7 @@ def fill() -> None:
         pledge, author=author, summary=ODD,
         figures=[{"label": "people trained", "value": Decimal("2037.5"), "unit": "people", "year": 2020}],
         links=[{"url": "https://example.org/a?b=1&c=“2”", "title": "Report"}],
+        files=[Upload("Zoë’s report 🌏.pdf", pdf_bytes()), Upload("photo.png", png_bytes())],
     )  # fmt: skip
     withdraw_action(action, author, reason=ODD)
     # Text no form takes today, as a record kept from before (a backup carries what is there):
@@ -143,6 +146,8 @@ def fill() -> None:
     indicator = RecommendationIndicator(name="Officials trained", unit="people", target_value=Decimal("40.5"))
     update.recommendation.indicators = [indicator]
     update.indicator, update.value = indicator, Decimal("12.25")
+    update.files = [UpdateFile(**files.check(Upload("minutes.pdf", pdf_bytes())))]
+    update.link_url = "https://example.org/minutes?x=“1”"
     # An import an admin uploaded and has not confirmed yet (its files, kept as text).
     imports.upload(make.admin(), [("pledges.csv", f"title,state\r\n{ODD[:200]},draft\r\n".encode())])
     db.session.commit()

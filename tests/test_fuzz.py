@@ -53,6 +53,7 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import OrganisationKind, Role
 from tracker.core.extensions import db
+from tracker.core.files import Upload
 from tracker.core.web.forms import IndicatorsForm, OutcomeRatingForm
 from tracker.data import imports
 from tracker.data.forms import ConfirmImportForm, ImportForm
@@ -90,6 +91,7 @@ from tracker.roundtables.operations import add_outcome, add_outcome_group, creat
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
 from .databases import empty_all_tables
+from .evidence import pdf_bytes
 from .factories import Factories
 from .fuzzing import (
     JSON,
@@ -170,7 +172,10 @@ def build_world() -> World:
 
     def pledge(author, title, state="draft", co_signatories=(), actions=1, **fields):
         p = make.pledge(author=author, title=title, co_signatories=co_signatories, forum_id=forum.id, **fields)
-        recorded = [make.action(p, author=author, summary=f"Action {i} of {title}") for i in range(actions)]
+        recorded = [
+            make.action(p, author=author, summary=f"Action {i} of {title}", files=[Upload("report.pdf", pdf_bytes())])
+            for i in range(actions)
+        ]
         if state in ("in_progress", "done"):
             take_transition(p, "start", author)
         if state == "done":
@@ -212,7 +217,10 @@ def build_world() -> World:
         if state != "draft":
             take_transition(rec, "agree", co_chair)
         if state in ("done", "verified"):
-            post_progress_update(rec, owner_staff, text="Halfway there.", date=TODAY - dt.timedelta(days=3))
+            post_progress_update(
+                rec, owner_staff, text="Halfway there.", date=TODAY - dt.timedelta(days=3),
+                files=[Upload("minutes.pdf", pdf_bytes())],
+            )  # fmt: skip
             take_transition(rec, "complete", owner_staff, what_was_done="All done.")
         if state == "verified":
             take_transition(rec, "verify", co_chair)
@@ -261,6 +269,24 @@ def build_world() -> World:
         "beta_draft": (p_beta_draft.slug, a_beta_draft[0].id), "withdrawn": (p_progress.slug, withdrawn.id),
         "elsewhere": (p_draft.slug, a_progress[1].id),  # an action of another pledge
     }  # fmt: skip
+    # Evidence files: each action's first (an action without one: an id that names none), and
+    # each recommendation's first update's.
+    from tracker.pledges.evidence import ActionFile
+    from tracker.roundtables.models import ProgressUpdate, UpdateFile
+
+    w.action_files = dict(
+        db.session.execute(
+            sa.select(ActionFile.action_id, sa.func.min(ActionFile.id)).group_by(ActionFile.action_id)
+        ).all()
+    )
+    w.update_files = {
+        recommendation_id: (update_id, file_id)
+        for recommendation_id, update_id, file_id in db.session.execute(
+            sa.select(ProgressUpdate.recommendation_id, ProgressUpdate.id, UpdateFile.id).join(
+                UpdateFile, UpdateFile.update_id == ProgressUpdate.id
+            )
+        )
+    }
     w.roundtables = {"public": r1.slug, "private": r2.slug}
     w.groups = {
         "first": (r1.slug, groups[0].id),
@@ -750,6 +776,17 @@ class Page:
         return self.endpoint
 
 
+def _file_of(w, slug, action_id) -> dict:
+    """An action's first evidence file (as its address names it)."""
+    return {"slug": slug, "action_id": action_id, "file_id": w.action_files.get(action_id, 1)}
+
+
+def _update_file_of(w, recommendation_id) -> dict:
+    """A recommendation's first update's evidence file, if it has one (else ids that name none)."""
+    update_id, file_id = w.update_files.get(recommendation_id, (1, 1))
+    return {"recommendation_id": recommendation_id, "update_id": update_id, "file_id": file_id}
+
+
 def _slugs(kind, *names):
     return lambda w: [{"slug": getattr(w, kind)[n]} for n in names] + [{"slug": "missing"}, {"slug": "é\u202e%"}]
 
@@ -779,6 +816,24 @@ GET_PAGES = [
     Page("pledges.edit", "staff_a", [], _slugs("pledges", "in_progress", "beta")),
     Page("pledges.new_action", "staff_a", [], _slugs("pledges", "in_progress")),
     Page("pledges.indicators", "staff_a", [], _slugs("pledges", "in_progress", "draft", "beta")),
+    Page(
+        "pledges.action_file",
+        "anonymous",
+        [],
+        lambda w: (
+            [_file_of(w, slug, action_id) for slug, action_id in w.actions.values()]
+            + [{"slug": w.pledges["draft"], "action_id": 1, "file_id": i} for i in MISSING_IDS]
+        ),
+    ),
+    Page(
+        "roundtables.update_file",
+        "anonymous",
+        [],
+        lambda w: (
+            [_update_file_of(w, i) for i in w.recommendations.values()]
+            + [{"recommendation_id": i, "update_id": i, "file_id": i} for i in MISSING_IDS]
+        ),
+    ),
     Page(
         "roundtables.indicators",
         "cochair1",

@@ -45,6 +45,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import raiseload
 
+from tests.evidence import pdf_bytes
 from tests.factories import take_transition
 from tracker import create_app
 from tracker.accounts import addresses, passwords
@@ -54,6 +55,7 @@ from tracker.core import clock, data_version
 from tracker.core.columns import utcnow
 from tracker.core.dates import DatePrecision
 from tracker.core.extensions import db
+from tracker.core.files import Upload
 from tracker.core.history import HistoryEntry
 from tracker.data import imports
 from tracker.data.models import PendingImport
@@ -392,6 +394,7 @@ class World:
             organisations=[self.signatory_org, self.owner_org],
             figures=[{"label": "People trained", "value": Decimal(2037), "unit": "people", "year": 2020}],
             links=[{"url": "https://example.org/report", "title": "Report"}],
+            files=[Upload("report.pdf", pdf_bytes())],
         )
 
     @cached_property
@@ -417,7 +420,10 @@ class World:
             due_date=dt.date(2030, 1, 1), outcome=self.outcome, group=self.group,
         )  # fmt: skip
         take_transition(recommendation, "agree", self.co_chair)
-        post_progress_update(recommendation, self.owner, text="A first meeting was held.", date=dt.date(2020, 1, 1))
+        post_progress_update(
+            recommendation, self.owner, text="A first meeting was held.", date=dt.date(2020, 1, 1),
+            files=[Upload("minutes.pdf", pdf_bytes())],
+        )  # fmt: skip
         return recommendation
 
     def touch(self) -> None:
@@ -825,6 +831,7 @@ class Page:
     visitor: str  # who is logged in
     rows: Callable[[World, int], None]  # what the page lists, grown by k
     url: Callable[[World], str]
+    status: int = 200  # what it answers (a shortcut that only redirects: 302)
 
     def __str__(self):
         return f"{self.visitor}, {self.rows.__name__}"
@@ -844,7 +851,7 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     # (the public pages' buttons and menus differ then).
     "public.home": (Page(ANONYMOUS, pledges, at("/")), Page(STAFF, pledges, at("/"))),
     "public.open_data": (Page(ANONYMOUS, pledges, at("/open-data")),),
-    "public.login_shortcut": (Page(ANONYMOUS, pledges, at("/login")),),
+    "public.login_shortcut": (Page(ANONYMOUS, pledges, at("/login"), status=302),),
     "public.forum": (Page(ANONYMOUS, forum_pledges, at("/forums/{w.forum.slug}")),),
     "public.forum_report": (Page(ANONYMOUS, forum_pledges, at("/forums/{w.forum.slug}/report.pdf")),),
     "public.actions_feed": (Page(ANONYMOUS, pledges, at("/actions.atom")),),
@@ -895,6 +902,9 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "pledges.edit": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/edit")),),
     "pledges.new_action": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/new")),),
     "pledges.indicators": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/indicators")),),
+    "pledges.action_file": (
+        Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/files/{w.action.files[0].id}")),
+    ),
     "pledges.edit_action_view": (
         Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/edit")),
     ),
@@ -944,6 +954,16 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
         Page(ANONYMOUS, roundtable_recommendations, at("/recommendations/{w.recommendation.id}")),
         Page(OWNER, roundtable_recommendations, at("/recommendations/{w.recommendation.id}")),
         Page(CO_CHAIR, roundtable_recommendations, at("/recommendations/{w.recommendation.id}")),
+    ),
+    "roundtables.update_file": (
+        Page(
+            ANONYMOUS,
+            roundtable_recommendations,
+            lambda w: (
+                f"/recommendations/{w.recommendation.id}/updates/{w.recommendation.updates[0].id}"
+                f"/files/{w.recommendation.updates[0].files[0].id}"
+            ),
+        ),
     ),
     "roundtables.indicators": (
         Page(CO_CHAIR, roundtable_recommendations, at("/recommendations/{w.recommendation.id}/indicators")),
@@ -1094,7 +1114,7 @@ def measure(app, world: World, page: Page, *, during=contextlib.nullcontext) -> 
         response = client.get(url)
         body = response.get_data()  # read, so that a streamed body is counted
         response.close()
-    if response.status_code != 200:
+    if response.status_code != page.status:
         cause = errors[0] if errors else None
         raise AssertionError(
             f"{url} answered {response.status_code}" + (f": {cause!r}" if cause else f": {body[:300]!r}")

@@ -116,8 +116,8 @@ def test_my_recommendations_filtered_has_no_accessibility_violations(arc_staff: 
     page = arc_staff
     page.goto("/recommendations/mine")
     page.get_by_label("State", exact=True).select_option(label="Done, verified")
-    page.get_by_role("button", name="Filter").click()
-    expect(page.get_by_text("No agreed recommendations in this state are owned by your organisation.")).to_be_visible()
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("No agreed recommendations match.")).to_be_visible()
     assert_accessible(page)
 
 
@@ -139,7 +139,7 @@ def test_recommendation_page_with_refused_forms_has_no_accessibility_violations(
     expect(update_form.get_by_label("What has happened")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page)
     workspace(page).get_by_role("button", name="Mark as done").click()  # without saying what was done
-    expect(workspace(page).get_by_role("alert")).to_contain_text("Say what was done")
+    expect(workspace(page).get_by_role("alert")).to_contain_text("Say in “What was done” what was done")
     assert_accessible(page)
 
 

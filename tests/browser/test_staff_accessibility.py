@@ -44,7 +44,7 @@ def test_my_pledges_filtered_has_no_accessibility_violations(staff_page: Page):
     page.get_by_label("Forum", exact=True).select_option(
         label="33rd International Conference of the Red Cross and Red Crescent, 2019"
     )
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("link", name="Show all")).to_be_visible()
     assert_accessible(page)
 

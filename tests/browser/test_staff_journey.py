@@ -273,6 +273,31 @@ def test_add_another_figure_keeps_what_was_typed(page: Page, signed_pledge):
     expect(figures).to_have_text(["courses held: 1,204", "people trained: 310"])
 
 
+def test_enter_in_a_figure_saves_the_action_with_its_evidence_file(page: Page, signed_pledge, tmp_path):
+    """(Issue 20.) Enter in a field saves, as in any form — it used to add a figure row
+    ("Add another figure" came first) — and a file chosen goes with it."""
+    from tests.evidence import pdf_bytes
+
+    slug = signed_pledge("Pressing Enter", state="in_progress")
+    log_in(page, ARC_STAFF)
+    page.goto(f"/pledges/{slug}/actions/new")
+    fill_action(page, "2022", "Trained branch volunteers in first aid.")
+    report = tmp_path / "Attendance sheet.pdf"
+    report.write_bytes(pdf_bytes())
+    page.get_by_label("Attach files").set_input_files([report])
+    first = page.get_by_role("group", name="Figure 1")
+    first.get_by_label("What was counted").fill("volunteers trained")
+    first.get_by_label("Number").fill("48")
+    first.get_by_label("Number").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Action recorded.")
+    item = action_item(page, "Trained branch volunteers in first aid.")
+    expect(item.locator(".action-figures li")).to_have_text(["volunteers trained: 48"])
+    with page.expect_download() as download:
+        item.get_by_role("link", name="Attendance sheet.pdf").click()
+    assert download.value.suggested_filename == "Attendance sheet.pdf"
+    assert download.value.path().read_bytes() == pdf_bytes()
+
+
 def test_a_refused_pledge_keeps_what_was_typed_and_says_why_beside_the_field(page: Page):
     log_in(page, ARC_STAFF)
     page.goto("/pledges/new")

@@ -81,3 +81,8 @@ def next_link(endpoint: str, state: ListState, page: Page, per_page: int) -> str
         return None
     size = per_page if per_page != PER_PAGE_DEFAULT else None
     return url_for(endpoint, **state.args(cursor=page.next_cursor, per_page=size), _external=True)
+
+
+def file_data(file, url: str) -> dict:
+    """An evidence file as the API gives it: what it is, and where to download it."""
+    return {"filename": file.filename, "content_type": file.content_type, "size": file.size, "url": url}

@@ -23,6 +23,7 @@ from .common import (
     NOT_FOUND,
     NOT_MODIFIED,
     VALIDATOR_HEADERS,
+    file_data,
     findable,
     next_link,
     path_parameters,
@@ -48,6 +49,7 @@ _PAGE = (
     selectinload(Pledge.actions).selectinload(ActionTaken.organisation_rows),
     selectinload(Pledge.actions).selectinload(ActionTaken.figures).joinedload(ActionFigure.indicator),
     selectinload(Pledge.actions).selectinload(ActionTaken.links),
+    selectinload(Pledge.actions).selectinload(ActionTaken.files),
 )
 
 
@@ -187,6 +189,15 @@ def _action(action: ActionTaken, pledge_language: str) -> dict:
             for figure in action.figures
         ],
         "links": [{"url": link.url, "title": link.title} for link in action.links],
+        "files": [
+            file_data(
+                file,
+                url_for(
+                    "pledges.action_file", slug=action.pledge.slug, action_id=action.id, file_id=file.id, _external=True
+                ),
+            )
+            for file in action.files
+        ],
     }
 
 

@@ -27,6 +27,7 @@ from .common import (
     NOT_FOUND,
     NOT_MODIFIED,
     VALIDATOR_HEADERS,
+    file_data,
     findable,
     next_link,
     path_parameters,
@@ -52,6 +53,7 @@ _PAGE = (*_ROW, selectinload(Roundtable.outcome_groups).selectinload(OutcomeGrou
 _RECOMMENDATION = (
     selectinload(Recommendation.owners).joinedload(RecommendationOwner.organisation),
     selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
+    selectinload(Recommendation.updates).joinedload(ProgressUpdate.files),
     selectinload(Recommendation.recommending_rows),
     selectinload(Recommendation.indicators),
     # (`group`, the heading, is one of the roundtable's outcome groups: loaded already.)
@@ -167,16 +169,7 @@ def _recommendation(recommendation: Recommendation) -> dict:
         "response": recommendation.response,
         "response_date": recommendation.response_date,
         "source_url": recommendation.source_url,
-        "updates": [
-            {
-                "date": update.date,
-                "organisation": update.organisation.name,
-                "text": update.text,
-                "indicator": update.indicator.name if update.indicator else None,
-                "value": None if update.value is None else str(update.value),
-            }
-            for update in recommendation.updates
-        ],
+        "updates": [_update(recommendation, update) for update in recommendation.updates],
         "review": _review(recommendation),
         "indicators": [indicators.as_data(indicator) for indicator in recommendation.indicators],
         "outcome": (
@@ -188,6 +181,31 @@ def _recommendation(recommendation: Recommendation) -> dict:
             if recommendation.outcome_label
             else None
         ),
+    }
+
+
+def _update(recommendation: Recommendation, update: ProgressUpdate) -> dict:
+    """A progress update: its words, the figure it reports, and its evidence."""
+    return {
+        "date": update.date,
+        "organisation": update.organisation.name,
+        "text": update.text,
+        "indicator": update.indicator.name if update.indicator else None,
+        "value": None if update.value is None else str(update.value),
+        "link": update.link_url,
+        "files": [
+            file_data(
+                file,
+                url_for(
+                    "roundtables.update_file",
+                    recommendation_id=recommendation.id,
+                    update_id=update.id,
+                    file_id=file.id,
+                    _external=True,
+                ),
+            )
+            for file in update.files
+        ],
     }
 
 

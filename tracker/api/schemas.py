@@ -282,6 +282,13 @@ class FigureSchema(Schema):
     indicator = _optional_text("The pledge's indicator it counts towards (its name), if any.")
 
 
+class FileSchema(Schema):
+    filename = _text("The file's name.")
+    content_type = _text("Its type, as its bytes say (a PDF, an image, an office document).")
+    size = fields.Integer(required=True, metadata={"description": "Its size in bytes."})
+    url = _text("Where to download it.", format="uri")
+
+
 class LinkSchema(Schema):
     url = _text("Address of the evidence.", format="uri")
     title = _optional_text("Its title.")
@@ -303,6 +310,7 @@ class ActionSchema(Schema):
     organisations = _names("The signatories involved.")
     figures = fields.List(fields.Nested(FigureSchema), required=True, metadata={"description": "Numbers it reports."})
     links = fields.List(fields.Nested(LinkSchema), required=True, metadata={"description": "Evidence."})
+    files = fields.List(fields.Nested(FileSchema), required=True, metadata={"description": "Evidence files."})
 
 
 class PledgeSchema(PledgeSummarySchema):
@@ -384,6 +392,8 @@ class UpdateSchema(Schema):
     organisation = _text("The owner that reported it.")
     text = _text("What happened.")
     indicator = _optional_text("The recommendation's indicator a figure is reported for (its name), if any.")
+    link = _optional_text("A link to its evidence, if any.", format="uri")
+    files = fields.List(fields.Nested(FileSchema), required=True, metadata={"description": "Evidence files."})
     value = _optional_text("The figure reported for it, as a decimal string.", pattern=DECIMAL_PATTERN)
 
 

@@ -18,7 +18,8 @@ restore → backup is byte-identical, on SQLite, on PostgreSQL and from one to t
   name → value. Values are written by their column's type (`_CODECS`), never by what a
   driver happens to return: times as naive UTC ISO 8601 with microseconds, dates as ISO
   8601, enums by the value stored in the database, exact decimals as strings with their
-  column's scale, booleans as true/false, JSON columns as JSON. A column of a type not
+  column's scale, booleans as true/false, JSON columns as JSON, bytes (evidence files) as
+  base64. A column of a type not
   listed there stops the backup rather than writing something engine-dependent.
 
 A restore is all or nothing. It refuses (`RestoreRefused`, nothing written) a file that is
@@ -35,6 +36,7 @@ record created gets a fresh id.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import json
@@ -114,6 +116,11 @@ def _finite_decimal(text: str) -> Decimal:
 
 _TEXT = _Codec(str, _same, _same)
 
+
+def _base64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
 # Checked in order, so a subclass comes before its base (Enum is a String, BigInteger an Integer).
 _CODECS: list[tuple[type[sa.types.TypeEngine], _Codec]] = [
     # Read as the string stored in the database (see `_selected`), which an INSERT takes back.
@@ -124,6 +131,8 @@ _CODECS: list[tuple[type[sa.types.TypeEngine], _Codec]] = [
     (sa.Integer, _Codec(int, _same, _same)),
     (sa.String, _TEXT),
     (sa.JSON, _Codec(None, _same, _same)),
+    # Evidence files' bytes, as base64 text (RFC 4648, with padding).
+    (sa.LargeBinary, _Codec(str, lambda value: base64.b64encode(bytes(value)).decode("ascii"), _base64)),
 ]
 
 

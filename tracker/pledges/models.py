@@ -28,6 +28,7 @@ from ..core.limits import Limit
 from ..core.sources import DEFAULT_LANGUAGE
 from ..core.text import PLAIN
 from ..taxonomy.models import Country, Forum, Theme
+from .evidence import ActionFile
 from .indicators import PledgeIndicator
 from .workflow import DONE, DRAFT, PledgeWorkflow
 
@@ -144,6 +145,9 @@ class ActionTaken(Base):
     )
     links: Mapped[list[EvidenceLink]] = relationship(
         back_populates="action", cascade="all, delete-orphan", order_by="EvidenceLink.position"
+    )
+    files: Mapped[list[ActionFile]] = relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="(ActionFile.position, ActionFile.id)"
     )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import Organisation, User
 from ..core import access, clock, indicators, outcomes
+from ..core import files as evidence_files
 from ..core.changes import (
     AfterTransition,
     ConcurrentChange,
@@ -30,10 +31,12 @@ from ..core.dates import DatePrecision, format_stated_date
 from ..core.extensions import db
 from ..core.history import HistoryEntry, changes_between, record_history, snapshot
 from ..core.limits import check_year, clean_fields
+from ..core.settings import setting
 from ..core.sources import check_source_fields
 from ..core.text import format_number, is_web_url
 from ..taxonomy.models import Country, Forum, Theme
 from . import mails, signatures
+from .evidence import ActionFile
 from .indicators import PledgeIndicator
 from .models import (
     CHANGE_NOTE,
@@ -304,9 +307,13 @@ def _write_action_content(
     heading: str | None = None,
     figures: Sequence[dict[str, Any]] = (),
     links: Sequence[dict[str, Any]] = (),
+    files: Sequence[evidence_files.Upload] = (),
+    remove_files: Sequence[int] = (),
+    uploaded_by: int | None = None,
     **source: Any,
 ) -> None:
-    """Check and set what an action says: the one rule for recording and editing it."""
+    """Check and set what an action says: the one rule for recording and editing it.
+    `files` are added to its evidence files, `remove_files` (ids) taken off."""
     known_fields(source, ACTION_SOURCE_FIELDS, "action")
     summary = check_action_summary(summary)
     texts = clean_fields(ActionTaken, {"heading": heading, "details": details})
@@ -315,6 +322,7 @@ def _write_action_content(
     check_action_organisations(organisations, {o.id for o in action.pledge.signatory_organisations})
     links = check_evidence_links(links)
     figures = check_figures(_against_indicators(figures, action.pledge))
+    evidence = _files_after(action, files, remove_files, uploaded_by)
     action.date = date
     action.date_precision = date_precision or action.date_precision or DatePrecision.DAY
     action.summary = summary
@@ -323,10 +331,24 @@ def _write_action_content(
     action.organisations = distinct(organisations)
     action.figures = [ActionFigure(position=i, **figure) for i, figure in enumerate(figures)]
     action.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
+    action.files = evidence
     for name, value in source.items():
         setattr(action, name, value)
     if action.language == action.pledge.language:
         action.language = None  # (as its pledge's: it follows the pledge's if that is corrected)
+
+
+def _files_after(
+    action: ActionTaken, files: Sequence[evidence_files.Upload], remove_files: Sequence[int], uploaded_by: int | None
+) -> list[ActionFile]:
+    """The action's files once `remove_files` (ids) are taken off and `files` added, each
+    checked (core.files); the caller sets them once every other check has passed."""
+    kept = [f for f in action.files if f.id not in set(remove_files)]
+    limit = setting("EVIDENCE_MAX_BYTES", evidence_files.DEFAULT_MAX_BYTES)
+    uploads = evidence_files.check_all(list(files), kept=len(kept), max_bytes=limit)
+    return kept + [
+        ActionFile(position=len(kept) + i, created_by_id=uploaded_by, **upload) for i, upload in enumerate(uploads)
+    ]
 
 
 def record_action(pledge: Pledge, actor: User, *, position: int | None = None, **content: Any) -> ActionTaken:
@@ -338,7 +360,7 @@ def record_action(pledge: Pledge, actor: User, *, position: int | None = None, *
     action = ActionTaken(attributed_to_id=actor.organisation_id, created_by_id=actor.id, position=place)
     pledge.actions.append(action)  # (the list loaded first, so that a refusal takes it out cleanly)
     try:
-        _write_action_content(action, **content)
+        _write_action_content(action, uploaded_by=actor.id, **content)
     except OperationRefused:
         pledge.actions.remove(action)  # never flushed: nothing half-written
         raise
@@ -374,6 +396,7 @@ def _action_snapshot(action: ActionTaken) -> dict[str, Any]:
             for f in action.figures
         ],
         "links": [link.url for link in action.links],
+        "files": [file.describe() for file in action.files],
         **{name: getattr(action, name) for name in ACTION_SOURCE_FIELDS},
     }
 
@@ -388,7 +411,7 @@ def edit_action(
         raise OperationRefused("This action has been withdrawn; it can no longer be changed.")
     check_version(action, expected_version)
     before = _action_snapshot(action)
-    _write_action_content(action, **content)
+    _write_action_content(action, uploaded_by=actor.id, **content)
     changes = changes_between(before, _action_snapshot(action))
     if not changes:
         return None

@@ -4,6 +4,7 @@ the rules themselves are in `operations`, `workflow` and `follow_through`."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     Form,
@@ -23,7 +24,16 @@ from ..core.extensions import db
 from ..core.sources import DEFAULT_LANGUAGE, language_choices
 from ..core.text import is_web_url
 from ..core.web.fields import DayField, NumberWithSeparatorsField
-from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
+from ..core.web.forms import (
+    CheckboxesField,
+    SiteForm,
+    UploadForm,
+    VersionedForm,
+    Within,
+    choices,
+    id_or_none,
+    strip,
+)
 from ..taxonomy.models import Forum, ForumKind
 from . import follow_through
 from .models import (
@@ -231,7 +241,7 @@ class RecommendationForm(VersionedForm):
         self.opened_at(recommendation.version)
 
 
-class ProgressUpdateForm(SiteForm):
+class ProgressUpdateForm(UploadForm):
     date = DayField("Date", what="the date of the update", validators=[InputRequired("Enter the date of the update.")])
     text = TextAreaField(
         "What has happened",
@@ -240,6 +250,8 @@ class ProgressUpdateForm(SiteForm):
     )
     indicator = SelectField("Figure reported for", coerce=id_or_none, choices=[], validate_choice=False)
     value = NumberWithSeparatorsField("Figure", validators=[Optional()])
+    link_url = StringField("Link to evidence", filters=[strip], validators=[Within(ProgressUpdate.limits["link_url"])])
+    new_files = MultipleFileField("Attach files")
     submit = SubmitField("Post update")
 
     def offer(self, indicators) -> ProgressUpdateForm:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
 from ..core import (
+    files,
     indicators,
     outcomes,
     search,  # noqa: F401  (its listener keeps each record's search_text)
@@ -158,7 +159,8 @@ class ProgressUpdate(Base):
     __tablename__ = "progress_updates"
     __table_args__ = (sa.CheckConstraint("value IS NULL OR indicator_id IS NOT NULL", name="value_has_indicator"),)
     limits: ClassVar[dict[str, Limit]] = {
-        "text": Limit(10_000, lines=True, required="Write what has happened since the last update.")
+        "text": Limit(10_000, lines=True, required="Write what has happened since the last update."),
+        "link_url": Limit(2_000),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,8 +175,13 @@ class ProgressUpdate(Base):
         sa.ForeignKey("recommendation_indicators.id", ondelete="SET NULL"), index=True
     )
     value: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 2))
+    # Evidence: a link (a published report, the circulation e-mail's archive) and files.
+    link_url: Mapped[str | None] = mapped_column(sa.String(2000))
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="updates")
+    files: Mapped[list[UpdateFile]] = relationship(
+        back_populates="update", cascade="all, delete-orphan", order_by="(UpdateFile.position, UpdateFile.id)"
+    )
     organisation: Mapped[Organisation] = relationship()
     author: Mapped[User | None] = relationship()
     indicator: Mapped[RecommendationIndicator | None] = relationship(back_populates="updates")
@@ -183,6 +190,17 @@ class ProgressUpdate(Base):
     def history_timeline(self) -> Recommendation:
         """Progress updates are shown on their recommendation's history."""
         return self.recommendation
+
+
+class UpdateFile(files.EvidenceFileColumns, Base):
+    """A document an owner attached to a progress update as its evidence."""
+
+    __tablename__ = "progress_update_files"
+
+    update_id: Mapped[int] = mapped_column(sa.ForeignKey("progress_updates.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    update: Mapped[ProgressUpdate] = relationship(back_populates="files")
 
 
 class RecommendationIndicator(indicators.IndicatorColumns, Base):

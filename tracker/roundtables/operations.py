@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..accounts.models import Organisation, User
-from ..core import access, clock, indicators, outcomes
+from ..core import access, clock, outcomes
 from ..core.changes import (
     AfterTransition,
-    InvalidField,
     OperationRefused,
     check_version,
     distinct,
@@ -23,7 +22,7 @@ from ..core.changes import take_transition as _take_transition
 from ..core.columns import utcnow
 from ..core.extensions import db
 from ..core.history import HistoryEntry, record_history, snapshot
-from ..core.limits import Limit, clean_fields
+from ..core.limits import clean_fields
 from ..taxonomy.models import Forum
 from . import mails
 from .fields import (
@@ -36,11 +35,15 @@ from .models import (
     OutcomeGroup,
     ProgressUpdate,
     Recommendation,
-    RecommendationIndicator,
     RecommendationOwner,
     Roundtable,
 )
-from .workflow import RecommendationWorkflow
+from .progress import acting_owner as _acting_owner
+from .progress import post_progress_update, set_indicators
+from .progress import words as _words
+
+# Offered here with every other change (they live in `progress`).
+__all__ = ["post_progress_update", "set_indicators"]
 
 
 def take_transition(
@@ -104,10 +107,6 @@ _AFTER: dict[str, AfterTransition] = {
     "verify": _after_verify,
     "send_back": _after_send_back,
 }
-
-
-def _acting_owner(recommendation: Recommendation, actor: User) -> Organisation:
-    return next(o for o in recommendation.owner_organisations if o.id == actor.organisation_id)
 
 
 # --- roundtables and their outcomes ------------------------------------------------------
@@ -207,11 +206,6 @@ def _outcomes_changed(roundtable: Roundtable, actor: User, event: str, changes: 
     roundtable.updated_at = utcnow()
     flush_or_conflict(roundtable)
     return record_history(roundtable, event, actor, changes=changes)
-
-
-def _words(limit: Limit, text: str | None, field: str) -> str:
-    """A text cleaned by its limit, without spaces around it."""
-    return limit.clean(text, field).strip()
 
 
 def add_outcome_group(roundtable: Roundtable, actor: User, *, heading: str) -> OutcomeGroup:
@@ -422,69 +416,6 @@ def edit_recommendation(
     for name, value in fields.items():
         setattr(recommendation, name, value)
     return record_edit(recommendation, actor, before, watched)
-
-
-def set_indicators(recommendation: Recommendation, actor: User, rows: Sequence[dict[str, Any]]) -> HistoryEntry | None:
-    """Set what the recommendation aims at in numbers (`core.indicators.set_indicators`),
-    as its co-chairs may; an indicator kept keeps the figures reported against it."""
-    access.require(actor, "edit", recommendation)
-    recommendation.indicators, changes = indicators.set_indicators(
-        recommendation.indicators, rows, RecommendationIndicator
-    )
-    if not changes:
-        return None
-    recommendation.updated_at = utcnow()
-    flush_or_conflict(recommendation)
-    return record_history(recommendation, "indicators_set", actor, changes=changes)
-
-
-def _reported(recommendation: Recommendation, indicator: Any, value: Any) -> dict[str, Any]:
-    """The figure an update reports: one of the recommendation's indicators (by id or name)
-    and a value, both or neither."""
-    amount = indicators.number(value, "value", "The figure")
-    if indicator in (None, "") and amount is None:
-        return {}
-    found = indicators.chosen(recommendation.indicators, indicator)
-    if found is None:
-        raise InvalidField("indicator", "Choose which of the recommendation's indicators the figure reports on.")
-    if amount is None:
-        raise InvalidField("value", f"Give the figure for “{found.name}”.")
-    return {"indicator": found, "value": amount}
-
-
-def post_progress_update(
-    recommendation: Recommendation,
-    actor: User,
-    *,
-    text: str,
-    date: dt.date | None,
-    indicator: int | str | None = None,
-    value: Any = None,
-) -> ProgressUpdate:
-    """An owner's dated note on `recommendation`, optionally with a figure reported against
-    one of its indicators."""
-    access.require(actor, "post_update", recommendation)
-    if not recommendation.is_agreed:
-        raise OperationRefused("Progress can be reported once the co-chairs have agreed this recommendation.")
-    if recommendation.status == RecommendationWorkflow.verified.value:
-        raise OperationRefused("This recommendation is done and verified; there is no more progress to report.")
-    text = _words(ProgressUpdate.limits["text"], text, "text")
-    if date is None:
-        raise OperationRefused("Give the date of the update.")
-    if date > clock.today():
-        raise OperationRefused("A progress update cannot be dated in the future.")
-    update = ProgressUpdate(
-        recommendation=recommendation,
-        organisation_id=_acting_owner(recommendation, actor).id,
-        author_id=actor.id,
-        date=date,
-        text=text,
-        **_reported(recommendation, indicator, value),
-    )
-    db.session.add(update)
-    db.session.flush()
-    record_history(update, "update_posted", actor, changes={"text": [None, update.text]})
-    return update
 
 
 def rate_outcome(

@@ -9,6 +9,7 @@ from wtforms import DecimalField, StringField
 from wtforms.widgets import DateInput, TextInput
 
 from ..dates import DatePrecision, NotADate, parse_partial_date
+from ..files import Upload
 
 
 class DayField(StringField):
@@ -71,3 +72,8 @@ class NumberWithSeparatorsField(DecimalField):
         if abs(self.data) < 10**18 and self.data != self.data.quantize(Decimal("0.01")):
             self.data = None
             raise ValueError("Use at most two decimal places.")  # (larger numbers: NumberRange says)
+
+
+def uploads_of(field) -> list[Upload]:
+    """The files chosen in a (multiple) file field, read, as `core.files` checks them."""
+    return [Upload(item.filename or "", item.read()) for item in (field.data or []) if item and item.filename]

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from markupsafe import Markup, escape
 
-from .. import access
+from .. import access, files
 from ..dates import format_date, format_date_range, machine_date
 from ..sources import language_name
 from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown, render_text
@@ -44,4 +44,9 @@ def init_app(app: Flask) -> None:
         money=format_money,
     )
     app.jinja_env.tests.update(web_url=is_web_url)
-    app.jinja_env.globals.update(can=access.can)
+    app.jinja_env.globals.update(can=access.can, accept_files=files.ACCEPT_ATTRIBUTE, max_file_size=_max_file_size)
+
+
+def _max_file_size() -> str:
+    """How large an evidence file may be, in words ("10 MB")."""
+    return files.size_in_words(current_app.config.get("EVIDENCE_MAX_BYTES", files.DEFAULT_MAX_BYTES))

@@ -1,11 +1,11 @@
 """Pledge pages: the public register and each pledge's page (with its feed), and the staff
 workspace — my pledges, the editor, recording actions, workflow buttons, history (`pages`),
-the invitations to sign (`signing`), and following a pledge by e-mail (`following`). Each
-view loads the pledge, checks access through `access` (the rules are
-`tracker.permissions`'), calls one operation and commits once.
+the invitations to sign (`signing`), following a pledge by e-mail (`following`), and
+actions' evidence files (`evidence`). Each view loads the pledge, checks access through
+`access` (the rules are `tracker.permissions`'), calls one operation and commits once.
 Importing a module registers its views on `bp`."""
 
-from . import following, pages, signing
+from . import evidence, following, pages, signing
 from .blueprint import bp
 
-__all__ = ["bp", "following", "pages", "signing"]
+__all__ = ["bp", "evidence", "following", "pages", "signing"]

@@ -41,6 +41,7 @@ PAGE_OPTIONS = (
     selectinload(Pledge.actions).selectinload(ActionTaken.organisation_rows),
     selectinload(Pledge.actions).selectinload(ActionTaken.figures).joinedload(ActionFigure.indicator),
     selectinload(Pledge.actions).selectinload(ActionTaken.links),
+    selectinload(Pledge.actions).selectinload(ActionTaken.files),
     selectinload(Pledge.actions).joinedload(ActionTaken.attributed_to),
     INDICATORS,
 )

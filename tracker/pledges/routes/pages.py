@@ -17,6 +17,7 @@ from ...core.extensions import db
 from ...core.history import newest_first
 from ...core.text import render_text
 from ...core.web.conditional import cacheable
+from ...core.web.evidence import allow_evidence_files
 from ...core.web.forms import OutcomeRatingForm, records_by_id, workflow_buttons
 from ...core.web.indicators import edit_indicators
 from ...core.web.lists import list_page, paginate
@@ -316,7 +317,7 @@ def new_action(slug: str):
     # rows (the new one goes after them); not the actions' figures and links.
     pledge = load_pledge(slug, SIGNATORIES, selectinload(Pledge.actions), selectinload(Pledge.indicators))
     access.require(current_user, "record_action", pledge)
-    form = ActionForm(pledge)
+    form = _action_form(pledge)
     if request.method == "GET":
         form.organisations.data = [current_user.organisation_id]
     elif form.is_submitted() and form.wants_another_row():
@@ -343,6 +344,16 @@ def new_action(slug: str):
     )
 
 
+def _action_form(pledge: Pledge, action: ActionTaken | None = None) -> ActionForm:
+    """The action form (which may carry evidence files); editing, it offers to take off the
+    action's files, and keeps it undated when its source gives no date."""
+    allow_evidence_files()
+    form = ActionForm(pledge, undated=action is not None and action.date is None)
+    if action is not None:
+        form.offer_removal(action)
+    return form
+
+
 def _load_action(pledge: Pledge, action_id: int) -> ActionTaken:
     action = db.session.get(ActionTaken, action_id)
     if action is None or action.pledge_id != pledge.id or action.withdrawn_at is not None:
@@ -356,7 +367,7 @@ def edit_action_view(slug: str, action_id: int):
     pledge = load_pledge(slug, *PAGE_OPTIONS)
     action = _load_action(pledge, action_id)
     access.require(current_user, "edit", action)
-    form = ActionForm(pledge, undated=action.date is None)
+    form = _action_form(pledge, action)
     if request.method == "GET":
         form.fill_from(action, format_date(action.date, action.date_precision))
     elif form.is_submitted() and form.wants_another_row():

@@ -1,8 +1,8 @@
 """The roundtables' pages: the list and public follow-through pages and the co-chairs'
 editors (`pages`), recommendations (`recommendations`), the co-chairs' dashboard and report
-(`follow_up`) and review queue (`review`). Importing a module registers its views on `bp`."""
+(`follow_up`), review queue (`review`) and updates' evidence files (`evidence`). Importing a module registers its views on `bp`."""
 
-from . import follow_up, pages, recommendations, review
+from . import evidence, follow_up, pages, recommendations, review
 from .blueprint import bp
 
-__all__ = ["bp", "follow_up", "pages", "recommendations", "review"]
+__all__ = ["bp", "evidence", "follow_up", "pages", "recommendations", "review"]

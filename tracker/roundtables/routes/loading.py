@@ -32,6 +32,7 @@ def load_recommendation(recommendation_id: int) -> Recommendation:
             *RECOMMENDATION_ROWS,
             # An update names its organisation, which may no longer be an owner.
             selectinload(Recommendation.updates).joinedload(ProgressUpdate.organisation),
+            selectinload(Recommendation.updates).joinedload(ProgressUpdate.files),
             joinedload(Recommendation.outcome),
             joinedload(Recommendation.roundtable).selectinload(Roundtable.co_chairs),
             selectinload(Recommendation.indicators),

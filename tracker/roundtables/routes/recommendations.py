@@ -14,6 +14,8 @@ from ...core import access, clock
 from ...core.changes import REFUSALS, EditConflict
 from ...core.extensions import db
 from ...core.history import newest_first
+from ...core.web.evidence import allow_evidence_files
+from ...core.web.fields import uploads_of
 from ...core.web.forms import OutcomeRatingForm, records_by_id, workflow_buttons
 from ...core.web.indicators import edit_indicators
 from ...core.web.lists import paginate
@@ -185,6 +187,7 @@ def transition(recommendation_id: int, event: str):
 def post_update(recommendation_id: int):
     recommendation = load_recommendation(recommendation_id)
     access.require(current_user, "post_update", recommendation)
+    allow_evidence_files()
     form = ProgressUpdateForm(prefix="update").offer(recommendation.indicators)
     if form.validate_on_submit():
         try:
@@ -195,6 +198,8 @@ def post_update(recommendation_id: int):
                 date=form.date.data,
                 indicator=form.indicator.data,
                 value=form.value.data,
+                link_url=form.link_url.data,
+                files=uploads_of(form.new_files),
             )
         except REFUSALS as refusal:
             show_refusal(form, refusal)

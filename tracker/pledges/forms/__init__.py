@@ -3,12 +3,8 @@ number is a number); the rules about pledges themselves are in `operations` and 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from wtforms import (
-    FieldList,
     Form,
-    FormField,
     IntegerField,
     SelectField,
     StringField,
@@ -26,28 +22,32 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..accounts.models import Organisation
-from ..core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE, DatePrecision, NotADate, parse_partial_date
-from ..core.sources import DEFAULT_LANGUAGE, language_choices, language_name
-from ..core.text import MARKDOWN, PLAIN, TEXT_FORMATS, is_web_url
-from ..core.web.fields import NumberWithSeparatorsField
-from ..core.web.forms import CheckboxesField, SiteForm, VersionedForm, Within, choices, id_or_none, strip
-from ..taxonomy.models import Country, Forum, Theme
-from .models import (
+from ...accounts.models import Organisation
+from ...core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE
+from ...core.sources import DEFAULT_LANGUAGE, language_choices
+from ...core.text import MARKDOWN, PLAIN, TEXT_FORMATS, is_web_url
+from ...core.web.fields import NumberWithSeparatorsField
+from ...core.web.forms import (
+    CheckboxesField,
+    SiteForm,
+    VersionedForm,
+    Within,
+    choices,
+    id_or_none,
+    strip,
+)
+from ...taxonomy.models import Country, Forum, Theme
+from ..models import (
     CHANGE_NOTE,
     DECLINED,
     MAX_BUDGET,
-    MAX_FIGURE,
     REASON,
-    ActionFigure,
-    ActionTaken,
-    EvidenceLink,
     Pledge,
     PledgeFollower,
     PledgeSignatory,
 )
-from .queries import MINE_SORTS
-from .workflow import PledgeWorkflow
+from ..queries import MINE_SORTS
+from ..workflow import PledgeWorkflow
 
 
 def _upper(value):
@@ -217,210 +217,12 @@ class PledgeForm(SourceFields, VersionedForm):
         self.opened_at(pledge.version)
 
 
-class FigureForm(Form):
-    """One figure of an action: "people trained: 2,037 people (2020)". A blank row is ignored."""
-
-    label = StringField("What was counted", filters=[strip], validators=[Within(ActionFigure.limits["label"])])
-    value = NumberWithSeparatorsField(
-        "Number",
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_FIGURE, message=f"Enter a number from 0 to {MAX_FIGURE:,}."),
-        ],
-    )
-    unit = StringField("Unit", filters=[strip], validators=[Within(ActionFigure.limits["unit"])])
-    year = IntegerField(
-        "Year",
-        validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR, f"Enter a year {YEAR_RANGE}, such as 2020.")],
-    )
-    # One of the pledge's indicators the figure counts towards (its choices: `ActionForm`).
-    indicator = SelectField("Counts towards", coerce=id_or_none, choices=[], validate_choice=False)
-
-    def is_blank(self) -> bool:
-        return not (
-            self.label.data
-            or self.indicator.data
-            or self.value.data is not None
-            or (self.value.raw_data and self.value.raw_data[0].strip())
-            or self.unit.data
-            or self.year.data
-        )
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if self.is_blank():
-            return valid
-        if not self.label.data and not self.indicator.data:
-            self.label.errors.append("Say what was counted, e.g. people trained (or choose the indicator).")
-            valid = False
-        if self.value.data is None and not self.value.errors:
-            self.value.errors.append("Enter the number.")
-            valid = False
-        return valid
-
-
-class LinkForm(Form):
-    """One evidence link: a web address and, optionally, what it is."""
-
-    url = StringField("Web address", filters=[strip], validators=[Within(EvidenceLink.limits["url"])])
-    title = StringField(
-        "Title of the page or document", filters=[strip], validators=[Within(EvidenceLink.limits["title"])]
-    )
-
-    def is_blank(self) -> bool:
-        return not (self.url.data or self.title.data)
-
-    def validate_url(self, field):
-        if field.data and not is_web_url(field.data):
-            raise ValidationError("Enter a full web address starting with https:// (or http://).")
-
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if self.title.data and not self.url.data:
-            self.url.errors.append("Enter the web address of this evidence.")
-            valid = False
-        return valid
-
-
-class ActionForm(SourceFields, VersionedForm):
-    date = StringField("Date", filters=[strip], validators=[Length(max=40)])
-    heading = StringField("Group under a heading", filters=[strip], validators=[Within(ActionTaken.limits["heading"])])
-    summary = TextAreaField(
-        "What was done",
-        filters=[strip],
-        validators=[Within(ActionTaken.limits["summary"])],
-    )
-    details = TextAreaField("Details", validators=[Within(ActionTaken.limits["details"])])
-    text_format = _format_field("The details are written in")
-    language = SelectField("Language", default="", validate_choice=True)
-    organisations = CheckboxesField("Organisations involved", coerce=int)
-    figures = FieldList(FormField(FigureForm), min_entries=1, max_entries=50)
-    links = FieldList(FormField(LinkForm), min_entries=1, max_entries=50)
-    add_figure = SubmitField("Add another figure")
-    add_link = SubmitField("Add another link")
-    submit = SubmitField("Save action")
-
-    def __init__(self, pledge, *args, undated: bool = False, **kwargs):
-        """`undated`: the action edited has no date (its source gives none), and may keep none."""
-        super().__init__(*args, **kwargs)
-        self.undated = undated
-        self.organisations.choices = [SelectChoice(org.id, org.display_name) for org in pledge.signatory_organisations]
-        self.language.choices = [SelectChoice("", f"As the pledge ({language_name(pledge.language)})")] + [
-            SelectChoice(tag, name) for tag, name in language_choices(self.language.data) if tag != pledge.language
-        ]
-        self.parsed_date: tuple[dt.date | None, DatePrecision] | None = None
-        self.indicator_choices = [SelectChoice("", "— None —")] + [
-            SelectChoice(str(i.id), i.name + (f" ({i.unit})" if i.unit else "")) for i in pledge.indicators
-        ]
-        self._offer_indicators()
-
-    def _offer_indicators(self) -> None:
-        """Each figure row may count towards one of the pledge's indicators."""
-        for entry in self.figures:
-            entry.form.indicator.choices = self.indicator_choices
-
-    def validate_date(self, field):
-        if self.undated and not field.data:
-            self.parsed_date = (None, DatePrecision.DAY)
-            return
-        try:
-            self.parsed_date = parse_partial_date(field.data)
-        except NotADate as problem:
-            raise ValidationError(str(problem)) from None
-
-    def validate_organisations(self, field):
-        if not field.data:
-            raise ValidationError("Choose at least one organisation involved.")
-
-    def wants_another_row(self) -> bool:
-        """ "Add another figure/link" re-shows the form with one more empty row, saving nothing."""
-        if self.add_figure.data:
-            self.figures.append_entry()
-            self._offer_indicators()
-            return True
-        if self.add_link.data:
-            self.links.append_entry()
-            return True
-        return False
-
-    def action_fields(self) -> dict:
-        """The action as `operations.record_action`/`edit_action` take it (blank rows dropped)."""
-        if self.parsed_date is None:
-            raise RuntimeError("action_fields() is read after the form validated")
-        date, precision = self.parsed_date
-        return {
-            "date": date,
-            "date_precision": precision,
-            "heading": self.heading.data or None,
-            "summary": self.summary.data,
-            "details": self.details.data or "",
-            "figures": [
-                {
-                    "label": row.label.data,
-                    "value": row.value.data,
-                    "unit": row.unit.data or None,
-                    "year": row.year.data,
-                    "indicator_id": row.indicator.data,
-                }
-                for row in (entry.form for entry in self.figures)
-                if not row.is_blank()
-            ],
-            "links": [
-                {"url": row.url.data, "title": row.title.data or None}
-                for row in (entry.form for entry in self.links)
-                if not row.is_blank()
-            ],
-            "text_format": self.text_format.data,
-            "language": self.language.data or None,
-            "source_reference": self.source_reference.data or None,
-            "source_url": self.source_url.data or None,
-        }
-
-    def fill_from(self, action, date_text: str) -> None:
-        self.date.data = date_text
-        self.heading.data = action.heading
-        self.summary.data = action.summary
-        self.details.data = action.details
-        self.text_format.data = action.text_format
-        self.language.data = action.language or ""
-        if action.language and action.language not in {choice[0] for choice in self.language.choices}:
-            self.language.choices.append(SelectChoice(action.language, language_name(action.language)))
-        self.source_reference.data = action.source_reference
-        self.source_url.data = action.source_url
-        self.organisations.data = [org.id for org in action.organisations]
-        self.opened_at(action.version)
-        while len(self.figures.entries):
-            self.figures.pop_entry()
-        for figure in action.figures:
-            self.figures.append_entry(
-                {
-                    "label": figure.label,
-                    "value": figure.value,
-                    "unit": figure.unit,
-                    "year": figure.year,
-                    "indicator": figure.indicator_id,
-                }
-            )
-        self.figures.append_entry()
-        self._offer_indicators()
-        while len(self.links.entries):
-            self.links.pop_entry()
-        for link in action.links:
-            self.links.append_entry({"url": link.url, "title": link.title})
-        self.links.append_entry()
-
-
 class TransitionForm(SiteForm):
     """One workflow button with its comment box; prefixed by the event so that several
     fit on one page with distinct ids."""
 
     comment = TextAreaField("Comment", filters=[strip], validators=[Within(REASON)])
     submit = SubmitField()
-
-
-class WithdrawActionForm(SiteForm):
-    reason = TextAreaField("Why is it withdrawn?", filters=[strip], validators=[Within(REASON)])
-    submit = SubmitField("Withdraw this action")
 
 
 class AcceptInvitationForm(SiteForm):
@@ -495,3 +297,9 @@ class ConfirmFollowForm(SiteForm):
 
 class UnfollowForm(SiteForm):
     submit = SubmitField("Stop following")
+
+
+# The forms of actions taken live in `actions` (imported last: they build on SourceFields).
+from .actions import ActionForm, FigureForm, LinkForm, WithdrawActionForm  # noqa: E402
+
+__all__ = ["ActionForm", "FigureForm", "LinkForm", "WithdrawActionForm"]
