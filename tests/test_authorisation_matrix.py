@@ -173,6 +173,9 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("public.forum_report", "GET"): {
         ADMIN_RECORDS: (OK, OK, OK, OK, OK, OK, OK),
     },
+    ("public.feeds_page", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
     ("public.login_shortcut", "GET"): {
         NOTHING: (TO_LOG_IN,) * 7,
     },

@@ -795,6 +795,7 @@ GET_PAGES = [
     Page("public.home", "anonymous", []),
     Page("public.open_data", "anonymous", []),
     Page("public.login_shortcut", "anonymous", ["next"]),
+    Page("public.feeds_page", "anonymous", ["pledge"]),
     Page("public.forum", "anonymous", [], lambda w: [{"slug": "33rd-international-conference"}, {"slug": "x"}]),
     Page("public.forum_report", "anonymous", [], lambda w: [{"slug": "33rd-international-conference"}, {"slug": "x"}]),
     Page("public.actions_feed", "anonymous", []),

@@ -852,6 +852,10 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "public.home": (Page(ANONYMOUS, pledges, at("/")), Page(STAFF, pledges, at("/"))),
     "public.open_data": (Page(ANONYMOUS, pledges, at("/open-data")),),
     "public.login_shortcut": (Page(ANONYMOUS, pledges, at("/login"), status=302),),
+    "public.feeds_page": (
+        Page(ANONYMOUS, pledges, at("/feeds")),
+        Page(ANONYMOUS, pledge_actions, at("/feeds?pledge={w.pledge.slug}")),
+    ),
     "public.forum": (Page(ANONYMOUS, forum_pledges, at("/forums/{w.forum.slug}")),),
     "public.forum_report": (Page(ANONYMOUS, forum_pledges, at("/forums/{w.forum.slug}/report.pdf")),),
     "public.actions_feed": (Page(ANONYMOUS, pledges, at("/actions.atom")),),

@@ -439,3 +439,22 @@ def test_login_as_people_type_it_leads_to_the_log_in_page(client):
     kept = client.get("/login?next=/pledges/mine")
     assert (kept.status_code, kept.headers["Location"]) == (302, "/auth/login?next=/pledges/mine")
     assert "Log in" in text_of(client.get("/login", follow_redirects=True))
+
+
+def test_a_feed_is_offered_on_a_page_that_says_what_it_is_not_as_raw_xml(client, make):
+    """(Issue 20: the Atom feed opened as raw XML.) The site's links lead to a page that
+    explains feeds and gives the address to copy; feed readers still read the .atom."""
+    pledge = make.pledge_in_progress(title="Restoring family links")
+    make.action(pledge, summary="Trained 40 tracing volunteers.")
+    draft = make.pledge(title="A draft's feed")
+    db.session.commit()
+    home = text_of(client.get("/"))
+    assert '<a href="/feeds">Follow new actions (feed)</a>' in home
+    page = text_of(client.get(f"/pledges/{pledge.slug}"))
+    assert f'<a href="/feeds?pledge={pledge.slug}">in a feed reader</a>' in page
+    one = text_of(client.get(f"/feeds?pledge={pledge.slug}"))
+    assert f'value="http://localhost/pledges/{pledge.slug}/actions.atom"' in one
+    assert "Trained 40 tracing volunteers." in one and "Restoring family links" in one
+    every = text_of(client.get(f"/feeds?pledge={draft.slug}"))  # a draft has no feed: the site's
+    assert 'value="http://localhost/actions.atom"' in every and "A draft" not in every
+    assert client.get("/actions.atom").headers["Content-Type"].startswith("application/atom+xml")

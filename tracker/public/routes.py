@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import selectinload
 
 from ..core import access, clock, data_version
 from ..core.extensions import db
@@ -20,7 +21,7 @@ from ..core.web import pdf
 from ..core.web.conditional import cacheable
 from ..data import open_data
 from ..pledges import catalogue, feeds
-from ..pledges.models import ActionTaken, Pledge
+from ..pledges.models import ActionTaken, Pledge, PledgeSignatory
 from ..roundtables.catalogue import ROUNDTABLES
 from ..taxonomy.models import Forum
 from . import forums
@@ -142,6 +143,28 @@ def login_shortcut() -> ResponseReturnValue:
 def open_data_page() -> str:
     """What can be downloaded, in which format, and how to use the API and feeds."""
     return render_template("public/open_data.html")
+
+
+@bp.route("/feeds")
+@cacheable
+def feeds_page() -> str:
+    """Following new actions in a feed reader: what a feed is, its address to copy (every
+    pledge's, or one published pledge's: `?pledge=<slug>`), and what it holds now."""
+    pledge = db.session.scalar(
+        sa.select(Pledge)
+        .where(Pledge.slug == request.args.get("pledge", "")[:120])
+        .options(selectinload(Pledge.signatory_rows).joinedload(PledgeSignatory.organisation))
+    )
+    if pledge is not None and not access.can(catalogue.PUBLIC, "view", pledge):
+        pledge = None  # a draft has no feed, whoever asks
+    address = (
+        url_for("pledges.actions_feed", slug=pledge.slug, _external=True)
+        if pledge is not None
+        else url_for(".actions_feed", _external=True)
+    )
+    return render_template(
+        "public/feeds.html", pledge=pledge, address=address, actions=feeds.latest_actions(pledge, limit=10)
+    )
 
 
 @bp.route("/actions.atom")
