@@ -62,3 +62,38 @@ def test_an_admin_copies_a_set_password_link(browser, base_url):
         assert_accessible(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_outcomes_move_up_and_down_with_or_without_a_reload(browser, base_url, javascript):
+    """(Issue 20, item 6.) With JavaScript an outcome moves in place, the focus staying on its
+    button; without it the same button is a form that reloads the page. Either way one
+    quiet row of tools per outcome: a single primary action."""
+    from .test_roundtable_accessibility import ID_CO_CHAIR, ROUNDTABLE
+
+    context = browser.new_context(base_url=base_url, java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        log_in(page, ID_CO_CHAIR)
+        page.goto(f"{ROUNDTABLE}/outcomes")
+        first_group = page.locator(".outcome-group").first
+        outcomes = first_group.locator("ol.outcomes-editor > li > p.mb-1:not(.row-tools)")
+        before = outcomes.all_text_contents()
+        assert len(before) >= 2
+        expect(page.locator(".outcomes-editor .btn-primary")).to_have_count(0)  # no bright button per row
+        if javascript:
+            page.evaluate("window.notReloaded = true")
+        first_group.get_by_role("button", name="Move down outcome 1.1").click()
+        expect(outcomes.first).to_have_text(before[1])
+        assert outcomes.all_text_contents()[:2] == [before[1], before[0]]
+        if javascript:
+            assert page.evaluate("window.notReloaded === true")
+            focused = page.evaluate("document.activeElement.closest('li').querySelector('p').textContent")
+            assert focused == before[0]
+            expect(page.locator("#move-status")).to_have_text("Moved down.")
+        first_group.get_by_role("button", name="Move up outcome 1.2").click()  # put it back
+        expect(outcomes.first).to_have_text(before[0])
+        if javascript:  # (axe runs in the page: it needs JavaScript)
+            assert_accessible(page)
+    finally:
+        context.close()
