@@ -22,6 +22,7 @@ from tracker.core.history import HistoryEntry
 from tracker.pledges.operations import set_indicators
 
 from .factories import PASSWORD
+from .test_open_data import _write
 
 
 def text_of(response) -> str:
@@ -296,15 +297,6 @@ def test_a_recommendations_progress_updates_report_against_its_indicator(client,
         ("Officials trained", "12.00"),
         ("Officials trained", "18.00"),
     ]
-
-
-def _write(path, columns, records) -> str:
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=list(columns))
-    writer.writeheader()
-    writer.writerows(records)
-    path.write_text(out.getvalue(), encoding="utf-8", newline="")
-    return str(path)
 
 
 # The ASEAN-Australia Counter Trafficking fact sheet (2021, ../shared/seeds/002): "training
