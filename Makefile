@@ -17,7 +17,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format fuzz mutate mutate-survivors bench install install-test chromium pdf-libraries clean
+.PHONY: help run test lint format fuzz mutate mutate-survivors bench install install-test chromium pdf-libraries screenshots clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -86,6 +86,11 @@ chromium:
 	else \
 	    echo "Could not install chromium with apt-get: the browser tests need $(CHROMIUM)."; exit 1; \
 	fi
+
+# Every page type at 1280 and 390 px, as each kind of person meets it, into docs/screenshots/
+# (open its index.html): the whole product at a glance, for a reviewer.
+screenshots: install-test chromium
+	$(BIN)/python docs/screenshots.py
 
 # --- the two commands -----------------------------------------------------------------
 
