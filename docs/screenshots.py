@@ -105,7 +105,7 @@ def main() -> None:
         "img{max-width:320px;border:1px solid #ccc}</style><h1>Every page type, at 1280 and 390 px</h1>\n" + rows,
         encoding="utf-8",
     )
-    print(f"{len(shots)} screenshots in {OUT.relative_to(ROOT)}/ — open index.html to see them all.")
+    sys.stdout.write(f"{len(shots)} screenshots in {OUT.relative_to(ROOT)}/ — open index.html to see them all.\n")
 
 
 if __name__ == "__main__":
