@@ -201,6 +201,8 @@ def test_an_owner_posts_an_update_with_a_link_and_the_circulation_email(client, 
         content_type="multipart/form-data",
     )
     assert posted.status_code == 302
+    history = text_of(client.get(f"/recommendations/{open_one.id}/history"))
+    assert "Evidence: circulation e-mail.pdf (PDF, " in history and "https://www.baliprocess.net/news" in history
     post_progress_update(
         closed_one, staff, text="Circulated.", date=open_one.agreed_on, files=[Upload("x.pdf", pdf_bytes())]
     )

@@ -110,5 +110,7 @@ def post_progress_update(
     )
     db.session.add(update)
     db.session.flush()
-    record_history(update, "update_posted", actor, changes={"text": [None, update.text]})
+    evidence = [file.describe() for file in update.files] + ([update.link_url] if update.link_url else [])
+    changes = {"text": [None, update.text]} | ({"evidence": [None, evidence]} if evidence else {})
+    record_history(update, "update_posted", actor, changes=changes)
     return update
