@@ -29,18 +29,15 @@ class PledgeIndicator(indicators.IndicatorColumns, Base):
     figures: Mapped[list[Any]] = relationship("ActionFigure", back_populates="indicator")
 
     def readings(self) -> list[indicators.Reading]:
-        """The figures its pledge's current actions report against it, dated by the action
-        (or the figure's year, when the action is undated)."""
-        return [
-            indicators.Reading(*_figure_date(figure)) for figure in self.figures if figure.action.withdrawn_at is None
-        ]
+        """The figures its pledge's current actions report against it (`_reading`)."""
+        return [_reading(figure) for figure in self.figures if figure.action.withdrawn_at is None]
 
 
-def _figure_date(figure: Any) -> tuple[dt.date | None, Decimal, tuple[int, int], DatePrecision]:
-    """A figure's day as its source gives it: the year it is for, when it says (a report of
-    2021 giving "2,037 people trained in 2020"), else its action's date."""
-    order = (figure.action.position, figure.position)
-    action = figure.action
+def _reading(figure: Any) -> indicators.Reading:
+    """A figure as a reading, dated as its source gives it: by the year it is for, when it
+    says and that is not its action's (a report of 2021 giving "2,037 people trained in
+    2020"), else by its action's date; in recording order."""
+    action, value, order = figure.action, Decimal(figure.value), (figure.action.position, figure.position)
     if figure.year and (action.date is None or action.date.year != figure.year):
-        return dt.date(figure.year, 1, 1), Decimal(figure.value), order, DatePrecision.YEAR
-    return action.date, Decimal(figure.value), order, action.date_precision
+        return indicators.Reading(dt.date(figure.year, 1, 1), value, order, DatePrecision.YEAR)
+    return indicators.Reading(action.date, value, order, action.date_precision)

@@ -264,8 +264,8 @@ def _against_indicators(figures: Sequence[dict[str, Any]], pledge: Pledge) -> li
         own = list(pledge.indicators)
     for figure in figures:
         figure = dict(figure)
-        key = figure.pop("indicator_id", None) or figure.pop("indicator", None)
-        figure.pop("indicator", None)
+        chosen, named = figure.pop("indicator_id", None), figure.pop("indicator", None)
+        key = chosen or named
         if isinstance(key, PledgeIndicator):
             key = key.id
         indicator = indicators.chosen(own, key)
