@@ -12,12 +12,14 @@
 # make mutate: mutation testing of permissions, workflows and operations (long; docs/testing.md);
 #   make mutate-survivors checks the survivors again after new tests.
 # make bench: throughput against hello-world and Fortunes baselines (bench/run.py; needs PostgreSQL, Redis).
+# make screenshots: every page type at 1280 and 390 px into docs/screenshots/ (docs/design.md);
+#   make icons copies the Bootstrap Icons the templates use (docs/icons.py).
 # Extra pytest arguments: make test PYTEST_ARGS="-k workflow -x".
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format fuzz mutate mutate-survivors bench install install-test chromium pdf-libraries screenshots clean
+.PHONY: help run test lint format fuzz mutate mutate-survivors bench install install-test chromium pdf-libraries screenshots icons clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -34,7 +36,7 @@ CHROMIUM := /usr/bin/chromium
 PIP_FILTER := sed "/WARNING: Location 'file:/d"
 
 help:
-	@sed -n '1,15s/^# \{0,1\}//p' Makefile
+	@sed -n '1,17s/^# \{0,1\}//p' Makefile
 
 # --- set-up ---------------------------------------------------------------------------
 
@@ -91,6 +93,10 @@ chromium:
 # (open its index.html): the whole product at a glance, for a reviewer.
 screenshots: install-test chromium
 	$(BIN)/python docs/screenshots.py
+
+# The Bootstrap Icons the templates use, copied into tracker/static/icons/icons.svg (docs/icons.py)
+icons: install
+	$(BIN)/python docs/icons.py
 
 # --- the two commands -----------------------------------------------------------------
 

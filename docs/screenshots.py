@@ -1,6 +1,7 @@
 """`make screenshots`: every page type, as each kind of person meets it, at 1280 px and at
 390 px (a phone), in real Chromium, into docs/screenshots/ — with an index.html to look at
-the whole product at once. The app runs on a database of its own, with the demo data.
+the whole product at once, and the first screenful of a few of them into docs/design/ for
+docs/design.md. The app runs on a database of its own, with the demo data.
 
 The page types are those the phone-width browser test asks (tests/browser/test_phone_widths.py),
 so the two never drift apart.
@@ -20,6 +21,16 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
+# A few of them, the first screenful only, kept in the repository for docs/design.md.
+DESIGN = ROOT / "docs" / "design"
+DESIGN_SHOTS = {
+    ("public", "/pledges", "desktop"): "register-1280.png",
+    ("public", "/pledges/{pledge}", "desktop"): "pledge-1280.png",
+    ("public", "/pledges/{pledge}", "phone"): "pledge-390.png",
+    ("public", "/roundtables/{roundtable}", "desktop"): "roundtable-1280.png",
+    ("staff", "/pledges/mine", "phone"): "my-pledges-390.png",
+    ("co-chair", "/roundtables/review", "desktop"): "review-queue-1280.png",
+}
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 PASSWORD = "demo-password"
 
@@ -67,6 +78,7 @@ def _addresses() -> dict:
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # (not a line per request)
     OUT.mkdir(parents=True, exist_ok=True)
+    DESIGN.mkdir(parents=True, exist_ok=True)
     shots: list[tuple[str, str, str, str]] = []  # (who, address, width, file)
     with tempfile.TemporaryDirectory() as tmp:
         server, base, who_sees, addresses = _serve(Path(tmp) / "screenshots.db")
@@ -89,6 +101,8 @@ def main() -> None:
                                 f"{who}-{address.strip('/').replace('/', '_').replace('?', '_') or 'home'}-{width}.png"
                             )
                             page.screenshot(path=OUT / name, full_page=True)
+                            if (who, path, width) in DESIGN_SHOTS:
+                                page.screenshot(path=DESIGN / DESIGN_SHOTS[who, path, width])
                             shots.append((who, address, width, name))
                         context.close()
                 browser.close()

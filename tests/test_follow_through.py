@@ -265,6 +265,10 @@ def test_the_public_roundtable_page_charts_its_follow_through_and_flags_the_over
     for state in ("In progress", "Done, awaiting verification", "Done, verified"):
         assert int(rows[state]) == sum(f">{state}</span>" in card for card in cards), state
     assert rows["In progress past its due date"] == "1" and "chart-flag" in chart
-    overdue = [card for card in cards if '<span class="badge text-bg-danger">Overdue</span>' in card]
+    overdue = [
+        card
+        for card in cards
+        if re.search(r'<span class="badge flag flag-alert"><svg[^>]*>.*?</svg>Overdue</span>', card)
+    ]
     expected = [r for r in bali().recommendations if follow_through.is_overdue(r, TODAY)]
     assert len(overdue) == len(expected) == 1 and f'id="recommendation-{expected[0].id}"' in overdue[0]

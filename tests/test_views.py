@@ -166,7 +166,7 @@ def test_staff_see_their_organisations_drafts_marked_draft_in_their_workspace(cl
     auth.login(staff.email)
     page = text_of(client.get("/pledges/mine"))
     assert "Our unpublished plan" in page
-    assert re.search(r'class="badge[^"]*">Draft<', page)
+    assert re.search(r'class="badge state state-draft"><svg[^>]*>.*?</svg>Draft<', page)
 
 
 def test_staff_do_not_see_another_organisations_drafts(client, auth, make):

@@ -98,7 +98,7 @@ def test_real_pledges_and_reports_go_in_from_the_browser_and_read_like_their_sou
         '<li><bdi>Australian Red Cross</bdi> <span class="text-body-secondary">(National Society)</span></li>' in page
     )
     untitled = [row for row in pledges if not row["title"]]
-    assert page.count('<span class="badge text-bg-light border">derived</span>') == len(untitled)
+    assert page.count('<span class="badge tag">derived</span>') == len(untitled)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Pledge)) == 0  # nothing written yet
 
     confirmed = client.post(uploaded.headers["Location"], data={})

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_data")]
 
 STAFF_EMAIL = "staff.arc@example.org"
 PASSWORD = "demo-password"
-NARROW_BELOW = 1200  # px; tracker.css shows the Menu instead of the bar's links below this
+NARROW_BELOW = 1280  # px; tracker.css shows the Menu instead of the bar's links below this
 FIRST_ACTION = (
     "Australian Red Cross, Department of Foreign Affairs and Trade (DFAT) and Home Affairs "
     "have organised three roundtables"
@@ -26,7 +26,7 @@ def log_in(page: Page, email=STAFF_EMAIL, password=PASSWORD):
 
 
 def open_account(page: Page):
-    """The person's account menu — their name in the bar, or below 1200 px the Menu — opened.
+    """The person's account menu — their name in the bar, or below 1280 px the Menu — opened.
 
     Which one shows is decided by the window's width (the stylesheet's breakpoint), not by
     asking what is visible: asked while a page is still loading, before its stylesheet

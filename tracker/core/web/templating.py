@@ -15,6 +15,7 @@ from .. import access, files
 from ..dates import format_date, format_date_range, machine_date
 from ..sources import language_name
 from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown, render_text
+from .icons import icon
 
 
 def isolated(value: Any) -> Markup:
@@ -44,7 +45,9 @@ def init_app(app: Flask) -> None:
         money=format_money,
     )
     app.jinja_env.tests.update(web_url=is_web_url)
-    app.jinja_env.globals.update(can=access.can, accept_files=files.ACCEPT_ATTRIBUTE, max_file_size=_max_file_size)
+    app.jinja_env.globals.update(
+        icon=icon, can=access.can, accept_files=files.ACCEPT_ATTRIBUTE, max_file_size=_max_file_size
+    )
 
 
 def _max_file_size() -> str:
