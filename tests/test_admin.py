@@ -367,6 +367,56 @@ def test_organisation_list_paginates_and_searches_by_name(client, admin, make):
     assert "No organisations match “100%_”." in text_of(client.get("/admin/organisations?q=100%25_"))
 
 
+def _names_in_order(page: str, names) -> list[str]:
+    """Which of `names` the list's table shows, top to bottom."""
+    body = page[page.index("<tbody>") :]
+    return sorted((name for name in names if name in body), key=body.index)
+
+
+def test_admin_lists_sort_as_chosen_and_keep_the_sort_across_pages(client, admin, make):
+    """Every admin list has a "Sort by" beside its search; the chosen order is the table's,
+    its caption says so, the pager keeps it, and an order it does not know is the usual one."""
+    lower = make.organisation(name="aquarius Society", kind=OrganisationKind.CIVIL_SOCIETY)
+    upper = make.organisation(name="Zenith Red Cross", kind=OrganisationKind.NATIONAL_SOCIETY)
+    proposed = make.organisation(name="Middle Proposed", confirmed=False)
+    make.staff(name="Bea Zed", email="a@example.org", organisation=upper)
+    make.staff(name="Al Young", email="z@example.org", organisation=lower)
+    db.session.commit()
+    names = [lower.name, upper.name, proposed.name]
+
+    usual = text_of(client.get("/admin/organisations"))
+    assert _names_in_order(usual, names) == ["Middle Proposed", "aquarius Society", "Zenith Red Cross"]
+    by_name = text_of(client.get("/admin/organisations?sort=name"))
+    # Alphabetical on both databases, whatever the case ("a" before "M" before "Z").
+    assert _names_in_order(by_name, names) == ["aquarius Society", "Middle Proposed", "Zenith Red Cross"]
+    assert "Organisations, by name</caption>" in by_name
+    assert '<option value="name" selected>Name</option>' in by_name
+    newest = text_of(client.get("/admin/organisations?sort=newest"))
+    assert _names_in_order(newest, names) == ["Middle Proposed", "Zenith Red Cross", "aquarius Society"]
+    assert _names_in_order(text_of(client.get("/admin/organisations?sort=zzz")), names) == _names_in_order(usual, names)
+
+    people = ["Bea Zed", "Al Young"]
+    assert _names_in_order(text_of(client.get("/admin/users")), people) == ["Al Young", "Bea Zed"]
+    assert _names_in_order(text_of(client.get("/admin/users?sort=email")), people) == ["Bea Zed", "Al Young"]
+    by_organisation = text_of(client.get("/admin/users?sort=organisation&q=e"))
+    assert _names_in_order(by_organisation, people) == ["Al Young", "Bea Zed"]  # aquarius, then Zenith
+    assert 'value="e"' in by_organisation and "matching “e”, by organisation, then name" in by_organisation
+
+
+def test_the_pager_keeps_the_chosen_sort(client, admin, make):
+    for n in range(25):
+        db.session.add(Theme(name=f"Theme {n:02d}", slug=f"theme-{n:02d}"))
+        db.session.flush()  # one at a time: the newest is the last added
+    db.session.commit()
+    first = text_of(client.get("/admin/themes?sort=newest"))
+    assert "Theme 24" in first and "Theme 00" not in first
+    assert re.search(
+        r'href="/admin/themes\?sort=newest&amp;page=2"|href="/admin/themes\?page=2&amp;sort=newest"', first
+    )
+    second = text_of(client.get("/admin/themes?sort=newest&page=2"))
+    assert "Theme 00" in second and "Theme 24" not in second
+
+
 # --- users -----------------------------------------------------------------------------------
 
 

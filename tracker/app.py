@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from . import api, permissions
-from .accounts.routes import admin, auth
+from .accounts.routes import admin, admin_lists, auth  # noqa: F401  (admin_lists: the admin lists, on admin.bp)
 from .core import web
 from .core.extensions import bootstrap, csrf, db, login_manager, migrate
 from .data import cli

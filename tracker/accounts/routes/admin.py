@@ -1,4 +1,5 @@
-"""The admin pages (the back office): organisations, users, forums and themes, and the audit.
+"""The admin pages (the back office): adding and changing organisations, users, forums,
+themes and countries, and the audit. Their lists, searched and sorted, are in `admin_lists`.
 
 For admins only, checked once before any view here runs. Each view is thin: load the
 record, call the operation that changes it, commit, say so, redirect. A refusal is shown
@@ -85,14 +86,6 @@ def _status(form) -> int:
     return 422 if form.errors else 200
 
 
-def _search(query, *columns):
-    """`?q=`: rows whose name (or another of `columns`) contains it, ignoring case."""
-    q = request.args.get("q", "").strip()[:200]
-    if q:
-        query = query.where(sa.or_(*(column.icontains(q, autoescape=True) for column in columns)))
-    return query, q
-
-
 def _data(form, names) -> dict:
     return {name: getattr(form, name).data for name in names}
 
@@ -122,14 +115,6 @@ def index():
 
 
 # --- organisations ---------------------------------------------------------------------------
-
-
-@bp.route("/organisations")
-def organisations():
-    """Proposed organisations first: they wait for an admin."""
-    query, q = _search(sa.select(Organisation), Organisation.name, Organisation.short_name)
-    page = paginate(query.order_by(Organisation.confirmed, Organisation.name, Organisation.id))
-    return render_template("accounts/admin/organisations.html", page=page, q=q)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -185,13 +170,6 @@ def _remember_link(user: User, token: str, emailed: bool = False) -> None:
     url = url_for("auth.set_password", token=token, _external=True)
     current_app.logger.info("Set-password link for %s: %s", user.email, url)
     session[_NEW_LINK] = {"user_id": user.id, "url": url, "emailed": emailed}
-
-
-@bp.route("/users")
-def users():
-    query, q = _search(sa.select(User).options(joinedload(User.organisation)), User.name, User.email)
-    page = paginate(query.order_by(User.name, User.id))
-    return render_template("accounts/admin/users.html", page=page, q=q)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -299,13 +277,6 @@ def user_set_password_link(user_id: int):
 # --- forums and themes -------------------------------------------------------------------------
 
 
-@bp.route("/forums")
-def forums():
-    query, q = _search(sa.select(Forum), Forum.name, Forum.short_name)
-    page = paginate(query.order_by(Forum.name, Forum.id))
-    return render_template("accounts/admin/forums.html", page=page, q=q)
-
-
 @bp.route("/forums/new", methods=["GET", "POST"])
 def new_forum():
     form = ForumForm()
@@ -335,13 +306,6 @@ def edit_forum(forum_id: int):
             flash(f"Saved {forum.name}.", "success")
             return redirect(url_for(".forums"))
     return _record_form(form, f"Forum: {forum.name}", "forums")
-
-
-@bp.route("/themes")
-def themes():
-    query, q = _search(sa.select(Theme), Theme.name)
-    page = paginate(query.order_by(Theme.name, Theme.id))
-    return render_template("accounts/admin/themes.html", page=page, q=q)
 
 
 @bp.route("/themes/new", methods=["GET", "POST"])
@@ -376,13 +340,6 @@ def edit_theme(theme_id: int):
 
 
 # --- countries and regions ---------------------------------------------------------------------
-
-
-@bp.route("/countries")
-def countries():
-    query, q = _search(sa.select(Country), Country.name, Country.iso_code)
-    page = paginate(query.order_by(Country.name, Country.id))
-    return render_template("accounts/admin/countries.html", page=page, q=q)
 
 
 @bp.route("/countries/new", methods=["GET", "POST"])
