@@ -69,3 +69,29 @@ def test_links_and_primary_buttons_are_the_trackers_blue(page: Page):
         search.evaluate("element => getComputedStyle(element).borderColor"),
         link.evaluate("element => getComputedStyle(element).color"),
     )
+
+
+@pytest.mark.parametrize(
+    "email, path",
+    [
+        ("staff.arc@example.org", "/pledges/regional-protection/actions/new"),
+        ("staff.arc@example.org", "/pledges/new"),
+        ("cochair.au@example.org", "/roundtables/review"),
+        (None, "/pledges"),
+    ],
+)
+def test_controls_are_thumb_sized_on_a_phone(page: Page, email, path):
+    """At 390 px every button, field, menu and tick in the page's main part is at least
+    44 px tall to press (a tick with its label row)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    if email:
+        _log_in(page, email)
+    page.goto(path)
+    small = page.evaluate(
+        """() => [...document.querySelectorAll(
+                'main .btn:not(.btn-link), main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main select, main textarea, main .form-check')]
+            .filter(e => e.offsetParent !== null && !e.closest('[hidden]'))
+            .filter(e => e.getBoundingClientRect().height < 44)
+            .map(e => (e.outerHTML.slice(0, 90)) + ' ' + Math.round(e.getBoundingClientRect().height) + 'px')"""
+    )
+    assert small == []
