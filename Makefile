@@ -19,7 +19,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format fuzz mutate mutate-survivors bench install install-test chromium pdf-libraries screenshots icons clean
+.PHONY: help run test lint format fuzz mutate mutate-survivors bench install install-test chromium pdf-libraries translations messages screenshots icons clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -56,8 +56,20 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | $(PIP_FILTER)
 	@touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed pdf-libraries
-install-test: $(VENV)/.installed-test pdf-libraries
+install: $(VENV)/.installed pdf-libraries translations
+install-test: $(VENV)/.installed-test pdf-libraries translations
+
+# The interface's languages: each catalogue (translations/<code>/LC_MESSAGES/messages.po)
+# compiled for the app (README "Adding a language"). make messages extracts the texts to
+# translate from the code and templates and adds the new ones to every catalogue.
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+translations: $(MO_FILES)
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	@$(BIN)/pybabel compile --statistics -i $< -o $@ -l $* 2>&1 | sed "s|^|   |"
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k _n:1,2 -k lazy_gettext --add-comments=Translators: --no-location --sort-output --project "Pledge Tracker" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
 
 # WeasyPrint (the PDF reports) needs Pango and HarfBuzz's subsetting library from Debian;
 # without the latter it warns on import, which the test suite counts as an error.

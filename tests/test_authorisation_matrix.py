@@ -474,6 +474,11 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("auth.logout", "POST"): {
         NOTHING: (LOGIN, TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME, TO_HOME),
     },
+    # The language switcher of a logged-in person: kept in their own account, back to the
+    # page they were on (here none: their home).
+    ("auth.set_language", "POST"): {
+        NOTHING: (LOGIN, TO_MY_PLEDGES, TO_MY_PLEDGES, TO_FOLLOW_UP, TO_FOLLOW_UP, TO_MY_PLEDGES, TO_ADMIN),
+    },
     ("auth.change_password", "GET"): {
         NOTHING: (LOGIN, OK, OK, OK, OK, OK, OK),
     },

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, NumberRange, Optional, ValidationError
 
+from ..core import i18n
 from ..core.dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE
 from ..core.extensions import db
 from ..core.web.forms import SiteForm, Within, id_or_none, strip
@@ -184,3 +185,14 @@ class CountryForm(SiteForm):
 class ThemeForm(SiteForm):
     name = StringField("Name", filters=[strip], validators=[Within(Theme.limits["name"])])
     submit = SubmitField("Save theme")
+
+
+class LanguageForm(SiteForm):
+    """The language switcher of a logged-in person: kept in their account."""
+
+    language = SelectField("Language", choices=[])
+    next = HiddenField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = [("", "As my browser asks")] + [(known.code, known.name) for known in i18n.languages()]

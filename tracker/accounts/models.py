@@ -112,6 +112,9 @@ class User(Base):
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The language they read the tracker and its e-mails in ("fr"); None: as their browser
+    # asks (tracker/core/i18n.py).
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import access
+from ..core import access, i18n
 from ..core.changes import (
     InvalidField,
     OperationRefused,
@@ -156,3 +156,12 @@ def set_active(user: User, actor: User, active: bool) -> None:
         logins.end_all(user)
     db.session.flush()
     record_history(user, "reactivated" if active else "deactivated", actor, changes={"active": [not active, active]})
+
+
+def set_language(user: User, code: str | None) -> None:
+    """The language a person reads the tracker and its e-mails in; None: as their browser
+    asks. A language the tracker does not speak is refused."""
+    if code and i18n.known(code) != code:
+        raise InvalidField("language", "Choose one of the languages listed.")
+    user.language = code or None
+    db.session.flush()

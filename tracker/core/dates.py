@@ -11,6 +11,8 @@ import datetime as dt
 import enum
 import re
 
+from babel import dates as babel_dates
+
 
 class DatePrecision(enum.Enum):
     """How much of a date is known: the seeds often give only a month or a year."""
@@ -71,13 +73,21 @@ def parse_partial_date(text: str) -> tuple[dt.date, DatePrecision]:
 NOT_STATED = "Date not stated"
 
 
-def format_date(value: dt.date | dt.datetime | None, precision: DatePrecision | None = None) -> str:
+def format_date(
+    value: dt.date | dt.datetime | None, precision: DatePrecision | None = None, locale: str | None = None
+) -> str:
     """Unambiguous dates: 14 May 2018, May 2018 or 2018 when only that much is known ("" for
-    no date: see `format_stated_date` where a date is expected)."""
+    no date: see `format_stated_date` where a date is expected). In another language, as
+    Babel's locale data write it (`locale` "fr": 14 mai 2018, mai 2018)."""
     if value is None:
         return ""
     if precision is DatePrecision.YEAR:
         return str(value.year)
+    if locale is not None:
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if precision is DatePrecision.MONTH:
+            return babel_dates.format_skeleton("yMMMM", day, locale=locale)
+        return babel_dates.format_date(day, "long", locale=locale)
     if precision is DatePrecision.MONTH:
         return f"{value:%B} {value.year}"
     return f"{value.day} {value:%B} {value.year}"
@@ -100,12 +110,16 @@ def machine_date(value: dt.date | dt.datetime | None, precision: DatePrecision |
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
-def format_date_range(start: dt.date, end: dt.date | None) -> str:
-    """14–15 May 2018; 30 May – 2 June 2018; 30 December 2018 – 2 January 2019."""
+def format_date_range(start: dt.date, end: dt.date | None, locale: str | None = None) -> str:
+    """14–15 May 2018; 30 May – 2 June 2018; 30 December 2018 – 2 January 2019 (in
+    `locale`'s words and order when given: 14–15 de mayo de 2018)."""
     if end is None or end == start:
-        return format_date(start)
+        return format_date(start, locale=locale)
     if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{format_date(end)}"
+        return f"{start.day}–{format_date(end, locale=locale)}"
     if start.year == end.year:
-        return f"{start.day} {start:%B} – {format_date(end)}"
-    return f"{format_date(start)} – {format_date(end)}"
+        day_and_month = (
+            babel_dates.format_skeleton("MMMMd", start, locale=locale) if locale else f"{start.day} {start:%B}"
+        )
+        return f"{day_and_month} – {format_date(end, locale=locale)}"
+    return f"{format_date(start, locale=locale)} – {format_date(end, locale=locale)}"

@@ -20,6 +20,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import nh3
+from babel import numbers as babel_numbers
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 from slugify import slugify as _slugify
@@ -176,22 +177,25 @@ def plain_excerpt(text: str | None, length: int = 200, text_format: str | None =
     return words[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def format_number(value: Decimal | float | int | None) -> str:
-    """2,037 rather than 2037.00."""
+def format_number(value: Decimal | float | int | None, locale: str | None = None) -> str:
+    """2,037 rather than 2037.00; in `locale`'s way when given ("2 037", "2.037")."""
     if value is None:
         return ""
     if not math.isfinite(value):  # an out-of-range value stored before the forms refused it
         return str(value)
+    if locale is not None:
+        return babel_numbers.format_decimal(value, format="#,##0.##", locale=locale)
     if value == int(value):
         return f"{int(value):,}"
     return f"{value:,}"
 
 
-def format_money(amount: Decimal | None, currency: str | None) -> str:
+def format_money(amount: Decimal | None, currency: str | None, locale: str | None = None) -> str:
     """AUD 80,000,000: the ISO code says which dollar, whatever the currency."""
     if amount is None:
         return ""
-    return f"{currency} {format_number(amount)}" if currency else format_number(amount)
+    number = format_number(amount, locale)
+    return f"{currency} {number}" if currency else number
 
 
 def is_web_url(url: str | None) -> bool:

@@ -22,7 +22,16 @@ from ...core.web.security import (
     wrong_password_typed,
 )
 from .. import addresses, logins, mails, passwords
-from ..forms import ChangeEmailForm, ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from .. import operations as accounts
+from ..forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    SetPasswordForm,
+)
 from ..models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -112,6 +121,23 @@ def logout():
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("public.home"))
+
+
+@bp.route("/language", methods=["POST"])
+@login_required
+def set_language():
+    """The footer's language switcher, for a logged-in person: kept in their account, so
+    that every page and e-mail is in it. Back to the page they were on."""
+    form = LanguageForm()
+    back = _safe_next(form.next.data, home_for(current_user))
+    if form.validate_on_submit():
+        try:
+            accounts.set_language(current_user._get_current_object(), form.language.data)
+        except REFUSALS as refusal:
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+    return redirect(back)
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -2,9 +2,10 @@
 and 304 Not Modified for a conditional request whose copy is still current — decided
 before the page is rendered, from the data version alone.
 
-What a public page shows depends on three things only: the records (the data version),
-today's date (overdue and due-soon flags) and the address. So the validator is the data
-version and the day; the address is the resource the validator belongs to. Pages seen by
+What a public page shows depends on four things only: the records (the data version),
+today's date (overdue and due-soon flags), the language it is read in and the address. So
+the validator is the data version, the day and the language; the address is the resource
+the validator belongs to. Pages seen by
 a logged-in person carry their buttons and name, so they get no validators (and are
 marked private); nor do responses that show a one-off message (a flash).
 
@@ -23,11 +24,12 @@ from flask_login import current_user
 from werkzeug.http import parse_date, parse_etags
 
 from .. import clock, data_version
+from .i18n import current_language
 
 
 def _validators(version: data_version.Version) -> tuple[str, dt.datetime]:
     today = clock.today()
-    etag = f"v{version.number}-{today.isoformat()}"
+    etag = f"v{version.number}-{today.isoformat()}-{current_language()}"  # each language its own copy
     # A new day can change a page (a recommendation becomes overdue) without any edit.
     start_of_today = dt.datetime.combine(today, dt.time())
     last_modified = max(version.changed_at, start_of_today).replace(microsecond=0, tzinfo=dt.UTC)

@@ -45,6 +45,7 @@ from werkzeug.http import parse_cookie, parse_date, unquote_etag
 
 from .. import clock, data_version
 from . import conditional
+from .i18n import current_language, environ_language
 
 log = logging.getLogger(__name__)
 
@@ -164,14 +165,16 @@ class RenderCache:
 
     # `version`: a data_version.Version or a version board Reading (generation and number).
     def key(self, version, environ, visitor: tuple = ()) -> str:
-        """The render's key: the version, the day, the address (host, path and query) and,
-        for a logged-in person's page, who they are (`visitor`)."""
-        address = "{}://{}{}{}?{}{}".format(
+        """The render's key: the version, the day, the address (host, path and query), the
+        language the visitor reads (`?lang=`, cookie, `Accept-Language`) and, for a
+        logged-in person's page, who they are and their own language (`visitor`)."""
+        address = "{}://{}{}{}?{}|{}{}".format(
             environ.get("wsgi.url_scheme", "http"),
             environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
             environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
+            environ_language(environ),
             "".join(f"|{part}" for part in visitor),
         )
         digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
@@ -237,6 +240,7 @@ def kept_for_each_person(view):
             current_user.role.value,
             current_user.organisation_id,
             current_user.name,
+            current_language(),
             session.get("csrf_token"),
             *(part() for part in _PERSONAL_PARTS.values()),
         )

@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app
 from markupsafe import Markup, escape
 
-from .. import access, files
+from .. import access, files, i18n
 from ..dates import format_date, format_date_range, machine_date
 from ..sources import language_name
 from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown, render_text
+from .i18n import current_language
 from .icons import icon
 
 
@@ -38,16 +39,23 @@ def init_app(app: Flask) -> None:
         language_name=language_name,
         url_host=url_host,
         excerpt=plain_excerpt,
-        date=format_date,
+        date=lambda value, precision=None: format_date(value, precision, _format_locale()),
         machine_date=machine_date,
-        date_range=format_date_range,
-        number=format_number,
-        money=format_money,
+        date_range=lambda start, end: format_date_range(start, end, _format_locale()),
+        number=lambda value: format_number(value, _format_locale()),
+        money=lambda amount, currency: format_money(amount, currency, _format_locale()),
     )
     app.jinja_env.tests.update(web_url=is_web_url)
     app.jinja_env.globals.update(
         icon=icon, can=access.can, accept_files=files.ACCEPT_ATTRIBUTE, max_file_size=_max_file_size
     )
+
+
+def _format_locale() -> str | None:
+    """How this page writes dates and numbers: None (the tracker's own English ways) for
+    English, else the Babel locale of the page's language."""
+    language = current_language()
+    return None if language == i18n.DEFAULT else i18n.format_locale(language)
 
 
 def _max_file_size() -> str:

@@ -1,0 +1,135 @@
+"""Which language a page is in, and what says so: `?lang=`, then the account's choice, then
+the visitor's cookie, then the browser's Accept-Language, then English; `lang` and `dir` on
+the page, Content-Language and Vary on the response, hreflang alternates, the switcher, and
+kept renders and validators that never send one language's page to another's reader."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from tracker.core import i18n
+from tracker.core.dates import format_date, format_date_range
+from tracker.core.extensions import db
+from tracker.core.text import format_number
+
+
+def html_tag(response) -> str:
+    return re.search(r"<html[^>]*>", response.get_data(as_text=True)).group(0)
+
+
+@pytest.mark.parametrize(
+    "query, account, cookie, header, chosen",
+    [
+        (None, None, None, None, "en"),
+        (None, None, None, "fr-CA,fr;q=0.9,en;q=0.8", "fr"),
+        (None, None, None, "de-DE,de;q=0.9,es;q=0.5,en;q=0.4", "es"),  # the first we speak
+        (None, None, None, "en;q=0.2,ar;q=0.9", "ar"),  # by q-value, not position
+        (None, None, None, "fr;q=0", "en"),  # q=0: not wanted
+        (None, None, "es", "fr", "es"),  # the visitor's pick beats their browser
+        (None, "ar", "es", "fr", "ar"),  # the account beats the cookie
+        ("FR", "ar", "es", "en", "fr"),  # ?lang= beats everything, in any case
+        ("zz", None, "xx", "zz-ZZ", "en"),  # none we speak: English
+    ],
+)
+def test_the_language_is_chosen_from_the_most_explicit_choice(query, account, cookie, header, chosen):
+    assert i18n.choose(query, account, cookie, header) == chosen
+
+
+def test_the_languages_are_the_catalogues_with_their_own_names_and_directions():
+    by_code = {language.code: language for language in i18n.languages()}
+    assert set(by_code) == {"en", "fr", "es", "ar"}
+    assert by_code["fr"].name == "français" and by_code["es"].name == "español" and by_code["ar"].name == "العربية"
+    assert by_code["ar"].direction == "rtl" and by_code["fr"].direction == "ltr"
+
+
+def test_a_page_says_its_language_in_the_markup_and_the_headers(client):
+    french = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert html_tag(french) == '<html lang="fr" dir="ltr">'
+    assert french.headers["Content-Language"] == "fr"
+    assert {"Accept-Language", "Cookie"} <= {part.strip() for part in french.headers["Vary"].split(",")}
+    english = client.get("/")
+    assert html_tag(english) == '<html lang="en" dir="ltr">' and english.headers["Content-Language"] == "en"
+    arabic = client.get("/?lang=ar")
+    assert html_tag(arabic) == '<html lang="ar" dir="rtl">' and arabic.headers["Content-Language"] == "ar"
+
+
+def test_a_visitors_pick_is_kept_in_a_cookie_and_the_address_stays_the_same(client):
+    picked = client.get("/pledges?lang=es")
+    assert "lang=es" in picked.headers["Set-Cookie"] and "SameSite=Lax" in picked.headers["Set-Cookie"]
+    later = client.get("/pledges", headers={"Accept-Language": "fr"})
+    assert html_tag(later).startswith('<html lang="es"')
+    assert "Set-Cookie" not in later.headers  # nothing new to keep
+
+
+def test_every_page_names_its_translations_for_search_engines_and_the_switcher(client):
+    page = client.get("/pledges?q=trafficking").get_data(as_text=True)
+    alternates = {
+        code: html.unescape(address)
+        for code, address in re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)">', page)
+    }
+    assert set(alternates) == {"en", "fr", "es", "ar"}
+    assert alternates["fr"] == "http://localhost/pledges?q=trafficking&lang=fr"
+    switcher = re.search(r'<nav class="language-switcher.*?</nav>', page, re.S).group(0)
+    assert '<a href="/pledges?q=trafficking&amp;lang=ar" hreflang="ar" lang="ar" dir="rtl">العربية</a>' in switcher
+    assert 'aria-current="true">English</a>' in switcher
+
+
+def test_kept_renders_and_validators_are_per_language(app, client):
+    """A French reader is never sent the English page kept for someone else, nor told that
+    their French copy is current when it is the English one they hold."""
+    app.config["RENDER_CACHE"] = True
+    english = client.get("/pledges")
+    french = client.get("/pledges", headers={"Accept-Language": "fr"})
+    assert html_tag(english).startswith('<html lang="en"') and html_tag(french).startswith('<html lang="fr"')
+    assert english.headers["ETag"] != french.headers["ETag"]
+    again = client.get("/pledges", headers={"Accept-Language": "fr"})
+    assert html_tag(again).startswith('<html lang="fr"')
+    stale = client.get("/pledges", headers={"Accept-Language": "fr", "If-None-Match": english.headers["ETag"]})
+    assert stale.status_code == 200 and html_tag(stale).startswith('<html lang="fr"')
+    current = client.get("/pledges", headers={"Accept-Language": "fr", "If-None-Match": french.headers["ETag"]})
+    assert current.status_code == 304
+
+
+def test_a_logged_in_persons_pick_is_kept_in_their_account(client, auth, make):
+    staff = make.staff(email="amina@example.org")
+    db.session.commit()
+    auth.login("amina@example.org")
+    page = client.get("/pledges/mine").get_data(as_text=True)
+    assert re.search(r'<button type="submit" name="language" value="fr"[^>]*>Français</button>', page)
+    response = client.post("/auth/language", data={"language": "fr", "next": "/pledges/mine?state=draft"})
+    assert response.status_code == 302 and response.headers["Location"] == "/pledges/mine?state=draft"
+    db.session.refresh(staff)
+    assert staff.language == "fr"
+    assert html_tag(client.get("/pledges/mine", headers={"Accept-Language": "es"})).startswith('<html lang="fr"')
+    client.post("/auth/language", data={"language": "", "next": "/"})  # back to the browser's
+    db.session.refresh(staff)
+    assert staff.language is None
+
+
+@pytest.mark.parametrize("typed", ["zz", "<script>", "en-US"])
+def test_a_language_we_do_not_speak_is_refused_and_nothing_changes(client, auth, make, typed):
+    staff = make.staff(email="amina@example.org", language="es")
+    db.session.commit()
+    auth.login("amina@example.org")
+    response = client.post("/auth/language", data={"language": typed, "next": "https://evil.example/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/pledges/mine"  # never off-site
+    db.session.refresh(staff)
+    assert staff.language == "es"
+
+
+def test_dates_and_numbers_as_each_language_writes_them():
+    import datetime as dt
+
+    day = dt.date(2026, 12, 2)
+    assert format_date(day) == "2 December 2026"
+    assert format_date(day, locale="fr") == "2 décembre 2026"
+    assert format_date(day, locale="es") == "2 de diciembre de 2026"
+    assert "ديسمبر" in format_date(day, locale="ar")
+    assert format_date_range(dt.date(2018, 5, 14), dt.date(2018, 5, 15), locale="es") == "14–15 de mayo de 2018"
+    assert format_date_range(dt.date(2018, 5, 30), dt.date(2018, 6, 2), locale="fr") == "30 mai – 2 juin 2018"
+    assert format_number(2037) == "2,037"
+    assert format_number(2037, locale="fr") == "2\u202f037"
+    assert format_number(2037, locale="es") == "2.037"
