@@ -54,7 +54,7 @@ def test_an_invitation_emails_a_link_that_sets_the_password(client, auth, make, 
     text, html = text_of(message), html_of(message)
     assert "Ada Admin made you an account on Pledge Tracker, for Tonga Red Cross Society" in text
     assert "You receive this because an admin of Pledge Tracker invited new.person@example.org" in text
-    assert '<html lang="en">' in html and "<h1" in html
+    assert '<html lang="en" dir="ltr">' in html and "<h1" in html
     links = html_links(message)
     link = links["Set your password"]
     assert link in text_links(message) and link.startswith(BASE + "auth/set-password/")

@@ -8,6 +8,7 @@ action."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -70,7 +71,12 @@ def test_staff_attach_files_to_an_action_and_only_those_who_may_see_it_download_
     assert (png.filename, png.content_type) == ("photo.png", "image/png")
     page = text_of(client.get(f"/pledges/{pledge.slug}"))
     address = f"/pledges/{pledge.slug}/actions/{pdf.action_id}/files/{pdf.id}"
-    assert f'<a href="{address}" download><bdi>Circulation e-mail.pdf</bdi></a>' in page and "(PDF, " in page
+    # (a paperclip icon, hidden from screen readers, before the name)
+    assert re.search(
+        rf'<a href="{re.escape(address)}" download>(<svg[^>]*aria-hidden="true"[^>]*>.*?</svg> )?<bdi>Circulation e-mail.pdf</bdi></a>',
+        page,
+    )
+    assert "(PDF, " in page
 
     download = client.get(address)
     assert download.status_code == 200 and download.data == pdf_bytes()

@@ -133,3 +133,82 @@ def test_dates_and_numbers_as_each_language_writes_them():
     assert format_number(2037) == "2,037"
     assert format_number(2037, locale="fr") == "2\u202f037"
     assert format_number(2037, locale="es") == "2.037"
+
+
+def _demo_addresses() -> dict:
+    import sqlalchemy as sa
+
+    from tracker.pledges.models import ActionTaken, Pledge
+    from tracker.roundtables.models import Recommendation, Roundtable
+    from tracker.taxonomy.models import Forum
+
+    pledge = db.session.scalar(sa.select(Pledge).where(Pledge.slug == "regional-protection"))
+    return {
+        "pledge": pledge.slug,
+        "action": db.session.scalars(sa.select(ActionTaken.id).where(ActionTaken.pledge_id == pledge.id)).first(),
+        "roundtable": db.session.scalars(sa.select(Roundtable.slug)).first(),
+        "recommendation": db.session.scalars(
+            sa.select(Recommendation.id).where(Recommendation.status == "in_progress").order_by(Recommendation.id)
+        ).first(),
+        "forum": db.session.get(Forum, pledge.forum_id).slug,
+    }
+
+
+@pytest.mark.parametrize("code", ["fr", "es", "ar"])
+def test_every_page_type_opens_in_each_language_and_says_so(app, client, auth, code):
+    """Each kind of page, as who uses it, in French, Spanish and Arabic: it opens (a message
+    that does not fill in would fail it), says its language, and its menu is translated."""
+    from babel.support import Translations
+
+    from tracker.data.demo import load_demo
+
+    from .browser.test_phone_widths import WHO
+
+    load_demo()
+    db.session.commit()
+    addresses = _demo_addresses()
+    translations = Translations.load(str(i18n.TRANSLATIONS), [code])
+    menu_word = translations.gettext("Roundtables")
+    assert menu_word != "Roundtables"
+    for _who, (email, paths) in WHO.items():
+        if email:
+            auth.login(email)
+        for path in paths:
+            address = path.format(**addresses)
+            response = client.get(address, headers={"Accept-Language": code})
+            assert response.status_code == 200, (code, address, response.status_code)
+            page = response.get_data(as_text=True)
+            direction = "rtl" if code == "ar" else "ltr"
+            assert html_tag(response) == f'<html lang="{code}" dir="{direction}">', address
+            assert f">{menu_word}</a>" in page, (code, address, menu_word, page[page.find("nav-link") :][:300])
+        if email:
+            auth.logout()
+
+
+def test_e_mails_arrive_in_each_recipients_language(client, make, smtp_server, deliver):
+    """Two people ask for a password reset from a French page: one whose account reads
+    Spanish gets it in Spanish, one who chose nothing in French, the page's language — sent
+    by one pass of the worker, one after the other (the second never in the first's)."""
+    from babel.support import Translations
+
+    from .mail import html_of, text_of
+
+    make.staff(email="ana@example.org", name="Ana", language="es")
+    make.staff(email="amelie@example.org", name="Amélie")
+    db.session.commit()
+    for email in ("ana@example.org", "amelie@example.org"):
+        client.post("/auth/forgot-password", data={"email": email}, headers={"Accept-Language": "fr"})
+    assert deliver().sent == 2
+
+    subject = "Reset your password on %(site_name)s"
+    received = {message["To"]: message for message in smtp_server.messages}
+    for to, code in (("Ana <ana@example.org>", "es"), ("Amélie <amelie@example.org>", "fr")):
+        translations = Translations.load(str(i18n.TRANSLATIONS), [code])
+        wanted = translations.gettext(subject) % {"site_name": "Pledge Tracker"}
+        assert wanted != subject % {"site_name": "Pledge Tracker"}
+        message = received[to]
+        assert str(message["Subject"]).strip() == wanted
+        assert f'<html lang="{code}" dir="ltr">' in html_of(message)
+        body = " ".join(text_of(message).split())
+        keeps = "Your current password keeps working until the link is used. Using it logs you out everywhere else."
+        assert translations.gettext(keeps) in body and keeps not in body

@@ -435,5 +435,5 @@ def test_every_kind_of_notification_is_a_complete_email(make, monkeypatch, name)
     for part in (text, html):
         assert "Pledge Tracker" in part and "You receive this because" in part and unsubscribe in part
         assert BASE in part.replace(unsubscribe, "")  # a link to its page besides the unsubscribe
-    assert '<html lang="en">' in html and "<h1" in html
+    assert '<html lang="en" dir="ltr">' in html and "<h1" in html
     assert rendered.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -59,7 +59,7 @@ def test_an_invitation_to_sign_reaches_the_invited_organisations_members_only(ma
     )
     assert html_links(message)["Answer the invitation to sign"] == BASE + "pledges/invitations"
     assert BASE + "pledges/invitations" in text_links(message)
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
 
 
 def test_every_notification_has_a_one_click_unsubscribe(make, smtp_server, deliver):

@@ -449,7 +449,7 @@ def test_a_feed_is_offered_on_a_page_that_says_what_it_is_not_as_raw_xml(client,
     draft = make.pledge(title="A draft's feed")
     db.session.commit()
     home = text_of(client.get("/"))
-    assert '<a href="/feeds">Follow new actions (feed)</a>' in home
+    assert re.search(r'<a href="/feeds">(<svg[^>]*>.*?</svg> )?Follow new actions \(feed\)</a>', home)
     page = text_of(client.get(f"/pledges/{pledge.slug}"))
     assert f'<a href="/feeds?pledge={pledge.slug}">in a feed reader</a>' in page
     one = text_of(client.get(f"/feeds?pledge={pledge.slug}"))

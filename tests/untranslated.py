@@ -23,6 +23,7 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 _TAG = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]*>", re.S)
 _READ_ATTRIBUTES = re.compile(r'\b(alt|title|placeholder|aria-label|aria-description|label)="([^"{]*)"')
 _ENTITY = re.compile(r"&[#\w]+;")
+_FRAGMENT = re.compile(r"(?<![\w&])#[\w-]+")  # an address's fragment after an expression: "{{ url }}#list"
 
 
 def template_offences(path: Path) -> Iterator[str]:
@@ -30,6 +31,7 @@ def template_offences(path: Path) -> Iterator[str]:
     source = path.read_text(encoding="utf-8")
     environment = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do"])
     inside_trans = 0
+    inside_tag = False  # a tag that an expression split: `<a href="{{ url }}">` (its text is markup)
     for line, kind, value in environment.lex(source):
         if kind == "name" and value in ("trans", "pluralize"):
             inside_trans += 1 if value == "trans" else 0
@@ -40,8 +42,16 @@ def template_offences(path: Path) -> Iterator[str]:
         for name, text in _READ_ATTRIBUTES.findall(value):
             if _WORDS.search(_ENTITY.sub(" ", text)):
                 yield f'{path.relative_to(ROOT)}:{line}: {name}="{text.strip()[:60]}"'
-        text = value if path.suffix == ".txt" else _TAG.sub(" ", value)
-        text = _ENTITY.sub(" ", text)
+        if path.suffix != ".txt":
+            if inside_tag:  # the rest of a tag begun before the expression
+                end = value.find(">")
+                value, inside_tag = (value[end + 1 :], False) if end >= 0 else ("", True)
+            value = _TAG.sub(" ", value)
+            start = value.rfind("<")
+            if start >= 0 and re.match(r"</?[A-Za-z]", value[start:]):  # a tag that goes on after the expression
+                value, inside_tag = value[:start], True
+        text = value
+        text = _FRAGMENT.sub(" ", _ENTITY.sub(" ", text))
         if _WORDS.search(text):
             yield f"{path.relative_to(ROOT)}:{line}: {' '.join(text.split())[:70]!r}"
 
@@ -90,6 +100,7 @@ def offences(paths: list[Path] | None = None) -> list[str]:
     for path in paths or [
         *sorted(TEMPLATES.rglob("*.html")),
         *sorted(TEMPLATES.rglob("*.txt")),
+        *sorted(CODE.glob("**/templates/**/*.html")),
         *sorted(CODE.rglob("*.py")),
     ]:
         path = path.resolve()

@@ -20,6 +20,7 @@ from ..core import settings
 from ..core.changes import InvalidField, OperationRefused, flush_unique, refuse_duplicate
 from ..core.extensions import db
 from ..core.history import record_history
+from ..core.i18n import _l
 from ..core.limits import clean_fields
 from ..notifications import kinds
 from ..notifications.operations import queue_mail
@@ -28,13 +29,13 @@ from .models import User
 EMAIL_CHANGE = "email_change"
 EMAIL_CHANGED = "email_changed"
 
-LINK_NOT_VALID = (
+LINK_NOT_VALID = _l(
     "This link to confirm a new e-mail address has expired or has already been used. "
     "Ask for the change again on your account's E-mail address page."
 )
-SAME_ADDRESS = "This is already the address of your account."
-TAKEN = "Another account has this e-mail address."
-WRONG_PASSWORD = "Your current password is not right."
+SAME_ADDRESS = _l("This is already the address of your account.")
+TAKEN = _l("Another account has this e-mail address.")
+WRONG_PASSWORD = _l("Your current password is not right.")
 
 _SALT = "change-email"
 
@@ -52,9 +53,9 @@ def _change_link(context: Mapping[str, Any]) -> Mapping[str, Any]:
     """At delivery: the confirmation link, unless the request no longer applies."""
     user = db.session.get(User, context["user_id"])
     if user is None or not user.active:
-        raise kinds.NotDeliverable("the account is deactivated.")
+        raise kinds.NotDeliverable(_l("the account is deactivated."))
     if user.email != context["old_email"]:
-        raise kinds.NotDeliverable("the account's address changed since this was asked for.")
+        raise kinds.NotDeliverable(_l("the account's address changed since this was asked for."))
     token = email_change_token(user, context["new_email"])
     return {"token": token, "link_hours": int(settings.setting("EMAIL_CHANGE_LINK_MAX_AGE") or 0) // 3600}
 
@@ -62,8 +63,8 @@ def _change_link(context: Mapping[str, Any]) -> Mapping[str, Any]:
 kinds.declare(
     kinds.Kind(
         EMAIL_CHANGE,
-        subject="Confirm your new e-mail address on {site_name}",
-        label="about your account",
+        subject=_l("Confirm your new e-mail address on %(site_name)s"),
+        label=_l("about your account"),
         notification=False,
         prepare=_change_link,
     )
@@ -71,8 +72,8 @@ kinds.declare(
 kinds.declare(
     kinds.Kind(
         EMAIL_CHANGED,
-        subject="The e-mail address of your account on {site_name} was changed",
-        label="about your account",
+        subject=_l("The e-mail address of your account on %(site_name)s was changed"),
+        label=_l("about your account"),
         notification=False,
     )
 )
@@ -82,7 +83,7 @@ def _new_address(user: User, email: str) -> str:
     values = clean_fields(User, {"email": email})
     address = str(values["email"])
     if "@" not in address.strip("@"):
-        raise InvalidField("email", "This is not an e-mail address.")
+        raise InvalidField("email", _l("This is not an e-mail address."))
     address = User.normalise_email(address)
     if address == user.email:
         raise InvalidField("email", SAME_ADDRESS)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ..core import settings
 from ..core.extensions import db
 from ..core.history import record_history
+from ..core.i18n import _l
 from ..notifications import kinds
 from ..notifications.operations import queue_mail
 from . import passwords
@@ -28,14 +29,14 @@ PASSWORD_RESET = "password_reset"
 def _recipient(context: Mapping[str, Any]) -> User:
     user = db.session.get(User, context["user_id"])
     if user is None or not user.active:
-        raise kinds.NotDeliverable("the account is deactivated.")
+        raise kinds.NotDeliverable(_l("the account is deactivated."))
     return user
 
 
 def _invitation_link(context: Mapping[str, Any]) -> Mapping[str, Any]:
     user = _recipient(context)
     if user.password_hash:  # set with the link the admin was shown: nothing left to invite to
-        raise kinds.NotDeliverable("the person had set their password before it could be sent.")
+        raise kinds.NotDeliverable(_l("the person had set their password before it could be sent."))
     days = int(settings.setting("SET_PASSWORD_LINK_MAX_AGE") or 0) // 86400
     return {"token": passwords.set_password_token(user), "link_days": days}
 
@@ -49,8 +50,8 @@ def _reset_link(context: Mapping[str, Any]) -> Mapping[str, Any]:
 kinds.declare(
     kinds.Kind(
         INVITATION,
-        subject="Your account on {site_name}: set your password",
-        label="about your account",
+        subject=_l("Your account on %(site_name)s: set your password"),
+        label=_l("about your account"),
         notification=False,
         prepare=_invitation_link,
     )
@@ -58,8 +59,8 @@ kinds.declare(
 kinds.declare(
     kinds.Kind(
         PASSWORD_RESET,
-        subject="Reset your password on {site_name}",
-        label="about your account",
+        subject=_l("Reset your password on %(site_name)s"),
+        label=_l("about your account"),
         notification=False,
         prepare=_reset_link,
     )

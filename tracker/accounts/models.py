@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -18,7 +18,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.columns import choice, utcnow
 from ..core.extensions import Base
+from ..core.i18n import _l
 from ..core.limits import Limit
+
+# What people call each kind and role, in the reader's language when shown (the database
+# and history keep the values).
+_KIND_LABELS = {
+    "national_society": _l("National Society"),
+    "government": _l("Government"),
+    "international_organisation": _l("International organisation"),
+    "civil_society": _l("Civil-society organisation"),
+    "other": _l("Other"),
+}
+_ROLE_LABELS = {"staff": _l("Staff"), "co_chair": _l("Co-chair"), "admin": _l("Admin")}
 
 
 class OrganisationKind(enum.Enum):
@@ -30,13 +42,8 @@ class OrganisationKind(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {
-            "national_society": "National Society",
-            "government": "Government",
-            "international_organisation": "International organisation",
-            "civil_society": "Civil-society organisation",
-            "other": "Other",
-        }[self.value]
+        """In words (lazy: in the reader's language when shown)."""
+        return cast(str, _KIND_LABELS[self.value])
 
 
 class Role(enum.Enum):
@@ -46,13 +53,14 @@ class Role(enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"staff": "Staff", "co_chair": "Co-chair", "admin": "Admin"}[self.value]
+        """In words (lazy: in the reader's language when shown)."""
+        return cast(str, _ROLE_LABELS[self.value])
 
 
 class Organisation(Base):
     __tablename__ = "organisations"
     limits: ClassVar[dict[str, Limit]] = {
-        "name": Limit(200, required="Give the organisation's name."),
+        "name": Limit(200, required=_l("Give the organisation's name.")),
         "short_name": Limit(50),
         "country": Limit(100),
     }
@@ -75,8 +83,11 @@ class Organisation(Base):
 
     @property
     def choice_label(self) -> str:
-        """How a form's choices name it: a proposed one says it awaits an admin."""
-        return self.display_name + ("" if self.confirmed else " — proposed, awaiting an admin")
+        """How a form's choices name it: a proposed one says it awaits an admin (lazy: in the
+        reader's language when shown)."""
+        if self.confirmed:
+            return self.display_name
+        return cast(str, _l("%(name)s — proposed, awaiting an admin", name=self.display_name))
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name!r}>"
@@ -94,8 +105,8 @@ class User(Base):
 
     __tablename__ = "users"
     limits: ClassVar[dict[str, Limit]] = {
-        "name": Limit(200, required="Give the person's name."),
-        "email": Limit(254, required="Give the person's e-mail address."),
+        "name": Limit(200, required=_l("Give the person's name.")),
+        "email": Limit(254, required=_l("Give the person's e-mail address.")),
     }
     __table_args__ = (
         # Case-insensitive uniqueness: e-mails are stored lower-cased, and the database

@@ -20,6 +20,7 @@ from ..core.changes import (
 )
 from ..core.extensions import db
 from ..core.history import record_history
+from ..core.i18n import _l
 from ..core.limits import clean_fields, refuse_same_name, same_name
 from . import addresses, logins, mails
 from .models import Organisation, OrganisationKind, Role, User
@@ -38,9 +39,15 @@ def _organisation_values(fields: dict[str, Any], organisation: Organisation | No
         fields = {"name": None} | fields
     values = clean_fields(Organisation, fields)
     if "name" in values:
-        refuse_same_name(Organisation, values["name"], organisation, "name", "An organisation")
+        refuse_same_name(
+            Organisation,
+            values["name"],
+            organisation,
+            "name",
+            lambda name: _l("An organisation with this name already exists: “%(name)s”.", name=name),
+        )
     if (organisation is None or "kind" in values) and not isinstance(values.get("kind"), OrganisationKind):
-        raise InvalidField("kind", "Choose what kind of organisation this is.")
+        raise InvalidField("kind", _l("Choose what kind of organisation this is."))
     return values
 
 
@@ -96,17 +103,17 @@ def _user_values(fields: dict[str, Any], user: User | None) -> dict[str, Any]:
     if "email" in values:
         email = values["email"]
         if "@" not in email.strip("@"):
-            raise InvalidField("email", "This is not an e-mail address.")
+            raise InvalidField("email", _l("This is not an e-mail address."))
         values["email"] = User.normalise_email(email)
-        refuse_duplicate(User.email, values["email"], user, "email", "Another user has this e-mail address.")
+        refuse_duplicate(User.email, values["email"], user, "email", _l("Another user has this e-mail address."))
     role = values.get("role", user.role if user else None)
     if not isinstance(role, Role):
-        raise InvalidField("role", "Choose a role.")
+        raise InvalidField("role", _l("Choose a role."))
     organisation = values.get("organisation", user.organisation if user else None)
     if role is not Role.ADMIN and organisation is None:
         raise InvalidField(
             "organisation_id",
-            "Staff and co-chairs belong to an organisation: choose theirs. Only admins may have none.",
+            _l("Staff and co-chairs belong to an organisation: choose theirs. Only admins may have none."),
         )
     return values
 
@@ -133,7 +140,7 @@ def update_user(user: User, actor: User, **fields: Any) -> None:
     access.require(actor, "administer")
     values = _user_values(fields, user)
     if user.id == actor.id and values.get("role", Role.ADMIN) is not Role.ADMIN:
-        raise InvalidField("role", "You cannot remove your own admin role. Ask another admin to do it.")
+        raise InvalidField("role", _l("You cannot remove your own admin role. Ask another admin to do it."))
     old_email = user.email
     changes = apply(user, values)
     if changes:
@@ -148,7 +155,7 @@ def set_active(user: User, actor: User, active: bool) -> None:
     login of theirs ends: reactivated, they log in again."""
     access.require(actor, "administer")
     if not active and user.id == actor.id:
-        raise OperationRefused("You cannot deactivate your own account. Ask another admin to do it.")
+        raise OperationRefused(_l("You cannot deactivate your own account. Ask another admin to do it."))
     if user.active == active:
         return
     user.active = active
@@ -162,6 +169,6 @@ def set_language(user: User, code: str | None) -> None:
     """The language a person reads the tracker and its e-mails in; None: as their browser
     asks. A language the tracker does not speak is refused."""
     if code and i18n.known(code) != code:
-        raise InvalidField("language", "Choose one of the languages listed.")
+        raise InvalidField("language", _l("Choose one of the languages listed."))
     user.language = code or None
     db.session.flush()

@@ -17,13 +17,16 @@ from ..core import access, settings
 from ..core.changes import InvalidField, OperationRefused
 from ..core.extensions import db
 from ..core.history import record_history
+from ..core.i18n import _l, _n
+from ..core.wording import N_, Message
 from . import logins
 from .models import User
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 1000  # hashing a megabyte on every login attempt is a denial of service
 
-LINK_NOT_VALID = "This set-password link has expired or has already been used. Ask an admin to send you a new one."
+# What a dead link's page says: in English here (`N_`), in the reader's language shown (`_l`).
+LINK_NOT_VALID = N_("This set-password link has expired or has already been used. Ask an admin to send you a new one.")
 
 
 # --- passwords ---------------------------------------------------------------------------
@@ -35,21 +38,22 @@ LINK_NOT_VALID = "This set-password link has expired or has already been used. A
 PASSWORD_MIN_STRENGTH = 3
 _STRENGTH_CHECKED_LENGTH = 72  # zxcvbn's own bound: beyond it, a password is long enough
 
-COMMON_PASSWORD = "This password is too easy to guess"
 
-
-def password_problem(password: str, personal: tuple[str, ...] = ()) -> str | None:
+def password_problem(password: str, personal: tuple[str, ...] = ()) -> Message | None:
     """What is wrong with `password` as a new password, or None: the one password policy.
     `personal` are the person's name and e-mail, which a password must not lean on."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters."
+        return _n("Use at least %(num)s character.", "Use at least %(num)s characters.", PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
+        return _n("Use at most %(num)s character.", "Use at most %(num)s characters.", PASSWORD_MAX_LENGTH)
     strength = zxcvbn(password[:_STRENGTH_CHECKED_LENGTH], user_inputs=[p for p in personal if p])
     if strength["score"] < PASSWORD_MIN_STRENGTH:
         warning = strength["feedback"]["warning"]
-        reason = f": {warning[:1].lower()}{warning[1:].rstrip('.')}" if warning else ""
-        return f"{COMMON_PASSWORD}{reason}. Add a few more unrelated words."
+        if not warning:
+            return _l("This password is too easy to guess. Add a few more unrelated words.")
+        # (zxcvbn's own reason, which it says in English.)
+        reason = f"{warning[:1].lower()}{warning[1:].rstrip('.')}"
+        return _l("This password is too easy to guess: %(reason)s. Add a few more unrelated words.", reason=reason)
     return None
 
 
@@ -63,7 +67,7 @@ def change_password(user: User, current: str, new: str) -> None:
     """`user` changes their own password, proving they know the current one. Every login of
     the account ends (the caller starts a new one for the browser it was changed in)."""
     if not user.check_password(current):
-        raise InvalidField("current_password", "Your current password is not right.")
+        raise InvalidField("current_password", _l("Your current password is not right."))
     _check_new_password(user, new, "new_password")
     user.set_password(new)
     logins.end_all(user)
@@ -96,7 +100,7 @@ def record_login_attempt(user: User | None, address: str | None, *, succeeded: b
 # link dies once a new password is set with it — or any other way.
 _SET_PASSWORD = ("set-password", "SET_PASSWORD_LINK_MAX_AGE")
 _RESET_PASSWORD = ("reset-password", "PASSWORD_RESET_LINK_MAX_AGE")
-RESET_LINK_NOT_VALID = (
+RESET_LINK_NOT_VALID = N_(
     "This password reset link has expired or has already been used. "
     "Ask for a new one with “Forgot your password?” on the log-in page."
 )
@@ -141,7 +145,7 @@ def set_password_from_token(token: str, password: str, *, max_age: int | None = 
     login of the account ends."""
     user = user_for_set_password_token(token, max_age, reset=reset)
     if user is None:
-        raise OperationRefused(RESET_LINK_NOT_VALID if reset else LINK_NOT_VALID)
+        raise OperationRefused(_l(RESET_LINK_NOT_VALID if reset else LINK_NOT_VALID))
     _check_new_password(user, password, "password")
     user.set_password(password)
     logins.end_all(user)
@@ -155,6 +159,6 @@ def issue_set_password_link(user: User, actor: Any) -> str:
     The current password keeps working until the link is used."""
     access.require(actor, "administer")
     if not user.active:
-        raise OperationRefused("This account is deactivated. Reactivate it before sending a set-password link.")
+        raise OperationRefused(_l("This account is deactivated. Reactivate it before sending a set-password link."))
     record_history(user, "set_password_link_issued", actor)
     return set_password_token(user)

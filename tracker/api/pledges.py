@@ -154,7 +154,7 @@ def _outcome(pledge: Pledge) -> dict | None:
         return None
     return {
         "rating": pledge.outcome_rating,
-        "label": pledge.outcome_label,
+        "label": str(pledge.outcome_label),  # (a str: the JSON body holds no lazy text)
         "justification": pledge.outcome_justification,
     }
 

@@ -175,7 +175,7 @@ def _recommendation(recommendation: Recommendation) -> dict:
         "outcome": (
             {
                 "rating": recommendation.outcome_rating,
-                "label": recommendation.outcome_label,
+                "label": str(recommendation.outcome_label),  # (a str: no lazy text in JSON)
                 "justification": recommendation.outcome_justification,
             }
             if recommendation.outcome_label

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 import marshmallow as ma
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from ..core.dates import DatePrecision
@@ -87,13 +89,13 @@ class ErrorSchema(Schema):
 
 def _no_nul(value: str) -> None:
     if "\x00" in value:
-        raise ma.ValidationError("Must not contain a NUL character.")
+        raise ma.ValidationError(_("Must not contain a NUL character."))
 
 
 def _plain_number(value: str) -> None:
     _no_nul(value)
     if any(ch.isdigit() and ch not in "0123456789" for ch in value):
-        raise ma.ValidationError("Write numbers with the digits 0-9.")
+        raise ma.ValidationError(_("Write numbers with the digits 0-9."))
 
 
 _UNKNOWN_MATCHES_NOTHING = " A value that names nothing matches nothing (an empty list, not an error)."
@@ -104,6 +106,15 @@ def _filter(description: str, *, number: bool = False, **metadata) -> fields.Str
         validate=_plain_number if number else _no_nul,
         metadata={"description": description + _UNKNOWN_MATCHES_NOTHING, **metadata},
     )
+
+
+class _Integer(fields.Integer):
+    """An integer parameter whose refusal is in the reader's language (marshmallow's words)."""
+
+    def make_error(self, key: str, **kwargs) -> ma.ValidationError:
+        if key == "invalid":
+            return ma.ValidationError(_("Not a valid integer."))
+        return super().make_error(key, **kwargs)
 
 
 class _ListArgs(Schema):
@@ -118,9 +129,12 @@ class _ListArgs(Schema):
             "an invalid cursor gives the first page)."
         }
     )
-    per_page = fields.Integer(
+    per_page = _Integer(
         load_default=PER_PAGE_DEFAULT,
-        validate=validate.Range(min=1, max=PER_PAGE_MAX),
+        # (marshmallow's own words, in the reader's language)
+        validate=validate.Range(
+            min=1, max=PER_PAGE_MAX, error=_l("Must be greater than or equal to {min} and less than or equal to {max}.")
+        ),
         metadata={"description": f"Items per page, 1 to {PER_PAGE_MAX}.", "default": PER_PAGE_DEFAULT},
     )
 

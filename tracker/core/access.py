@@ -17,9 +17,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .wording import Message
+
 # Who asks: a logged-in user, Flask-Login's anonymous user, or None for the public.
 Person = Any
-Refusal = Callable[[Person, str, Any], "str | None"]
+# Why not, as a message (`_l`, in the reader's language when shown), or None: allowed.
+Refusal = Callable[[Person, str, Any], "Message | None"]
 Visible = Callable[[Person, type], "sa.ColumnElement[bool]"]
 
 
@@ -47,7 +50,7 @@ def answered_by(refusal: Refusal, visible: Visible) -> None:
     _answers.visible = visible
 
 
-def refusal(user: Person, verb: str, record: Any = None) -> str | None:
+def refusal(user: Person, verb: str, record: Any = None) -> Message | None:
     """Why `user` may not `verb` the `record`, or None if they may."""
     if _answers.refusal is None:
         raise NoRulesFiled("No permission rules are filed: build the app with tracker.create_app.")

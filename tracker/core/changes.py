@@ -23,7 +23,9 @@ from . import access
 from .columns import table_of, utcnow
 from .extensions import db
 from .history import HistoryEntry, changes_between, record_history, snapshot
+from .i18n import _l
 from .text import slugify
+from .wording import Message
 from .workflow import RuleNotMet
 
 
@@ -34,7 +36,7 @@ class OperationRefused(Exception):
 class InvalidField(OperationRefused):
     """A refused value; `field` names the form field the message belongs beside."""
 
-    def __init__(self, field: str | None, message: str):
+    def __init__(self, field: str | None, message: Message):
         super().__init__(message)
         self.field = field
 
@@ -57,14 +59,85 @@ class EditConflict(ConcurrentChange):
         self.noun = noun(record)
         self.expected_version = expected_version
         self.current_version: int = record.version
-        super().__init__(
-            f"Someone else saved this {self.noun} after you opened the form. "
-            "Compare their changes with yours below; nothing you typed has been lost."
-        )
+        super().__init__(_SAVED_AFTER_YOU_OPENED.get(self.noun, _saved_after_you_opened)(noun=self.noun))
 
 
 # What a view catches around an operation: a refusal, or a permission the person lacks.
 REFUSALS = (OperationRefused, access.PermissionDenied)
+
+
+# The refusals that name the record, one whole sentence for each kind of record (its
+# `noun`), and one for any other.
+def _saved_after_you_opened(**values: object) -> Message:
+    return _l(
+        "Someone else saved this %(noun)s after you opened the form. "
+        "Compare their changes with yours below; nothing you typed has been lost.",
+        **values,
+    )
+
+
+_SAVED_AFTER_YOU_OPENED = {
+    "pledge": lambda **values: _l(
+        "Someone else saved this pledge after you opened the form. "
+        "Compare their changes with yours below; nothing you typed has been lost."
+    ),
+    "action": lambda **values: _l(
+        "Someone else saved this action after you opened the form. "
+        "Compare their changes with yours below; nothing you typed has been lost."
+    ),
+    "roundtable": lambda **values: _l(
+        "Someone else saved this roundtable after you opened the form. "
+        "Compare their changes with yours below; nothing you typed has been lost."
+    ),
+    "recommendation": lambda **values: _l(
+        "Someone else saved this recommendation after you opened the form. "
+        "Compare their changes with yours below; nothing you typed has been lost."
+    ),
+}
+
+
+def _changed_at_the_same_moment(**values: object) -> Message:
+    return _l(
+        "Someone else changed this %(noun)s at the same moment. Reload the page to see where it stands now.", **values
+    )
+
+
+_CHANGED_AT_THE_SAME_MOMENT = {
+    "pledge": lambda **values: _l(
+        "Someone else changed this pledge at the same moment. Reload the page to see where it stands now."
+    ),
+    "action": lambda **values: _l(
+        "Someone else changed this action at the same moment. Reload the page to see where it stands now."
+    ),
+    "roundtable": lambda **values: _l(
+        "Someone else changed this roundtable at the same moment. Reload the page to see where it stands now."
+    ),
+    "recommendation": lambda **values: _l(
+        "Someone else changed this recommendation at the same moment. Reload the page to see where it stands now."
+    ),
+}
+
+
+# `state` is the workflow's phrase for where the record is ("still a draft"), `past` its
+# phrase for the transition ("marked done").
+def _not_from_this_state(**values: object) -> Message:
+    return _l("This %(noun)s is %(state)s, so it cannot be %(past)s.", **values)
+
+
+_NOT_FROM_THIS_STATE = {
+    "pledge": lambda **values: _l("This pledge is %(state)s, so it cannot be %(past)s.", **values),
+    "recommendation": lambda **values: _l("This recommendation is %(state)s, so it cannot be %(past)s.", **values),
+}
+
+
+def _not_now(**values: object) -> Message:
+    return _l("This %(noun)s cannot be %(past)s now.", **values)
+
+
+_NOT_NOW = {
+    "pledge": lambda **values: _l("This pledge cannot be %(past)s now.", **values),
+    "recommendation": lambda **values: _l("This recommendation cannot be %(past)s now.", **values),
+}
 
 
 def noun(record: Any) -> str:
@@ -82,9 +155,8 @@ def flush_or_conflict(record: Any) -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        raise ConcurrentChange(
-            f"Someone else changed this {noun(record)} at the same moment. Reload the page to see where it stands now."
-        ) from None
+        what = noun(record)
+        raise ConcurrentChange(_CHANGED_AT_THE_SAME_MOMENT.get(what, _changed_at_the_same_moment)(noun=what)) from None
 
 
 def record_edit(
@@ -123,15 +195,16 @@ def take_transition(
     machine = record.workflow
     from_state = record.status
     past = machine.PAST_TENSE.get(event, event)
+    what = noun(record)
     if event not in machine.events_from_here():
         state = machine.STATE_PHRASES[from_state]
-        raise TransitionRefused(f"This {noun(record)} is {state}, so it cannot be {past}.")
+        raise TransitionRefused(_NOT_FROM_THIS_STATE.get(what, _not_from_this_state)(noun=what, state=state, past=past))
     try:
         machine.send(event, **rule_data)
     except RuleNotMet as refusal:
-        raise TransitionRefused(str(refusal)) from None
+        raise TransitionRefused(refusal.args[0] if refusal.args else str(refusal)) from None
     except TransitionNotAllowed:  # a guard said no
-        raise TransitionRefused(f"This {noun(record)} cannot be {past} now.") from None
+        raise TransitionRefused(_NOT_NOW.get(what, _not_now)(noun=what, past=past)) from None
 
     after[event](record, actor, comment=comment, **rule_data)
     flush_or_conflict(record)
@@ -187,7 +260,7 @@ def unique_slug(model: Any, text: str) -> str:
 # --- typed values ------------------------------------------------------------------------
 
 
-def refuse_duplicate(column: Any, value: str, record: Any, field: str, message: str) -> None:
+def refuse_duplicate(column: Any, value: str, record: Any, field: str, message: Message) -> None:
     """Refuse `value` if another row has it in `column`, ignoring case, before the
     database's unique constraint does so less politely."""
     model = column.class_
@@ -204,7 +277,9 @@ def flush_unique() -> None:
     try:
         db.session.flush()
     except sa.exc.IntegrityError:
-        raise OperationRefused("Someone else saved the same name at the same moment. Check and try again.") from None
+        raise OperationRefused(
+            _l("Someone else saved the same name at the same moment. Check and try again.")
+        ) from None
 
 
 def known_fields(fields: Mapping[str, Any], allowed: Iterable[str], what: str) -> None:

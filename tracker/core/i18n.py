@@ -110,11 +110,33 @@ def format_locale(code: str) -> str:
 # --- messages of the domain ------------------------------------------------------------
 
 _translate: Callable[[str], str] = lambda message: message  # noqa: E731
-_translate_plural: Callable[[str, str, int], str] = lambda singular, plural, n: singular if n == 1 else plural  # noqa: E731
+
+
+def _english_plural(singular: str, plural: str, num: int, **values: object) -> str:
+    return (singular if num == 1 else plural) % {"num": num, **values}
+
+
+_translate_plural: Callable[..., str] = _english_plural
+
+
+_reading: Callable[[], str | None] = lambda: None  # noqa: E731
+
+
+def set_reading_language(reading: Callable[[], str | None]) -> None:
+    """The web side's answer to "which language is the person being answered reading?"."""
+    global _reading
+    _reading = reading
+
+
+def reading_language() -> str | None:
+    """The language of the page being answered, if a person is being answered (None in a
+    command or a worker): the language of an e-mail to someone without an account."""
+    return _reading()
 
 
 def set_translator(gettext: Callable[..., str], ngettext: Callable[..., str]) -> None:
-    """The web side's gettext and ngettext (Flask-Babel), for the domain's messages."""
+    """The web side's gettext and ngettext (Flask-Babel), for the domain's messages. Like
+    Flask-Babel's, a message with values is filled with `%`; one without is left as is."""
     global _translate, _translate_plural
     _translate, _translate_plural = gettext, ngettext
 
@@ -126,4 +148,5 @@ def _l(message: str, **values: object) -> LazyProxy:
 
 def _n(singular: str, plural: str, n: int, **values: object) -> LazyProxy:
     """The plural form for `n` in the reader's language; `%(num)s` is `n`."""
-    return LazyProxy(lambda: _translate_plural(singular, plural, n) % {"num": n, **values}, enable_cache=False)
+    # Flask-Babel's ngettext fills the placeholders itself (`num` and the others).
+    return LazyProxy(lambda: _translate_plural(singular, plural, n, **values), enable_cache=False)

@@ -15,7 +15,7 @@ both take their columns from `IndicatorColumns` and their arithmetic from here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -26,15 +26,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .changes import InvalidField
 from .dates import DatePrecision, machine_date
+from .i18n import _l, _n
 from .limits import Limit, name_key
 from .text import format_number
+from .wording import Message, listed
 
 SUM, LATEST = "sum", "latest"
-# key -> (label, what it means)
-COMBINE: dict[str, tuple[str, str]] = {
-    SUM: ("Added up", "Each figure reported adds to the total (people trained at each course)."),
-    LATEST: ("Latest value", "The latest figure reported is where things stand (a rate, a count on a day)."),
+# key -> (label, what it means), in the reader's language when shown
+COMBINE: dict[str, tuple[Message, Message]] = {
+    SUM: (_l("Added up"), _l("Each figure reported adds to the total (people trained at each course).")),
+    LATEST: (_l("Latest value"), _l("The latest figure reported is where things stand (a rate, a count on a day).")),
 }
+# How history says it (in English: history is never translated).
+_COMBINE_IN_HISTORY = {SUM: "added up", LATEST: "latest value"}
 # The largest value an indicator's numbers hold (as an action's figures: 18 digits, 2 decimals).
 MAX_VALUE = 10**16 - 1
 # At most this many indicators on one pledge or recommendation.
@@ -45,7 +49,7 @@ class IndicatorColumns:
     """The columns every indicator has (a mixin for each area's indicator model)."""
 
     limits: ClassVar[dict[str, Limit]] = {
-        "name": Limit(200, required="Name what is counted, e.g. “volunteers trained”."),
+        "name": Limit(200, required=_l("Name what is counted, e.g. “volunteers trained”.")),
         "unit": Limit(80),
     }
     noun: ClassVar[str] = "indicator"
@@ -68,16 +72,19 @@ class IndicatorColumns:
         return progress_of(self, self.readings())
 
     @property
-    def combine_label(self) -> str:
+    def combine_label(self) -> Message:
         return COMBINE.get(self.combine, COMBINE[SUM])[0]
 
     def describe(self) -> str:
-        """One line for history: "volunteers trained (people): 0 → 500 by 2027-12-31, added up"."""
+        """One line for history, in English (history is never translated): "volunteers
+        trained (people): 0 → 500 by 2027-12-31, added up"."""
         unit = f" ({self.unit})" if self.unit else ""
         start = format_number(self.baseline_value) if self.baseline_value is not None else "—"
         end = format_number(self.target_value) if self.target_value is not None else "no target"
         by = f" by {self.target_date.isoformat()}" if self.target_date else ""
-        return f"{self.name}{unit}: {start} → {end}{by}, {self.combine_label.lower()}"
+        return (
+            f"{self.name}{unit}: {start} → {end}{by}, {_COMBINE_IN_HISTORY.get(self.combine, _COMBINE_IN_HISTORY[SUM])}"
+        )
 
 
 def combine_constraint() -> sa.CheckConstraint:
@@ -170,19 +177,45 @@ def share_percent(share: Fraction) -> int:
 FIELDS = ("name", "unit", "baseline_value", "baseline_date", "target_value", "target_date", "combine")
 
 
-def number(value: Any, field: str, what: str) -> Decimal | None:
+# What `number` says of a value it refuses — not a number, out of range, too many decimals —
+# in whole sentences for an indicator's own values, and of `what` for any other.
+_NUMBER_REFUSALS = {
+    "baseline_value": (
+        lambda: _l("The baseline must be a number, such as 500 or 12.5."),
+        lambda most: _l("The baseline must be a number from 0 to %(most)s.", most=most),
+        lambda: _l("The baseline can have at most two decimal places."),
+    ),
+    "target_value": (
+        lambda: _l("The target must be a number, such as 500 or 12.5."),
+        lambda most: _l("The target must be a number from 0 to %(most)s.", most=most),
+        lambda: _l("The target can have at most two decimal places."),
+    ),
+}
+
+
+def _refusals_of(what: Message) -> tuple[Callable[[], Message], Callable[[str], Message], Callable[[], Message]]:
+    return (
+        lambda: _l("%(what)s must be a number, such as 500 or 12.5.", what=what),
+        lambda most: _l("%(what)s must be a number from 0 to %(most)s.", what=what, most=most),
+        lambda: _l("%(what)s can have at most two decimal places.", what=what),
+    )
+
+
+def number(value: Any, field: str, what: Message | None = None) -> Decimal | None:
     """A value an indicator holds: blank is None; a number from 0 to MAX_VALUE with at most
-    two decimals, else refused with what to write."""
+    two decimals, else refused with what to write (of `what`, "The figure", for a value that
+    is not an indicator's baseline or target)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    not_a_number, out_of_range, too_precise = _NUMBER_REFUSALS.get(field) or _refusals_of(what or _l("The value"))
     try:
         amount = Decimal(str(value).strip().replace(",", "")) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
-        raise InvalidField(field, f"{what} must be a number, such as 500 or 12.5.") from None
+        raise InvalidField(field, not_a_number()) from None
     if not amount.is_finite() or not 0 <= amount <= MAX_VALUE:
-        raise InvalidField(field, f"{what} must be a number from 0 to {MAX_VALUE:,}.")
+        raise InvalidField(field, out_of_range(f"{MAX_VALUE:,}"))
     if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidField(field, f"{what} can have at most two decimal places.")
+        raise InvalidField(field, too_precise())
     return amount
 
 
@@ -190,13 +223,13 @@ def check_indicator(fields: Mapping[str, Any]) -> dict[str, Any]:
     """One indicator's fields, checked and cleaned (unknown fields refused)."""
     unknown = set(fields) - set(FIELDS) - {"id"}
     if unknown:
-        raise InvalidField(None, f"An indicator has no field {', '.join(sorted(unknown))}.")
+        raise InvalidField(None, _l("An indicator has no field %(fields)s.", fields=", ".join(sorted(unknown))))
     limits = IndicatorColumns.limits
     checked: dict[str, Any] = {
         "name": limits["name"].clean(fields.get("name"), "name").strip(),
         "unit": limits["unit"].clean_or_none(fields.get("unit"), "unit"),
-        "baseline_value": number(fields.get("baseline_value"), "baseline_value", "The baseline"),
-        "target_value": number(fields.get("target_value"), "target_value", "The target"),
+        "baseline_value": number(fields.get("baseline_value"), "baseline_value"),
+        "target_value": number(fields.get("target_value"), "target_value"),
         "combine": fields.get("combine") or SUM,
     }
     if checked["unit"] is not None:
@@ -204,15 +237,14 @@ def check_indicator(fields: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("baseline_date", "target_date"):
         day = fields.get(name)
         if day is not None and not isinstance(day, dt.date):
-            raise InvalidField(name, "Write the day as YYYY-MM-DD.")
+            raise InvalidField(name, _l("Write the day as YYYY-MM-DD."))
         checked[name] = day
     if checked["combine"] not in COMBINE:
-        raise InvalidField(
-            "combine", "Say how figures combine: " + " or ".join(label for label, _ in COMBINE.values()) + "."
-        )
+        labels = [label for label, _meaning in COMBINE.values()]
+        raise InvalidField("combine", _l("Say how figures combine: %(choices)s.", choices=listed(labels, "or")))
     start, end = checked["baseline_date"], checked["target_date"]
     if start and end and end < start:
-        raise InvalidField("target_date", "The target's day must come after the baseline's.")
+        raise InvalidField("target_date", _l("The target's day must come after the baseline's."))
     return checked
 
 
@@ -220,18 +252,32 @@ def check_indicators(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """A record's indicators, each checked, their names distinct (figures name the one
     they report against)."""
     if len(rows) > MAX_INDICATORS:
-        raise InvalidField(None, f"A record can have at most {MAX_INDICATORS} indicators.")
+        raise InvalidField(
+            None,
+            _n(
+                "A record can have at most %(num)s indicator.",
+                "A record can have at most %(num)s indicators.",
+                MAX_INDICATORS,
+            ),
+        )
     checked: list[dict[str, Any]] = []
     seen: dict[str, str] = {}
     for number_, row in enumerate(rows, start=1):
         try:
             fields = check_indicator(row)
         except InvalidField as problem:
-            named = f"“{row.get('name')}”" if row.get("name") else f"number {number_}"
-            raise InvalidField(problem.field, f"Indicator {named}: {problem}") from None
+            said = problem.args[0] if problem.args else str(problem)
+            raise InvalidField(
+                problem.field,
+                _l("Indicator “%(name)s”: %(problem)s", name=row.get("name"), problem=said)
+                if row.get("name")
+                else _l("Indicator number %(number)s: %(problem)s", number=number_, problem=said),
+            ) from None
         key = name_key(fields["name"])
         if key in seen:
-            raise InvalidField("name", f"Two indicators are called “{seen[key]}”: give each its own name.")
+            raise InvalidField(
+                "name", _l("Two indicators are called “%(name)s”: give each its own name.", name=seen[key])
+            )
         seen[key] = fields["name"]
         checked.append({**fields, "id": row.get("id")})
     return checked
@@ -275,16 +321,32 @@ def chosen(own: Iterable[Any], key: int | str | None) -> Any | None:
     return find(own, key)
 
 
-def shortfalls(indicators: Iterable[Any]) -> list[str]:
-    """ "volunteers trained: 120 of 500 people (24%)" for each indicator short of its target."""
+def shortfalls(indicators: Iterable[Any], *, translated: bool = False) -> list[str]:
+    """ "volunteers trained: 120 of 500 people (24%)" for each indicator short of its target:
+    in English, as history keeps it, or in the reader's language (`translated`, for a page)."""
     lines = []
     for indicator in indicators:
         progress = indicator.progress
         if progress.short_of_target:
             achieved = format_number(progress.achieved or Decimal(0))
+            target = format_number(indicator.target_value)
             unit = f" {indicator.unit}" if indicator.unit else ""
+            if not translated:
+                lines.append(f"{indicator.name}: {achieved} of {target}{unit} ({progress.percent}%)")
+                continue
+            values = {
+                "name": indicator.name,
+                "achieved": achieved,
+                "target": target,
+                "unit": indicator.unit,
+                "percent": progress.percent,
+            }
             lines.append(
-                f"{indicator.name}: {achieved} of {format_number(indicator.target_value)}{unit} ({progress.percent}%)"
+                str(
+                    _l("%(name)s: %(achieved)s of %(target)s %(unit)s (%(percent)s%%)", **values)
+                    if indicator.unit
+                    else _l("%(name)s: %(achieved)s of %(target)s (%(percent)s%%)", **values)
+                )
             )
     return lines
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -34,8 +35,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from .changes import InvalidField
-from .dates import EARLIEST_YEAR, LATEST_YEAR, YEAR_RANGE
+from .dates import EARLIEST_YEAR, LATEST_YEAR
 from .extensions import db
+from .i18n import _l, _n
+from .wording import Message
 
 # Bidirectional controls: embeddings and overrides closed by PDF, isolates closed by PDI.
 _OPENS_EMBEDDING = {"\u202a", "\u202b", "\u202d", "\u202e"}  # LRE RLE LRO RLO
@@ -51,11 +54,11 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
 @dataclass(frozen=True)
 class Limit:
     """The rule of one kind of text: at most `max_length` characters, on one line unless
-    `lines`, and `required` (the words that ask for it) or optional."""
+    `lines`, and `required` (the words that ask for it, a message) or optional."""
 
     max_length: int
     lines: bool = False
-    required: str | None = None
+    required: Message | None = None
 
     def clean(self, value: str | None, field: str | None = None) -> str:
         """The text as it is kept ("" when blank), or `InvalidField` for `field` saying what
@@ -68,9 +71,18 @@ class Limit:
                 raise InvalidField(field, self.required)
             return ""
         if not self.lines and _LINE_BREAKS.search(text):
-            raise InvalidField(field, "Write this on one line: line breaks and tabs are not kept here.")
+            raise InvalidField(field, _l("Write this on one line: line breaks and tabs are not kept here."))
         if len(text) > self.max_length:
-            raise InvalidField(field, f"Use at most {self.max_length:,} characters here (this has {len(text):,}).")
+            raise InvalidField(
+                field,
+                _n(
+                    "Use at most %(most)s character here (this has %(has)s).",
+                    "Use at most %(most)s characters here (this has %(has)s).",
+                    self.max_length,
+                    most=format(self.max_length, ","),  # "1,000"
+                    has=format(len(text), ","),
+                ),
+            )
         return text
 
     def clean_or_none(self, value: str | None, field: str | None = None) -> str | None:
@@ -159,15 +171,23 @@ def same_name(model: Any, name: str, record: Any = None) -> Any | None:
     return None if found is None else db.session.get(model, found)
 
 
-def refuse_same_name(model: Any, name: str, record: Any, field: str, noun: str) -> None:
+def refuse_same_name(model: Any, name: str, record: Any, field: str, message: Callable[[str], Message]) -> None:
     """Refuse `name` for `record` when another record of `model` has a name that reads the
-    same, naming it, so the person can use it (or tell the two apart)."""
+    same, naming it, so the person can use it (or tell the two apart): `message(its name)`
+    says so, e.g. `lambda name: _l("A theme with this name already exists: “%(name)s”.", name=name)`."""
     other = same_name(model, name, record)
     if other is not None:
-        raise InvalidField(field, f"{noun} with this name already exists: “{other.name}”.")
+        raise InvalidField(field, message(other.name))
 
 
 def check_year(year: int | None, field: str) -> None:
     """A year (a pledge's period, a figure's, a forum's): from 1900 to 2100, as every date."""
     if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise InvalidField(field, f"Enter a year {YEAR_RANGE}, such as 2019.")
+        raise InvalidField(
+            field,
+            _l(
+                "Enter a year from %(earliest)s to %(latest)s, such as 2019.",
+                earliest=EARLIEST_YEAR,
+                latest=LATEST_YEAR,
+            ),
+        )

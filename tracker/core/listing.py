@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from .extensions import db
+from .wording import Message
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -47,7 +48,7 @@ def contains(column, term: str):
 @dataclass(frozen=True)
 class FacetValue:
     key: str
-    label: str
+    label: Message  # (a record's name, or a message: in the reader's language when shown)
     count: int
 
 
@@ -57,11 +58,11 @@ class Facet:
     values with how many rows each would leave (given the other filters)."""
 
     param: str
-    label: str
+    label: Message
     condition: Callable[[str], Any]  # key -> SQL condition, or None for an unknown key
     counts: Callable[[Any], list[FacetValue]]  # the matching rows' ids (a subquery) -> values
     # key -> its label, for a chosen value no listed row has (None: there is no such value)
-    name_of: Callable[[str], str | None] | None = None
+    name_of: Callable[[str], Message | None] | None = None
 
     def values(self, ids) -> list[FacetValue]:
         return self.counts(ids)
@@ -72,7 +73,7 @@ class Sort:
     """An order of the list: key expressions (the last one the row's id, so the order is
     total) all ascending or all descending, and how each key comes back from a cursor."""
 
-    label: str
+    label: Message
     keys: tuple
     descending: bool
     decoders: tuple  # how each key's value comes back from a cursor's JSON

@@ -15,6 +15,7 @@ from typing import Any
 import langcodes
 
 from .changes import InvalidField
+from .i18n import _l
 from .text import TEXT_FORMATS, is_web_url
 
 DEFAULT_LANGUAGE = "en"
@@ -39,7 +40,9 @@ def check_language(tag: str | None, field: str = "language", *, required: bool =
     if not known:
         standard, known = _by_name(tag)
     if not known or len(standard) > 35:
-        raise InvalidField(field, f"“{tag}” is not a language tag: use a BCP 47 tag such as en, fr, es, ar or es-419.")
+        raise InvalidField(
+            field, _l("“%(tag)s” is not a language tag: use a BCP 47 tag such as en, fr, es, ar or es-419.", tag=tag)
+        )
     return standard
 
 
@@ -54,30 +57,31 @@ def _by_name(name: str) -> tuple[str, bool]:
     return found.to_tag(), " ".join(name.split()).casefold() in names
 
 
-def language_name(tag: str | None) -> str:
-    """ "French", "Spanish (Latin America)": the tag's name in English (the tag itself when
-    it has none)."""
+def language_name(tag: str | None, locale: str | None = None) -> str:
+    """ "French", "Spanish (Latin America)": the tag's name in English, or in the language
+    `locale` names ("français" for "fr" in "fr"; the tag itself when it has none)."""
     if not tag:
         return ""
     try:
-        return str(langcodes.Language.get(tag).display_name())
+        return str(langcodes.Language.get(tag).display_name(locale or "en"))
     except (ValueError, LookupError):
         return tag
 
 
-def language_choices(current: str | None = None) -> list[tuple[str, str]]:
-    """(tag, name) for a select: the common languages, and the current one if it is not."""
+def language_choices(current: str | None = None, locale: str | None = None) -> list[tuple[str, str]]:
+    """(tag, name) for a select: the common languages, and the current one if it is not;
+    named in English, or in the language `locale` names."""
     tags = list(COMMON_LANGUAGES)
     if current and current not in tags:
         tags.append(current)
-    return [(tag, f"{language_name(tag)} ({tag})") for tag in tags]
+    return [(tag, f"{language_name(tag, locale)} ({tag})") for tag in tags]
 
 
 def check_text_format(value: str | None, field: str = "text_format") -> str:
     """ "plain" (the default) or "markdown"."""
     value = (value or "").strip().lower() or "plain"
     if value not in TEXT_FORMATS:
-        raise InvalidField(field, f"“{value}” is not a text format: use plain or markdown.")
+        raise InvalidField(field, _l("“%(value)s” is not a text format: use plain or markdown.", value=value))
     return value
 
 
@@ -87,7 +91,9 @@ def check_source_url(url: str | None, field: str = "source_url") -> str | None:
     if not url:
         return None
     if not is_web_url(url):
-        raise InvalidField(field, f"The source's address must start with https:// or http://, not “{url}”.")
+        raise InvalidField(
+            field, _l("The source's address must start with https:// or http://, not “%(url)s”.", url=url)
+        )
     return url
 
 

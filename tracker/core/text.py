@@ -25,10 +25,13 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 from slugify import slugify as _slugify
 
+from .i18n import _l
+from .wording import Message
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 PLAIN, MARKDOWN = "plain", "markdown"
-TEXT_FORMATS = {PLAIN: "Plain text, as written", MARKDOWN: "Markdown"}
+TEXT_FORMATS: dict[str, Message] = {PLAIN: _l("Plain text, as written"), MARKDOWN: "Markdown"}
 _LINK_REL = "noopener noreferrer nofollow"
 
 

@@ -10,9 +10,13 @@ database never run `__init__`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from statemachine import StateMachine
+
+from .i18n import _l
+from .wording import Message, listed
 
 
 class RuleNotMet(Exception):
@@ -24,9 +28,9 @@ class Workflow(StateMachine):
     wants: an impossible event raises, callback errors propagate."""
 
     # How a refusal names a transition ("cannot be marked done") and a state ("is still a
-    # draft"), by event and by state value.
-    PAST_TENSE: ClassVar[dict[str, str]] = {}
-    STATE_PHRASES: ClassVar[dict[str, str]] = {}
+    # draft"), by event and by state value: messages (`_l`), put in the refusal's sentence.
+    PAST_TENSE: ClassVar[Mapping[str, Message]] = {}
+    STATE_PHRASES: ClassVar[Mapping[str, Message]] = {}
 
     @classmethod
     def state_values(cls) -> tuple[str, ...]:
@@ -41,12 +45,9 @@ class Workflow(StateMachine):
         return [event.id for event in self.allowed_events]
 
 
-def require_all(preamble: str, requirements: list[tuple[str, object]]) -> None:
-    """Refuse, naming everything missing at once, so the person fixes it in one go."""
+def require_all(preamble: Message, requirements: list[tuple[Message, object]]) -> None:
+    """Refuse, naming everything missing at once, so the person fixes it in one go (a
+    sentence for each case, written whole, reads better in every language)."""
     missing = [label for label, present in requirements if not present]
     if missing:
-        raise RuleNotMet(f"{preamble} {_join(missing)}.")
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+        raise RuleNotMet(_l("%(preamble)s %(missing)s.", preamble=preamble, missing=listed(missing, "and")))

@@ -3,7 +3,11 @@ preview and the confirmation are the uploading admin's own (`permissions`)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core import access
@@ -13,7 +17,6 @@ from . import imports, open_data
 from .forms import ConfirmImportForm, ImportForm
 from .models import PendingImport
 from .open_data import ACTION_COLUMNS, ORGANISATION_COLUMNS, PLEDGE_COLUMNS
-from .open_data.batch import NOUNS
 from .open_data.columns import (
     ACTION_IMPORT_COLUMNS,
     MEETING_COLUMNS,
@@ -36,6 +39,46 @@ KINDS = {
     "outcomes": OUTCOME_COLUMNS,
     "recommendations": RECOMMENDATION_COLUMNS,
     "progress_updates": UPDATE_COLUMNS,
+}
+
+
+class KindTexts(NamedTuple):
+    """What the import page says of a kind of file: its heading, its template's download
+    link, and its table's caption."""
+
+    heading: object
+    download: object
+    caption: object
+
+
+KIND_TEXTS = {
+    "organisations": KindTexts(
+        _l("Organisations"),
+        _l("Download the organisations template (CSV)"),
+        _l("The columns of the organisations file"),
+    ),
+    "pledges": KindTexts(
+        _l("Pledges"), _l("Download the pledges template (CSV)"), _l("The columns of the pledges file")
+    ),
+    "actions": KindTexts(
+        _l("Actions"), _l("Download the actions template (CSV)"), _l("The columns of the actions file")
+    ),
+    "meetings": KindTexts(
+        _l("Meetings"), _l("Download the meetings template (CSV)"), _l("The columns of the meetings file")
+    ),
+    "outcomes": KindTexts(
+        _l("Outcomes"), _l("Download the outcomes template (CSV)"), _l("The columns of the outcomes file")
+    ),
+    "recommendations": KindTexts(
+        _l("Recommendations"),
+        _l("Download the recommendations template (CSV)"),
+        _l("The columns of the recommendations file"),
+    ),
+    "progress_updates": KindTexts(
+        _l("Progress updates"),
+        _l("Download the progress updates template (CSV)"),
+        _l("The columns of the progress updates file"),
+    ),
 }
 # The admin's exports of meetings and what they issued: every record, private columns too.
 EXPORTS = {
@@ -74,23 +117,23 @@ def start():
 def preview(import_id: str):
     pending = db.session.get(PendingImport, import_id)
     if pending is None or pending.expired:
-        abort(404, description="This import is no longer waiting: upload its files again.")
+        abort(404, description=_("This import is no longer waiting: upload its files again."))
     access.require(current_user, "view", pending)
     form = ConfirmImportForm()
     if form.validate_on_submit():
         batch = imports.confirm(pending, current_user)
         if batch.ok:
             db.session.commit()
-            flash(f"Imported {batch.summary()}.", "success")
+            flash(_("Imported %(summary)s.", summary=batch.summary()), "success")
             if not batch.pledges and (batch.meetings or batch.recommendations or batch.outcomes or batch.updates):
                 return redirect(url_for("roundtables.index"))
             return redirect(url_for("pledges.index", sort="newest"))
         db.session.rollback()
-        flash("Something changed since the preview: nothing was imported. Here is what to fix.", "danger")
-        return render_template("data/preview.html", pending=pending, batch=batch, form=form, nouns=NOUNS), 409
+        flash(_("Something changed since the preview: nothing was imported. Here is what to fix."), "danger")
+        return render_template("data/preview.html", pending=pending, batch=batch, form=form), 409
     batch = imports.check(pending, current_user)
     db.session.rollback()  # (checking adds nothing; the reference data it would make stays out)
-    return render_template("data/preview.html", pending=pending, batch=batch, form=form, nouns=NOUNS)
+    return render_template("data/preview.html", pending=pending, batch=batch, form=form)
 
 
 @bp.route("/organisations.csv")
@@ -128,10 +171,15 @@ def download_template(kind: str):
     )
 
 
-def _kinds() -> list[tuple[str, list[tuple[str, str, bool]]]]:
-    """Each kind of file: its columns, what each holds, and whether it is required."""
+def _kinds() -> list[tuple[str, KindTexts, list[tuple[str, object, bool]]]]:
+    """Each kind of file: what the page says of it, its columns, what each holds, and
+    whether it is required."""
     actions = {**ACTION_COLUMNS, **ACTION_IMPORT_COLUMNS}
     return [
-        (kind, [(name, about, name in REQUIRED_COLUMNS[kind]) for name, about in columns.items() if name != "url"])
+        (
+            kind,
+            KIND_TEXTS[kind],
+            [(name, about, name in REQUIRED_COLUMNS[kind]) for name, about in columns.items() if name != "url"],
+        )
         for kind, columns in ({**KINDS, "actions": actions}).items()
     ]

@@ -20,6 +20,7 @@ from flask.cli import AppGroup
 
 from ..core import clock
 from ..core.extensions import db
+from ..core.i18n import _l
 from . import delivery, digest, reminders
 
 notifications_cli = AppGroup(
@@ -59,7 +60,10 @@ def _loop(interval: float, batch: int) -> None:
     stop = _Stop()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    click.echo(f"Delivering every {interval:g} s; stop with Ctrl+C or SIGTERM.", err=True)
+    click.echo(
+        str(_l("Delivering every %(interval)s s; stop with Ctrl+C or SIGTERM.", interval=format(interval, "g"))),
+        err=True,
+    )
     while not stop.requested:
         tally = delivery.deliver_due(limit=batch)
         _report(tally)
@@ -76,7 +80,13 @@ def _sleep(seconds: float, stop: _Stop) -> None:
 
 def _report(tally: Any, always: bool = False) -> None:
     if tally.handled or always:
-        click.echo(f"Sent {tally.sent}; to retry later {tally.retrying}; failed {tally.failed}.")
+        said = _l(
+            "Sent %(sent)s; to retry later %(retrying)s; failed %(failed)s.",
+            sent=tally.sent,
+            retrying=tally.retrying,
+            failed=tally.failed,
+        )
+        click.echo(str(said))
 
 
 @notifications_cli.command("remind")
@@ -88,7 +98,7 @@ def remind(no_digest: bool) -> None:
         for name, produce in reminders.producers():
             count = produce(today)
             db.session.commit()  # each kind's reminders, once recorded, are never sent again
-            click.echo(f"Reminders of {name}: {count}.")
+            click.echo(str(_l("Reminders of %(name)s: %(count)s.", name=name, count=count)))
         if not no_digest:
             _digests(today)
     finally:
@@ -107,7 +117,7 @@ def send_digests() -> None:
 def _digests(today: Any) -> None:
     count = digest.send_digests(today)
     db.session.commit()
-    click.echo(f"Daily digests: {count}.")
+    click.echo(str(_l("Daily digests: %(count)s.", count=count)))
 
 
 def init_app(app: Flask) -> None:

@@ -18,10 +18,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template, url_for
+from flask_babel import refresh
 from flask_mailman import EmailMultiAlternatives, Mail
 
+from ..core import i18n
 from ..core.columns import utcnow
 from ..core.extensions import db
+from ..core.i18n import _l
+from ..core.web.i18n import CHOSEN_LANGUAGE
 from . import kinds, outbox
 from .models import OutgoingMail
 from .operations import unsubscribe_token
@@ -71,11 +75,12 @@ def _send_one(message: OutgoingMail, connection: Any, now: dt.datetime, base_url
     try:
         email = render(message, base_url)
     except kinds.NotDeliverable as reason:
-        outbox.record_failure(message, now, f"Not sent: {reason}", permanent=True, tally=tally)
+        outbox.record_failure(message, now, str(_l("Not sent: %(reason)s", reason=reason)), permanent=True, tally=tally)
         return None
     except Exception as error:  # a template's mistake must not stop the others
         log.exception("Could not render outgoing mail %s", message.id)
-        outbox.record_failure(message, now, f"Could not be written: {error!r}", permanent=True, tally=tally)
+        written = str(_l("Could not be written: %(error)s", error=repr(error)))
+        outbox.record_failure(message, now, written, permanent=True, tally=tally)
         return None
     try:
         connection.send_messages([email])
@@ -91,12 +96,12 @@ def _send_one(message: OutgoingMail, connection: Any, now: dt.datetime, base_url
         code, text = next(iter(refusal.recipients.values()))
         outbox.record_failure(message, now, _answer(code, text), permanent=code >= 500, tally=tally)
     except (OSError, smtplib.SMTPException) as trouble:
-        answer = f"The mail server could not be reached: {trouble!s}".rstrip(": ")
+        answer = str(_l("The mail server could not be reached: %(trouble)s", trouble=str(trouble))).rstrip(": ")
         outbox.record_failure(message, now, answer, permanent=False, tally=tally)
         _drop(connection)
         return answer
     else:
-        outbox.record_sent(message, now, "Accepted by the mail server.")
+        outbox.record_sent(message, now, str(_l("Accepted by the mail server.")))
         tally.sent += 1
     return None
 
@@ -127,7 +132,11 @@ def render(message: OutgoingMail, base_url: str) -> EmailMultiAlternatives:
         context.update(kind.prepare(context))
     site_name = current_app.config.get("SITE_NAME", "Pledge Tracker")
     headers = {"Message-ID": _message_id(message, base_url), "Auto-Submitted": "auto-generated"}
-    with current_app.test_request_context("/", base_url=base_url):
+    # Written in the recipient's language (`message.language`): the page language the
+    # templates, dates and numbers follow (tracker/core/web/i18n.py) is set for this render.
+    language = i18n.known(message.language) or i18n.DEFAULT
+    with current_app.test_request_context("/", base_url=base_url, environ_overrides={CHOSEN_LANGUAGE: language}):
+        refresh()  # not the language of the previous message rendered in this app context
         unsubscribe = None
         if kind.notification and kind.public and kind.unsubscribe_page is not None:
             arguments = {name: context[name] for name in kind.unsubscribe_args}
@@ -138,7 +147,7 @@ def render(message: OutgoingMail, base_url: str) -> EmailMultiAlternatives:
         if unsubscribe is not None:
             headers["List-Unsubscribe"] = f"<{unsubscribe}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        subject = kind.subject.format(site_name=site_name, **context)
+        subject = kind.subject_of(context | {"site_name": site_name})
         values = context | {"site_name": site_name, "subject": subject, "unsubscribe_url": unsubscribe,
                             "recipient_name": message.to_name, "kind": kind}  # fmt: skip
         text_template, html_template = kind.templates
@@ -160,7 +169,7 @@ def _base_url() -> str:
     base_url = current_app.config.get("PUBLIC_BASE_URL")
     if not base_url:
         raise MailNotConfigured(
-            "Set PUBLIC_BASE_URL (e.g. https://pledges.example.org): e-mails link to the site with it."
+            _l("Set PUBLIC_BASE_URL (e.g. https://pledges.example.org): e-mails link to the site with it.")
         )
     return str(base_url).rstrip("/") + "/"
 

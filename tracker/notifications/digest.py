@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from ..core.dates import format_date
 from ..core.extensions import db
+from ..core.i18n import _n
 from . import kinds
 from .models import Digest, EmailChoice, Notification, Recipient
 from .operations import email_choice, queue_mail
@@ -137,6 +138,7 @@ def _context(gathered: list[Notification], today: dt.date) -> dict[str, Any]:
         "items": items,
         "more": count - len(items),
         "count": count,
-        "count_words": f"{count} notification{'s' if count != 1 else ''}",
+        # Stored as text, like each item's summary: in the language of the run that queues it.
+        "count_words": str(_n("%(num)s notification", "%(num)s notifications", count)),
         "day": format_date(today),
     }

@@ -12,6 +12,11 @@ string over the context, and the `page` it links to: an endpoint and the context
 its address takes), how a person gets it by e-mail unless they choose otherwise
 (`default`), and may `check`, at delivery and in a digest, that its recipient may still read
 what it says (it raises `NotDeliverable` when not).
+
+Its texts people read (`subject`, `label`, `summary`) are messages marked for translation
+(`_l` of `tracker.core.i18n`), put in the reader's language when they are shown (`fill`).
+A subject or a summary names its values `%(name)s` (`{name}`, a plain format string, is
+still read).
 """
 
 from __future__ import annotations
@@ -20,7 +25,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from babel.support import LazyProxy
+
+from ..core.i18n import _l
 from .models import EmailChoice
+
+# A text of a kind people read: a message marked with `_l` (or a plain `str`).
+Text = str | LazyProxy
+
+
+@dataclass(frozen=True)
+class ByValue:
+    """A subject or summary chosen by one of the context's values — a whole sentence for
+    each ("accepted" / "declined"), never an English word glued into a translated one."""
+
+    key: str
+    messages: Mapping[str, Text]
 
 
 class NotDeliverable(Exception):
@@ -30,16 +50,16 @@ class NotDeliverable(Exception):
 @dataclass(frozen=True)
 class Kind:
     name: str
-    # The subject, a format string over the message's context and `site_name`.
-    subject: str
+    # The subject, a message over the message's context and `site_name` (`fill`).
+    subject: Text | ByValue
     # What the person turns off, in words that finish "E-mails …" ("when you are invited").
-    label: str
+    label: Text
     # Notifications may be turned off (List-Unsubscribe); account mails may not.
     notification: bool = True
     prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     # --- notifications (in the app, and by e-mail as the person chooses) ---
-    # One line in the notification centre and the digest, a format string over the context.
-    summary: str | None = None
+    # One line in the notification centre and the digest, a message over the context (`fill`).
+    summary: Text | ByValue | None = None
     # The endpoint of the page it concerns, and the context's keys that are its arguments.
     page: str | None = None
     page_args: tuple[str, ...] = ()
@@ -66,18 +86,31 @@ class Kind:
         """Shown on a person's Notifications settings page."""
         return self.notification and not self.digest and not self.public
 
+    def subject_of(self, values: Mapping[str, Any]) -> str:
+        """The subject, in the reader's language, filled from `values` (the context and `site_name`)."""
+        return fill(self.subject, values)
+
     def summary_of(self, context: Mapping[str, Any]) -> str:
         """The one line that says what happened; the kind's label if the context lacks a value."""
         try:
-            return (self.summary or "").format(**context) or self.label
-        except (KeyError, IndexError, ValueError, AttributeError):
-            return f"A notification {self.label}"
+            return fill(self.summary or "", context) or str(self.label)
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+            return str(_l("A notification %(label)s", label=self.label))
 
     def page_of(self, context: Mapping[str, Any]) -> tuple[str, dict[str, Any]] | None:
         """(endpoint, its arguments) of the page it concerns, or None."""
         if self.page is None or any(arg not in context for arg in self.page_args):
             return None
         return self.page, {arg: context[arg] for arg in self.page_args}
+
+
+def fill(text: Text | ByValue, values: Mapping[str, Any]) -> str:
+    """`text` in the reader's language, its placeholders filled from `values`: `%(name)s`,
+    or `{name}` in a plain format string."""
+    if isinstance(text, ByValue):
+        text = text.messages[values[text.key]]
+    words = str(text)
+    return words % values if "%(" in words else words.format(**values)
 
 
 _KINDS: dict[str, Kind] = {}
@@ -108,8 +141,8 @@ def declared() -> list[Kind]:
 DAILY_DIGEST = declare(
     Kind(
         "daily_digest",
-        subject="{site_name}: your daily digest ({count_words})",
-        label="in a daily digest",
+        subject=_l("%(site_name)s: your daily digest (%(count_words)s)"),
+        label=_l("in a daily digest"),
         digest=True,
     )
 )

@@ -24,10 +24,12 @@ import enum
 from typing import Any, ClassVar, Protocol
 
 import sqlalchemy as sa
+from babel.support import LazyProxy
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.columns import choice, utcnow
 from ..core.extensions import Base
+from ..core.i18n import _l
 
 ANSWER_LENGTH = 1000  # what is kept of a mail server's answer
 
@@ -39,8 +41,14 @@ class MailStatus(enum.Enum):
     FAILED = "failed"  # refused for good, or not taken after every attempt: an admin may retry
 
     @property
-    def label(self) -> str:
-        return {"queued": "Queued", "sending": "Sending", "sent": "Sent", "failed": "Failed"}[self.value]
+    def label(self) -> LazyProxy:
+        """In the reader's language, when shown."""
+        return {
+            "queued": _l("Queued"),
+            "sending": _l("Sending"),
+            "sent": _l("Sent"),
+            "failed": _l("Failed"),
+        }[self.value]
 
 
 class EmailChoice(enum.Enum):
@@ -51,8 +59,9 @@ class EmailChoice(enum.Enum):
     OFF = "off"
 
     @property
-    def label(self) -> str:
-        return {"immediately": "Immediately", "daily": "In a daily digest", "off": "Off"}[self.value]
+    def label(self) -> LazyProxy:
+        """In the reader's language, when shown."""
+        return {"immediately": _l("Immediately"), "daily": _l("In a daily digest"), "off": _l("Off")}[self.value]
 
 
 class Recipient(Protocol):
@@ -63,6 +72,7 @@ class Recipient(Protocol):
     email: str
     name: str
     active: bool
+    language: str | None
 
 
 class OutgoingMail(Base):
@@ -82,6 +92,9 @@ class OutgoingMail(Base):
     to_name: Mapped[str | None] = mapped_column(sa.String(200))
     # What the kind's templates need (ids, names, slugs): no secret, no rendered text.
     context: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # The language it is written in when sent: the account's, or for someone without one
+    # (a follower, a new address) the language of the page they asked from; None: English.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     status: Mapped[MailStatus] = mapped_column(choice(MailStatus, "mail_status"), default=MailStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -16,10 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..core import access, settings
+from ..core import access, i18n, settings
 from ..core.changes import OperationRefused
 from ..core.columns import utcnow
 from ..core.extensions import db
+from ..core.i18n import _l
 from . import kinds
 from .models import EmailChoice, MailStatus, Notification, NotificationSetting, OutgoingMail, Recipient
 
@@ -47,7 +48,9 @@ def notify(
         kept = choice is EmailChoice.DAILY
         made.append(Notification(user_id=person.id, kind=kind, context=dict(context), kept_for_digest=kept))
         if choice is EmailChoice.IMMEDIATELY:
-            _queue(kind, person.email, user_id=person.id, to_name=person.name, context=context)
+            _queue(
+                kind, person.email, user_id=person.id, to_name=person.name, context=context, language=person.language
+            )
     db.session.add_all(made)
     return made
 
@@ -64,11 +67,26 @@ def queue_mail(
     return _queue(kind, to_address, user_id=user_id, to_name=to_name, context=context)
 
 
+# The accounts' table, named rather than imported (the accounts area sits above this one).
+_ACCOUNTS = sa.table("users", sa.column("id"), sa.column("language"))
+
+
 def _queue(
-    kind: str, to_address: str, *, user_id: int | None, to_name: str | None, context: Mapping[str, Any]
+    kind: str,
+    to_address: str,
+    *,
+    user_id: int | None,
+    to_name: str | None,
+    context: Mapping[str, Any],
+    language: str | None = None,
 ) -> OutgoingMail:
+    """The message, in the recipient's language: their account's choice, else (someone
+    without an account, or with no choice made) the language they are reading now."""
     json.dumps(dict(context))  # what cannot be stored fails here, in the caller, not in the worker
+    if language is None and user_id is not None:
+        language = db.session.scalar(sa.select(_ACCOUNTS.c.language).where(_ACCOUNTS.c.id == user_id))
     mail = OutgoingMail(
+        language=language or i18n.reading_language(),
         kind=kind,
         user_id=user_id,
         to_address=to_address,
@@ -113,10 +131,10 @@ def set_email_choice(user_id: int, kind: str, choice: EmailChoice) -> None:
     the daily digest off turns off every kind the person gets in it."""
     declared = kinds.get(kind)
     if not declared.notification:
-        raise OperationRefused("Account e-mails cannot be turned off.")
+        raise OperationRefused(_l("Account e-mails cannot be turned off."))
     if declared.digest:
         if choice is not EmailChoice.OFF:
-            raise OperationRefused("Choose, kind by kind, what comes in the daily digest.")
+            raise OperationRefused(_l("Choose, kind by kind, what comes in the daily digest."))
         for gathered in kinds.declared():
             if gathered.choosable and email_choice(user_id, gathered.name) is EmailChoice.DAILY:
                 set_email_choice(user_id, gathered.name, EmailChoice.OFF)
@@ -188,7 +206,7 @@ def retry(mail: OutgoingMail, actor: Any) -> None:
     """An admin sends a failed message again: queued now, with every attempt ahead of it."""
     access.require(actor, "administer")
     if mail.status is not MailStatus.FAILED:
-        raise OperationRefused("Only a failed message can be retried; this one is already queued or sent.")
+        raise OperationRefused(_l("Only a failed message can be retried; this one is already queued or sent."))
     mail.status = MailStatus.QUEUED
     mail.attempts = 0
     mail.next_attempt_at = utcnow()

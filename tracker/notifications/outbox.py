@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from ..core import settings
 from ..core.columns import table_of
 from ..core.extensions import db
+from ..core.i18n import _l
 from .models import ANSWER_LENGTH, MailStatus, OutgoingMail
 
 SENDING_TIMEOUT = dt.timedelta(minutes=15)
@@ -35,7 +36,8 @@ DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_RETRY_AFTER = 60  # seconds
 LONGEST_WAIT = dt.timedelta(hours=6)
 
-INTERRUPTED = "The worker stopped while sending this message; it is queued again."
+# Kept as the message's last answer (admins read it on Administration › Outgoing mail).
+INTERRUPTED = _l("The worker stopped while sending this message; it is queued again.")
 
 
 @dataclass
@@ -59,7 +61,7 @@ def requeue_interrupted(now: dt.datetime) -> int:
     result = db.session.execute(
         sa.update(outbox)
         .where(outbox.c.status == MailStatus.SENDING, outbox.c.claimed_at < now - SENDING_TIMEOUT)
-        .values(status=MailStatus.QUEUED, claimed_by=None, claimed_at=None, last_answer=INTERRUPTED)
+        .values(status=MailStatus.QUEUED, claimed_by=None, claimed_at=None, last_answer=str(INTERRUPTED))
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -15,20 +15,22 @@ from collections.abc import Callable, Iterable
 import sqlalchemy as sa
 
 from ..core.extensions import db
+from .kinds import Text
 from .models import Recipient, SentReminder
 
 # A day's reminders of one kind: how many notifications it made.
 Producer = Callable[[dt.date], int]
 
-_PRODUCERS: dict[str, Producer] = {}
+_PRODUCERS: dict[Text, Producer] = {}
 
 
-def register(name: str, producer: Producer) -> None:
-    """File `producer` under `name` (in words: "recommendations due or overdue")."""
+def register(name: Text, producer: Producer) -> None:
+    """File `producer` under `name` (in words: "recommendations due or overdue"; a message
+    marked with `_l`, which `remind` says in the reader's language)."""
     _PRODUCERS[name] = producer
 
 
-def producers() -> list[tuple[str, Producer]]:
+def producers() -> list[tuple[Text, Producer]]:
     return list(_PRODUCERS.items())
 
 

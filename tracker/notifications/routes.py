@@ -11,6 +11,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
@@ -27,7 +30,7 @@ from .models import EmailChoice, MailStatus, Notification, OutgoingMail
 bp = Blueprint("notifications", __name__)
 bp.url_value_preprocessor(not_found_beyond_range)
 
-STATUS_VIEWS = {"": "Everything", **{status.value: status.label for status in MailStatus}}
+STATUS_VIEWS = {"": _l("Everything"), **{status.value: status.label for status in MailStatus}}
 
 
 # --- the notification centre -----------------------------------------------------------------------
@@ -47,7 +50,7 @@ def _summary(notification: Notification) -> str:
     try:
         return kinds.get(notification.kind).summary_of(notification.context)
     except LookupError:
-        return "A notification"
+        return _("A notification")
 
 
 def _link(notification: Notification) -> str | None:
@@ -109,7 +112,10 @@ def mark_all_read():
     count = operations.mark_all_read(current_user._get_current_object())
     db.session.commit()
     flash(
-        f"{count} notification{'s' if count != 1 else ''} marked read." if count else "Nothing was unread.", "success"
+        ngettext("%(num)d notification marked read.", "%(num)d notifications marked read.", count)
+        if count
+        else _("Nothing was unread."),
+        "success",
     )
     return redirect(url_for(".index"))
 
@@ -136,7 +142,7 @@ def settings():
             if kind.name in request.form:  # (a kind new since the form was opened is left as it is)
                 operations.set_email_choice(current_user.id, kind.name, EmailChoice(form[kind.name].data))
         db.session.commit()
-        flash("Your notification settings are saved.", "success")
+        flash(_("Your notification settings are saved."), "success")
         return redirect(url_for(".settings"))
     page = render_template("notifications/settings.html", form=form, declared=declared)
     return page, (422 if form.errors else 200)
@@ -175,7 +181,7 @@ def retry(mail_id: int):
         flash(str(refusal), "warning")
     else:
         db.session.commit()
-        flash(f"The message to {message.to_address} is queued again.", "success")
+        flash(_("The message to %(address)s is queued again.", address=message.to_address), "success")
     return redirect(url_for(".outgoing_mail", status="failed"))
 
 
@@ -186,7 +192,7 @@ def unsubscribe(token: str):
     POST (the button, or the mail provider's one-click): that kind of e-mail is turned off."""
     found = operations.read_unsubscribe_token(token)
     if found is None:
-        abort(404, description="This unsubscribe link is not one of ours, or it was cut short.")
+        abort(404, description=_("This unsubscribe link is not one of ours, or it was cut short."))
     user_id, kind = found
     done = request.method == "POST"
     if done:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from ..accounts.models import Organisation
 from ..core import access
 from ..core.extensions import db
+from ..core.i18n import _l
 from ..core.listing import (
     Facet,
     FacetValue,
@@ -94,14 +95,14 @@ PLEDGES = Listing(
     facets=(
         Facet(
             "state",
-            "State",
+            _l("State"),
             lambda key: Pledge.status == key if key in PUBLISHED_STATES else None,
             _state_counts,
             lambda key: PledgeWorkflow.label(key) if key in PUBLISHED_STATES else None,
         ),
         Facet(
             "outcome",
-            "What changed",
+            _l("What changed"),
             lambda key: (
                 sa.and_(Pledge.status == "done", Pledge.outcome_rating == key) if key in OUTCOME_RATINGS else None
             ),
@@ -110,7 +111,7 @@ PLEDGES = Listing(
         ),
         Facet(
             "theme",
-            "Theme",
+            _l("Theme"),
             _theme_condition,
             counted(
                 Theme.slug, Theme.name, pledge_themes, pledge_themes.c.theme_id == Theme.id, pledge_themes.c.pledge_id
@@ -119,7 +120,7 @@ PLEDGES = Listing(
         ),
         Facet(
             "organisation",
-            "Organisation",
+            _l("Organisation"),
             linked_by_id(Pledge.id, _signed.c.pledge_id, _signed.c.organisation_id),
             counted(
                 Organisation.id,
@@ -132,14 +133,14 @@ PLEDGES = Listing(
         ),
         Facet(
             "forum",
-            "Forum",
+            _l("Forum"),
             by_id(Pledge.forum_id),
             counted(Forum.id, Forum.name, Pledge, Pledge.forum_id == Forum.id, Pledge.id),
             named(Forum.id, Forum.name, by_number=True),
         ),
         Facet(
             "country",
-            "Country or region",
+            _l("Country or region"),
             linked_by_id(Pledge.id, pledge_countries.c.pledge_id, pledge_countries.c.country_id),
             counted(
                 Country.id,
@@ -153,21 +154,21 @@ PLEDGES = Listing(
     ),
     sorts={
         "last_action": Sort(
-            "Latest action first",
+            _l("Latest action first"),
             (_last_action, Pledge.id),
             descending=True,
             decoders=(as_date, int),
             values=lambda pledge: [pledge.last_action_on or _NO_ACTION_YET, pledge.id],
         ),
         "newest": Sort(
-            "Newest first",
+            _l("Newest first"),
             (_published, Pledge.id),
             descending=True,
             decoders=(as_datetime, int),
             values=lambda pledge: [pledge.published_at or _EPOCH, pledge.id],
         ),
         "title": Sort(
-            "Title (A–Z)",
+            _l("Title (A–Z)"),
             (Pledge.title, Pledge.id),
             descending=False,
             decoders=(str, int),

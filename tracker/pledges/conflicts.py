@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from babel.support import LazyProxy
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Organisation
 from ..core.extensions import db
 from ..core.history import HistoryEntry, record_type
+from ..core.i18n import _l
 from ..core.text import format_money
 from ..taxonomy.models import Country, Forum, Theme
 from .models import Pledge
@@ -24,7 +26,7 @@ _ROW_EVENTS = ("edited", "start", "complete", "reopen")
 
 @dataclass(frozen=True)
 class Difference:
-    label: str
+    label: LazyProxy  # the field's name, in the reader's language
     saved: str
     yours: str
 
@@ -66,43 +68,43 @@ def _period(start, end, note) -> str:
     return " ".join(str(part) for part in (start, "–" if end else None, end, note) if part)
 
 
-def _side_by_side(pledge: Pledge, form: Any) -> Iterator[tuple[str, str, str]]:
+def _side_by_side(pledge: Pledge, form: Any) -> Iterator[tuple[LazyProxy, str, str]]:
     """(label, saved, yours) for each field of the editor, in its order."""
     fields = form.pledge_fields()
-    yield "Title", pledge.title, form.title.data or ""
-    yield "Pledge text", pledge.text or "", fields["text"]
+    yield _l("Title"), pledge.title, form.title.data or ""
+    yield _l("Pledge text"), pledge.text or "", fields["text"]
     yield (
-        "Forum",
+        _l("Forum"),
         pledge.forum.name if pledge.forum else "",
         _names(Forum, [fields["forum_id"]] if fields["forum_id"] else []),
     )
-    yield "Themes", ", ".join(t.name for t in pledge.themes), _names(Theme, form.themes.data)
-    yield "Countries", ", ".join(c.name for c in pledge.countries), _names(Country, form.countries.data)
-    yield "Region", pledge.region or "", fields["region"] or ""
+    yield _l("Themes"), ", ".join(t.name for t in pledge.themes), _names(Theme, form.themes.data)
+    yield _l("Countries"), ", ".join(c.name for c in pledge.countries), _names(Country, form.countries.data)
+    yield _l("Region"), pledge.region or "", fields["region"] or ""
     yield (
-        "Period",
+        _l("Period"),
         _period(pledge.period_start, pledge.period_end, pledge.period_note),
         _period(fields["period_start"], fields["period_end"], fields["period_note"]),
     )
     yield (
-        "Budget",
+        _l("Budget"),
         " ".join(filter(None, (format_money(pledge.budget_amount, pledge.budget_currency), pledge.budget_note))),
         " ".join(
             filter(None, (format_money(fields["budget_amount"], fields["budget_currency"]), fields["budget_note"]))
         ),
     )
     yield from _signatories_side_by_side(pledge, form)
-    yield "Introduction to the actions taken", pledge.actions_intro or "", fields["actions_intro"] or ""
-    yield "Contact person", pledge.contact_name or "", fields["contact_name"] or ""
-    yield "Contact e-mail", pledge.contact_email or "", fields["contact_email"] or ""
+    yield _l("Introduction to the actions taken"), pledge.actions_intro or "", fields["actions_intro"] or ""
+    yield _l("Contact person"), pledge.contact_name or "", fields["contact_name"] or ""
+    yield _l("Contact e-mail"), pledge.contact_email or "", fields["contact_email"] or ""
 
 
-def _signatories_side_by_side(pledge: Pledge, form: Any) -> Iterator[tuple[str, str, str]]:
+def _signatories_side_by_side(pledge: Pledge, form: Any) -> Iterator[tuple[LazyProxy, str, str]]:
     lead = db.session.get(Organisation, form.lead.data) if form.lead.data else None
-    yield "Lead signatory", pledge.lead_signatory.name if pledge.lead_signatory else "", lead.name if lead else ""
+    yield _l("Lead signatory"), pledge.lead_signatory.name if pledge.lead_signatory else "", lead.name if lead else ""
     others = [i for i in form.co_signatories.data or [] if i != form.lead.data]
     yield (
-        "Other signatories",
+        _l("Other signatories"),
         ", ".join(sorted(org.name for org in pledge.signatory_organisations[1:])),
         ", ".join(filter(None, [_names(Organisation, others), form.proposed_organisation.data])),
     )

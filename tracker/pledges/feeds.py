@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..core import access
 from ..core.dates import format_stated_date
 from ..core.extensions import db
+from ..core.i18n import _l
 from ..core.text import format_number
 from .models import ActionTaken, Pledge
 
@@ -24,7 +25,7 @@ FEED_LENGTH = 50
 
 # Characters XML 1.0 cannot carry (control characters other than tab and newlines).
 # The author of an entry whose source names no one who reported it.
-_NO_ONE_NAMED = "Not stated in the source"
+_NO_ONE_NAMED = _l("Not stated in the source")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -76,9 +77,11 @@ def _content(action: ActionTaken) -> str:
         extra = f" ({figure.period_note or figure.year})" if (figure.period_note or figure.year) else ""
         parts.append(f"{figure.label}: {format_number(figure.value)}{' ' + figure.unit if figure.unit else ''}{extra}")
     if action.organisations:
-        parts.append("Organisations: " + ", ".join(org.name for org in action.organisations))
+        names = ", ".join(org.name for org in action.organisations)
+        parts.append(str(_l("Organisations: %(names)s", names=names)))
     for link in action.links:
-        parts.append(f"Evidence: {link.title + ' ' if link.title else ''}{link.url}")
+        evidence = f"{link.title} {link.url}" if link.title else link.url
+        parts.append(str(_l("Evidence: %(link)s", link=evidence)))
     return "\n\n".join(parts)
 
 
@@ -115,7 +118,7 @@ def atom(
                 f"{action.pledge.title}: {format_stated_date(action.date, action.date_precision)} — {_shorten(action.summary)}"
             )
         )
-        entry.author(name=_xml(action.attributed_to.name if action.attributed_to else _NO_ONE_NAMED))
+        entry.author(name=_xml(action.attributed_to.name if action.attributed_to else str(_NO_ONE_NAMED)))
         entry.published(_utc(action.created_at))
         entry.updated(_utc(action.updated_at))
         entry.content(_xml(_content(action)), type="text")

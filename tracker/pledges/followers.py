@@ -26,6 +26,7 @@ from ..core.changes import InvalidField, OperationRefused
 from ..core.columns import utcnow
 from ..core.dates import format_stated_date
 from ..core.extensions import db
+from ..core.i18n import _l, _n
 from ..core.limits import clean_fields
 from ..core.text import plain_excerpt
 from ..notifications import kinds, reminders
@@ -40,8 +41,8 @@ ASK_AGAIN_AFTER = dt.timedelta(hours=1)
 # The most actions one digest lists (the rest are on the pledge's page).
 DIGEST_LENGTH = 20
 
-NOT_FOLLOWABLE = "Only a published pledge can be followed."
-LINK_NOT_VALID = (
+NOT_FOLLOWABLE = _l("Only a published pledge can be followed.")
+LINK_NOT_VALID = _l(
     "This link to confirm following a pledge has expired, or the pledge is no longer published. "
     "Ask again with “Follow by e-mail” on the pledge's page."
 )
@@ -145,8 +146,8 @@ def _digest_links(context: Mapping[str, Any]) -> Mapping[str, Any]:
 kinds.declare(
     kinds.Kind(
         FOLLOW_CONFIRMATION,
-        subject="{site_name}: confirm that you want to follow “{pledge_title}”",
-        label="to confirm following a pledge",
+        subject=_l("%(site_name)s: confirm that you want to follow “%(pledge_title)s”"),
+        label=_l("to confirm following a pledge"),
         notification=False,  # asked for a moment ago; nothing to unsubscribe from yet
         prepare=_confirmation_link,
     )
@@ -154,8 +155,8 @@ kinds.declare(
 kinds.declare(
     kinds.Kind(
         FOLLOW_DIGEST,
-        subject="{site_name}: {count_words} on “{pledge_title}”",
-        label="about this pledge",
+        subject=_l("%(site_name)s: %(count_words)s on “%(pledge_title)s”"),
+        label=_l("about this pledge"),
         prepare=_digest_links,
         public=True,
         unsubscribe_page="pledges.unfollow",
@@ -174,7 +175,7 @@ def ask_to_follow(pledge: Pledge, email: str, now: dt.datetime | None = None) ->
         raise OperationRefused(NOT_FOLLOWABLE)
     address = str(clean_fields(PledgeFollower, {"email": email})["email"]).strip().lower()
     if "@" not in address.strip("@"):
-        raise InvalidField("email", "This is not an e-mail address.")
+        raise InvalidField("email", _l("This is not an e-mail address."))
     now = now or utcnow()
     follower = db.session.scalar(
         sa.select(PledgeFollower).where(PledgeFollower.pledge_id == pledge.id, PledgeFollower.email == address)
@@ -229,7 +230,9 @@ def _new_actions(pledge_id: int, since: dt.datetime) -> list[ActionTaken]:
 
 
 def _count_words(count: int) -> str:
-    return "1 new action" if count == 1 else f"{count} new actions"
+    """Kept as text in the digest's context, like the notifications' digest's count: in the
+    language of the run that queues it."""
+    return str(_n("%(num)s new action", "%(num)s new actions", count))
 
 
 def send_digests(_today: dt.date, now: dt.datetime | None = None) -> int:

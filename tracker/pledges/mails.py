@@ -24,6 +24,7 @@ from ..accounts.models import Organisation, User
 from ..core import access
 from ..core.dates import format_stated_date
 from ..core.extensions import db
+from ..core.i18n import _l
 from ..core.text import plain_excerpt
 from ..notifications import kinds
 from ..notifications.operations import notify
@@ -37,9 +38,9 @@ QUIET_PLEDGE = "pledge_quiet"
 kinds.declare(
     kinds.Kind(
         SIGNATURE_INVITATION,
-        subject="{site_name}: {inviting} invites {organisation} to sign a pledge",
-        label="when your organisation is invited to sign a pledge",
-        summary="{inviting} invites {organisation} to sign “{pledge_title}”",
+        subject=_l("%(site_name)s: %(inviting)s invites %(organisation)s to sign a pledge"),
+        label=_l("when your organisation is invited to sign a pledge"),
+        summary=_l("%(inviting)s invites %(organisation)s to sign “%(pledge_title)s”"),
         page="pledges.invitations",
     )
 )
@@ -53,7 +54,9 @@ def _may_still_read(user_id: int, context: Mapping[str, Any]) -> None:
         raise kinds.NotDeliverable("the person is no longer staff of a signatory of this pledge.")
 
 
-def _kind(name: str, subject: str, label: str, summary: str) -> kinds.Kind:
+def _kind(
+    name: str, subject: kinds.Text | kinds.ByValue, label: kinds.Text, summary: kinds.Text | kinds.ByValue
+) -> kinds.Kind:
     return kinds.declare(
         kinds.Kind(
             name,
@@ -69,21 +72,33 @@ def _kind(name: str, subject: str, label: str, summary: str) -> kinds.Kind:
 
 _kind(
     INVITATION_ANSWERED,
-    subject="{site_name}: {organisation} {answer} the invitation to sign a pledge",
-    label="when an organisation answers an invitation to sign a pledge your organisation signs",
-    summary="{organisation} {answer} the invitation to sign “{pledge_title}”",
+    subject=kinds.ByValue(
+        "answer",
+        {
+            "accepted": _l("%(site_name)s: %(organisation)s accepted the invitation to sign a pledge"),
+            "declined": _l("%(site_name)s: %(organisation)s declined the invitation to sign a pledge"),
+        },
+    ),
+    label=_l("when an organisation answers an invitation to sign a pledge your organisation signs"),
+    summary=kinds.ByValue(
+        "answer",
+        {
+            "accepted": _l("%(organisation)s accepted the invitation to sign “%(pledge_title)s”"),
+            "declined": _l("%(organisation)s declined the invitation to sign “%(pledge_title)s”"),
+        },
+    ),
 )
 _kind(
     PARTNER_ACTION,
-    subject="{site_name}: {organisation} recorded an action on a pledge you sign together",
-    label="when a partner records an action on a pledge your organisation signs",
-    summary="{organisation} recorded an action on “{pledge_title}”: {excerpt}",
+    subject=_l("%(site_name)s: %(organisation)s recorded an action on a pledge you sign together"),
+    label=_l("when a partner records an action on a pledge your organisation signs"),
+    summary=_l("%(organisation)s recorded an action on “%(pledge_title)s”: %(excerpt)s"),
 )
 _kind(
     QUIET_PLEDGE,
-    subject="{site_name}: no action on a pledge in progress since {since}",
-    label="reminding you of pledges in progress with no action for 6 months",
-    summary="No action since {since} on “{pledge_title}”",
+    subject=_l("%(site_name)s: no action on a pledge in progress since %(since)s"),
+    label=_l("reminding you of pledges in progress with no action for 6 months"),
+    summary=_l("No action since %(since)s on “%(pledge_title)s”"),
 )
 
 

@@ -24,6 +24,7 @@ from ..core import (
 from ..core.columns import choice, state_column, utcnow
 from ..core.dates import DatePrecision
 from ..core.extensions import Base
+from ..core.i18n import _l
 from ..core.limits import Limit
 from ..core.sources import DEFAULT_LANGUAGE
 from ..core.text import PLAIN
@@ -82,7 +83,7 @@ class ActionTaken(Base):
     __tablename__ = "actions"
     limits: ClassVar[dict[str, Limit]] = {
         "heading": Limit(500),
-        "summary": Limit(5_000, lines=True, required="Say in a sentence or two what was done."),
+        "summary": Limit(5_000, lines=True, required=_l("Say in a sentence or two what was done.")),
         "details": Limit(50_000, lines=True),
         "source_reference": Limit(100),
         "source_url": Limit(2_000),
@@ -214,7 +215,7 @@ class Pledge(Base):
     __tablename__ = "pledges"
     # What each text may be, for every way in (core.limits).
     limits: ClassVar[dict[str, Limit]] = {
-        "title": Limit(300, required="Give the pledge a title."),
+        "title": Limit(300, required=_l("Give the pledge a title.")),
         "text": Limit(50_000, lines=True),
         "region": Limit(200),
         "period_note": Limit(100),
@@ -401,7 +402,10 @@ class Pledge(Base):
     def period_label(self) -> str | None:
         if self.period_start is None:
             return self.period_note
-        end = str(self.period_end) if self.period_end else (self.period_note or "ongoing")
+        if not (self.period_end or self.period_note):
+            # Translators: a pledge's period from a year (its first), with no end stated.
+            return str(_l("%(start)s–ongoing", start=self.period_start))
+        end = str(self.period_end) if self.period_end else self.period_note
         return f"{self.period_start}–{end}" if end != str(self.period_start) else str(self.period_start)
 
     def __repr__(self) -> str:
@@ -486,7 +490,7 @@ class PledgeFollower(Base):
 
     pledge: Mapped[Pledge] = relationship()
 
-    limits: ClassVar[dict[str, Limit]] = {"email": Limit(254, required="Give your e-mail address.")}
+    limits: ClassVar[dict[str, Limit]] = {"email": Limit(254, required=_l("Give your e-mail address."))}
     # No page shows followers: following one does not make every kept render stale.
     moves_data_version: ClassVar[bool] = False
 

@@ -30,6 +30,7 @@ from ..core.columns import utcnow
 from ..core.dates import DatePrecision, format_stated_date
 from ..core.extensions import db
 from ..core.history import HistoryEntry, changes_between, record_history, snapshot
+from ..core.i18n import _l
 from ..core.limits import check_year, clean_fields
 from ..core.settings import setting
 from ..core.sources import check_source_fields
@@ -122,7 +123,7 @@ def create_pledge(
     organisation is invited to sign (`signatures`)."""
     access.require(actor, "create_pledge")
     if actor.organisation_id not in {lead.id, *(o.id for o in co_signatories)}:
-        raise access.PermissionDenied("Your organisation must be a signatory of a pledge you write.")
+        raise access.PermissionDenied(_l("Your organisation must be a signatory of a pledge you write."))
     fields = _checked({"title": title, **fields})
     pledge = Pledge(
         slug=slug or unique_slug(Pledge, fields["title"]),
@@ -170,7 +171,7 @@ def edit_pledge(
     if lead is not None or co_signatories is not None:
         new_lead = lead or pledge.pending_lead or pledge.lead_signatory
         if new_lead is None:  # (a pledge always has a lead)
-            raise OperationRefused("A pledge needs a lead signatory.")
+            raise OperationRefused(_l("A pledge needs a lead signatory."))
         named = [row.organisation for row in pledge.signatory_rows if row.status != "declined"]
         others = co_signatories if co_signatories is not None else [org for org in named if org.id != new_lead.id]
         signatures.name_signatories(pledge, actor, new_lead, others)
@@ -195,13 +196,29 @@ def _set_fields(pledge: Pledge, fields: dict[str, Any], listed: dict[str, list[A
 # --- actions taken ---------------------------------------------------------------------
 
 
+# How an amount the database cannot hold is refused, by what it is: (too small or too large,
+# too many decimal places).
+_AMOUNT_REFUSALS = {
+    "figure": (
+        _l("A figure must be a number from 0 to %(largest)s.", largest=format(MAX_FIGURE, ",")),
+        _l("A figure can have at most two decimal places."),
+    ),
+    "budget": (
+        _l("The budget must be a number from 0 to %(largest)s.", largest=format(MAX_BUDGET, ",")),
+        _l("The budget can have at most two decimal places."),
+    ),
+}
+
+
 def _check_amount(value: Decimal | int | str, largest: int, what: str) -> None:
-    """Refuse a number the database cannot hold exactly (rather than fail or round it)."""
+    """Refuse a number the database cannot hold exactly (rather than fail or round it);
+    `what` is "figure" or "budget"."""
+    out_of_range, too_precise = _AMOUNT_REFUSALS[what]
     number = Decimal(value)
     if not number.is_finite() or not 0 <= number <= largest:
-        raise OperationRefused(f"{what} must be a number from 0 to {largest:,}.")
+        raise OperationRefused(out_of_range)
     if number != number.quantize(Decimal("0.01")):
-        raise OperationRefused(f"{what} can have at most two decimal places.")
+        raise OperationRefused(too_precise)
 
 
 # Each rule an action's content must meet, one function each: recording and editing an
@@ -217,7 +234,7 @@ def check_action_summary(summary: str | None) -> str:
 def check_action_date(date: dt.date | None) -> None:
     """Not in the future (None: an imported report its source does not date)."""
     if date is not None and date > clock.today():
-        raise OperationRefused("An action taken cannot be dated in the future: record it once it has happened.")
+        raise OperationRefused(_l("An action taken cannot be dated in the future: record it once it has happened."))
 
 
 def check_action_organisations(organisations: list[Organisation], signatory_ids: set[int]) -> None:
@@ -227,7 +244,7 @@ def check_action_organisations(organisations: list[Organisation], signatory_ids:
     if not signatory_ids:
         return
     if not organisations or any(o.id not in signatory_ids for o in organisations):
-        raise OperationRefused("An action must be attributed to one or more of the pledge's signatories.")
+        raise OperationRefused(_l("An action must be attributed to one or more of the pledge's signatories."))
 
 
 def check_evidence_links(links: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -237,7 +254,10 @@ def check_evidence_links(links: Sequence[dict[str, Any]]) -> list[dict[str, Any]
         link = clean_fields(EvidenceLink, link)
         if not is_web_url(link.get("url")):
             raise OperationRefused(
-                f"Evidence links must be web addresses starting with https:// or http://, not {link.get('url')!r}."
+                _l(
+                    "Evidence links must be web addresses starting with https:// or http://, not %(url)s.",
+                    url=repr(link.get("url")),
+                )
             )
         checked.append(link)
     return checked
@@ -249,9 +269,9 @@ def check_figures(figures: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for figure in figures:
         figure = clean_fields(ActionFigure, figure)
         if not (figure.get("label") or figure.get("indicator")) or figure.get("value") is None:
-            raise OperationRefused("Each figure needs a label (or the indicator it counts towards) and a number.")
+            raise OperationRefused(_l("Each figure needs a label (or the indicator it counts towards) and a number."))
         check_year(figure.get("year"), "year")
-        _check_amount(figure["value"], MAX_FIGURE, "A figure")
+        _check_amount(figure["value"], MAX_FIGURE, "figure")
         checked.append(figure)
     return checked
 
@@ -270,7 +290,9 @@ def _against_indicators(figures: Sequence[dict[str, Any]], pledge: Pledge) -> li
             key = key.id
         indicator = indicators.chosen(own, key)
         if key not in (None, "") and indicator is None:
-            raise OperationRefused(f"This pledge has no such indicator ({key}); choose one of its own.")
+            raise OperationRefused(
+                _l("This pledge has no such indicator (%(indicator)s); choose one of its own.", indicator=key)
+            )
         if indicator is not None:
             figure["indicator"] = indicator
             figure["label"] = figure.get("label") or indicator.name
@@ -293,7 +315,7 @@ def set_indicators(pledge: Pledge, actor: User, rows: Sequence[dict[str, Any]]) 
 
 def check_budget(amount: Decimal | int | str) -> None:
     """A pledge's budget amount (as `create_pledge` and `edit_pledge` check it)."""
-    _check_amount(amount, MAX_BUDGET, "The budget")
+    _check_amount(amount, MAX_BUDGET, "budget")
 
 
 def _write_action_content(
@@ -368,7 +390,9 @@ def record_action(pledge: Pledge, actor: User, *, position: int | None = None, *
     try:
         db.session.flush()
     except sa.exc.IntegrityError:  # the place was taken meanwhile (the lock makes it unlikely)
-        raise ConcurrentChange("Someone recorded an action on this pledge at the same moment. Save again.") from None
+        raise ConcurrentChange(
+            _l("Someone recorded an action on this pledge at the same moment. Save again.")
+        ) from None
     record_history(action, "action_recorded", actor, changes={"summary": [None, action.summary]})
     mails.action_recorded(pledge, action, actor)  # a joint pledge's partners are told
     return action
@@ -408,7 +432,7 @@ def edit_action(
     `record_action`). History keeps what it said before."""
     access.require(actor, "edit", action)
     if action.withdrawn_at is not None:
-        raise OperationRefused("This action has been withdrawn; it can no longer be changed.")
+        raise OperationRefused(_l("This action has been withdrawn; it can no longer be changed."))
     check_version(action, expected_version)
     before = _action_snapshot(action)
     _write_action_content(action, uploaded_by=actor.id, **content)
@@ -424,7 +448,7 @@ def withdraw_action(action: ActionTaken, actor: User, *, reason: str | None = No
     """Take an action off the pledge's pages. It is not deleted: history keeps it."""
     access.require(actor, "withdraw", action)
     if action.withdrawn_at is not None:
-        raise OperationRefused("This action has already been withdrawn.")
+        raise OperationRefused(_l("This action has already been withdrawn."))
     reason = REASON.clean_or_none(reason, "reason")
     action.withdrawn_at = utcnow()
     action.withdrawn_by_id = actor.id

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from babel.support import LazyProxy
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.extensions import db
+from ..core.i18n import _l
 from ..core.search import matches
 from .models import INVITED, SIGNED, Pledge, PledgeSignatory
 from .workflow import PledgeWorkflow
@@ -50,10 +52,10 @@ def invitation_count(organisation_id: int) -> int:
 
 
 # How "my organisation's pledges" may be sorted: key -> (label, ORDER BY).
-MINE_SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
-    "changed": ("Most recently changed first", (Pledge.updated_at.desc(), Pledge.id.desc())),
-    "quiet": ("Longest without an action first", (Pledge.last_action_on.asc().nulls_first(), Pledge.id)),
-    "title": ("Title, A–Z", (Pledge.title, Pledge.id)),
+MINE_SORTS: dict[str, tuple[LazyProxy, tuple[Any, ...]]] = {
+    "changed": (_l("Most recently changed first"), (Pledge.updated_at.desc(), Pledge.id.desc())),
+    "quiet": (_l("Longest without an action first"), (Pledge.last_action_on.asc().nulls_first(), Pledge.id)),
+    "title": (_l("Title, A–Z"), (Pledge.title, Pledge.id)),
 }
 
 

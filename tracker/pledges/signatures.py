@@ -19,6 +19,8 @@ from ..core.changes import OperationRefused, distinct
 from ..core.columns import utcnow
 from ..core.extensions import db
 from ..core.history import HistoryEntry, changes_between, record_history, snapshot
+from ..core.i18n import _l
+from ..core.wording import listed
 from . import mails
 from .models import DECLINED, INVITED, SIGNED, Pledge, PledgeSignatory
 
@@ -36,8 +38,10 @@ def name_signatories(pledge: Pledge, actor: User, lead: Organisation, others: Se
     wanted_ids = {org.id for org in wanted}
     if actor.organisation_id not in wanted_ids:
         raise OperationRefused(
-            "Your organisation must stay a signatory of this pledge. "
-            "To leave a joint pledge, ask another signatory to remove your organisation."
+            _l(
+                "Your organisation must stay a signatory of this pledge. "
+                "To leave a joint pledge, ask another signatory to remove your organisation."
+            )
         )
     _check_leaving(pledge, wanted_ids)
     rows = {row.organisation_id: row for row in pledge.signatory_rows}
@@ -62,10 +66,20 @@ def _check_leaving(pledge: Pledge, wanted_ids: set[int]) -> None:
     leaving = [s.organisation for s in pledge.signatories if s.organisation_id not in wanted_ids]
     blocked = [org.name for org in leaving if org.id in answering]
     if blocked:
+        names = listed(blocked, "and")
+        # (One organisation or several, named: `_n` takes no values but the count.)
         raise OperationRefused(
-            f"{_join_names(blocked)} recorded actions taken on this pledge, so "
-            f"{'it stays a signatory' if len(blocked) == 1 else 'they stay signatories'} "
-            "until those actions are withdrawn."
+            _l(
+                "%(names)s recorded actions taken on this pledge, so it stays a signatory until those actions "
+                "are withdrawn.",
+                names=names,
+            )
+            if len(blocked) == 1
+            else _l(
+                "%(names)s recorded actions taken on this pledge, so they stay signatories until those actions "
+                "are withdrawn.",
+                names=names,
+            )
         )
 
 
@@ -130,10 +144,6 @@ def _lead_first(pledge: Pledge) -> None:
     pledge.signatory_rows.sort(key=lambda row: (not row.is_lead, row.position))
 
 
-def _join_names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _recorded(
     pledge: Pledge, event: str, actor: User, before: dict[str, Any], comment: str | None = None
 ) -> HistoryEntry:
@@ -181,7 +191,12 @@ def withdraw_invitation(pledge: Pledge, actor: User, organisation: Organisation)
     access.require(actor, "withdraw_invitation", pledge)
     row = pledge.row_of(organisation.id)
     if row is None or not (row.status == INVITED or row.invited_to_lead):
-        raise OperationRefused(f"{organisation.name} has no open invitation to withdraw: it already answered.")
+        raise OperationRefused(
+            _l(
+                "%(organisation)s has no open invitation to withdraw: it already answered.",
+                organisation=organisation.name,
+            )
+        )
     before = snapshot(pledge, WATCHED)
     if row.status == INVITED:
         pledge.signatory_rows.remove(row)
@@ -202,7 +217,11 @@ def record_signature(
     row = pledge.row_of(organisation.id)
     if row is not None and row.status == DECLINED:
         raise OperationRefused(
-            f"{organisation.name} declined to sign this pledge: only a new invitation, answered by its own staff, changes that."
+            _l(
+                "%(organisation)s declined to sign this pledge: only a new invitation, answered by its own staff, "
+                "changes that.",
+                organisation=organisation.name,
+            )
         )
     if row is None:
         row = PledgeSignatory(organisation_id=organisation.id, organisation=organisation)
@@ -211,6 +230,7 @@ def record_signature(
     row.status, row.answered_at = SIGNED, utcnow()
     if lead or row.invited_to_lead or pledge.lead_signatory is None:
         _move_lead(pledge, row)
+    # (History keeps these words as they were written, in English: never translated.)
     words = f"Signature recorded by an admin on behalf of {organisation.name}"
     return _recorded(
         pledge, "signature_recorded", actor, before, comment=f"{words}: {source}" if source else words + "."

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
+from babel.support import LazyProxy
 from statemachine import State
 
-from ..core.workflow import RuleNotMet, Workflow, require_all
+from ..core.i18n import _l
+from ..core.wording import Message
+from ..core.workflow import RuleNotMet, Workflow
 
 
 class PledgeWorkflow(Workflow):
@@ -22,29 +25,73 @@ class PledgeWorkflow(Workflow):
 
     # Transitions whose rule needs the person's reason (their forms say so).
     NEEDS_REASON = frozenset({"reopen"})
-    PAST_TENSE: ClassVar[dict[str, str]] = {"start": "started", "complete": "marked done", "reopen": "reopened"}
-    STATE_PHRASES: ClassVar[dict[str, str]] = {"draft": "still a draft", "in_progress": "in progress", "done": "done"}
+    # How a refusal names a transition and a state ("This pledge is still a draft, so it cannot
+    # be marked done."), in the reader's language when shown.
+    PAST_TENSE: ClassVar[dict[str, Message]] = {
+        # Translators: "This pledge cannot be started now."
+        "start": _l("started"),
+        # Translators: "This pledge cannot be marked done now."
+        "complete": _l("marked done"),
+        # Translators: "This pledge cannot be reopened now."
+        "reopen": _l("reopened"),
+    }
+    STATE_PHRASES: ClassVar[dict[str, Message]] = {
+        # Translators: "This pledge is still a draft, so it cannot be marked done."
+        "draft": _l("still a draft"),
+        # Translators: "This pledge is in progress, so it cannot be started."
+        "in_progress": _l("in progress"),
+        # Translators: "This pledge is done, so it cannot be started."
+        "done": _l("done"),
+    }
+
+    # The states in the reader's language (the machine's names stay the English ones).
+    LABELS: ClassVar[dict[str, LazyProxy]] = {
+        "draft": _l("Draft"),
+        "in_progress": _l("In progress"),
+        "done": _l("Done"),
+    }
+
+    @classmethod
+    def label(cls, value: str) -> str:
+        """The state called `value`, in words (lazy: in the reader's language when shown)."""
+        return cast(str, cls.LABELS[value]) if value in cls.LABELS else super().label(value)
 
     def check_ready_to_publish(self, **_: Any) -> None:
         pledge = self.model
-        require_all(
-            "Before this pledge can be started (and published) it needs",
-            [
-                ("a title", (pledge.title or "").strip()),
-                ("the pledge text", (pledge.text or "").strip()),
-                # (A record of a published source that names no lead — it says where it was
-                # published, or states its signatories in words — is as its source has it.)
-                ("a lead signatory", bool(pledge.lead_signatory or pledge.signatories_note or pledge.source_url)),
-            ],
+        missing = (
+            not (pledge.title or "").strip(),
+            not (pledge.text or "").strip(),
+            # (A record of a published source that names no lead — it says where it was
+            # published, or states its signatories in words — is as its source has it.)
+            not (pledge.lead_signatory or pledge.signatories_note or pledge.source_url),
         )
+        if any(missing):  # everything missing at once, so the person fixes it in one go
+            raise RuleNotMet(_NOT_READY[missing])
 
     def check_has_actions(self, **_: Any) -> None:
         if not self.model.has_current_actions():
-            raise RuleNotMet("Record at least one action taken before marking this pledge done.")
+            raise RuleNotMet(_l("Record at least one action taken before marking this pledge done."))
 
     def check_reopen_reason(self, reason: str | None = None, **_: Any) -> None:
         if not (reason or "").strip():
-            raise RuleNotMet("Give a reason for reopening this pledge.")
+            raise RuleNotMet(_l("Give a reason for reopening this pledge."))
+
+
+# What a pledge still needs before it is started, by what is missing (a title, its text, a
+# lead signatory): a whole sentence for each case, as `require_all` would say it.
+_NOT_READY: dict[tuple[bool, bool, bool], LazyProxy] = {
+    (True, False, False): _l("Before this pledge can be started (and published) it needs a title."),
+    (False, True, False): _l("Before this pledge can be started (and published) it needs the pledge text."),
+    (False, False, True): _l("Before this pledge can be started (and published) it needs a lead signatory."),
+    (True, True, False): _l("Before this pledge can be started (and published) it needs a title and the pledge text."),
+    (True, False, True): _l("Before this pledge can be started (and published) it needs a title and a lead signatory."),
+    (False, True, True): _l(
+        "Before this pledge can be started (and published) it needs the pledge text and a lead signatory."
+    ),
+    (True, True, True): _l(
+        "Before this pledge can be started (and published) it needs a title, the pledge text and a lead signatory."
+    ),
+}
 
 
 # The states as the database stores them.

@@ -11,6 +11,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Organisation
@@ -25,17 +28,32 @@ from ..roundtables.models import Recommendation, Roundtable
 from ..roundtables.workflow import DRAFT
 from ..taxonomy.models import Forum
 
-ChartRow = tuple[str, int, str | None, str | None]
+# A chart's row: its label, its count, the list it counts (or None) and a flag (or None).
+ChartRow = tuple[Any, int, str | None, Any]
+# A chart: its id, title, description and rows.
+Chart = tuple[str, str | LazyString, str | LazyString, list[ChartRow]]
 
 # The forum page's charts of its pledges: the pledge list's filters, within the forum.
 PLEDGE_CHARTS = [
-    ("state", "Pledges by state", "How many of its published pledges are in progress and how many are done."),
-    ("theme", "Pledges by theme", "How many of its published pledges address each theme (a pledge may have several)."),
-    ("country", "Pledges by country or region", "How many of its published pledges cover each country or region."),
+    (
+        "state",
+        _l("Pledges by state"),
+        _l("How many of its published pledges are in progress and how many are done."),
+    ),
+    (
+        "theme",
+        _l("Pledges by theme"),
+        _l("How many of its published pledges address each theme (a pledge may have several)."),
+    ),
+    (
+        "country",
+        _l("Pledges by country or region"),
+        _l("How many of its published pledges cover each country or region."),
+    ),
     (
         "outcome",
-        "Done pledges by what changed",
-        "How its done pledges' signatories rated what changed, beyond their being done.",
+        _l("Done pledges by what changed"),
+        _l("How its done pledges' signatories rated what changed, beyond their being done."),
     ),
 ]
 
@@ -47,7 +65,7 @@ class ForumOverview:
     done: int
     with_actions: int
     actions: int
-    charts: list[tuple[str, str, str, list[ChartRow]]]
+    charts: list[Chart]
     latest: list[ActionTaken]
     roundtables: list[tuple[Roundtable, int, int]]  # (roundtable, agreed, verified)
     recommendations_chart: list[ChartRow]
@@ -66,15 +84,15 @@ def overview(forum: Forum, today: Any) -> ForumOverview:
         .join(ActionTaken, current)
         .where(published)
     ).one()
-    charts = [
+    charts: list[Chart] = [
         (f"chart-{param}", title, description, _rows(forum, param, values[param]))
         for param, title, description in PLEDGE_CHARTS
     ]
     charts.append(
         (
             "chart-signatories",
-            "Pledges by kind of signatory",
-            (
+            _("Pledges by kind of signatory"),
+            _(
                 "How many of its published pledges each kind of organisation signed (a pledge signed by a "
                 "National Society and a government counts once under each)."
             ),

@@ -12,6 +12,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..core import access, clock, data_version
@@ -58,18 +61,33 @@ def home() -> str:
 # The register's charts on the home page: each a filter of the pledge list, its bars that
 # filter's values with the pledges each gives (so a bar's figure is what its link lists).
 HOME_CHARTS = [
-    ("state", "Pledges by state", "How many published pledges are in progress and how many are done."),
-    ("theme", "Pledges by theme", "How many published pledges address each theme (a pledge may have several)."),
-    ("forum", "Pledges by forum", "Where the published pledges were made: each conference, process or programme."),
-    ("country", "Pledges by country or region", "How many published pledges cover each country or region."),
+    ("state", _l("Pledges by state"), _l("How many published pledges are in progress and how many are done.")),
+    (
+        "theme",
+        _l("Pledges by theme"),
+        _l("How many published pledges address each theme (a pledge may have several)."),
+    ),
+    (
+        "forum",
+        _l("Pledges by forum"),
+        _l("Where the published pledges were made: each conference, process or programme."),
+    ),
+    (
+        "country",
+        _l("Pledges by country or region"),
+        _l("How many published pledges cover each country or region."),
+    ),
 ]
 
+# A chart: its id, title, description and rows (label, count, the list it counts, flag).
+Chart = tuple[str, str | LazyString, str | LazyString, list[tuple[Any, int, str | None, None]]]
 
-def _register_charts() -> list[tuple[str, str, str, list[tuple[str, int, str | None, None]]]]:
+
+def _register_charts() -> list[Chart]:
     values = catalogue.PLEDGES.facet_values(ListState())
-    charts: list[tuple[str, str, str, list[tuple[str, int, str | None, None]]]] = []
+    charts: list[Chart] = []
     for param, title, description in HOME_CHARTS:
-        rows: list[tuple[str, int, str | None, None]] = [
+        rows: list[tuple[Any, int, str | None, None]] = [
             (value.label, value.count, _filtered_list(param, value.key), None)
             for value in sorted(values[param], key=lambda value: -value.count)
         ]
@@ -77,15 +95,15 @@ def _register_charts() -> list[tuple[str, str, str, list[tuple[str, int, str | N
     charts.append(
         (
             "chart-completed",
-            "Pledges completed, by year",
-            "How many published pledges were marked done in each year, the earliest first.",
+            _("Pledges completed, by year"),
+            _("How many published pledges were marked done in each year, the earliest first."),
             _completed_by_year(),
         )
     )
     return charts
 
 
-def _completed_by_year() -> list[tuple[str, int, str | None, None]]:
+def _completed_by_year() -> list[tuple[Any, int, str | None, None]]:
     year = sa.extract("year", Pledge.completed_at)
     rows = db.session.execute(
         sa.select(year, sa.func.count())
@@ -173,8 +191,8 @@ def actions_feed() -> Response:
     """New actions taken on every published pledge (Atom)."""
     document = feeds.atom(
         feed_id=url_for(".actions_feed", _external=True),
-        title="Pledge Tracker: new actions taken",
-        subtitle="Actions taken towards published pledges, newest first.",
+        title=_("Pledge Tracker: new actions taken"),
+        subtitle=_("Actions taken towards published pledges, newest first."),
         self_url=url_for(".actions_feed", _external=True),
         page_url=url_for("pledges.index", _external=True),
         actions=feeds.latest_actions(),

@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from ..accounts.models import Organisation
 from ..core import access
 from ..core.extensions import db
+from ..core.i18n import _l
 from ..core.listing import Facet, FacetValue, Listing, Sort, as_date, by_id, counted, linked_by_id, named
 from ..core.search import matches
 from ..taxonomy.models import Forum
-from .models import MEETING_KINDS, Roundtable, roundtable_co_chairs
+from .models import MEETING_KIND_LABELS, MEETING_KINDS, Roundtable, roundtable_co_chairs
 
 PUBLIC = None  # the visitor the public lists are for: nobody logged in
 
@@ -47,21 +48,21 @@ def _kind_counts(ids) -> list[FacetValue]:
             sa.select(Roundtable.kind, sa.func.count()).where(Roundtable.id.in_(ids)).group_by(Roundtable.kind)
         ).all()
     )
-    return [FacetValue(key, label, rows[key]) for key, label in MEETING_KINDS.items() if rows.get(key)]
+    return [FacetValue(key, label, rows[key]) for key, label in MEETING_KIND_LABELS.items() if rows.get(key)]
 
 
 _FACETS = (
-    Facet("kind", "Kind", _kind_condition, _kind_counts, MEETING_KINDS.get),
+    Facet("kind", _l("Kind"), _kind_condition, _kind_counts, MEETING_KIND_LABELS.get),
     Facet(
         "process",
-        "Process",
+        _l("Process"),
         by_id(Roundtable.forum_id),
         counted(Forum.id, Forum.name, Roundtable, Roundtable.forum_id == Forum.id, Roundtable.id),
         named(Forum.id, Forum.name, by_number=True),
     ),
     Facet(
         "co_chair",
-        "Co-chair",
+        _l("Co-chair"),
         linked_by_id(Roundtable.id, roundtable_co_chairs.c.roundtable_id, roundtable_co_chairs.c.organisation_id),
         counted(
             Organisation.id,
@@ -72,19 +73,21 @@ _FACETS = (
         ),
         named(Organisation.id, Organisation.name, by_number=True),
     ),
-    Facet("year", "Year", _year_condition, _year_counts, lambda key: key if _year_condition(key) is not None else None),
+    Facet(
+        "year", _l("Year"), _year_condition, _year_counts, lambda key: key if _year_condition(key) is not None else None
+    ),
 )
 
 _SORTS = {
     "newest": Sort(
-        "Newest first",
+        _l("Newest first"),
         (Roundtable.start_date, Roundtable.id),
         descending=True,
         decoders=(as_date, int),
         values=lambda roundtable: [roundtable.start_date, roundtable.id],
     ),
     "title": Sort(
-        "Title (A–Z)",
+        _l("Title (A–Z)"),
         (Roundtable.title, Roundtable.id),
         descending=False,
         decoders=(str, int),

@@ -8,36 +8,49 @@ from typing import Any
 
 from ..core import clock
 from ..core.changes import InvalidField
+from ..core.i18n import _l
 from ..core.limits import clean_fields
 from ..core.sources import check_source_fields
-from .models import MEETING_KINDS, RESPONSES, Recommendation
+from ..core.wording import listed
+from .models import MEETING_KIND_LABELS, MEETING_KINDS, RESPONSE_LABELS, RESPONSES, Recommendation
 
 
 def check_meeting_kind(kind: str | None, field: str = "kind") -> str:
-    """A kind of meeting or review (`MEETING_KINDS`, by key or label); blank: a roundtable."""
+    """A kind of meeting or review (`MEETING_KINDS`, by key or label — in English or in the
+    reader's language); blank: a roundtable."""
     value = " ".join((kind or "").split()).casefold()
     if not value:
         return "roundtable"
     for key, label in MEETING_KINDS.items():
-        if value in (key, label.casefold()):
+        if value in (key, label.casefold(), str(MEETING_KIND_LABELS[key]).casefold()):
             return key
-    raise InvalidField(field, f"“{(kind or '').strip()}” is not a kind of meeting: use {_listed(MEETING_KINDS)}.")
+    raise InvalidField(
+        field,
+        _l(
+            "“%(kind)s” is not a kind of meeting: use %(kinds)s.",
+            kind=(kind or "").strip(),
+            kinds=listed(list(MEETING_KINDS), "or"),
+        ),
+    )
 
 
 def check_response(response: str | None, field: str = "response") -> str | None:
-    """The addressee's response (`RESPONSES`, by key or label, "supported"/"Supported"); blank: none stated."""
+    """The addressee's response (`RESPONSES`, by key or label — in English or in the reader's
+    language, "supported"/"Supported"); blank: none stated."""
     value = " ".join((response or "").split()).casefold()
     if not value:
         return None
     for key, label in RESPONSES.items():
-        if value in (key, label.casefold()):
+        if value in (key, label.casefold(), str(RESPONSE_LABELS[key]).casefold()):
             return key
-    raise InvalidField(field, f"“{(response or '').strip()}” is not a response: use {_listed(RESPONSES)}.")
-
-
-def _listed(choices: dict[str, str]) -> str:
-    keys = list(choices)
-    return ", ".join(keys[:-1]) + " or " + keys[-1]
+    raise InvalidField(
+        field,
+        _l(
+            "“%(response)s” is not a response: use %(responses)s.",
+            response=(response or "").strip(),
+            responses=listed(list(RESPONSES), "or"),
+        ),
+    )
 
 
 # What a recommendation's source says of it, beside its words.
@@ -61,5 +74,5 @@ def check_recommendation_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if "response" in cleaned:
         cleaned["response"] = check_response(cleaned["response"])
     if cleaned.get("response_date") is not None and cleaned["response_date"] > clock.today():
-        raise InvalidField("response_date", "The response cannot be dated in the future.")
+        raise InvalidField("response_date", _l("The response cannot be dated in the future."))
     return cleaned

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from babel.support import LazyProxy
 
 from ..accounts.models import Organisation
 from ..core import numbers, search
 from ..core.extensions import db
+from ..core.i18n import _l, _n
 from .models import Recommendation, RecommendationOwner, Roundtable
 from .workflow import RecommendationWorkflow
 
@@ -135,24 +137,24 @@ class Filters:
 
 
 # How a recommendation list may be sorted: key -> (label, ORDER BY).
-SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
-    DUE_FIRST: ("Soonest due first", (Recommendation.due_date.asc().nulls_last(), Recommendation.id)),
+SORTS: dict[str, tuple[LazyProxy, tuple[Any, ...]]] = {
+    DUE_FIRST: (_l("Soonest due first"), (Recommendation.due_date.asc().nulls_last(), Recommendation.id)),
     "quiet": (
-        "Longest without news first",
+        _l("Longest without news first"),
         (
             sa.func.coalesce(Recommendation.last_update_on, Recommendation.agreed_on).asc().nulls_first(),
             Recommendation.id,
         ),
     ),
     "news": (
-        "Latest news first",
+        _l("Latest news first"),
         (
             sa.func.coalesce(Recommendation.last_update_on, Recommendation.agreed_on).desc().nulls_last(),
             Recommendation.id,
         ),
     ),
     "reference": (
-        "By number in the source",
+        _l("By number in the source"),
         (Recommendation.roundtable_id, Recommendation.reference, Recommendation.id),
     ),
 }
@@ -205,16 +207,32 @@ class OwnerRow:
 
     @property
     def flag_reason(self) -> str:
+        """Why the flag is what it is, in the reader's language: "2 overdue", or each reason
+        for amber ("1 sent back; 3 due within 30 days"), or "on track"."""
         if self.overdue:
-            return f"{self.overdue} overdue"
+            return str(_n("%(num)s overdue", "%(num)s overdue", self.overdue))
         reasons = []
         if self.stale:
-            reasons.append(f"{self.stale} without an update for {STALE_AFTER_DAYS} days")
+            reasons.append(
+                _n(
+                    "%(num)s without an update for %(days)s days",
+                    "%(num)s without an update for %(days)s days",
+                    self.stale,
+                    days=STALE_AFTER_DAYS,
+                )
+            )
         if self.due_soon:
-            reasons.append(f"{self.due_soon} due within {DUE_SOON_DAYS} days")
+            reasons.append(
+                _n(
+                    "%(num)s due within %(days)s days",
+                    "%(num)s due within %(days)s days",
+                    self.due_soon,
+                    days=DUE_SOON_DAYS,
+                )
+            )
         if self.sent_back:
-            reasons.append(f"{self.sent_back} sent back")
-        return "; ".join(reasons) or "on track"
+            reasons.append(_n("%(num)s sent back", "%(num)s sent back", self.sent_back))
+        return "; ".join(str(reason) for reason in reasons) or str(_l("on track"))
 
 
 @dataclass

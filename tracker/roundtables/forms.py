@@ -4,6 +4,8 @@ the rules themselves are in `operations`, `workflow` and `follow_through`."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -37,8 +39,8 @@ from ..core.web.forms import (
 from ..taxonomy.models import Forum, ForumKind
 from . import follow_through
 from .models import (
-    MEETING_KINDS,
-    RESPONSES,
+    MEETING_KIND_LABELS,
+    RESPONSE_LABELS,
     REVIEW_WORDS,
     Outcome,
     OutcomeGroup,
@@ -54,27 +56,31 @@ def _organisation_choices():
 
 
 class RoundtableForm(VersionedForm):
-    title = StringField("Title", filters=[strip], validators=[Within(Roundtable.limits["title"])])
+    title = StringField(_l("Title"), filters=[strip], validators=[Within(Roundtable.limits["title"])])
     kind = SelectField(
-        "Kind", choices=[SelectChoice(key, label) for key, label in MEETING_KINDS.items()], default="roundtable"
+        _l("Kind"),
+        choices=[SelectChoice(key, label) for key, label in MEETING_KIND_LABELS.items()],
+        default="roundtable",
     )
-    forum = SelectField("Process", coerce=id_or_none, validate_choice=True)
-    start_date = DayField("First day", what="the first day", validators=[InputRequired("Enter the first day.")])
-    end_date = DayField("Last day", what="the last day")
-    place = StringField("Place", filters=[strip], validators=[Within(Roundtable.limits["place"])])
-    co_chairs = CheckboxesField("Co-chairs", coerce=int)
-    participants = CheckboxesField("Participant organisations", coerce=int)
+    forum = SelectField(_l("Process"), coerce=id_or_none, validate_choice=True)
+    start_date = DayField(
+        _l("First day"), what=_l("the first day"), validators=[InputRequired(_l("Enter the first day."))]
+    )
+    end_date = DayField(_l("Last day"), what=_l("the last day"))
+    place = StringField(_l("Place"), filters=[strip], validators=[Within(Roundtable.limits["place"])])
+    co_chairs = CheckboxesField(_l("Co-chairs"), coerce=int)
+    participants = CheckboxesField(_l("Participant organisations"), coerce=int)
     participants_note = TextAreaField(
-        "Other participants", filters=[strip], validators=[Within(Roundtable.limits["participants_note"])]
+        _l("Other participants"), filters=[strip], validators=[Within(Roundtable.limits["participants_note"])]
     )
-    summary = TextAreaField("Summary", validators=[Within(Roundtable.limits["summary"])])
-    is_public = BooleanField("Public: anyone may read its outcomes and follow-through")
-    submit = SubmitField("Save roundtable")
+    summary = TextAreaField(_l("Summary"), validators=[Within(Roundtable.limits["summary"])])
+    is_public = BooleanField(_l("Public: anyone may read its outcomes and follow-through"))
+    submit = SubmitField(_l("Save roundtable"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         processes = db.session.scalars(sa.select(Forum).order_by(Forum.kind != ForumKind.PROCESS, Forum.name))
-        self.forum.choices = [SelectChoice("", "— Not part of a process listed here —")] + [
+        self.forum.choices = [SelectChoice("", _("— Not part of a process listed here —"))] + [
             SelectChoice(forum.id, forum.name) for forum in processes
         ]
         organisations = _organisation_choices()
@@ -83,11 +89,11 @@ class RoundtableForm(VersionedForm):
 
     def validate_co_chairs(self, field):
         if not field.data:
-            raise ValidationError("Choose at least one co-chair.")
+            raise ValidationError(_("Choose at least one co-chair."))
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
-            raise ValidationError("The last day cannot be before the first day.")
+            raise ValidationError(_("The last day cannot be before the first day."))
 
     def roundtable_fields(self) -> dict:
         return {
@@ -112,14 +118,14 @@ class RoundtableForm(VersionedForm):
 
 
 class HeadingForm(SiteForm):
-    heading = TextAreaField("Heading", filters=[strip], validators=[Within(OutcomeGroup.limits["heading"])])
-    submit = SubmitField("Save heading")
+    heading = TextAreaField(_l("Heading"), filters=[strip], validators=[Within(OutcomeGroup.limits["heading"])])
+    submit = SubmitField(_l("Save heading"))
 
 
 class OutcomeForm(SiteForm):
-    text = TextAreaField("Outcome", filters=[strip], validators=[Within(Outcome.limits["text"])])
-    group = SelectField("Under the heading", coerce=id_or_none, validate_choice=True)
-    submit = SubmitField("Save outcome")
+    text = TextAreaField(_l("Outcome"), filters=[strip], validators=[Within(Outcome.limits["text"])])
+    group = SelectField(_l("Under the heading"), coerce=id_or_none, validate_choice=True)
+    submit = SubmitField(_l("Save outcome"))
 
     def __init__(self, roundtable, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,75 +135,78 @@ class OutcomeForm(SiteForm):
 class MoveForm(SiteForm):
     """ "Move up" / "Move down" buttons: which way is the button's value."""
 
-    direction = SelectField(choices=[SelectChoice("up", "up"), SelectChoice("down", "down")])
+    direction = SelectField(choices=[SelectChoice("up", _l("up")), SelectChoice("down", _l("down"))])
 
 
 class RecommendationForm(VersionedForm):
     text = TextAreaField(
-        "Recommendation",
+        _l("Recommendation"),
         filters=[strip],
         validators=[Within(Recommendation.limits["text"])],
     )
-    group = SelectField("Heading", coerce=id_or_none, validate_choice=True)
+    group = SelectField(_l("Heading"), coerce=id_or_none, validate_choice=True)
     outcome = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    lead_owner = SelectField("Lead owner", coerce=id_or_none, validate_choice=True)
-    other_owners = CheckboxesField("Other owners", coerce=int)
-    due_date = DayField("Due date", what="the due date")
+    lead_owner = SelectField(_l("Lead owner"), coerce=id_or_none, validate_choice=True)
+    other_owners = CheckboxesField(_l("Other owners"), coerce=int)
+    due_date = DayField(_l("Due date"), what=_l("the due date"))
     contact_name = StringField(
-        "Contact person", filters=[strip], validators=[Within(Recommendation.limits["contact_name"])]
+        _l("Contact person"), filters=[strip], validators=[Within(Recommendation.limits["contact_name"])]
     )
     contact_email = StringField(
-        "Contact e-mail",
+        _l("Contact e-mail"),
         filters=[strip],
         validators=[
             Optional(),
-            Email("Enter an e-mail address such as name@redcross.org.au."),
+            Email(_l("Enter an e-mail address such as name@redcross.org.au.")),
             Within(Recommendation.limits["contact_email"]),
         ],
     )
     # What its source says of it.
     reference = StringField(
-        "Its number in the source", filters=[strip], validators=[Within(Recommendation.limits["reference"])]
+        _l("Its number in the source"), filters=[strip], validators=[Within(Recommendation.limits["reference"])]
     )
-    recommending = CheckboxesField("Recommended by", coerce=int)
+    recommending = CheckboxesField(_l("Recommended by"), coerce=int)
     addressee_note = StringField(
-        "Addressed to, as the source states it",
+        _l("Addressed to, as the source states it"),
         filters=[strip],
         validators=[Within(Recommendation.limits["addressee_note"])],
     )
     response = SelectField(
-        "Response of the addressee",
-        choices=[SelectChoice("", "— Not stated —")] + [SelectChoice(k, label) for k, label in RESPONSES.items()],
+        _l("Response of the addressee"),
+        choices=[SelectChoice("", _l("— Not stated —"))]
+        + [SelectChoice(k, label) for k, label in RESPONSE_LABELS.items()],
         default="",
     )
-    response_date = DayField("Day of the response", what="the day of the response")
-    language = SelectField("Language", default=DEFAULT_LANGUAGE, validate_choice=True)
+    response_date = DayField(_l("Day of the response"), what=_l("the day of the response"))
+    language = SelectField(_l("Language"), default=DEFAULT_LANGUAGE, validate_choice=True)
     source_url = StringField(
-        "The source's web address",
+        _l("The source's web address"),
         filters=[strip],
         validators=[Within(Recommendation.limits["source_url"])],
     )
-    submit = SubmitField("Save")
-    agree = SubmitField("Save and agree")
+    submit = SubmitField(_l("Save"))
+    agree = SubmitField(_l("Save and agree"))
 
     def __init__(self, roundtable, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.group.choices = [SelectChoice("", "— No heading —")] + [
+        self.group.choices = [SelectChoice("", _("— No heading —"))] + [
             SelectChoice(group.id, group.heading) for group in roundtable.outcome_groups
         ]
         organisations = _organisation_choices()
-        self.lead_owner.choices = [SelectChoice("", "— No owner yet —")] + organisations
+        self.lead_owner.choices = [SelectChoice("", _("— No owner yet —"))] + organisations
         self.other_owners.choices = organisations
         self.recommending.choices = organisations
         self.language.choices = language_choices(self.language.data)
+        # Translated now, as a str: a lazy label is shown as markup, its apostrophe unescaped.
+        self.source_url.label.text = str(self.source_url.label.text)
 
     def validate_source_url(self, field):
         if field.data and not is_web_url(field.data):
-            raise ValidationError("Enter the source's full web address, starting with https:// (or http://).")
+            raise ValidationError(_("Enter the source's full web address, starting with https:// (or http://)."))
 
     def validate_response_date(self, field):
         if field.data and not self.response.data:
-            raise ValidationError("Choose the response too, or leave its day empty.")
+            raise ValidationError(_("Choose the response too, or leave its day empty."))
 
     def owners_ids(self) -> list[int]:
         """Lead first, then the others (the lead counted once)."""
@@ -206,7 +215,7 @@ class RecommendationForm(VersionedForm):
 
     def validate_other_owners(self, field):
         if field.data and not self.lead_owner.data:
-            raise ValidationError("Choose the lead owner first; the others share the work.")
+            raise ValidationError(_("Choose the lead owner first; the others share the work."))
 
     def recommendation_fields(self) -> dict:
         return {
@@ -242,21 +251,25 @@ class RecommendationForm(VersionedForm):
 
 
 class ProgressUpdateForm(UploadForm):
-    date = DayField("Date", what="the date of the update", validators=[InputRequired("Enter the date of the update.")])
+    date = DayField(
+        _l("Date"), what=_l("the date of the update"), validators=[InputRequired(_l("Enter the date of the update."))]
+    )
     text = TextAreaField(
-        "What has happened",
+        _l("What has happened"),
         filters=[strip],
         validators=[Within(ProgressUpdate.limits["text"])],
     )
-    indicator = SelectField("Figure reported for", coerce=id_or_none, choices=[], validate_choice=False)
-    value = NumberWithSeparatorsField("Figure", validators=[Optional()])
-    link_url = StringField("Link to evidence", filters=[strip], validators=[Within(ProgressUpdate.limits["link_url"])])
-    new_files = MultipleFileField("Attach files")
-    submit = SubmitField("Post update")
+    indicator = SelectField(_l("Figure reported for"), coerce=id_or_none, choices=[], validate_choice=False)
+    value = NumberWithSeparatorsField(_l("Figure"), validators=[Optional()])
+    link_url = StringField(
+        _l("Link to evidence"), filters=[strip], validators=[Within(ProgressUpdate.limits["link_url"])]
+    )
+    new_files = MultipleFileField(_l("Attach files"))
+    submit = SubmitField(_l("Post update"))
 
     def offer(self, indicators) -> ProgressUpdateForm:
         """Let the update report a figure against one of the recommendation's indicators."""
-        self.indicator.choices = [SelectChoice("", "— No figure —")] + [
+        self.indicator.choices = [SelectChoice("", _("— No figure —"))] + [
             SelectChoice(str(i.id), i.name + (f" ({i.unit})" if i.unit else "")) for i in indicators
         ]
         return self
@@ -265,20 +278,20 @@ class ProgressUpdateForm(UploadForm):
 class BulkVerifyForm(SiteForm):
     """Recommendations of the review queue ticked to verify at once (their ids)."""
 
-    chosen = SelectMultipleField("Verify", coerce=int, validate_choice=False)
-    submit = SubmitField("Verify the ticked recommendations")
+    chosen = SelectMultipleField(_l("Verify"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Verify the ticked recommendations"))
 
     def validate_chosen(self, field):
         if not field.data:
-            raise ValidationError("Tick the recommendations to verify first.")
+            raise ValidationError(_("Tick the recommendations to verify first."))
 
 
 class RecommendationTransitionForm(SiteForm):
     """One workflow button with its words (what was done, a reason, a comment) and, for a
     co-chair's review, whether the public page may show those words. Prefixed by the event."""
 
-    words = TextAreaField("Comment", filters=[strip], validators=[Within(REVIEW_WORDS)])
-    public = BooleanField("Show this on the public page")
+    words = TextAreaField(_l("Comment"), filters=[strip], validators=[Within(REVIEW_WORDS)])
+    public = BooleanField(_l("Show this on the public page"))
     submit = SubmitField()
 
 
@@ -286,15 +299,15 @@ class FollowThroughFilter(Form):
     """The filters of a recommendation list, from the query string; `filters()` turns them
     into `follow_through.Filters`. Values that are not choices are ignored, never an error."""
 
-    state = SelectField("State", validate_choice=False)
-    owner = SelectField("Owner", coerce=id_or_none, validate_choice=False)
-    heading = SelectField("Heading", coerce=id_or_none, validate_choice=False)
-    roundtable = SelectField("Roundtable", coerce=id_or_none, validate_choice=False)
-    overdue = BooleanField("Overdue only")
-    stale = BooleanField(f"No update for {follow_through.STALE_AFTER_DAYS} days")
-    q = StringField("Search", filters=[strip], validators=[Length(max=200)])
+    state = SelectField(_l("State"), validate_choice=False)
+    owner = SelectField(_l("Owner"), coerce=id_or_none, validate_choice=False)
+    heading = SelectField(_l("Heading"), coerce=id_or_none, validate_choice=False)
+    roundtable = SelectField(_l("Roundtable"), coerce=id_or_none, validate_choice=False)
+    overdue = BooleanField(_l("Overdue only"))
+    stale = BooleanField(_l("No update for %(days)s days", days=follow_through.STALE_AFTER_DAYS))
+    q = StringField(_l("Search"), filters=[strip], validators=[Length(max=200)])
     sort = SelectField(
-        "Sort",
+        _l("Sort"),
         choices=[SelectChoice(key, label) for key, (label, _order) in follow_through.SORTS.items()],
         validate_choice=False,
     )
@@ -302,16 +315,16 @@ class FollowThroughFilter(Form):
     def __init__(self, formdata, *, roundtables, owners, headings=(), **kwargs):
         super().__init__(formdata, **kwargs)
         self.state.choices = [
-            SelectChoice("", "All states"),
-            SelectChoice(follow_through.AGREED, "Agreed (all but drafts)"),
+            SelectChoice("", _("All states")),
+            SelectChoice(follow_through.AGREED, _("Agreed (all but drafts)")),
         ] + [
             SelectChoice(value, RecommendationWorkflow.label(value)) for value in RecommendationWorkflow.state_values()
         ]
-        self.owner.choices = [SelectChoice("", "All owners")] + [SelectChoice(org.id, org.name) for org in owners]
-        self.heading.choices = [SelectChoice("", "All headings")] + [
+        self.owner.choices = [SelectChoice("", _("All owners"))] + [SelectChoice(org.id, org.name) for org in owners]
+        self.heading.choices = [SelectChoice("", _("All headings"))] + [
             SelectChoice(group.id, _shorten(group.heading)) for group in headings
         ]
-        self.roundtable.choices = [SelectChoice("", "All roundtables")] + [
+        self.roundtable.choices = [SelectChoice("", _("All roundtables"))] + [
             SelectChoice(roundtable.id, roundtable.title) for roundtable in roundtables
         ]
 

@@ -25,6 +25,7 @@ from ..accounts.models import User
 from ..core import access
 from ..core.dates import format_date
 from ..core.extensions import db
+from ..core.i18n import _l
 from ..core.text import plain_excerpt
 from ..notifications import kinds
 from ..notifications.models import EmailChoice
@@ -48,10 +49,10 @@ def _may_still_read(user_id: int, context: Mapping[str, Any]) -> None:
     user = db.session.get(User, user_id)
     recommendation = db.session.get(Recommendation, context.get("recommendation_id"))
     if user is None or recommendation is None or not access.can(user, "view_history", recommendation):
-        raise kinds.NotDeliverable("the person may no longer read this recommendation.")
+        raise kinds.NotDeliverable(_l("the person may no longer read this recommendation."))
 
 
-def _kind(name: str, subject: str, label: str, summary: str, **options: Any) -> kinds.Kind:
+def _kind(name: str, subject: kinds.Text, label: kinds.Text, summary: kinds.Text, **options: Any) -> kinds.Kind:
     return kinds.declare(
         kinds.Kind(
             name,
@@ -68,40 +69,40 @@ def _kind(name: str, subject: str, label: str, summary: str, **options: Any) -> 
 
 _kind(
     AGREED,
-    subject="{site_name}: a recommendation your organisation owns was agreed",
-    label="when a recommendation your organisation owns is agreed",
-    summary="Agreed at {roundtable}, due {due}: “{excerpt}”",
+    subject=_l("%(site_name)s: a recommendation your organisation owns was agreed"),
+    label=_l("when a recommendation your organisation owns is agreed"),
+    summary=_l("Agreed at %(roundtable)s, due %(due)s: “%(excerpt)s”"),
 )
 _kind(
     SENT_BACK,
-    subject="{site_name}: a recommendation was sent back to your organisation",
-    label="when a recommendation your organisation owns is sent back",
-    summary="Sent back by {by_organisation}: “{excerpt}”",
+    subject=_l("%(site_name)s: a recommendation was sent back to your organisation"),
+    label=_l("when a recommendation your organisation owns is sent back"),
+    summary=_l("Sent back by %(by_organisation)s: “%(excerpt)s”"),
 )
 _kind(
     MARKED_DONE,
-    subject="{site_name}: a recommendation is done and awaits your verification",
-    label="when a recommendation of a roundtable you co-chair is marked done",
-    summary="Marked done by {by_organisation}, awaiting your verification: “{excerpt}”",
+    subject=_l("%(site_name)s: a recommendation is done and awaits your verification"),
+    label=_l("when a recommendation of a roundtable you co-chair is marked done"),
+    summary=_l("Marked done by %(by_organisation)s, awaiting your verification: “%(excerpt)s”"),
 )
 _kind(
     VERIFIED,
-    subject="{site_name}: a recommendation your organisation owns was verified",
-    label="when a recommendation your organisation owns is verified",
-    summary="Verified by {by_organisation}: “{excerpt}”",
+    subject=_l("%(site_name)s: a recommendation your organisation owns was verified"),
+    label=_l("when a recommendation your organisation owns is verified"),
+    summary=_l("Verified by %(by_organisation)s: “%(excerpt)s”"),
     default=EmailChoice.DAILY,  # good news, with nothing left to do
 )
 _kind(
     DUE,
-    subject="{site_name}: a recommendation your organisation owns {when}",
-    label="reminding you of recommendations your organisation owns that are due soon or overdue",
-    summary="{due_in} (due {due}): “{excerpt}”",
+    subject=_l("%(site_name)s: a recommendation your organisation owns %(when)s"),
+    label=_l("reminding you of recommendations your organisation owns that are due soon or overdue"),
+    summary=_l("%(due_in)s (due %(due)s): “%(excerpt)s”"),
 )
 _kind(
     AWAITING_VERIFICATION,
-    subject="{site_name}: a recommendation has awaited your verification for {days} days",
-    label="reminding you of recommendations awaiting your verification",
-    summary="Awaiting your verification for {days} days: “{excerpt}”",
+    subject=_l("%(site_name)s: a recommendation has awaited your verification for %(days)s days"),
+    label=_l("reminding you of recommendations awaiting your verification"),
+    summary=_l("Awaiting your verification for %(days)s days: “%(excerpt)s”"),
 )
 
 

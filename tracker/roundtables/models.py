@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
+from babel.support import LazyProxy
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
@@ -26,6 +27,7 @@ from ..core import (
 )
 from ..core.columns import state_column, utcnow
 from ..core.extensions import Base
+from ..core.i18n import _l
 from ..core.limits import Limit
 from ..core.sources import DEFAULT_LANGUAGE
 from ..taxonomy.models import Forum
@@ -52,15 +54,28 @@ roundtable_participants = sa.Table(
 
 # What kind of meeting or review issued the recommendations: a roundtable, a review by a
 # mechanism (a Universal Periodic Review cycle), a ministerial conference, or another meeting.
+# The English names are what an import may give besides the key; pages show `MEETING_KIND_LABELS`.
 MEETING_KINDS: dict[str, str] = {
     "roundtable": "Roundtable",
     "review": "Review",
     "ministerial": "Ministerial conference",
     "meeting": "Other meeting",
 }
+MEETING_KIND_LABELS: dict[str, LazyProxy] = {
+    "roundtable": _l("Roundtable"),
+    "review": _l("Review"),
+    "ministerial": _l("Ministerial conference"),
+    "meeting": _l("Other meeting"),
+}
 
-# The response of a recommendation's addressee (a UPR State "supports" or "notes" it).
+# The response of a recommendation's addressee (a UPR State "supports" or "notes" it), in
+# English (as an import may give it) and in the reader's language.
 RESPONSES: dict[str, str] = {"supported": "Supported", "noted": "Noted", "other": "Other response"}
+RESPONSE_LABELS: dict[str, LazyProxy] = {
+    "supported": _l("Supported"),
+    "noted": _l("Noted"),
+    "other": _l("Other response"),
+}
 
 
 class Roundtable(Base):
@@ -69,7 +84,7 @@ class Roundtable(Base):
 
     __tablename__ = "roundtables"
     limits: ClassVar[dict[str, Limit]] = {
-        "title": Limit(300, required="Give the roundtable a title."),
+        "title": Limit(300, required=_l("Give the roundtable a title.")),
         "place": Limit(200),
         "participants_note": Limit(2_000, lines=True),
         "summary": Limit(50_000, lines=True),
@@ -112,15 +127,16 @@ class Roundtable(Base):
     )
 
     @property
-    def kind_label(self) -> str:
-        return MEETING_KINDS.get(self.kind, "Meeting")
+    def kind_label(self) -> LazyProxy:
+        """Its kind in words, in the reader's language."""
+        return MEETING_KIND_LABELS[self.kind] if self.kind in MEETING_KIND_LABELS else _l("Meeting")
 
 
 class OutcomeGroup(Base):
     """A heading under which a roundtable's agreed outcomes are listed."""
 
     __tablename__ = "outcome_groups"
-    limits: ClassVar[dict[str, Limit]] = {"heading": Limit(2_000, required="Write the heading.")}
+    limits: ClassVar[dict[str, Limit]] = {"heading": Limit(2_000, required=_l("Write the heading."))}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     roundtable_id: Mapped[int] = mapped_column(sa.ForeignKey("roundtables.id", ondelete="CASCADE"), index=True)
@@ -135,7 +151,7 @@ class OutcomeGroup(Base):
 
 class Outcome(Base):
     __tablename__ = "outcomes"
-    limits: ClassVar[dict[str, Limit]] = {"text": Limit(5_000, lines=True, required="Write the outcome.")}
+    limits: ClassVar[dict[str, Limit]] = {"text": Limit(5_000, lines=True, required=_l("Write the outcome."))}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome_groups.id", ondelete="CASCADE"), index=True)
@@ -159,7 +175,7 @@ class ProgressUpdate(Base):
     __tablename__ = "progress_updates"
     __table_args__ = (sa.CheckConstraint("value IS NULL OR indicator_id IS NOT NULL", name="value_has_indicator"),)
     limits: ClassVar[dict[str, Limit]] = {
-        "text": Limit(10_000, lines=True, required="Write what has happened since the last update."),
+        "text": Limit(10_000, lines=True, required=_l("Write what has happened since the last update.")),
         "link_url": Limit(2_000),
     }
 
@@ -272,7 +288,7 @@ class Recommendation(Base):
 
     __tablename__ = "recommendations"
     limits: ClassVar[dict[str, Limit]] = {
-        "text": Limit(5_000, lines=True, required="Write the recommendation."),
+        "text": Limit(5_000, lines=True, required=_l("Write the recommendation.")),
         "contact_name": Limit(200),
         "contact_email": Limit(254),
         "reference": Limit(40),
@@ -400,8 +416,8 @@ class Recommendation(Base):
         return outcomes.label(self.outcome_rating) if self.status == VERIFIED else None
 
     @property
-    def response_label(self) -> str | None:
-        return RESPONSES.get(self.response) if self.response else None
+    def response_label(self) -> LazyProxy | None:
+        return RESPONSE_LABELS.get(self.response) if self.response else None
 
     @property
     def lead_owner(self) -> Organisation | None:
@@ -451,5 +467,5 @@ class Review:
     words: str | None
 
     @property
-    def label(self) -> str:
-        return "Verified" if self.kind == "verified" else "Sent back"
+    def label(self) -> LazyProxy:
+        return _l("Verified") if self.kind == "verified" else _l("Sent back")

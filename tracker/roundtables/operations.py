@@ -22,6 +22,7 @@ from ..core.changes import take_transition as _take_transition
 from ..core.columns import utcnow
 from ..core.extensions import db
 from ..core.history import HistoryEntry, record_history, snapshot
+from ..core.i18n import _l
 from ..core.limits import clean_fields
 from ..taxonomy.models import Forum
 from . import mails
@@ -123,7 +124,7 @@ def _checked_roundtable_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise TypeError(f"unknown roundtable fields: {', '.join(sorted(unknown))}")
     start, end = fields.get("start_date"), fields.get("end_date")
     if start is not None and end is not None and end < start:
-        raise OperationRefused("The last day cannot be before the first day.")
+        raise OperationRefused(_l("The last day cannot be before the first day."))
     if "kind" in fields:
         fields = fields | {"kind": check_meeting_kind(fields["kind"])}
     return clean_fields(Roundtable, fields)
@@ -134,11 +135,11 @@ def _check_co_chairs(actor: User, co_chairs: list[Organisation], roundtable: Rou
     are, say, a troika of States, and its chairs' staff follow it through. A co-chair does
     not take their own organisation off a meeting it chairs (they would lose it)."""
     if not co_chairs:
-        raise OperationRefused("Name at least one co-chair organisation.")
+        raise OperationRefused(_l("Name at least one co-chair organisation."))
     chairing = roundtable is not None and actor.organisation_id in {org.id for org in roundtable.co_chairs}
     if chairing and not actor.is_admin and actor.organisation_id not in {org.id for org in co_chairs}:
         raise OperationRefused(
-            "You cannot take your own organisation off the co-chairs: another co-chair or an admin can."
+            _l("You cannot take your own organisation off the co-chairs: another co-chair or an admin can.")
         )
 
 
@@ -247,7 +248,7 @@ def edit_outcome(outcome: Outcome, actor: User, *, text: str, group: OutcomeGrou
     changes = {}
     if group is not None and group.id != outcome.group_id:
         if group.roundtable_id != roundtable.id:
-            raise OperationRefused("That heading belongs to another roundtable.")
+            raise OperationRefused(_l("That heading belongs to another roundtable."))
         changes["heading"] = [outcome.group.heading, group.heading]
         old_group = outcome.group
         old_group.outcomes.remove(outcome)
@@ -313,11 +314,11 @@ def _check_recommendation(
     contact_email: str | None,
 ) -> None:
     if outcome is not None and outcome.group.roundtable_id != roundtable.id:
-        raise OperationRefused("That outcome belongs to another roundtable.")
+        raise OperationRefused(_l("That outcome belongs to another roundtable."))
     if group is not None and group.roundtable_id != roundtable.id:
-        raise OperationRefused("That heading belongs to another roundtable.")
+        raise OperationRefused(_l("That heading belongs to another roundtable."))
     if contact_email and "@" not in contact_email:
-        raise OperationRefused("Enter the contact person's e-mail address, or leave it empty.")
+        raise OperationRefused(_l("Enter the contact person's e-mail address, or leave it empty."))
 
 
 def _set_owners(recommendation: Recommendation, owners: list[Organisation]) -> None:
@@ -405,7 +406,7 @@ def edit_recommendation(
     )
     leaderless = not owners if owners is not None else recommendation.lead_owner is None
     if recommendation.is_agreed and leaderless and not merged["addressee_note"]:
-        raise OperationRefused("An agreed recommendation needs a lead owner (or its addressee, in words).")
+        raise OperationRefused(_l("An agreed recommendation needs a lead owner (or its addressee, in words)."))
     watched = list(fields) + (["owner_names"] if owners is not None else [])
     watched += ["recommending_names"] if recommending is not None else []
     before = snapshot(recommendation, watched)

@@ -15,6 +15,7 @@ from ..core.changes import InvalidField, OperationRefused, flush_or_conflict
 from ..core.columns import utcnow
 from ..core.extensions import db
 from ..core.history import HistoryEntry, record_history
+from ..core.i18n import _l
 from ..core.limits import Limit
 from ..core.settings import setting
 from ..core.text import is_web_url
@@ -57,21 +58,21 @@ def _evidence_link(url: str | None) -> str | None:
     """An update's link: a web address, or none."""
     url = words(ProgressUpdate.limits["link_url"], url, "link_url").strip() or None
     if url is not None and not is_web_url(url):
-        raise InvalidField("link_url", "The link must be a web address starting with https:// or http://.")
+        raise InvalidField("link_url", _l("The link must be a web address starting with https:// or http://."))
     return url
 
 
 def _reported(recommendation: Recommendation, indicator: Any, value: Any) -> dict[str, Any]:
     """The figure an update reports: one of the recommendation's indicators (by id or name)
     and a value, both or neither."""
-    amount = indicators.number(value, "value", "The figure")
+    amount = indicators.number(value, "value", _l("The figure"))
     if indicator in (None, "") and amount is None:
         return {}
     found = indicators.chosen(recommendation.indicators, indicator)
     if found is None:
-        raise InvalidField("indicator", "Choose which of the recommendation's indicators the figure reports on.")
+        raise InvalidField("indicator", _l("Choose which of the recommendation's indicators the figure reports on."))
     if amount is None:
-        raise InvalidField("value", f"Give the figure for “{found.name}”.")
+        raise InvalidField("value", _l("Give the figure for “%(indicator)s”.", indicator=found.name))
     return {"indicator": found, "value": amount}
 
 
@@ -90,14 +91,14 @@ def post_progress_update(
     one of its indicators, a link and files as its evidence."""
     access.require(actor, "post_update", recommendation)
     if not recommendation.is_agreed:
-        raise OperationRefused("Progress can be reported once the co-chairs have agreed this recommendation.")
+        raise OperationRefused(_l("Progress can be reported once the co-chairs have agreed this recommendation."))
     if recommendation.status == RecommendationWorkflow.verified.value:
-        raise OperationRefused("This recommendation is done and verified; there is no more progress to report.")
+        raise OperationRefused(_l("This recommendation is done and verified; there is no more progress to report."))
     text = words(ProgressUpdate.limits["text"], text, "text")
     if date is None:
-        raise OperationRefused("Give the date of the update.")
+        raise OperationRefused(_l("Give the date of the update."))
     if date > clock.today():
-        raise OperationRefused("A progress update cannot be dated in the future.")
+        raise OperationRefused(_l("A progress update cannot be dated in the future."))
     update = ProgressUpdate(
         recommendation=recommendation,
         organisation_id=acting_owner(recommendation, actor).id,

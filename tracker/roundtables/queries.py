@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.extensions import db
+from ..core.i18n import _l
 from . import follow_through
 from .models import OutcomeGroup, ProgressUpdate, Recommendation, RecommendationOwner, Roundtable
 from .workflow import DRAFT, RecommendationWorkflow
@@ -85,15 +86,16 @@ def by_heading(recommendations: Iterable[Recommendation]) -> dict[int | None, li
 
 
 def count_by_state(recommendations: Iterable[Recommendation]) -> dict[str, int]:
-    """How many are in each state, by the state's label, in the order first met."""
-    return dict(Counter(recommendation.status_label for recommendation in recommendations))
+    """How many are in each state, by the state's label (in the reader's language), in the
+    order first met."""
+    return dict(Counter(str(recommendation.status_label) for recommendation in recommendations))
 
 
 def state_chart(
     recommendations: Sequence[Recommendation], today: dt.date
 ) -> list[tuple[str, int, str | None, str | None]]:
     """The rows of a meeting's chart of its agreed recommendations: how many in each state
-    (in the workflow's order), then how many are overdue, flagged."""
+    (in the workflow's order), then how many are overdue, flagged — in the reader's language."""
     counts = Counter(recommendation.status for recommendation in recommendations)
     rows: list[tuple[str, int, str | None, str | None]] = [
         (RecommendationWorkflow.label(state), counts[state], None, None)
@@ -102,7 +104,7 @@ def state_chart(
     ]
     overdue = sum(follow_through.is_overdue(recommendation, today) for recommendation in recommendations)
     if overdue:
-        rows.append(("In progress past its due date", overdue, None, "Overdue"))
+        rows.append((str(_l("In progress past its due date")), overdue, None, str(_l("Overdue"))))
     return rows
 
 

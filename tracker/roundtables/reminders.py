@@ -41,7 +41,9 @@ def _days(count: int) -> str:
 
 def due_milestone(due: dt.date, today: dt.date) -> tuple[str, str, str] | None:
     """(milestone, how the subject says it, how the list says it) of a recommendation due on
-    `due`, as of `today`; None when it is not due within 30 days yet."""
+    `due`, as of `today`; None when it is not due within 30 days yet. (The two phrases are
+    kept in the notification's stored context, and its e-mail template reads "is due…" from
+    them: they stay in English, as data, never in the language of the run.)"""
     days = (due - today).days
     if days < 0:
         week = (-days - 1) // 7  # the day after the due date, then every 7 days

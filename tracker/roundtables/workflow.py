@@ -3,11 +3,14 @@ done work back."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
+from babel.support import LazyProxy
 from statemachine import State
 
-from ..core.workflow import RuleNotMet, Workflow, require_all
+from ..core.i18n import _l
+from ..core.wording import Message
+from ..core.workflow import RuleNotMet, Workflow
 
 
 class RecommendationWorkflow(Workflow):
@@ -23,29 +26,50 @@ class RecommendationWorkflow(Workflow):
     verify = done.to(verified)
     send_back = done.to(in_progress, validators="check_send_back_reason")
 
-    PAST_TENSE: ClassVar[dict[str, str]] = {
-        "agree": "agreed",
-        "complete": "marked done",
-        "verify": "verified",
-        "send_back": "sent back",
+    PAST_TENSE: ClassVar[dict[str, Message]] = {
+        # Translators: "This recommendation cannot be agreed now."
+        "agree": _l("agreed"),
+        # Translators: "This recommendation cannot be marked done now."
+        "complete": _l("marked done"),
+        # Translators: "This recommendation cannot be verified now."
+        "verify": _l("verified"),
+        # Translators: "This recommendation cannot be sent back now."
+        "send_back": _l("sent back"),
     }
-    STATE_PHRASES: ClassVar[dict[str, str]] = {
-        "draft": "still a draft",
-        "in_progress": "in progress",
-        "done": "done",
-        "verified": "done and verified",
+    STATE_PHRASES: ClassVar[dict[str, Message]] = {
+        # Translators: "This recommendation is still a draft, so it cannot be marked done."
+        "draft": _l("still a draft"),
+        # Translators: "This recommendation is in progress, so it cannot be verified."
+        "in_progress": _l("in progress"),
+        # Translators: "This recommendation is done, so it cannot be agreed."
+        "done": _l("done"),
+        # Translators: "This recommendation is done and verified, so it cannot be sent back."
+        "verified": _l("done and verified"),
     }
+
+    # The states in the reader's language (the machine's names stay the English ones).
+    LABELS: ClassVar[dict[str, LazyProxy]] = {
+        "draft": _l("Draft"),
+        "in_progress": _l("In progress"),
+        "done": _l("Done, awaiting verification"),
+        "verified": _l("Done, verified"),
+    }
+
+    @classmethod
+    def label(cls, value: str) -> str:
+        """The state called `value`, in words (lazy: in the reader's language when shown)."""
+        return cast(str, cls.LABELS[value]) if value in cls.LABELS else super().label(value)
 
     def check_addressee(self, **_: Any) -> None:
         check_addressee(self.model)
 
     def check_what_was_done(self, what_was_done: str | None = None, **_: Any) -> None:
         if not (what_was_done or "").strip():
-            raise RuleNotMet("Say in “What was done” what was done before marking this recommendation done.")
+            raise RuleNotMet(_l("Say in “What was done” what was done before marking this recommendation done."))
 
     def check_send_back_reason(self, reason: str | None = None, **_: Any) -> None:
         if not (reason or "").strip():
-            raise RuleNotMet("Give a reason for sending this recommendation back, so its owner knows what to do.")
+            raise RuleNotMet(_l("Give a reason for sending this recommendation back, so its owner knows what to do."))
 
 
 def check_addressee(recommendation: Any) -> None:
@@ -57,15 +81,12 @@ def check_addressee(recommendation: Any) -> None:
     without news.) The rule of agreeing, and of importing an agreed one."""
     has_lead = any(owner.is_lead for owner in recommendation.owners)
     stated = bool((recommendation.addressee_note or "").strip() or (recommendation.source_url or "").strip())
-    require_all(
-        "Before this recommendation can be agreed it needs",
-        [
-            (
-                "a lead owner (or its addressee, as its source states it)",
-                has_lead or stated,
+    if not (has_lead or stated):  # (one requirement: the whole sentence, as `require_all` would say it)
+        raise RuleNotMet(
+            _l(
+                "Before this recommendation can be agreed it needs a lead owner (or its addressee, as its source states it)."
             )
-        ],
-    )
+        )
 
 
 # The states as the database stores them.

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from ..core.changes import RESERVED_SLUGS
 from ..core.columns import choice
 from ..core.extensions import Base
+from ..core.i18n import _l
 from ..core.limits import Limit
 from ..core.text import slugify
 
@@ -30,7 +31,7 @@ class Forum(Base):
 
     __tablename__ = "forums"
     limits: ClassVar[dict[str, Limit]] = {
-        "name": Limit(300, required="Give the forum's name."),
+        "name": Limit(300, required=_l("Give the forum's name.")),
         "short_name": Limit(80),
         "description": Limit(5_000, lines=True),
     }
@@ -63,7 +64,7 @@ def _give_new_forums_their_slugs(session: Session, _context: object, _instances:
 
 class Theme(Base):
     __tablename__ = "themes"
-    limits: ClassVar[dict[str, Limit]] = {"name": Limit(120, required="Give the theme's name.")}
+    limits: ClassVar[dict[str, Limit]] = {"name": Limit(120, required=_l("Give the theme's name."))}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -74,7 +75,7 @@ class Country(Base):
     """A country or a named region ("ASEAN member states"); regions have no ISO code."""
 
     __tablename__ = "countries"
-    limits: ClassVar[dict[str, Limit]] = {"name": Limit(120, required="Give the country's or region's name.")}
+    limits: ClassVar[dict[str, Limit]] = {"name": Limit(120, required=_l("Give the country's or region's name."))}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)

@@ -16,6 +16,7 @@ from ..core.changes import (
 )
 from ..core.extensions import db
 from ..core.history import Actor, record_history
+from ..core.i18n import _l
 from ..core.limits import check_year, clean_fields, refuse_same_name
 from ..core.text import slugify
 from .models import Country, Forum, ForumKind, Theme
@@ -30,9 +31,15 @@ def _forum_values(fields: dict[str, Any], forum: Forum | None) -> dict[str, Any]
     values = clean_fields(Forum, fields)
     check_year(values.get("year"), "year")
     if "name" in values:
-        refuse_same_name(Forum, values["name"], forum, "name", "A forum")
+        refuse_same_name(
+            Forum,
+            values["name"],
+            forum,
+            "name",
+            lambda name: _l("A forum with this name already exists: “%(name)s”.", name=name),
+        )
     if (forum is None or "kind" in values) and not isinstance(values.get("kind"), ForumKind):
-        raise InvalidField("kind", "Choose what kind of forum this is.")
+        raise InvalidField("kind", _l("Choose what kind of forum this is."))
     return values
 
 
@@ -82,7 +89,9 @@ def update_theme(theme: Theme, actor: Actor, *, name: str) -> None:
 
 def _theme_name(name: str, theme: Theme | None) -> str:
     name = Theme.limits["name"].clean(name, "name")
-    refuse_same_name(Theme, name, theme, "name", "A theme")
+    refuse_same_name(
+        Theme, name, theme, "name", lambda name: _l("A theme with this name already exists: “%(name)s”.", name=name)
+    )
     return name
 
 
@@ -111,12 +120,20 @@ def update_country(country: Country, actor: Actor, *, name: str, iso_code: str |
 
 def _country_values(name: str, iso_code: str | None, country: Country | None) -> dict[str, Any]:
     name = Country.limits["name"].clean(name, "name")
-    refuse_same_name(Country, name, country, "name", "A country or region")
+    refuse_same_name(
+        Country,
+        name,
+        country,
+        "name",
+        lambda name: _l("A country or region with this name already exists: “%(name)s”.", name=name),
+    )
     code = (iso_code or "").strip().upper() or None
     if code is not None:
         if not (len(code) == 2 and code.isascii() and code.isalpha()):
             raise InvalidField(
-                "iso_code", "Use the two-letter ISO 3166 code, such as FJ or PH; leave it empty for a region."
+                "iso_code", _l("Use the two-letter ISO 3166 code, such as FJ or PH; leave it empty for a region.")
             )
-        refuse_duplicate(Country.iso_code, code, country, "iso_code", f"Another country has the code {code}.")
+        refuse_duplicate(
+            Country.iso_code, code, country, "iso_code", _l("Another country has the code %(code)s.", code=code)
+        )
     return {"name": name, "iso_code": code}

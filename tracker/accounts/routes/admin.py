@@ -12,6 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -50,22 +52,22 @@ bp.before_request(admins_only)
 
 # What each history event of an account or a reference record is called on the admin pages.
 EVENT_LABELS = {
-    "created": "Added",
-    "proposed": "Proposed by staff",
-    "confirmed": "Confirmed",
-    "invited": "Invited",
-    "edited": "Changed",
-    "deactivated": "Deactivated",
-    "reactivated": "Reactivated",
-    "set_password_link_issued": "Set-password link made",
-    "password_set": "Password set with a link",
-    "password_changed": "Password changed",
-    "password_reset_requested": "Password reset link asked for",
-    "password_reset": "Password reset with a link",
-    "email_change_requested": "New e-mail address asked for (not yet confirmed)",
-    "email_changed": "E-mail address changed (confirmed at the new address)",
-    "logged_in": "Logged in",
-    "login_failed": "Failed log-in (wrong password or deactivated)",
+    "created": _l("Added"),
+    "proposed": _l("Proposed by staff"),
+    "confirmed": _l("Confirmed"),
+    "invited": _l("Invited"),
+    "edited": _l("Changed"),
+    "deactivated": _l("Deactivated"),
+    "reactivated": _l("Reactivated"),
+    "set_password_link_issued": _l("Set-password link made"),
+    "password_set": _l("Password set with a link"),
+    "password_changed": _l("Password changed"),
+    "password_reset_requested": _l("Password reset link asked for"),
+    "password_reset": _l("Password reset with a link"),
+    "email_change_requested": _l("New e-mail address asked for (not yet confirmed)"),
+    "email_changed": _l("E-mail address changed (confirmed at the new address)"),
+    "logged_in": _l("Logged in"),
+    "login_failed": _l("Failed log-in (wrong password or deactivated)"),
 }
 
 
@@ -127,9 +129,9 @@ def new_organisation():
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(f"Added {organisation.name}.", "success")
+            flash(_("Added %(name)s.", name=organisation.name), "success")
             return redirect(url_for(".organisations"))
-    return _record_form(form, "Add an organisation", "organisations")
+    return _record_form(form, _("Add an organisation"), "organisations")
 
 
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
@@ -138,7 +140,7 @@ def edit_organisation(organisation_id: int):
     was_confirmed = organisation.confirmed
     form = OrganisationForm(obj=organisation)
     if not was_confirmed:
-        form.submit.label.text = "Confirm organisation"
+        form.submit.label.text = _("Confirm organisation")
     if form.validate_on_submit():
         try:
             accounts.update_organisation(organisation, _me(), **_data(form, accounts.ORGANISATION_FIELDS))
@@ -146,9 +148,15 @@ def edit_organisation(organisation_id: int):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(f"{'Saved' if was_confirmed else 'Confirmed'} {organisation.name}.", "success")
+            if was_confirmed:
+                flash(_("Saved %(name)s.", name=organisation.name), "success")
+            else:
+                flash(_("Confirmed %(name)s.", name=organisation.name), "success")
             return redirect(url_for(".organisations"))
-    title = f"Organisation: {organisation.name}" if was_confirmed else f"Confirm organisation: {organisation.name}"
+    if was_confirmed:
+        title = _("Organisation: %(name)s", name=organisation.name)
+    else:
+        title = _("Confirm organisation: %(name)s", name=organisation.name)
     return _record_form(form, title, "organisations", proposed=not was_confirmed)
 
 
@@ -183,7 +191,9 @@ def new_user():
         else:
             db.session.commit()
             _remember_link(user, token, emailed=True)
-            flash(f"Created an account for {user.name}, and e-mailed them a set-password link.", "success")
+            flash(
+                _("Created an account for %(name)s, and e-mailed them a set-password link.", name=user.name), "success"
+            )
             return redirect(url_for(".edit_user", user_id=user.id))
     return render_template("accounts/admin/new_user.html", form=form), _status(form)
 
@@ -238,7 +248,7 @@ def edit_user(user_id: int):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(f"Saved {user.name}.", "success")
+            flash(_("Saved %(name)s.", name=user.name), "success")
             return redirect(url_for(".edit_user", user_id=user.id))
     return _edit_user_page(user, form, _status(form))
 
@@ -255,7 +265,10 @@ def user_active(user_id: int):
         show_refusal(active_form, refusal)
         return _edit_user_page(user, UserForm(obj=user, formdata=None), 422, active_form)
     db.session.commit()
-    flash(f"{user.name} {'can log in again' if user.active else 'is deactivated and can no longer log in'}.", "success")
+    if user.active:
+        flash(_("%(name)s can log in again.", name=user.name), "success")
+    else:
+        flash(_("%(name)s is deactivated and can no longer log in.", name=user.name), "success")
     return redirect(url_for(".edit_user", user_id=user.id))
 
 
@@ -270,7 +283,7 @@ def user_set_password_link(user_id: int):
         return _edit_user_page(user, UserForm(obj=user, formdata=None), 422, active_form)
     db.session.commit()
     _remember_link(user, token)
-    flash(f"Made a new set-password link for {user.name}.", "success")
+    flash(_("Made a new set-password link for %(name)s.", name=user.name), "success")
     return redirect(url_for(".edit_user", user_id=user.id))
 
 
@@ -287,9 +300,9 @@ def new_forum():
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(f"Added {forum.name}.", "success")
+            flash(_("Added %(name)s.", name=forum.name), "success")
             return redirect(url_for(".forums"))
-    return _record_form(form, "Add a forum", "forums")
+    return _record_form(form, _("Add a forum"), "forums")
 
 
 @bp.route("/forums/<int:forum_id>", methods=["GET", "POST"])
@@ -303,9 +316,9 @@ def edit_forum(forum_id: int):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(f"Saved {forum.name}.", "success")
+            flash(_("Saved %(name)s.", name=forum.name), "success")
             return redirect(url_for(".forums"))
-    return _record_form(form, f"Forum: {forum.name}", "forums")
+    return _record_form(form, _("Forum: %(name)s", name=forum.name), "forums")
 
 
 @bp.route("/themes/new", methods=["GET", "POST"])
@@ -318,9 +331,9 @@ def new_theme():
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(f"Added the theme {theme.name}.", "success")
+            flash(_("Added the theme %(name)s.", name=theme.name), "success")
             return redirect(url_for(".themes"))
-    return _record_form(form, "Add a theme", "themes")
+    return _record_form(form, _("Add a theme"), "themes")
 
 
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
@@ -334,9 +347,9 @@ def edit_theme(theme_id: int):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(f"Saved the theme {theme.name}.", "success")
+            flash(_("Saved the theme %(name)s.", name=theme.name), "success")
             return redirect(url_for(".themes"))
-    return _record_form(form, f"Theme: {theme.name}", "themes")
+    return _record_form(form, _("Theme: %(name)s", name=theme.name), "themes")
 
 
 # --- countries and regions ---------------------------------------------------------------------
@@ -352,9 +365,9 @@ def new_country():
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(f"Added {country.name}.", "success")
+            flash(_("Added %(name)s.", name=country.name), "success")
             return redirect(url_for(".countries"))
-    return _record_form(form, "Add a country or region", "countries")
+    return _record_form(form, _("Add a country or region"), "countries")
 
 
 @bp.route("/countries/<int:country_id>", methods=["GET", "POST"])
@@ -368,9 +381,9 @@ def edit_country(country_id: int):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(f"Saved {country.name}.", "success")
+            flash(_("Saved %(name)s.", name=country.name), "success")
             return redirect(url_for(".countries"))
-    return _record_form(form, f"Country or region: {country.name}", "countries")
+    return _record_form(form, _("Country or region: %(name)s", name=country.name), "countries")
 
 
 # --- the audit -------------------------------------------------------------------------------------
@@ -381,14 +394,14 @@ _AUDITED: dict[str, Any] = {
 }  # fmt: skip
 
 AUDIT_VIEWS = {
-    "": ("Everything", sa.true()),
-    "logins": ("Log-ins", HistoryEntry.event == "logged_in"),
-    "failed": ("Failed log-ins", HistoryEntry.event == "login_failed"),
+    "": (_l("Everything"), sa.true()),
+    "logins": (_l("Log-ins"), HistoryEntry.event == "logged_in"),
+    "failed": (_l("Failed log-ins"), HistoryEntry.event == "login_failed"),
     "accounts": (
-        "Account changes",
+        _l("Account changes"),
         sa.and_(HistoryEntry.record_type == "user", HistoryEntry.event.not_in(passwords.LOGIN_EVENTS)),
     ),
-    "reference": ("Organisations, forums and themes", HistoryEntry.record_type != "user"),
+    "reference": (_l("Organisations, forums and themes"), HistoryEntry.record_type != "user"),
 }
 
 

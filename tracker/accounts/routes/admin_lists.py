@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ...core.web.lists import paginate
+from ...core.wording import Message
 from ...taxonomy.models import Country, Forum, Theme
 from ..models import Organisation, User
 from .admin import bp
@@ -18,7 +20,7 @@ from .admin import bp
 
 @dataclass(frozen=True)
 class Sort:
-    label: str  # what the "Sort by" list and the table's caption call it
+    label: Message  # what the "Sort by" list and the table's caption call it (lazy: in the reader's language)
     order: tuple  # ORDER BY, ending with the id so that pages never overlap
 
 
@@ -30,32 +32,34 @@ def _name(column) -> sa.ColumnElement:
 _ORGANISATION_NAME = sa.select(Organisation.name).where(Organisation.id == User.organisation_id).scalar_subquery()
 
 ORGANISATION_SORTS = {
-    "proposed": Sort("proposed first, then name", (Organisation.confirmed, _name(Organisation.name), Organisation.id)),
-    "name": Sort("name", (_name(Organisation.name), Organisation.id)),
-    "kind": Sort("kind, then name", (Organisation.kind, _name(Organisation.name), Organisation.id)),
-    "newest": Sort("newest first", (Organisation.created_at.desc(), Organisation.id.desc())),
+    "proposed": Sort(
+        _l("proposed first, then name"), (Organisation.confirmed, _name(Organisation.name), Organisation.id)
+    ),
+    "name": Sort(_l("name"), (_name(Organisation.name), Organisation.id)),
+    "kind": Sort(_l("kind, then name"), (Organisation.kind, _name(Organisation.name), Organisation.id)),
+    "newest": Sort(_l("newest first"), (Organisation.created_at.desc(), Organisation.id.desc())),
 }
 USER_SORTS = {
-    "name": Sort("name", (_name(User.name), User.id)),
-    "email": Sort("e-mail address", (_name(User.email), User.id)),
+    "name": Sort(_l("name"), (_name(User.name), User.id)),
+    "email": Sort(_l("e-mail address"), (_name(User.email), User.id)),
     "organisation": Sort(
-        "organisation, then name", (_name(_ORGANISATION_NAME).nulls_last(), _name(User.name), User.id)
+        _l("organisation, then name"), (_name(_ORGANISATION_NAME).nulls_last(), _name(User.name), User.id)
     ),
-    "role": Sort("role, then name", (User.role, _name(User.name), User.id)),
-    "newest": Sort("newest first", (User.created_at.desc(), User.id.desc())),
+    "role": Sort(_l("role, then name"), (User.role, _name(User.name), User.id)),
+    "newest": Sort(_l("newest first"), (User.created_at.desc(), User.id.desc())),
 }
 FORUM_SORTS = {
-    "name": Sort("name", (_name(Forum.name), Forum.id)),
-    "year": Sort("year, latest first", (Forum.year.desc().nulls_last(), _name(Forum.name), Forum.id)),
-    "kind": Sort("kind, then name", (Forum.kind, _name(Forum.name), Forum.id)),
+    "name": Sort(_l("name"), (_name(Forum.name), Forum.id)),
+    "year": Sort(_l("year, latest first"), (Forum.year.desc().nulls_last(), _name(Forum.name), Forum.id)),
+    "kind": Sort(_l("kind, then name"), (Forum.kind, _name(Forum.name), Forum.id)),
 }
 THEME_SORTS = {
-    "name": Sort("name", (_name(Theme.name), Theme.id)),
-    "newest": Sort("newest first", (Theme.id.desc(),)),
+    "name": Sort(_l("name"), (_name(Theme.name), Theme.id)),
+    "newest": Sort(_l("newest first"), (Theme.id.desc(),)),
 }
 COUNTRY_SORTS = {
-    "name": Sort("name", (_name(Country.name), Country.id)),
-    "code": Sort("ISO code", (Country.iso_code.nulls_last(), _name(Country.name), Country.id)),
+    "name": Sort(_l("name"), (_name(Country.name), Country.id)),
+    "code": Sort(_l("ISO code"), (Country.iso_code.nulls_last(), _name(Country.name), Country.id)),
 }
 
 

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import COOKIE_NAME, current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,10 +39,11 @@ from ..models import User
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to see this page."
+login_manager.login_message = _l("Please log in to see this page.")
+login_manager.localize_callback = str  # the message in the reader's language, when flashed
 login_manager.login_message_category = "info"
 
-LOGIN_REFUSED = "E-mail or password is not right, or the account is not active."
+LOGIN_REFUSED = _l("E-mail or password is not right, or the account is not active.")
 
 # Checked when no account has the typed e-mail, so that a wrong e-mail takes as long
 # as a wrong password and the response time does not tell which accounts exist.
@@ -102,12 +105,12 @@ def login():
         db.session.commit()  # the audit entry, whatever the outcome
         if user is None:
             # One message for every failure: it must not reveal whether the account exists.
-            form.form_errors.append(LOGIN_REFUSED)
+            form.form_errors.append(str(LOGIN_REFUSED))
         else:
             logins.start(user, remembered=form.remember_me.data)
             db.session.commit()
             login_user(user, remember=form.remember_me.data)
-            flash(f"Logged in as {user.name}.", "success")
+            flash(_("Logged in as %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next"), home_for(user)))
     return render_template("accounts/login.html", form=form), (422 if form.errors else 200)
 
@@ -119,7 +122,7 @@ def logout():
         logins.end(current_user.get_id())  # every copy of this browser's cookies with it
         db.session.commit()
         logout_user()
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
     return redirect(url_for("public.home"))
 
 
@@ -161,7 +164,7 @@ def change_password():
             logins.start(user, remembered=remembered)
             db.session.commit()
             login_user(user, remember=remembered)
-            flash("Your password has been changed. You have been logged out everywhere else.", "success")
+            flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
             return redirect(url_for("public.home"))
     return render_template("accounts/change_password.html", form=form), (422 if form.errors else 200)
 
@@ -204,7 +207,7 @@ def confirm_email(token: str) -> ResponseReturnValue:
             status = 409
         else:
             db.session.commit()
-            flash(f"Your e-mail address is now {user.email}. Log in with it from now on.", "success")
+            flash(_("Your e-mail address is now %(email)s. Log in with it from now on.", email=user.email), "success")
             return redirect(url_for("public.home") if not current_user.is_authenticated else home_for(current_user))
     page = render_template("accounts/confirm_email.html", form=form, found=found, link_problem=addresses.LINK_NOT_VALID)
     response = current_app.make_response((page, status))
@@ -228,7 +231,7 @@ def set_password(token: str) -> ResponseReturnValue:
                 logins.end(current_user.get_id())  # someone else's session must not carry on here
                 logout_user()
             db.session.commit()
-            flash("Your password is set. Log in with your e-mail address and the new password.", "success")
+            flash(_("Your password is set. Log in with your e-mail address and the new password."), "success")
             return redirect(url_for("auth.login"))
     return _set_password_page(form, user, 404 if user is None else 422 if form.errors else 200)
 
@@ -265,7 +268,8 @@ def reset_password(token: str) -> ResponseReturnValue:
             db.session.commit()
             login_user(user)
             flash(
-                "Your new password is set, and you are logged in. You have been logged out everywhere else.", "success"
+                _("Your new password is set, and you are logged in. You have been logged out everywhere else."),
+                "success",
             )
             return redirect(home_for(user))
     return _set_password_page(form, user, 404 if user is None else 422 if form.errors else 200, reset=True)
@@ -274,7 +278,7 @@ def reset_password(token: str) -> ResponseReturnValue:
 def _set_password_page(
     form: SetPasswordForm, user: User | None, status: int, reset: bool = False
 ) -> ResponseReturnValue:
-    problem = passwords.RESET_LINK_NOT_VALID if reset else passwords.LINK_NOT_VALID
+    problem = _(passwords.RESET_LINK_NOT_VALID if reset else passwords.LINK_NOT_VALID)
     page = render_template("accounts/set_password.html", form=form, user=user, link_problem=problem, reset=reset)
     response = current_app.make_response((page, status))
     # The token is in the address: keep it out of Referer headers and caches.

@@ -4,6 +4,8 @@ documented as the API's error schema), so a program never has to read an HTML pa
 
 from flask import Flask, abort, current_app, redirect, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -12,41 +14,41 @@ from ..access import PermissionDenied
 from ..extensions import db
 
 _TITLES = {
-    400: "The request could not be understood",
-    403: "You may not do this",
-    404: "Page not found",
-    405: "Not allowed here",
-    409: "This could not be done",
-    413: "Too large",
-    422: "Please check what you entered",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
+    400: _l("The request could not be understood"),
+    403: _l("You may not do this"),
+    404: _l("Page not found"),
+    405: _l("Not allowed here"),
+    409: _l("This could not be done"),
+    413: _l("Too large"),
+    422: _l("Please check what you entered"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong on our side"),
 }
 
 
 # A CSRF refusal is almost always a form left open across a log-out or a restart.
-CSRF_REFUSED = (
+CSRF_REFUSED = _l(
     "This form could not be accepted because it was out of date or sent from another site. "
     "Go back, reload the page and try again."
 )
 
 
 _PLAIN_WORDS = {
-    404: "There is no page at this address. It may have moved, or it may not be public.",
-    405: "This page cannot be used this way: use the buttons and links on the site.",
+    404: _l("There is no page at this address. It may have moved, or it may not be public."),
+    405: _l("This page cannot be used this way: use the buttons and links on the site."),
 }
 
 
 # The API's words: it has no buttons or links to point to.
 _API_WORDS = {
-    404: "There is nothing at this address. It may not exist, or it may not be public.",
-    405: "The API is read-only: use GET.",
-    422: "Some parameters are not valid; `errors` says which.",
-    500: "Something went wrong on our side. The error has been logged; please try again in a moment.",
+    404: _l("There is nothing at this address. It may not exist, or it may not be public."),
+    405: _l("The API is read-only: use GET."),
+    422: _l("Some parameters are not valid; `errors` says which."),
+    500: _l("Something went wrong on our side. The error has been logged; please try again in a moment."),
 }
 
 
-NUL_REFUSED = "The request contains a NUL character, which no page, search or form accepts."
+NUL_REFUSED = _l("The request contains a NUL character, which no page, search or form accepts.")
 
 
 def _has_nul(fields) -> bool:
@@ -66,13 +68,13 @@ def refuse_nul_characters() -> None:
     """No text a person types holds a NUL, and PostgreSQL refuses to store or compare
     one: such a request is refused plainly instead of failing in the database."""
     if "\x00" in request.path or _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
-        abort(400, NUL_REFUSED)
+        abort(400, str(NUL_REFUSED))
 
 
 def csrf_error(error: CSRFError) -> ResponseReturnValue:
     if _is_api():
         return _json(400, error.description)
-    return _page(400, CSRF_REFUSED, title="The form had expired"), 400
+    return _page(400, str(CSRF_REFUSED), title=_("The form had expired")), 400
 
 
 def permission_denied(refusal: PermissionDenied) -> ResponseReturnValue:
@@ -95,7 +97,7 @@ def http_error(error: HTTPException) -> ResponseReturnValue | HTTPException:
     if error.code == 413:
         description = too_large()
     elif description == type(error).description:  # Werkzeug's stock sentence: say it plainly
-        description = _PLAIN_WORDS.get(error.code, description)
+        description = str(_PLAIN_WORDS.get(error.code, description))
     return _page(error.code, description), error.code, headers
 
 
@@ -117,32 +119,52 @@ def _page_above(path: str) -> str | None:
 
 def too_large() -> str:
     """How much was sent and how much a form may send: what to cut, in the person's terms."""
-    most = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    most = _size(request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0)
     sent = request.content_length
-    what = f"What you sent was {_size(sent)}; " if sent else "What you sent was more than that; "
     if (request.endpoint or "").startswith("imports."):
-        return f"An import may send at most {_size(most)} of files. {what}nothing was imported: split the files, then send them one by one."
-    return (
-        f"A form may send at most {_size(most)}. {what}nothing was saved. The longest texts take at most "
-        "50,000 characters: shorten what you typed (or split it), then send it again."
+        if sent:
+            return _(
+                "An import may send at most %(most)s of files. What you sent was %(sent)s; nothing was imported: "
+                "split the files, then send them one by one.",
+                most=most,
+                sent=_size(sent),
+            )
+        return _(
+            "An import may send at most %(most)s of files. What you sent was more than that; nothing was imported: "
+            "split the files, then send them one by one.",
+            most=most,
+        )
+    if sent:
+        return _(
+            "A form may send at most %(most)s. What you sent was %(sent)s; nothing was saved. The longest texts "
+            "take at most 50,000 characters: shorten what you typed (or split it), then send it again.",
+            most=most,
+            sent=_size(sent),
+        )
+    return _(
+        "A form may send at most %(most)s. What you sent was more than that; nothing was saved. The longest texts "
+        "take at most 50,000 characters: shorten what you typed (or split it), then send it again.",
+        most=most,
     )
 
 
 def _size(count: int) -> str:
-    return f"{count / (1024 * 1024):.1f} MB" if count >= 1024 * 1024 else f"{max(count // 1024, 1)} KB"
+    if count >= 1024 * 1024:
+        return _("%(size)s MB", size=format(count / (1024 * 1024), ".1f"))
+    return _("%(size)s KB", size=max(count // 1024, 1))
 
 
 def server_error(error: Exception) -> ResponseReturnValue:
     db.session.rollback()  # nothing half-written
     current_app.logger.exception("Unhandled error")
     if _is_api():
-        return _json(500, _API_WORDS[500])
-    return _page(500, "The error has been logged. Please try again in a moment."), 500
+        return _json(500, str(_API_WORDS[500]))
+    return _page(500, _("The error has been logged. Please try again in a moment.")), 500
 
 
 def _page(code: int, description: str | None, title: str | None = None):
     return render_template(
-        "errors/error.html", code=code, title=title or _TITLES.get(code, "Error"), description=description
+        "errors/error.html", code=code, title=title or _TITLES.get(code) or _("Error"), description=description
     )
 
 
@@ -157,14 +179,14 @@ def _api_error(error: HTTPException, headers: list):
     code = error.code or 500  # (only errors, 4xx and 5xx, are handled here)
     message = error.description
     if message == type(error).description:  # Werkzeug's stock sentence
-        message = _API_WORDS.get(code, message)
+        message = str(_API_WORDS.get(code, message))
     errors = data.get("errors") or data.get("messages")
     headers = headers + list((data.get("headers") or {}).items())
     return _json(code, data.get("message", message), errors=errors, headers=headers)
 
 
 def _json(code: int, message: str | None, errors=None, headers=()):
-    payload = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": message or ""}
+    payload = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error"), "message": str(message or "")}
     if errors:
         payload["errors"] = errors
     return payload, code, list(headers)

@@ -5,27 +5,38 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, StringField
-from wtforms.widgets import DateInput, TextInput
+from wtforms.widgets import TextInput
 
-from ..dates import DatePrecision, NotADate, parse_partial_date
+from .. import i18n
+from ..dates import DatePrecision, NotADate, format_date, parse_partial_date
 from ..files import Upload
+from .i18n import current_language
 
 
 class DayField(StringField):
-    """A day: a date picker where the browser has one, and "31 December 2026" or
-    "2026-12-31" typed where it has not. `data` is a `datetime.date` or None."""
+    """A day, typed as people write it — "31 December 2026", "31 décembre 2026",
+    "31 de diciembre de 2026", "2026-12-31" — and shown in the page's language with the month
+    in words: never a browser date picker, whose mm/dd/yyyy an Australian or a Filipino
+    reads the wrong way round. Day-month orders in figures ("05/06/2026") are refused.
+    `data` is a `datetime.date` or None. `what` names the day in a refusal ("the target's
+    day"): a message (`_l`)."""
 
-    widget = DateInput()
+    widget = TextInput()
 
-    def __init__(self, label=None, validators=None, what="the date", **kwargs):
+    def __init__(self, label=None, validators=None, what=None, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.what = what
+        self.what = what if what is not None else _l("the date")
 
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return self.data.isoformat() if isinstance(self.data, dt.date) else ""
+        if not isinstance(self.data, dt.date):
+            return ""
+        language = current_language()
+        return format_date(self.data, locale=None if language == i18n.DEFAULT else i18n.format_locale(language))
 
     def process_formdata(self, valuelist):
         text = (valuelist[0] if valuelist else "").strip()
@@ -35,9 +46,13 @@ class DayField(StringField):
         try:
             day, precision = parse_partial_date(text)
         except NotADate:
-            raise ValueError(f"Enter {self.what} as a day, e.g. 31 December 2026.") from None
+            # Translators: the example stays in English (a day is read with English month names).
+            raise ValueError(_("Enter %(what)s as a day, e.g. 31 December 2026.", what=self.what)) from None
         if precision is not DatePrecision.DAY:
-            raise ValueError(f"Enter {self.what} as a day, e.g. 31 December 2026, not only a month or a year.")
+            raise ValueError(
+                # Translators: the example stays in English (a day is read with English month names).
+                _("Enter %(what)s as a day, e.g. 31 December 2026, not only a month or a year.", what=self.what)
+            )
         self.data = day
 
 
@@ -64,14 +79,15 @@ class NumberWithSeparatorsField(DecimalField):
             self.data = Decimal(text)
         except InvalidOperation:
             self.data = None
-            raise ValueError("Enter a number, e.g. 2,037 or 12.5.") from None
+            # Translators: the examples stay as they are (a number is read with "," between thousands).
+            raise ValueError(_("Enter a number, e.g. 2,037 or 12.5.")) from None
         if not self.data.is_finite():
             self.data = None
-            raise ValueError("Enter a number, e.g. 2,037 or 12.5.")
+            raise ValueError(_("Enter a number, e.g. 2,037 or 12.5."))
         # Stored with two decimals: say so rather than silently round 0.001 to 0.
         if abs(self.data) < 10**18 and self.data != self.data.quantize(Decimal("0.01")):
             self.data = None
-            raise ValueError("Use at most two decimal places.")  # (larger numbers: NumberRange says)
+            raise ValueError(_("Use at most two decimal places."))  # (larger numbers: NumberRange says)
 
 
 def uploads_of(field) -> list[Upload]:

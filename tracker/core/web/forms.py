@@ -16,6 +16,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto  # _Auto: Flask-WTF's "read the request" default
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
@@ -97,7 +99,7 @@ class CheckboxesField(SelectMultipleField):
         # Ids that are no longer choices (an organisation merged away) are refused by name.
         valid = {choice.value for choice in self.choices}
         if any(value not in valid for value in self.data or ()):
-            raise ValidationError("One of the choices is no longer available: choose again.")
+            raise ValidationError(_("One of the choices is no longer available: choose again."))
 
 
 def strip(value: Any) -> Any:
@@ -172,9 +174,9 @@ class OutcomeRatingForm(SiteForm):
     """What changed, beyond its being done (`core.outcomes`): a done pledge's signatories', a
     verified recommendation's co-chairs' rating, with why."""
 
-    rating = SelectField("What changed", choices=[SelectChoice(*c) for c in outcomes.choices()], default="")
-    justification = TextAreaField("How you know", filters=[strip], validators=[Within(outcomes.JUSTIFICATION)])
-    submit = SubmitField("Save the rating")
+    rating = SelectField(_l("What changed"), choices=[SelectChoice(*c) for c in outcomes.choices()], default="")
+    justification = TextAreaField(_l("How you know"), filters=[strip], validators=[Within(outcomes.JUSTIFICATION)])
+    submit = SubmitField(_l("Save the rating"))
 
     @classmethod
     def of(cls, record: Any) -> OutcomeRatingForm:
@@ -183,7 +185,7 @@ class OutcomeRatingForm(SiteForm):
 
     def validate_rating(self, field):
         if not field.data:
-            raise ValidationError("Choose how much changed.")
+            raise ValidationError(_("Choose how much changed."))
 
 
 class IndicatorRowForm(Form):
@@ -192,21 +194,24 @@ class IndicatorRowForm(Form):
 
     id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     name = StringField(
-        "What is counted",
+        _l("What is counted"),
         filters=[strip],
         validators=[Within(indicators.IndicatorColumns.limits["name"], optional=True)],
     )
-    unit = StringField("Unit", filters=[strip], validators=[Within(indicators.IndicatorColumns.limits["unit"])])
-    baseline_value = NumberWithSeparatorsField("Baseline", validators=[Optional()])
-    baseline_date = DayField("Baseline day", what="the baseline's day")
-    target_value = NumberWithSeparatorsField("Target", validators=[Optional()])
-    target_date = DayField("Target day", what="the target's day")
+    unit = StringField(_l("Unit"), filters=[strip], validators=[Within(indicators.IndicatorColumns.limits["unit"])])
+    baseline_value = NumberWithSeparatorsField(_l("Baseline"), validators=[Optional()])
+    baseline_date = DayField(_l("Baseline day"), what=_l("the baseline's day"))
+    target_value = NumberWithSeparatorsField(_l("Target"), validators=[Optional()])
+    target_date = DayField(_l("Target day"), what=_l("the target's day"))
     combine = SelectField(
-        "Figures reported",
-        choices=[SelectChoice(key, f"{label}: {meaning}") for key, (label, meaning) in indicators.COMBINE.items()],
+        _l("Figures reported"),
+        choices=[
+            SelectChoice(key, _l("%(label)s: %(meaning)s", label=label, meaning=meaning))
+            for key, (label, meaning) in indicators.COMBINE.items()
+        ],
         default=indicators.SUM,
     )
-    remove = BooleanField("Remove this indicator")
+    remove = BooleanField(_l("Remove this indicator"))
 
     def is_blank(self) -> bool:
         typed = (self.name, self.unit, self.baseline_value, self.baseline_date, self.target_value, self.target_date)
@@ -217,7 +222,7 @@ class IndicatorRowForm(Form):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if not self.is_blank() and not self.remove.data and not self.name.data:
-            self.name.errors.append("Name what is counted, e.g. “volunteers trained”.")
+            self.name.errors.append(_("Name what is counted, e.g. “volunteers trained”."))
             valid = False
         return valid
 
@@ -231,8 +236,8 @@ class IndicatorsForm(SiteForm):
     # No max_entries: wtforms would drop the rows beyond it unsaid; the operation refuses more
     # than MAX_INDICATORS with words (and requests are bounded by MAX_CONTENT_LENGTH).
     rows = FieldList(FormField(IndicatorRowForm), min_entries=1)
-    add_row = SubmitField("Add another indicator")
-    submit = SubmitField("Save the indicators")
+    add_row = SubmitField(_l("Add another indicator"))
+    submit = SubmitField(_l("Save the indicators"))
 
     @classmethod
     def of(cls, record: Any) -> IndicatorsForm:

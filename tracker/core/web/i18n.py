@@ -9,14 +9,14 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlencode
 
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, gettext, ngettext
+from flask_babel import Babel, gettext, ngettext, refresh
 from flask_login import current_user
 from werkzeug.http import parse_cookie
 
 from .. import i18n
 
 COOKIE_MAX_AGE = 365 * 24 * 3600
-_CHOSEN = "tracker.language"
+CHOSEN_LANGUAGE = _CHOSEN = "tracker.language"  # the request's, set once chosen (or by a renderer)
 
 
 def environ_language(environ) -> str:
@@ -67,6 +67,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(i18n.TRANSLATIONS))
     Babel(app, locale_selector=current_language)
     i18n.set_translator(gettext, ngettext)
+    i18n.set_reading_language(lambda: current_language() if has_request_context() else None)
+    # Flask-Babel keeps the locale it found on `g`, which lives as long as the app context:
+    # a worker sending many e-mails in one context, or a test's, would keep the first one.
+    # Each request (and each e-mail's render, `tracker.notifications.delivery`) starts afresh.
+    app.before_request(refresh)
     app.after_request(_said)
     app.jinja_env.globals.update(
         current_language=current_language,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..changes import REFUSALS
@@ -33,6 +34,6 @@ def edit_indicators(
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Indicators saved. The page shows how far each has got.", "success")
+            flash(_("Indicators saved. The page shows how far each has got."), "success")
             return redirect(back + "#indicators")
     return render_template("indicators/edit.html", **context), (422 if posted else 200)

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..listing import FacetValue, Listing, ListState, Page
+from ..wording import Message
 
 # Beyond this no list has pages; a larger number would overflow the database's integers.
 MAX_PAGE = 1_000_000
@@ -21,15 +23,15 @@ MAX_PAGE = 1_000_000
 @dataclass
 class FacetChoice:
     param: str
-    label: str
+    label: Message
     values: list[FacetValue]
     selected: str | None
     unknown: bool = False  # the chosen value is none of this filter's: it matches nothing
 
     @property
-    def selected_label(self) -> str | None:
+    def selected_label(self) -> Message | None:
         if self.unknown:
-            return f"no such {self.label.lower()} “{self.selected}”"
+            return _("no such %(filter)s “%(value)s”", filter=str(self.label).lower(), value=self.selected)
         return next((value.label for value in self.values if value.key == self.selected), None)
 
 
@@ -38,7 +40,7 @@ class ListPage:
     state: ListState
     page: Page
     facets: list[FacetChoice]
-    sorts: list[tuple[str, str]]  # (key, label)
+    sorts: list[tuple[str, Message]]  # (key, label)
     sort: str
 
     def args(self, **changes) -> dict:

@@ -20,7 +20,7 @@ def admins_only() -> ResponseReturnValue | None:
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not access.can(current_user, "administer"):
-        abort(403, description=access.refusal(current_user, "administer"))
+        abort(403, description=str(access.refusal(current_user, "administer")))
     return None
 
 

@@ -21,10 +21,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, g, request
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..wording import N_
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -51,9 +54,11 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
 
+# The refusals below are English (`N_`), told in the reader's language (`_limit`).
+
 # Told after the limit is reached, whatever the e-mail: it must not reveal whether an
 # account exists, nor whether the password was nearly right.
-LOGIN_THROTTLED = (
+LOGIN_THROTTLED = N_(
     "Too many failed log-in attempts. Wait a few minutes, then try again; "
     "an admin can send you a set-password link if you have forgotten your password."
 )
@@ -62,7 +67,7 @@ limiter = Limiter(key_func=get_remote_address)
 
 
 # Told after too many wrong current passwords on the password page.
-PASSWORD_CHECK_THROTTLED = "Too many wrong current passwords. Wait a few minutes, then try again."
+PASSWORD_CHECK_THROTTLED = N_("Too many wrong current passwords. Wait a few minutes, then try again.")
 
 # Set by a view when what was refused was the password typed (see `throttle_password_check`).
 _WRONG_PASSWORD = "tracker_wrong_password"
@@ -88,7 +93,7 @@ def _limit(setting: str, key: Callable[[], str], scope: str, message: str, count
         key_func=key,
         methods=["POST"],
         deduct_when=counted,
-        error_message=message,
+        error_message=lambda: _(message),  # in the reader's language
         scope=scope,
     )
 
@@ -135,7 +140,7 @@ def throttle_password_check(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # Told when too many reset links were asked for: the same whatever the address typed.
-PASSWORD_RESET_THROTTLED = "Too many password reset links were asked for. Wait a while, then try again."
+PASSWORD_RESET_THROTTLED = N_("Too many password reset links were asked for. Wait a while, then try again.")
 
 
 def _every_request(_response: Any) -> bool:
@@ -165,7 +170,7 @@ def throttle_password_reset(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # Told when one network asked to follow too many pledges by e-mail.
-FOLLOW_THROTTLED = "Too many requests to follow pledges came from your network. Wait a while, then try again."
+FOLLOW_THROTTLED = N_("Too many requests to follow pledges came from your network. Wait a while, then try again.")
 
 
 def throttle_follow(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
         bdi=isolated,
         markdown=render_markdown,
         text=render_text,
-        language_name=language_name,
+        language_name=lambda tag: language_name(tag, current_language()),
         url_host=url_host,
         excerpt=plain_excerpt,
         date=lambda value, precision=None: format_date(value, precision, _format_locale()),

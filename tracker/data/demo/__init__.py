@@ -31,6 +31,7 @@ from werkzeug.security import generate_password_hash
 from ...accounts.models import Organisation, Role, User
 from ...core import csv_cells
 from ...core.extensions import db
+from ...core.i18n import _l, _n
 from ...core.text import slugify
 from ...pledges.models import Pledge
 from ...roundtables import operations as roundtables
@@ -76,19 +77,15 @@ class _Tally:
 
     def summary(self) -> str:
         if not any(vars(self).values()):
-            return "Demo data already loaded; nothing changed."
+            return str(_l("Demo data already loaded; nothing changed."))
         parts = [
-            _count(self.pledges, "pledge"),
-            _count(self.actions, "action"),
-            _count(self.roundtables, "roundtable"),
-            _count(self.recommendations, "recommendation"),
-            _count(self.accounts, "account"),
+            _n("%(num)s pledge", "%(num)s pledges", self.pledges),
+            _n("%(num)s action", "%(num)s actions", self.actions),
+            _n("%(num)s roundtable", "%(num)s roundtables", self.roundtables),
+            _n("%(num)s recommendation", "%(num)s recommendations", self.recommendations),
+            _n("%(num)s account", "%(num)s accounts", self.accounts),
         ]
-        return "Loaded demo data: " + ", ".join(parts) + "."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+        return str(_l("Loaded demo data: %(counts)s.", counts=", ".join(map(str, parts))))
 
 
 def load_demo(only_if_empty: bool = False, today: dt.date | None = None) -> str:
@@ -99,7 +96,7 @@ def load_demo(only_if_empty: bool = False, today: dt.date | None = None) -> str:
     due dates and progress updates. Flushes but never commits.
     """
     if only_if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Pledge)):
-        return "The database already holds pledges; demo data not loaded."
+        return str(_l("The database already holds pledges; demo data not loaded."))
     loader = _Loader(today or dt.date.today())
     loader.load()
     return loader.tally.summary()

@@ -3,16 +3,19 @@ the reference data (organisations, forums, themes, countries) its rows are named
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from babel.support import LazyProxy
 from sqlalchemy.orm import selectinload
 
 from ...accounts.models import Organisation, User
 from ...core import access
 from ...core.extensions import db
 from ...core.history import record_history
+from ...core.i18n import _l, _n
 from ...pledges.indicators import PledgeIndicator
 from ...pledges.models import ActionFigure, ActionTaken, Pledge
 from ...roundtables.models import (
@@ -36,8 +39,11 @@ class RowError:
     file: str | None = None
 
     def __str__(self) -> str:
-        where = f"Row {self.row}" + (f", column {self.column}" if self.column else "")
-        return (f"{self.file}: " if self.file else "") + f"{where}: {self.message}"
+        if self.column:
+            said = _l("Row %(row)s, column %(column)s: %(what)s", row=self.row, column=self.column, what=self.message)
+        else:
+            said = _l("Row %(row)s: %(what)s", row=self.row, what=self.message)
+        return str(_l("%(file)s: %(error)s", file=self.file, error=said) if self.file else said)
 
 
 class ImportRefused(Exception):
@@ -58,11 +64,21 @@ class Derived:
 # What the history of an imported pledge says of its signatories (no one accepted an invitation).
 SIGNED_AS_IMPORTED = "Imported from a file: the signatories it names are recorded as having signed, on their behalf."
 CREATED_BY_IMPORT = "Created by an import that names it."
-NOUNS = {
-    "organisations": ("organisation", "organisations"),
-    "forums": ("forum", "forums"),
-    "themes": ("theme", "themes"),
-    "countries": ("country or region", "countries or regions"),
+
+# "3 organisations": how many of each kind of record (the summary of what an import writes).
+COUNTED: dict[str, Callable[[int], LazyProxy]] = {
+    "organisation": lambda n: _n("%(num)s organisation", "%(num)s organisations", n),
+    "meeting": lambda n: _n("%(num)s meeting", "%(num)s meetings", n),
+    "outcome": lambda n: _n("%(num)s outcome", "%(num)s outcomes", n),
+    "recommendation": lambda n: _n("%(num)s recommendation", "%(num)s recommendations", n),
+    "progress update": lambda n: _n("%(num)s progress update", "%(num)s progress updates", n),
+    "pledge": lambda n: _n("%(num)s pledge", "%(num)s pledges", n),
+    "action": lambda n: _n("%(num)s action", "%(num)s actions", n),
+    # The reference data an import creates, by `ReferenceData.missing()`'s kinds.
+    "organisations": lambda n: _n("%(num)s organisation", "%(num)s organisations", n),
+    "forums": lambda n: _n("%(num)s forum", "%(num)s forums", n),
+    "themes": lambda n: _n("%(num)s theme", "%(num)s themes", n),
+    "countries": lambda n: _n("%(num)s country or region", "%(num)s countries or regions", n),
 }
 
 
@@ -111,11 +127,7 @@ class Batch:
 
     def summary(self) -> str:
         """ "3 meetings, 35 recommendations (and 12 organisations created)": what it writes."""
-        made = [
-            f"{len(records)} {NOUNS[kind][len(records) != 1]}"
-            for kind, records in self.names.missing().items()
-            if records
-        ]
+        made = [str(COUNTED[kind](len(records))) for kind, records in self.names.missing().items() if records]
         sizes = [
             (len(self.organisations), "organisation"),
             (len(self.meetings), "meeting"),
@@ -123,11 +135,17 @@ class Batch:
             (len(self.recommendations), "recommendation"),
             (len(self.updates), "progress update"),
         ]
-        listed = [count(n, noun) for n, noun in sizes if n]
+        listed = [str(COUNTED[noun](n)) for n, noun in sizes if n]
         if self.pledges or self.actions or not listed:
-            listed += [count(len(self.pledges), "pledge"), count(len(self.actions), "action")]
-        words = ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else listed[0]
-        return words + (f" (and {', '.join(made)} created)" if made else "")
+            listed += [str(COUNTED["pledge"](len(self.pledges))), str(COUNTED["action"](len(self.actions)))]
+        words = (
+            str(_l("%(items)s and %(last)s", items=", ".join(listed[:-1]), last=listed[-1]))
+            if len(listed) > 1
+            else listed[0]
+        )
+        return (
+            str(_l("%(written)s (and %(created)s created)", written=words, created=", ".join(made))) if made else words
+        )
 
     def alias(self, name: str, slug: str) -> None:
         if name:
@@ -138,7 +156,9 @@ class Batch:
         every pledge and action, with a history entry ("imported") for each, in the caller's
         transaction (which commits). Refused if any row had errors."""
         if self.errors:
-            raise ImportRefused(f"{count(len(self.errors), 'error')}: nothing written.")
+            raise ImportRefused(
+                _n("%(num)s error: nothing written.", "%(num)s errors: nothing written.", len(self.errors))
+            )
         created = self.organisations + [record for records in self.names.missing().values() for record in records]
         if created:
             access.require(actor, "administer")
@@ -193,10 +213,6 @@ class Batch:
             record_history(recommendation, "imported", actor, to_state=recommendation.status)
         for _recommendation, update in self.updates:
             record_history(update, "imported", actor, changes={"text": [None, update.text]})
-
-
-def count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def pledges_by_slug(slugs: set[str]) -> dict[str, Pledge]:

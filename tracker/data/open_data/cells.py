@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from ...accounts.models import Organisation, OrganisationKind
 from ...core import clock, indicators
 from ...core.columns import max_length, utcnow
-from ...core.dates import YEAR_RANGE, DatePrecision, NotADate, parse_partial_date
+from ...core.dates import DatePrecision, NotADate, parse_partial_date
 from ...core.extensions import db
+from ...core.i18n import _l
 from ...core.limits import name_key
 from ...core.text import slugify
 from ...pledges import operations
@@ -26,11 +27,52 @@ from ...pledges.indicators import PledgeIndicator
 from ...pledges.models import ActionFigure, EvidenceLink
 from ...pledges.workflow import PledgeWorkflow
 from ...taxonomy.models import Country, Forum, ForumKind, Theme
-from .columns import DATE_HINT, FIGURE_KEYS, FIRST_YEAR, INDICATOR_KEYS, LAST_YEAR, LINK_KEYS
+from .columns import FIGURE_KEYS, FIRST_YEAR, INDICATOR_KEYS, LAST_YEAR, LINK_KEYS
 
 
 class Invalid(Exception):
-    """A cell's value is refused; `str()` says why."""
+    """A cell's value is refused; `str()` says why (in the reader's language: the message is
+    a lazy `_l`)."""
+
+
+# What a lookup says of a name it cannot take, for each kind of record (whole sentences: the
+# kind's name is not glued into them).
+_AMBIGUOUS = {
+    "organisation": lambda name: _l(
+        "“%(name)s” is the short name of more than one organisation: use the full name.", name=name
+    ),
+    "forum": lambda name: _l("“%(name)s” is the short name of more than one forum: use the full name.", name=name),
+    "theme": lambda name: _l("“%(name)s” is the short name of more than one theme: use the full name.", name=name),
+    "country or region": lambda name: _l(
+        "“%(name)s” is the short name of more than one country or region: use the full name.", name=name
+    ),
+}
+_READS_LIKE = {
+    "organisation": lambda name, other: _l(
+        "“%(name)s” reads like the organisation “%(other)s”: use its name as it is written.", name=name, other=other
+    ),
+    "forum": lambda name, other: _l(
+        "“%(name)s” reads like the forum “%(other)s”: use its name as it is written.", name=name, other=other
+    ),
+    "theme": lambda name, other: _l(
+        "“%(name)s” reads like the theme “%(other)s”: use its name as it is written.", name=name, other=other
+    ),
+    "country or region": lambda name, other: _l(
+        "“%(name)s” reads like the country or region “%(other)s”: use its name as it is written.",
+        name=name,
+        other=other,
+    ),
+}
+_UNKNOWN = {
+    "organisation": lambda name: _l(
+        "there is no organisation called “%(name)s” (an admin adds organisations; check the spelling, or let the "
+        "import create what is missing).",
+        name=name,
+    ),
+    "forum": lambda name: _l("there is no forum called “%(name)s”.", name=name),
+    "theme": lambda name: _l("there is no theme called “%(name)s”.", name=name),
+    "country or region": lambda name: _l("there is no country or region called “%(name)s”.", name=name),
+}
 
 
 class ReferenceData:
@@ -109,22 +151,17 @@ class Lookup:
         if len(found) == 1:
             return found[0]
         if found:
-            raise Invalid(f"“{name}” is the short name of more than one {self.noun}: use the full name.")
+            raise Invalid(_AMBIGUOUS[self.noun](name))
         alike = self.by_key.get(name_key(name))
         if alike is not None:
-            raise Invalid(f"“{name}” reads like the {self.noun} “{alike.name}”: use its name as it is written.")
+            raise Invalid(_READS_LIKE[self.noun](name, alike.name))
         if self.make is not None:
             if name_key(name) in self.new:
                 return self.new[name_key(name)]
             record = self.make(name)
             self.new[name_key(name)] = self.by_name[key] = record
             return record
-        hint = (
-            " (an admin adds organisations; check the spelling, or let the import create what is missing)"
-            if self.noun == "organisation"
-            else ""
-        )
-        raise Invalid(f"there is no {self.noun} called “{name}”{hint}.")
+        raise Invalid(_UNKNOWN[self.noun](name))
 
     def find_all(self, cell: str) -> list:
         """The records a "; "-separated cell names, each once, in order; every unknown
@@ -191,7 +228,11 @@ def parse_kind(value: str) -> OrganisationKind:
         if key in (kind.value, "_".join(kind.label.casefold().split())):
             return kind
     raise Invalid(
-        f"“{value.strip()}” is not a kind of organisation: use one of {', '.join(k.value for k in OrganisationKind)}."
+        _l(
+            "“%(value)s” is not a kind of organisation: use one of %(kinds)s.",
+            value=value.strip(),
+            kinds=", ".join(k.value for k in OrganisationKind),
+        )
     )
 
 
@@ -260,7 +301,9 @@ def parse_year(value: str) -> int | None:
     if not value:
         return None
     if not re.fullmatch(r"\d{4}", value) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
-        raise Invalid(f"{value} is not a year from {FIRST_YEAR} to {LAST_YEAR}.")
+        raise Invalid(
+            _l("%(value)s is not a year from %(first)s to %(last)s.", value=value, first=FIRST_YEAR, last=LAST_YEAR)
+        )
     return int(value)
 
 
@@ -271,7 +314,9 @@ def parse_decimal(value: str) -> Decimal | None:
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise Invalid(f"{value} is not a number (write it like 1500000 or 2037.50, without separators).") from None
+        raise Invalid(
+            _l("%(value)s is not a number (write it like 1500000 or 2037.50, without separators).", value=value)
+        ) from None
     return number
 
 
@@ -289,11 +334,13 @@ def parse_day(value: str) -> dt.date | None:
     except ValueError:
         day = None
     if day is None:
-        raise Invalid(f"{value} is not a day (use 2019-06-14).")
+        raise Invalid(_l("%(value)s is not a day (use 2019-06-14).", value=value))
     if day.year < FIRST_YEAR:
-        raise Invalid(f"{value}: use a date {YEAR_RANGE}.")
+        raise Invalid(
+            _l("%(value)s: use a date from %(first)s to %(last)s.", value=value, first=FIRST_YEAR, last=LAST_YEAR)
+        )
     if day > latest_day():
-        raise Invalid(f"{value} is in the future.")
+        raise Invalid(_l("%(value)s is in the future.", value=value))
     return day
 
 
@@ -301,16 +348,47 @@ def partial_date(value: str) -> tuple[dt.date, DatePrecision]:
     """An action's date as the export writes it: 2019, 2019-06 or 2019-06-14."""
     value = value.strip()
     if not value:
-        raise Invalid(f"give the date the action was taken ({DATE_HINT}).")
+        raise Invalid(_l("give the date the action was taken (use 2019, 2019-06 or 2019-06-14)."))
     match = re.fullmatch(r"(\d{4})(-\d{2}(-\d{2})?)?", value)
     if not match:
-        raise Invalid(f"{value} is not a date ({DATE_HINT}).")
+        raise Invalid(_not_a_date(value))
     try:
         return parse_partial_date(value)
     except NotADate as refusal:
         if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
             raise Invalid(str(refusal)) from None  # the date rule: from 1900 to 2100
-        raise Invalid(f"{value} is not a date ({DATE_HINT}).") from None
+        raise Invalid(_not_a_date(value)) from None
+
+
+def _not_a_date(value: str) -> Any:
+    return _l("%(value)s is not a date (use 2019, 2019-06 or 2019-06-14).", value=value)
+
+
+# What a JSON cell holds, for each JSON column (whole sentences, its name not glued in).
+_NOT_JSON = {
+    "figures": lambda problem: _l(
+        "this is not valid JSON (%(problem)s); write a JSON array of figures, or leave it empty.", problem=problem
+    ),
+    "indicators": lambda problem: _l(
+        "this is not valid JSON (%(problem)s); write a JSON array of indicators, or leave it empty.", problem=problem
+    ),
+    "links": lambda problem: _l(
+        "this is not valid JSON (%(problem)s); write a JSON array of links, or leave it empty.", problem=problem
+    ),
+}
+_NOT_AN_ARRAY = {
+    "figures": lambda keys: _l(
+        "write a JSON array of figures: [{...}, {...}], each with the keys %(keys)s.", keys=keys
+    ),
+    "indicators": lambda keys: _l(
+        "write a JSON array of indicators: [{...}, {...}], each with the keys %(keys)s.", keys=keys
+    ),
+    "links": lambda keys: _l("write a JSON array of links: [{...}, {...}], each with the keys %(keys)s.", keys=keys),
+}
+_NOT_A_STRING = {
+    "figure": lambda key: _l("each figure's %(key)s must be a string or null.", key=key),
+    "link": lambda key: _l("each link's %(key)s must be a string or null.", key=key),
+}
 
 
 def json_objects(value: str, keys: tuple[str, ...], what: str) -> list[dict]:
@@ -321,13 +399,19 @@ def json_objects(value: str, keys: tuple[str, ...], what: str) -> list[dict]:
     try:
         items = json.loads(value, parse_float=Decimal)
     except ValueError as problem:
-        raise Invalid(f"this is not valid JSON ({problem}); write a JSON array of {what}, or leave it empty.") from None
+        raise Invalid(_NOT_JSON[what](problem)) from None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise Invalid(f"write a JSON array of {what}: [{{...}}, {{...}}], each with the keys {', '.join(keys)}.")
+        raise Invalid(_NOT_AN_ARRAY[what](", ".join(keys)))
     for item in items:
         unknown = set(item) - set(keys)
         if unknown:
-            raise Invalid(f"unknown key {', '.join(sorted(unknown))} (the keys are {', '.join(keys)}).")
+            raise Invalid(
+                _l(
+                    "unknown key %(unknown)s (the keys are %(keys)s).",
+                    unknown=", ".join(sorted(unknown)),
+                    keys=", ".join(keys),
+                )
+            )
     return items
 
 
@@ -336,7 +420,7 @@ def optional_string(item: dict, key: str, model, column: str, what: str) -> str 
     if value is None:
         return None
     if not isinstance(value, str):
-        raise Invalid(f"each {what}'s {key} must be a string or null.")
+        raise Invalid(_NOT_A_STRING[what](key))
     return short_text(value, model, column)
 
 
@@ -346,7 +430,7 @@ def figures(value: str) -> list[dict]:
     for item in json_objects(value, FIGURE_KEYS, "figures"):
         number = item.get("value")
         if isinstance(number, bool) or not isinstance(number, str | int | Decimal | type(None)):
-            raise Invalid('each figure\'s value must be a number written as a string, e.g. "2037.5".')
+            raise Invalid(_l('each figure\'s value must be a number written as a string, e.g. "2037.5".'))
         if isinstance(number, str):
             number = parse_decimal(number)
         year = item.get("year")
@@ -354,7 +438,10 @@ def figures(value: str) -> list[dict]:
             isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR
         ):
             raise Invalid(
-                f"a figure's year must be a number such as 2020 (or null), not {json.dumps(year, default=str)}."
+                _l(
+                    "a figure's year must be a number such as 2020 (or null), not %(year)s.",
+                    year=json.dumps(year, default=str),
+                )
             )
         result.append(
             {
@@ -379,7 +466,7 @@ def _any_day(value: str) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise Invalid(f"{value} is not a day (use 2027-12-31).")
+    raise Invalid(_l("%(value)s is not a day (use 2027-12-31).", value=value))
 
 
 def indicator_rows(value: str) -> list[dict]:
@@ -389,7 +476,9 @@ def indicator_rows(value: str) -> list[dict]:
     for item in json_objects(value, INDICATOR_KEYS, "indicators"):
         for key in ("name", "unit", "baseline", "target", "baseline_date", "target_date", "combine"):
             if item.get(key) is not None and not isinstance(item[key], str):
-                raise Invalid(f'each indicator\'s {key} must be a string or null (write numbers as "500").')
+                raise Invalid(
+                    _l('each indicator\'s %(key)s must be a string or null (write numbers as "500").', key=key)
+                )
         rows.append(
             {
                 "name": item.get("name"),
@@ -406,7 +495,7 @@ def indicator_rows(value: str) -> list[dict]:
 
 def _link_url(url: str) -> str | None:
     if not url.strip():
-        raise Invalid("a link's url is empty.")
+        raise Invalid(_l("a link's url is empty."))
     return short_text(url, EvidenceLink, "url")
 
 
@@ -416,7 +505,7 @@ def links(value: str) -> list[dict]:
     for item in json_objects(value, LINK_KEYS, "links"):
         url = item.get("url")
         if not isinstance(url, str):
-            raise Invalid('each link needs a "url": a web address starting with https:// or http://.')
+            raise Invalid(_l('each link needs a "url": a web address starting with https:// or http://.'))
         result.append(
             {
                 "url": _link_url(url),
@@ -430,8 +519,10 @@ def links(value: str) -> list[dict]:
 def parse_state(value: str) -> str:
     states = PledgeWorkflow.state_values()
     if value.strip() not in states:
-        shown = f"“{value.strip()}” is not a state" if value.strip() else "give the state"
-        raise Invalid(f"{shown}: use {', '.join(states[:-1])} or {states[-1]}.")
+        listed = {"states": ", ".join(states[:-1]), "last": states[-1]}
+        if value.strip():
+            raise Invalid(_l("“%(value)s” is not a state: use %(states)s or %(last)s.", value=value.strip(), **listed))
+        raise Invalid(_l("give the state: use %(states)s or %(last)s.", **listed))
     return value.strip()
 
 
@@ -447,7 +538,9 @@ def parse_currency(value: str) -> str | None:
     if not value:
         return None
     if not re.fullmatch(r"[A-Z]{3}", value):
-        raise Invalid(f"“{value}” is not a currency code: use three capital letters, e.g. AUD, CHF or USD.")
+        raise Invalid(
+            _l("“%(value)s” is not a currency code: use three capital letters, e.g. AUD, CHF or USD.", value=value)
+        )
     return value
 
 

@@ -20,6 +20,7 @@ from ...accounts.models import Organisation
 from ...core import indicators
 from ...core.changes import RESERVED_SLUGS, OperationRefused
 from ...core.extensions import db
+from ...core.i18n import _l
 from ...core.limits import is_blank
 from ...core.text import slugify
 from ...core.workflow import RuleNotMet
@@ -119,14 +120,15 @@ def parse_public(value: str) -> bool:
         return True
     if value in ("no", "n", "false", "0", "not public"):
         return False
-    raise Invalid(f"“{value}” is not yes or no.")
+    raise Invalid(_l("“%(value)s” is not yes or no.", value=value))
 
 
 def parse_recommendation_state(value: str) -> str:
     state = STATES.get(value.strip().casefold())
     if state is None:
-        shown = f"“{value.strip()}” is not a state" if value.strip() else "give the state"
-        raise Invalid(f"{shown}: use draft, agreed, done or verified.")
+        if value.strip():
+            raise Invalid(_l("“%(value)s” is not a state: use draft, agreed, done or verified.", value=value.strip()))
+        raise Invalid(_l("give the state: use draft, agreed, done or verified."))
     return state
 
 
@@ -141,7 +143,9 @@ class MeetingRow(Row):
         start = self.cell("start_date", self._start)
         end = self.cell("end_date", parse_day)
         if start is not None and end is not None and end < start:
-            self.error("end_date", f"the last day ({end}) is before the first ({start}).")
+            self.error(
+                "end_date", _l("the last day (%(last)s) is before the first (%(first)s).", last=end, first=start)
+            )
         names = self.batch.names
         forum = self.cell("forum", lambda v: names.forums.find(v) if v.strip() else None)
         place = self.cell("place", short_text, Roundtable, "place")
@@ -154,7 +158,7 @@ class MeetingRow(Row):
             return
         if slug is None:
             slug = meetings.new_slug(title)
-            self.derive("slug", slug, "from the title")
+            self.derive("slug", slug, _l("from the title"))
         roundtable = Roundtable(
             title=title, slug=slug, kind=kind, start_date=start, end_date=end, forum=forum, place=place,
             co_chairs=co_chairs, participants=participants, participants_note=participants_note,
@@ -166,7 +170,9 @@ class MeetingRow(Row):
     def _title(self, value: str) -> str:
         title = Roundtable.limits["title"].clean(value, "title").strip()
         if self.batch.meetings_index.find(title) is not None:
-            raise Invalid(f"a meeting called “{title}” is already in the tracker or earlier in this import.")
+            raise Invalid(
+                _l("a meeting called “%(title)s” is already in the tracker or earlier in this import.", title=title)
+            )
         return title
 
     def _slug(self, value: str) -> str | None:
@@ -174,15 +180,17 @@ class MeetingRow(Row):
         if not slug:
             return None
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) or len(slug) > 120:
-            raise Invalid(f"“{slug}” is not a slug: use lower-case letters, digits and single dashes.")
+            raise Invalid(_l("“%(slug)s” is not a slug: use lower-case letters, digits and single dashes.", slug=slug))
         if slug in self.batch.meetings_index.slugs:
-            raise Invalid(f"the address “{slug}” is already taken: choose another slug, or leave it empty.")
+            raise Invalid(
+                _l("the address “%(slug)s” is already taken: choose another slug, or leave it empty.", slug=slug)
+            )
         self.batch.meetings_index.slugs.add(slug)
         return slug
 
     def _start(self, value: str) -> dt.date:
         if not value.strip():
-            raise Invalid("give the meeting's first day (YYYY-MM-DD).")
+            raise Invalid(_l("give the meeting's first day (YYYY-MM-DD)."))
         day = parse_day(value)
         assert day is not None
         return day
@@ -196,10 +204,10 @@ class MeetingRowBase(Row):
 
     def _meeting(self, value: str) -> Meeting:
         if is_blank(value):
-            raise Invalid("say which meeting: its title.")
+            raise Invalid(_l("say which meeting: its title."))
         meeting = self.batch.meetings_index.find(value)
         if meeting is None:
-            raise Invalid(f"there is no meeting “{value.strip()}”, in the tracker or in this import.")
+            raise Invalid(_l("there is no meeting “%(title)s”, in the tracker or in this import.", title=value.strip()))
         return meeting
 
     def heading(self, meeting: Meeting | None, *, required: bool) -> OutcomeGroup | None:
@@ -208,7 +216,7 @@ class MeetingRowBase(Row):
     def _heading(self, value: str, meeting: Meeting | None, required: bool) -> OutcomeGroup | None:
         if is_blank(value):
             if required:
-                raise Invalid("give the heading the outcome is listed under.")
+                raise Invalid(_l("give the heading the outcome is listed under."))
             return None
         heading = OutcomeGroup.limits["heading"].clean(value, "heading").strip()
         if meeting is None:
@@ -233,7 +241,7 @@ class OutcomeRow(MeetingRowBase):
             return
         text = outcome_text.strip()
         if any(outcome.text == text for outcome in group.outcomes) or (group, text) in self.batch.outcome_texts:
-            self.error("outcome", f"the heading “{group.heading}” already has this outcome.")
+            self.error("outcome", _l("the heading “%(heading)s” already has this outcome.", heading=group.heading))
             return
         self.batch.outcome_texts.add((group, text))
         position = meeting.outcome_counts[id(group)]
@@ -287,8 +295,13 @@ class RecommendationRow(MeetingRowBase):
         nothing)."""
         meeting = self.batch.meetings_index.known(meeting)
         if text in meeting.by_text:
-            where = "earlier in this import" if meeting.is_new or text in meeting.imported else "in the tracker"
-            self.error("text", f"“{meeting.record.title}” already has this recommendation, {where}.")
+            if meeting.is_new or text in meeting.imported:
+                said = _l(
+                    "“%(title)s” already has this recommendation, earlier in this import.", title=meeting.record.title
+                )
+            else:
+                said = _l("“%(title)s” already has this recommendation, in the tracker.", title=meeting.record.title)
+            self.error("text", said)
             return False
         meeting.imported.add(text)
         return True
@@ -304,10 +317,10 @@ class RecommendationRow(MeetingRowBase):
             self.error(column or getattr(problem, "field", None) or "text", str(problem))
             return None
         if not checked["text"]:
-            self.error("text", "write the recommendation.")
+            self.error("text", _l("write the recommendation."))
             return None
         if checked.get("contact_email") and "@" not in checked["contact_email"]:
-            self.error("contact_email", "enter the contact person's e-mail address, or leave it empty.")
+            self.error("contact_email", _l("enter the contact person's e-mail address, or leave it empty."))
             return None
         return checked
 
@@ -336,11 +349,11 @@ class RecommendationRow(MeetingRowBase):
         # the day it was marked done.)
         for column, value, allowed, refusal in (
             ("agreed_on", values["agreed_on"], state != DRAFT,
-             "a draft has not been agreed: leave agreed_on empty, or give the state agreed"),
+             _l("a draft has not been agreed: leave agreed_on empty, or give the state agreed")),
             ("done_on", values["completed_on"], state != DRAFT,
-             "a draft has not been done: leave done_on empty, or give the state done"),
+             _l("a draft has not been done: leave done_on empty, or give the state done")),
             ("verified_on", values["verified_on"], state == VERIFIED,
-             "only a verified recommendation has a verified_on day: leave it empty, or give the state verified"),
+             _l("only a verified recommendation has a verified_on day: leave it empty, or give the state verified")),
         ):  # fmt: skip
             if value is not None and not allowed:
                 self.error(column, refusal)
@@ -351,12 +364,12 @@ class RecommendationRow(MeetingRowBase):
         recommendation.agreed_on = values["agreed_on"]
         if state != DRAFT and recommendation.agreed_on is None:
             day, how = (
-                (recommendation.response_date, "the day it was supported")
+                (recommendation.response_date, _l("the day it was supported: the source gives no other"))
                 if recommendation.response_date and recommendation.response == "supported"
-                else (meeting.record.start_date, "the meeting's first day")
+                else (meeting.record.start_date, _l("the meeting's first day: the source gives no other"))
             )
             recommendation.agreed_on = day
-            self.derive("agreed_on", day.isoformat(), f"{how}: the source gives no other")
+            self.derive("agreed_on", day.isoformat(), how)
 
     def _due_date(self, value: str) -> dt.date | None:
         value = value.strip()
@@ -369,7 +382,7 @@ class RecommendationRow(MeetingRowBase):
 
     def _meeting_or_new(self, value: str) -> Meeting:
         if is_blank(value):
-            raise Invalid("say which meeting or review issued it: its title.")
+            raise Invalid(_l("say which meeting or review issued it: its title."))
         meetings = self.batch.meetings_index
         meeting = meetings.find(value)
         if meeting is not None:
@@ -378,21 +391,37 @@ class RecommendationRow(MeetingRowBase):
         kind = meeting_fields.check_meeting_kind(self.cells.get("meeting_kind"), "meeting_kind")
         if is_blank(self.cells.get("meeting_date", "")):
             raise Invalid(
-                f"there is no meeting “{title}” in the tracker or in this import: give its meeting_date "
-                "(and meeting_kind) to create it, or import a meetings file with it."
+                _l(
+                    "there is no meeting “%(title)s” in the tracker or in this import: give its meeting_date "
+                    "(and meeting_kind) to create it, or import a meetings file with it.",
+                    title=title,
+                )
             )
         start = parse_day(self.cells["meeting_date"])
         assert start is not None
         roundtable = Roundtable(
             title=title, slug=meetings.new_slug(title), kind=kind, start_date=start, is_public=True, summary=""
         )
-        self.derive("meeting", title, f"a new {roundtable.kind_label.lower()}, public, its co-chairs not stated")
+        self.derive("meeting", title, _new_meeting(roundtable))
         self.batch.meetings.append(roundtable)
         return meetings.add(roundtable)
 
 
+def _new_meeting(roundtable: Roundtable) -> Any:
+    """How a meeting the import creates was derived: in words, with its kind."""
+    said = {
+        "roundtable": _l("a new roundtable, public, its co-chairs not stated"),
+        "review": _l("a new review, public, its co-chairs not stated"),
+        "ministerial": _l("a new ministerial conference, public, its co-chairs not stated"),
+        "meeting": _l("a new other meeting, public, its co-chairs not stated"),
+    }
+    if roundtable.kind in said:
+        return said[roundtable.kind]
+    return _l("a new %(kind)s, public, its co-chairs not stated", kind=str(roundtable.kind_label).lower())
+
+
 def _not_a_day(value: str) -> dt.date:
-    raise Invalid(f"{value} is not a day (use 2027-06-30).")
+    raise Invalid(_l("%(value)s is not a day (use 2027-06-30).", value=value))
 
 
 class UpdateRow(MeetingRowBase):
@@ -404,12 +433,12 @@ class UpdateRow(MeetingRowBase):
         date = self.cell("date", self._date)
         organisation = self.cell("organisation", self._organisation, recommendation)
         text = self.cell("text", prose, ProgressUpdate, "text")
-        value = self.cell("value", lambda v: indicators.number(v, "value", "The value"))
+        value = self.cell("value", lambda v: indicators.number(v, "value", _l("The value")))
         indicator = self.cell("indicator", self._indicator, recommendation, value)
         if not self.valid or recommendation is None:
             return
         if not (text or "").strip():
-            self.error("text", "write what has happened.")
+            self.error("text", _l("write what has happened."))
             return
         update = ProgressUpdate(date=date, organisation=organisation, text=text.strip(), value=value)
         self.batch.updates.append((recommendation, update))
@@ -421,44 +450,56 @@ class UpdateRow(MeetingRowBase):
         name = value.strip()
         if not name:
             if figure is not None:
-                raise Invalid("say which of the recommendation's indicators the value is for.")
+                raise Invalid(_l("say which of the recommendation's indicators the value is for."))
             return None
         if figure is None:
-            self.error("value", f"give the value reported for “{name}”, or leave the indicator empty.")
+            self.error("value", _l("give the value reported for “%(name)s”, or leave the indicator empty.", name=name))
         if recommendation is None:
             return None
         found = indicators.find(recommendation.indicators, name)
         if found is None:
-            known = ", ".join(f"“{i.name}”" for i in recommendation.indicators) or "none"
-            raise Invalid(f"the recommendation has no indicator “{name}” (its indicators: {known}).")
+            known = ", ".join(f"“{i.name}”" for i in recommendation.indicators) or _l("none")
+            raise Invalid(
+                _l(
+                    "the recommendation has no indicator “%(name)s” (its indicators: %(known)s).",
+                    name=name,
+                    known=known,
+                )
+            )
         return found
 
     def _recommendation(self, value: str, meeting: Meeting | None) -> Recommendation | None:
         name = value.strip()
         if not name:
-            raise Invalid("say which recommendation: its reference (121.1) or its text.")
+            raise Invalid(_l("say which recommendation: its reference (121.1) or its text."))
         if meeting is None:
             return None
         meeting = self.batch.meetings_index.known(meeting)
         for index in (meeting.by_reference, meeting.by_text):
             if name in index:
                 if index[name] is None:
-                    raise Invalid(f"more than one recommendation of the meeting is “{name}”: use its text.")
+                    raise Invalid(
+                        _l("more than one recommendation of the meeting is “%(name)s”: use its text.", name=name)
+                    )
                 return index[name]
-        raise Invalid(f"the meeting has no recommendation “{name}” (give its reference, or its text as written).")
+        raise Invalid(
+            _l("the meeting has no recommendation “%(name)s” (give its reference, or its text as written).", name=name)
+        )
 
     def _date(self, value: str) -> dt.date:
         if not value.strip():
-            raise Invalid("give the date of the update.")
+            raise Invalid(_l("give the date of the update."))
         day = parse_day(value)
         assert day is not None
         return day
 
     def _organisation(self, value: str, recommendation: Recommendation | None) -> Organisation:
         if not value.strip():
-            raise Invalid("say which organisation reported it: one of the recommendation's owners.")
+            raise Invalid(_l("say which organisation reported it: one of the recommendation's owners."))
         organisation = self.batch.names.organisations.find(value)
         owners = [owner.organisation for owner in recommendation.owners] if recommendation is not None else []
         if recommendation is not None and owners and organisation not in owners:
-            raise Invalid(f"{organisation.name} is not an owner of this recommendation.")
+            raise Invalid(
+                _l("%(organisation)s is not an owner of this recommendation.", organisation=organisation.name)
+            )
         return organisation

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from ...core import csv_cells
 from ...core.extensions import db
+from ...core.i18n import _l
 from ...pledges.models import ActionTaken, Pledge
 from .batch import Batch, RowError, pledges_named
 from .cells import ReferenceData
@@ -65,9 +66,13 @@ def read(files: Iterable[tuple[str | None, str]], *, create_missing: bool = Fals
                 RowError(
                     1,
                     None,
-                    "the header row is not one of an import file: see the columns of each kind "
-                    "(pledges: title, state …; actions: pledge, summary …; organisations: name, kind …; "
-                    "meetings: meeting, start_date …; recommendations: meeting, text …).",
+                    str(
+                        _l(
+                            "the header row is not one of an import file: see the columns of each kind "
+                            "(pledges: title, state …; actions: pledge, summary …; organisations: name, kind …; "
+                            "meetings: meeting, start_date …; recommendations: meeting, text …)."
+                        )
+                    ),
                     name,
                 )
             )
@@ -136,10 +141,11 @@ def _rows(text: str, kind: str, batch: Batch, file: str | None) -> list[tuple[in
     try:
         records = list(reader)
     except csv.Error as problem:
-        batch.errors.append(RowError(reader.line_num, None, f"this is not a readable CSV file ({problem}).", file))
+        said = _l("this is not a readable CSV file (%(problem)s).", problem=problem)
+        batch.errors.append(RowError(reader.line_num, None, str(said), file))
         return []
     if not records:
-        batch.errors.append(RowError(1, None, "the file is empty: it needs a header row.", file))
+        batch.errors.append(RowError(1, None, str(_l("the file is empty: it needs a header row.")), file))
         return []
     header = [csv_cells.unescape(name).strip() for name in records[0]]
     header_errors = _header_errors(header, kind)
@@ -152,14 +158,53 @@ def _rows(text: str, kind: str, batch: Batch, file: str | None) -> list[tuple[in
         if not any(cell.strip() for cell in record):
             continue  # an empty line, as spreadsheets often leave at the end
         if len(record) > len(header):
-            batch.errors.append(
-                RowError(
-                    number, None, f"it has {len(record)} cells, but the header row names {len(header)} columns.", file
-                )
+            said = _l(
+                "it has %(cells)s cells, but the header row names %(columns)s columns.",
+                cells=len(record),
+                columns=len(header),
             )
+            batch.errors.append(RowError(number, None, str(said), file))
             continue
         rows.append((number, {name: csv_cells.unescape(cell) for name, cell in zip(header, record, strict=False)}))
     return rows
+
+
+# What a header row lacks or has too much of, for each kind of file (whole sentences: the
+# kind's name is not glued into them).
+_NOT_A_COLUMN = {
+    "organisations": lambda name, columns: _l(
+        "“%(name)s” is not a column of the organisations file (its columns: %(columns)s).", name=name, columns=columns
+    ),
+    "meetings": lambda name, columns: _l(
+        "“%(name)s” is not a column of the meetings file (its columns: %(columns)s).", name=name, columns=columns
+    ),
+    "outcomes": lambda name, columns: _l(
+        "“%(name)s” is not a column of the outcomes file (its columns: %(columns)s).", name=name, columns=columns
+    ),
+    "recommendations": lambda name, columns: _l(
+        "“%(name)s” is not a column of the recommendations file (its columns: %(columns)s).", name=name, columns=columns
+    ),
+    "progress_updates": lambda name, columns: _l(
+        "“%(name)s” is not a column of the progress_updates file (its columns: %(columns)s).",
+        name=name,
+        columns=columns,
+    ),
+    "pledges": lambda name, columns: _l(
+        "“%(name)s” is not a column of the pledges file (its columns: %(columns)s).", name=name, columns=columns
+    ),
+    "actions": lambda name, columns: _l(
+        "“%(name)s” is not a column of the actions file (its columns: %(columns)s).", name=name, columns=columns
+    ),
+}
+_NEEDS_A_COLUMN = {
+    "organisations": lambda name: _l("the organisations file needs a column %(name)s.", name=name),
+    "meetings": lambda name: _l("the meetings file needs a column %(name)s.", name=name),
+    "outcomes": lambda name: _l("the outcomes file needs a column %(name)s.", name=name),
+    "recommendations": lambda name: _l("the recommendations file needs a column %(name)s.", name=name),
+    "progress_updates": lambda name: _l("the progress_updates file needs a column %(name)s.", name=name),
+    "pledges": lambda name: _l("the pledges file needs a column %(name)s.", name=name),
+    "actions": lambda name: _l("the actions file needs a column %(name)s.", name=name),
+}
 
 
 def _header_errors(header: list[str], kind: str) -> list[str]:
@@ -168,12 +213,12 @@ def _header_errors(header: list[str], kind: str) -> list[str]:
     errors = []
     for name in header:
         if name not in columns:
-            errors.append(f"“{name}” is not a column of the {kind} file (its columns: {', '.join(columns)}).")
+            errors.append(str(_NOT_A_COLUMN[kind](name, ", ".join(columns))))
         elif header.count(name) > 1:
-            errors.append(f"the column {name} appears more than once.")
+            errors.append(str(_l("the column %(name)s appears more than once.", name=name)))
     for name in REQUIRED_COLUMNS[kind]:
         if name not in header:
-            errors.append(f"the {kind} file needs a column {name}.")
+            errors.append(str(_NEEDS_A_COLUMN[kind](name)))
     if kind == "actions" and not set(header) & set(PLEDGE_NAMES):
-        errors.append("the actions file needs a column pledge (or pledge_source_reference, or pledge_title).")
+        errors.append(str(_l("the actions file needs a column pledge (or pledge_source_reference, or pledge_title).")))
     return list(dict.fromkeys(errors))

@@ -15,6 +15,7 @@ from ...core import indicators
 from ...core.changes import RESERVED_SLUGS, OperationRefused
 from ...core.dates import DatePrecision
 from ...core.extensions import db
+from ...core.i18n import _l
 from ...core.limits import is_blank
 from ...core.sources import DEFAULT_LANGUAGE, check_language, check_source_url, check_text_format
 from ...core.text import PLAIN, first_sentence, slugify
@@ -51,14 +52,18 @@ class Row:
         self.batch, self.file, self.number, self.cells = batch, file, number, cells
         self.valid = True
 
-    def error(self, column: str | None, message: str) -> None:
+    def error(self, column: str | None, message: object) -> None:
+        """A problem with the row (`message`: words, or a lazy `_l` message, kept in the
+        reader's language)."""
+        message = str(message)
         message = message[:1].upper() + message[1:]
         self.batch.errors.append(RowError(self.number, column, message.rstrip(".") + ".", self.file))
         self.valid = False
 
-    def derive(self, column: str, value: str, how: str) -> None:
-        """Say that the import made `value` for `column` (the file does not give it)."""
-        self.batch.derived.append(Derived(self.number, column, value, how, self.file))
+    def derive(self, column: str, value: str, how: object) -> None:
+        """Say that the import made `value` for `column` (the file does not give it); `how`
+        in words (a lazy `_l` message, kept in the reader's language)."""
+        self.batch.derived.append(Derived(self.number, column, value, str(how), self.file))
 
     def check(self) -> None:
         """Check the row's cells: its record, or its errors, go to the batch."""
@@ -92,7 +97,7 @@ class OrganisationRow(Row):
         name = Organisation.limits["name"].clean(value, "name")
         existing = self.batch.names.organisations.named(name)
         if existing is not None:
-            raise Invalid(f"an organisation called “{existing.name}” already exists.")
+            raise Invalid(_l("an organisation called “%(name)s” already exists.", name=existing.name))
         return name
 
 
@@ -144,7 +149,9 @@ class PledgeRow(Row):
         start = self.cell("period_start", parse_year)
         end = self.cell("period_end", parse_year)
         if start is not None and end is not None and end < start:
-            self.error("period_end", f"the last year ({end}) is before the first ({start}).")
+            self.error(
+                "period_end", _l("the last year (%(last)s) is before the first (%(first)s).", last=end, first=start)
+            )
         note = self.cell("period_note", short_text, Pledge, "period_note")
         return {"period_start": start, "period_end": end, "period_note": note}
 
@@ -152,9 +159,9 @@ class PledgeRow(Row):
         amount = self.cell("budget_amount", parse_budget)
         currency = self.cell("budget_currency", parse_currency)
         if amount is not None and currency is None and not self.cells.get("budget_currency", "").strip():
-            self.error("budget_currency", "say which currency the budget is in, e.g. AUD.")
+            self.error("budget_currency", _l("say which currency the budget is in, e.g. AUD."))
         if currency is not None and amount is None and not self.cells.get("budget_amount", "").strip():
-            self.error("budget_amount", "give the budget amount too, or leave the currency empty.")
+            self.error("budget_amount", _l("give the budget amount too, or leave the currency empty."))
         note = self.cell("budget_note", short_text, Pledge, "budget_note")
         return {"budget_amount": amount, "budget_currency": currency, "budget_note": note}
 
@@ -191,15 +198,19 @@ class PledgeRow(Row):
             return
         title, how = (
             first_sentence(values["text"] or ""),
-            "the text's first sentence",
+            _l("from the text's first sentence: the source gives no title"),
         )
         if not title and values["source_reference"]:
-            title, how = f"Pledge {values['source_reference']}", "the source's number"
+            # (A title is the pledge's own text, kept as data: in English, whoever imports it.)
+            title, how = (
+                f"Pledge {values['source_reference']}",
+                _l("from the source's number: the source gives no title"),
+            )
         if not title:
-            self.error("title", "give the pledge a title, or a text to take one from.")
+            self.error("title", _l("give the pledge a title, or a text to take one from."))
             return
         values["title"] = title
-        self.derive("title", title, f"from {how}: the source gives no title")
+        self.derive("title", title, how)
 
     def _derived_slug(self, title: str) -> str:
         """A slug made from the title, not taken in the tracker or by another row."""
@@ -208,7 +219,7 @@ class PledgeRow(Row):
         taken |= set(self.batch._slug_rows) | RESERVED_SLUGS
         slug = next(s for s in [base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))] if s not in taken)
         self.batch._slug_rows[slug] = (self.file, self.number)
-        self.derive("slug", slug, "from the title")
+        self.derive("slug", slug, _l("from the title"))
         return slug
 
     def _slug(self, value: str) -> str | None:
@@ -217,16 +228,23 @@ class PledgeRow(Row):
             return None  # made from the title
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) or len(slug) > (column_length(Pledge, "slug") or 0):
             raise Invalid(
-                f"“{slug}” is not a slug: use lower-case letters, digits and single dashes, e.g. regional-protection."
+                _l(
+                    "“%(slug)s” is not a slug: use lower-case letters, digits and single dashes, e.g. "
+                    "regional-protection.",
+                    slug=slug,
+                )
             )
         if slug in RESERVED_SLUGS:
-            raise Invalid(f"“{slug}” is the address of a page, not of a pledge: choose another slug.")
+            raise Invalid(_l("“%(slug)s” is the address of a page, not of a pledge: choose another slug.", slug=slug))
         if slug in self.taken:
-            raise Invalid(f"a pledge with the slug “{slug}” already exists.")
+            raise Invalid(_l("a pledge with the slug “%(slug)s” already exists.", slug=slug))
         if slug in self.batch._slug_rows:
             file, row = self.batch._slug_rows[slug]
-            where = f"row {row}" + (f" of {file}" if file != self.file else "")
-            raise Invalid(f"the slug “{slug}” is already used on {where}.")
+            if file != self.file:
+                raise Invalid(
+                    _l("the slug “%(slug)s” is already used on row %(row)s of %(file)s.", slug=slug, row=row, file=file)
+                )
+            raise Invalid(_l("the slug “%(slug)s” is already used on row %(row)s.", slug=slug, row=row))
         self.batch._slug_rows[slug] = (self.file, self.number)
         return slug
 
@@ -237,14 +255,19 @@ class PledgeRow(Row):
 
     def _check_dates(self, state: str, published_on, completed_on) -> None:
         if state == PledgeWorkflow.draft.value and published_on is not None:
-            self.error("published_on", "a draft is not published: leave published_on empty, or give the state.")
+            self.error("published_on", _l("a draft is not published: leave published_on empty, or give the state."))
         if state != PledgeWorkflow.done.value and completed_on is not None:
             self.error(
-                "completed_on", "only a done pledge has a completion day: leave it empty, or make the state done."
+                "completed_on", _l("only a done pledge has a completion day: leave it empty, or make the state done.")
             )
         if published_on is not None and completed_on is not None and completed_on < published_on:
             self.error(
-                "completed_on", f"the pledge was done ({completed_on}) before it was published ({published_on})."
+                "completed_on",
+                _l(
+                    "the pledge was done (%(done)s) before it was published (%(published)s).",
+                    done=completed_on,
+                    published=published_on,
+                ),
             )
 
 
@@ -347,8 +370,14 @@ class ActionRow(Row):
             if name and pledge is not None:
                 indicator = indicators.find(pledge.indicators, name)
                 if indicator is None:
-                    known = ", ".join(f"“{i.name}”" for i in pledge.indicators) or "none"
-                    raise Invalid(f"the pledge has no indicator “{name}” (its indicators: {known}).")
+                    known = ", ".join(f"“{i.name}”" for i in pledge.indicators) or _l("none")
+                    raise Invalid(
+                        _l(
+                            "the pledge has no indicator “%(name)s” (its indicators: %(known)s).",
+                            name=name,
+                            known=known,
+                        )
+                    )
                 figure |= {"counts_towards": indicator, "label": figure["label"] or indicator.name}
                 figure["unit"] = figure["unit"] or indicator.unit
             result.append(figure)
@@ -360,20 +389,20 @@ class ActionRow(Row):
         source reference or its title, in this import or in the tracker."""
         name = value.strip()
         if not name:
-            raise Invalid("say which pledge the action was taken towards: its slug, source reference or title.")
+            raise Invalid(_l("say which pledge the action was taken towards: its slug, source reference or title."))
         if name in self.batch._new:
             return name, self.batch._new[name]
         if name in self.batch._aliases:
             slug = self.batch._aliases[name]
             if slug is None:
-                raise Invalid(f"more than one pledge of this import is called “{name}”: use its slug.")
+                raise Invalid(_l("more than one pledge of this import is called “%(name)s”: use its slug.", name=name))
             return slug, self.batch._new[slug]
         if name in self.existing:
             pledge = self.existing[name]
             if pledge is None:
-                raise Invalid(f"more than one pledge in the tracker is called “{name}”: use its slug.")
+                raise Invalid(_l("more than one pledge in the tracker is called “%(name)s”: use its slug.", name=name))
             return pledge.slug, pledge
-        raise Invalid(f"there is no pledge “{name}”, in the tracker or in this import.")
+        raise Invalid(_l("there is no pledge “%(name)s”, in the tracker or in this import.", name=name))
 
     def _position(self, value: str, slug: str | None) -> int:
         value = value.strip()
@@ -384,16 +413,36 @@ class ActionRow(Row):
             self.batch._positions[(slug, position)] = self.number
             return position
         if not re.fullmatch(r"\d{1,9}", value):
+            if not value:
+                raise Invalid(
+                    _l("an empty cell is not a position: give the action's place in its pledge's list (0, 1, 2 …).")
+                )
             raise Invalid(
-                f"{value or 'an empty cell'} is not a position: give the action's place in its pledge's list (0, 1, 2 …)."
+                _l(
+                    "%(value)s is not a position: give the action's place in its pledge's list (0, 1, 2 …).",
+                    value=value,
+                )
             )
         position = int(value)
         if slug is not None:
             if (slug, position) in self.taken:
-                raise Invalid(f"the pledge “{slug}” already has an action at position {position}.")
+                raise Invalid(
+                    _l(
+                        "the pledge “%(slug)s” already has an action at position %(position)s.",
+                        slug=slug,
+                        position=position,
+                    )
+                )
             earlier = self.batch._positions.get((slug, position))
             if earlier is not None:
-                raise Invalid(f"row {earlier} already gives the pledge “{slug}” an action at position {position}.")
+                raise Invalid(
+                    _l(
+                        "row %(row)s already gives the pledge “%(slug)s” an action at position %(position)s.",
+                        row=earlier,
+                        slug=slug,
+                        position=position,
+                    )
+                )
             self.batch._positions[(slug, position)] = self.number
         return position
 
@@ -413,7 +462,13 @@ class ActionRow(Row):
         organisation = self.batch.names.organisations.find(value)
         signatories = signatory_organisations(pledge)
         if pledge is not None and signatories and organisation not in signatories and not _as_published(pledge, self):
-            raise Invalid(f"{organisation.name} is not a signatory of the pledge “{pledge.slug}”.")
+            raise Invalid(
+                _l(
+                    "%(organisation)s is not a signatory of the pledge “%(slug)s”.",
+                    organisation=organisation.name,
+                    slug=pledge.slug,
+                )
+            )
         return organisation
 
     def _organisations(
@@ -422,11 +477,11 @@ class ActionRow(Row):
         organisations = self.batch.names.organisations.find_all(value)
         signatories = signatory_organisations(pledge)
         if not organisations and attributed_to is not None:
-            self.derive("organisations", attributed_to.name, "the organisation that reported it")
+            self.derive("organisations", attributed_to.name, _l("the organisation that reported it"))
             return [attributed_to]
         outsiders = any(org not in signatories for org in organisations)
         if pledge is not None and signatories and outsiders and not _as_published(pledge, self):
-            raise Invalid("an action must be attributed to one or more of the pledge's signatories.")
+            raise Invalid(_l("an action must be attributed to one or more of the pledge's signatories."))
         return organisations
 
 

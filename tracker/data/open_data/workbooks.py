@@ -13,11 +13,13 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from ...core.i18n import _l
 from .columns import BOM
 
 
 class Unreadable(Exception):
-    """The file is neither UTF-8 CSV nor an XLSX workbook; `str()` says what to do."""
+    """The file is neither UTF-8 CSV nor an XLSX workbook; `str()` says what to do (in the
+    reader's language: the message is a lazy `_l`)."""
 
 
 def files_of(uploads: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
@@ -32,7 +34,10 @@ def files_of(uploads: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
                 files.append((name, data.decode("utf-8-sig")))
             except UnicodeDecodeError:
                 raise Unreadable(
-                    f"{name}: this is not UTF-8 text. Save it as “CSV UTF-8” (or upload the .xlsx workbook)."
+                    _l(
+                        "%(file)s: this is not UTF-8 text. Save it as “CSV UTF-8” (or upload the .xlsx workbook).",
+                        file=name,
+                    )
                 ) from None
     return files
 
@@ -42,7 +47,10 @@ def _sheets(name: str, data: bytes) -> list[tuple[str, str]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise Unreadable(
-            f"{name}: this is not an XLSX workbook that can be read. Save it again as .xlsx, or as CSV UTF-8."
+            _l(
+                "%(file)s: this is not an XLSX workbook that can be read. Save it again as .xlsx, or as CSV UTF-8.",
+                file=name,
+            )
         ) from None
     sheets = []
     try:

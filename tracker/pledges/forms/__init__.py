@@ -3,6 +3,8 @@ number is a number); the rules about pledges themselves are in `operations` and 
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     Form,
     IntegerField,
@@ -54,9 +56,9 @@ def _upper(value):
     return value.strip().upper() if isinstance(value, str) else value
 
 
-def _format_field(label: str = "The text is written in") -> SelectField:
+def _format_field(label=None) -> SelectField:
     return SelectField(
-        label,
+        label or _l("The text is written in"),
         choices=[SelectChoice(PLAIN, TEXT_FORMATS[PLAIN]), SelectChoice(MARKDOWN, TEXT_FORMATS[MARKDOWN])],
         default=PLAIN,
         validate_choice=True,
@@ -65,7 +67,7 @@ def _format_field(label: str = "The text is written in") -> SelectField:
 
 def _check_source_url(_form, field):
     if field.data and not is_web_url(field.data):
-        raise ValidationError("Enter the source's full web address, starting with https:// (or http://).")
+        raise ValidationError(_("Enter the source's full web address, starting with https:// (or http://)."))
 
 
 class SourceFields:
@@ -73,105 +75,119 @@ class SourceFields:
     where it was published first (core.sources)."""
 
     source_reference = StringField(
-        "The source's number for it", filters=[strip], validators=[Within(Pledge.limits["source_reference"])]
+        _l("The source's number for it"), filters=[strip], validators=[Within(Pledge.limits["source_reference"])]
     )
     source_url = StringField(
-        "The source's web address",
+        _l("The source's web address"),
         filters=[strip],
         validators=[Within(Pledge.limits["source_url"]), _check_source_url],
     )
 
 
 class PledgeForm(SourceFields, VersionedForm):
-    title = StringField("Title", filters=[strip], validators=[Within(Pledge.limits["title"])])
-    text = TextAreaField("Pledge text", validators=[Within(Pledge.limits["text"])])
+    title = StringField(_l("Title"), filters=[strip], validators=[Within(Pledge.limits["title"])])
+    text = TextAreaField(_l("Pledge text"), validators=[Within(Pledge.limits["text"])])
     text_format = _format_field()
-    language = SelectField("Language of the pledge", default=DEFAULT_LANGUAGE, validate_choice=True)
+    language = SelectField(_l("Language of the pledge"), default=DEFAULT_LANGUAGE, validate_choice=True)
     signatories_note = StringField(
-        "Signatories as the source states them",
+        _l("Signatories as the source states them"),
         filters=[strip],
         validators=[Within(Pledge.limits["signatories_note"])],
     )
-    forum = SelectField("Made at (forum)", coerce=id_or_none, validate_choice=True)
-    themes = CheckboxesField("Themes", coerce=int)
-    countries = CheckboxesField("Countries", coerce=int)
-    region = StringField("Region", filters=[strip], validators=[Within(Pledge.limits["region"])])
+    forum = SelectField(_l("Made at (forum)"), coerce=id_or_none, validate_choice=True)
+    themes = CheckboxesField(_l("Themes"), coerce=int)
+    countries = CheckboxesField(_l("Countries"), coerce=int)
+    region = StringField(_l("Region"), filters=[strip], validators=[Within(Pledge.limits["region"])])
     period_start = IntegerField(
-        "Period: first year",
-        validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR, f"Enter a year {YEAR_RANGE}, such as 2019.")],
-    )
-    period_end = IntegerField(
-        "Period: last year",
-        validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR, f"Enter a year {YEAR_RANGE}, such as 2023.")],
-    )
-    period_note = StringField("Period note", filters=[strip], validators=[Within(Pledge.limits["period_note"])])
-    budget_amount = NumberWithSeparatorsField(
-        "Budget amount",
+        _l("Period: first year"),
         validators=[
             Optional(),
-            NumberRange(min=0, max=MAX_BUDGET, message=f"Enter an amount from 0 to {MAX_BUDGET:,}."),
+            NumberRange(EARLIEST_YEAR, LATEST_YEAR, _l("Enter a year %(range)s, such as 2019.", range=YEAR_RANGE)),
+        ],
+    )
+    period_end = IntegerField(
+        _l("Period: last year"),
+        validators=[
+            Optional(),
+            NumberRange(EARLIEST_YEAR, LATEST_YEAR, _l("Enter a year %(range)s, such as 2023.", range=YEAR_RANGE)),
+        ],
+    )
+    period_note = StringField(_l("Period note"), filters=[strip], validators=[Within(Pledge.limits["period_note"])])
+    budget_amount = NumberWithSeparatorsField(
+        _l("Budget amount"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=0,
+                max=MAX_BUDGET,
+                message=_l("Enter an amount from 0 to %(largest)s.", largest=format(MAX_BUDGET, ",")),
+            ),
         ],
     )
     budget_currency = StringField(
-        "Currency",
+        _l("Currency"),
         filters=[_upper],
         validators=[
             Optional(),
-            Regexp(r"^[A-Z]{3}$", message="Use the three-letter currency code, e.g. AUD, CHF or USD."),
+            Regexp(r"^[A-Z]{3}$", message=_l("Use the three-letter currency code, e.g. AUD, CHF or USD.")),
         ],
     )
-    budget_note = StringField("Budget note", filters=[strip], validators=[Within(Pledge.limits["budget_note"])])
-    lead = SelectField("Lead signatory", coerce=id_or_none, validators=[InputRequired("Choose the lead signatory.")])
-    co_signatories = CheckboxesField("Other signatories", coerce=int)
+    budget_note = StringField(_l("Budget note"), filters=[strip], validators=[Within(Pledge.limits["budget_note"])])
+    lead = SelectField(
+        _l("Lead signatory"), coerce=id_or_none, validators=[InputRequired(_l("Choose the lead signatory."))]
+    )
+    co_signatories = CheckboxesField(_l("Other signatories"), coerce=int)
     proposed_organisation = StringField(
-        "Another signatory, not in the list",
+        _l("Another signatory, not in the list"),
         filters=[strip],
         validators=[Within(Organisation.limits["name"], optional=True)],
     )
     actions_intro = TextAreaField(
-        "Introduction to the actions taken", validators=[Within(Pledge.limits["actions_intro"])]
+        _l("Introduction to the actions taken"), validators=[Within(Pledge.limits["actions_intro"])]
     )
-    contact_name = StringField("Contact person", filters=[strip], validators=[Within(Pledge.limits["contact_name"])])
+    contact_name = StringField(
+        _l("Contact person"), filters=[strip], validators=[Within(Pledge.limits["contact_name"])]
+    )
     contact_email = StringField(
-        "Contact e-mail",
+        _l("Contact e-mail"),
         filters=[strip],
         validators=[
             Optional(),
-            Email("Enter an e-mail address such as name@redcross.org.au."),
+            Email(_l("Enter an e-mail address such as name@redcross.org.au.")),
             Within(Pledge.limits["contact_email"]),
         ],
     )
-    change_note = StringField("Note about this change", filters=[strip], validators=[Within(CHANGE_NOTE)])
-    preview = SubmitField("Preview the text")
-    submit = SubmitField("Save pledge")
+    change_note = StringField(_l("Note about this change"), filters=[strip], validators=[Within(CHANGE_NOTE)])
+    preview = SubmitField(_l("Preview the text"))
+    submit = SubmitField(_l("Save pledge"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = choices(Organisation, lambda org: org.choice_label)
-        self.forum.choices = [SelectChoice("", "— Not made at a forum listed here —")] + choices(Forum)
+        self.forum.choices = [SelectChoice("", _("— Not made at a forum listed here —"))] + choices(Forum)
         self.themes.choices = choices(Theme)
         self.countries.choices = choices(Country)
-        self.lead.choices = [SelectChoice("", "— Choose the lead signatory —")] + organisations
+        self.lead.choices = [SelectChoice("", _("— Choose the lead signatory —"))] + organisations
         self.co_signatories.choices = organisations
         self.language.choices = language_choices(self.language.data)
 
     def validate_lead(self, field):
         if field.data is None:
-            raise ValidationError("Choose the lead signatory.")
+            raise ValidationError(_("Choose the lead signatory."))
 
     def validate_period_end(self, field):
         if field.data is not None and self.period_start.data is not None and field.data < self.period_start.data:
-            raise ValidationError("The last year cannot be before the first year.")
+            raise ValidationError(_("The last year cannot be before the first year."))
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         # An amount and its currency come together (checked here: an empty field's own
         # validators stop at Optional()).
         if self.budget_amount.data is not None and not self.budget_currency.data and not self.budget_currency.errors:
-            self.budget_currency.errors.append("Say which currency the budget is in, e.g. AUD.")
+            self.budget_currency.errors.append(_("Say which currency the budget is in, e.g. AUD."))
             valid = False
         if self.budget_currency.data and self.budget_amount.data is None and not self.budget_amount.errors:
-            self.budget_amount.errors.append("Enter the budget amount too, or leave the currency empty.")
+            self.budget_amount.errors.append(_("Enter the budget amount too, or leave the currency empty."))
             valid = False
         return valid
 
@@ -221,20 +237,20 @@ class TransitionForm(SiteForm):
     """One workflow button with its comment box; prefixed by the event so that several
     fit on one page with distinct ids."""
 
-    comment = TextAreaField("Comment", filters=[strip], validators=[Within(REASON)])
+    comment = TextAreaField(_l("Comment"), filters=[strip], validators=[Within(REASON)])
     submit = SubmitField()
 
 
 class AcceptInvitationForm(SiteForm):
-    submit = SubmitField("Accept and sign")
+    submit = SubmitField(_l("Accept and sign"))
 
 
 class DeclineInvitationForm(SiteForm):
     note = TextAreaField(
-        "A word to the signatories (optional)",
+        _l("A word to the signatories (optional)"),
         validators=[Within(PledgeSignatory.limits["answer_note"])],
     )
-    submit = SubmitField("Decline")
+    submit = SubmitField(_l("Decline"))
 
 
 class OrganisationButtonForm(SiteForm):
@@ -243,29 +259,29 @@ class OrganisationButtonForm(SiteForm):
 
     organisation = IntegerField(validators=[InputRequired()])
     # (Checked by the operation, `signatures.record_signature`.)
-    source = StringField("Where its signature is published (optional)", filters=[strip])
+    source = StringField(_l("Where its signature is published (optional)"), filters=[strip])
 
 
 class MyPledgesFilter(Form):
     """The filters of "my organisation's pledges", read from the query string."""
 
     state = SelectField(
-        "State",
-        choices=[SelectChoice("", "All states")]
-        + [SelectChoice(value, PledgeWorkflow.label(value)) for value in PledgeWorkflow.state_values()],
+        _l("State"),
+        choices=[SelectChoice("", _l("All states"))]
+        + [SelectChoice(value, PledgeWorkflow.LABELS[value]) for value in PledgeWorkflow.state_values()],
         validate_choice=False,
     )
-    forum = SelectField("Forum", coerce=id_or_none, validate_choice=False)
-    q = StringField("Search", filters=[strip], validators=[Length(max=200)])
+    forum = SelectField(_l("Forum"), coerce=id_or_none, validate_choice=False)
+    q = StringField(_l("Search"), filters=[strip], validators=[Length(max=200)])
     sort = SelectField(
-        "Sort",
+        _l("Sort"),
         choices=[SelectChoice(key, label) for key, (label, _order) in MINE_SORTS.items()],
         validate_choice=False,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.forum.choices = [SelectChoice("", "All forums")] + choices(Forum)
+        self.forum.choices = [SelectChoice("", _("All forums"))] + choices(Forum)
 
     def chosen(self) -> dict:
         """The filters as `queries.signed_by` takes them: a value that is no choice is ignored."""
@@ -283,20 +299,24 @@ class MyPledgesFilter(Form):
 
 class FollowForm(SiteForm):
     email = StringField(
-        "Your e-mail address",
+        _l("Your e-mail address"),
         filters=[strip],
-        validators=[InputRequired("Give your e-mail address."), Email(), Within(PledgeFollower.limits["email"])],
-        description="We e-mail you a link to confirm. Your address is never shown to anyone.",
+        validators=[
+            InputRequired(_l("Give your e-mail address.")),
+            Email(),
+            Within(PledgeFollower.limits["email"]),
+        ],
+        description=_l("We e-mail you a link to confirm. Your address is never shown to anyone."),
     )
-    submit = SubmitField("Follow by e-mail")
+    submit = SubmitField(_l("Follow by e-mail"))
 
 
 class ConfirmFollowForm(SiteForm):
-    submit = SubmitField("Yes, follow this pledge")
+    submit = SubmitField(_l("Yes, follow this pledge"))
 
 
 class UnfollowForm(SiteForm):
-    submit = SubmitField("Stop following")
+    submit = SubmitField(_l("Stop following"))
 
 
 # The forms of actions taken live in `actions` (imported last: they build on SourceFields).

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     FieldList,
@@ -50,21 +52,28 @@ from . import SourceFields, _format_field
 class FigureForm(Form):
     """One figure of an action: "people trained: 2,037 people (2020)". A blank row is ignored."""
 
-    label = StringField("What was counted", filters=[strip], validators=[Within(ActionFigure.limits["label"])])
+    label = StringField(_l("What was counted"), filters=[strip], validators=[Within(ActionFigure.limits["label"])])
     value = NumberWithSeparatorsField(
-        "Number",
+        _l("Number"),
         validators=[
             Optional(),
-            NumberRange(min=0, max=MAX_FIGURE, message=f"Enter a number from 0 to {MAX_FIGURE:,}."),
+            NumberRange(
+                min=0,
+                max=MAX_FIGURE,
+                message=_l("Enter a number from 0 to %(largest)s.", largest=format(MAX_FIGURE, ",")),
+            ),
         ],
     )
-    unit = StringField("Unit", filters=[strip], validators=[Within(ActionFigure.limits["unit"])])
+    unit = StringField(_l("Unit"), filters=[strip], validators=[Within(ActionFigure.limits["unit"])])
     year = IntegerField(
-        "Year",
-        validators=[Optional(), NumberRange(EARLIEST_YEAR, LATEST_YEAR, f"Enter a year {YEAR_RANGE}, such as 2020.")],
+        _l("Year"),
+        validators=[
+            Optional(),
+            NumberRange(EARLIEST_YEAR, LATEST_YEAR, _l("Enter a year %(range)s, such as 2020.", range=YEAR_RANGE)),
+        ],
     )
     # One of the pledge's indicators the figure counts towards (its choices: `ActionForm`).
-    indicator = SelectField("Counts towards", coerce=id_or_none, choices=[], validate_choice=False)
+    indicator = SelectField(_l("Counts towards"), coerce=id_or_none, choices=[], validate_choice=False)
 
     def is_blank(self) -> bool:
         return not (
@@ -81,10 +90,10 @@ class FigureForm(Form):
         if self.is_blank():
             return valid
         if not self.label.data and not self.indicator.data:
-            self.label.errors.append("Say what was counted, e.g. people trained (or choose the indicator).")
+            self.label.errors.append(_("Say what was counted, e.g. people trained (or choose the indicator)."))
             valid = False
         if self.value.data is None and not self.value.errors:
-            self.value.errors.append("Enter the number.")
+            self.value.errors.append(_("Enter the number."))
             valid = False
         return valid
 
@@ -92,9 +101,9 @@ class FigureForm(Form):
 class LinkForm(Form):
     """One evidence link: a web address and, optionally, what it is."""
 
-    url = StringField("Web address", filters=[strip], validators=[Within(EvidenceLink.limits["url"])])
+    url = StringField(_l("Web address"), filters=[strip], validators=[Within(EvidenceLink.limits["url"])])
     title = StringField(
-        "Title of the page or document", filters=[strip], validators=[Within(EvidenceLink.limits["title"])]
+        _l("Title of the page or document"), filters=[strip], validators=[Within(EvidenceLink.limits["title"])]
     )
 
     def is_blank(self) -> bool:
@@ -102,47 +111,49 @@ class LinkForm(Form):
 
     def validate_url(self, field):
         if field.data and not is_web_url(field.data):
-            raise ValidationError("Enter a full web address starting with https:// (or http://).")
+            raise ValidationError(_("Enter a full web address starting with https:// (or http://)."))
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         if self.title.data and not self.url.data:
-            self.url.errors.append("Enter the web address of this evidence.")
+            self.url.errors.append(_("Enter the web address of this evidence."))
             valid = False
         return valid
 
 
 class ActionForm(SourceFields, UploadForm, VersionedForm):
-    date = StringField("Date", filters=[strip], validators=[Length(max=40)])
-    heading = StringField("Group under a heading", filters=[strip], validators=[Within(ActionTaken.limits["heading"])])
+    date = StringField(_l("Date"), filters=[strip], validators=[Length(max=40)])
+    heading = StringField(
+        _l("Group under a heading"), filters=[strip], validators=[Within(ActionTaken.limits["heading"])]
+    )
     summary = TextAreaField(
-        "What was done",
+        _l("What was done"),
         filters=[strip],
         validators=[Within(ActionTaken.limits["summary"])],
     )
-    details = TextAreaField("Details", validators=[Within(ActionTaken.limits["details"])])
-    text_format = _format_field("The details are written in")
-    language = SelectField("Language", default="", validate_choice=True)
-    organisations = CheckboxesField("Organisations involved", coerce=int)
+    details = TextAreaField(_l("Details"), validators=[Within(ActionTaken.limits["details"])])
+    text_format = _format_field(_l("The details are written in"))
+    language = SelectField(_l("Language"), default="", validate_choice=True)
+    organisations = CheckboxesField(_l("Organisations involved"), coerce=int)
     figures = FieldList(FormField(FigureForm), min_entries=1, max_entries=50)
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=50)
-    add_figure = SubmitField("Add another figure")
-    add_link = SubmitField("Add another link")
-    new_files = MultipleFileField("Attach files")
-    remove_files = CheckboxesField("Take off", coerce=int)
-    submit = SubmitField("Save action")
+    add_figure = SubmitField(_l("Add another figure"))
+    add_link = SubmitField(_l("Add another link"))
+    new_files = MultipleFileField(_l("Attach files"))
+    remove_files = CheckboxesField(_l("Take off"), coerce=int)
+    submit = SubmitField(_l("Save action"))
 
     def __init__(self, pledge, *args, undated: bool = False, **kwargs):
         """`undated`: the action edited has no date (its source gives none), and may keep none."""
         super().__init__(*args, **kwargs)
         self.undated = undated
         self.organisations.choices = [SelectChoice(org.id, org.display_name) for org in pledge.signatory_organisations]
-        self.language.choices = [SelectChoice("", f"As the pledge ({language_name(pledge.language)})")] + [
-            SelectChoice(tag, name) for tag, name in language_choices(self.language.data) if tag != pledge.language
-        ]
+        self.language.choices = [
+            SelectChoice("", _("As the pledge (%(language)s)", language=language_name(pledge.language)))
+        ] + [SelectChoice(tag, name) for tag, name in language_choices(self.language.data) if tag != pledge.language]
         self.parsed_date: tuple[dt.date | None, DatePrecision] | None = None
         self.remove_files.choices = []
-        self.indicator_choices = [SelectChoice("", "— None —")] + [
+        self.indicator_choices = [SelectChoice("", _("— None —"))] + [
             SelectChoice(str(i.id), i.name + (f" ({i.unit})" if i.unit else "")) for i in pledge.indicators
         ]
         self._offer_indicators()
@@ -163,7 +174,7 @@ class ActionForm(SourceFields, UploadForm, VersionedForm):
 
     def validate_organisations(self, field):
         if not field.data:
-            raise ValidationError("Choose at least one organisation involved.")
+            raise ValidationError(_("Choose at least one organisation involved."))
 
     def wants_another_row(self) -> bool:
         """ "Add another figure/link" re-shows the form with one more empty row, saving nothing."""
@@ -250,5 +261,5 @@ class ActionForm(SourceFields, UploadForm, VersionedForm):
 
 
 class WithdrawActionForm(SiteForm):
-    reason = TextAreaField("Why is it withdrawn?", filters=[strip], validators=[Within(REASON)])
-    submit = SubmitField("Withdraw this action")
+    reason = TextAreaField(_l("Why is it withdrawn?"), filters=[strip], validators=[Within(REASON)])
+    submit = SubmitField(_l("Withdraw this action"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core import access
@@ -77,7 +78,7 @@ def unfollow(token: str) -> ResponseReturnValue:
     try:
         follower = followers.follower_to_unfollow(token)
     except LookupError:
-        abort(404, description="This link is not one of ours, or it was cut short.")
+        abort(404, description=_("This link is not one of ours, or it was cut short."))
     done = request.method == "POST" or follower is None  # (stopped already: nothing left to ask)
     title = slug = None
     if follower is not None:

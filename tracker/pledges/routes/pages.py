@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -44,9 +46,9 @@ from .signing import invitation_forms
 
 # What each workflow button says, and which need the reason box filled in.
 TRANSITION_BUTTONS = {
-    "start": ("Start and publish", "btn-primary"),
-    "complete": ("Mark as done", "btn-success"),
-    "reopen": ("Reopen", "btn-outline-secondary"),
+    "start": (_l("Start and publish"), "btn-primary"),
+    "complete": (_l("Mark as done"), "btn-success"),
+    "reopen": (_l("Reopen"), "btn-outline-secondary"),
 }
 
 
@@ -82,7 +84,7 @@ def _pledge_page(
     refused_event, refused_form = refused or (None, None)
     forms = workflow_buttons(pledge, current_user, TransitionForm, refused)
     for event in PledgeWorkflow.NEEDS_REASON & forms.keys():
-        forms[event].comment.label.text = "Reason for reopening"
+        forms[event].comment.label.text = _("Reason for reopening")
     # A refusal of a button no longer on the page (someone else already pressed it).
     stray_refusal = refused_form.form_errors if refused_form is not None and refused_event not in forms else []
     return render_template(
@@ -120,7 +122,7 @@ def outcome(slug: str):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Thank you: the pledge's page now says what changed.", "success")
+            flash(_("Thank you: the pledge's page now says what changed."), "success")
             return redirect(url_for(".show", slug=pledge.slug, _anchor="outcome"))
     return _pledge_page(load_pledge(slug, *PAGE_OPTIONS), status=422, outcome_form=form)
 
@@ -137,7 +139,7 @@ def indicators_editor(slug: str):
         set_indicators,
         title=pledge.title,
         back=back,
-        breadcrumbs=[("My organisation’s pledges", url_for(".mine")), (pledge.title, back)],
+        breadcrumbs=[(_("My organisation’s pledges"), url_for(".mine")), (pledge.title, back)],
     )
 
 
@@ -150,8 +152,8 @@ def actions_feed(slug: str):
         abort(404)  # a feed is public: a draft has none, whoever asks
     document = feeds.atom(
         feed_id=url_for(".actions_feed", slug=pledge.slug, _external=True),
-        title=f"{pledge.title}: actions taken",
-        subtitle=f"New actions taken towards the pledge “{pledge.title}”.",
+        title=_("%(title)s: actions taken", title=pledge.title),
+        subtitle=_("New actions taken towards the pledge “%(title)s”.", title=pledge.title),
         self_url=url_for(".actions_feed", slug=pledge.slug, _external=True),
         page_url=url_for(".show", slug=pledge.slug, _external=True),
         actions=feeds.latest_actions(pledge),
@@ -182,15 +184,15 @@ def transition(slug: str, event: str):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(_TRANSITION_DONE[event], "success")
+            flash(str(_TRANSITION_DONE[event]), "success")
             return redirect(url_for(".show", slug=pledge.slug))
     return _pledge_page(load_pledge(slug, *PAGE_OPTIONS), refused=(event, form), status=422)
 
 
 _TRANSITION_DONE = {
-    "start": "The pledge is in progress and published: anyone can now read it.",
-    "complete": "The pledge is marked done. Its page now says “Implementation completion: Yes”.",
-    "reopen": "The pledge is in progress again.",
+    "start": _l("The pledge is in progress and published: anyone can now read it."),
+    "complete": _l("The pledge is marked done. Its page now says “Implementation completion: Yes”."),
+    "reopen": _l("The pledge is in progress again."),
 }
 
 
@@ -202,7 +204,7 @@ _TRANSITION_DONE = {
 def mine() -> ResponseReturnValue:
     """Every pledge the staff member's organisation signs, with what needs attention."""
     if current_user.organisation_id is None:
-        flash("Admins belong to no organisation, so they have no pledges of their own.", "info")
+        flash(_("Admins belong to no organisation, so they have no pledges of their own."), "info")
         return redirect(url_for("public.home"))
     filters = MyPledgesFilter(request.args)
     page = paginate(queries.signed_by(current_user.organisation_id, **filters.chosen()))
@@ -261,11 +263,15 @@ def new():
             invited = bool(pledge.invitations)
             db.session.commit()
             flash(
-                "Pledge saved as a draft. Only your organisation's staff (and other signatories) can see it until it is started."
-                + (
-                    " The other organisations named are invited to sign: each is shown as a signatory once its staff accept."
-                    if invited
-                    else ""
+                _(
+                    "Pledge saved as a draft. Only your organisation's staff (and other signatories) can see it "
+                    "until it is started. The other organisations named are invited to sign: each is shown as a "
+                    "signatory once its staff accept."
+                )
+                if invited
+                else _(
+                    "Pledge saved as a draft. Only your organisation's staff (and other signatories) can see it "
+                    "until it is started."
                 ),
                 "success",
             )
@@ -302,7 +308,7 @@ def edit(slug: str):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Pledge saved.", "success")
+            flash(_("Pledge saved."), "success")
             return redirect(url_for(".show", slug=pledge.slug))
     return render_template("pledges/edit.html", form=form, pledge=pledge), (422 if request.method == "POST" else 200)
 
@@ -335,7 +341,11 @@ def new_action(slug: str):
         else:
             # Read before the commit expires them (saves reloading the pledge and its action).
             saved = url_for(".show", slug=pledge.slug, _anchor=f"action-{action.id}")
-            message = "Action recorded." + (" It is on the pledge's public page." if pledge.is_published else "")
+            message = (
+                _("Action recorded. It is on the pledge's public page.")
+                if pledge.is_published
+                else _("Action recorded.")
+            )
             db.session.commit()
             flash(message, "success")
             return redirect(saved)
@@ -382,13 +392,13 @@ def edit_action_view(slug: str, action_id: int):
                 **form.action_fields(),
             )
         except EditConflict as clash:
-            show_conflict(form, clash, "on the pledge page")
+            show_conflict(form, clash, _("on the pledge page"))
             return render_template("pledges/action_form.html", form=form, pledge=pledge, action=action), 409
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Action saved.", "success")
+            flash(_("Action saved."), "success")
             return redirect(url_for(".show", slug=pledge.slug, _anchor=f"action-{action.id}"))
     return render_template("pledges/action_form.html", form=form, pledge=pledge, action=action), (
         422 if request.method == "POST" else 200
@@ -409,7 +419,7 @@ def withdraw_action_view(slug: str, action_id: int):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Action withdrawn. It is no longer on the pledge's pages; its history keeps it.", "success")
+            flash(_("Action withdrawn. It is no longer on the pledge's pages; its history keeps it."), "success")
             return redirect(url_for(".show", slug=pledge.slug))
     return render_template("pledges/withdraw_action.html", form=form, pledge=pledge, action=action), (
         422 if request.method == "POST" else 200

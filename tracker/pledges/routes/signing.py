@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...accounts.models import Organisation
@@ -68,7 +69,11 @@ def accept_invitation(slug: str):
     signatures.accept_invitation(pledge, current_user)
     db.session.commit()
     flash(
-        f"{current_user.organisation.name} now signs this pledge: the public sees it among the signatories.", "success"
+        _(
+            "%(organisation)s now signs this pledge: the public sees it among the signatories.",
+            organisation=current_user.organisation.name,
+        ),
+        "success",
     )
     return redirect(url_for(".show", slug=slug))
 
@@ -83,7 +88,7 @@ def decline_invitation(slug: str):
         signatures.decline_invitation(pledge, current_user, form.note.data)
         db.session.commit()
         flash(
-            "Invitation declined. The pledge's signatories see your answer; it never shows your organisation.",
+            _("Invitation declined. The pledge's signatories see your answer; it never shows your organisation."),
             "success",
         )
         return redirect(url_for(".invitations"))
@@ -113,7 +118,7 @@ def withdraw_invitation(slug: str):
     return _done_or_refused(
         pledge,
         lambda: signatures.withdraw_invitation(pledge, current_user, organisation),
-        f"The invitation to {organisation.name} is withdrawn.",
+        _("The invitation to %(organisation)s is withdrawn.", organisation=organisation.name),
     )
 
 
@@ -127,7 +132,10 @@ def record_signature(slug: str):
     return _done_or_refused(
         pledge,
         lambda: signatures.record_signature(pledge, current_user, organisation, source=form.source.data),
-        f"{organisation.name}'s signature is recorded on its behalf; the history says so.",
+        _(
+            "%(organisation)s's signature is recorded on its behalf; the history says so.",
+            organisation=organisation.name,
+        ),
     )
 
 

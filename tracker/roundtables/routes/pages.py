@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -90,9 +91,13 @@ def new():
             db.session.commit()
             if not access.can(current_user, "edit", roundtable):
                 # Recorded for other organisations to chair: theirs to follow through.
-                flash(f"{roundtable.kind_label} saved; its co-chairs' staff add its outcomes.", "success")
+                flash(
+                    _("%(kind)s saved; its co-chairs' staff add its outcomes.", kind=roundtable.kind_label), "success"
+                )
                 return redirect(url_for(".index"))
-            flash(f"{roundtable.kind_label} saved. Now add its outcomes under their headings.", "success")
+            flash(
+                _("%(kind)s saved. Now add its outcomes under their headings.", kind=roundtable.kind_label), "success"
+            )
             return redirect(url_for(".outcomes", slug=roundtable.slug))
     return render_template("roundtables/edit.html", form=form, roundtable=None), (
         422 if request.method == "POST" else 200
@@ -113,13 +118,13 @@ def edit(slug: str):
                 roundtable, current_user, expected_version=form.version.data, **_roundtable_content(form)
             )
         except EditConflict as clash:
-            show_conflict(form, clash, "on the roundtable's page")
+            show_conflict(form, clash, _("on the roundtable's page"))
             return render_template("roundtables/edit.html", form=form, roundtable=roundtable), 409
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Roundtable saved.", "success")
+            flash(_("Roundtable saved."), "success")
             return redirect(url_for(".show", slug=roundtable.slug))
     return render_template("roundtables/edit.html", form=form, roundtable=roundtable), (
         422 if request.method == "POST" else 200
@@ -142,7 +147,7 @@ def _outcomes_page(roundtable: Roundtable, *, heading_form=None, outcome_forms=N
     outcome_forms = outcome_forms or {}
     for number, group in enumerate(roundtable.outcome_groups, start=1):
         form = outcome_forms.setdefault(group.id, OutcomeForm(roundtable, prefix=f"group-{group.id}"))
-        form.text.label.text = f"Add an outcome under heading {number}"
+        form.text.label.text = _("Add an outcome under heading %(number)s", number=number)
 
     return render_template(
         "roundtables/outcomes.html",
@@ -180,7 +185,7 @@ def add_heading(slug: str):
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
-            return _back_to_outcomes(roundtable, "Heading added. Add its outcomes below it.", f"heading-{group.id}")
+            return _back_to_outcomes(roundtable, _("Heading added. Add its outcomes below it."), f"heading-{group.id}")
     return _outcomes_page(load_roundtable(slug, *ROUNDTABLE_PAGE), heading_form=form, status=422)
 
 
@@ -199,7 +204,7 @@ def add_outcome(slug: str, group_id: int):
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
-            return _back_to_outcomes(roundtable, "Outcome added.", f"outcome-{outcome.id}")
+            return _back_to_outcomes(roundtable, _("Outcome added."), f"outcome-{outcome.id}")
     roundtable = load_roundtable(slug, *ROUNDTABLE_PAGE)
     return _outcomes_page(roundtable, outcome_forms={group_id: form}, status=422)
 
@@ -219,7 +224,7 @@ def edit_heading(slug: str, group_id: int):
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
-            return _back_to_outcomes(roundtable, "Heading saved.", f"heading-{group.id}")
+            return _back_to_outcomes(roundtable, _("Heading saved."), f"heading-{group.id}")
     return render_template("roundtables/part_form.html", form=form, roundtable=roundtable, what="heading"), (
         422 if request.method == "POST" else 200
     )
@@ -242,7 +247,7 @@ def edit_outcome(slug: str, outcome_id: int):
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
-            return _back_to_outcomes(roundtable, "Outcome saved.", f"outcome-{outcome.id}")
+            return _back_to_outcomes(roundtable, _("Outcome saved."), f"outcome-{outcome.id}")
     return render_template("roundtables/part_form.html", form=form, roundtable=roundtable, what="outcome"), (
         422 if request.method == "POST" else 200
     )
@@ -257,7 +262,7 @@ def move(slug: str, kind: str, record_id: int):
     record = load_part(OutcomeGroup if kind == "headings" else Outcome, record_id, roundtable)
     form = MoveForm()
     if not form.validate_on_submit():
-        abort(400, "Say whether to move it up or down.")
+        abort(400, _("Say whether to move it up or down."))
     mover = operations.move_outcome_group if kind == "headings" else operations.move_outcome
     try:
         mover(record, current_user, form.direction.data)
@@ -266,7 +271,8 @@ def move(slug: str, kind: str, record_id: int):
         flash(str(refusal), "danger")
         return redirect(url_for(".outcomes", slug=roundtable.slug))
     anchor = f"{'heading' if kind == 'headings' else 'outcome'}-{record.id}"
-    return _back_to_outcomes(roundtable, f"Moved {form.direction.data}.", anchor)
+    moved = _("Moved up.") if form.direction.data == "up" else _("Moved down.")
+    return _back_to_outcomes(roundtable, moved, anchor)
 
 
 # --- history --------------------------------------------------------------------------------

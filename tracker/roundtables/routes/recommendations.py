@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...accounts.models import Organisation
@@ -34,7 +35,7 @@ def transition_forms(recommendation: Recommendation, refused: tuple[str, Recomme
     forms = workflow_buttons(recommendation, current_user, RecommendationTransitionForm, refused)
     for event, form in forms.items():
         label, _style, words_label = BUTTONS[event]
-        form.words.label.text = words_label or "Comment (optional)"
+        form.words.label.text = words_label or _("Comment (optional)")
         form.submit.label.text = label
     return forms
 
@@ -79,7 +80,7 @@ def new_recommendation(slug: str):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(DONE_MESSAGES["agree"] if form.agree.data else "Recommendation saved as a draft.", "success")
+            flash(str(DONE_MESSAGES["agree"]) if form.agree.data else _("Recommendation saved as a draft."), "success")
             return redirect(url_for(".recommendation", recommendation_id=recommendation.id))
     return render_template(
         "roundtables/recommendation_form.html", form=form, roundtable=roundtable, outcome=outcome, recommendation=None
@@ -148,7 +149,7 @@ def outcome(recommendation_id: int) -> ResponseReturnValue:
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Thank you: the recommendation's page now says what changed.", "success")
+            flash(_("Thank you: the recommendation's page now says what changed."), "success")
             return redirect(url_for(".recommendation", recommendation_id=recommendation.id, _anchor="outcome"))
     return _recommendation_page(load_recommendation(recommendation_id), status=422, outcome_form=form)
 
@@ -172,7 +173,7 @@ def transition(recommendation_id: int, event: str):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(DONE_MESSAGES[event], "success")
+            flash(str(DONE_MESSAGES[event]), "success")
             back = _RETURN_TO.get(request.args.get("from", ""))
             if back:
                 return redirect(url_for(back))
@@ -205,7 +206,7 @@ def post_update(recommendation_id: int):
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash("Progress update posted.", "success")
+            flash(_("Progress update posted."), "success")
             return redirect(
                 url_for(".recommendation", recommendation_id=recommendation.id, _anchor=f"update-{update.id}")
             )
@@ -220,7 +221,7 @@ def indicators_editor(recommendation_id: int):
     access.require(current_user, "edit", recommendation)
     back = url_for(".recommendation", recommendation_id=recommendation.id)
     roundtable = recommendation.roundtable
-    title = f"Recommendation {recommendation.reference or recommendation.id}"
+    title = _("Recommendation %(number)s", number=recommendation.reference or recommendation.id)
     crumbs = [(roundtable.title, url_for(".show", slug=roundtable.slug)), (title, back)]
     return edit_indicators(recommendation, operations.set_indicators, title=title, back=back, breadcrumbs=crumbs)
 
@@ -247,13 +248,13 @@ def edit_recommendation(recommendation_id: int):
             if form.agree.data and recommendation.status == follow_through.DRAFT:
                 operations.take_transition(recommendation, "agree", current_user)
         except EditConflict as clash:
-            show_conflict(form, clash, "on its page")
+            show_conflict(form, clash, _("on its page"))
             return _editor(form, roundtable, recommendation, 409)
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(DONE_MESSAGES["agree"] if form.agree.data else "Recommendation saved.", "success")
+            flash(str(DONE_MESSAGES["agree"]) if form.agree.data else _("Recommendation saved."), "success")
             return redirect(url_for(".recommendation", recommendation_id=recommendation.id))
     return _editor(form, roundtable, recommendation, 422 if request.method == "POST" else 200)
 

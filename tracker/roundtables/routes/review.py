@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -100,7 +102,10 @@ def verify_chosen():
     access.require(current_user, "review_follow_through")
     form = BulkVerifyForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.chosen.errors) or "Tick the recommendations to verify first.", "danger")
+        flash(
+            " ".join(str(error) for error in form.chosen.errors) or _("Tick the recommendations to verify first."),
+            "danger",
+        )
         return redirect(url_for(".review_queue"))
     chosen = db.session.scalars(
         sa.select(Recommendation)
@@ -117,9 +122,9 @@ def verify_chosen():
     if problems or len(chosen) != len(set(form.chosen.data)):
         db.session.rollback()
         if not problems:
-            flash("One of the recommendations chosen no longer exists: nothing was verified.", "danger")
+            flash(_("One of the recommendations chosen no longer exists: nothing was verified."), "danger")
             return redirect(url_for(".review_queue"))
         return review_queue_page(problems=problems, status=422)
     db.session.commit()
-    flash(f"Verified {len(chosen)} recommendation{'' if len(chosen) == 1 else 's'}.", "success")
+    flash(ngettext("Verified %(num)d recommendation.", "Verified %(num)d recommendations.", len(chosen)), "success")
     return redirect(url_for(".review_queue"))
