@@ -39,7 +39,7 @@ def _serve(database: Path):
     sys.path.insert(0, str(ROOT))
     from flask_migrate import upgrade
 
-    from tests.browser.test_phone_widths import WHO
+    from tests.browser.test_phone_widths import WHO, demo_addresses
     from tracker import create_app
     from tracker.core.extensions import db
     from tracker.data.demo import load_demo
@@ -49,30 +49,10 @@ def _serve(database: Path):
         upgrade()
         load_demo()
         db.session.commit()
-        addresses = _addresses()
+        addresses = demo_addresses()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}", WHO, addresses
-
-
-def _addresses() -> dict:
-    import sqlalchemy as sa
-
-    from tracker.core.extensions import db
-    from tracker.pledges.models import ActionTaken, Pledge
-    from tracker.roundtables.models import Recommendation, Roundtable
-    from tracker.taxonomy.models import Forum
-
-    pledge = db.session.scalar(sa.select(Pledge).where(Pledge.slug == "regional-protection"))
-    return {
-        "pledge": pledge.slug,
-        "action": db.session.scalars(sa.select(ActionTaken.id).where(ActionTaken.pledge_id == pledge.id)).first(),
-        "roundtable": db.session.scalars(sa.select(Roundtable.slug)).first(),
-        "recommendation": db.session.scalars(
-            sa.select(Recommendation.id).where(Recommendation.status == "in_progress").order_by(Recommendation.id)
-        ).first(),
-        "forum": db.session.get(Forum, pledge.forum_id).slug,
-    }
 
 
 def main() -> None:

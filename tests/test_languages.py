@@ -135,25 +135,6 @@ def test_dates_and_numbers_as_each_language_writes_them():
     assert format_number(2037, locale="es") == "2.037"
 
 
-def _demo_addresses() -> dict:
-    import sqlalchemy as sa
-
-    from tracker.pledges.models import ActionTaken, Pledge
-    from tracker.roundtables.models import Recommendation, Roundtable
-    from tracker.taxonomy.models import Forum
-
-    pledge = db.session.scalar(sa.select(Pledge).where(Pledge.slug == "regional-protection"))
-    return {
-        "pledge": pledge.slug,
-        "action": db.session.scalars(sa.select(ActionTaken.id).where(ActionTaken.pledge_id == pledge.id)).first(),
-        "roundtable": db.session.scalars(sa.select(Roundtable.slug)).first(),
-        "recommendation": db.session.scalars(
-            sa.select(Recommendation.id).where(Recommendation.status == "in_progress").order_by(Recommendation.id)
-        ).first(),
-        "forum": db.session.get(Forum, pledge.forum_id).slug,
-    }
-
-
 @pytest.mark.parametrize("code", ["fr", "es", "ar"])
 def test_every_page_type_opens_in_each_language_and_says_so(app, client, auth, code):
     """Each kind of page, as who uses it, in French, Spanish and Arabic: it opens (a message
@@ -162,11 +143,11 @@ def test_every_page_type_opens_in_each_language_and_says_so(app, client, auth, c
 
     from tracker.data.demo import load_demo
 
-    from .browser.test_phone_widths import WHO
+    from .browser.test_phone_widths import WHO, demo_addresses
 
     load_demo()
     db.session.commit()
-    addresses = _demo_addresses()
+    addresses = demo_addresses()
     translations = Translations.load(str(i18n.TRANSLATIONS), [code])
     menu_word = translations.gettext("Roundtables")
     assert menu_word != "Roundtables"

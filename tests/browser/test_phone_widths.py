@@ -21,28 +21,30 @@ PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="module")
-def addresses(live_app, demo_data):
-    """The demo data's records, as the addresses of their pages."""
+def demo_addresses() -> dict:
+    """The demo data's records, as the values of the page addresses below (in an app
+    context): also used by tests/test_languages.py and docs/screenshots.py."""
     from tracker.pledges.models import ActionTaken, Pledge
     from tracker.roundtables.models import Recommendation, Roundtable
     from tracker.taxonomy.models import Forum
 
+    pledge = db.session.scalar(sa.select(Pledge).where(Pledge.slug == "regional-protection"))
+    return {
+        "pledge": pledge.slug,
+        "action": db.session.scalars(sa.select(ActionTaken.id).where(ActionTaken.pledge_id == pledge.id)).first(),
+        "roundtable": db.session.scalars(sa.select(Roundtable.slug)).first(),
+        "recommendation": db.session.scalars(
+            sa.select(Recommendation.id).where(Recommendation.status == "in_progress").order_by(Recommendation.id)
+        ).first(),
+        "forum": db.session.get(Forum, pledge.forum_id).slug,
+    }
+
+
+@pytest.fixture(scope="module")
+def addresses(live_app, demo_data):
+    """The demo data's records, as the addresses of their pages."""
     with live_app.app_context():
-        pledge = db.session.scalar(sa.select(Pledge).where(Pledge.slug == "regional-protection"))
-        action = db.session.scalars(sa.select(ActionTaken).where(ActionTaken.pledge_id == pledge.id)).first()
-        roundtable = db.session.scalars(sa.select(Roundtable)).first()
-        recommendation = db.session.scalars(
-            sa.select(Recommendation).where(Recommendation.status == "in_progress").order_by(Recommendation.id)
-        ).first()
-        forum = db.session.get(Forum, pledge.forum_id)
-        found = {
-            "pledge": pledge.slug,
-            "action": action.id,
-            "roundtable": roundtable.slug,
-            "recommendation": recommendation.id,
-            "forum": forum.slug,
-        }
+        found = demo_addresses()
         db.session.remove()
     return found
 

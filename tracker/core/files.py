@@ -107,10 +107,8 @@ def safe_name(filename: str | None, extension: str) -> str:
     return f"{stem[:190]}.{real}"
 
 
-def check(upload: Upload, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """An upload checked — not empty, not too large, a kind that may be attached, judged by
-    its bytes — as the columns of a file record; else InvalidField saying what to do."""
-    name = _as_sent(upload.filename)
+def _check_size(upload: Upload, name: str, max_bytes: int) -> None:
+    """Refused: an empty file, or one larger than `max_bytes`."""
     if not upload.data:
         raise InvalidField(
             "files",
@@ -134,6 +132,13 @@ def check(upload: Upload, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
                 **sizes,
             ),
         )
+
+
+def check(upload: Upload, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """An upload checked — not empty, not too large, a kind that may be attached, judged by
+    its bytes — as the columns of a file record; else InvalidField saying what to do."""
+    name = _as_sent(upload.filename)
+    _check_size(upload, name, max_bytes)
     kind = filetype.guess(upload.data)
     extension = kind.extension if kind is not None else None
     if extension not in KINDS:

@@ -16,8 +16,10 @@ from ...pledges.models import ActionTaken, Pledge
 from .batch import Batch, RowError, pledges_named
 from .cells import ReferenceData
 from .columns import BOM, COLUMNS, PLEDGE_NAMES, REQUIRED_COLUMNS
-from .meetings import MeetingRow, Meetings, OutcomeRow, RecommendationRow, UpdateRow
-from .rows import ActionRow, OrganisationRow, PledgeRow, pledge_name
+from .meetings import MeetingRow, Meetings, OutcomeRow, RecommendationRow
+from .organisation_rows import OrganisationRow
+from .rows import ActionRow, PledgeRow, pledge_name
+from .updates import UpdateRow
 
 # No cell is refused by the CSV parser for its size (its default stops at 128 KiB): each is
 # checked by its column's limit, which says which row and column, and by how much.
@@ -53,6 +55,13 @@ def kind_of(text: str) -> str | None:
     return None
 
 
+_UNKNOWN_HEADER = _l(
+    "the header row is not one of an import file: see the columns of each kind "
+    "(pledges: title, state …; actions: pledge, summary …; organisations: name, kind …; "
+    "meetings: meeting, start_date …; recommendations: meeting, text …)."
+)
+
+
 def read(files: Iterable[tuple[str | None, str]], *, create_missing: bool = False) -> Batch:
     """Check files (name, text) of any kind, told apart by their header rows, in `ORDER`: so
     that actions may belong to pledges of the same import, recommendations to its meetings. Writes nothing. With
@@ -62,20 +71,7 @@ def read(files: Iterable[tuple[str | None, str]], *, create_missing: bool = Fals
     kinds = [(name, text, kind_of(text)) for name, text in files]
     for name, _text, kind in kinds:
         if kind is None:
-            batch.errors.append(
-                RowError(
-                    1,
-                    None,
-                    str(
-                        _l(
-                            "the header row is not one of an import file: see the columns of each kind "
-                            "(pledges: title, state …; actions: pledge, summary …; organisations: name, kind …; "
-                            "meetings: meeting, start_date …; recommendations: meeting, text …)."
-                        )
-                    ),
-                    name,
-                )
-            )
+            batch.errors.append(RowError(1, None, str(_UNKNOWN_HEADER), name))
     rows = {
         "organisations": OrganisationRow,
         "meetings": MeetingRow,

@@ -28,14 +28,10 @@ from .batch import Batch, Derived, RowError
 from .cells import (
     Invalid,
     column_length,
-    figures,
-    indicator_rows,
-    links,
     moment,
     parse_budget,
     parse_currency,
     parse_day,
-    parse_kind,
     parse_state,
     parse_year,
     partial_date,
@@ -43,6 +39,7 @@ from .cells import (
     short_text,
 )
 from .columns import PLEDGE_NAMES
+from .structured import figures, indicator_rows, links
 
 
 class Row:
@@ -76,29 +73,6 @@ class Row:
         except (Invalid, OperationRefused, RuleNotMet) as problem:
             self.error(column, str(problem))
             return None
-
-
-class OrganisationRow(Row):
-    """An organisation of an organisations file: new to the tracker (an admin imports it,
-    so it is confirmed); pledges and actions of the same import may name it."""
-
-    def check(self) -> None:
-        name = self.cell("name", self._name)
-        short_name = self.cell("short_name", short_text, Organisation, "short_name")
-        kind = self.cell("kind", parse_kind)
-        country = self.cell("country", short_text, Organisation, "country")
-        if not self.valid:
-            return
-        organisation = Organisation(name=name, short_name=short_name, kind=kind, country=country, confirmed=True)
-        self.batch.organisations.append(organisation)
-        self.batch.names.organisations.add(organisation)
-
-    def _name(self, value: str) -> str:
-        name = Organisation.limits["name"].clean(value, "name")
-        existing = self.batch.names.organisations.named(name)
-        if existing is not None:
-            raise Invalid(_l("an organisation called “%(name)s” already exists.", name=existing.name))
-        return name
 
 
 class PledgeRow(Row):
@@ -412,18 +386,7 @@ class ActionRow(Row):
             position = max(places, default=-1) + 1
             self.batch._positions[(slug, position)] = self.number
             return position
-        if not re.fullmatch(r"\d{1,9}", value):
-            if not value:
-                raise Invalid(
-                    _l("an empty cell is not a position: give the action's place in its pledge's list (0, 1, 2 …).")
-                )
-            raise Invalid(
-                _l(
-                    "%(value)s is not a position: give the action's place in its pledge's list (0, 1, 2 …).",
-                    value=value,
-                )
-            )
-        position = int(value)
+        position = _a_position(value)
         if slug is not None:
             if (slug, position) in self.taken:
                 raise Invalid(
@@ -508,3 +471,16 @@ def signatory_organisations(pledge: Pledge | None) -> list[Organisation]:
     return [
         signatory.organisation for signatory in pledge.signatory_rows if signatory.is_signed or signatory.status is None
     ]
+
+
+def _a_position(value: str) -> int:
+    """An action's place in its pledge's list, as a cell gives it (0, 1, 2 …)."""
+    if not re.fullmatch(r"\d{1,9}", value):
+        if not value:
+            raise Invalid(
+                _l("an empty cell is not a position: give the action's place in its pledge's list (0, 1, 2 …).")
+            )
+        raise Invalid(
+            _l("%(value)s is not a position: give the action's place in its pledge's list (0, 1, 2 …).", value=value)
+        )
+    return int(value)

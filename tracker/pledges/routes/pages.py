@@ -339,19 +339,20 @@ def new_action(slug: str):
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
-            # Read before the commit expires them (saves reloading the pledge and its action).
-            saved = url_for(".show", slug=pledge.slug, _anchor=f"action-{action.id}")
-            message = (
-                _("Action recorded. It is on the pledge's public page.")
-                if pledge.is_published
-                else _("Action recorded.")
-            )
-            db.session.commit()
-            flash(message, "success")
-            return redirect(saved)
+            return _recorded(pledge, action)
     return render_template("pledges/action_form.html", form=form, pledge=pledge, action=None), (
         422 if request.method == "POST" else 200
     )
+
+
+def _recorded(pledge: Pledge, action: ActionTaken):
+    """Commit the new action, say where it shows, and go to it on the pledge's page."""
+    # Read before the commit expires them (saves reloading the pledge and its action).
+    saved = url_for(".show", slug=pledge.slug, _anchor=f"action-{action.id}")
+    message = _("Action recorded. It is on the pledge's public page.") if pledge.is_published else _("Action recorded.")
+    db.session.commit()
+    flash(message, "success")
+    return redirect(saved)
 
 
 def _action_form(pledge: Pledge, action: ActionTaken | None = None) -> ActionForm:

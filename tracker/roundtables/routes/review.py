@@ -94,6 +94,18 @@ def review_events(recommendation: Recommendation) -> list[str]:
     return [event for event in ("verify", "send_back") if access.can(current_user, event, recommendation)]
 
 
+def _chosen(ids: list[int]) -> list[Recommendation]:
+    """The recommendations ticked, with what deciding who may verify them needs."""
+    return list(
+        db.session.scalars(
+            sa.select(Recommendation)
+            .where(Recommendation.id.in_(ids))
+            .options(joinedload(Recommendation.roundtable).selectinload(Roundtable.co_chairs))
+            .order_by(Recommendation.id)
+        )
+    )
+
+
 @bp.route("/roundtables/review/verify", methods=["POST"])
 @login_required
 def verify_chosen():
@@ -107,12 +119,7 @@ def verify_chosen():
             "danger",
         )
         return redirect(url_for(".review_queue"))
-    chosen = db.session.scalars(
-        sa.select(Recommendation)
-        .where(Recommendation.id.in_(form.chosen.data))
-        .options(joinedload(Recommendation.roundtable).selectinload(Roundtable.co_chairs))
-        .order_by(Recommendation.id)
-    ).all()
+    chosen = _chosen(form.chosen.data)
     problems: dict[int, str] = {}
     for recommendation in chosen:
         try:
