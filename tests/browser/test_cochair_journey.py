@@ -183,7 +183,9 @@ def test_a_recommendation_is_agreed_followed_through_sent_back_and_verified(page
     owner.get_by_role("region", name="All of them").get_by_role("link", name=text).click()
     expect(owner.locator(".recommendation-text")).to_have_text(text)
     update_form = owner.get_by_role("form", name="Post a progress update")
-    expect(update_form.get_by_label("Date", exact=True)).to_have_value(dt.date.today().isoformat())
+    # Today, with its month in words: a day no one reads the wrong way round (never 12/05 or 05/12).
+    today = dt.date.today()
+    expect(update_form.get_by_label("Date", exact=True)).to_have_value(f"{today.day} {today:%B} {today.year}")
     update_form.get_by_label("What has happened").fill(first_update)
     update_form.get_by_role("button", name="Post update").click()
     expect(status(owner)).to_contain_text("Progress update posted.")
