@@ -11,7 +11,7 @@ database never run `__init__`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from statemachine import StateMachine
 
@@ -31,6 +31,8 @@ class Workflow(StateMachine):
     # draft"), by event and by state value: messages (`_l`), put in the refusal's sentence.
     PAST_TENSE: ClassVar[Mapping[str, Message]] = {}
     STATE_PHRASES: ClassVar[Mapping[str, Message]] = {}
+    # The states in the reader's language (the machine's names stay the English ones).
+    LABELS: ClassVar[Mapping[str, Message]] = {}
 
     @classmethod
     def state_values(cls) -> tuple[str, ...]:
@@ -38,6 +40,9 @@ class Workflow(StateMachine):
 
     @classmethod
     def label(cls, value: str) -> str:
+        """The state called `value`, in words (lazy: in the reader's language when shown)."""
+        if value in cls.LABELS:
+            return cast(str, cls.LABELS[value])
         return str(next(state.name for state in cls.states if state.value == value))
 
     def events_from_here(self) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from babel.support import LazyProxy
 from statemachine import State
@@ -44,17 +44,11 @@ class PledgeWorkflow(Workflow):
         "done": _l("done"),
     }
 
-    # The states in the reader's language (the machine's names stay the English ones).
     LABELS: ClassVar[dict[str, LazyProxy]] = {
         "draft": _l("Draft"),
         "in_progress": _l("In progress"),
         "done": _l("Done"),
     }
-
-    @classmethod
-    def label(cls, value: str) -> str:
-        """The state called `value`, in words (lazy: in the reader's language when shown)."""
-        return cast(str, cls.LABELS[value]) if value in cls.LABELS else super().label(value)
 
     def check_ready_to_publish(self, **_: Any) -> None:
         pledge = self.model

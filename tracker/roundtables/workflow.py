@@ -3,7 +3,7 @@ done work back."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from babel.support import LazyProxy
 from statemachine import State
@@ -47,18 +47,12 @@ class RecommendationWorkflow(Workflow):
         "verified": _l("done and verified"),
     }
 
-    # The states in the reader's language (the machine's names stay the English ones).
     LABELS: ClassVar[dict[str, LazyProxy]] = {
         "draft": _l("Draft"),
         "in_progress": _l("In progress"),
         "done": _l("Done, awaiting verification"),
         "verified": _l("Done, verified"),
     }
-
-    @classmethod
-    def label(cls, value: str) -> str:
-        """The state called `value`, in words (lazy: in the reader's language when shown)."""
-        return cast(str, cls.LABELS[value]) if value in cls.LABELS else super().label(value)
 
     def check_addressee(self, **_: Any) -> None:
         check_addressee(self.model)
