@@ -295,6 +295,7 @@ def test_a_pledge_reads_as_on_its_page(client, make):
         "files": [],
         "text_format": "plain",
         "language": "en",  # (its pledge's)
+        "translations": {},
         "source_reference": None,
         "source_url": None,
     }
@@ -352,6 +353,8 @@ def test_a_roundtable_reads_as_on_its_page(client, make):
             "date": (TODAY - dt.timedelta(days=5)).isoformat(),
             "organisation": "Philippine Red Cross",
             "text": "Mechanism drafted.",
+            "language": "en",  # (its recommendation's)
+            "translations": {},
             "indicator": None,
             "value": None,
             "link": None,
@@ -526,6 +529,8 @@ def test_search_filters_and_sorts_give_what_the_public_list_gives(client, many_p
         {"theme": theme.slug},
         {"forum": str(forum.id)},
         {"country": str(country.id), "sort": "newest"},
+        {"region": "142", "sort": "title"},  # Asia: Nepal's pledges (UN M49)
+        {"region": "009", "state": "done"},  # Oceania: Fiji's
         {"organisation": str(organisation.id)},
         {"q": "water"},
         {"q": '"pledge 1"'},
@@ -554,7 +559,7 @@ def test_search_filters_and_sorts_give_what_the_public_list_gives(client, many_p
             )
             followed += 1
     assert followed >= 10  # most cases span several pages
-    assert _expected({"state": "done"}) and _expected({"q": "water"})  # the filters do find something
+    assert _expected({"state": "done"}) and _expected({"q": "water"}) and _expected({"region": "142"})
 
 
 def test_roundtable_list_filters_and_sorts_give_what_the_public_list_gives(client, make):
@@ -632,7 +637,15 @@ def test_a_malformed_parameter_never_breaks_the_list(client, many_pledges, query
             assert body == get_json(client, f"{API}/pledges")
     else:
         assert body["code"] == 422 and body["status"] == "Unprocessable Entity"
-        assert set(body["errors"]["query"]) <= {"per_page", "state", "theme", "organisation", "forum", "country"}
+        assert set(body["errors"]["query"]) <= {
+            "per_page",
+            "state",
+            "theme",
+            "organisation",
+            "forum",
+            "region",
+            "country",
+        }
 
 
 @pytest.mark.parametrize(

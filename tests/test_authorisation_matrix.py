@@ -110,7 +110,9 @@ TO_FOLLOW_UP = REDIRECT("/roundtables/follow-through")  # where co-chairs land
 TO_ADMIN = REDIRECT("/admin/")  # where admins land
 TO_THE_PLEDGE = REDIRECT("/pledges/{slug}")
 TO_THE_PLEDGES_INDICATORS = REDIRECT("/pledges/{slug}#indicators")
+TO_THE_ACTION = REDIRECT("/pledges/{slug}#action-{action_id}")
 TO_ITS_INDICATORS = REDIRECT("/recommendations/{recommendation_id}#indicators")
+TO_THE_RECOMMENDATION = REDIRECT("/recommendations/{recommendation_id}")
 TO_ORGS = REDIRECT("/admin/organisations")
 TO_THE_USER = REDIRECT("/admin/users/{user_id}")
 TO_FORUMS = REDIRECT("/admin/forums")
@@ -279,6 +281,24 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
         DRAFT_PLEDGE: (LOGIN, TO_THE_PLEDGES_INDICATORS, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
         PUBLISHED_PLEDGE: (LOGIN, TO_THE_PLEDGES_INDICATORS, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     },
+    # Translations: as editing the pledge, or the action. The empty form is an empty translation
+    # (into the first language not the original's): nothing to save, so back to the page.
+    ("pledges.translation", "GET"): {
+        DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    },
+    ("pledges.translation", "POST"): {
+        DRAFT_PLEDGE: (LOGIN, TO_THE_PLEDGE, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, TO_THE_PLEDGE, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    },
+    ("pledges.action_translation", "GET"): {
+        DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    },
+    ("pledges.action_translation", "POST"): {
+        DRAFT_PLEDGE: (LOGIN, TO_THE_ACTION, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+        PUBLISHED_PLEDGE: (LOGIN, TO_THE_ACTION, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    },
     ("pledges.history", "GET"): {
         DRAFT_PLEDGE: (LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
         PUBLISHED_PLEDGE: (LOGIN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
@@ -399,6 +419,17 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
         PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORM_REFUSED, NOT_FOUND, FORBIDDEN, FORBIDDEN),
     },
     # Indicators: as editing the recommendation (its co-chairs); the empty form succeeds.
+    # Translating a recommendation: as editing it (its co-chairs). The empty form saves nothing.
+    ("roundtables.translation", "GET"): {
+        DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+    },
+    ("roundtables.translation", "POST"): {
+        DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, TO_THE_RECOMMENDATION, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, TO_THE_RECOMMENDATION, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, TO_THE_RECOMMENDATION, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+    },
     ("roundtables.indicators", "GET"): {
         DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),
         AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),

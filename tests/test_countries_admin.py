@@ -32,10 +32,29 @@ def test_an_admin_gives_a_country_an_import_created_its_iso_code(client, admin):
     assert "none (a region)" in listed
     saved = client.post(f"/admin/countries/{imported.id}", data={"name": "Fiji", "iso_code": "fj"})
     assert saved.status_code == 302 and saved.headers["Location"] == "/admin/countries"
-    assert db.session.get(Country, imported.id).iso_code == "FJ"
+    saved = db.session.get(Country, imported.id)
+    assert (saved.iso_code, saved.region) == ("FJ", "009")  # its code gives its region of the world: Oceania
     entry = db.session.scalar(sa.select(HistoryEntry).where(HistoryEntry.record_type == "country"))
-    assert (entry.event, entry.actor_id, entry.changes) == ("edited", admin.id, {"iso_code": [None, "FJ"]})
+    changes = {"iso_code": [None, "FJ"], "region": [None, "009"]}
+    assert (entry.event, entry.actor_id, entry.changes) == ("edited", admin.id, changes)
     assert "Fiji" in client.get("/admin/audit").get_data(as_text=True)
+    assert '<td data-label="Region of the world">Oceania</td>' in client.get("/admin/countries").get_data(as_text=True)
+
+
+def test_a_named_region_is_given_its_region_of_the_world_and_a_code_outranks_a_choice(client, admin):
+    """(Issue 19, "by region".) A named region has no ISO code: the admin says where it is."""
+    added = client.post("/admin/countries/new", data={"name": "ASEAN member states", "iso_code": "", "region": "142"})
+    assert added.status_code == 302
+    region = db.session.scalar(sa.select(Country).where(Country.name == "ASEAN member states"))
+    assert (region.iso_code, region.region) == (None, "142")
+    form = client.get(f"/admin/countries/{region.id}").get_data(as_text=True)
+    assert '<option selected value="142">Asia</option>' in form
+    client.post("/admin/countries/new", data={"name": "Papua New Guinea", "iso_code": "pg", "region": "142"})
+    assert db.session.scalar(sa.select(Country.region).where(Country.iso_code == "PG")) == "009"
+    refused = client.post("/admin/countries/new", data={"name": "Sahel", "iso_code": "", "region": "999"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Choose one of the regions listed." in page and 'value="Sahel"' in page
+    assert db.session.scalar(sa.select(Country).where(Country.name == "Sahel")) is None
 
 
 @pytest.mark.parametrize(

@@ -400,7 +400,7 @@ def test_a_wrong_password_does_not_log_in_to_a_demo_account(demo, auth):
 
 
 def test_load_reports_what_it_loaded(demo):
-    assert demo == "Loaded demo data: 6 pledges, 34 actions, 1 roundtable, 7 recommendations, 7 accounts."
+    assert demo == "Loaded demo data: 7 pledges, 34 actions, 1 roundtable, 7 recommendations, 7 accounts."
 
 
 def test_loading_twice_changes_nothing(demo):
@@ -427,9 +427,9 @@ def test_only_if_empty_leaves_a_database_with_pledges_alone(app, make):
 def test_cli_loads_and_commits(app, runner):
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0, result.output
-    assert "Loaded demo data: 6 pledges" in result.output
+    assert "Loaded demo data: 7 pledges" in result.output
     db.session.remove()  # a fresh session sees only what was committed
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pledge)) == 6
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pledge)) == 7
     again = runner.invoke(args=["demo", "load"])
     assert "Demo data already loaded; nothing changed." in again.output
 

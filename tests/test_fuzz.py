@@ -56,6 +56,7 @@ from tracker.accounts.models import OrganisationKind, Role
 from tracker.core.extensions import db
 from tracker.core.files import Upload
 from tracker.core.web.forms import IndicatorsForm, OutcomeRatingForm
+from tracker.core.web.translations import translation_form
 from tracker.data import imports
 from tracker.data.forms import ConfirmImportForm, ImportForm
 from tracker.notifications import kinds
@@ -76,7 +77,7 @@ from tracker.pledges.forms import (
     WithdrawActionForm,
 )
 from tracker.pledges.mails import SIGNATURE_INVITATION
-from tracker.pledges.models import Pledge, PledgeFollower
+from tracker.pledges.models import ActionTaken, Pledge, PledgeFollower
 from tracker.pledges.operations import withdraw_action
 from tracker.roundtables.forms import (
     BulkVerifyForm,
@@ -88,6 +89,7 @@ from tracker.roundtables.forms import (
     RecommendationTransitionForm,
     RoundtableForm,
 )
+from tracker.roundtables.models import Recommendation
 from tracker.roundtables.operations import add_outcome, add_outcome_group, create_recommendation, post_progress_update
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
@@ -584,6 +586,18 @@ POST_TARGETS = [
     Target("pledges.indicators", "staff_a", IndicatorsForm,
            lambda w: [({"slug": w.pledges[k]}, "") for k in ("in_progress", "draft", "done", "beta")]
            + [({"slug": "no-such-pledge"}, "")]),
+    Target("pledges.translation", "staff_a", translation_form(Pledge, (("title", False), ("text", True))),
+           lambda w: [({"slug": w.pledges[k]}, "") for k in ("in_progress", "draft", "done", "beta")]
+           + [({"slug": "no-such-pledge"}, "")],
+           query={"language": st.sampled_from(["en", "fr", "es-419", "ar", "zz", "", "français", "x" * 40])}),
+    Target("pledges.action_translation", "staff_a", translation_form(ActionTaken, (("summary", True), ("details", True))),
+           lambda w: [({"slug": s, "action_id": a}, "") for s, a in w.actions.values()]
+           + [({"slug": w.pledges["draft"], "action_id": i}, "") for i in MISSING_IDS],
+           query={"language": st.sampled_from(["fr", "en", "", "und", "\u202e"])}),
+    Target("roundtables.translation", "cochair1", translation_form(Recommendation, (("text", True),)),
+           lambda w: [({"recommendation_id": w.recommendations[k]}, "") for k in ("in_progress", "draft", "private")]
+           + [({"recommendation_id": i}, "") for i in MISSING_IDS],
+           query={"language": st.sampled_from(["fr", "en", "ar", "", "xx-yy"])}),
     Target("roundtables.indicators", "cochair1", IndicatorsForm,
            lambda w: [({"recommendation_id": w.recommendations[k]}, "") for k in ("in_progress", "draft", "private")]
            + [({"recommendation_id": i}, "") for i in MISSING_IDS]),
@@ -761,7 +775,19 @@ def _cached(world: World, key, make):
 
 # --- GET: every page's query parameters ----------------------------------------------------------
 
-LIST_PARAMS = ["q", "state", "theme", "organisation", "forum", "country", "sort", "cursor", "page", "per_page"]
+LIST_PARAMS = [
+    "q",
+    "state",
+    "theme",
+    "organisation",
+    "forum",
+    "region",
+    "country",
+    "sort",
+    "cursor",
+    "page",
+    "per_page",
+]
 ROUNDTABLE_PARAMS = ["q", "process", "co_chair", "year", "sort", "cursor", "page", "per_page"]
 FOLLOW_THROUGH_PARAMS = ["state", "owner", "heading", "roundtable", "overdue", "stale", "q", "sort", "page"]
 
@@ -819,6 +845,13 @@ GET_PAGES = [
     Page("pledges.edit", "staff_a", [], _slugs("pledges", "in_progress", "beta")),
     Page("pledges.new_action", "staff_a", [], _slugs("pledges", "in_progress")),
     Page("pledges.indicators", "staff_a", [], _slugs("pledges", "in_progress", "draft", "beta")),
+    Page("pledges.translation", "staff_a", ["language"], _slugs("pledges", "in_progress", "draft", "beta")),
+    Page(
+        "pledges.action_translation",
+        "staff_a",
+        ["language"],
+        lambda w: [{"slug": s, "action_id": a} for s, a in w.actions.values()],
+    ),
     Page(
         "pledges.action_file",
         "anonymous",
@@ -841,6 +874,12 @@ GET_PAGES = [
         "roundtables.indicators",
         "cochair1",
         [],
+        lambda w: [{"recommendation_id": i} for i in w.recommendations.values()],
+    ),
+    Page(
+        "roundtables.translation",
+        "cochair1",
+        ["language"],
         lambda w: [{"recommendation_id": i} for i in w.recommendations.values()],
     ),
     Page(

@@ -151,7 +151,7 @@ def test_upgrade_downgrade_upgrade_with_the_demo_loading_after_each_upgrade(migr
     base with all that data in place, upgrade head again, load the demo again."""
     flask_migrate.upgrade()
     first = _load_demo_through_the_cli(migration_app)
-    assert "Loaded demo data: 6 pledges" in first
+    assert "Loaded demo data: 7 pledges" in first
     db.session.remove()
 
     flask_migrate.downgrade(revision="base")
@@ -159,7 +159,7 @@ def test_upgrade_downgrade_upgrade_with_the_demo_loading_after_each_upgrade(migr
 
     flask_migrate.upgrade()
     assert _load_demo_through_the_cli(migration_app) == first
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pledge)) == 6
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pledge)) == 7
 
 
 def test_history_refuses_update_and_delete_after_upgrade(migration_app):

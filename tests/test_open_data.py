@@ -25,7 +25,8 @@ from tracker.core.listing import ListState
 from tracker.data import open_data
 from tracker.data.demo import load_demo
 from tracker.pledges import catalogue
-from tracker.pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory
+from tracker.pledges.evidence import EvidenceLink
+from tracker.pledges.models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
 from tracker.pledges.operations import withdraw_action
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 

@@ -23,7 +23,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def titles_on(response) -> list[str]:
     """The pledge titles a list page shows, in order."""
     return re.findall(
-        r'<h2 class="h5 mb-1"><a href="/pledges/[^"]+"><bdi>([^<]+)</bdi></a>', response.get_data(as_text=True)
+        r'<h2 class="h5 mb-1"><a href="/pledges/[^"]+"><bdi[^>]*>([^<]+)</bdi></a>', response.get_data(as_text=True)
     )
 
 
@@ -41,8 +41,8 @@ def forum(name):
     return record
 
 
-def country(name):
-    record = Country(name=name)
+def country(name, iso_code=None):
+    record = Country(name=name, iso_code=iso_code)
     db.session.add(record)
     db.session.flush()
     return record
@@ -92,7 +92,7 @@ def register(make):
     """Pledges across themes, forums, countries and signatories."""
     migration, children = theme("Migration"), theme("Children's rights")
     conference = forum("33rd International Conference")
-    australia, lao = country("Australia"), country("Lao PDR")
+    australia, lao = country("Australia", "AU"), country("Lao PDR", "LA")
     red_cross = make.organisation("Australian Red Cross")
     dfat = make.organisation("Department of Foreign Affairs and Trade")
     staff = make.staff(organisation=red_cross)
@@ -131,6 +131,10 @@ def register(make):
         ("forum={conference}", ["Alpha", "Charlie"]),
         ("country={lao}", ["Bravo", "Charlie"]),
         ("theme=migration&country={lao}", ["Bravo"]),
+        ("region=009", ["Alpha", "Charlie"]),  # Oceania: Australia
+        ("region=142", ["Bravo", "Charlie"]),  # Asia: Lao PDR
+        ("region=002&state=in_progress", []),
+        ("region=zzz", []),
         ("theme=migration&state=done", []),
         ("theme=no-such-theme", []),
         ("organisation=not-a-number", []),
@@ -154,12 +158,13 @@ def test_filter_counts_say_how_many_pledges_each_value_leaves(client, register):
     assert _option_counts(page, "theme") == {"children-s-rights": 2, "migration": 2}  # the draft is not counted
     assert _option_counts(page, "state") == {"in_progress": 2, "done": 1}
     assert _option_counts(page, "country") == {str(register["australia"].id): 2, str(register["lao"].id): 2}
+    assert _option_counts(page, "region") == {"142": 2, "009": 2}  # Asia, Oceania: M49's order
     # With a theme chosen, the other filters count within it; the theme's own counts do not narrow.
     page = text_of(client.get("/pledges?theme=migration"))
     assert _option_counts(page, "state") == {"in_progress": 2}
     assert _option_counts(page, "theme") == {"children-s-rights": 2, "migration": 2}
     # Every count is what choosing that value gives.
-    for param in ("theme", "organisation", "forum", "country", "state"):
+    for param in ("theme", "organisation", "forum", "region", "country", "state"):
         for value, count in _option_counts(page, param).items():
             chosen = (
                 text_of(client.get(f"/pledges?theme=migration&{param}={value}"))
@@ -167,6 +172,22 @@ def test_filter_counts_say_how_many_pledges_each_value_leaves(client, register):
                 else text_of(client.get(f"/pledges?theme={value}"))
             )
             assert f"of {count} {'pledge' if count == 1 else 'pledges'}" in chosen, (param, value)
+
+
+def test_a_pledge_counts_once_in_its_region_of_the_world_named_in_the_readers_language(client, register, make):
+    """(Issue 19, "by region".) A country's region of the world follows from its ISO code
+    (UN M49); a pledge for two countries of one region counts once there; the region's
+    name is CLDR's in the page's language; a region no pledge is for is not offered."""
+    assert (register["australia"].region, register["lao"].region) == ("009", "142")
+    make.pledge_in_progress(title="Echo", countries=[register["lao"], country("Viet Nam", "VN")])
+    page = text_of(client.get("/pledges"))
+    assert _option_counts(page, "region") == {"142": 3, "009": 2}
+    assert re.search(r'<option value="142"[^>]*>Asia \(3\)</option>', page)
+    assert "Showing 1–3 of 3 pledges" in text_of(client.get("/pledges?region=142"))
+    chosen = text_of(client.get("/pledges?region=002"))  # Africa: chosen, though no pledge is for it
+    assert '<option value="002" selected>Africa (0)</option>' in chosen
+    assert "no such region of the world" in text_of(client.get("/pledges?region=zzz"))
+    assert re.search(r'<option value="142"[^>]*>Asie \(3\)</option>', text_of(client.get("/pledges?lang=fr")))
 
 
 def test_the_filters_are_in_the_url_and_each_can_be_removed(client, register):
@@ -376,7 +397,7 @@ def test_the_home_page_charts_agree_with_the_lists_they_link_to(client, register
     """(Issue 19.) Each chart's bar is a filter of the pledge list: its figure is what the
     list shows when the link is followed. Drafts are never counted."""
     page = text_of(client.get("/"))
-    for chart in ("state", "theme", "forum", "country"):
+    for chart in ("state", "theme", "forum", "region", "country"):
         figure = re.search(rf'<figure class="chart" id="chart-{chart}".*?</figure>', page, re.S)
         assert figure, chart
         rows = re.findall(
@@ -409,7 +430,7 @@ def test_a_forum_page_shows_its_pledges_as_a_whole_each_figure_its_list(client, 
     assert "<strong>2</strong> published pledges" in page  # Alpha and Charlie; not Draft Delta
     assert "<strong>1</strong> completed" in page and "<strong>1</strong> with at least one action taken" in page
     assert "<strong>1</strong> action taken" in page
-    for chart in ("state", "theme", "country"):
+    for chart in ("state", "theme", "region", "country"):
         figure = re.search(rf'<figure class="chart" id="chart-{chart}".*?</figure>', page).group(0)
         rows = re.findall(r'<a href="([^"]+)">.*?</a>.*?<td class="text-end chart-count">(\d+)</td>', figure)
         assert rows, chart

@@ -62,11 +62,11 @@ from tracker.data.models import PendingImport
 from tracker.notifications.models import MailStatus, Notification, OutgoingMail
 from tracker.notifications.operations import unsubscribe_token
 from tracker.pledges import followers
+from tracker.pledges.evidence import EvidenceLink
 from tracker.pledges.mails import SIGNATURE_INVITATION
 from tracker.pledges.models import (
     ActionFigure,
     ActionTaken,
-    EvidenceLink,
     Pledge,
     PledgeFollower,
     PledgeIndicator,
@@ -912,6 +912,10 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "pledges.edit_action_view": (
         Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/edit")),
     ),
+    "pledges.translation": (Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/translation?language=fr")),),
+    "pledges.action_translation": (
+        Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/translation?language=fr")),
+    ),
     "pledges.withdraw_action_view": (
         Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/{w.action.id}/withdraw")),
     ),
@@ -967,6 +971,11 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
                 f"/recommendations/{w.recommendation.id}/updates/{w.recommendation.updates[0].id}"
                 f"/files/{w.recommendation.updates[0].files[0].id}"
             ),
+        ),
+    ),
+    "roundtables.translation": (
+        Page(
+            CO_CHAIR, roundtable_recommendations, at("/recommendations/{w.recommendation.id}/translation?language=fr")
         ),
     ),
     "roundtables.indicators": (

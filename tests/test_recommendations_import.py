@@ -115,7 +115,7 @@ def _reads_like_its_source(page: str, recommendation: Recommendation, row: dict[
     assert recommendation.source_url == row["source_url"], where
     html = card(page, recommendation)
     assert f' lang="{row["language"]}"' in html, where
-    text = re.search(r'<a href="/recommendations/\d+" class="pre-wrap" dir="auto">(.*?)</a>', html, re.S)
+    text = re.search(r'<a href="/recommendations/\d+" class="pre-wrap" dir="auto" lang="[^"]+">(.*?)</a>', html, re.S)
     assert text and words_of_page(text.group(1)) == words_of_source(row["text"]), where
     if row["reference"]:
         assert f'<bdi class="recommendation-reference">{row["reference"]}</bdi>' in html, where
@@ -475,6 +475,6 @@ def test_a_recommendation_and_its_updates_read_as_written(client, admin):
     db.session.commit()
     recommendation = db.session.scalar(sa.select(Recommendation).where(Recommendation.reference == "121.1"))
     page = client.get(f"/recommendations/{recommendation.id}").get_data(as_text=True)
-    item = re.search(r'<div class="update-text" dir="auto">(.*?)</div>', page, re.S).group(1)
+    item = re.search(r'<div class="update-text" lang="[^"]+" dir="auto">(.*?)</div>', page, re.S).group(1)
     assert "<li>bill drafted</li>" in item and "<li>consultation held</li>" in item
     assert '<a href="https://www.gov.si/en/"' in item

@@ -9,7 +9,8 @@ from tracker.accounts.models import Organisation
 from tracker.core.changes import InvalidField
 from tracker.core.extensions import db
 from tracker.core.limits import Limit
-from tracker.pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge
+from tracker.pledges.evidence import EvidenceLink
+from tracker.pledges.models import ActionFigure, ActionTaken, Pledge
 from tracker.pledges.operations import create_pledge
 from tracker.roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
 from tracker.taxonomy.models import Forum, Theme

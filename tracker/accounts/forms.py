@@ -26,6 +26,7 @@ from ..core import i18n
 from ..core.dates import EARLIEST_YEAR, LATEST_YEAR
 from ..core.extensions import db
 from ..core.web.forms import SiteForm, Within, id_or_none, strip
+from ..taxonomy import regions
 from ..taxonomy.models import Country, Forum, ForumKind, Theme
 from .models import Organisation, OrganisationKind, Role, User
 from .passwords import PASSWORD_MAX_LENGTH, password_problem
@@ -201,6 +202,16 @@ class CountryForm(SiteForm):
         description=_l(
             "Two letters, such as FJ or PH (ISO 3166). Leave it empty for a region such as “ASEAN member states”."
         ),
+    )
+    region = SelectField(
+        _l("Region of the world"),
+        choices=[
+            SelectChoice("", _l("The one its ISO code gives")),
+            *(SelectChoice(code, regions.label(code)) for code in regions.REGIONS),
+        ],
+        default="",
+        validate_choice=False,  # (the operation refuses an unknown region, with words)
+        description=_l("A country's region follows from its ISO code; choose one for a named region."),
     )
     submit = SubmitField(_l("Save"))
 

@@ -19,6 +19,7 @@ from ..core.dates import DatePrecision
 from ..core.text import TEXT_FORMATS
 from ..pledges.catalogue import PUBLISHED_STATES
 from ..roundtables.workflow import RecommendationWorkflow
+from ..taxonomy.regions import REGIONS
 
 PER_PAGE_DEFAULT = 20
 PER_PAGE_MAX = 100
@@ -54,6 +55,18 @@ def _optional_text(description: str, **metadata) -> fields.String:
 
 def _names(description: str) -> fields.List:
     return fields.List(fields.String(), required=True, metadata={"description": description})
+
+
+def _translations(texts: str) -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.String()),
+        required=True,
+        metadata={
+            "description": f"Translations of {texts} written by its editors, by language tag (BCP 47): "
+            '{"en": {…}}; each holds the translated texts it has. Empty when it has none.',
+        },
+    )
 
 
 def _partial_date(description: str, *, allow_none: bool = False) -> fields.String:
@@ -147,6 +160,11 @@ class PledgeListArgs(_ListArgs):
     outcome = _filter(
         "Only done pledges whose signatories rated what changed so.",
         enum=["no_change", "some", "substantial", "transformative"],
+    )
+    region = _filter(
+        "Only pledges for a country or named region in this region of the world, by its UN M49 code: 002 Africa, "
+        "019 Americas, 142 Asia, 150 Europe, 009 Oceania.",
+        enum=list(REGIONS),
     )
     country = _filter("Only pledges for this country or region, by its id.", number=True)
     sort = fields.String(
@@ -242,6 +260,7 @@ class PledgeSummarySchema(Schema):
     period_end = fields.Integer(required=True, allow_none=True, metadata={"description": "Last year of the period."})
     period_note = _optional_text('The period in words ("ongoing", "18 months").')
     language = _text('The language it is written in, a BCP 47 tag ("en", "fr", "es-419").', example="fr")
+    translations = _translations("its `title` and `text`")
     source_reference = _optional_text('The source\'s own number for it ("P2065"), where it was published first.')
     source_url = _optional_text("The address of the source, where it was published first.", format="uri")
     signatories = fields.List(
@@ -319,6 +338,7 @@ class ActionSchema(Schema):
     details = _text("More about it, in `text_format`; may be empty.")
     text_format = _text(TEXT_FORMAT_HELP, enum=list(TEXT_FORMATS))
     language = _text('The language it is written in, a BCP 47 tag ("en", "fr").', example="en")
+    translations = _translations("its `summary` and `details`")
     source_reference = _optional_text("The source's own number for it (a progress report's).")
     source_url = _optional_text("The address of the source, where it was published first.", format="uri")
     organisations = _names("The signatories involved.")
@@ -405,6 +425,8 @@ class UpdateSchema(Schema):
     date = fields.Date(required=True)
     organisation = _text("The owner that reported it.")
     text = _text("What happened.")
+    language = _text('The language it is written in, a BCP 47 tag ("en", "fr").', example="en")
+    translations = _translations("its `text`")
     indicator = _optional_text("The recommendation's indicator a figure is reported for (its name), if any.")
     link = _optional_text("A link to its evidence, if any.", format="uri")
     files = fields.List(fields.Nested(FileSchema), required=True, metadata={"description": "Evidence files."})
@@ -422,6 +444,7 @@ class RecommendationSchema(Schema):
     reference = _optional_text('Its number in the source ("121.1").')
     text = _text("The recommendation, as its source words it.")
     language = _text('The language it is written in, a BCP 47 tag ("en", "fr").', example="en")
+    translations = _translations("its `text`")
     heading = _optional_text("The heading it is listed under.")
     outcome_id = fields.Integer(
         required=True, allow_none=True, metadata={"description": "The outcome it follows through, if any."}

@@ -33,8 +33,12 @@ def fold(text: str | None) -> str:
 
 
 def search_text_of(record: Any) -> str:
-    """A record's searchable texts, folded, one per line."""
-    return "\n".join(fold(getattr(record, name)) for name in type(record).searchable)
+    """A record's searchable texts, folded, one per line: its own, then its translations'
+    (`core.translations`), so that a search in any of them finds it."""
+    texts = [getattr(record, name) for name in type(record).searchable]
+    for translation in (getattr(record, "translations", None) or {}).values():
+        texts += [translation.get(name) for name in type(record).searchable]
+    return "\n".join(fold(text) for text in texts if text)
 
 
 def matches(column: Any, term: str) -> sa.ColumnElement[bool]:

@@ -32,6 +32,7 @@ from ..core.listing import (
 )
 from ..core.outcomes import OUTCOME_RATINGS
 from ..core.search import matches
+from ..taxonomy import regions
 from ..taxonomy.models import Country, Forum, Theme
 from .models import SIGNED, ActionTaken, Pledge, PledgeSignatory, pledge_countries, pledge_themes
 from .workflow import PledgeWorkflow
@@ -76,6 +77,27 @@ def _outcome_counts(ids) -> list[FacetValue]:
         ).all()
     )
     return [FacetValue(key, label, counts.get(key, 0)) for key, (label, _meaning) in OUTCOME_RATINGS.items()]
+
+
+def _region_condition(key: str):
+    """A region of the world (its M49 code): the pledges for a country or region in it."""
+    if key not in regions.REGIONS:
+        return None
+    in_region = sa.select(pledge_countries.c.pledge_id).join(Country, Country.id == pledge_countries.c.country_id)
+    return Pledge.id.in_(in_region.where(Country.region == key))
+
+
+def _region_counts(ids) -> list[FacetValue]:
+    """Pledges by region of the world, each counted once however many of its countries are there."""
+    counts = dict(
+        db.session.execute(
+            sa.select(Country.region, sa.func.count(sa.distinct(pledge_countries.c.pledge_id)))
+            .join(Country, Country.id == pledge_countries.c.country_id)
+            .where(pledge_countries.c.pledge_id.in_(ids), Country.region.is_not(None))
+            .group_by(Country.region)
+        ).all()
+    )
+    return [FacetValue(code, regions.label(code), counts[code]) for code in regions.REGIONS if counts.get(code)]
 
 
 PUBLISHED_STATES = [state for state in PledgeWorkflow.state_values() if state != PledgeWorkflow.draft.value]
@@ -137,6 +159,13 @@ PLEDGES = Listing(
             by_id(Pledge.forum_id),
             counted(Forum.id, Forum.name, Pledge, Pledge.forum_id == Forum.id, Pledge.id),
             named(Forum.id, Forum.name, by_number=True),
+        ),
+        Facet(
+            "region",
+            _l("Region of the world"),
+            _region_condition,
+            _region_counts,
+            lambda key: regions.label(key) if key in regions.REGIONS else None,
         ),
         Facet(
             "country",

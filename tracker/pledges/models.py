@@ -28,8 +28,9 @@ from ..core.i18n import _l
 from ..core.limits import Limit
 from ..core.sources import DEFAULT_LANGUAGE
 from ..core.text import PLAIN
+from ..core.translations import Translated
 from ..taxonomy.models import Country, Forum, Theme
-from .evidence import ActionFile
+from .evidence import ActionFile, EvidenceLink
 from .indicators import PledgeIndicator
 from .workflow import DONE, DRAFT, PledgeWorkflow
 
@@ -77,7 +78,7 @@ class ActionOrganisation(Base):
 action_organisations = ActionOrganisation.__table__
 
 
-class ActionTaken(Base):
+class ActionTaken(Translated, Base):
     """A dated account of what was done towards a pledge: the pledge's public timeline."""
 
     __tablename__ = "actions"
@@ -96,6 +97,7 @@ class ActionTaken(Base):
     )
     noun: ClassVar[str] = "action"
     searchable: ClassVar[tuple[str, ...]] = ("summary", "details", "heading")  # (core.search)
+    translatable: ClassVar[tuple[str, ...]] = ("summary", "details")  # (core.translations)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pledge_id: Mapped[int] = mapped_column(sa.ForeignKey("pledges.id"), index=True)
@@ -153,6 +155,11 @@ class ActionTaken(Base):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     @property
+    def written_in(self) -> str:
+        """The language its texts are written in: its own, or its pledge's."""
+        return self.language or self.pledge.language
+
+    @property
     def history_timeline(self) -> Pledge:
         """Changes to an action are shown on its pledge's history."""
         return self.pledge
@@ -181,19 +188,6 @@ class ActionFigure(Base):
     indicator: Mapped[PledgeIndicator | None] = relationship(back_populates="figures")
 
 
-class EvidenceLink(Base):
-    __tablename__ = "evidence_links"
-    limits: ClassVar[dict[str, Limit]] = {"url": Limit(2_000), "title": Limit(300)}
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(sa.String(2000))
-    title: Mapped[str | None] = mapped_column(sa.String(300))
-    position: Mapped[int] = mapped_column(default=0, server_default="0")
-
-    action: Mapped[ActionTaken] = relationship(back_populates="links")
-
-
 def _action_changes(pledge_id: Any) -> sa.ScalarSelect[dt.datetime]:
     """When the pledge's actions last changed (recorded, edited or withdrawn)."""
     return (
@@ -209,7 +203,7 @@ def _latest(updated_at: Any, actions_changed: Any) -> sa.ColumnElement[dt.dateti
     return sa.type_coerce(sa.case((actions_changed > updated_at, actions_changed), else_=updated_at), sa.DateTime)
 
 
-class Pledge(Base):
+class Pledge(Translated, Base):
     """A commitment made at a forum: a conference pledge or a cooperation programme."""
 
     __tablename__ = "pledges"
@@ -229,6 +223,7 @@ class Pledge(Base):
     }
     noun: ClassVar[str] = "pledge"
     searchable: ClassVar[tuple[str, ...]] = ("title", "text")  # (core.search)
+    translatable: ClassVar[tuple[str, ...]] = ("title", "text")  # (core.translations)
     __table_args__ = (
         sa.CheckConstraint(
             "period_end IS NULL OR period_start IS NULL OR period_end >= period_start", name="period_in_order"

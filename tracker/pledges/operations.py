@@ -37,18 +37,9 @@ from ..core.sources import check_source_fields
 from ..core.text import format_number, is_web_url
 from ..taxonomy.models import Country, Forum, Theme
 from . import mails, signatures
-from .evidence import ActionFile
+from .evidence import ActionFile, EvidenceLink
 from .indicators import PledgeIndicator
-from .models import (
-    CHANGE_NOTE,
-    MAX_BUDGET,
-    MAX_FIGURE,
-    REASON,
-    ActionFigure,
-    ActionTaken,
-    EvidenceLink,
-    Pledge,
-)
+from .models import CHANGE_NOTE, MAX_BUDGET, MAX_FIGURE, REASON, ActionFigure, ActionTaken, Pledge
 
 PLEDGE_FIELDS = [
     "title", "text", "forum_id", "region", "period_start", "period_end", "period_note",

@@ -46,6 +46,11 @@ PLEDGE_CHARTS = [
         _l("How many of its published pledges address each theme (a pledge may have several)."),
     ),
     (
+        "region",
+        _l("Pledges by region of the world"),
+        _l("How many of its published pledges cover a country or region in each region of the world."),
+    ),
+    (
         "country",
         _l("Pledges by country or region"),
         _l("How many of its published pledges cover each country or region."),

@@ -73,6 +73,11 @@ HOME_CHARTS = [
         _l("Where the published pledges were made: each conference, process or programme."),
     ),
     (
+        "region",
+        _l("Pledges by region of the world"),
+        _l("How many published pledges cover a country or region in each region of the world."),
+    ),
+    (
         "country",
         _l("Pledges by country or region"),
         _l("How many published pledges cover each country or region."),

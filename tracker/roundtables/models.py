@@ -30,6 +30,7 @@ from ..core.extensions import Base
 from ..core.i18n import _l
 from ..core.limits import Limit
 from ..core.sources import DEFAULT_LANGUAGE
+from ..core.translations import Translated
 from ..taxonomy.models import Forum
 from .workflow import DONE, DRAFT, VERIFIED, RecommendationWorkflow
 
@@ -169,7 +170,7 @@ class Outcome(Base):
         return text[:1].upper() + text[1:]
 
 
-class ProgressUpdate(Base):
+class ProgressUpdate(Translated, Base):
     """A dated note by an owner on a recommendation."""
 
     __tablename__ = "progress_updates"
@@ -178,6 +179,7 @@ class ProgressUpdate(Base):
         "text": Limit(10_000, lines=True, required=_l("Write what has happened since the last update.")),
         "link_url": Limit(2_000),
     }
+    translatable: ClassVar[tuple[str, ...]] = ("text",)  # (core.translations)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(sa.ForeignKey("recommendations.id"), index=True)
@@ -193,6 +195,8 @@ class ProgressUpdate(Base):
     value: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 2))
     # Evidence: a link (a published report, the circulation e-mail's archive) and files.
     link_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    # The language its text is written in (BCP 47); None: its recommendation's.
+    language: Mapped[str | None] = mapped_column(sa.String(35))
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="updates")
     files: Mapped[list[UpdateFile]] = relationship(
@@ -201,6 +205,11 @@ class ProgressUpdate(Base):
     organisation: Mapped[Organisation] = relationship()
     author: Mapped[User | None] = relationship()
     indicator: Mapped[RecommendationIndicator | None] = relationship(back_populates="updates")
+
+    @property
+    def written_in(self) -> str:
+        """The language its text is written in: its own, or its recommendation's."""
+        return self.language or self.recommendation.language
 
     @property
     def history_timeline(self) -> Recommendation:
@@ -282,7 +291,7 @@ class RecommendingOrganisation(Base):
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
 
-class Recommendation(Base):
+class Recommendation(Translated, Base):
     """An outcome a meeting or review agreed to follow through, owned by organisations; as
     its source has it: its number there, who recommended it, its addressee's response."""
 
@@ -297,6 +306,7 @@ class Recommendation(Base):
     }
     noun: ClassVar[str] = "recommendation"
     searchable: ClassVar[tuple[str, ...]] = ("text", "reference", "addressee_note")  # (core.search)
+    translatable: ClassVar[tuple[str, ...]] = ("text",)  # (core.translations)
     __table_args__ = (
         sa.CheckConstraint(
             f"response IS NULL OR response IN ({', '.join(repr(k) for k in RESPONSES)})", name="known_response"

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, validates
 
 from ..core.changes import RESERVED_SLUGS
 from ..core.columns import choice
@@ -18,6 +18,7 @@ from ..core.extensions import Base
 from ..core.i18n import _l
 from ..core.limits import Limit
 from ..core.text import slugify
+from . import regions
 
 
 class ForumKind(enum.Enum):
@@ -80,3 +81,17 @@ class Country(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     iso_code: Mapped[str | None] = mapped_column(sa.String(2), unique=True)
+    # Its region of the world (`regions`: an M49 code), which its ISO code gives; an admin
+    # gives a named region one. The public lists and charts count pledges by it.
+    region: Mapped[str | None] = mapped_column(sa.String(3), index=True)
+
+    @property
+    def region_name(self) -> str | None:
+        """Its region of the world's name, in the reader's language."""
+        return regions.name(self.region) if self.region else None
+
+    @validates("iso_code")
+    def _region_from_code(self, _key: str, iso_code: str | None) -> str | None:
+        if (region := regions.region_of(iso_code)) is not None:
+            self.region = region
+        return iso_code

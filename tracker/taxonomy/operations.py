@@ -19,6 +19,7 @@ from ..core.history import Actor, record_history
 from ..core.i18n import _l
 from ..core.limits import check_year, clean_fields, refuse_same_name
 from ..core.text import slugify
+from . import regions
 from .models import Country, Forum, ForumKind, Theme
 
 FORUM_FIELDS = ["name", "short_name", "kind", "year", "description"]
@@ -98,10 +99,11 @@ def _theme_name(name: str, theme: Theme | None) -> str:
 # --- countries and regions -------------------------------------------------------------------
 
 
-def create_country(actor: Actor, *, name: str, iso_code: str | None = None) -> Country:
-    """An admin adds a country, or a named region (which has no ISO code)."""
+def create_country(actor: Actor, *, name: str, iso_code: str | None = None, region: str | None = None) -> Country:
+    """An admin adds a country, or a named region (which has no ISO code): a country's
+    region of the world follows from its code, a named region's is the one given."""
     access.require(actor, "administer")
-    values = _country_values(name, iso_code, None)
+    values = _country_values(name, iso_code, region, None)
     country = Country(**values)
     db.session.add(country)
     flush_unique()
@@ -109,16 +111,19 @@ def create_country(actor: Actor, *, name: str, iso_code: str | None = None) -> C
     return country
 
 
-def update_country(country: Country, actor: Actor, *, name: str, iso_code: str | None = None) -> None:
-    """Rename a country or region, or give it its ISO code (one an import created, say)."""
+def update_country(
+    country: Country, actor: Actor, *, name: str, iso_code: str | None = None, region: str | None = None
+) -> None:
+    """Rename a country or region, give it its ISO code (one an import created, say), or
+    say which region of the world a named region is in."""
     access.require(actor, "administer")
-    changes = apply(country, _country_values(name, iso_code, country))
+    changes = apply(country, _country_values(name, iso_code, region, country))
     if changes:
         flush_unique()
         record_history(country, "edited", actor, changes=changes)
 
 
-def _country_values(name: str, iso_code: str | None, country: Country | None) -> dict[str, Any]:
+def _country_values(name: str, iso_code: str | None, region: str | None, country: Country | None) -> dict[str, Any]:
     name = Country.limits["name"].clean(name, "name")
     refuse_same_name(
         Country,
@@ -136,4 +141,6 @@ def _country_values(name: str, iso_code: str | None, country: Country | None) ->
         refuse_duplicate(
             Country.iso_code, code, country, "iso_code", _l("Another country has the code %(code)s.", code=code)
         )
-    return {"name": name, "iso_code": code}
+    if region and region not in regions.REGIONS:
+        raise InvalidField("region", _l("Choose one of the regions listed."))
+    return {"name": name, "iso_code": code, "region": regions.region_of(code) or region or None}

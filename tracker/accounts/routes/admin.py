@@ -360,7 +360,9 @@ def new_country():
     form = CountryForm()
     if form.validate_on_submit():
         try:
-            country = taxonomy.create_country(_me(), name=form.name.data, iso_code=form.iso_code.data)
+            country = taxonomy.create_country(
+                _me(), name=form.name.data, iso_code=form.iso_code.data, region=form.region.data
+            )
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:
@@ -376,7 +378,9 @@ def edit_country(country_id: int):
     form = CountryForm(obj=country)
     if form.validate_on_submit():
         try:
-            taxonomy.update_country(country, _me(), name=form.name.data, iso_code=form.iso_code.data)
+            taxonomy.update_country(
+                country, _me(), name=form.name.data, iso_code=form.iso_code.data, region=form.region.data
+            )
         except REFUSALS as refusal:
             show_refusal(form, refusal)
         else:

@@ -17,6 +17,7 @@ from ..sources import language_name
 from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown, render_text
 from .i18n import current_language
 from .icons import icon
+from .translations import shown_on_page
 
 
 def isolated(value: Any) -> Markup:
@@ -47,7 +48,11 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.tests.update(web_url=is_web_url)
     app.jinja_env.globals.update(
-        icon=icon, can=access.can, accept_files=files.ACCEPT_ATTRIBUTE, max_file_size=_max_file_size
+        icon=icon,
+        can=access.can,
+        accept_files=files.ACCEPT_ATTRIBUTE,
+        max_file_size=_max_file_size,
+        shown=shown_on_page,
     )
 
 

@@ -35,6 +35,10 @@ PLEDGE_COLUMNS: dict[str, LazyProxy] = {
     "actions_intro": _l("The sentence introducing its actions taken, in text_format."),
     "text_format": _l("plain (as written: the default) or markdown."),
     "language": _l("The language it is written in: a BCP 47 tag (en, fr, es, ar …) or its name; empty: en."),
+    "translations": _l(
+        'Translations of its title and text, by language: JSON {"en": {"title": "…", "text": "…"}}; a translation '
+        "needs its title. May be empty."
+    ),
     "source_reference": _l("The source's own number for it, e.g. P2065."),
     "source_url": _l("Where it was published first (https://…)."),
     "indicators": _l(
@@ -70,6 +74,10 @@ ACTION_COLUMNS: dict[str, LazyProxy] = {
     "links": _l('JSON array of evidence links {"url" (http:// or https://), "title"}.'),
     "text_format": _l("plain (as written: the default) or markdown."),
     "language": _l("The language it is written in, when not its pledge's: a BCP 47 tag or its name."),
+    "translations": _l(
+        'Translations of its summary and details, by language: JSON {"en": {"summary": "…", "details": "…"}}; '
+        "a translation needs its summary. May be empty."
+    ),
     "source_reference": _l("The source's own number for it (a progress report's)."),
     "source_url": _l("Where it was published first (https://…)."),
 }

@@ -84,6 +84,7 @@ def _pledge_row(pledge: Pledge, link: Callable[[Pledge], str]) -> dict[str, Any]
         "actions_intro": pledge.actions_intro,
         "text_format": pledge.text_format,
         "language": pledge.language,
+        "translations": _json(pledge.translations) if pledge.translations else None,
         "source_reference": pledge.source_reference,
         "source_url": pledge.source_url,
         "indicators": _json([indicator_json(indicator) for indicator in pledge.indicators])
@@ -124,6 +125,7 @@ def export_actions(pledges: sa.Select) -> str:
                 "links": _json([{"url": link.url, "title": link.title} for link in action.links]),
                 "text_format": action.text_format,
                 "language": action.language,
+                "translations": _json(action.translations) if action.translations else None,
                 "source_reference": action.source_reference,
                 "source_url": action.source_url,
             }
@@ -182,7 +184,7 @@ def indicator_json(indicator: Any) -> dict:
     }
 
 
-def _json(items: list) -> str:
+def _json(items: list | dict) -> str:
     return json.dumps(items, ensure_ascii=False)
 
 

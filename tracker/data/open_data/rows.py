@@ -21,8 +21,9 @@ from ...core.sources import DEFAULT_LANGUAGE, check_language, check_source_url, 
 from ...core.text import PLAIN, first_sentence, slugify
 from ...core.workflow import RuleNotMet
 from ...pledges import operations
+from ...pledges.evidence import EvidenceLink
 from ...pledges.indicators import PledgeIndicator
-from ...pledges.models import ActionFigure, ActionTaken, EvidenceLink, Pledge, PledgeSignatory
+from ...pledges.models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
 from ...pledges.workflow import PledgeWorkflow
 from .batch import Batch, Derived, RowError
 from .cells import (
@@ -39,7 +40,7 @@ from .cells import (
     short_text,
 )
 from .columns import PLEDGE_NAMES
-from .structured import figures, indicator_rows, links
+from .structured import figures, indicator_rows, links, translations
 
 
 class Row:
@@ -151,9 +152,11 @@ class PledgeRow(Row):
         }
 
     def _source(self) -> dict[str, Any]:
+        language = self.cell("language", check_language)
         return {
             "text_format": self.cell("text_format", check_text_format),
-            "language": self.cell("language", check_language),
+            "language": language,
+            "translations": self.cell("translations", translations, Pledge, language) or {},
             "source_reference": self.cell("source_reference", short_text, Pledge, "source_reference"),
             "source_url": self.cell("source_url", check_source_url),
             "indicators": self.cell("indicators", indicator_rows) or [],
@@ -273,7 +276,7 @@ def _pledge(values: dict[str, Any]) -> Pledge:
 _PLEDGE_FIELDS = (
     "slug", "title", "status", "text", "forum", "region", "period_start", "period_end", "period_note",
     "budget_amount", "budget_currency", "budget_note", "themes", "countries", "signatories_note", "title_derived",
-    "text_format", "language", "source_reference", "source_url",
+    "text_format", "language", "translations", "source_reference", "source_url",
 )  # fmt: skip
 
 
@@ -300,6 +303,8 @@ class ActionRow(Row):
             "source_reference": self.cell("source_reference", short_text, ActionTaken, "source_reference"),
             "source_url": self.cell("source_url", check_source_url),
         }
+        written_in = source["language"] or (pledge.language if pledge is not None else None)
+        source["translations"] = self.cell("translations", translations, ActionTaken, written_in) or {}
         if not self.valid:
             return
         if pledge is not None and source["language"] == pledge.language:

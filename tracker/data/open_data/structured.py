@@ -11,9 +11,12 @@ from decimal import Decimal
 
 from ...core import indicators
 from ...core.i18n import _l
+from ...core.sources import DEFAULT_LANGUAGE
+from ...core.translations import Texts, clean_translations
 from ...pledges import operations
+from ...pledges.evidence import EvidenceLink
 from ...pledges.indicators import PledgeIndicator
-from ...pledges.models import ActionFigure, EvidenceLink
+from ...pledges.models import ActionFigure
 from .cells import Invalid, parse_day, parse_decimal, short_text
 from .columns import FIGURE_KEYS, FIRST_YEAR, INDICATOR_KEYS, LAST_YEAR, LINK_KEYS
 
@@ -166,3 +169,21 @@ def links(value: str) -> list[dict]:
         )
     operations.check_evidence_links(result)
     return result
+
+
+def translations(value: str, model: type, written_in: str | None) -> dict[str, Texts]:
+    """The translations JSON ({"en": {"title": "…", "text": "…"}}), checked as the
+    translation editor checks each (`core.translations`)."""
+    value = value.strip()
+    if not value:
+        return {}
+    try:
+        given = json.loads(value)
+    except ValueError as problem:
+        raise Invalid(
+            _l(
+                'this is not valid JSON (%(problem)s); write the translations as {"en": {…}}, or leave it empty.',
+                problem=problem,
+            )
+        ) from None
+    return clean_translations(model, written_in or DEFAULT_LANGUAGE, given)

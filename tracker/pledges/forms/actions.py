@@ -39,13 +39,8 @@ from ...core.web.forms import (
     id_or_none,
     strip,
 )
-from ..models import (
-    MAX_FIGURE,
-    REASON,
-    ActionFigure,
-    ActionTaken,
-    EvidenceLink,
-)
+from ..evidence import EvidenceLink
+from ..models import MAX_FIGURE, REASON, ActionFigure, ActionTaken
 from . import SourceFields, _format_field
 
 

@@ -365,7 +365,7 @@ def _action_form(pledge: Pledge, action: ActionTaken | None = None) -> ActionFor
     return form
 
 
-def _load_action(pledge: Pledge, action_id: int) -> ActionTaken:
+def load_action(pledge: Pledge, action_id: int) -> ActionTaken:
     action = db.session.get(ActionTaken, action_id)
     if action is None or action.pledge_id != pledge.id or action.withdrawn_at is not None:
         abort(404)
@@ -376,7 +376,7 @@ def _load_action(pledge: Pledge, action_id: int) -> ActionTaken:
 @login_required
 def edit_action_view(slug: str, action_id: int):
     pledge = load_pledge(slug, *PAGE_OPTIONS)
-    action = _load_action(pledge, action_id)
+    action = load_action(pledge, action_id)
     access.require(current_user, "edit", action)
     form = _action_form(pledge, action)
     if request.method == "GET":
@@ -410,7 +410,7 @@ def edit_action_view(slug: str, action_id: int):
 @login_required
 def withdraw_action_view(slug: str, action_id: int):
     pledge = load_pledge(slug, *PAGE_OPTIONS)
-    action = _load_action(pledge, action_id)
+    action = load_action(pledge, action_id)
     access.require(current_user, "withdraw", action)
     form = WithdrawActionForm()
     if form.validate_on_submit():

@@ -21,6 +21,7 @@ from ...core.web.forms import OutcomeRatingForm, records_by_id, workflow_buttons
 from ...core.web.indicators import edit_indicators
 from ...core.web.lists import paginate
 from ...core.web.refusals import show_conflict, show_refusal
+from ...core.web.translations import edit_translation
 from .. import follow_through, operations, queries
 from ..forms import FollowThroughFilter, ProgressUpdateForm, RecommendationForm, RecommendationTransitionForm
 from ..models import Outcome, OutcomeGroup, Recommendation, Roundtable
@@ -224,6 +225,20 @@ def indicators_editor(recommendation_id: int):
     title = _("Recommendation %(number)s", number=recommendation.reference or recommendation.id)
     crumbs = [(roundtable.title, url_for(".show", slug=roundtable.slug)), (title, back)]
     return edit_indicators(recommendation, operations.set_indicators, title=title, back=back, breadcrumbs=crumbs)
+
+
+@bp.route("/recommendations/<int:recommendation_id>/translation", methods=["GET", "POST"])
+@login_required
+def translation(recommendation_id: int):
+    """The recommendation's text in another language, by its co-chairs."""
+    recommendation = load_recommendation(recommendation_id)
+    access.require(current_user, "translate", recommendation)
+    back = url_for(".recommendation", recommendation_id=recommendation.id)
+    roundtable = recommendation.roundtable
+    title = _("Recommendation %(number)s", number=recommendation.reference or recommendation.id)
+    crumbs = [(roundtable.title, url_for(".show", slug=roundtable.slug)), (title, back)]
+    texts = {"text": (_("The recommendation"), True)}
+    return edit_translation(recommendation, texts, title=title, back=back, breadcrumbs=crumbs)
 
 
 @bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
