@@ -193,3 +193,43 @@ def test_e_mails_arrive_in_each_recipients_language(client, make, smtp_server, d
         body = " ".join(text_of(message).split())
         keeps = "Your current password keeps working until the link is used. Using it logs you out everywhere else."
         assert translations.gettext(keeps) in body and keeps not in body
+
+
+# --- numbers typed as each language writes them ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "locale, typed, number",
+    [
+        (None, "2,037", "2037"), (None, "12.5", "12.5"), (None, "80,000,000.50", "80000000.50"),
+        ("fr_FR", "12,5", "12.5"), ("fr", "2\u202f037", "2037"), ("fr", "2 037,5", "2037.5"), ("fr", "2,037", "2.037"),
+        ("es", "2.037", "2037"), ("es", "1.234,5", "1234.5"), ("es", "12,5", "12.5"),
+        ("ar", "١٢٫٥", "12.5"), ("ar", "٢٬٠٣٧", "2037"),
+        ("fr", "12.5", "12.5"), (None, "12,5", "12.5"),  # a lone sign before other than three digits: a decimal
+    ],
+)  # fmt: skip
+def test_a_number_is_read_as_its_writer_wrote_it(locale, typed, number):
+    from decimal import Decimal
+
+    from tracker.core.text import parse_number
+
+    assert parse_number(typed, locale) == Decimal(number)
+
+
+def test_a_figure_typed_the_french_way_is_kept_and_shown_the_french_way(client, make, auth):
+    """(Issue 21: "12,5" in French was read as 125.)"""
+    from tracker.pledges.models import ActionTaken
+
+    from .test_staff_workspace import action_form
+
+    org = make.organisation("Croix-Rouge de Belgique")
+    pledge = make.pledge_in_progress(lead=org)
+    auth.login(make.staff(organisation=org).email)
+    data = action_form(org, date="14 mai 2020", **{"figures-0-label": "tonnes", "figures-0-value": "12,5"})
+    assert client.post(f"/pledges/{pledge.slug}/actions/new?lang=fr", data=data).status_code == 302
+    assert str(db.session.scalar(db.select(ActionTaken)).figures[0].value) == "12.50"
+    refused = client.post(
+        f"/pledges/{pledge.slug}/actions/new?lang=fr", data={**data, "figures-0-value": "1,23,456"}
+    ).get_data(as_text=True)
+    assert "Saisissez un nombre, par exemple 2\u202f037 ou 12,5." in html.unescape(refused)
+    assert 'value="1,23,456"' in refused  # what was typed stays

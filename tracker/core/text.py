@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 import nh3
@@ -191,6 +191,42 @@ def format_number(value: Decimal | float | int | None, locale: str | None = None
     if value == int(value):
         return f"{int(value):,}"
     return f"{value:,}"
+
+
+# Digits people may type in other scripts (Arabic-Indic, Eastern Arabic-Indic) and their
+# decimal and thousands signs, as Western digits and signs.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009'’]")
+_THOUSANDS = {",": re.compile(r"[+-]?\d{1,3}(,\d{3})+"), ".": re.compile(r"[+-]?\d{1,3}(\.\d{3})+")}
+
+
+def parse_number(text: str, locale: str | None = None) -> Decimal:
+    """A number as a person types it, in `locale`'s way or another's: "2,037", "2 037",
+    "2.037,5", "12,5", "١٢٫٥". With both signs, the last is the decimal one; a sign that
+    recurs, or stands before exactly three digits, groups thousands — unless it is the
+    locale's own decimal sign ("2,037" is 2037 in English, 2.037 in French); any other single
+    sign is the decimal one ("12,5" is 12.5 everywhere). `InvalidOperation` when it is no number."""
+    typed = _SPACES.sub("", text.translate(_DIGITS))
+    decimal_sign = babel_numbers.get_decimal_symbol(locale or "en_GB")
+    signs = [sign for sign in (",", ".") if sign in typed]
+    if len(signs) == 2:
+        decimal = max(signs, key=typed.rindex)
+        grouping = "," if decimal == "." else "."
+        whole, _, fraction = typed.rpartition(decimal)
+        if not _THOUSANDS[grouping].fullmatch(whole) and grouping in whole:
+            raise InvalidOperation(text)
+        typed = whole.replace(grouping, "") + "." + fraction
+    elif signs:
+        sign = signs[0]
+        whole, _, fraction = typed.rpartition(sign)
+        groups = typed.count(sign) > 1 or (len(fraction) == 3 and sign != decimal_sign)
+        if groups:
+            if not _THOUSANDS[sign].fullmatch(typed):
+                raise InvalidOperation(text)
+            typed = typed.replace(sign, "")
+        else:
+            typed = whole + "." + fraction
+    return Decimal(typed)
 
 
 def format_money(amount: Decimal | None, currency: str | None, locale: str | None = None) -> str:

@@ -13,7 +13,8 @@ from wtforms.widgets import TextInput
 from .. import i18n
 from ..dates import DatePrecision, NotADate, format_date, parse_partial_date
 from ..files import Upload
-from .i18n import current_language
+from ..text import format_number, parse_number
+from .i18n import current_language, page_format_locale
 
 
 class DayField(StringField):
@@ -57,8 +58,9 @@ class DayField(StringField):
 
 
 class NumberWithSeparatorsField(DecimalField):
-    """A number as people type it: "2,037", "2 037" or "80000000.50". A text box, not
-    type=number, which browsers empty when it holds a thousands separator."""
+    """A number as people type it, in the page's language's way or another's: "2,037",
+    "2 037", "2.037,5", "12,5" (`core.text.parse_number`). A text box, not type=number,
+    which browsers empty when it holds a thousands separator."""
 
     widget = TextInput()
 
@@ -66,28 +68,34 @@ class NumberWithSeparatorsField(DecimalField):
         if self.raw_data:
             return self.raw_data[0]
         if isinstance(self.data, Decimal):
-            value = self.data.normalize()
-            return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
+            return format_number(self.data.normalize(), page_format_locale())
         return ""
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        text = valuelist[0].strip().replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
         try:
-            self.data = Decimal(text)
+            self.data = parse_number(valuelist[0], page_format_locale())
         except InvalidOperation:
             self.data = None
-            # Translators: the examples stay as they are (a number is read with "," between thousands).
-            raise ValueError(_("Enter a number, e.g. 2,037 or 12.5.")) from None
+            raise ValueError(_not_a_number()) from None
         if not self.data.is_finite():
             self.data = None
-            raise ValueError(_("Enter a number, e.g. 2,037 or 12.5."))
+            raise ValueError(_not_a_number())
         # Stored with two decimals: say so rather than silently round 0.001 to 0.
         if abs(self.data) < 10**18 and self.data != self.data.quantize(Decimal("0.01")):
             self.data = None
             raise ValueError(_("Use at most two decimal places."))  # (larger numbers: NumberRange says)
+
+
+def _not_a_number() -> str:
+    locale = page_format_locale()
+    return _(
+        "Enter a number, e.g. %(thousands)s or %(decimal)s.",
+        thousands=format_number(2037, locale),
+        decimal=format_number(Decimal("12.5"), locale),
+    )
 
 
 def uploads_of(field) -> list[Upload]:

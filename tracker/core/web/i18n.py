@@ -40,6 +40,13 @@ def current_language() -> str:
     return chosen
 
 
+def page_format_locale() -> str | None:
+    """How this page writes dates and numbers: None (the tracker's own English ways) for
+    English, else the Babel locale of the page's language."""
+    language = current_language()
+    return None if language == i18n.DEFAULT else i18n.format_locale(language)
+
+
 def alternates() -> list[tuple[str, str]]:
     """This page in each language, (code, address): the switcher's links and `hreflang`."""
     args = request.args.to_dict(flat=False)

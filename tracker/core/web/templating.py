@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app
 from markupsafe import Markup, escape
 
-from .. import access, files, i18n
+from .. import access, files
 from ..dates import format_date, format_date_range, machine_date
 from ..sources import language_name
 from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown, render_text
-from .i18n import current_language
+from .i18n import current_language, page_format_locale
 from .icons import icon
 from .translations import shown_on_page
 
@@ -40,11 +40,11 @@ def init_app(app: Flask) -> None:
         language_name=lambda tag: language_name(tag, current_language()),
         url_host=url_host,
         excerpt=plain_excerpt,
-        date=lambda value, precision=None: format_date(value, precision, _format_locale()),
+        date=lambda value, precision=None: format_date(value, precision, page_format_locale()),
         machine_date=machine_date,
-        date_range=lambda start, end: format_date_range(start, end, _format_locale()),
-        number=lambda value: format_number(value, _format_locale()),
-        money=lambda amount, currency: format_money(amount, currency, _format_locale()),
+        date_range=lambda start, end: format_date_range(start, end, page_format_locale()),
+        number=lambda value: format_number(value, page_format_locale()),
+        money=lambda amount, currency: format_money(amount, currency, page_format_locale()),
     )
     app.jinja_env.tests.update(web_url=is_web_url)
     app.jinja_env.globals.update(
@@ -54,13 +54,6 @@ def init_app(app: Flask) -> None:
         max_file_size=_max_file_size,
         shown=shown_on_page,
     )
-
-
-def _format_locale() -> str | None:
-    """How this page writes dates and numbers: None (the tracker's own English ways) for
-    English, else the Babel locale of the page's language."""
-    language = current_language()
-    return None if language == i18n.DEFAULT else i18n.format_locale(language)
 
 
 def _max_file_size() -> str:
