@@ -151,7 +151,7 @@ def test_three_figures_show_the_same_percentage_on_the_page_the_api_and_the_csv(
         data = _figure_row(indicator.id, value, date) | {"organisations": [staff.organisation_id]}
         assert client.post(f"/pledges/{pledge.slug}/actions/new", data=data).status_code == 302
     page = text_of(client.get(f"/pledges/{pledge.slug}"))
-    assert "120 of 500 people" in page and "24% of target" in page
+    assert "120 of 500 <bdi>people</bdi>" in page and "24% of target" in page
     assert 'max="100" value="24"' in page  # the progress bar
     assert "counts towards its target" in page and "<bdi>Volunteers trained</bdi> over time" in page
 
@@ -289,7 +289,7 @@ def test_a_recommendations_progress_updates_report_against_its_indicator(client,
         )
         assert posted.status_code == 302
     page = text_of(client.get(f"/recommendations/{recommendation.id}"))
-    assert "30 of 40 people" in page and "75% of target" in page
+    assert "30 of 40 <bdi>people</bdi>" in page and "75% of target" in page
     api = client.get(f"/api/v1/roundtables/{roundtable.slug}").get_json()
     (shown,) = [r for r in api["recommendations"] if r["id"] == recommendation.id]
     assert shown["indicators"][0]["percent"] == 75
