@@ -400,7 +400,7 @@ SAMPLES = {
     recommendation_mails.SENT_BACK: _RECOMMENDATION | {"reason": "Add the budget."},
     recommendation_mails.MARKED_DONE: _RECOMMENDATION | {"what_was_done": "Signed."},
     recommendation_mails.VERIFIED: _RECOMMENDATION | {"comment": "Well done."},
-    recommendation_mails.DUE: _RECOMMENDATION | {"when": "is overdue by 3 days", "due_in": "Overdue by 3 days"},
+    recommendation_mails.DUE: _RECOMMENDATION | {"days": -3, "due_on": "2030-03-01"},
     recommendation_mails.AWAITING_VERIFICATION: _RECOMMENDATION | {"days": 9},
     "follow_digest": {"follower_id": 1, "pledge_title": "Restoring Family Links", "slug": "restoring-family-links",
                       "email": "lena@example.net", "count_words": "1 new action", "more": 0, "token": "sample",

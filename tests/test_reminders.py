@@ -333,3 +333,40 @@ def test_two_remind_runs_at_once_send_each_reminder_once(tmp_path):
     assert tuple(reminded) == (expected, expected) and told == expected and queued == expected, outputs
     said = [int(n) for out, _ in outputs for n in re.findall(r"due soon or overdue: (\d+)\.", out)]
     assert sum(said) == expected, outputs
+
+
+def test_a_reminder_reads_whole_in_its_recipients_language_and_plural(owned, remind, inbox, smtp_server):
+    """(Issue 21: the reminder glued an English "is due in 5 days" into translated sentences.)"""
+    _recommendation, people, addresses = owned
+    people["staff"].language, people["colleague"].language = "fr", "ar"
+    db.session.commit()
+    received = {
+        address: [subject.strip() for subject in subjects]
+        for address, subjects in remind(DUE - dt.timedelta(days=2)).items()
+    }
+    assert received[addresses["staff"]] == [
+        "Pledge Tracker\u00a0: une recommandation dont votre organisation est responsable arrive à échéance dans 2 jours"
+    ]
+    assert received[addresses["colleague"]] == [
+        "Pledge Tracker: توصية تتولى منظمتكم مسؤوليتها يحل موعد استحقاقها بعد يومين"
+    ]
+    french = text_of([m for m in smtp_server.messages if m["To"].addresses[0].addr_spec == addresses["staff"]][-1])
+    assert "arrive à échéance dans 2 jours (1 mars 2030)" in french and "is due" not in french
+    assert "Échéance\u00a0: 1 mars 2030" in french
+    remind(DUE + dt.timedelta(days=1))
+    to_staff = [m for m in smtp_server.messages if m["To"].addresses[0].addr_spec == addresses["staff"]]
+    assert "en retard de 1 jour" in text_of(to_staff[-1])
+
+
+def test_a_reminder_queued_before_the_days_were_kept_still_arrives(owned, deliver, inbox):
+    """A reminder waiting in the outbox when the tracker was upgraded keeps its English words."""
+    from tracker.notifications.operations import notify
+
+    recommendation, people, addresses = owned
+    context = mails.context_of(recommendation) | {"when": "is overdue by 3 days", "due_in": "Overdue by 3 days"}
+    context.pop("due_on")
+    notify(mails.DUE, [people["staff"]], context)
+    db.session.commit()
+    deliver()
+    (message,) = inbox.new()
+    assert str(message["Subject"]) == "Pledge Tracker: a recommendation your organisation owns is overdue by 3 days"

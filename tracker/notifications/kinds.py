@@ -43,6 +43,14 @@ class ByValue:
     messages: Mapping[str, Text]
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """A subject or summary written whole by `choose` from the values (the context and
+    `site_name`), its values filled: a sentence with a number in each language's plural form."""
+
+    choose: Callable[[Mapping[str, Any]], Text]
+
+
 class NotDeliverable(Exception):
     """The message no longer applies, and is given up (the reason is kept for admins)."""
 
@@ -51,7 +59,7 @@ class NotDeliverable(Exception):
 class Kind:
     name: str
     # The subject, a message over the message's context and `site_name` (`fill`).
-    subject: Text | ByValue
+    subject: Text | ByValue | Chosen
     # What the person turns off, in words that finish "E-mails …" ("when you are invited").
     label: Text
     # Notifications may be turned off (List-Unsubscribe); account mails may not.
@@ -59,7 +67,7 @@ class Kind:
     prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     # --- notifications (in the app, and by e-mail as the person chooses) ---
     # One line in the notification centre and the digest, a message over the context (`fill`).
-    summary: Text | ByValue | None = None
+    summary: Text | ByValue | Chosen | None = None
     # The endpoint of the page it concerns, and the context's keys that are its arguments.
     page: str | None = None
     page_args: tuple[str, ...] = ()
@@ -104,9 +112,11 @@ class Kind:
         return self.page, {arg: context[arg] for arg in self.page_args}
 
 
-def fill(text: Text | ByValue, values: Mapping[str, Any]) -> str:
+def fill(text: Text | ByValue | Chosen, values: Mapping[str, Any]) -> str:
     """`text` in the reader's language, its placeholders filled from `values`: `%(name)s`,
     or `{name}` in a plain format string."""
+    if isinstance(text, Chosen):
+        return str(text.choose(values))
     if isinstance(text, ByValue):
         text = text.messages[values[text.key]]
     words = str(text)

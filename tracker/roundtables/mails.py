@@ -16,16 +16,17 @@ may no longer read the recommendation is not sent it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..accounts.models import User
-from ..core import access
+from ..core import access, i18n
 from ..core.dates import format_date
 from ..core.extensions import db
-from ..core.i18n import _l
+from ..core.i18n import _l, _n
 from ..core.text import plain_excerpt
 from ..notifications import kinds
 from ..notifications.models import EmailChoice
@@ -52,7 +53,9 @@ def _may_still_read(user_id: int, context: Mapping[str, Any]) -> None:
         raise kinds.NotDeliverable(_l("the person may no longer read this recommendation."))
 
 
-def _kind(name: str, subject: kinds.Text, label: kinds.Text, summary: kinds.Text, **options: Any) -> kinds.Kind:
+def _kind(
+    name: str, subject: kinds.Text | kinds.Chosen, label: kinds.Text, summary: kinds.Text | kinds.Chosen, **options: Any
+) -> kinds.Kind:
     return kinds.declare(
         kinds.Kind(
             name,
@@ -92,11 +95,69 @@ _kind(
     summary=_l("Verified by %(by_organisation)s: “%(excerpt)s”"),
     default=EmailChoice.DAILY,  # good news, with nothing left to do
 )
+
+
+def _due_subject(values: Mapping[str, Any]) -> Any:
+    days, site_name = values.get("days"), values["site_name"]
+    if days is None:  # (queued before the days were kept: its English words)
+        return _l(
+            "%(site_name)s: a recommendation your organisation owns %(when)s", site_name=site_name, when=values["when"]
+        )
+    if days == 0:
+        return _l("%(site_name)s: a recommendation your organisation owns is due today", site_name=site_name)
+    if days > 0:
+        return _n(
+            "%(site_name)s: a recommendation your organisation owns is due in %(num)s day",
+            "%(site_name)s: a recommendation your organisation owns is due in %(num)s days",
+            days,
+            site_name=site_name,
+        )
+    return _n(
+        "%(site_name)s: a recommendation your organisation owns is overdue by %(num)s day",
+        "%(site_name)s: a recommendation your organisation owns is overdue by %(num)s days",
+        -days,
+        site_name=site_name,
+    )
+
+
+def _due_day(values: Mapping[str, Any]) -> str:
+    """The due day in the reader's language (as kept, for a notification made before)."""
+    if not values.get("due_on"):
+        return str(values.get("due", "—"))
+    language = i18n.reading_language()
+    locale = None if language in (None, i18n.DEFAULT) else i18n.format_locale(language)
+    return format_date(dt.date.fromisoformat(values["due_on"]), None, locale)
+
+
+def _due_summary(values: Mapping[str, Any]) -> Any:
+    days, due, excerpt = values.get("days"), _due_day(values), values["excerpt"]
+    if days is None:  # (kept before the days were)
+        return _l("%(due_in)s (due %(due)s): “%(excerpt)s”", due_in=values["due_in"], due=due, excerpt=excerpt)
+    if days == 0:
+        return _l("Due today: “%(excerpt)s”", excerpt=excerpt)
+    if days > 0:
+        return _n(
+            "Due in %(num)s day (on %(due)s): “%(excerpt)s”",
+            "Due in %(num)s days (on %(due)s): “%(excerpt)s”",
+            days,
+            due=due,
+            excerpt=excerpt,
+        )
+    return _n(
+        "Overdue by %(num)s day (due %(due)s): “%(excerpt)s”",
+        "Overdue by %(num)s days (due %(due)s): “%(excerpt)s”",
+        -days,
+        due=due,
+        excerpt=excerpt,
+    )
+
+
 _kind(
     DUE,
-    subject=_l("%(site_name)s: a recommendation your organisation owns %(when)s"),
+    # (Whole sentences in each language's plural form: the days left, below 0 when overdue.)
+    subject=kinds.Chosen(_due_subject),
     label=_l("reminding you of recommendations your organisation owns that are due soon or overdue"),
-    summary=_l("%(due_in)s (due %(due)s): “%(excerpt)s”"),
+    summary=kinds.Chosen(_due_summary),
 )
 _kind(
     AWAITING_VERIFICATION,
@@ -142,6 +203,8 @@ def context_of(recommendation: Recommendation, actor: Any = None) -> dict[str, A
         "excerpt": plain_excerpt(recommendation.text, 160),
         "roundtable": recommendation.roundtable.title,
         "due": format_date(recommendation.due_date) if recommendation.due_date else "—",
+        # (The day itself, which the reader's language writes when they read it.)
+        "due_on": recommendation.due_date.isoformat() if recommendation.due_date else None,
         "by": getattr(actor, "name", None),
         "by_organisation": organisation.name if organisation is not None else getattr(actor, "name", None),
     }

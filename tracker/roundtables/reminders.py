@@ -35,25 +35,19 @@ _LOADED = (
 )
 
 
-def _days(count: int) -> str:
-    return f"{count} day{'s' if count != 1 else ''}"
-
-
-def due_milestone(due: dt.date, today: dt.date) -> tuple[str, str, str] | None:
-    """(milestone, how the subject says it, how the list says it) of a recommendation due on
-    `due`, as of `today`; None when it is not due within 30 days yet. (The two phrases are
-    kept in the notification's stored context, and its e-mail template reads "is due…" from
-    them: they stay in English, as data, never in the language of the run.)"""
+def due_milestone(due: dt.date, today: dt.date) -> tuple[str, int] | None:
+    """(milestone, days left) of a recommendation due on `due`, as of `today` — days left
+    below 0 when it is overdue; None when it is not due within 30 days yet. (The days are
+    kept in the notification's context: its subject, summary and e-mail say them, in their
+    reader's language and plural, `mails.DUE`.)"""
     days = (due - today).days
     if days < 0:
         week = (-days - 1) // 7  # the day after the due date, then every 7 days
-        late = _days(-days)
-        return f"overdue:{due.isoformat()}:{week}", f"is overdue by {late}", f"Overdue by {late}"
+        return f"overdue:{due.isoformat()}:{week}", days
     if days > DUE_SOON_DAYS:
         return None
-    when = "is due today" if days == 0 else f"is due in {_days(days)}"
     milestone = "due_7" if days <= DUE_VERY_SOON_DAYS else "due_30"
-    return f"{milestone}:{due.isoformat()}", when, when.removeprefix("is ").capitalize()
+    return f"{milestone}:{due.isoformat()}", days
 
 
 def remind_due(today: dt.date) -> int:
@@ -73,9 +67,9 @@ def remind_due(today: dt.date) -> int:
         milestone = due_milestone(recommendation.due_date, today) if recommendation.due_date else None
         if milestone is None:
             continue
-        name, when, due_in = milestone
+        name, days = milestone
         people = reminders.first_time(mails.owners_staff(recommendation), SUBJECT, recommendation.id, name, today)
-        context = mails.context_of(recommendation) | {"when": when, "due_in": due_in}
+        context = mails.context_of(recommendation) | {"days": days}
         sent += len(notify(mails.DUE, people, context))
     return sent
 

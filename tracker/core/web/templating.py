@@ -5,6 +5,7 @@ roundtables' `follow_through`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,11 @@ def isolated(value: Any) -> Markup:
     return Markup("<bdi>") + escape("" if value is None else value) + Markup("</bdi>")
 
 
+def _day(value: Any) -> Any:
+    """A date, also as an e-mail's context keeps one ("2030-03-01")."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else value
+
+
 def url_host(url: str | None) -> str:
     """ "rcrcconference.org": where a link goes, in a word."""
     host = urlsplit(url or "").hostname or ""
@@ -40,7 +46,7 @@ def init_app(app: Flask) -> None:
         language_name=lambda tag: language_name(tag, current_language()),
         url_host=url_host,
         excerpt=plain_excerpt,
-        date=lambda value, precision=None: format_date(value, precision, page_format_locale()),
+        date=lambda value, precision=None: format_date(_day(value), precision, page_format_locale()),
         machine_date=machine_date,
         date_range=lambda start, end: format_date_range(start, end, page_format_locale()),
         number=lambda value: format_number(value, page_format_locale()),
