@@ -362,7 +362,7 @@ def test_a_reminder_queued_before_the_days_were_kept_still_arrives(owned, delive
     """A reminder waiting in the outbox when the tracker was upgraded keeps its English words."""
     from tracker.notifications.operations import notify
 
-    recommendation, people, addresses = owned
+    recommendation, people, _addresses = owned
     context = mails.context_of(recommendation) | {"when": "is overdue by 3 days", "due_in": "Overdue by 3 days"}
     context.pop("due_on")
     notify(mails.DUE, [people["staff"]], context)
