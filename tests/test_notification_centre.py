@@ -100,7 +100,7 @@ def test_notify_refuses_what_is_not_a_kind_of_notification():
     with pytest.raises(ValueError, match="not a kind of notification"):
         notify("password_reset", [], {})
     with pytest.raises(ValueError, match="not a kind of notification"):
-        notify(kinds.DAILY_DIGEST.name, [], {})
+        notify(digest.DAILY_DIGEST.name, [], {})
 
 
 def test_a_kinds_default_is_its_choice_until_the_person_chooses(make):
@@ -405,7 +405,7 @@ SAMPLES = {
     "follow_digest": {"follower_id": 1, "pledge_title": "Restoring Family Links", "slug": "restoring-family-links",
                       "email": "lena@example.net", "count_words": "1 new action", "more": 0, "token": "sample",
                       "actions": [{"id": 3, "date": "1 May 2026", "organisation": "Fiji RCS", "summary": "Trained 40."}]},
-    kinds.DAILY_DIGEST.name: {
+    digest.DAILY_DIGEST.name: {
         "items": [{"summary": "Something happened", "endpoint": "pledges.invitations", "values": {}, "date": "3 Dec"}],
         "more": 0, "count": 1, "count_words": "1 notification", "day": "3 December 2026",
     },
@@ -437,3 +437,19 @@ def test_every_kind_of_notification_is_a_complete_email(make, monkeypatch, name)
         assert BASE in part.replace(unsubscribe, "")  # a link to its page besides the unsubscribe
     assert '<html lang="en" dir="ltr">' in html and "<h1" in html
     assert rendered.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_digest_is_worded_in_its_readers_language_when_it_is_sent(make, smtp_server, deliver):
+    """(Issue 21: its summaries and its count were worded in the language of the command
+    that queued it — English — whatever its reader's.)"""
+    reader = make.staff(name="Lectrice", language="fr")
+    set_email_choice(reader.id, SIGNATURE_INVITATION, EmailChoice.DAILY)
+    _tell([reader], number=2)
+    assert digest.send_digests(TODAY) == 1
+    db.session.commit()
+    deliver()
+    [message] = [m for m in smtp_server.messages if reader.email in str(m["To"])]
+    subject = str(message["Subject"]).strip().replace("\u00a0", " ")
+    assert subject == "Pledge Tracker : votre récapitulatif quotidien (2 notifications)"
+    text = text_of(message).replace("\u00a0", " ")
+    assert "« Pledge 1 »" in text and "invites" not in text and "December" not in text

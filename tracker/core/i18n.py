@@ -134,6 +134,13 @@ def reading_language() -> str | None:
     return _reading()
 
 
+def reading_format_locale() -> str | None:
+    """How the person being answered reads dates and numbers: None (the tracker's own English
+    ways) for English or no one, else their language's Babel locale."""
+    language = reading_language()
+    return None if language in (None, DEFAULT) else format_locale(language)
+
+
 def set_translator(gettext: Callable[..., str], ngettext: Callable[..., str]) -> None:
     """The web side's gettext and ngettext (Flask-Babel), for the domain's messages. Like
     Flask-Babel's, a message with values is filled with `%`; one without is left as is."""

@@ -128,8 +128,6 @@ def render(message: OutgoingMail, base_url: str) -> EmailMultiAlternatives:
     context: dict[str, Any] = dict(message.context)
     if kind.check is not None and message.user_id is not None:
         kind.check(message.user_id, context)  # may they still read it? NotDeliverable if not
-    if kind.prepare is not None:
-        context.update(kind.prepare(context))
     site_name = current_app.config.get("SITE_NAME", "Pledge Tracker")
     headers = {"Message-ID": _message_id(message, base_url), "Auto-Submitted": "auto-generated"}
     # Written in the recipient's language (`message.language`): the page language the
@@ -137,6 +135,8 @@ def render(message: OutgoingMail, base_url: str) -> EmailMultiAlternatives:
     language = i18n.known(message.language) or i18n.DEFAULT
     with current_app.test_request_context("/", base_url=base_url, environ_overrides={CHOSEN_LANGUAGE: language}):
         refresh()  # not the language of the previous message rendered in this app context
+        if kind.prepare is not None:  # (in the recipient's language: what it words, it words for them)
+            context.update(kind.prepare(context))
         unsubscribe = None
         if kind.notification and kind.public and kind.unsubscribe_page is not None:
             arguments = {name: context[name] for name in kind.unsubscribe_args}

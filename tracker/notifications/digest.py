@@ -10,14 +10,16 @@ since turned off, or may no longer read (the kind's `check`), is left out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from ..core import i18n
 from ..core.dates import format_date
 from ..core.extensions import db
-from ..core.i18n import _n
+from ..core.i18n import _l, _n
 from . import kinds
 from .models import Digest, EmailChoice, Notification, Recipient
 from .operations import email_choice, queue_mail
@@ -73,7 +75,7 @@ def _send_digest(user_id: int, today: dt.date) -> bool:
     except (sa.exc.IntegrityError, _NothingClaimed):
         return False
     queue_mail(
-        kinds.DAILY_DIGEST.name,
+        DAILY_DIGEST.name,
         person.email,
         user_id=person.id,
         to_name=person.name,
@@ -127,6 +129,11 @@ def _context(gathered: list[Notification], today: dt.date) -> dict[str, Any]:
         endpoint, values = kind.page_of(notification.context) or (None, {})
         items.append(
             {
+                # What it says is worded when the digest is sent, in its reader's language
+                # (`in_readers_words`); these are kept for a digest queued before.
+                "kind": notification.kind,
+                "context": notification.context,
+                "created_on": notification.created_at.date().isoformat(),
                 "summary": kind.summary_of(notification.context),
                 "endpoint": endpoint,
                 "values": values,
@@ -138,7 +145,36 @@ def _context(gathered: list[Notification], today: dt.date) -> dict[str, Any]:
         "items": items,
         "more": count - len(items),
         "count": count,
-        # Stored as text, like each item's summary: in the language of the run that queues it.
         "count_words": str(_n("%(num)s notification", "%(num)s notifications", count)),
         "day": format_date(today),
+        "day_on": today.isoformat(),
     }
+
+
+def in_readers_words(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The digest's words, in the language of the person it is sent to (`kinds.Kind.prepare`,
+    which delivery runs in that language): each item's summary and day, the count, the day."""
+    locale = i18n.reading_format_locale()
+    items = [
+        item | {"summary": kinds.get(item["kind"]).summary_of(item["context"]),
+                "date": format_date(dt.date.fromisoformat(item["created_on"]), None, locale)}
+        if "kind" in item else item
+        for item in context.get("items", [])
+    ]  # fmt: skip
+    words = {"items": items, "count_words": str(_n("%(num)s notification", "%(num)s notifications", context["count"]))}
+    if context.get("day_on"):
+        words["day"] = format_date(dt.date.fromisoformat(context["day_on"]), None, locale)
+    return words
+
+
+# The notifications area's own kind: the one e-mail a day that gathers what a person chose
+# to get in a daily digest, worded when it is sent, in its reader's language.
+DAILY_DIGEST = kinds.declare(
+    kinds.Kind(
+        "daily_digest",
+        subject=_l("%(site_name)s: your daily digest (%(count_words)s)"),
+        label=_l("in a daily digest"),
+        digest=True,
+        prepare=in_readers_words,
+    )
+)

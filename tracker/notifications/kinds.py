@@ -144,15 +144,3 @@ def get(name: str) -> Kind:
 
 def declared() -> list[Kind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.name)
-
-
-# The notifications area's own kind: the one e-mail a day that gathers what a person chose
-# to get in a daily digest (`digest`).
-DAILY_DIGEST = declare(
-    Kind(
-        "daily_digest",
-        subject=_l("%(site_name)s: your daily digest (%(count_words)s)"),
-        label=_l("in a daily digest"),
-        digest=True,
-    )
-)

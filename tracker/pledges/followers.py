@@ -140,7 +140,11 @@ def _confirmation_link(context: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _digest_links(context: Mapping[str, Any]) -> Mapping[str, Any]:
-    return {"token": unfollow_token(_current(context, confirmed=True))}
+    """At delivery, in the follower's language: the unfollow link, and how many actions."""
+    words = {"token": unfollow_token(_current(context, confirmed=True))}
+    if "count" in context:  # (a digest queued before kept its words only)
+        words["count_words"] = _count_words(context["count"])
+    return words
 
 
 kinds.declare(
@@ -230,8 +234,7 @@ def _new_actions(pledge_id: int, since: dt.datetime) -> list[ActionTaken]:
 
 
 def _count_words(count: int) -> str:
-    """Kept as text in the digest's context, like the notifications' digest's count: in the
-    language of the run that queues it."""
+    """ "3 new actions", in the language of the person it is sent to (worded at delivery)."""
     return str(_n("%(num)s new action", "%(num)s new actions", count))
 
 
@@ -266,6 +269,7 @@ def send_digests(_today: dt.date, now: dt.datetime | None = None) -> int:
             "pledge_title": pledge.title,
             "slug": pledge.slug,
             "email": follower.email,
+            "count": len(actions),
             "count_words": _count_words(len(actions)),
             "more": max(0, len(actions) - DIGEST_LENGTH),
             "actions": listed,

@@ -124,9 +124,7 @@ def _due_day(values: Mapping[str, Any]) -> str:
     """The due day in the reader's language (as kept, for a notification made before)."""
     if not values.get("due_on"):
         return str(values.get("due", "—"))
-    language = i18n.reading_language()
-    locale = None if language in (None, i18n.DEFAULT) else i18n.format_locale(language)
-    return format_date(dt.date.fromisoformat(values["due_on"]), None, locale)
+    return format_date(dt.date.fromisoformat(values["due_on"]), None, i18n.reading_format_locale())
 
 
 def _due_summary(values: Mapping[str, Any]) -> Any:
