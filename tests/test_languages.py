@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -233,3 +234,13 @@ def test_a_figure_typed_the_french_way_is_kept_and_shown_the_french_way(client, 
     ).get_data(as_text=True)
     assert "Saisissez un nombre, par exemple 2\u202f037 ou 12,5." in html.unescape(refused)
     assert 'value="1,23,456"' in refused  # what was typed stays
+
+
+def test_the_scripts_say_what_they_did_in_the_pages_language(client):
+    """(Issue 21: copy.js and outcomes.js said "Copied…" and "Moved up." in English.) The
+    words are the page's, in data attributes the scripts read."""
+    page = html.unescape(client.get("/feeds?lang=fr").get_data(as_text=True))
+    assert 'data-copied="Copié\u00a0: collez-le dans votre message."' in page
+    scripts = Path(i18n.__file__).resolve().parents[1] / "static" / "js"
+    script = (scripts / "copy.js").read_text() + (scripts / "outcomes.js").read_text()
+    assert not re.search(r'textContent = "[A-Z]|`Moved', script)  # no English sentence left in a script

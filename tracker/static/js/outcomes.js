@@ -25,5 +25,5 @@ document.addEventListener("submit", async (event) => {
   const again = moved && (moved.querySelector(`button[value="${button.value}"]`) || moved.querySelector("button[name=direction]"));
   if (again) again.focus();
   const said = document.getElementById("move-status");
-  if (said) said.textContent = page.querySelector(".flash-messages")?.textContent.trim() || `Moved ${button.value}.`;
+  if (said) said.textContent = page.querySelector(".flash-messages")?.textContent.trim() || button.dataset.moved || "";
 });
