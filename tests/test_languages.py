@@ -244,3 +244,26 @@ def test_the_scripts_say_what_they_did_in_the_pages_language(client):
     scripts = Path(i18n.__file__).resolve().parents[1] / "static" / "js"
     script = (scripts / "copy.js").read_text() + (scripts / "outcomes.js").read_text()
     assert not re.search(r'textContent = "[A-Z]|`Moved', script)  # no English sentence left in a script
+
+
+def test_a_recommendations_states_agree_with_it_in_french_and_a_pledges_with_it(client, make, auth):
+    """(Issue 21: the state words shared by pledges — masculine in French — and
+    recommendations — feminine — read "réalisé" for both.)"""
+    from tracker.pledges.operations import take_transition as take_pledge_transition
+    from tracker.roundtables.operations import take_transition
+
+    recommendation = make.recommendation()
+    co_chair = make.co_chair(organisation=recommendation.roundtable.co_chairs[0])
+    owner = make.staff(organisation=recommendation.lead_owner)
+    take_transition(recommendation, "agree", co_chair)
+    take_transition(recommendation, "complete", owner, what_was_done="Fait.")
+    pledge = make.pledge_in_progress()
+    make.action(pledge)
+    take_pledge_transition(pledge, "complete", make.staff(organisation=pledge.lead_signatory))
+    admin = make.admin()
+    db.session.commit()
+    auth.login(admin.email)
+    recommendation_history = client.get(f"/recommendations/{recommendation.id}/history?lang=fr").get_data(as_text=True)
+    assert "(en cours → réalisée)" in recommendation_history
+    pledge_history = client.get(f"/pledges/{pledge.slug}/history?lang=fr").get_data(as_text=True)
+    assert "(en cours → réalisé)" in pledge_history
