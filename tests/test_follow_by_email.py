@@ -265,3 +265,28 @@ def test_the_links_do_not_give_the_address_away(client, published, smtp_server, 
         payload = token.split(".")[0]
         decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
         assert b"lena" not in decoded and b"example" not in decoded
+
+
+def test_someone_who_follows_from_a_french_page_gets_french_digests(
+    client, app, runner, make, published, smtp_server, deliver
+):
+    """(Issue 21: follow digests were queued by a command, so always in English.)"""
+    pledge, staff = published
+    asked = client.post(f"/pledges/{pledge.slug}/follow?lang=fr", data={"email": FOLLOWER})
+    assert asked.status_code == 200
+    deliver()
+    [confirmation] = [m for m in smtp_server.messages if m["To"] == FOLLOWER]
+    assert "confirmez que vous souhaitez suivre" in _subject(confirmation)  # (already in French)
+    link = path_of(re.search(r"https://\S+/pledges/following/confirm/\S+", text_of(confirmation)).group(0), BASE)
+    assert client.post(link).status_code == 200
+    make.action(pledge, author=staff, summary="Ouvert un bureau de recherche à Darwin.")
+    db.session.commit()
+    before = len(smtp_server.messages)
+    with app.app_context():
+        assert runner.invoke(args=["notifications", "remind"]).exit_code == 0
+    deliver()
+    [digest] = [m for m in smtp_server.messages[before:] if m["To"] == FOLLOWER]
+    assert (
+        _subject(digest).replace("\u00a0", " ") == f"Pledge Tracker : 1 nouvelle mesure au titre de « {pledge.title} »"
+    )
+    assert '<html lang="fr"' in html_of(digest)

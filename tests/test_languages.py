@@ -267,3 +267,21 @@ def test_a_recommendations_states_agree_with_it_in_french_and_a_pledges_with_it(
     assert "(en cours → réalisée)" in recommendation_history
     pledge_history = client.get(f"/pledges/{pledge.slug}/history?lang=fr").get_data(as_text=True)
     assert "(en cours → réalisé)" in pledge_history
+
+
+def test_the_api_document_speaks_the_readers_language_and_keeps_its_names(client):
+    """(Issue 21: the OpenAPI document's human text was English only.)"""
+    english = client.get("/api/v1/openapi.json").get_json()
+    french = client.get("/api/v1/openapi.json", headers={"Accept-Language": "fr"}).get_json()
+    arabic = client.get("/api/v1/openapi.json?lang=ar").get_json()
+    assert english["info"]["description"].startswith("What the Pledge Tracker holds")
+    assert french["info"]["description"] != english["info"]["description"]
+    assert "engagements" in french["info"]["description"]
+    assert arabic["info"]["description"] != english["info"]["description"]
+    # Names, paths, types and values are the same in every language.
+    assert french["paths"].keys() == english["paths"].keys() == arabic["paths"].keys()
+    parameters = english["paths"]["/api/v1/pledges"]["get"]["parameters"]
+    in_french = french["paths"]["/api/v1/pledges"]["get"]["parameters"]
+    assert [p["name"] for p in in_french] == [p["name"] for p in parameters]
+    assert [p["schema"] for p in in_french] == [p["schema"] for p in parameters]
+    assert all(f["description"] != e["description"] for f, e in zip(in_french, parameters, strict=True))

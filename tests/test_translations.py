@@ -39,9 +39,18 @@ def _extracted() -> dict[str | tuple[str, ...], None]:
     return found
 
 
+def _api_document_texts() -> list[str]:
+    """The human texts of the API's OpenAPI document, which `make messages` adds too."""
+    from tracker import create_app
+    from tracker.api.document import human_texts
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
+    return human_texts(app.extensions["tracker_api"].spec.to_dict())
+
+
 @pytest.fixture(scope="module")
 def extracted():
-    return _extracted()
+    return _extracted() | dict.fromkeys(_api_document_texts())
 
 
 def _catalogue(code: str) -> Catalog:

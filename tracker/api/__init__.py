@@ -11,13 +11,18 @@ answers JSON under /api/ and the HTML error page everywhere else.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, render_template, send_from_directory, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, send_from_directory, url_for
+from flask_babel import gettext
 from flask_smorest import Api as SmorestApi
 from swagger_ui_bundle import swagger_ui_path
 
+from ..core.web.i18n import current_language
 from . import pledges, roundtables
+from .document import translated
 from .schemas import ErrorSchema
 
 DESCRIPTION = """\
@@ -54,6 +59,10 @@ class Api(SmorestApi):
 
     ERROR_SCHEMA = ErrorSchema
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._documents: dict[str, str] = {}  # the document, by language
+        super().__init__(*args, **kwargs)
+
     def _register_error_handlers(self):
         """Nothing: flask-smorest's handler would turn every HTML error page of the site into
         JSON. `tracker.core.web.errors` answers JSON for /api/ addresses instead."""
@@ -61,6 +70,15 @@ class Api(SmorestApi):
     def _register_pagination_header(self):
         """Nothing: lists page with `next` links, not flask-smorest's X-Pagination header
         (whose schema would otherwise be listed in the document, unused)."""
+
+    def _openapi_json(self):
+        """The document in the reader's language (`document`): made once per language."""
+        language = current_language()
+        if language not in self._documents:
+            self._documents[language] = json.dumps(
+                translated(self.spec.to_dict(), gettext), indent=2, ensure_ascii=False
+            )
+        return current_app.response_class(self._documents[language], mimetype="application/json")
 
     def _openapi_swagger_ui(self):
         """Swagger UI from this app's own copy of its files (see `assets`), set up by a
@@ -100,4 +118,5 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(pledges.blp)
     api.register_blueprint(roundtables.blp)
     app.register_blueprint(assets)
+    app.extensions["tracker_api"] = api
     return api

@@ -56,15 +56,23 @@ def notify(
 
 
 def queue_mail(
-    kind: str, to_address: str, *, user_id: int | None = None, to_name: str | None = None, context: Mapping[str, Any]
+    kind: str,
+    to_address: str,
+    *,
+    user_id: int | None = None,
+    to_name: str | None = None,
+    context: Mapping[str, Any],
+    language: str | None = None,
 ) -> OutgoingMail | None:
     """Queue one message of `kind` to `to_address` (the account `user_id`'s, if it has one),
-    in the caller's transaction. For a notification kind, None unless the person wants it
-    immediately (`notify` is how notifications are sent: it keeps the digest's too)."""
+    in the caller's transaction, in `language` when the caller knows the recipient's (someone
+    without an account, who chose it when they asked). For a notification kind, None unless
+    the person wants it immediately (`notify` is how notifications are sent: it keeps the
+    digest's too)."""
     declared = kinds.get(kind)
     if declared.notification and user_id is not None and email_choice(user_id, kind) is not EmailChoice.IMMEDIATELY:
         return None
-    return _queue(kind, to_address, user_id=user_id, to_name=to_name, context=context)
+    return _queue(kind, to_address, user_id=user_id, to_name=to_name, context=context, language=language)
 
 
 # The accounts' table, named rather than imported (the accounts area sits above this one).

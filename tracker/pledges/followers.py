@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 
-from ..core import access, settings
+from ..core import access, i18n, settings
 from ..core.changes import InvalidField, OperationRefused
 from ..core.columns import utcnow
 from ..core.dates import format_stated_date
@@ -190,6 +190,7 @@ def ask_to_follow(pledge: Pledge, email: str, now: dt.datetime | None = None) ->
         follower = PledgeFollower(pledge_id=pledge.id, email=address, created_at=now)
         db.session.add(follower)
     follower.asked_at = now
+    follower.language = i18n.reading_language() or follower.language
     db.session.flush()
     context = {"follower_id": follower.id, "pledge_title": pledge.title, "slug": pledge.slug, "email": address}
     queue_mail(FOLLOW_CONFIRMATION, address, context=context)
@@ -274,7 +275,7 @@ def send_digests(_today: dt.date, now: dt.datetime | None = None) -> int:
             "more": max(0, len(actions) - DIGEST_LENGTH),
             "actions": listed,
         }
-        queue_mail(FOLLOW_DIGEST, follower.email, context=context)
+        queue_mail(FOLLOW_DIGEST, follower.email, context=context, language=follower.language)
         follower.sent_up_to = max(action.created_at for action in actions)
         sent += 1
     return sent

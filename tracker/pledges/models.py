@@ -482,6 +482,8 @@ class PledgeFollower(Base):
     confirmed_at: Mapped[dt.datetime | None]
     # Actions recorded after this moment are in the next digest.
     sent_up_to: Mapped[dt.datetime | None]
+    # The language of the page they asked from: their e-mails' (none: English).
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     pledge: Mapped[Pledge] = relationship()
 
