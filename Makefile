@@ -69,7 +69,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po |
 	@$(BIN)/pybabel compile --statistics -i $< -o $@ -l $* 2>&1 | sed "s|^|   |"
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k _n:1,2 -k N_ -k lazy_gettext --add-comments=Translators: --no-location --sort-output --project "Pledge Tracker" -o translations/messages.pot .
-	$(BIN)/python -c 'from tracker.api.document import add_to_template; add_to_template("translations/messages.pot")'
+	PYTHONPATH=. $(BIN)/python translations/api_document.py translations/messages.pot
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete
 
 # WeasyPrint (the PDF reports) needs Pango and HarfBuzz's subsetting library from Debian;

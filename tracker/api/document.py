@@ -3,8 +3,8 @@
 put in the language of whoever asks (`?lang=`, `Accept-Language`) when it is served; its
 names, types and values stay as they are.
 
-`make messages` adds the document's texts to the catalogues (`add_to_template`), and
-`tests/test_translations.py` checks that every one is translated.
+`make messages` adds the document's texts to the catalogues (`translations/api_document.py`),
+and `tests/test_translations.py` checks that every one is translated.
 """
 
 from __future__ import annotations
@@ -37,21 +37,3 @@ def _walk(node: Any, translate: Callable[[str], str]) -> Any:
     if isinstance(node, list):
         return [_walk(item, translate) for item in node]
     return node
-
-
-def add_to_template(path: str) -> int:
-    """Add the document's texts to the message template at `path` (as `make messages` has
-    extracted it); returns how many."""
-    from babel.messages.pofile import read_po, write_po
-
-    from .. import create_app
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
-    texts = human_texts(app.extensions["tracker_api"].spec.to_dict())
-    with open(path, "rb") as file:
-        catalogue = read_po(file)
-    for text in texts:
-        catalogue.add(text, auto_comments=["The API's OpenAPI document (tracker/api/document.py)."])
-    with open(path, "wb") as file:
-        write_po(file, catalogue, width=0, sort_output=True, omit_header=False)
-    return len(texts)
