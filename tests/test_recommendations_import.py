@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from tracker import create_app
 from tracker.core.extensions import db
 from tracker.core.history import HistoryEntry
+from tracker.core.translations import translate
 from tracker.data import open_data
 from tracker.data.open_data.columns import PUBLIC_RECOMMENDATION_COLUMNS
 from tracker.roundtables.models import Outcome, OutcomeGroup, ProgressUpdate, Recommendation, Roundtable
@@ -167,6 +168,7 @@ def _every_kind(make, admin) -> None:
     done = create_recommendation(roundtable, co_chair, text="Train 40 volunteers", owners=[society, government],
                                  group=empty, reference="2.1", language="fr")  # fmt: skip
     take_transition(done, "agree", co_chair, today=dt.date(2024, 5, 3))
+    translate(done, co_chair, "en", {"text": "Train 40 volunteers, in English."})  # (written in French)
     set_indicators(done, co_chair, [{"name": "Volunteers trained", "unit": "people", "target_value": "40"}])
     post_progress_update(
         done, owner, text="20 trained.\n• Suva\n• Lautoka", date=dt.date(2024, 9, 1),

@@ -134,6 +134,7 @@ RECOMMENDATION_COLUMNS: dict[str, LazyProxy] = {
     "done_on": _l("The day it was done, as the source dates it (done or verified only)."),
     "verified_on": _l("The day the co-chairs verified it (verified only)."),
     "language": _l("The language it is written in: a BCP 47 tag or its name; empty: en."),
+    "translations": _l('Translations of its text, by language: JSON {"fr": {"text": "…"}}. May be empty.'),
     "source_url": _l("Where it was published (https://…)."),
     "indicators": _l("What it aims at in numbers: JSON array, as pledges.csv's indicators column."),
     "contact_name": _l("The owners' contact person (private: never in the public file)."),

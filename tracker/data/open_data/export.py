@@ -297,6 +297,7 @@ def export_recommendations(*, public: bool) -> str:
                 "done_on": _day(recommendation.completed_on),
                 "verified_on": _day(recommendation.verified_at.date() if recommendation.verified_at else None),
                 "language": recommendation.language,
+                "translations": _json(recommendation.translations) if recommendation.translations else None,
                 "source_url": recommendation.source_url,
                 "indicators": _indicators_cell(recommendation.indicators),
                 "contact_name": recommendation.contact_name,

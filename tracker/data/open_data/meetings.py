@@ -35,7 +35,7 @@ from ...roundtables.models import (
 from ...roundtables.workflow import DONE, DRAFT, IN_PROGRESS, VERIFIED, check_addressee
 from .cells import Invalid, moment, parse_day, prose, short_text
 from .rows import Row
-from .structured import indicator_rows
+from .structured import indicator_rows, translations
 
 # A recommendation's state in a file: the workflow's, and "agreed" for in progress.
 STATES = {"draft": DRAFT, "agreed": IN_PROGRESS, IN_PROGRESS: IN_PROGRESS, "done": DONE, "verified": VERIFIED}
@@ -325,7 +325,12 @@ class RecommendationRow(MeetingRowBase):
 
     def _recommendation(self, fields: dict[str, Any], values: dict[str, Any]) -> Recommendation | None:
         owners: list[Organisation] = values["owners"]
-        recommendation = Recommendation(status=values["status"], due_date=values["due_date"], **fields)
+        translated = self.cell("translations", translations, Recommendation, fields["language"])
+        if not self.valid:
+            return None
+        recommendation = Recommendation(
+            status=values["status"], due_date=values["due_date"], translations=translated or {}, **fields
+        )
         recommendation.owners = [
             RecommendationOwner(organisation=org, is_lead=position == 0, position=position)
             for position, org in enumerate(owners)
