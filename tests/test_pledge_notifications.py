@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import take_transition
+from tracker.core.dates import DatePrecision
 from tracker.core.extensions import db
 from tracker.notifications.models import Notification
 from tracker.pledges import signatures
@@ -211,3 +212,21 @@ def test_a_done_or_draft_pledge_is_never_quiet(joint, make, remind):
     db.session.commit()
 
     assert remind(dt.date(2027, 1, 1)) == {}
+
+
+def test_a_partners_action_is_dated_in_each_readers_language(joint, smtp_server, deliver):
+    """(Issue 21: the day was written in English when the notification was made, and stayed
+    so in a French e-mail.) A day known to the month reads as the reader writes months."""
+    pledge, people = joint
+    people["arc"].language, people["arc_colleague"].language = "fr", "es"
+    db.session.commit()
+    before = _delivered(smtp_server, deliver)
+    record_action(
+        pledge, people["prc"], date=dt.date(2026, 5, 1), summary="Trained 40 volunteers in Manila.",
+        organisations=[people["prc"].organisation], date_precision=DatePrecision.MONTH,
+    )  # fmt: skip
+    db.session.commit()
+    received = _inbox(smtp_server, deliver, before)
+    french, spanish = text_of(received[people["arc"].email]), text_of(received[people["arc_colleague"].email])
+    assert "mai 2026" in french and "May 2026" not in french
+    assert "mayo de 2026" in spanish and "May 2026" not in spanish

@@ -158,5 +158,8 @@ def action_recorded(pledge: Pledge, action: ActionTaken, actor: User) -> None:
         "recorded_by": actor.name,
         "excerpt": plain_excerpt(action.summary, 160),
         "date": format_stated_date(action.date, action.date_precision),
+        # (The day itself, written in each reader's language when the e-mail is sent.)
+        "date_on": action.date.isoformat() if action.date else None,
+        "date_precision": action.date_precision.value,
     }
     notify(PARTNER_ACTION, others, context, actor=actor)

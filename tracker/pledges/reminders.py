@@ -40,6 +40,7 @@ def remind_quiet(today: dt.date) -> int:
             continue
         people = reminders.first_time(mails.signatories_staff(pledge), SUBJECT, pledge.id, f"quiet:{since}", today)
         context = {"pledge_title": pledge.title, "slug": pledge.slug, "since": format_date(since)}
+        context["since_on"] = since.isoformat()  # (written in each reader's language when sent)
         sent += len(notify(mails.QUIET_PLEDGE, people, context))
     return sent
 

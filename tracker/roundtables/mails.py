@@ -201,10 +201,10 @@ def context_of(recommendation: Recommendation, actor: Any = None) -> dict[str, A
         "excerpt": plain_excerpt(recommendation.text, 160),
         "roundtable": recommendation.roundtable.title,
         "due": format_date(recommendation.due_date) if recommendation.due_date else "—",
-        # (The day itself, which the reader's language writes when they read it.)
-        "due_on": recommendation.due_date.isoformat() if recommendation.due_date else None,
         "by": getattr(actor, "name", None),
         "by_organisation": organisation.name if organisation is not None else getattr(actor, "name", None),
+        # (The day itself, which the reader's language writes when they read it.)
+        **({"due_on": recommendation.due_date.isoformat()} if recommendation.due_date else {}),
     }
 
 
