@@ -113,6 +113,7 @@ TO_THE_PLEDGES_INDICATORS = REDIRECT("/pledges/{slug}#indicators")
 TO_THE_ACTION = REDIRECT("/pledges/{slug}#action-{action_id}")
 TO_ITS_INDICATORS = REDIRECT("/recommendations/{recommendation_id}#indicators")
 TO_THE_RECOMMENDATION = REDIRECT("/recommendations/{recommendation_id}")
+TO_THE_UPDATE = REDIRECT("/recommendations/{recommendation_id}#update-{update_id}")
 TO_ORGS = REDIRECT("/admin/organisations")
 TO_THE_USER = REDIRECT("/admin/users/{user_id}")
 TO_FORUMS = REDIRECT("/admin/forums")
@@ -429,6 +430,15 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
         DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, TO_THE_RECOMMENDATION, NOT_FOUND, FORBIDDEN, FORBIDDEN),
         AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, TO_THE_RECOMMENDATION, FORBIDDEN, FORBIDDEN, FORBIDDEN),
         PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, TO_THE_RECOMMENDATION, NOT_FOUND, FORBIDDEN, FORBIDDEN),
+    },
+    # Translating a progress update: the staff of the organisation that posted it (the owner).
+    ("roundtables.update_translation", "GET"): {
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, OK, FORBIDDEN),
+    },
+    ("roundtables.update_translation", "POST"): {
+        AGREED_RECOMMENDATION: (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, TO_THE_UPDATE, FORBIDDEN),
+        PRIVATE_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, TO_THE_UPDATE, FORBIDDEN),
     },
     ("roundtables.indicators", "GET"): {
         DRAFT_RECOMMENDATION: (LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN),

@@ -89,7 +89,7 @@ from tracker.roundtables.forms import (
     RecommendationTransitionForm,
     RoundtableForm,
 )
-from tracker.roundtables.models import Recommendation
+from tracker.roundtables.models import ProgressUpdate, Recommendation
 from tracker.roundtables.operations import add_outcome, add_outcome_group, create_recommendation, post_progress_update
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
@@ -594,6 +594,9 @@ POST_TARGETS = [
            lambda w: [({"slug": s, "action_id": a}, "") for s, a in w.actions.values()]
            + [({"slug": w.pledges["draft"], "action_id": i}, "") for i in MISSING_IDS],
            query={"language": st.sampled_from(["fr", "en", "", "und", "\u202e"])}),
+    Target("roundtables.update_translation", "cochair1", translation_form(ProgressUpdate, (("text", True),)),
+           lambda w: [({k: v for k, v in _update_file_of(w, i).items() if k != "file_id"}, "") for i in w.recommendations.values()],
+           query={"language": st.sampled_from(["fr", "", "zz-zz"])}),
     Target("roundtables.translation", "cochair1", translation_form(Recommendation, (("text", True),)),
            lambda w: [({"recommendation_id": w.recommendations[k]}, "") for k in ("in_progress", "draft", "private")]
            + [({"recommendation_id": i}, "") for i in MISSING_IDS],
@@ -875,6 +878,14 @@ GET_PAGES = [
         "cochair1",
         [],
         lambda w: [{"recommendation_id": i} for i in w.recommendations.values()],
+    ),
+    Page(
+        "roundtables.update_translation",
+        "cochair1",
+        ["language"],
+        lambda w: [
+            {k: v for k, v in _update_file_of(w, i).items() if k != "file_id"} for i in w.recommendations.values()
+        ],
     ),
     Page(
         "roundtables.translation",

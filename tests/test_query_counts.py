@@ -963,6 +963,13 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
         Page(OWNER, roundtable_recommendations, at("/recommendations/{w.recommendation.id}")),
         Page(CO_CHAIR, roundtable_recommendations, at("/recommendations/{w.recommendation.id}")),
     ),
+    "roundtables.update_translation": (
+        Page(
+            OWNER,
+            roundtable_recommendations,
+            lambda w: f"/recommendations/{w.recommendation.id}/updates/{w.recommendation.updates[0].id}/translation",
+        ),
+    ),
     "roundtables.update_file": (
         Page(
             ANONYMOUS,

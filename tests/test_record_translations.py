@@ -8,6 +8,7 @@ them, refused as the editor refuses them."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -297,3 +298,29 @@ def test_co_chairs_translate_a_recommendation_and_a_french_reader_reads_it_where
     assert client.get(f"/api/v1/roundtables/{roundtable.slug}").get_json()["recommendations"][0]["translations"] == {
         "fr": {"text": "Officialiser les mécanismes de coordination nationaux."}
     }
+
+
+def test_an_owner_translates_its_progress_update_and_a_french_reader_reads_it(client, make):
+    from tracker.roundtables.operations import post_progress_update, take_transition
+
+    recommendation = make.recommendation()
+    take_transition(recommendation, "agree", make.co_chair(organisation=recommendation.roundtable.co_chairs[0]))
+    owner = make.staff(organisation=recommendation.lead_owner)
+    post_progress_update(recommendation, owner, text="Mechanism drafted.", date=dt.date(2026, 11, 1))
+    db.session.commit()
+    update = recommendation.updates[0]
+    with pytest.raises(PermissionDenied):  # another organisation's staff, even a co-chair's
+        translate(update, make.co_chair(organisation=recommendation.roundtable.co_chairs[0]), "fr", {"text": "Non."})
+    _login(client, owner)
+    form = text_of(client.get(f"/recommendations/{recommendation.id}/updates/{update.id}/translation?language=fr"))
+    assert "Mechanism drafted." in form and "What has happened in French" in form
+    saved = client.post(
+        f"/recommendations/{recommendation.id}/updates/{update.id}/translation",
+        data={"language": "fr", "text": "Mécanisme rédigé."},
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"#update-{update.id}")
+    client.post("/auth/logout")
+    french = text_of(client.get(f"/recommendations/{recommendation.id}", headers={"Accept-Language": "fr"}))
+    assert '<div class="update-text" lang="fr" dir="auto"><p>Mécanisme rédigé.</p></div>' in french
+    english = text_of(client.get(f"/recommendations/{recommendation.id}", headers={"Accept-Language": "en"}))
+    assert '<div class="update-text" lang="en" dir="auto"><p>Mechanism drafted.</p></div>' in english

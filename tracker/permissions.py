@@ -23,7 +23,7 @@ from .core import access
 from .data.models import PendingImport
 from .notifications.models import Notification
 from .pledges.models import INVITED, SIGNED, ActionTaken, Pledge, PledgeSignatory
-from .roundtables.models import Recommendation, Roundtable
+from .roundtables.models import ProgressUpdate, Recommendation, Roundtable
 
 Rule = Callable[[Any, Any], "str | None"]
 
@@ -243,6 +243,13 @@ def _owner_work(user: User | None, recommendation: Recommendation) -> str | None
     return "Only staff of an organisation that owns this recommendation can report on it."
 
 
+def _translate_update(user: User | None, update: ProgressUpdate) -> str | None:
+    """A progress update is its organisation's: only its staff translate it."""
+    if _member_of(user, [update.organisation]):
+        return None
+    return "Only staff of the organisation that posted this update can translate it."
+
+
 def _involved_in(user: User | None, recommendation: Recommendation) -> bool:
     return (
         _member_of(user, recommendation.roundtable.co_chairs)
@@ -328,6 +335,7 @@ _RULES: dict[tuple[type, str], Rule] = {
     (Recommendation, "view_history"): _view_recommendation_history,
     (Recommendation, "edit"): _review,
     (Recommendation, "translate"): _review,
+    (ProgressUpdate, "translate"): _translate_update,
     (Recommendation, "agree"): _review,
     (Recommendation, "verify"): _review,
     (Recommendation, "send_back"): _review,

@@ -190,7 +190,8 @@ def translate(
     translation into `language`; history keeps each text's old and new value. A form opened
     before someone else's save of the record is refused (`EditConflict`). None: no change."""
     access.require(actor, "translate", record)
-    check_version(record, expected_version)
+    if hasattr(record, "version"):  # (a progress update is never edited: it has no version)
+        check_version(record, expected_version)
     changes = set_translation(record, language, texts)
     if not changes:
         return None

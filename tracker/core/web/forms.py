@@ -82,7 +82,7 @@ class VersionedForm(SiteForm):
 
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
-    def opened_at(self, version: int) -> None:
+    def opened_at(self, version: int | None) -> None:
         """From now on the form stands for `version` (also after a conflict: saving again
         then deliberately replaces what was saved)."""
         self.version.data = version

@@ -120,7 +120,7 @@ def _opened(record: Any, fields: Fields, language: str | None, posted: bool) -> 
         )
     if language is not None and not posted:
         form.language.data = language
-        form.opened_at(record.version)
+        form.opened_at(getattr(record, "version", None))  # (a progress update has none)
         for name, text in (record.translations or {}).get(language, {}).items():
             if name in fields:
                 getattr(form, name).data = text

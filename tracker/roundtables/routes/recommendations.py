@@ -241,6 +241,22 @@ def translation(recommendation_id: int):
     return edit_translation(recommendation, texts, title=title, back=back, breadcrumbs=crumbs)
 
 
+@bp.route("/recommendations/<int:recommendation_id>/updates/<int:update_id>/translation", methods=["GET", "POST"])
+@login_required
+def update_translation(recommendation_id: int, update_id: int):
+    """A progress update's text in another language, by the staff of the organisation that posted it."""
+    recommendation = load_recommendation(recommendation_id)
+    update = next((update for update in recommendation.updates if update.id == update_id), None)
+    if update is None:
+        abort(404)
+    access.require(current_user, "translate", update)
+    back = url_for(".recommendation", recommendation_id=recommendation.id, _anchor=f"update-{update.id}")
+    title = _("Recommendation %(number)s", number=recommendation.reference or recommendation.id)
+    crumbs = [(recommendation.roundtable.title, url_for(".show", slug=recommendation.roundtable.slug)), (title, back)]
+    texts = {"text": (_("What has happened"), True)}
+    return edit_translation(update, texts, title=title, back=back, breadcrumbs=crumbs)
+
+
 @bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_recommendation(recommendation_id: int):
