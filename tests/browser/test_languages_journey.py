@@ -113,3 +113,42 @@ def test_a_co_chair_reviews_in_their_language(browser_in, code):
     expect(verify.first).to_be_visible()
     assert t("Verify") != "Verify"
     _check(page, code, "review-queue")
+
+
+def _done_awaiting_verification(live_app) -> int:
+    """A recommendation of the Australian co-chair's roundtable that an owner has marked done
+    (the demo's own, or one its owner's staff mark done now): its id."""
+    import sqlalchemy as sa
+
+    from tracker.accounts.models import User
+    from tracker.core.extensions import db
+    from tracker.roundtables.models import Recommendation
+    from tracker.roundtables.operations import take_transition
+
+    with live_app.app_context():
+        staff = db.session.scalar(sa.select(User).where(User.email == "staff.arc@example.org"))
+        mine = [r for r in db.session.scalars(sa.select(Recommendation).order_by(Recommendation.id))
+                if staff.organisation in r.owner_organisations]  # fmt: skip
+        done = next((r for r in mine if r.status == "done"), None)
+        if done is None:
+            done = next(r for r in mine if r.status == "in_progress")
+            take_transition(done, "complete", staff, what_was_done="Shared the contact list with every participant.")
+            db.session.commit()
+        number = done.id
+        db.session.remove()
+    return number
+
+
+@pytest.mark.parametrize("code", ["fr", "es", "ar"])
+def test_a_co_chair_verifies_in_their_language(browser_in, live_app, code):
+    t = _in(code)
+    number = _done_awaiting_verification(live_app)
+    page = browser_in(code)
+    _log_in(page, t, "cochair.au@example.org")
+    page.goto(f"/recommendations/{number}")
+    work = page.get_by_role("region", name=t("Work on this recommendation"))
+    verify = work.locator("form").filter(has=page.get_by_role("button", name=t("Verify"), exact=True))
+    verify.get_by_role("button", name=t("Verify"), exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text(t("Verified."))
+    expect(page.locator(".recommendation .badge.state").first).to_have_text(t("Done, verified"))
+    _check(page, code, "verified")
