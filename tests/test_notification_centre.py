@@ -453,3 +453,19 @@ def test_the_digest_is_worded_in_its_readers_language_when_it_is_sent(make, smtp
     assert subject == "Pledge Tracker : votre récapitulatif quotidien (2 notifications)"
     text = text_of(message).replace("\u00a0", " ")
     assert "« Pledge 1 »" in text and "invites" not in text and "December" not in text
+
+
+def test_the_centre_writes_a_notifications_day_in_its_readers_language(client, make):
+    """(Issue 21: "No action since 15 January 2026" stayed English on a French page.)"""
+    reader = make.staff(language="fr")
+    context = {
+        "pledge_title": "Restoring Family Links",
+        "slug": "rfl",
+        "since": "15 January 2026",
+        "since_on": "2026-01-15",
+    }
+    notify("pledge_quiet", [reader], context)
+    db.session.commit()
+    _log_in(client, reader)
+    page = _page(client)
+    assert "15 janvier 2026" in page and "January" not in page

@@ -23,7 +23,6 @@ from flask_mailman import EmailMultiAlternatives, Mail
 
 from ..core import i18n
 from ..core.columns import utcnow
-from ..core.dates import DatePrecision, format_stated_date
 from ..core.extensions import db
 from ..core.i18n import _l
 from ..core.web.i18n import CHOSEN_LANGUAGE
@@ -123,21 +122,6 @@ def _drop(connection: Any) -> None:
 # --- rendering ------------------------------------------------------------------------------
 
 
-def days_in_readers_words(context: dict[str, Any]) -> dict[str, str]:
-    """A day a message keeps as `<name>_on` (ISO, with `<name>_precision` when it is only a
-    month or a year) written as its reader's language writes it, as `<name>`; a message
-    kept before keeps the words it has."""
-    locale = i18n.reading_format_locale()
-    words = {}
-    for key, value in context.items():
-        if key.endswith("_on") and (value is None or isinstance(value, str)):
-            name = key.removesuffix("_on")
-            precision = context.get(f"{name}_precision")
-            day = dt.date.fromisoformat(value) if value else None
-            words[name] = format_stated_date(day, DatePrecision(precision) if precision else None, locale)
-    return words
-
-
 def render(message: OutgoingMail, base_url: str) -> EmailMultiAlternatives:
     """The e-mail `message` becomes: its kind's templates, with links under `base_url`."""
     kind = kinds.get(message.kind)
@@ -153,7 +137,7 @@ def render(message: OutgoingMail, base_url: str) -> EmailMultiAlternatives:
         refresh()  # not the language of the previous message rendered in this app context
         if kind.prepare is not None:  # (in the recipient's language: what it words, it words for them)
             context.update(kind.prepare(context))
-        context.update(days_in_readers_words(context))
+        context.update(kinds.days_in_readers_words(context))
         unsubscribe = None
         if kind.notification and kind.public and kind.unsubscribe_page is not None:
             arguments = {name: context[name] for name in kind.unsubscribe_args}

@@ -21,12 +21,15 @@ still read).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from babel.support import LazyProxy
 
+from ..core import i18n
+from ..core.dates import DatePrecision, format_stated_date
 from ..core.i18n import _l
 from .models import EmailChoice
 
@@ -96,12 +99,12 @@ class Kind:
 
     def subject_of(self, values: Mapping[str, Any]) -> str:
         """The subject, in the reader's language, filled from `values` (the context and `site_name`)."""
-        return fill(self.subject, values)
+        return fill(self.subject, {**values, **days_in_readers_words(values)})
 
     def summary_of(self, context: Mapping[str, Any]) -> str:
         """The one line that says what happened; the kind's label if the context lacks a value."""
         try:
-            return fill(self.summary or "", context) or str(self.label)
+            return fill(self.summary or "", {**context, **days_in_readers_words(context)}) or str(self.label)
         except (KeyError, IndexError, ValueError, AttributeError, TypeError):
             return str(_l("A notification %(label)s", label=self.label))
 
@@ -110,6 +113,21 @@ class Kind:
         if self.page is None or any(arg not in context for arg in self.page_args):
             return None
         return self.page, {arg: context[arg] for arg in self.page_args}
+
+
+def days_in_readers_words(context: Mapping[str, Any]) -> dict[str, str]:
+    """A day a message keeps as `<name>_on` (ISO, with `<name>_precision` when it is only a
+    month or a year) written as its reader's language writes it, as `<name>`; a message
+    kept before keeps the words it has."""
+    locale = i18n.reading_format_locale()
+    words = {}
+    for key, value in context.items():
+        if key.endswith("_on") and (value is None or isinstance(value, str)):
+            name = key.removesuffix("_on")
+            precision = context.get(f"{name}_precision")
+            day = dt.date.fromisoformat(value) if value else None
+            words[name] = format_stated_date(day, DatePrecision(precision) if precision else None, locale)
+    return words
 
 
 def fill(text: Text | ByValue | Chosen, values: Mapping[str, Any]) -> str:
