@@ -53,7 +53,10 @@ def transition_form(page: Page, button: str):
 
 
 def horizontal_overflow(page: Page) -> int:
-    """How far the page is wider than the window: 0 when nothing scrolls sideways."""
+    """How far the page is wider than the window: 0 when nothing scrolls sideways — measured
+    once the page has loaded with its stylesheets (a busy machine may otherwise measure the
+    page before its CSS applies: a failure seen once in CI)."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
