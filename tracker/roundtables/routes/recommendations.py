@@ -214,17 +214,23 @@ def post_update(recommendation_id: int):
     return _recommendation_page(load_recommendation(recommendation_id), update_form=form, status=422)
 
 
+def _editor_of(recommendation: Recommendation, anchor: str | None = None) -> dict:
+    """An editor page's title, its way back (the recommendation's page, at `anchor`) and its
+    breadcrumbs (its roundtable, then it)."""
+    back = url_for(".recommendation", recommendation_id=recommendation.id, _anchor=anchor)
+    roundtable = recommendation.roundtable
+    title = _("Recommendation %(number)s", number=recommendation.reference or recommendation.id)
+    crumbs = [(roundtable.title, url_for(".show", slug=roundtable.slug)), (title, back)]
+    return {"title": title, "back": back, "breadcrumbs": crumbs}
+
+
 @bp.route("/recommendations/<int:recommendation_id>/indicators", methods=["GET", "POST"], endpoint="indicators")
 @login_required
 def indicators_editor(recommendation_id: int):
     """What the recommendation aims at in numbers: its co-chairs set its indicators."""
     recommendation = load_recommendation(recommendation_id)
     access.require(current_user, "edit", recommendation)
-    back = url_for(".recommendation", recommendation_id=recommendation.id)
-    roundtable = recommendation.roundtable
-    title = _("Recommendation %(number)s", number=recommendation.reference or recommendation.id)
-    crumbs = [(roundtable.title, url_for(".show", slug=roundtable.slug)), (title, back)]
-    return edit_indicators(recommendation, operations.set_indicators, title=title, back=back, breadcrumbs=crumbs)
+    return edit_indicators(recommendation, operations.set_indicators, **_editor_of(recommendation))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/translation", methods=["GET", "POST"])
@@ -233,12 +239,8 @@ def translation(recommendation_id: int):
     """The recommendation's text in another language, by its co-chairs."""
     recommendation = load_recommendation(recommendation_id)
     access.require(current_user, "translate", recommendation)
-    back = url_for(".recommendation", recommendation_id=recommendation.id)
-    roundtable = recommendation.roundtable
-    title = _("Recommendation %(number)s", number=recommendation.reference or recommendation.id)
-    crumbs = [(roundtable.title, url_for(".show", slug=roundtable.slug)), (title, back)]
     texts = {"text": (_("The recommendation"), True)}
-    return edit_translation(recommendation, texts, title=title, back=back, breadcrumbs=crumbs)
+    return edit_translation(recommendation, texts, **_editor_of(recommendation))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/updates/<int:update_id>/translation", methods=["GET", "POST"])
@@ -250,11 +252,8 @@ def update_translation(recommendation_id: int, update_id: int):
     if update is None:
         abort(404)
     access.require(current_user, "translate", update)
-    back = url_for(".recommendation", recommendation_id=recommendation.id, _anchor=f"update-{update.id}")
-    title = _("Recommendation %(number)s", number=recommendation.reference or recommendation.id)
-    crumbs = [(recommendation.roundtable.title, url_for(".show", slug=recommendation.roundtable.slug)), (title, back)]
     texts = {"text": (_("What has happened"), True)}
-    return edit_translation(update, texts, title=title, back=back, breadcrumbs=crumbs)
+    return edit_translation(update, texts, **_editor_of(recommendation, f"update-{update.id}"))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/edit", methods=["GET", "POST"])
