@@ -25,7 +25,7 @@ TABLES = ('pledges', 'actions', 'recommendations', 'progress_updates')
 def upgrade():
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('translations', sa.JSON(), server_default='{}', nullable=False))
+            batch_op.add_column(sa.Column('translations', sa.JSON(), nullable=True))
     with op.batch_alter_table('progress_updates', schema=None) as batch_op:
         batch_op.add_column(sa.Column('language', sa.String(length=35), nullable=True))
 

@@ -38,7 +38,9 @@ class Translated:
 
     translatable: ClassVar[tuple[str, ...]]  # its texts that may be translated; the first required
     # Its translations, by language tag: {"en": {"title": "…", "text": "…"}}.
-    translations: Mapped[dict[str, Texts]] = mapped_column(sa.JSON, default=dict, server_default="{}")
+    # (None, as a row written without the ORM has it, is none: PostgreSQL's json type has no
+    # equality, so the column has no server default for migrations to compare.)
+    translations: Mapped[dict[str, Texts] | None] = mapped_column(sa.JSON, default=dict)
 
     @property
     def written_in(self) -> str:
