@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import ClassVar
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+# This machine's own files (the SQLite database by default, the data version board without
+# Redis): instance/ beside the code, or INSTANCE_PATH.
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH") or BASE_DIR / "instance").resolve()
 
 
 def database_url(url: str | None) -> str:
@@ -65,6 +67,9 @@ class Config:
     PASSWORD_CHECK_LIMIT = "5 per 15 minutes"
     # Behind reverse proxies (nginx, a load balancer): how many, so the client's address and
     # scheme are read from their X-Forwarded-For/-Proto headers. 0: served directly.
+    # /metrics (Prometheus's format) is for admins, and for a scraper that sends this token as
+    # `Authorization: Bearer <token>`; unset, only admins (tracker/monitoring).
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
     DEMO_DATA_ALLOWED = True
     # Public pages are sent from a kept render until the data version moves (tracker/core/
@@ -74,9 +79,10 @@ class Config:
     RENDER_CACHE_LOCAL_BYTES = 32 * 1024 * 1024
     RENDER_CACHE_MAX_ITEM_BYTES = 1024 * 1024
     RENDER_CACHE_TIMEOUT = 60 * 60
-    # Where the data version is pinned for every worker of this machine to read without a
-    # database round trip (tracker/core/version_board.py): a file path, "memory" (this process
-    # only), "off" (ask the database every time), or unset: instance/data-version-<db>.board.
+    # Where the data version is pinned for every worker to read without a database round
+    # trip (tracker/core/version_board.py): "redis" (every machine on REDIS_URL: the default
+    # when REDIS_URL is set), a file path (this machine's workers), "memory" (this process
+    # only), "off" (ask the database every time); unset without Redis: instance/data-version-<db>.board.
     DATA_VERSION_BOARD = os.environ.get("DATA_VERSION_BOARD") or None
     ITEMS_PER_PAGE = 20
     # How long an invitation's (or an admin's reset) set-password link works, in seconds.

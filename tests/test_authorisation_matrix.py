@@ -772,6 +772,16 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
     ("api-docs.openapi_swagger_ui", "GET"): {
         NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
+    # For load balancers and the operator: /metrics for admins only (or a scraper's token).
+    ("monitoring.healthz", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("monitoring.readyz", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("monitoring.metrics", "GET"): {
+        NOTHING: (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
+    },
     # Files.
     #                        anonymous      signatory      outsider       co_chair       other_co_chair owner          admin
     ("static", "GET"): {

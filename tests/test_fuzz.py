@@ -992,6 +992,9 @@ GET_PAGES = [
     Page("Roundtables.index", "anonymous", ROUNDTABLE_PARAMS),
     Page("Roundtables.show", "anonymous", [], _slugs("roundtables", "public", "private")),
     Page("api-docs.openapi_json", "anonymous", []),
+    Page("monitoring.healthz", "anonymous", []),
+    Page("monitoring.readyz", "anonymous", []),
+    Page("monitoring.metrics", "admin", []),
     Page("api-docs.openapi_swagger_ui", "anonymous", []),
     Page(
         "api_docs.asset",

@@ -899,6 +899,10 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "Roundtables.show": (Page(ANONYMOUS, roundtable_recommendations, at("/api/v1/roundtables/{w.roundtable.slug}")),),
     "api-docs.openapi_json": (Page(ANONYMOUS, pledges, at("/api/v1/openapi.json")),),
     "api-docs.openapi_swagger_ui": (Page(ANONYMOUS, pledges, at("/api/v1/docs")),),
+    # For load balancers and the operator.
+    "monitoring.healthz": (Page(ANONYMOUS, pledges, at("/healthz")),),
+    "monitoring.readyz": (Page(ANONYMOUS, pledges, at("/readyz")),),
+    "monitoring.metrics": (Page(ADMIN, pledges, at("/metrics")),),
     # The staff's work on pledges.
     "pledges.mine": (Page(STAFF, pledges, at("/pledges/mine")),),
     "pledges.invitations": (Page(STAFF, invitations, at("/pledges/invitations")),),

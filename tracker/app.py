@@ -15,6 +15,7 @@ from .core import web
 from .core.extensions import bootstrap, csrf, db, login_manager, migrate
 from .data import cli
 from .data import routes as imports
+from .monitoring import routes as monitoring
 from .notifications import cli as notifications_cli
 from .notifications import delivery
 from .notifications import routes as notifications
@@ -48,6 +49,7 @@ def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     api.init_app(app)  # the public JSON API under /api/v1
+    monitoring.init_app(app)  # /healthz, /readyz, /metrics
     cli.init_app(app)
     notifications_cli.init_app(app)
     pledge_reminders.init_app(app)  # what `notifications remind` sends of them
@@ -75,5 +77,5 @@ def _flask_app(config: type | object | Mapping[str, Any] | None) -> Flask:
     else:
         # Instantiate config classes: ProductionConfig checks the environment in __init__.
         app.config.from_object(config() if isinstance(config, type) else config)
-    INSTANCE_DIR.mkdir(exist_ok=True)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     return app

@@ -13,6 +13,7 @@ areas, which is why they are filed rather than imported.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
@@ -21,6 +22,7 @@ import sqlalchemy as sa
 from .accounts.models import Organisation, User
 from .core import access
 from .data.models import PendingImport
+from .monitoring.scrapes import Scrape
 from .notifications.models import Notification
 from .pledges.models import INVITED, SIGNED, ActionTaken, Pledge, PledgeSignatory
 from .roundtables.models import ProgressUpdate, Recommendation, Roundtable
@@ -297,6 +299,19 @@ def _own_import(user: User | None, pending: PendingImport) -> str | None:
     return None
 
 
+def _read_metrics(user: User | None, scrape: Scrape) -> str | None:
+    """An admin, or a scraper presenting the operator's METRICS_TOKEN."""
+    if _is_admin(user):
+        return None
+    if (
+        scrape.expected_token
+        and scrape.presented_token
+        and hmac.compare_digest(scrape.presented_token.encode(), scrape.expected_token.encode())
+    ):
+        return None
+    return "Only an admin, or a scraper with the metrics token, can read the metrics."
+
+
 _VISIBLE: dict[type, Callable[[Any], sa.ColumnElement[bool]]] = {
     Pledge: _visible_pledges,
     Roundtable: _visible_roundtables,
@@ -345,4 +360,5 @@ _RULES: dict[tuple[type, str], Rule] = {
     (type(None), "read_notifications"): _read_notifications,
     (Notification, "view"): _own_notification,
     (Notification, "mark_read"): _own_notification,
+    (Scrape, "read_metrics"): _read_metrics,
 }

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from . import settings
 from .columns import table_of, utcnow
 from .extensions import Base, db
-from .version_board import Reading, VersionBoard, default_path
+from .version_board import Reading, RedisBoard, VersionBoard, default_path, redis_key
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,10 @@ def current() -> Version:
     if board is None:
         return stored()
     reading = board.read()
-    if reading is None:  # (never: the board was started from the database)
-        return stored()
+    if reading is None:  # Redis unreachable, or emptied since: the database is the truth
+        version = stored()
+        board.start_from(version.number, _microseconds(version.changed_at))
+        return version
     return Version(reading.number, _EPOCH + dt.timedelta(microseconds=reading.changed_at_us), reading.generation)
 
 
@@ -105,7 +107,7 @@ def reset_board() -> None:
         board.reset(version.number, _microseconds(version.changed_at))
 
 
-def _board(*, started: bool = True) -> VersionBoard | None:
+def _board(*, started: bool = True) -> VersionBoard | RedisBoard | None:
     """This app's board, opened on first use in each process; None when DATA_VERSION_BOARD
     is "off" or the board cannot be opened. `started`: on the process's first read, the
     board is checked against the database (`VersionBoard.start_from`); publishing a commit
@@ -125,14 +127,18 @@ def _board(*, started: bool = True) -> VersionBoard | None:
 
 @dataclass
 class _BoardState:
-    board: VersionBoard | None
+    board: VersionBoard | RedisBoard | None
     started: bool = False
 
 
-def _open_board(app: Any) -> VersionBoard | None:
+def _open_board(app: Any) -> VersionBoard | RedisBoard | None:
     setting = app.config.get("DATA_VERSION_BOARD")
     if setting == "off":
         return None
+    if setting == "redis" or (not setting and app.config.get("REDIS_URL")):
+        if not app.config.get("REDIS_URL"):
+            raise RuntimeError('DATA_VERSION_BOARD = "redis" needs REDIS_URL')
+        return RedisBoard(app.config["REDIS_URL"], redis_key(app.config["SQLALCHEMY_DATABASE_URI"]))
     try:
         if setting == "memory":
             return VersionBoard(None)

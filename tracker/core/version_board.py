@@ -22,15 +22,18 @@ Readers take no lock: the writer bumps a sequence number before and after it wri
 Writers serialise on an advisory lock of the file (fcntl.flock).
 
 One board per database per machine: the file is named after the database's URL. Several
-machines behind a load balancer each keep their own board, which is only right if every
-write reaches all of them — it does not, so run one machine (the README says so), or
-turn the board off (DATA_VERSION_BOARD = "off": the database is asked on every request).
+machines behind a load balancer cannot share a file, so they share a `RedisBoard` instead:
+the same board in Redis (the default whenever REDIS_URL is set), read with one round trip
+per request — far less than the database's — and written by every machine's commits. With
+Redis unreachable, a process asks the database instead (always right, only slower), and a
+number it could not publish is published with its next look at the board.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import mmap
 import os
 import secrets
@@ -38,6 +41,11 @@ import struct
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
+
+import redis
+
+log = logging.getLogger(__name__)
 
 # sequence, generation, number, changed_at (microseconds since the epoch, UTC)
 _LAYOUT = struct.Struct("<QQqq")
@@ -131,3 +139,92 @@ def default_path(instance_path: str, database_url: str) -> Path:
     """instance/data-version-<digest of the database URL>.board: one board per database."""
     digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
     return Path(instance_path) / f"data-version-{digest}.board"
+
+
+# KEYS[1]: the board; ARGV: number, changed_at, a new generation (used if there is none yet).
+_PUBLISH = """
+local current = redis.call('HGET', KEYS[1], 'number')
+if not current then
+  redis.call('HSET', KEYS[1], 'generation', ARGV[3], 'number', ARGV[1], 'changed_at', ARGV[2])
+elseif tonumber(ARGV[1]) > tonumber(current) then
+  redis.call('HSET', KEYS[1], 'number', ARGV[1], 'changed_at', ARGV[2])
+end
+"""
+# The same arguments: keep the board if it agrees with the database, else start it again.
+_START_FROM = """
+local current = redis.call('HGET', KEYS[1], 'number')
+if (not current) or tonumber(current) ~= tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'generation', ARGV[3], 'number', ARGV[1], 'changed_at', ARGV[2])
+end
+"""
+
+
+class RedisBoard:
+    """The board in Redis, one hash per database (`redis_key`): shared by every process of
+    every machine that uses the same Redis. Its methods never raise for Redis: reading
+    then answers None (the caller asks the database), and a number that could not be
+    published is kept and published before this process's next reading."""
+
+    def __init__(self, url: str, key: str):
+        self.key = key
+        self._client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._publish = self._client.register_script(_PUBLISH)
+        self._start_from = self._client.register_script(_START_FROM)
+        self._unpublished: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def read(self) -> Reading | None:
+        try:
+            if self._unpublished is not None:
+                self._send_unpublished()
+            generation, number, changed_at = cast(
+                list[bytes | None], self._client.hmget(self.key, ["generation", "number", "changed_at"])
+            )
+        except redis.RedisError as exc:
+            log.warning("Data version board: Redis unavailable (%s); asking the database", exc)
+            return None
+        if generation is None or number is None or changed_at is None:
+            return None
+        return Reading(int(generation), int(number), int(changed_at))
+
+    def publish(self, number: int, changed_at_us: int) -> None:
+        with self._lock:
+            if self._unpublished is None or number > self._unpublished[0]:
+                self._unpublished = (number, changed_at_us)
+        try:
+            self._send_unpublished()
+        except redis.RedisError as exc:
+            log.warning("Data version board: Redis unavailable (%s); version %s published later", exc, number)
+
+    def _send_unpublished(self) -> None:
+        with self._lock:
+            pending, self._unpublished = self._unpublished, None
+        if pending is None:
+            return
+        try:
+            self._publish(keys=[self.key], args=[pending[0], pending[1], _new_generation()])
+        except redis.RedisError:
+            with self._lock:
+                if self._unpublished is None or pending[0] > self._unpublished[0]:
+                    self._unpublished = pending
+            raise
+
+    def start_from(self, number: int, changed_at_us: int) -> None:
+        try:
+            self._start_from(keys=[self.key], args=[number, changed_at_us, _new_generation()])
+        except redis.RedisError as exc:
+            log.warning("Data version board: Redis unavailable (%s); asking the database", exc)
+
+    def reset(self, number: int, changed_at_us: int) -> None:
+        try:
+            self._client.hset(
+                self.key, mapping={"generation": _new_generation(), "number": number, "changed_at": changed_at_us}
+            )
+        except redis.RedisError as exc:
+            log.warning("Data version board: Redis unavailable (%s); not reset", exc)
+
+
+def redis_key(database_url: str) -> str:
+    """tracker:data-version:<digest of the database URL>: one board per database, so every
+    app server must name the database by the same URL (one shared settings file)."""
+    return "tracker:data-version:" + hashlib.sha256(database_url.encode()).hexdigest()[:16]

@@ -21,10 +21,15 @@ import functools
 
 from flask import current_app, request, session
 from flask_login import current_user
+from prometheus_client import Counter
 from werkzeug.http import parse_date, parse_etags
 
 from .. import clock, data_version
 from .i18n import current_language
+
+# How cacheable pages were answered: "sent" (a kept render, `render_cache`), "not_modified"
+# (304), "rendered" (nothing kept would do). In /metrics (tracker/monitoring): the hit ratio.
+KEPT_RENDERS = Counter("tracker_kept_renders", "Cacheable pages by how they were answered", ["outcome"], registry=None)
 
 
 def _validators(version: data_version.Version) -> tuple[str, dt.datetime]:
@@ -56,12 +61,14 @@ def cacheable(view):
         version = data_version.current()
         etag, last_modified = _validators(version)
         if is_current(request.environ, etag, last_modified):
+            KEPT_RENDERS.labels("not_modified").inc()
             response = current_app.response_class(status=304)
         else:
             kept_pages = current_app.extensions["render_cache"]
             kept = kept_pages.get(version, request.environ)
             if kept is not None:
                 return kept.response()
+            KEPT_RENDERS.labels("rendered").inc()
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code != 200:
                 return response

@@ -78,12 +78,15 @@ class Render:
         """Answer a WSGI request with this render: 304 if the visitor's copy is current."""
         etag, last_modified = self.validators
         if etag and conditional.is_current(environ, etag, last_modified):
+            conditional.KEPT_RENDERS.labels("not_modified").inc()
             start_response("304 Not Modified", [(k, v) for k, v in self.headers if k.lower() not in _NOT_IN_304])
             return []
+        conditional.KEPT_RENDERS.labels("sent").inc()
         start_response("200 OK", list(self.headers))
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
 
     def response(self) -> Response:
+        conditional.KEPT_RENDERS.labels("sent").inc()
         return current_app.response_class(self.body, status=200, headers=list(self.headers))
 
     def to_bytes(self) -> bytes:
@@ -248,6 +251,7 @@ def kept_for_each_person(view):
         if kept is not None:
             response = kept.response()
         else:
+            conditional.KEPT_RENDERS.labels("rendered").inc()
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code == 200 and not response.is_streamed:
                 kept = Render.of(response.headers.items(), response.get_data())
