@@ -999,6 +999,12 @@ class TableWriter:
         self._prepared: dict[str, tuple] = {}
 
     def write(self, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        if name in SEARCHED:  # folded for search, as the app keeps it (tracker/core/search.py)
+            from tracker.core.search import fold
+
+            at = [columns.index(text) for text in SEARCHED[name] if text in columns]  # others: NULL
+            columns = (*columns, "search_text")
+            rows = [(*row, "\n".join(fold(row[i]) for i in at if row[i])) for row in rows]
         if name not in self._prepared:
             self._prepared[name] = self._prepare(name, columns)
         self.rows[name] += 0
@@ -1019,6 +1025,7 @@ class TableWriter:
     def _prepare(self, name: str, columns: tuple[str, ...]) -> tuple:
         table = self.metadata.tables[name]
         missing, unknown = set(table.c.keys()) - set(columns), set(columns) - set(table.c.keys())
+        missing -= set(LEFT_EMPTY.get(name, ()))
         if missing or unknown:
             raise RuntimeError(
                 f"table {name}: columns not generated {sorted(missing)}, unknown {sorted(unknown)}; "
@@ -1168,20 +1175,22 @@ class Generator:
     # Countries, themes, forums.
 
     def reference_data(self) -> None:
-        rows = [(i, name, iso) for i, (name, iso) in enumerate(COUNTRIES, start=1)]
+        from tracker.taxonomy.regions import region_of
+
+        rows = [(i, name, iso, region_of(iso)) for i, (name, iso) in enumerate(COUNTRIES, start=1)]
         self.country_ids = [row[0] for row in rows]
         for name in REGIONS:
-            rows.append((len(rows) + 1, name, None))
+            rows.append((len(rows) + 1, name, None, None))
         self.region_ids = [row[0] for row in rows[len(COUNTRIES) :]]
-        self.w.write("countries", ("id", "name", "iso_code"), rows)
+        self.w.write("countries", ("id", "name", "iso_code", "region"), rows)
 
         self.theme_slugs = {i: self.slugify(name) for i, name in enumerate(THEMES, start=1)}
         self.w.write(
             "themes", ("id", "name", "slug"), [(i, name, self.theme_slugs[i]) for i, name in enumerate(THEMES, start=1)]
         )
 
-        rows = [(i, *forum) for i, forum in enumerate(FORUMS, start=1)]
-        self.w.write("forums", ("id", "name", "short_name", "kind", "year", "description"), rows)
+        rows = [(i, *forum, self.slugify(forum[0], max_length=100)) for i, forum in enumerate(FORUMS, start=1)]
+        self.w.write("forums", ("id", "name", "short_name", "kind", "year", "description", "slug"), rows)
         self.forums = {row[0]: (row[1], row[2], row[3]) for row in rows}  # id: (name, short name, kind)
         self.w.report("countries", "themes", "forums")
 
@@ -1447,6 +1456,7 @@ class Generator:
                 period_start, period_end, period_note, budget_amount, budget_currency, budget_note,
                 rng.choice(ACTIONS_INTROS) if rng.random() < PLEDGE_WITH_ACTIONS_INTRO else None,
                 contact_name, contact_email, published_at, completed_at, created_at, updated_at, author, version,
+                updated_at,  # changed_at, until its actions are counted (fill_pledge_activity)
             ))  # fmt: skip
             signatory_rows += [
                 (pledge_id, org_id, position == 0, position) for position, org_id in enumerate(signatories)
@@ -1471,7 +1481,7 @@ class Generator:
         self.w.write("pledges", (
             "id", "slug", "title", "text", "status", "forum_id", "region", "period_start", "period_end", "period_note",
             "budget_amount", "budget_currency", "budget_note", "actions_intro", "contact_name", "contact_email",
-            "published_at", "completed_at", "created_at", "updated_at", "created_by_id", "version",
+            "published_at", "completed_at", "created_at", "updated_at", "created_by_id", "version", "changed_at",
         ), pledge_rows)  # fmt: skip
         self.w.write("pledge_signatories", ("pledge_id", "organisation_id", "is_lead", "position"), signatory_rows)
         self.w.write("pledge_themes", ("pledge_id", "theme_id"), theme_rows)
@@ -2262,6 +2272,7 @@ def main(argv=None) -> None:
 
             generator = Generator(args.scale, args.seed, writer, slugify, RESERVED_SLUGS)
             generator.run(after_step)
+            fill_pledge_activity(connection)
             move_data_version_on(connection, db.metadata)
             connection.commit()
             if engine_name == "postgresql":
@@ -2292,6 +2303,55 @@ def main(argv=None) -> None:
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     print(f"Manifest: {manifest_path}  (total {time.perf_counter() - started:.1f} s)")
 
+
+def fill_pledge_activity(connection) -> None:
+    """Each pledge's activity from its actions, as the app keeps it (tracker/pledges/activity.py)."""
+    started = time.perf_counter()
+    connection.exec_driver_sql(
+        "UPDATE pledges SET last_action_on = latest.date,"
+        " changed_at = CASE WHEN latest.updated_at > pledges.updated_at THEN latest.updated_at"
+        " ELSE pledges.updated_at END"
+        " FROM (SELECT pledge_id, max(CASE WHEN withdrawn_at IS NULL THEN date END) AS date,"
+        " max(updated_at) AS updated_at FROM actions GROUP BY pledge_id) AS latest"
+        " WHERE latest.pledge_id = pledges.id"
+    )
+    print(f"  (pledges' activity from their actions: {time.perf_counter() - started:.1f} s)", flush=True)
+
+
+# Columns the generator leaves to their default (NULL, or the server's default) on purpose: no
+# generated record has them — translations into other languages (tracker/core/translations.py),
+# a language of its own (English, the default), sources, outcome ratings, derived titles.
+_RATED = ("outcome_rating", "outcome_justification", "outcome_rated_at", "outcome_rated_by_id")
+_SOURCED = ("source_reference", "source_url", "text_format")
+LEFT_EMPTY = {
+    "users": ("language",),
+    "pledges": ("last_action_on", "translations", "language", "title_derived", "signatories_note", *_SOURCED, *_RATED),
+    "actions": ("translations", "language", *_SOURCED),
+    "roundtables": ("language", "kind", *_SOURCED),  # every one a roundtable (not a review)
+    "recommendations": (
+        "translations",
+        "language",
+        "reference",
+        "addressee_note",
+        "response",
+        "response_date",
+        "completed_on",
+        *_SOURCED,
+        *_RATED,
+    ),
+    "progress_updates": ("translations", "language", "indicator_id", "value", "link_url"),
+    "action_organisations": ("position",),
+    "action_figures": ("indicator_id",),  # figures towards no indicator (none are generated)
+    # Every signatory signed (the server's default), none merely invited.
+    "pledge_signatories": ("status", "invited_to_lead", "invited_by_id", "invited_at", "answered_at", "answer_note"),
+}
+# The texts each searched table folds into its search_text (the models' `searchable`).
+SEARCHED = {
+    "pledges": ("title", "text"),
+    "actions": ("summary", "details", "heading"),
+    "roundtables": ("title", "summary", "place", "participants_note"),
+    "recommendations": ("text", "reference", "addressee_note"),
+}
 
 # Every table the generator fills, in loading order.
 GENERATED_TABLES = [

@@ -31,7 +31,7 @@ def _cpus() -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000"
-# Each worker holds the app (~100-150 MB) and its own kept renders (up to
+# Each worker holds the app (about 150 MB) and its own kept renders (up to
 # RENDER_CACHE_LOCAL_BYTES, 32 MB): past 8, set WEB_CONCURRENCY for the machine's memory.
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * _cpus() + 1, 8))
 worker_class = "sync"

@@ -910,3 +910,38 @@ def test_an_organisation_added_by_any_way_in_meets_the_forms_limits(make, name, 
         accounts.create_organisation(admin, name=name, kind=OrganisationKind.NATIONAL_SOCIETY)
     assert refused.value.field == "name" and problem in str(refused.value)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(Organisation.name == name)) == 0
+
+
+def test_the_operator_creates_the_first_admin_who_sets_a_password_and_invites_the_rest(app, client, runner, auth):
+    result = runner.invoke(args=["accounts", "create-admin", "Ops.Lead@Example.org", "Amina Diallo"])
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().splitlines()[-1]
+    assert link.startswith("https://pledges.example.org/auth/set-password/")
+    assert "good for 7 days" in result.output
+    admin = db.session.scalar(sa.select(User).where(User.email == "ops.lead@example.org"))
+    assert (admin.role, admin.name, admin.organisation) == (Role.ADMIN, "Amina Diallo", None)
+    [invited] = history_of(admin)
+    assert (invited.event, invited.actor_id) == ("invited", None)
+
+    path = link.removeprefix("https://pledges.example.org")
+    assert (
+        client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).headers["Location"] == "/auth/login"
+    )
+    assert auth.login("ops.lead@example.org", NEW_PASSWORD).status_code == 302
+    assert client.get("/admin/users/new").status_code == 200  # and invites the others from there
+
+    again = runner.invoke(args=["accounts", "create-admin", "second@example.org", "Someone Else"])
+    assert again.exit_code == 1
+    assert "This site already has an admin" in again.output
+    assert db.session.scalar(sa.select(User).where(User.email == "second@example.org")) is None
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "problem"),
+    [("not-an-address", "Amina Diallo", "This is not an e-mail address."), ("ops@example.org", "", "name")],
+)
+def test_a_first_admin_with_bad_details_is_refused_and_nothing_is_written(runner, email, name, problem):
+    result = runner.invoke(args=["accounts", "create-admin", email, name])
+    assert result.exit_code == 1
+    assert problem in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

@@ -343,9 +343,41 @@ def test_upgrading_existing_texts_keeps_them_markdown_and_new_ones_are_plain_in_
         )
         assert conn.execute(sa.text("SELECT text_format, language FROM actions")).one() == ("markdown", None)
         conn.execute(sa.text(
-            "INSERT INTO pledges (id, slug, title, text, status, created_at, updated_at, version) "
-            "VALUES (2, 'first-aid', 'First aid', 'Text', 'draft', :now, :now, 1)"
+            "INSERT INTO pledges (id, slug, title, text, status, created_at, updated_at, changed_at, version) "
+            "VALUES (2, 'first-aid', 'First aid', 'Text', 'draft', :now, :now, :now, 1)"
         ), {"now": now})  # fmt: skip
         assert conn.execute(sa.text("SELECT text_format, language FROM pledges WHERE id = 2")).one() == ("plain", "en")
     with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
         conn.execute(sa.text("UPDATE pledges SET text_format = 'html' WHERE id = 1"))
+
+
+def test_upgrading_counts_each_pledges_last_action_and_latest_change_from_its_actions(migration_app):
+    """0027 on a database with pledges and actions: each pledge's latest current action's
+    date (a withdrawn one does not count) and when its page last changed are on its row."""
+    flask_migrate.upgrade(revision="0026")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisations (id, name, kind, confirmed, created_at) "
+            "VALUES (1, 'Philippine Red Cross', 'national_society', :yes, '2020-01-01 00:00:00')"
+        ), {"yes": True})  # fmt: skip
+        for pledge_id, updated in ((1, "2021-01-01 00:00:00"), (2, "2022-03-01 00:00:00")):
+            conn.execute(sa.text(
+                "INSERT INTO pledges (id, slug, title, text, status, created_at, updated_at, version) "
+                "VALUES (:id, :slug, 'Family links', '', 'in_progress', '2020-01-01 00:00:00', :updated, 1)"
+            ), {"id": pledge_id, "slug": f"family-links-{pledge_id}", "updated": updated})  # fmt: skip
+        for action_id, date, updated, withdrawn in (
+            (1, "2021-05-14", "2021-05-20 10:00:00", None),
+            (2, "2021-09-01", "2022-02-01 09:30:00", "2022-02-01 09:30:00"),  # withdrawn: not the latest
+        ):
+            conn.execute(sa.text(
+                "INSERT INTO actions (id, pledge_id, attributed_to_id, date, date_precision, summary, details, "
+                "position, created_at, updated_at, withdrawn_at, version) "
+                "VALUES (:id, 1, 1, :date, 'day', 'Done', '', :id, :updated, :updated, :withdrawn, 1)"
+            ), {"id": action_id, "date": date, "updated": updated, "withdrawn": withdrawn})  # fmt: skip
+    flask_migrate.upgrade()
+    with db.engine.begin() as conn:
+        rows = conn.execute(sa.text("SELECT id, last_action_on, changed_at FROM pledges ORDER BY id")).all()
+    assert [(row.id, str(row.last_action_on), str(row.changed_at)) for row in rows] == [
+        (1, "2021-05-14", "2022-02-01 09:30:00"),  # its withdrawal was the last change
+        (2, "None", "2022-03-01 00:00:00"),  # no action: its own change
+    ]

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from . import api, permissions
+from .accounts import cli as accounts_cli
 from .accounts.routes import admin, admin_lists, auth  # noqa: F401  (admin_lists: the admin lists, on admin.bp)
 from .core import web
 from .core.extensions import bootstrap, csrf, db, login_manager, migrate
@@ -51,6 +52,7 @@ def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask
     api.init_app(app)  # the public JSON API under /api/v1
     monitoring.init_app(app)  # /healthz, /readyz, /metrics
     cli.init_app(app)
+    accounts_cli.init_app(app)
     notifications_cli.init_app(app)
     pledge_reminders.init_app(app)  # what `notifications remind` sends of them
     pledge_followers.init_app(app)  # …and the digests of their followers by e-mail

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from ..core import access, i18n
 from ..core.changes import (
     InvalidField,
@@ -131,6 +133,20 @@ def invite_user(
     flush_unique()
     record_history(user, "invited", actor, changes={field: [None, value] for field, value in values.items()})
     mails.queue_invitation(user, actor)
+    return user, set_password_token(user)
+
+
+def create_first_admin(*, email: str, name: str) -> tuple[User, str]:
+    """The site's first admin, made by the operator on the server (`flask accounts
+    create-admin`): an account with no password, and the token of the link with which they
+    set it. Refused once the site has an active admin — they invite everyone else."""
+    if db.session.scalar(sa.select(User.id).where(User.role == Role.ADMIN, User.active).limit(1)) is not None:
+        raise OperationRefused(_l("This site already has an admin: they invite others at Administration › Users."))
+    values = _user_values({"email": email, "name": name, "role": Role.ADMIN, "organisation": None}, None)
+    user = User(password_hash=None, active=True, **values)
+    db.session.add(user)
+    flush_unique()
+    record_history(user, "invited", None, changes={field: [None, value] for field, value in values.items()})
     return user, set_password_token(user)
 
 

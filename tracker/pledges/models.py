@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.ext.associationproxy import AssociationProxy, association_proxy
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
 from ..core import (
@@ -94,6 +94,8 @@ class ActionTaken(Translated, Base):
     __table_args__ = (
         sa.UniqueConstraint("pledge_id", "position"),
         sa.CheckConstraint("text_format IN ('plain', 'markdown')", name="known_text_format"),
+        # A pledge's current actions and their dates, read from the index alone (activity, counts).
+        sa.Index("ix_actions_pledge_id_current", "pledge_id", "withdrawn_at", "date"),
     )
     noun: ClassVar[str] = "action"
     searchable: ClassVar[tuple[str, ...]] = ("summary", "details", "heading")  # (core.search)
@@ -188,21 +190,6 @@ class ActionFigure(Base):
     indicator: Mapped[PledgeIndicator | None] = relationship(back_populates="figures")
 
 
-def _action_changes(pledge_id: Any) -> sa.ScalarSelect[dt.datetime]:
-    """When the pledge's actions last changed (recorded, edited or withdrawn)."""
-    return (
-        sa.select(sa.func.max(ActionTaken.updated_at))
-        .where(ActionTaken.pledge_id == pledge_id)
-        .correlate_except(ActionTaken)
-        .scalar_subquery()
-    )
-
-
-def _latest(updated_at: Any, actions_changed: Any) -> sa.ColumnElement[dt.datetime]:
-    """The later of the pledge's own change and its actions' latest."""
-    return sa.type_coerce(sa.case((actions_changed > updated_at, actions_changed), else_=updated_at), sa.DateTime)
-
-
 class Pledge(Translated, Base):
     """A commitment made at a forum: a conference pledge or a cooperation programme."""
 
@@ -231,6 +218,9 @@ class Pledge(Translated, Base):
         sa.CheckConstraint("budget_amount IS NULL OR budget_amount >= 0", name="budget_not_negative"),
         sa.CheckConstraint("(budget_amount IS NULL) = (budget_currency IS NULL)", name="budget_has_currency"),
         sa.CheckConstraint("text_format IN ('plain', 'markdown')", name="known_text_format"),
+        # Which pledges a list shows, and their forum, read from the index alone (the facets'
+        # counts), not from the wide rows.
+        sa.Index("ix_pledges_status_id_forum_id", "status", "id", "forum_id"),
         sa.CheckConstraint(
             "outcome_rating IS NULL OR outcome_rating IN ('no_change', 'some', 'substantial', 'transformative')",
             name="known_outcome_rating",
@@ -284,17 +274,12 @@ class Pledge(Translated, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
-    # The date of the pledge's latest current (not withdrawn) action: the list's "last
-    # action" sort and filter, computed by the database with the pledge itself.
-    last_action_on: Mapped[dt.date | None] = column_property(
-        sa.select(sa.func.max(ActionTaken.date))
-        .where(ActionTaken.pledge_id == id, ActionTaken.withdrawn_at.is_(None))
-        .correlate_except(ActionTaken)
-        .scalar_subquery()
-    )
-    # When anything on the pledge's public page last changed: the pledge itself, or any of
-    # its actions (recorded, edited or withdrawn). The API's `updated_at`.
-    changed_at: Mapped[dt.datetime] = column_property(_latest(updated_at, _action_changes(id)))
+    # The date of its latest current (not withdrawn) action — the register's "last action"
+    # sort, the quiet-pledge reminder — and when anything on its public page last changed,
+    # itself or any action (recorded, edited or withdrawn): the API's `updated_at`. Kept on
+    # the row by `activity` whenever the pledge or an action is written.
+    last_action_on: Mapped[dt.date | None] = mapped_column(index=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     forum: Mapped[Forum | None] = relationship()
     # Every organisation named on the pledge: those that signed, those invited to, those
