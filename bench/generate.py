@@ -2308,10 +2308,11 @@ def fill_pledge_activity(connection) -> None:
     """Each pledge's activity from its actions, as the app keeps it (tracker/pledges/activity.py)."""
     started = time.perf_counter()
     connection.exec_driver_sql(
-        "UPDATE pledges SET last_action_on = latest.date,"
+        "UPDATE pledges SET last_action_on = latest.date, actions_count = latest.current,"
         " changed_at = CASE WHEN latest.updated_at > pledges.updated_at THEN latest.updated_at"
         " ELSE pledges.updated_at END"
         " FROM (SELECT pledge_id, max(CASE WHEN withdrawn_at IS NULL THEN date END) AS date,"
+        " count(CASE WHEN withdrawn_at IS NULL THEN 1 END) AS current,"
         " max(updated_at) AS updated_at FROM actions GROUP BY pledge_id) AS latest"
         " WHERE latest.pledge_id = pledges.id"
     )
@@ -2325,7 +2326,7 @@ _RATED = ("outcome_rating", "outcome_justification", "outcome_rated_at", "outcom
 _SOURCED = ("source_reference", "source_url", "text_format")
 LEFT_EMPTY = {
     "users": ("language",),
-    "pledges": ("last_action_on", "translations", "language", "title_derived", "signatories_note", *_SOURCED, *_RATED),
+    "pledges": ("last_action_on", "actions_count", "translations", "language", "title_derived", "signatories_note", *_SOURCED, *_RATED),
     "actions": ("translations", "language", *_SOURCED),
     "roundtables": ("language", "kind", *_SOURCED),  # every one a roundtable (not a review)
     "recommendations": (

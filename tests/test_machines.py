@@ -50,32 +50,40 @@ def shared_redis():
 
 @contextlib.contextmanager
 def _server(env: dict, instance: Path):
-    """One machine: gunicorn with two workers, its own instance folder, its workers' metrics
-    summed through files in a folder of its own (as deploy/gunicorn.conf.py sets up)."""
+    """One machine: gunicorn as production runs it (deploy/gunicorn.conf.py) with two
+    workers, its own instance folder, its workers' metrics summed through a folder of its own
+    (as deploy/pledge-tracker-web.service gives it)."""
     port = _free_port()
     metrics = instance / "metrics"
-    metrics.mkdir(parents=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env={**env, "INSTANCE_PATH": str(instance), "PROMETHEUS_MULTIPROC_DIR": str(metrics)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if requests.get(base + "/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"the app server did not start: {process.stderr.read1().decode() if process.stderr else ''}")
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=20)
+    log = instance.parent / f"{instance.name}.log"
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env={
+                **env,
+                "INSTANCE_PATH": str(instance),
+                "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+                "WEB_CONCURRENCY": "2",
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.1)
+            else:
+                pytest.fail(f"the app server did not start: {log.read_text()}")
+            yield base
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=20)
 
 
 @pytest.fixture(scope="module")

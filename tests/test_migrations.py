@@ -376,8 +376,8 @@ def test_upgrading_counts_each_pledges_last_action_and_latest_change_from_its_ac
             ), {"id": action_id, "date": date, "updated": updated, "withdrawn": withdrawn})  # fmt: skip
     flask_migrate.upgrade()
     with db.engine.begin() as conn:
-        rows = conn.execute(sa.text("SELECT id, last_action_on, changed_at FROM pledges ORDER BY id")).all()
-    assert [(row.id, str(row.last_action_on), str(row.changed_at)) for row in rows] == [
-        (1, "2021-05-14", "2022-02-01 09:30:00"),  # its withdrawal was the last change
-        (2, "None", "2022-03-01 00:00:00"),  # no action: its own change
+        rows = conn.execute(sa.text("SELECT id, last_action_on, changed_at, actions_count FROM pledges ORDER BY id"))
+    assert [(row.id, str(row.last_action_on), str(row.changed_at), row.actions_count) for row in rows] == [
+        (1, "2021-05-14", "2022-02-01 09:30:00", 1),  # its withdrawal was the last change
+        (2, "None", "2022-03-01 00:00:00", 0),  # no action: its own change
     ]

@@ -17,9 +17,14 @@ from tracker.pledges.operations import edit_action, edit_pledge, withdraw_action
 def _row(pledge: Pledge) -> tuple[dt.date | None, dt.datetime]:
     """What the database holds, not what the session remembers."""
     db.session.commit()
-    return tuple(db.session.execute(
-        sa.select(Pledge.last_action_on, Pledge.changed_at).where(Pledge.id == pledge.id)
-    ).one())
+    return tuple(
+        db.session.execute(sa.select(Pledge.last_action_on, Pledge.changed_at).where(Pledge.id == pledge.id)).one()
+    )
+
+
+def _count(pledge: Pledge) -> int:
+    db.session.commit()
+    return db.session.scalar(sa.select(Pledge.actions_count).where(Pledge.id == pledge.id))
 
 
 def test_each_action_recorded_edited_or_withdrawn_moves_the_pledges_activity(make):
@@ -36,11 +41,10 @@ def test_each_action_recorded_edited_or_withdrawn_moves_the_pledges_activity(mak
     assert _row(pledge)[0] == dt.date(2022, 7, 9)
     older = make.action(pledge, date=dt.date(2020, 1, 15), summary="Volunteers trained.")
     assert _row(pledge)[0] == dt.date(2022, 7, 9)  # an older action is not the latest
+    assert _count(pledge) == 3
 
     author = make.staff(organisation=pledge.lead_signatory)
-    edit_action(
-        second, author, date=dt.date(2021, 1, 5), summary=second.summary, organisations=[author.organisation]
-    )
+    edit_action(second, author, date=dt.date(2021, 1, 5), summary=second.summary, organisations=[author.organisation])
     last_action, after_edit = _row(pledge)
     assert last_action == dt.date(2021, 3, 2) and after_edit >= after_first  # moved back by an edit
 
@@ -48,6 +52,7 @@ def test_each_action_recorded_edited_or_withdrawn_moves_the_pledges_activity(mak
     last_action, after_withdrawal = _row(pledge)
     assert last_action == dt.date(2021, 1, 5) and after_withdrawal >= after_edit
     assert older.withdrawn_at is None
+    assert _count(pledge) == 2 == pledge.actions_count
 
 
 def test_the_pledges_own_edit_moves_when_its_page_changed_but_not_its_last_action(make):
@@ -72,3 +77,16 @@ def test_the_register_sorts_by_the_kept_last_action(client, make):
     db.session.commit()
     page = client.get("/pledges?sort=last_action").get_data(as_text=True)
     assert page.index("Quiet pledge Numbat") < page.index("Busy pledge Quokka")
+
+
+def test_the_home_page_counts_current_actions_of_published_pledges_only(client, make):
+    published = make.pledge_in_progress(title="Counted pledge")
+    draft = make.pledge(title="Draft pledge")
+    for day in (1, 2, 3):
+        make.action(published, date=dt.date(2022, 5, day), summary=f"Action {day}.")
+    make.action(draft, date=dt.date(2022, 5, 4), summary="Draft's action.")
+    withdrawn = make.action(published, date=dt.date(2022, 5, 5), summary="Withdrawn action.")
+    withdraw_action(withdrawn, make.staff(organisation=published.lead_signatory), reason="Recorded by mistake.")
+    db.session.commit()
+    page = " ".join(client.get("/").get_data(as_text=True).split())
+    assert "<strong>3</strong> actions taken" in page

@@ -30,8 +30,11 @@ class Base(DeclarativeBase):
 def described_by_models(object, name, type_, reflected, compare_to) -> bool:
     """Alembic autogenerate's `include_object`: False for what the database has on purpose
     beyond the models — the public search's trigram indexes, on PostgreSQL only (migration
-    0005) — so that `flask db check` does not offer to drop them."""
-    return not (type_ == "index" and reflected and name is not None and name.endswith("_trgm"))
+    0005), and the indexes of the latest actions, written per database (0027) — so that
+    `flask db check` does not offer to drop them."""
+    return not (
+        type_ == "index" and reflected and name is not None and name.endswith(("_trgm", "_latest_taken", "_latest_recorded"))
+    )
 
 
 db = SQLAlchemy(model_class=Base)

@@ -4,4 +4,4 @@ feeds, and their pages (the register, each pledge's page and the staff workspace
 
 # A pledge's activity (its last action's date, when its page last changed) is kept on its row
 # by a listener on every flush, whichever module writes: registered with the area.
-from . import activity  # noqa: F401, E402
+from . import activity  # noqa: F401

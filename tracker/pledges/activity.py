@@ -1,6 +1,6 @@
 """A pledge's activity, kept on its own row: `Pledge.last_action_on`, the date of its latest
-current (not withdrawn) action, and `Pledge.changed_at`, when anything on its public page
-last changed. Lists sort and filter by them, the API gives them, and the quiet-pledge
+current (not withdrawn) action, `Pledge.actions_count`, how many current actions it has, and
+`Pledge.changed_at`, when anything on its public page last changed. Lists sort and filter by them, the API gives them, and the quiet-pledge
 reminder reads them — as plain, indexed columns, never recomputed from every action per
 request.
 
@@ -9,8 +9,8 @@ They are kept in step inside the transaction that changes them, whoever makes th
 moves them on (`_keep_activity`).
 
 Both are counted again for each pledge written — from that pledge's actions only (indexed by
-pledge): the later of its own `updated_at` and its actions' latest, and its latest current
-action's date. The pledge's row is locked first (PostgreSQL: FOR UPDATE), so that the count,
+pledge): the later of its own `updated_at` and its actions' latest, its latest current
+action's date and their number. The pledge's row is locked first (PostgreSQL: FOR UPDATE), so that the count,
 a statement of its own, sees every action committed before it: two writers on one pledge
 take turns, and neither loses the other's change.
 """
@@ -52,18 +52,21 @@ def _keep_activity(session: Session, _flush_context: Any) -> None:
     pledges, actions = table_of(Pledge), table_of(ActionTaken)
     ids = sorted(touched)
     if connection.dialect.name == "postgresql":  # (SQLite: one writer at a time already)
-        connection.execute(sa.select(pledges.c.id).where(pledges.c.id.in_(ids)).order_by(pledges.c.id).with_for_update())
+        connection.execute(
+            sa.select(pledges.c.id).where(pledges.c.id.in_(ids)).order_by(pledges.c.id).with_for_update()
+        )
     of_the_pledge = actions.c.pledge_id == pledges.c.id
-    latest_action = sa.select(sa.func.max(actions.c.date)).where(of_the_pledge, actions.c.withdrawn_at.is_(None))
+    current = actions.c.withdrawn_at.is_(None)
+    latest_action = sa.select(sa.func.max(actions.c.date)).where(of_the_pledge, current)
+    how_many = sa.select(sa.func.count()).select_from(actions).where(of_the_pledge, current)
     actions_changed = sa.select(sa.func.max(actions.c.updated_at)).where(of_the_pledge).scalar_subquery()
     connection.execute(
         pledges.update()
         .where(pledges.c.id.in_(ids))
         .values(
             last_action_on=latest_action.scalar_subquery(),
-            changed_at=sa.case(
-                (actions_changed > pledges.c.updated_at, actions_changed), else_=pledges.c.updated_at
-            ),
+            actions_count=how_many.scalar_subquery(),
+            changed_at=sa.case((actions_changed > pledges.c.updated_at, actions_changed), else_=pledges.c.updated_at),
             updated_at=pledges.c.updated_at,  # as it is (else its `onupdate` would move it)
         )
     )
@@ -77,4 +80,4 @@ def _read_again(session: Session, _flush_context: Any) -> None:
     if moved:
         for record in list(session.identity_map.values()):
             if isinstance(record, Pledge) and record.id in moved:
-                session.expire(record, ["last_action_on", "changed_at"])
+                session.expire(record, ["last_action_on", "changed_at", "actions_count"])

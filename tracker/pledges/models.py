@@ -218,9 +218,10 @@ class Pledge(Translated, Base):
         sa.CheckConstraint("budget_amount IS NULL OR budget_amount >= 0", name="budget_not_negative"),
         sa.CheckConstraint("(budget_amount IS NULL) = (budget_currency IS NULL)", name="budget_has_currency"),
         sa.CheckConstraint("text_format IN ('plain', 'markdown')", name="known_text_format"),
-        # Which pledges a list shows, and their forum, read from the index alone (the facets'
-        # counts), not from the wide rows.
-        sa.Index("ix_pledges_status_id_forum_id", "status", "id", "forum_id"),
+        # Which pledges a list shows — their forum, when they were done, how many actions they
+        # have — read from the index alone (the filters' and charts' counts, the home page's
+        # figures), not from the wide rows.
+        sa.Index("ix_pledges_listing", "status", "id", "forum_id", "completed_at", "actions_count"),
         sa.CheckConstraint(
             "outcome_rating IS NULL OR outcome_rating IN ('no_change', 'some', 'substantial', 'transformative')",
             name="known_outcome_rating",
@@ -280,6 +281,7 @@ class Pledge(Translated, Base):
     # the row by `activity` whenever the pledge or an action is written.
     last_action_on: Mapped[dt.date | None] = mapped_column(index=True)
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actions_count: Mapped[int] = mapped_column(default=0, server_default="0")  # its current actions
 
     forum: Mapped[Forum | None] = relationship()
     # Every organisation named on the pledge: those that signed, those invited to, those

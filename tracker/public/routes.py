@@ -39,20 +39,20 @@ LATEST_ON_HOME = 8
 def home() -> str:
     """What the register holds, a search box, and the latest actions taken."""
     published = access.visible(catalogue.PUBLIC, Pledge)
-    by_state = dict(
-        db.session.execute(sa.select(Pledge.status, sa.func.count()).where(published).group_by(Pledge.status)).all()
-    )
-    actions = db.session.scalar(
-        sa.select(sa.func.count(ActionTaken.id))
-        .join(ActionTaken.pledge)
-        .where(published, ActionTaken.withdrawn_at.is_(None))
-    )
+    by_state = {  # each state: its pledges, and their current actions (kept on each pledge's row)
+        status: (pledges, actions or 0)
+        for status, pledges, actions in db.session.execute(
+            sa.select(Pledge.status, sa.func.count(), sa.func.sum(Pledge.actions_count))
+            .where(published)
+            .group_by(Pledge.status)
+        )
+    }
     return render_template(
         "public/home.html",
         charts=_register_charts(),
-        pledges=sum(by_state.values()),
-        done=by_state.get("done", 0),
-        actions=actions,
+        pledges=sum(pledges for pledges, _ in by_state.values()),
+        done=by_state.get("done", (0, 0))[0],
+        actions=sum(actions for _, actions in by_state.values()),
         roundtables=ROUNDTABLES.count(ListState()),
         latest=feeds.latest_actions(limit=LATEST_ON_HOME, by_date=True),
     )
