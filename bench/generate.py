@@ -2326,7 +2326,16 @@ _RATED = ("outcome_rating", "outcome_justification", "outcome_rated_at", "outcom
 _SOURCED = ("source_reference", "source_url", "text_format")
 LEFT_EMPTY = {
     "users": ("language",),
-    "pledges": ("last_action_on", "actions_count", "translations", "language", "title_derived", "signatories_note", *_SOURCED, *_RATED),
+    "pledges": (
+        "last_action_on",
+        "actions_count",
+        "translations",
+        "language",
+        "title_derived",
+        "signatories_note",
+        *_SOURCED,
+        *_RATED,
+    ),
     "actions": ("translations", "language", *_SOURCED),
     "roundtables": ("language", "kind", *_SOURCED),  # every one a roundtable (not a review)
     "recommendations": (

@@ -33,7 +33,10 @@ def described_by_models(object, name, type_, reflected, compare_to) -> bool:
     0005), and the indexes of the latest actions, written per database (0027) — so that
     `flask db check` does not offer to drop them."""
     return not (
-        type_ == "index" and reflected and name is not None and name.endswith(("_trgm", "_latest_taken", "_latest_recorded"))
+        type_ == "index"
+        and reflected
+        and name is not None
+        and name.endswith(("_trgm", "_latest_taken", "_latest_recorded"))
     )
 
 
