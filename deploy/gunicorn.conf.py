@@ -16,8 +16,11 @@ scheme reach the app through TRUSTED_PROXIES=1 (Werkzeug's ProxyFix), not throug
 """
 
 import os
+import re
 import shutil
 import tempfile
+
+from gunicorn import glogging
 
 # --- serving ----------------------------------------------------------------------------
 
@@ -62,6 +65,23 @@ proc_name = "pledge-tracker-web"
 # access log has the referrer.
 accesslog = "-"
 access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+# The one-time links (set a password, reset it, confirm an address, follow or unsubscribe)
+# carry their secret in the path: the log writes "[token]" in its place, so that whoever
+# reads the journal cannot use a link that has not been used yet.
+_SECRET_IN_PATH = re.compile(r"(/(?:set-password|reset-password|confirm|stop|unsubscribe)/)[^/?\s]+")
+
+
+class _Redacting(glogging.Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for name in ("r", "U", "{raw_uri}e"):
+            if isinstance(atoms.get(name), str):
+                atoms[name] = _SECRET_IN_PATH.sub(r"\1[token]", atoms[name])
+        return atoms
+
+
+logger_class = _Redacting
 errorlog = "-"
 loglevel = "info"
 

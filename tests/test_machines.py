@@ -48,6 +48,9 @@ def shared_redis():
     client.flushdb()
 
 
+ACCESS_LOGS: dict[str, Path] = {}  # each server's access log (its standard output), by address
+
+
 @contextlib.contextmanager
 def _server(env: dict, instance: Path):
     """One machine: gunicorn as production runs it (deploy/gunicorn.conf.py) with two
@@ -56,7 +59,8 @@ def _server(env: dict, instance: Path):
     port = _free_port()
     metrics = instance / "metrics"
     log = instance.parent / f"{instance.name}.log"
-    with log.open("wb") as errors:
+    ACCESS_LOGS[f"http://127.0.0.1:{port}"] = access_log = instance.parent / f"{instance.name}.access.log"
+    with log.open("wb") as errors, access_log.open("wb") as accesses:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT,
@@ -67,7 +71,7 @@ def _server(env: dict, instance: Path):
                 "GUNICORN_BIND": f"127.0.0.1:{port}",
                 "WEB_CONCURRENCY": "2",
             },
-            stdout=subprocess.DEVNULL,
+            stdout=accesses,
             stderr=errors,
         )
         base = f"http://127.0.0.1:{port}"
@@ -309,3 +313,14 @@ def test_a_machine_whose_database_does_not_answer_is_not_ready_but_lives():
     answer = client.get("/readyz")
     assert answer.status_code == 503
     assert answer.json == {"status": "not ready", "checks": {"database": "OperationalError"}}
+
+
+def test_the_access_log_never_holds_the_secret_of_a_one_time_link(two_machines):
+    a, _b = two_machines
+    secret = "WzEsIiJd.axTpjA.ylDHo7f7K2tKC3rgIpPDursiEyQ"
+    paths = [f"/auth/set-password/{secret}", f"/auth/reset-password/{secret}", f"/following/confirm/{secret}"]
+    for path in paths:
+        assert requests.get(a + path, allow_redirects=False).status_code in (200, 302, 404)
+    log = ACCESS_LOGS[a].read_text()
+    assert "/auth/set-password/[token]" in log and "/following/confirm/[token]" in log
+    assert secret not in log
