@@ -11,7 +11,7 @@
 # make lint: ruff (lint and format), mypy and the import contracts, in seconds; make format fixes.
 # make mutate: mutation testing of permissions, workflows and operations (long; docs/testing.md);
 #   make mutate-survivors checks the survivors again after new tests.
-# make bench: throughput against hello-world and Fortunes baselines (bench/run.py; needs PostgreSQL, Redis).
+# make bench: throughput against hello-world and Fortunes, render cache on, off and under writes (bench/run.py).
 # make screenshots: every page type at 1280 and 390 px into docs/screenshots/ (docs/design.md);
 #   make icons copies the Bootstrap Icons the templates use (docs/icons.py).
 # Extra pytest arguments: make test PYTEST_ARGS="-k workflow -x".
@@ -224,9 +224,14 @@ mutate-survivors: install-test
 # The benchmark (bench/run.py, bench/RESULTS.md): hello-world, Fortunes and the tracker under one
 # gunicorn configuration, driven by wrk; generates its data on first use (bench/generate.py, into
 # the databases tracker_bench and tracker_bench10; again when bench/generate.py or a migration
-# changes). About 13 minutes from a fresh clone on a quiet machine, 5-6 of them making the data.
-# Options: make bench BENCH_ARGS="--quick" (or --rounds 7 --duration 10, --uncached, --sqlite,
-# --also-scale 0, --check …); bench/run.py --help says what each does.
+# changes). Three phases by default, at scale 1 and scale 10 side by side: the cached phase
+# (render cache on), the uncached phase (render cache off, and one search at a time at scale 10)
+# and the mixed phase (public reads while staff record an action twice a second, with the kept
+# renders' hit ratio from /metrics); the report ends with every target of issue 22, met or not,
+# and a full run writes it into bench/RESULTS.md. Roughly half an hour on a quiet machine (the
+# uncached pages at scale 10 take much of it), plus 6-8 minutes making the data the first time.
+# Options: make bench BENCH_ARGS="--quick" (short, never writes bench/RESULTS.md), --only cached,
+# --skip mixed, --rounds 7 --duration 10, --sqlite, --also-scale 0, --check …; bench/run.py --help.
 bench: install
 	@if [ ! -x $(WRK) ]; then \
 	    if [ "$$(id -u)" = 0 ]; then sudo=""; \

@@ -23,3 +23,25 @@ access_log_format = "%(m)s %(U)s?%(q)s %(s)s"
 errorlog = "-"
 loglevel = "warning"
 proc_name = os.environ.get("BENCH_NAME", "bench")
+
+# The tracker's metrics, every worker's summed (as deploy/gunicorn.conf.py does): bench/run.py
+# gives each tracker server PROMETHEUS_MULTIPROC_DIR, a directory of its own (hello and
+# Fortunes get none), and reads the kept renders' counts at /metrics with METRICS_TOKEN.
+
+
+def on_starting(server):
+    """Before the first worker: no numbers of a previous run in the metrics directory."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    """A worker has gone: its gauges stop counting (its counters still add up)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
