@@ -999,12 +999,12 @@ class TableWriter:
         self._prepared: dict[str, tuple] = {}
 
     def write(self, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-        if name in SEARCHED:  # folded for search, as the app keeps it (tracker/core/search.py)
-            from tracker.core.search import fold
+        if name in SEARCHED:  # its search words, as the app keeps them (tracker/core/search.py)
+            from tracker.core.search import words
 
             at = [columns.index(text) for text in SEARCHED[name] if text in columns]  # others: NULL
             columns = (*columns, "search_text")
-            rows = [(*row, "\n".join(fold(row[i]) for i in at if row[i])) for row in rows]
+            rows = [(*row, "\n".join(" ".join(words(row[i])) for i in at if row[i])) for row in rows]
         if name not in self._prepared:
             self._prepared[name] = self._prepare(name, columns)
         self.rows[name] += 0
@@ -2316,6 +2316,16 @@ def fill_pledge_activity(connection) -> None:
         " max(updated_at) AS updated_at FROM actions GROUP BY pledge_id) AS latest"
         " WHERE latest.pledge_id = pledges.id"
     )
+    # Each pledge's search document: its words and its current actions' (the full-text index
+    # follows: a GIN index on PostgreSQL, triggers into FTS5 on SQLite).
+    postgres = connection.dialect.name == "postgresql"
+    joined = "string_agg(search_text, chr(10))" if postgres else "group_concat(search_text, char(10))"
+    newline = "chr(10)" if postgres else "char(10)"
+    connection.exec_driver_sql(
+        f"UPDATE pledges SET search_document = coalesce(search_text, '') || {newline} || coalesce(words.joined, '')"
+        f" FROM (SELECT pledges.id AS pledge_id, (SELECT {joined} FROM actions WHERE actions.pledge_id = pledges.id"
+        " AND actions.withdrawn_at IS NULL) AS joined FROM pledges) AS words WHERE words.pledge_id = pledges.id"
+    )
     print(f"  (pledges' activity from their actions: {time.perf_counter() - started:.1f} s)", flush=True)
 
 
@@ -2329,6 +2339,7 @@ LEFT_EMPTY = {
     "pledges": (
         "last_action_on",
         "actions_count",
+        "search_document",
         "translations",
         "language",
         "title_derived",

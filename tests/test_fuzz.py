@@ -1027,7 +1027,7 @@ PARAM_VALUES = {
     "page": numbers(),
     "per_page": numbers(),
     "year": st.one_of(numbers(), st.integers(1, 9999).map(str)),
-    "sort": st.one_of(st.sampled_from(["last_action", "newest", "title", "Title", ""]), texts(10)),
+    "sort": st.one_of(st.sampled_from(["last_action", "newest", "title", "best_match", "Title", ""]), texts(10)),
     "state": st.one_of(st.sampled_from(["draft", "in_progress", "done", "verified", "agreed", "overdue"]), texts(10)),
     "next": urls(),
     "show": st.one_of(st.sampled_from(["", "logins", "failed", "accounts", "reference", "__class__"]), texts(10)),

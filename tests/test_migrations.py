@@ -24,6 +24,7 @@ from tracker.accounts.models import Organisation
 from tracker.core.extensions import db, described_by_models
 from tracker.core.history import HistoryEntry
 from tracker.pledges.models import Pledge, PledgeSignatory
+from tracker.pledges.search import document_matches
 
 
 @pytest.fixture
@@ -44,7 +45,9 @@ def migration_app(empty_database_url):
 
 
 def _table_names() -> set[str]:
-    return set(sa.inspect(db.engine).get_table_names())
+    """The tables the models describe that the database has (not the full-text index's own)."""
+    names = sa.inspect(db.engine).get_table_names()
+    return {name for name in names if described_by_models(None, name, "table", True, None)}
 
 
 def _model_table_names() -> set[str]:
@@ -381,3 +384,53 @@ def test_upgrading_counts_each_pledges_last_action_and_latest_change_from_its_ac
         (1, "2021-05-14", "2022-02-01 09:30:00", 1),  # its withdrawal was the last change
         (2, "None", "2022-03-01 00:00:00", 0),  # no action: its own change
     ]
+
+
+def _found(term: str) -> list[int]:
+    return list(db.session.scalars(sa.select(Pledge.id).where(document_matches(term)).order_by(Pledge.id)))
+
+
+def test_upgrading_makes_each_pledge_and_its_current_actions_found_by_their_words(migration_app):
+    """0028 on a database with pledges and actions: search words for every searched text
+    (translations too), each pledge's search document (a withdrawn action left out) and the
+    full-text index that the register searches — which then follows every later change."""
+    flask_migrate.upgrade(revision="0027")
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO organisations (id, name, kind, confirmed, created_at) "
+            "VALUES (1, 'Croix-Rouge française', 'national_society', :yes, '2020-01-01 00:00:00')"
+        ), {"yes": True})  # fmt: skip
+        for pledge_id, title, text in (
+            (1, "Engagement pour les années 2016 à 2019", "Les autorités françaises et la Croix-Rouge française"),
+            (2, "تعهد الجمعية الوطنية", "في المَدِينَة"),
+        ):
+            conn.execute(sa.text(
+                "INSERT INTO pledges (id, slug, title, text, status, created_at, updated_at, changed_at, version) "
+                "VALUES (:id, :slug, :title, :text, 'in_progress', '2020-01-01 00:00:00', '2020-01-01 00:00:00', "
+                "'2020-01-01 00:00:00', 1)"
+            ), {"id": pledge_id, "slug": f"pledge-{pledge_id}", "title": title, "text": text})  # fmt: skip
+        for action_id, summary, withdrawn, translations in (
+            (1, "Formación del Cuerpo Militar de Sanidad.", None, '{"en": {"summary": "Training of medics"}}'),
+            (2, "Taller único en Cochabamba.", "2022-02-01 09:30:00", None),  # withdrawn: never found
+        ):
+            conn.execute(sa.text(
+                "INSERT INTO actions (id, pledge_id, attributed_to_id, date, date_precision, summary, details, "
+                "position, created_at, updated_at, withdrawn_at, version, translations) "
+                "VALUES (:id, 1, 1, '2021-05-14', 'day', :summary, '', :id, '2021-05-20 10:00:00', "
+                "'2021-05-20 10:00:00', :withdrawn, 1, :translations)"
+            ), {"id": action_id, "summary": summary, "withdrawn": withdrawn, "translations": translations})  # fmt: skip
+    flask_migrate.upgrade()
+    with db.engine.begin() as conn:
+        texts = dict(conn.execute(sa.text("SELECT id, search_text FROM pledges")).all())
+    assert texts[1] == "engagement pour les annees 2016 a 2019\nles autorites francaises et la croix rouge francaise"
+    assert texts[2] == "تعهد جمعية وطنية\nفي مدينة"  # the article taken off, the harakat too
+    assert _found("AUTORITÉS") == _found("croix-rouge") == _found("cuerpo milit") == _found("medics") == [1]
+    assert _found("المدينة") == _found("مدينة") == [2]
+    assert _found("cochabamba") == _found("autoritarian") == []
+    # The index follows the rows after the upgrade, whoever writes them.
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE pledges SET search_document = 'nouvelle phrase' WHERE id = 2"))
+        conn.execute(sa.text("DELETE FROM actions WHERE pledge_id = 1"))
+        conn.execute(sa.text("DELETE FROM pledges WHERE id = 1"))
+    assert _found("nouvelle") == [2] and _found("medics") == []
+    assert _found("مدينة") == []

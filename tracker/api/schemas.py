@@ -169,9 +169,10 @@ class PledgeListArgs(_ListArgs):
     country = _filter("Only pledges for this country or region, by its id.", number=True)
     sort = fields.String(
         metadata={
-            "description": "The order: latest action first (the default), newest published first, or by title. "
-            "Any other value gives the default order.",
-            "enum": ["last_action", "newest", "title"],
+            "description": "The order: latest action first (the default), newest published first, by title, or "
+            "best match first (with q: the pledges whose title holds every word, then those whose text does, then "
+            "those found through their actions, each by latest action). Any other value gives the default order.",
+            "enum": ["last_action", "newest", "title", "best_match"],
             "default": "last_action",
         }
     )

@@ -90,6 +90,14 @@ class Sort:
         return row < bound if self.descending != reverse else row > bound
 
 
+@dataclass(frozen=True)
+class SortBySearch:
+    """An order made from the search words (best match first): `make` gives it as a `Sort`."""
+
+    label: Message
+    make: Callable[[list[str]], Sort]
+
+
 def as_date(value):
     return dt.date.fromisoformat(value)
 
@@ -214,13 +222,14 @@ class Listing:
     visible: Callable[[], Any]
     matches: Callable[[str], Any]
     facets: tuple[Facet, ...]
-    sorts: Mapping[str, Sort]
+    sorts: Mapping[str, Sort | SortBySearch]
 
     def facet(self, param: str) -> Facet:
         return next(f for f in self.facets if f.param == param)
 
     def sort_of(self, state: ListState) -> Sort:
-        return self.sorts[state.sort] if state.sort in self.sorts else next(iter(self.sorts.values()))
+        chosen = self.sorts[state.sort] if state.sort in self.sorts else next(iter(self.sorts.values()))
+        return chosen.make(search_terms(state.q)) if isinstance(chosen, SortBySearch) else chosen
 
     def found(self, state: ListState) -> Found:
         """The state's search, done once: the rows it finds, for the page, its count and

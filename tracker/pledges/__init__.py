@@ -4,4 +4,9 @@ feeds, and their pages (the register, each pledge's page and the staff workspace
 
 # A pledge's activity (its last action's date, when its page last changed) is kept on its row
 # by a listener on every flush, whichever module writes: registered with the area.
-from . import activity  # noqa: F401
+# Its full-text index (an FTS5 table on SQLite, a GIN index on PostgreSQL) is made with the
+# pledges' table: registered with the area.
+from . import (
+    activity,  # noqa: F401
+    search,  # noqa: F401
+)

@@ -22,6 +22,7 @@ from ..core.listing import (
     Listing,
     ListState,
     Sort,
+    SortBySearch,
     as_date,
     as_datetime,
     as_id,
@@ -31,24 +32,21 @@ from ..core.listing import (
     named,
 )
 from ..core.outcomes import OUTCOME_RATINGS
-from ..core.search import matches
+from ..core.search import first_line, holds, matches
 from ..taxonomy import regions
 from ..taxonomy.models import Country, Forum, Theme
-from .models import SIGNED, ActionTaken, Pledge, PledgeSignatory, pledge_countries, pledge_themes
+from .models import SIGNED, Pledge, PledgeSignatory, pledge_countries, pledge_themes
+from .search import document_matches
 from .workflow import PledgeWorkflow
 
 PUBLIC = None  # the visitor the public lists are for: nobody logged in
 
 
 def _pledge_matches(term: str):
-    """A pledge matches a search word when its title, its text or one of its current
-    (not withdrawn) actions contains it: a withdrawn action is never found."""
-    in_actions = sa.exists().where(
-        ActionTaken.pledge_id == Pledge.id,
-        ActionTaken.withdrawn_at.is_(None),
-        matches(ActionTaken.search_text, term),
-    )
-    return sa.or_(matches(Pledge.search_text, term), in_actions)
+    """A pledge matches a search term when its title, its text or one of its current (not
+    withdrawn) actions holds its words (its full-text index, `search`): a withdrawn action is
+    never found."""
+    return document_matches(term)
 
 
 def _theme_condition(key: str):
@@ -106,6 +104,36 @@ _NO_ACTION_YET = dt.date(1, 1, 1)  # sorts after every real date in "latest acti
 _last_action = sa.func.coalesce(Pledge.last_action_on, sa.literal(_NO_ACTION_YET, sa.Date))
 _EPOCH = dt.datetime(1970, 1, 1)
 _published = sa.func.coalesce(Pledge.published_at, sa.literal(_EPOCH, sa.DateTime))
+
+
+def _relevance_of(pledge: Pledge, terms: list[str]) -> int:
+    """How well a found pledge matches (`_best_match`), from its loaded row."""
+    text = pledge.search_text or ""
+    title = text.split("\n", 1)[0]
+    if terms and all(holds(title, term) for term in terms):
+        return 2
+    if terms and all(holds(text, term) for term in terms):
+        return 1
+    return 0
+
+
+def _best_match(terms: list[str]) -> Sort:
+    """Best match first: the pledges whose title holds every search word, then those whose
+    own text does, then those found through their actions — each tier by latest action. The
+    same order on SQLite and PostgreSQL (each engine's own scores, bm25 and ts_rank, would
+    order them differently)."""
+    title = first_line(Pledge.search_text, db.session.get_bind().dialect.name)
+    in_title = sa.and_(*(matches(title, term) for term in terms)) if terms else sa.false()
+    in_text = sa.and_(*(matches(Pledge.search_text, term) for term in terms)) if terms else sa.false()
+    relevance = sa.case((in_title, 2), (in_text, 1), else_=0)
+    return Sort(
+        _l("Best match"),
+        (relevance, _last_action, Pledge.id),
+        descending=True,
+        decoders=(int, as_date, int),
+        values=lambda pledge: [_relevance_of(pledge, terms), pledge.last_action_on or _NO_ACTION_YET, pledge.id],
+    )
+
 
 # The organisations that signed: an invited (or declined) one is no signatory, on any list.
 _signed = sa.select(PledgeSignatory).where(PledgeSignatory.status == SIGNED).subquery("signed")
@@ -203,6 +231,7 @@ PLEDGES = Listing(
             decoders=(str, int),
             values=lambda pledge: [pledge.title, pledge.id],
         ),
+        "best_match": SortBySearch(_l("Best match"), _best_match),
     },
 )
 

@@ -246,6 +246,9 @@ class Pledge(Translated, Base):
     budget_note: Mapped[str | None] = mapped_column(sa.String(200))  # "approximately, annually"
     actions_intro: Mapped[str | None] = mapped_column(sa.Text)  # "Joint progress … includes:"
     search_text: Mapped[str | None] = mapped_column(sa.Text, default="")  # (core.search)
+    # Its search words and its current actions', which the register's full-text index reads
+    # (kept by pledges.activity, indexed by pledges.search).
+    search_document: Mapped[str | None] = mapped_column(sa.Text)
     # The format of its text and actions' introduction (core.text: "plain" or "markdown").
     text_format: Mapped[str] = mapped_column(sa.String(10), default=PLAIN, server_default=PLAIN)
     # The language it is written in (BCP 47: "en", "fr", "es-419"), said on its page.

@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..listing import FacetValue, Listing, ListState, Page
+from ..listing import FacetValue, Listing, ListState, Page, SortBySearch
 from ..wording import Message
 
 # Beyond this no list has pages; a larger number would overflow the database's integers.
@@ -64,7 +64,8 @@ def list_page(listing: Listing, options=(), per_page: int | None = None) -> List
                 values = [FacetValue(selected, name, 0), *values]
             unknown = name is None
         facets.append(FacetChoice(facet.param, facet.label, values, selected, unknown))
-    sort_keys = list(listing.sorts)
+    # An order made from the search words is offered when there are some.
+    sort_keys = [key for key, sort in listing.sorts.items() if state.q or not isinstance(sort, SortBySearch)]
     return ListPage(
         state=state,
         page=page,
