@@ -2268,7 +2268,9 @@ def main(argv=None) -> None:
 
                 def after_step():  # commit what is loaded, and index it while the rest is made
                     connection.commit()
-                    indexes.build_loaded(connection, [name for name, rows in writer.rows.items() if rows])
+                    # (not the pledges: fill_pledge_activity writes every row of theirs again)
+                    loaded = [name for name, rows in writer.rows.items() if rows and name != "pledges"]
+                    indexes.build_loaded(connection, loaded)
 
             generator = Generator(args.scale, args.seed, writer, slugify, RESERVED_SLUGS)
             generator.run(after_step)
@@ -2322,9 +2324,10 @@ def fill_pledge_activity(connection) -> None:
     joined = "string_agg(search_text, chr(10))" if postgres else "group_concat(search_text, char(10))"
     newline = "chr(10)" if postgres else "char(10)"
     connection.exec_driver_sql(
-        f"UPDATE pledges SET search_document = coalesce(search_text, '') || {newline} || coalesce(words.joined, '')"
-        f" FROM (SELECT pledges.id AS pledge_id, (SELECT {joined} FROM actions WHERE actions.pledge_id = pledges.id"
-        " AND actions.withdrawn_at IS NULL) AS joined FROM pledges) AS words WHERE words.pledge_id = pledges.id"
+        f"UPDATE pledges SET search_document = coalesce(pledges.search_text, '') || {newline} || coalesce(words.joined, '')"
+        " FROM pledges AS listed LEFT JOIN (SELECT pledge_id, {joined} AS joined FROM actions"
+        " WHERE withdrawn_at IS NULL GROUP BY pledge_id) AS words ON words.pledge_id = listed.id"
+        " WHERE listed.id = pledges.id".replace("{joined}", joined)
     )
     print(f"  (pledges' activity from their actions: {time.perf_counter() - started:.1f} s)", flush=True)
 

@@ -14,13 +14,16 @@ Flask-Migrate's generated env.py, customised in six places (each marked CUSTOM b
    triggers are not part of the metadata, so autogenerate would otherwise leave them out.
 5. The engine is taken from Flask-SQLAlchemy 3 directly (no deprecated `get_engine()`).
 6. The search's trigram indexes (migration 0005, PostgreSQL only) are not in the models;
-   autogenerate and `flask db check` leave them alone instead of offering to drop them.
+   autogenerate and `flask db check` leave them alone instead of offering to drop them —
+   nor the other indexes written per database (0027, 0028: `described_by_models`), whose
+   expressions SQLAlchemy says it cannot reflect on SQLite (that warning is silenced).
 
 With these, the initial migration can be regenerated from the models unedited: see the
 "Migrations" part of README.md.
 """
 
 import logging
+import warnings
 from logging.config import fileConfig
 
 import sqlalchemy as sa
@@ -30,6 +33,10 @@ from alembic.operations import ops
 from flask import current_app
 
 from tracker.core.extensions import described_by_models
+
+warnings.filterwarnings(  # CUSTOM 6
+    "ignore", message="Skipped unsupported reflection of expression-based index", category=sa.exc.SAWarning
+)
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.

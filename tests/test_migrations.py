@@ -118,6 +118,9 @@ def test_upgrade_head_on_an_empty_database_creates_every_table(migration_app):
     assert _table_names() == _model_table_names() | {"alembic_version"}
 
 
+# The indexes written per database are not in the models (described_by_models); SQLAlchemy
+# says it cannot reflect an expression's index on SQLite.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_models_and_migrations_agree(migration_app):
     flask_migrate.upgrade()
 

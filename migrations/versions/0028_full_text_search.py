@@ -13,6 +13,8 @@ A search of the register looked for each word inside every pledge's text and eve
   never changes);
 - `pledges.search_document`: a pledge's search words and its current actions', which
   tracker/pledges/activity.py keeps from now on;
+- the index of the register's default order (latest action first, as the expression it sorts
+  by), so that its first page is read from the index, not sorted;
 - its full-text index (tracker/pledges/search.py): on PostgreSQL a GIN index on
   `to_tsvector('simple', search_document)`; on SQLite an FTS5 table over the column, kept by
   triggers. Neither is described by the models (tracker/core/extensions.py).
@@ -116,6 +118,12 @@ def upgrade():
         f"UPDATE pledges SET search_document = coalesce(search_text, '') || {newline} || coalesce((SELECT {joined}"
         " FROM actions WHERE actions.pledge_id = pledges.id AND actions.withdrawn_at IS NULL), '')"
     )
+    # The register's default order, latest action first, as the expression it sorts by
+    # (tracker/pledges/catalogue.py): its first page is read from the index, not sorted.
+    no_action_yet = "'0001-01-01'::date" if postgres else "'0001-01-01'"
+    op.execute(
+        f"CREATE INDEX ix_pledges_last_action_order ON pledges ((coalesce(last_action_on, {no_action_yet})) DESC, id DESC)"
+    )
     if postgres:
         op.execute(
             "CREATE INDEX ix_pledges_search_document_fts ON pledges"
@@ -127,6 +135,7 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("DROP INDEX ix_pledges_last_action_order")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_pledges_search_document_fts")
     else:

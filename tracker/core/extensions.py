@@ -31,14 +31,14 @@ def described_by_models(object, name, type_, reflected, compare_to) -> bool:
     """Alembic autogenerate's `include_object`: False for what the database has on purpose
     beyond the models — the public search's trigram indexes, on PostgreSQL only (migration
     0005), the indexes of the latest actions, written per database (0027), and the register's
-    full-text index (0028) — so that `flask db check` does not offer to drop them."""
+    full-text index and order (0028) — so that `flask db check` does not offer to drop them."""
     if type_ == "table" and reflected and name is not None and name.startswith("pledges_search"):
         return False  # the register's full-text index on SQLite: an FTS5 table and its own (0028)
     return not (
         type_ == "index"
         and reflected
         and name is not None
-        and name.endswith(("_trgm", "_latest_taken", "_latest_recorded", "_fts"))
+        and name.endswith(("_trgm", "_latest_taken", "_latest_recorded", "_fts", "_order"))
     )
 
 

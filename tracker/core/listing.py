@@ -63,6 +63,9 @@ class Facet:
     counts: Callable[[Any], list[FacetValue]]  # the matching rows' ids (a subquery) -> values
     # key -> its label, for a chosen value no listed row has (None: there is no such value)
     name_of: Callable[[str], Message | None] | None = None
+    # Every listed row has exactly one of its values (a state): unchosen, its counts add up to
+    # the list's total, which then needs no count of its own.
+    partitions: bool = False
 
     def values(self, ids) -> list[FacetValue]:
         return self.counts(ids)
@@ -272,8 +275,18 @@ class Listing:
             result[facet.param] = [value for value in facet.values(ids) if value.count]
         return result
 
-    def page(self, state: ListState, per_page: int, options=(), found: Found | None = None) -> Page:
-        """One page of rows after (or before) the state's cursor, found by key."""
+    def total_of(self, state: ListState, counts: dict[str, list[FacetValue]]) -> int | None:
+        """The list's total read from its facets' counts, when one of them partitions it."""
+        for facet in self.facets:
+            if facet.partitions and facet.param not in state.filters:
+                return sum(value.count for value in counts[facet.param])
+        return None
+
+    def page(
+        self, state: ListState, per_page: int, options=(), found: Found | None = None, total: int | None = None
+    ) -> Page:
+        """One page of rows after (or before) the state's cursor, found by key (`total`: the
+        number of rows, when known already)."""
         found = found or self.found(state)
         sort = self.sort_of(state)
         cursor = Cursor.decode(state.cursor, sort)
@@ -287,7 +300,7 @@ class Listing:
         if backwards:
             rows.reverse()
         start = 0 if cursor is None else (max(cursor.index - per_page, 0) if backwards else cursor.index)
-        total = self.count(state, found)
+        total = self.count(state, found) if total is None else total
         has_next = (more and not backwards) or (backwards and cursor is not None)
         has_prev = (cursor is not None and not backwards and start > 0) or (backwards and more)
         if backwards and not more:

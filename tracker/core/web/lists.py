@@ -50,8 +50,9 @@ class ListPage:
 def list_page(listing: Listing, options=(), per_page: int | None = None) -> ListPage:
     state = ListState.from_args(request.args, listing)
     found = listing.found(state)  # the search, done once for the page and the counts
-    page = listing.page(state, per_page or current_app.config["ITEMS_PER_PAGE"], options=options, found=found)
     counts = listing.facet_values(state, found)
+    per_page = per_page or current_app.config["ITEMS_PER_PAGE"]
+    page = listing.page(state, per_page, options=options, found=found, total=listing.total_of(state, counts))
     facets = []
     for facet in listing.facets:
         values = counts[facet.param]
