@@ -265,12 +265,17 @@ class Listing:
             sa.select(sa.func.count()).select_from(self.model).where(*self.conditions(state, found=found))
         ).scalar_one()
 
-    def facet_values(self, state: ListState, found: Found | None = None) -> dict[str, list[FacetValue]]:
-        """For each facet, its values and how many rows each leaves, the other filters
-        applied (so a visitor sees what choosing it would give)."""
+    def facet_values(
+        self, state: ListState, found: Found | None = None, only: tuple[str, ...] | None = None
+    ) -> dict[str, list[FacetValue]]:
+        """For each facet (or those named in `only`: a chart needs a few), its values and how
+        many rows each leaves, the other filters applied (so a visitor sees what choosing it
+        would give)."""
         found = found or self.found(state)
         result = {}
         for facet in self.facets:
+            if only is not None and facet.param not in only:
+                continue
             ids = sa.select(self.model.id).where(*self.conditions(state, leave_out=facet.param, found=found))
             result[facet.param] = [value for value in facet.values(ids) if value.count]
         return result

@@ -79,7 +79,7 @@ class ForumOverview:
 
 def overview(forum: Forum, today: Any) -> ForumOverview:
     state = ListState(filters={"forum": str(forum.id)})
-    values = catalogue.PLEDGES.facet_values(state)
+    values = catalogue.PLEDGES.facet_values(state, only=("state", *(param for param, _, _ in PLEDGE_CHARTS)))
     by_state = {value.key: value.count for value in values["state"]}
     published = sa.and_(access.visible(catalogue.PUBLIC, Pledge), Pledge.forum_id == forum.id)
     current = sa.and_(ActionTaken.withdrawn_at.is_(None), ActionTaken.pledge_id == Pledge.id)

@@ -89,7 +89,7 @@ Chart = tuple[str, str | LazyString, str | LazyString, list[tuple[Any, int, str 
 
 
 def _register_charts() -> list[Chart]:
-    values = catalogue.PLEDGES.facet_values(ListState())
+    values = catalogue.PLEDGES.facet_values(ListState(), only=tuple(param for param, _, _ in HOME_CHARTS))
     charts: list[Chart] = []
     for param, title, description in HOME_CHARTS:
         rows: list[tuple[Any, int, str | None, None]] = [
