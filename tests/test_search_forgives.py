@@ -137,7 +137,7 @@ def _corpus_texts() -> list[str]:
 def _index_words() -> set[str]:
     """The words the database's full-text index holds, as its own engine read them."""
     if db.session.get_bind().dialect.name == "postgresql":
-        stat = "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', search_document) FROM pledges')"
+        stat = "SELECT word FROM ts_stat('SELECT search_vector FROM pledges')"
         return set(db.session.scalars(sa.text(stat)))
     db.session.execute(sa.text("CREATE VIRTUAL TABLE temp.search_words USING fts5vocab(main, pledges_search, 'row')"))
     return set(db.session.scalars(sa.text("SELECT term FROM temp.search_words")))

@@ -15,9 +15,10 @@ A search of the register looked for each word inside every pledge's text and eve
   tracker/pledges/activity.py keeps from now on;
 - the index of the register's default order (latest action first, as the expression it sorts
   by), so that its first page is read from the index, not sorted;
-- its full-text index (tracker/pledges/search.py): on PostgreSQL a GIN index on
-  `to_tsvector('simple', search_document)`; on SQLite an FTS5 table over the column, kept by
-  triggers. Neither is described by the models (tracker/core/extensions.py).
+- its full-text index (tracker/pledges/search.py): on PostgreSQL a stored generated column,
+  `search_vector = to_tsvector('simple', search_document)`, with a GIN index; on SQLite an
+  FTS5 table over the column, kept by triggers. Neither is described by the models
+  (tracker/core/extensions.py).
 """
 
 import json
@@ -126,9 +127,10 @@ def upgrade():
     )
     if postgres:
         op.execute(
-            "CREATE INDEX ix_pledges_search_document_fts ON pledges"
-            " USING gin (to_tsvector('simple'::regconfig, search_document))"
+            "ALTER TABLE pledges ADD COLUMN search_vector tsvector"
+            " GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(search_document, ''))) STORED"
         )
+        op.execute("CREATE INDEX ix_pledges_search_vector_fts ON pledges USING gin (search_vector)")
     else:
         for statement in SQLITE_DDL:
             op.execute(statement)
@@ -137,7 +139,8 @@ def upgrade():
 def downgrade():
     op.execute("DROP INDEX ix_pledges_last_action_order")
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP INDEX ix_pledges_search_document_fts")
+        op.execute("DROP INDEX ix_pledges_search_vector_fts")
+        op.execute("ALTER TABLE pledges DROP COLUMN search_vector")
     else:
         for trigger in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER pledges_search_{trigger}")

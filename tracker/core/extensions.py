@@ -34,6 +34,8 @@ def described_by_models(object, name, type_, reflected, compare_to) -> bool:
     full-text index and order (0028) — so that `flask db check` does not offer to drop them."""
     if type_ == "table" and reflected and name is not None and name.startswith("pledges_search"):
         return False  # the register's full-text index on SQLite: an FTS5 table and its own (0028)
+    if type_ == "column" and reflected and name == "search_vector":
+        return False  # … and on PostgreSQL: the pledges' words, a generated column (0028)
     return not (
         type_ == "index"
         and reflected

@@ -2,8 +2,11 @@
 words and those of its current (not withdrawn) actions, `Pledge.search_document`, kept by
 `activity` in the transaction that changes them — indexed by the database's full-text engine.
 
-- PostgreSQL: a GIN index on `to_tsvector('simple', search_document)`, searched with
-  `to_tsquery('simple', …)`.
+- PostgreSQL: `pledges.search_vector`, a stored generated column, `to_tsvector('simple',
+  search_document)`, with a GIN index, searched with `to_tsquery('simple', …)`. Stored, not an
+  index on the expression: when a word is in most pledges the planner rightly reads the whole
+  table, and it must then not compute every pledge's words again (7 s at 10,000 pledges).
+  Neither the column nor the index is in the models (the ORM never reads the column).
 - SQLite: an FTS5 table over the same column (external content), kept by triggers.
 
 Both read words the app has already cut (`core.search.words`: folded, split at whatever is
@@ -29,7 +32,8 @@ from ..core.search import words
 from .models import Pledge
 
 FTS_TABLE = "pledges_search"  # SQLite
-FTS_INDEX = "ix_pledges_search_document_fts"  # PostgreSQL
+FTS_INDEX = "ix_pledges_search_vector_fts"  # PostgreSQL
+_VECTOR: sa.ColumnClause[Any] = sa.literal_column("pledges.search_vector")
 _SIMPLE = sa.literal_column("'simple'", postgresql.REGCONFIG)
 
 # SQLite: the FTS5 table reads its words from pledges.search_document; triggers keep it in
@@ -52,7 +56,9 @@ SQLITE_DDL = (
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
 )
 POSTGRESQL_DDL = (
-    f"CREATE INDEX IF NOT EXISTS {FTS_INDEX} ON pledges USING gin (to_tsvector('simple'::regconfig, search_document))",
+    "ALTER TABLE pledges ADD COLUMN IF NOT EXISTS search_vector tsvector"
+    " GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(search_document, ''))) STORED",
+    f"CREATE INDEX IF NOT EXISTS {FTS_INDEX} ON pledges USING gin (search_vector)",
 )
 SQLITE_TRIGGERS = ("pledges_search_insert", "pledges_search_delete", "pledges_search_update")
 
@@ -71,6 +77,7 @@ def drop_full_text_index(connection: sa.Connection) -> None:
         connection.execute(sa.text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
     elif connection.dialect.name == "postgresql":
         connection.execute(sa.text(f"DROP INDEX IF EXISTS {FTS_INDEX}"))
+        connection.execute(sa.text("ALTER TABLE pledges DROP COLUMN IF EXISTS search_vector"))
 
 
 sa.event.listen(Pledge.__table__, "after_create", lambda target, connection, **kw: create_full_text_index(connection))
@@ -95,8 +102,7 @@ def document_matches(term: str) -> Any:
     if not found:
         return sa.false()
     if db.session.get_bind().dialect.name == "postgresql":
-        document = sa.func.to_tsvector(_SIMPLE, Pledge.search_document)
-        return document.bool_op("@@")(sa.func.to_tsquery(_SIMPLE, _postgresql_query(found)))
+        return _VECTOR.bool_op("@@")(sa.func.to_tsquery(_SIMPLE, _postgresql_query(found)))
     in_index: sa.Select[Any] = (
         sa.select(sa.literal_column("rowid"))
         .select_from(sa.table(FTS_TABLE))
