@@ -56,8 +56,10 @@ SQLITE_DDL = (
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
 )
 POSTGRESQL_DDL = (
-    "ALTER TABLE pledges ADD COLUMN IF NOT EXISTS search_vector tsvector"
-    " GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(search_document, ''))) STORED",
+    (
+        "ALTER TABLE pledges ADD COLUMN IF NOT EXISTS search_vector tsvector"
+        " GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(search_document, ''))) STORED"
+    ),
     f"CREATE INDEX IF NOT EXISTS {FTS_INDEX} ON pledges USING gin (search_vector)",
 )
 SQLITE_TRIGGERS = ("pledges_search_insert", "pledges_search_delete", "pledges_search_update")
