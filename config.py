@@ -30,6 +30,11 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
+    # PostgreSQL's planner assumes spinning disks (random_page_cost 4): it then reads every
+    # pledge's search words rather than the search index whenever a word is common. The
+    # tracker's connections plan for solid-state storage instead (PostgreSQL's own advice
+    # for it); set POSTGRES_RANDOM_PAGE_COST to what the server's storage needs, or empty.
+    POSTGRES_RANDOM_PAGE_COST = os.environ.get("POSTGRES_RANDOM_PAGE_COST", "1.1")
     # Bootstrap's CSS and JS are served from the package, never from a CDN: users behind
     # strict networks (and this project's machines) have no internet.
     BOOTSTRAP_SERVE_LOCAL = True

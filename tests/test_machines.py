@@ -155,6 +155,8 @@ def test_a_change_through_one_machine_is_on_the_very_next_request_through_the_ot
     for base in (a, b, a, b):  # both machines render the page and keep it
         page = public.get(base + pledge)
         assert page.status_code == 200 and "Water tanks for Ha'apai" not in page.text
+    other = next(link for link in _links(public.get(a + "/pledges").text, "") if _is_pledge_page(link, pledge))
+    other_etag = public.get(a + other).headers["ETag"]
 
     form_page = staff.get(f"{b}{pledge}/actions/new")
     fields = [
@@ -168,6 +170,14 @@ def test_a_change_through_one_machine_is_on_the_very_next_request_through_the_ot
     assert "Water tanks for Ha&#39;apai installed." in public.get(b + pledge).text
     etag = public.get(a + pledge).headers["ETag"]
     assert public.get(b + pledge, headers={"If-None-Match": etag}).status_code == 304  # one validator for the site
+    for base in (a, b):  # another pledge's page did not change: the copy a visitor holds is still good
+        assert public.get(base + other, headers={"If-None-Match": other_etag}).status_code == 304
+
+
+def _is_pledge_page(link: str, besides: str) -> bool:
+    """Is `link` the address of a pledge's page, other than `besides`?"""
+    parts = link.split("?")[0].split("/")
+    return len(parts) == 3 and parts[1] == "pledges" and parts[2] not in ("", "mine", "new") and link != besides
 
 
 def test_logging_out_through_one_machine_ends_the_login_on_both(two_machines):
@@ -257,6 +267,16 @@ def test_the_redis_board_only_moves_forward_and_every_process_reads_it(shared_re
     assert one.read().number == 2 and one.read().generation != generation
 
 
+def test_the_redis_board_keeps_what_each_change_was_confined_to(shared_redis):
+    from tracker.core.version_board import RedisBoard
+
+    from .test_render_cache import board_checks
+
+    board_checks(
+        RedisBoard(REDIS_URL, "tracker:data-version:scoped"), RedisBoard(REDIS_URL, "tracker:data-version:scoped")
+    )
+
+
 def test_a_number_redis_did_not_take_is_published_before_the_next_reading(shared_redis, monkeypatch):
     from tracker.core.version_board import RedisBoard
 
@@ -268,11 +288,13 @@ def test_a_number_redis_did_not_take_is_published_before_the_next_reading(shared
         raise redis.ConnectionError("Redis restarting")
 
     monkeypatch.setattr(board, "_publish", down)
-    board.publish(8, 2)  # the commit stands; Redis missed it
+    board.publish(8, 2, {"pledge:water"})  # the commit stands; Redis missed it
+    board.publish(9, 3, {"pledge:shelters"})  # and this one
     monkeypatch.setattr(board, "_publish", sent)
     assert RedisBoard(REDIS_URL, "tracker:data-version:late").read().number == 7  # not yet
-    assert board.read().number == 8
-    assert RedisBoard(REDIS_URL, "tracker:data-version:late").read().number == 8
+    assert board.read().number == 9
+    late = RedisBoard(REDIS_URL, "tracker:data-version:late").read("pledge:first-aid")
+    assert late.number == 9 and late.site == 9  # what they changed is not kept: the whole site moved
 
 
 def test_with_redis_unreachable_every_request_asks_the_database_and_changes_still_show(schema_url):

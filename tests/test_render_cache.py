@@ -20,7 +20,7 @@ from tracker.accounts.models import OrganisationKind
 from tracker.core import data_version
 from tracker.core.extensions import db
 from tracker.core.version_board import VersionBoard
-from tracker.pledges.operations import record_action
+from tracker.pledges.operations import record_action, set_indicators
 
 from .databases import empty_all_tables
 from .factories import Factories
@@ -76,6 +76,64 @@ def test_a_change_is_on_the_very_next_request(client, make):
 
     assert b"Trained forty volunteers" in client.get(url).get_data()
     assert b"Trained forty volunteers" in client.get("/actions.atom").get_data()
+
+
+def test_a_change_to_one_pledge_keeps_every_other_pledges_page(client, make):
+    water, first_aid = make.pledge_in_progress(title="Clean water"), make.pledge_in_progress(title="First aid")
+    water_page, first_aid_page = f"/pledges/{water.slug}", f"/pledges/{first_aid.slug}"
+    kept = {
+        url: client.get(url) for url in (water_page, first_aid_page, f"/api/v1/pledges/{first_aid.slug}", "/pledges")
+    }
+
+    make.action(water, summary="Trained forty volunteers in first aid.")
+    db.session.commit()
+
+    for url in (first_aid_page, f"/api/v1/pledges/{first_aid.slug}"):  # not this pledge's change
+        again, ran = _statements(client, url)
+        assert ran == [] and again.get_data() == kept[url].get_data()
+        current = client.get(url, headers={"If-None-Match": kept[url].headers["ETag"]})
+        assert current.status_code == 304  # the visitor's copy is still good
+    changed = client.get(water_page, headers={"If-None-Match": kept[water_page].headers["ETag"]})
+    assert changed.status_code == 200 and b"Trained forty volunteers" in changed.get_data()
+    listed = client.get("/pledges", headers={"If-None-Match": kept["/pledges"].headers["ETag"]})
+    assert listed.status_code == 200  # a list shows every pledge: it moves with each
+
+
+def test_a_change_beyond_one_pledge_moves_every_pledges_page(client, make):
+    organisation = make.organisation(name="Tonga Red Cross Society")
+    pledge = make.pledge_in_progress(title="Cyclone shelters", lead=organisation)
+    url = f"/pledges/{pledge.slug}"
+    etag = client.get(url).headers["ETag"]
+    client.get(url)  # kept
+
+    organisation.name = "Tonga Red Cross"  # on the page, but not the pledge's own record
+    db.session.commit()
+
+    page = client.get(url, headers={"If-None-Match": etag})
+    assert page.status_code == 200 and b"Tonga Red Cross Society" not in page.get_data()
+
+
+def test_a_change_to_a_pledges_own_rows_moves_its_pages_alone(client, make):
+    """Rows of a pledge's own (an indicator, an action's evidence link), changed by
+    themselves: its pages move, another pledge's stay kept."""
+    pledge, other = make.pledge_in_progress(title="Blood donors"), make.pledge_in_progress(title="Shelters")
+    staff = make.staff(organisation=pledge.lead_signatory)
+    set_indicators(pledge, staff, [{"name": "Donors registered", "unit": "people", "target_value": "500"}])
+    action = make.action(pledge, links=[{"url": "https://example.org/report", "title": "Annual report 2024"}])
+    db.session.commit()
+    pages = [f"/pledges/{pledge.slug}", f"/api/v1/pledges/{pledge.slug}"]
+    for url in (*pages, f"/pledges/{other.slug}", *pages, f"/pledges/{other.slug}"):
+        client.get(url)  # each kept
+
+    pledge.indicators[0].name = "Blood donors registered"
+    db.session.commit()
+    assert all("Blood donors registered" in client.get(url).get_data(as_text=True) for url in pages)
+    action.links[0].title = "Annual report 2025"
+    db.session.commit()
+    assert all("Annual report 2025" in client.get(url).get_data(as_text=True) for url in pages)
+
+    _, ran = _statements(client, f"/pledges/{other.slug}")
+    assert ran == []
 
 
 def test_each_address_is_kept_apart(client, make):
@@ -142,6 +200,34 @@ def test_the_board_only_moves_forward_and_is_read_by_every_process_that_opens_it
 
     one.reset(3, 4)  # a restore: lower number, new generation
     assert other.read().number == 3 and other.read().generation != started.generation
+
+
+def test_the_board_keeps_what_each_change_was_confined_to(tmp_path):
+    board_checks(VersionBoard(tmp_path / "b"), VersionBoard(tmp_path / "b"))
+
+
+def board_checks(one, other):
+    """A change confined to scopes moves them and the number, not the site; an older
+    change published late still moves its scope; a new generation starts every scope again.
+    (The same for the file board and the Redis board.)"""
+    one.start_from(5, 1)
+    site = other.read("pledge:water")
+    assert (site.number, site.site, site.scope) == (5, 5, 0)
+
+    one.publish(7, 2, {"pledge:water"})
+    other.publish(6, 3, {"pledge:first-aid"})  # committed before 7, published after it
+    water, first_aid, shelters = (other.read(f"pledge:{slug}") for slug in ("water", "first-aid", "shelters"))
+    assert water.number == 7 and water.site == 5 and (water.scope, water.scope_changed_at_us) == (7, 2)
+    assert first_aid.scope == 6 and shelters.scope == 0 and shelters.site == 5
+
+    one.publish(8, 4)  # beyond one pledge
+    assert (other.read("pledge:shelters").site, other.read("pledge:water").scope) == (8, 7)
+
+    one.reset(3, 5)  # a restore: lower numbers, every scope starts again
+    one.publish(4, 6, {"pledge:water"})
+    restored = other.read("pledge:water")
+    assert (restored.number, restored.site, restored.scope) == (4, 3, 4)
+    assert other.read("pledge:first-aid").scope == 0
 
 
 def test_a_process_starting_keeps_a_board_that_agrees_with_the_database(tmp_path):

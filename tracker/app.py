@@ -40,6 +40,7 @@ def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask
     """Build the app. `config` is a config class/object or a mapping of overrides;
     without it the config named by TRACKER_ENV is used (see config.py)."""
     app = _flask_app(config)
+    _plan_for_the_storage(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
@@ -59,6 +60,17 @@ def create_app(config: type | object | Mapping[str, Any] | None = None) -> Flask
     recommendation_reminders.init_app(app)
     web.init_app(app)
     return app
+
+
+def _plan_for_the_storage(app: Flask) -> None:
+    """PostgreSQL connections plan with POSTGRES_RANDOM_PAGE_COST (config.py)."""
+    cost = app.config.get("POSTGRES_RANDOM_PAGE_COST")
+    if not cost or not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args["options"] = f"{connect_args.get('options', '')} -c random_page_cost={float(cost)}".strip()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
 
 
 def _flask_app(config: type | object | Mapping[str, Any] | None) -> Flask:

@@ -14,7 +14,7 @@ from ..core.dates import machine_date
 from ..core.extensions import db
 from ..core.listing import ListState
 from ..core.web.conditional import cacheable
-from ..pledges import catalogue
+from ..pledges import catalogue, page_scope
 from ..pledges.indicators import PledgeIndicator
 from ..pledges.models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
 from ..pledges.timeline import LatestAction, latest_actions
@@ -78,7 +78,7 @@ def index(args: dict):
 
 
 @blp.route("/pledges/<slug>", parameters=path_parameters("pledge"))
-@cacheable
+@cacheable(scope=page_scope.of_address)
 @blp.response(200, PledgeSchema, headers=VALIDATOR_HEADERS)
 @blp.alt_response(304, **NOT_MODIFIED)
 @blp.alt_response(404, **NOT_FOUND)

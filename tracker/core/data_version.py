@@ -10,12 +10,19 @@ The number moves at the very end of the transaction, after everything else is fl
 the lock on its row is held only for the instant before COMMIT: two writers never wait on
 each other in a cycle. Once committed, the new number is pinned on the version board
 (`version_board`), where every worker reads it without asking the database.
+
+The session also notes what a commit changed: areas name the *scope* a record's changes are
+confined to (`scoped`: a pledge's actions change only that pledge's pages). A commit whose
+every change is scoped moves only those scopes and the number; any other change moves the
+whole site. A page that shows one scope alone asks for `current(scope)` and is kept across
+changes elsewhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -53,6 +60,7 @@ def _shown(record: object) -> bool:
 
 
 _CHANGED = "data_version_changed"
+_SCOPES = "data_version_scopes"  # what the changes so far are confined to; None: the whole site
 _MOVED = "data_version_moved"
 _NEVER = dt.datetime(2000, 1, 1)
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -63,31 +71,68 @@ class Version:
     number: int
     changed_at: dt.datetime  # naive UTC, like every time the database keeps
     # Which run of the board the number belongs to (see version_board): 0 when read from
-    # the database itself. Caches key their entries by (generation, number).
+    # the database itself. Caches key their entries by (generation, tag).
     generation: int = 0
+    # For one scope's pages: "<site number>.<scope's number>", which moves with every
+    # change they may show and no other; empty for every other page (the number decides).
+    scoped_tag: str = ""
+
+    @property
+    def tag(self) -> str:
+        """What renders and validators of a page at this version are keyed by."""
+        return self.scoped_tag or str(self.number)
 
 
-def current() -> Version:
-    """The data version now: from the board when there is one (no database round trip),
-    else from the database."""
+# Who names a record's scope, by model (`scoped`): its changes alter only the pages of the
+# scopes returned; None when they may alter more.
+_SCOPERS: dict[type, Callable[[Any], set[str] | None]] = {}
+
+
+def scoped(*models: type, by: Callable[[Any], set[str] | None]) -> None:
+    """Changes to rows of `models` alter only the pages of the scopes `by(record)` names (None:
+    it cannot tell, and the whole site moves). Rows of every other model move the site."""
+    for model in models:
+        _SCOPERS[model] = by
+
+
+def current(scope: str | None = None) -> Version:
+    """The data version now — for the pages of `scope` alone, if given: from the board when
+    there is one (no database round trip), else from the database (which knows no scopes:
+    its number moves with every change)."""
     board = _board()
     if board is None:
         return stored()
-    reading = board.read()
+    reading = board.read(scope)
     if reading is None:  # Redis unreachable, or emptied since: the database is the truth
         version = stored()
         board.start_from(version.number, _microseconds(version.changed_at))
         return version
-    return Version(reading.number, _EPOCH + dt.timedelta(microseconds=reading.changed_at_us), reading.generation)
+    return _version_of(reading, scope)
 
 
-def pinned(app: Any) -> Reading | None:
+def pinned(app: Any, scope: str | None = None) -> Version | None:
     """The version board's reading, without the database: None if there is no board, or
     this process has not started it yet (its first `current()` does)."""
     state = app.extensions.get("version_board")
     if state is None or not state.started or state.board is None:
         return None
-    return state.board.read()
+    reading = state.board.read(scope)
+    return _version_of(reading, scope) if reading is not None else None
+
+
+def _version_of(reading: Reading, scope: str | None) -> Version:
+    if scope is None:
+        return Version(reading.number, _moment(reading.changed_at_us), reading.generation)
+    return Version(
+        reading.number,
+        _moment(max(reading.site_changed_at_us, reading.scope_changed_at_us)),
+        reading.generation,
+        f"{reading.site}.{reading.scope}",
+    )
+
+
+def _moment(microseconds: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=microseconds)
 
 
 def stored() -> Version:
@@ -157,13 +202,23 @@ def _note_shown_changes(session: Session, _flush_context) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if _shown(obj) and (obj not in session.dirty or session.is_modified(obj)):
             session.info[_CHANGED] = True
-            return
+            _note_scope(session, obj)
     # Many-to-many rows (themes, co-chairs …) change with their owner, which is dirty then.
+
+
+def _note_scope(session: Session, record: object) -> None:
+    scopes = session.info.get(_SCOPES, set())
+    if scopes is None:  # the whole site moves already
+        return
+    scoper = _SCOPERS.get(type(record))
+    found = scoper(record) if scoper is not None else None
+    session.info[_SCOPES] = scopes | found if found else None
 
 
 @sa.event.listens_for(Session, "before_commit")
 def _move_on(session: Session) -> None:
     session.flush()  # everything else first: the counter's row is locked last
+    scopes = session.info.pop(_SCOPES, None)
     if not session.info.pop(_CHANGED, False):
         return
     connection = session.connection()
@@ -177,7 +232,7 @@ def _move_on(session: Session) -> None:
     ).first()
     if moved is None:  # a database emptied since it was created
         connection.execute(table.insert().values(id=1, number=1, changed_at=now))
-    session.info[_MOVED] = (moved.number if moved else 1, now)
+    session.info[_MOVED] = (moved.number if moved else 1, now, scopes)
 
 
 @sa.event.listens_for(Session, "after_commit")
@@ -186,11 +241,12 @@ def _pin_on_the_board(session: Session) -> None:
     if moved is not None and settings.app_or_none() is not None:
         board = _board(started=False)  # no SQL may run here
         if board is not None:
-            number, changed_at = moved
-            board.publish(number, _microseconds(changed_at))
+            number, changed_at, scopes = moved
+            board.publish(number, _microseconds(changed_at), scopes)
 
 
 @sa.event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+    session.info.pop(_SCOPES, None)
     session.info.pop(_MOVED, None)

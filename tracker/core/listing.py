@@ -52,6 +52,17 @@ class FacetValue:
     count: int
 
 
+# A facet's counted rows: (value, its name or None, how many rows it leaves).
+Counted = list[tuple[str, str | None, int]]
+
+
+def alphabetical(rows: Counted) -> list[FacetValue]:
+    """Values with their names A–Z whatever the case ("authorities" before "Red Cross"),
+    the same on every database."""
+    values = [FacetValue(key, name or key, count) for key, name, count in rows]
+    return sorted(values, key=lambda value: (str(value.label).casefold(), str(value.label)))
+
+
 @dataclass(frozen=True)
 class Facet:
     """A filter: `param` in the URL, its `label`, the condition one value sets, and the
@@ -60,15 +71,16 @@ class Facet:
     param: str
     label: Message
     condition: Callable[[str], Any]  # key -> SQL condition, or None for an unknown key
-    counts: Callable[[Any], list[FacetValue]]  # the matching rows' ids (a subquery) -> values
+    # the matching rows' ids (a subquery) -> a SELECT of (value, name or NULL, count) rows:
+    # every facet's is run in one statement (`Listing.facet_values`)
+    counts: Callable[[Any], Any]
     # key -> its label, for a chosen value no listed row has (None: there is no such value)
     name_of: Callable[[str], Message | None] | None = None
     # Every listed row has exactly one of its values (a state): unchosen, its counts add up to
     # the list's total, which then needs no count of its own.
     partitions: bool = False
-
-    def values(self, ids) -> list[FacetValue]:
-        return self.counts(ids)
+    # the counted rows -> the values in the order they are offered
+    shown: Callable[[Counted], list[FacetValue]] = alphabetical
 
 
 @dataclass(frozen=True)
@@ -270,15 +282,23 @@ class Listing:
     ) -> dict[str, list[FacetValue]]:
         """For each facet (or those named in `only`: a chart needs a few), its values and how
         many rows each leaves, the other filters applied (so a visitor sees what choosing it
-        would give)."""
+        would give) — every facet's counts in one statement."""
         found = found or self.found(state)
-        result = {}
-        for facet in self.facets:
-            if only is not None and facet.param not in only:
-                continue
+        facets = [facet for facet in self.facets if only is None or facet.param in only]
+        if not facets:
+            return {}
+        branches = []
+        for number, facet in enumerate(facets):
             ids = sa.select(self.model.id).where(*self.conditions(state, leave_out=facet.param, found=found))
-            result[facet.param] = [value for value in facet.values(ids) if value.count]
-        return result
+            value, name, count = facet.counts(ids).subquery().c
+            branches.append(sa.select(sa.literal(number), sa.cast(value, sa.String), sa.cast(name, sa.String), count))
+        rows_of: list[Counted] = [[] for _ in facets]
+        for number, value, name, count in db.session.execute(sa.union_all(*branches)):
+            rows_of[number].append((value, name, count))
+        return {
+            facet.param: [value for value in facet.shown(rows) if value.count]
+            for facet, rows in zip(facets, rows_of, strict=True)
+        }
 
     def total_of(self, state: ListState, counts: dict[str, list[FacetValue]]) -> int | None:
         """The list's total read from its facets' counts, when one of them partitions it."""
@@ -376,14 +396,12 @@ def counted(key, label, link, linked_record, link_owner):
     side of `link` (joined where `linked_record`), with how many of the listed ids
     (`link_owner`) it is linked to — one grouped query."""
 
-    def counts(ids) -> list[FacetValue]:
-        rows = db.session.execute(
+    def counts(ids):
+        return (
             sa.select(key, label, sa.func.count())
             .join(link, linked_record)
             .where(link_owner.in_(ids))
             .group_by(key, label)
-            .order_by(sa.func.lower(label), label)  # A–Z whatever the case: "authorities" before "Red Cross"
         )
-        return [FacetValue(str(value), name, count) for value, name, count in rows]
 
     return counts

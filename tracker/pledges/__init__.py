@@ -6,7 +6,10 @@ feeds, and their pages (the register, each pledge's page and the staff workspace
 # by a listener on every flush, whichever module writes: registered with the area.
 # Its full-text index (an FTS5 table on SQLite, a GIN index on PostgreSQL) is made with the
 # pledges' table: registered with the area.
+# Which pledge's pages a change is confined to (kept renders of the others stay): registered
+# with the area.
 from . import (
     activity,  # noqa: F401
+    page_scope,  # noqa: F401
     search,  # noqa: F401
 )

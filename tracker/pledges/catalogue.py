@@ -17,6 +17,7 @@ from ..core import access
 from ..core.extensions import db
 from ..core.i18n import _l
 from ..core.listing import (
+    Counted,
     Facet,
     FacetValue,
     Listing,
@@ -56,24 +57,27 @@ def _theme_condition(key: str):
     )
 
 
-def _state_counts(ids) -> list[FacetValue]:
-    counts = dict(
-        db.session.execute(
-            sa.select(Pledge.status, sa.func.count()).where(Pledge.id.in_(ids)).group_by(Pledge.status)
-        ).all()
-    )
+def _state_counts(ids):
+    return sa.select(Pledge.status, sa.null(), sa.func.count()).where(Pledge.id.in_(ids)).group_by(Pledge.status)
+
+
+def _by_state(rows: Counted) -> list[FacetValue]:
+    counts = {key: count for key, _name, count in rows}
     return [FacetValue(state, PledgeWorkflow.label(state), counts.get(state, 0)) for state in PUBLISHED_STATES]
 
 
-def _outcome_counts(ids) -> list[FacetValue]:
-    """Done pledges by their signatories' rating of what changed, on the scale's order."""
-    counts = dict(
-        db.session.execute(
-            sa.select(Pledge.outcome_rating, sa.func.count())
-            .where(Pledge.id.in_(ids), Pledge.status == "done", Pledge.outcome_rating.is_not(None))
-            .group_by(Pledge.outcome_rating)
-        ).all()
+def _outcome_counts(ids):
+    """Done pledges by their signatories' rating of what changed."""
+    return (
+        sa.select(Pledge.outcome_rating, sa.null(), sa.func.count())
+        .where(Pledge.id.in_(ids), Pledge.status == "done", Pledge.outcome_rating.is_not(None))
+        .group_by(Pledge.outcome_rating)
     )
+
+
+def _by_outcome(rows: Counted) -> list[FacetValue]:
+    """On the scale's order."""
+    counts = {key: count for key, _name, count in rows}
     return [FacetValue(key, label, counts.get(key, 0)) for key, (label, _meaning) in OUTCOME_RATINGS.items()]
 
 
@@ -85,16 +89,18 @@ def _region_condition(key: str):
     return Pledge.id.in_(in_region.where(Country.region == key))
 
 
-def _region_counts(ids) -> list[FacetValue]:
+def _region_counts(ids):
     """Pledges by region of the world, each counted once however many of its countries are there."""
-    counts = dict(
-        db.session.execute(
-            sa.select(Country.region, sa.func.count(sa.distinct(pledge_countries.c.pledge_id)))
-            .join(Country, Country.id == pledge_countries.c.country_id)
-            .where(pledge_countries.c.pledge_id.in_(ids), Country.region.is_not(None))
-            .group_by(Country.region)
-        ).all()
+    return (
+        sa.select(Country.region, sa.null(), sa.func.count(sa.distinct(pledge_countries.c.pledge_id)))
+        .join(Country, Country.id == pledge_countries.c.country_id)
+        .where(pledge_countries.c.pledge_id.in_(ids), Country.region.is_not(None))
+        .group_by(Country.region)
     )
+
+
+def _by_region(rows: Counted) -> list[FacetValue]:
+    counts = {key: count for key, _name, count in rows}
     return [FacetValue(code, regions.label(code), counts[code]) for code in regions.REGIONS if counts.get(code)]
 
 
@@ -152,6 +158,7 @@ PLEDGES = Listing(
             _state_counts,
             lambda key: PledgeWorkflow.label(key) if key in PUBLISHED_STATES else None,
             partitions=True,  # a published pledge is in exactly one published state
+            shown=_by_state,
         ),
         Facet(
             "outcome",
@@ -161,6 +168,7 @@ PLEDGES = Listing(
             ),
             _outcome_counts,
             lambda key: OUTCOME_RATINGS[key][0] if key in OUTCOME_RATINGS else None,
+            shown=_by_outcome,
         ),
         Facet(
             "theme",
@@ -197,6 +205,7 @@ PLEDGES = Listing(
             _region_condition,
             _region_counts,
             lambda key: regions.label(key) if key in regions.REGIONS else None,
+            shown=_by_region,
         ),
         Facet(
             "country",

@@ -10,9 +10,8 @@ import sqlalchemy as sa
 
 from ..accounts.models import Organisation
 from ..core import access
-from ..core.extensions import db
 from ..core.i18n import _l
-from ..core.listing import Facet, FacetValue, Listing, Sort, as_date, by_id, counted, linked_by_id, named
+from ..core.listing import Counted, Facet, FacetValue, Listing, Sort, as_date, by_id, counted, linked_by_id, named
 from ..core.search import matches
 from ..taxonomy.models import Forum
 from .models import MEETING_KIND_LABELS, MEETING_KINDS, Roundtable, roundtable_co_chairs
@@ -31,28 +30,32 @@ def _year_condition(key: str):
     return _year == int(key) if key.isascii() and key.isdigit() and len(key) == 4 else None
 
 
-def _year_counts(ids) -> list[FacetValue]:
-    rows = db.session.execute(
-        sa.select(_year, sa.func.count()).where(Roundtable.id.in_(ids)).group_by(_year).order_by(_year.desc())
-    )
-    return [FacetValue(str(int(year)), str(int(year)), count) for year, count in rows]
+def _year_counts(ids):
+    return sa.select(_year, sa.null(), sa.func.count()).where(Roundtable.id.in_(ids)).group_by(_year)
+
+
+def _newest_year_first(rows: Counted) -> list[FacetValue]:
+    years = sorted(((int(float(key)), count) for key, _name, count in rows), reverse=True)
+    return [FacetValue(str(year), str(year), count) for year, count in years]
 
 
 def _kind_condition(key: str):
     return Roundtable.kind == key if key in MEETING_KINDS else None
 
 
-def _kind_counts(ids) -> list[FacetValue]:
-    rows = dict(
-        db.session.execute(
-            sa.select(Roundtable.kind, sa.func.count()).where(Roundtable.id.in_(ids)).group_by(Roundtable.kind)
-        ).all()
+def _kind_counts(ids):
+    return (
+        sa.select(Roundtable.kind, sa.null(), sa.func.count()).where(Roundtable.id.in_(ids)).group_by(Roundtable.kind)
     )
-    return [FacetValue(key, label, rows[key]) for key, label in MEETING_KIND_LABELS.items() if rows.get(key)]
+
+
+def _by_kind(rows: Counted) -> list[FacetValue]:
+    counts = {key: count for key, _name, count in rows}
+    return [FacetValue(key, label, counts[key]) for key, label in MEETING_KIND_LABELS.items() if counts.get(key)]
 
 
 _FACETS = (
-    Facet("kind", _l("Kind"), _kind_condition, _kind_counts, MEETING_KIND_LABELS.get),
+    Facet("kind", _l("Kind"), _kind_condition, _kind_counts, MEETING_KIND_LABELS.get, shown=_by_kind),
     Facet(
         "process",
         _l("Process"),
@@ -74,7 +77,12 @@ _FACETS = (
         named(Organisation.id, Organisation.name, by_number=True),
     ),
     Facet(
-        "year", _l("Year"), _year_condition, _year_counts, lambda key: key if _year_condition(key) is not None else None
+        "year",
+        _l("Year"),
+        _year_condition,
+        _year_counts,
+        lambda key: key if _year_condition(key) is not None else None,
+        shown=_newest_year_first,
     ),
 )
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from flask import current_app, request, session
 from flask_login import current_user
@@ -34,7 +36,7 @@ KEPT_RENDERS = Counter("tracker_kept_renders", "Cacheable pages by how they were
 
 def _validators(version: data_version.Version) -> tuple[str, dt.datetime]:
     today = clock.today()
-    etag = f"v{version.number}-{today.isoformat()}-{current_language()}"  # each language its own copy
+    etag = f"v{version.tag}-{today.isoformat()}-{current_language()}"  # each language its own copy
     # A new day can change a page (a recommendation becomes overdue) without any edit.
     start_of_today = dt.datetime.combine(today, dt.time())
     last_modified = max(version.changed_at, start_of_today).replace(microsecond=0, tzinfo=dt.UTC)
@@ -45,9 +47,15 @@ def _personal() -> bool:
     return bool(getattr(current_user, "is_authenticated", False)) or bool(session.get("_flashes"))
 
 
-def cacheable(view):
+def cacheable(view=None, *, scope: Callable[[dict[str, Any]], str] | None = None):
     """Give a public view's responses validators, and answer 304 when the visitor's copy
-    is current. Logged-in visitors always get a fresh, private page."""
+    is current. Logged-in visitors always get a fresh, private page.
+
+    `scope`: for a page that shows one scope's records alone (a pledge's page), what names
+    the scope from the address's arguments (`data_version.scoped`): its validators and kept
+    render then move only with changes to that scope or to the whole site."""
+    if view is None:
+        return functools.partial(cacheable, scope=scope)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -58,29 +66,35 @@ def cacheable(view):
             response.cache_control.private = True
             response.cache_control.no_cache = True
             return response
-        version = data_version.current()
-        etag, last_modified = _validators(version)
-        if is_current(request.environ, etag, last_modified):
-            KEPT_RENDERS.labels("not_modified").inc()
-            response = current_app.response_class(status=304)
-        else:
-            kept_pages = current_app.extensions["render_cache"]
-            kept = kept_pages.get(version, request.environ)
-            if kept is not None:
-                return kept.response()
-            KEPT_RENDERS.labels("rendered").inc()
-            response = current_app.make_response(view(*args, **kwargs))
-            if response.status_code != 200:
-                return response
-            kept_pages.offer(version, response)
-        response.set_etag(etag, weak=True)
-        response.last_modified = last_modified
-        # Caches may keep it, but must ask (cheaply, with the validators) before reusing it.
-        response.cache_control.public = True
-        response.cache_control.no_cache = True
-        return response
+        version = data_version.current(scope(request.view_args or {}) if scope is not None else None)
+        return _public(version, lambda: view(*args, **kwargs))
 
+    wrapper.version_scope = scope  # type: ignore[attr-defined]  # read by `render_cache.KeptPages`
     return wrapper
+
+
+def _public(version: data_version.Version, render: Callable[[], Any]):
+    """An anonymous visitor's answer at `version`: 304, the kept render, or `render()`."""
+    etag, last_modified = _validators(version)
+    if is_current(request.environ, etag, last_modified):
+        KEPT_RENDERS.labels("not_modified").inc()
+        response = current_app.response_class(status=304)
+    else:
+        kept_pages = current_app.extensions["render_cache"]
+        kept = kept_pages.get(version, request.environ)
+        if kept is not None:
+            return kept.response()
+        KEPT_RENDERS.labels("rendered").inc()
+        response = current_app.make_response(render())
+        if response.status_code != 200:
+            return response
+        kept_pages.offer(version, response)
+    response.set_etag(etag, weak=True)
+    response.last_modified = last_modified
+    # Caches may keep it, but must ask (cheaply, with the validators) before reusing it.
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    return response
 
 
 def is_current(environ, etag: str, last_modified: dt.datetime | None) -> bool:

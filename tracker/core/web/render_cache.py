@@ -41,6 +41,7 @@ from typing import Any, cast
 import redis
 from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie, parse_date, unquote_etag
 
 from .. import clock, data_version
@@ -99,40 +100,32 @@ class Render:
 
 
 class _LocalRenders:
-    """This process's renders of one data version, least recently used out first."""
+    """This process's renders, least recently used out first. Their keys name the version
+    they were made at, so a render of a version gone is never asked for again: it waits
+    its turn to be dropped."""
 
     def __init__(self, max_bytes: int):
         self._max_bytes = max_bytes
         self._renders: OrderedDict[str, Render] = OrderedDict()
         self._bytes = 0
-        self._version: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
-    def get(self, version: tuple[int, int], key: str) -> Render | None:
+    def get(self, key: str) -> Render | None:
         with self._lock:
-            self._forget_older(version)
             render = self._renders.get(key)
             if render is not None:
                 self._renders.move_to_end(key)
             return render
 
-    def put(self, version: tuple[int, int], key: str, render: Render) -> None:
+    def put(self, key: str, render: Render) -> None:
         with self._lock:
-            self._forget_older(version)
-            if version != self._version or key in self._renders:
-                return  # rendered for a version already gone
+            if key in self._renders:
+                return
             self._renders[key] = render
             self._bytes += len(render.body)
             while self._bytes > self._max_bytes and self._renders:
                 _, dropped = self._renders.popitem(last=False)
                 self._bytes -= len(dropped.body)
-
-    def _forget_older(self, version: tuple[int, int]) -> None:
-        """Move on to `version` if it is newer (a higher number, or a new generation)."""
-        if self._version is None or version[0] != self._version[0] or version[1] > self._version[1]:
-            self._renders.clear()
-            self._bytes = 0
-            self._version = version
 
 
 class _SharedRenders:
@@ -166,8 +159,7 @@ class RenderCache:
         url = app.config.get("REDIS_URL")
         self._shared = _SharedRenders(url, app.config["RENDER_CACHE_TIMEOUT"]) if url else None
 
-    # `version`: a data_version.Version or a version board Reading (generation and number).
-    def key(self, version, environ, visitor: tuple = ()) -> str:
+    def key(self, version: data_version.Version, environ, visitor: tuple = ()) -> str:
         """The render's key: the version, the day, the address (host, path and query), the
         language the visitor reads (`?lang=`, cookie, `Accept-Language`) and, for a
         logged-in person's page, who they are and their own language (`visitor`)."""
@@ -181,20 +173,20 @@ class RenderCache:
             "".join(f"|{part}" for part in visitor),
         )
         digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-        return f"{KEY_PREFIX}{version.generation}:{version.number}:{clock.today(self._config).isoformat()}:{digest}"
+        return f"{KEY_PREFIX}{version.generation}:{version.tag}:{clock.today(self._config).isoformat()}:{digest}"
 
-    def get(self, version, environ, visitor: tuple = ()) -> Render | None:
+    def get(self, version: data_version.Version, environ, visitor: tuple = ()) -> Render | None:
         if not self.enabled:
             return None
         key = self.key(version, environ, visitor)
-        kept = self._local.get((version.generation, version.number), key)
+        kept = self._local.get(key)
         if kept is None and self._shared is not None:
             kept = self._shared.get(key)
             if kept is not None:
-                self._local.put((version.generation, version.number), key, kept)
+                self._local.put(key, kept)
         return kept
 
-    def offer(self, version, response: Response) -> None:
+    def offer(self, version: data_version.Version, response: Response) -> None:
         """A fresh render of a public page for an anonymous visitor: keep it (once it has
         left the app, see `KeptPages`) if it may be."""
         if (
@@ -204,12 +196,12 @@ class RenderCache:
             and not response.is_streamed
             and "csrf_token" not in g  # a form's token belongs to one visitor's session
         ):
-            request.environ[_KEEP_AS] = ((version.generation, version.number), self.key(version, request.environ))
+            request.environ[_KEEP_AS] = self.key(version, request.environ)
 
-    def keep(self, version: tuple[int, int], key: str, render: Render) -> None:
+    def keep(self, key: str, render: Render) -> None:
         if len(render.body) > self.max_item_bytes:
             return
-        self._local.put(version, key, render)
+        self._local.put(key, render)
         if self._shared is not None:
             self._shared.put(key, render)
 
@@ -255,7 +247,7 @@ def kept_for_each_person(view):
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code == 200 and not response.is_streamed:
                 kept = Render.of(response.headers.items(), response.get_data())
-                cache.keep((version.generation, version.number), cache.key(version, request.environ, visitor), kept)
+                cache.keep(cache.key(version, request.environ, visitor), kept)
         response.cache_control.private = True  # theirs alone: no shared cache may keep it
         response.cache_control.no_cache = True
         return response
@@ -276,12 +268,22 @@ class KeptPages:
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] in ("GET", "HEAD") and not self._has_login_cookie(environ):
-            reading = data_version.pinned(self.app)
-            if reading is not None:
-                kept = self.app.extensions["render_cache"].get(reading, environ)
+            version = data_version.pinned(self.app, self._scope(environ))
+            if version is not None:
+                kept = self.app.extensions["render_cache"].get(version, environ)
                 if kept is not None:
                     return kept.send(environ, start_response)
         return self._answer(environ, start_response)
+
+    def _scope(self, environ) -> str | None:
+        """The scope of the page at this address, if its view names one (`cacheable`'s
+        `scope`): what the view itself will key its render by."""
+        try:
+            endpoint, args = self.app.url_map.bind_to_environ(environ).match()
+        except HTTPException:
+            return None
+        scope = getattr(self.app.view_functions.get(endpoint), "version_scope", None)
+        return scope(args) if scope is not None else None
 
     def _has_login_cookie(self, environ) -> bool:
         cookies = environ.get("HTTP_COOKIE")
@@ -305,8 +307,7 @@ class KeptPages:
                 body.close()
         status, headers = answered
         if status.startswith("200 ") and not any(k.lower() == "set-cookie" for k, _ in headers):
-            version, key = offered
-            self.app.extensions["render_cache"].keep(version, key, Render.of(headers, data))
+            self.app.extensions["render_cache"].keep(offered, Render.of(headers, data))
         return [data]
 
 

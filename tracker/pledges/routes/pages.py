@@ -25,7 +25,7 @@ from ...core.web.indicators import edit_indicators
 from ...core.web.lists import list_page, paginate
 from ...core.web.refusals import show_conflict, show_refusal
 from ...taxonomy.models import Country, Theme
-from .. import catalogue, feeds, queries
+from .. import catalogue, feeds, page_scope, queries
 from ..conflicts import describe_conflict
 from ..forms import ActionForm, MyPledgesFilter, PledgeForm, TransitionForm, WithdrawActionForm
 from ..models import ActionTaken, Pledge
@@ -66,7 +66,7 @@ def index():
 
 
 @bp.route("/<slug>")
-@cacheable
+@cacheable(scope=page_scope.of_address)
 def show(slug: str):
     """The pledge's page: text, facts, signatories, actions taken, completion — and, for
     its signatories' staff, the buttons to work on it."""
@@ -144,7 +144,7 @@ def indicators_editor(slug: str):
 
 
 @bp.route("/<slug>/actions.atom")
-@cacheable
+@cacheable(scope=page_scope.of_address)
 def actions_feed(slug: str):
     """New actions taken on this pledge (Atom)."""
     pledge = load_pledge(slug, SIGNATORIES)
