@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from tests.factories import take_transition
 from tracker.core.extensions import db
 from tracker.core.text import slugify
+from tracker.pledges.models import Pledge
 from tracker.pledges.operations import edit_pledge, withdraw_action
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
@@ -174,6 +175,60 @@ def test_filter_counts_say_how_many_pledges_each_value_leaves(client, register):
             assert f"of {count} {'pledge' if count == 1 else 'pledges'}" in chosen, (param, value)
 
 
+def _counted(client, url: str) -> tuple[str, int]:
+    """The page at `url`, and how many statements counted its filters."""
+    db.session.commit()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return text_of(response), sum("UNION ALL" in statement for statement in statements)
+
+
+def test_the_filters_counts_are_kept_until_a_change_they_count(app, client, register, make):
+    """Without a search, the register's counts are kept: recording an action (the commonest
+    write) leaves them, and every change they count shows on the very next request."""
+    app.extensions["render_cache"].enabled = False  # every page rendered
+    alpha = db.session.scalar(sa.select(Pledge).where(Pledge.title == "Alpha"))
+    staff = make.staff(organisation=register["red_cross"])
+    first, counted = _counted(client, "/pledges")
+    assert counted == 1 and _option_counts(first, "state") == {"in_progress": 2, "done": 1}
+
+    make.action(alpha, author=staff, summary="Trained forty volunteers.", date=dt.date(2026, 3, 2))
+    page, counted = _counted(client, "/pledges")
+    assert counted == 0 and page != first and "2 March 2026" in page  # the list moved; its counts did not
+    page, counted = _counted(client, "/pledges?q=volunteers")
+    assert counted == 1  # a search's counts are always counted
+
+    australia, lao = str(register["australia"].id), str(register["lao"].id)
+    changes = {
+        "state": (lambda: take_transition(alpha, "complete", staff), {"in_progress": 1, "done": 2}),
+        "theme": (lambda: edit_pledge(alpha, staff, themes=[register["children"]]), {"children-s-rights": 3, "migration": 1}),
+        "country": (lambda: edit_pledge(alpha, staff, countries=[register["lao"]]), {australia: 1, lao: 3}),
+        "forum": (lambda: edit_pledge(alpha, staff, forum_id=None), {str(register["conference"].id): 1}),
+        "organisation": (  # invited: not yet a signatory, but counted again
+            lambda: edit_pledge(alpha, staff, co_signatories=[register["dfat"]]),
+            {str(register["dfat"].id): 2, str(register["red_cross"].id): 2},
+        ),
+    }  # fmt: skip
+    for param, (change, expected) in changes.items():
+        change()
+        page, counted = _counted(client, "/pledges")
+        assert counted == 1 and _option_counts(page, param) == expected, param
+
+    register["migration"].name = "Migration and displacement"  # beyond pledges: the whole site moves
+    make.pledge_in_progress(lead=register["dfat"], title="Echo", themes=[register["migration"]])
+    page, counted = _counted(client, "/pledges")
+    assert "Migration and displacement (2)" in page and _option_counts(page, "state") == {"in_progress": 2, "done": 2}
+
+
 def test_a_pledge_counts_once_in_its_region_of_the_world_named_in_the_readers_language(client, register, make):
     """(Issue 19, "by region".) A country's region of the world follows from its ISO code
     (UN M49); a pledge for two countries of one region counts once there; the region's
@@ -210,6 +265,22 @@ def test_the_register_charts_the_pledges_it_lists_each_bar_its_list(client, regi
         url = url.replace("&amp;", "&")
         assert "theme=" in url, url
         assert f"of {count} {'pledge' if count == '1' else 'pledges'}" in text_of(client.get(url)), url
+
+
+def test_a_chart_of_many_values_shows_the_largest_and_the_filter_offers_every_one(client, make):
+    """A register with pledges in fourteen countries charts the twelve with most pledges (at a
+    glance, and a page a phone can load); the filter still offers all fourteen."""
+    countries = [country(f"Country {letter}") for letter in "ABCDEFGHIJKLMN"]
+    staff = make.staff()
+    for number, place in enumerate(countries):
+        for _ in range(2 if number in (12, 13) else 1):  # the last two alphabetically have two each
+            make.pledge_in_progress(author=staff, countries=[place])
+    page = text_of(client.get("/pledges"))
+    chart = re.search(r'<figure class="chart" id="chart-country".*?</figure>', page, re.S).group(0)
+    charted = re.findall(r"<bdi>(Country \w)</bdi>", chart)
+    assert len(charted) == 12 and charted[:2] == ["Country M", "Country N"]
+    assert "The 12 largest of 14: the filter above offers every one." in chart
+    assert len(_option_counts(page, "country")) == 14
 
 
 def test_a_chosen_filter_reads_as_its_label_and_an_unknown_one_says_so(client, register):

@@ -8,6 +8,12 @@ list, the CSV exports and the API all use it (see `catalogue`).
 
 Pages are found by key, not offset: the cursor holds the sort key of the last row shown,
 and the next page is "rows after it" — an index range, as cheap on page 500 as on page 1.
+
+A list whose filters' counts change only with some of its records' changes names that scope
+(`counts_scope`, see `data_version.scoped`): without a search, its counts are then kept
+until a change to that scope or to the whole site, since counting every filter's values
+over every listed row is most of a list's cost. (A search's counts are never kept: the
+words found change with every record written.)
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import binascii
 import datetime as dt
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -24,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from . import data_version
 from .extensions import db
 from .wording import Message
 
@@ -238,6 +247,9 @@ class Listing:
     matches: Callable[[str], Any]
     facets: tuple[Facet, ...]
     sorts: Mapping[str, Sort | SortBySearch]
+    # The scope whose changes (and the whole site's) alone alter its filters' counts: they are
+    # kept until then (`_KEPT_COUNTS`). None: counted on every call.
+    counts_scope: str | None = None
 
     def facet(self, param: str) -> Facet:
         return next(f for f in self.facets if f.param == param)
@@ -282,8 +294,21 @@ class Listing:
     ) -> dict[str, list[FacetValue]]:
         """For each facet (or those named in `only`: a chart needs a few), its values and how
         many rows each leaves, the other filters applied (so a visitor sees what choosing it
-        would give) — every facet's counts in one statement."""
-        found = found or self.found(state)
+        would give) — every facet's counts in one statement, or as kept (`counts_scope`)."""
+        if self.counts_scope is None or search_terms(state.q):
+            return self._count(state, found or self.found(state), only)
+        may_keep = db.session.get_bind().dialect.name == "postgresql" or not db.session().in_transaction()
+        version = data_version.current(self.counts_scope)
+        may_keep = may_keep and version.generation != 0  # (0: read from the database, no board: not kept)
+        key = (self.model.__name__, version.generation, version.tag, tuple(sorted(state.filters.items())), only)
+        kept = _KEPT_COUNTS.get(key)
+        if kept is None:
+            kept = self._count(state, found or self.found(state), only)
+            if may_keep:  # (SQLite: a transaction begun before the version was read may predate it)
+                _KEPT_COUNTS.put(key, kept)
+        return kept
+
+    def _count(self, state: ListState, found: Found, only: tuple[str, ...] | None) -> dict[str, list[FacetValue]]:
         facets = [facet for facet in self.facets if only is None or facet.param in only]
         if not facets:
             return {}
@@ -346,6 +371,32 @@ class Listing:
     @staticmethod
     def _keys(sort: Sort, row) -> list:
         return sort.values(row)
+
+
+class _Kept:
+    """Filters' counts kept in this process, by (list, version, filters), least recently used
+    out first: a version gone is never asked for again."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._entries: OrderedDict[tuple, dict[str, list[FacetValue]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> dict[str, list[FacetValue]] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, counts: dict[str, list[FacetValue]]) -> None:
+        with self._lock:
+            self._entries[key] = counts
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+_KEPT_COUNTS = _Kept(1024)
 
 
 def with_state(state: ListState, **changes) -> ListState:

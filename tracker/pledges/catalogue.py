@@ -37,6 +37,7 @@ from ..core.search import first_line, holds, matches
 from ..taxonomy import regions
 from ..taxonomy.models import Country, Forum, Theme
 from .models import SIGNED, Pledge, PledgeSignatory, pledge_countries, pledge_themes
+from .page_scope import REGISTER_COUNTS
 from .search import document_matches
 from .workflow import PledgeWorkflow
 
@@ -245,6 +246,10 @@ PLEDGES = Listing(
         ),
         "best_match": SortBySearch(_l("Best match"), _best_match),
     },
+    # Without a search, its filters' counts are kept until a pledge's state, forum, outcome,
+    # themes, countries or signatories change (or anything beyond pledges): recording an
+    # action, the commonest write, leaves them.
+    counts_scope=REGISTER_COUNTS,
 )
 
 

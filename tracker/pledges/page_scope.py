@@ -23,6 +23,12 @@ from .evidence import ActionFile, EvidenceLink
 from .indicators import PledgeIndicator
 from .models import ActionFigure, ActionOrganisation, ActionTaken, Pledge, PledgeSignatory
 
+# The scope of the register's filters' counts (`catalogue.PLEDGES.counts_scope`): moved by a
+# pledge written, deleted or changed in what the filters count (its state, forum, outcome
+# rating, themes or countries), and by any signatory's change.
+REGISTER_COUNTS = "pledges:filter-counts"
+_COUNTED = ("status", "forum_id", "outcome_rating", "themes", "countries")
+
 
 def scope_of(slug: str) -> str:
     """The scope of the pages of the pledge at `slug`."""
@@ -37,8 +43,14 @@ def of_address(args: dict[str, Any]) -> str:
 def _of_pledge(pledge: Pledge | None) -> set[str] | None:
     if pledge is None:
         return None
-    slugs = {pledge.slug, *sa.inspect(pledge).attrs.slug.history.deleted}
-    return {scope_of(slug) for slug in slugs if slug} or None
+    state = sa.inspect(pledge)
+    slugs = {pledge.slug, *state.attrs.slug.history.deleted}
+    scopes = {scope_of(slug) for slug in slugs if slug}
+    if not scopes:
+        return None
+    if state.deleted or state.was_deleted or any(state.attrs[name].history.has_changes() for name in _COUNTED):
+        scopes.add(REGISTER_COUNTS)  # (a new pledge's every attribute is a change)
+    return scopes
 
 
 def _pledge(record: Any, pledge_id: int | None) -> Pledge | None:
@@ -54,6 +66,11 @@ def _of_action(action: ActionTaken | None) -> set[str] | None:
     )
 
 
+def _of_signatory(signatory: PledgeSignatory) -> set[str] | None:
+    scopes = _of_pledge(_pledge(signatory, signatory.pledge_id))
+    return scopes | {REGISTER_COUNTS} if scopes else None  # (the register counts pledges by signatory)
+
+
 def _of_action_part(record: Any) -> set[str] | None:
     session = object_session(record)
     return _of_action(session.get(ActionTaken, record.action_id) if session is not None else None)
@@ -61,5 +78,6 @@ def _of_action_part(record: Any) -> set[str] | None:
 
 data_version.scoped(Pledge, by=_of_pledge)
 data_version.scoped(ActionTaken, by=_of_action)
-data_version.scoped(PledgeIndicator, PledgeSignatory, by=lambda record: _of_pledge(_pledge(record, record.pledge_id)))
+data_version.scoped(PledgeIndicator, by=lambda record: _of_pledge(_pledge(record, record.pledge_id)))
+data_version.scoped(PledgeSignatory, by=_of_signatory)
 data_version.scoped(ActionFigure, ActionOrganisation, ActionFile, EvidenceLink, by=_of_action_part)
