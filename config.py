@@ -96,7 +96,7 @@ class Config:
     # request: the `url` column of `flask --app wsgi data export-pledges`.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
     # E-mail (tracker/notifications): an SMTP server when MAIL_SERVER is set; otherwise each
-    # message is written to the console (development: `make run` needs nothing more).
+    # message is written to the console, as it reads (development: `make run` needs nothing more).
     SITE_NAME = os.environ.get("SITE_NAME") or "Pledge Tracker"
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
@@ -105,7 +105,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or "Pledge Tracker <no-reply@localhost>"
-    MAIL_BACKEND = "smtp" if MAIL_SERVER else "console"
+    MAIL_BACKEND = "smtp" if MAIL_SERVER else "tracker.notifications.delivery.ConsoleEmailBackend"
     MAIL_TIMEOUT = 30  # seconds: a server that hangs must not hold the worker forever
     # Delivery (tracker/notifications/outbox.py): a message the server does not take now is
     # tried again after MAIL_RETRY_AFTER seconds, doubling each time, and is "failed" after

@@ -72,6 +72,22 @@ def test_a_committed_change_is_sent_once_however_often_the_worker_runs(make, smt
     assert mail.status is MailStatus.SENT and mail.attempts == 1 and mail.sent_at is not None
 
 
+def test_without_a_mail_server_each_message_is_written_to_the_console_as_it_reads(app, make, deliver, capsys):
+    """`make run` has no mail server: a message is written out as its reader would read it
+    (to whom, the subject, the text with its links), not as MIME source."""
+    from config import Config
+
+    app.extensions["mailman"].backend = Config.MAIL_BACKEND  # a server's, without MAIL_SERVER
+    _invite(make.admin())
+    db.session.commit()
+
+    assert deliver().sent == 1
+    written = capsys.readouterr().out
+    assert "To: Invited Person <invited@example.org>\nSubject: Your account on Pledge Tracker" in written
+    assert "https://pledges.example.org/" in written  # the link to follow, as the text gives it
+    assert "Content-Type" not in written and "<html" not in written
+
+
 def test_smtp_down_keeps_the_message_queued_and_it_is_delivered_once_when_it_returns(make, smtp_server, deliver):
     admin = make.admin()
     _invite(admin)

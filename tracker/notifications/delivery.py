@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, render_template, url_for
 from flask_babel import refresh
 from flask_mailman import EmailMultiAlternatives, Mail
+from flask_mailman.backends import console
 
 from ..core import i18n
 from ..core.columns import utcnow
@@ -177,3 +178,15 @@ def _base_url() -> str:
 
 def init_app(app: Flask) -> None:
     mail.init_app(app)
+
+
+class ConsoleEmailBackend(console.EmailBackend):
+    """Without MAIL_SERVER (`make run`): each message written to the console as its reader
+    would read it — to whom, its subject and its text, links included — not its MIME source
+    (a dozen demo messages would otherwise bury the server's address)."""
+
+    def write_message(self, message: Any) -> None:
+        self.stream.write(
+            f"== E-mail, not sent (no MAIL_SERVER) ==\nTo: {', '.join(message.to)}\n"
+            f"Subject: {message.subject}\n\n{message.body.rstrip()}\n{'-' * 79}\n"
+        )
