@@ -13,6 +13,7 @@ A long text (a pledge's text, an action's details, a roundtable's summary) has a
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -36,7 +37,20 @@ _LINK_REL = "noopener noreferrer nofollow"
 
 
 def render_text(text: str | None, text_format: str | None = PLAIN) -> Markup:
-    """A long text as HTML, in its format (plain unless it says Markdown)."""
+    """A long text as HTML, in its format (plain unless it says Markdown): rendered once per
+    text and format in each process (`_rendered`), not on every page that shows it."""
+    text_format = MARKDOWN if text_format == MARKDOWN else PLAIN
+    if len(text or "") > _KEPT_TEXT_LENGTH:  # (kept ones stay small: at most ~25 MB in all)
+        return _rendered.__wrapped__(text or "", text_format)
+    return _rendered(text or "", text_format)
+
+
+_KEPT_TEXT_LENGTH = 20_000
+
+
+@functools.lru_cache(maxsize=1024)
+def _rendered(text: str, text_format: str) -> Markup:
+    """(A text's HTML depends on the text and its format alone: no language, no reader.)"""
     return render_markdown(text) if text_format == MARKDOWN else render_plain(text)
 
 

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from .. import access, files
 from ..dates import format_date, format_date_range, machine_date
 from ..sources import language_name
-from ..text import format_money, format_number, is_web_url, plain_excerpt, render_markdown, render_text
+from ..text import MARKDOWN, format_money, format_number, is_web_url, plain_excerpt, render_text
 from .i18n import current_language, page_format_locale
 from .icons import icon
 from .translations import shown_on_page
@@ -41,7 +41,7 @@ def url_host(url: str | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         bdi=isolated,
-        markdown=render_markdown,
+        markdown=lambda text: render_text(text, MARKDOWN),
         text=render_text,
         language_name=lambda tag: language_name(tag, current_language()),
         url_host=url_host,
