@@ -72,6 +72,17 @@ def alphabetical(rows: Counted) -> list[FacetValue]:
     return sorted(values, key=lambda value: (str(value.label).casefold(), str(value.label)))
 
 
+def in_order(keys: Callable[[], Any], label_of: Callable[[str], Message]) -> Callable[[Counted], list[FacetValue]]:
+    """Values in a fixed order (a workflow's states, a scale, the regions of the world):
+    `keys()` in that order, each named by `label_of` (in the reader's language when shown)."""
+
+    def shown(rows: Counted) -> list[FacetValue]:
+        counts = {key: count for key, _name, count in rows}
+        return [FacetValue(key, label_of(key), counts[key]) for key in keys() if counts.get(key)]
+
+    return shown
+
+
 @dataclass(frozen=True)
 class Facet:
     """A filter: `param` in the URL, its `label`, the condition one value sets, and the

@@ -38,20 +38,17 @@ _LINK_REL = "noopener noreferrer nofollow"
 
 def render_text(text: str | None, text_format: str | None = PLAIN) -> Markup:
     """A long text as HTML, in its format (plain unless it says Markdown): rendered once per
-    text and format in each process (`_rendered`), not on every page that shows it."""
-    text_format = MARKDOWN if text_format == MARKDOWN else PLAIN
-    if len(text or "") > _KEPT_TEXT_LENGTH:  # (kept ones stay small: at most ~25 MB in all)
-        return _rendered.__wrapped__(text or "", text_format)
-    return _rendered(text or "", text_format)
+    text and format in each process (`_kept_render`), not on every page that shows it."""
+    text, text_format = text or "", MARKDOWN if text_format == MARKDOWN else PLAIN
+    # (A text's HTML depends on the text and its format alone; kept ones stay small: ~25 MB in all.)
+    return (_kept_render if len(text) <= 20_000 else _render)(text, text_format)
 
 
-_KEPT_TEXT_LENGTH = 20_000
-
-
-@functools.lru_cache(maxsize=1024)
-def _rendered(text: str, text_format: str) -> Markup:
-    """(A text's HTML depends on the text and its format alone: no language, no reader.)"""
+def _render(text: str, text_format: str) -> Markup:
     return render_markdown(text) if text_format == MARKDOWN else render_plain(text)
+
+
+_kept_render = functools.lru_cache(maxsize=1024)(_render)
 
 
 def render_markdown(text: str | None) -> Markup:

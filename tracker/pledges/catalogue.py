@@ -17,9 +17,7 @@ from ..core import access
 from ..core.extensions import db
 from ..core.i18n import _l
 from ..core.listing import (
-    Counted,
     Facet,
-    FacetValue,
     Listing,
     ListState,
     Sort,
@@ -29,6 +27,7 @@ from ..core.listing import (
     as_id,
     by_id,
     counted,
+    in_order,
     linked_by_id,
     named,
 )
@@ -62,11 +61,6 @@ def _state_counts(ids):
     return sa.select(Pledge.status, sa.null(), sa.func.count()).where(Pledge.id.in_(ids)).group_by(Pledge.status)
 
 
-def _by_state(rows: Counted) -> list[FacetValue]:
-    counts = {key: count for key, _name, count in rows}
-    return [FacetValue(state, PledgeWorkflow.label(state), counts.get(state, 0)) for state in PUBLISHED_STATES]
-
-
 def _outcome_counts(ids):
     """Done pledges by their signatories' rating of what changed."""
     return (
@@ -74,12 +68,6 @@ def _outcome_counts(ids):
         .where(Pledge.id.in_(ids), Pledge.status == "done", Pledge.outcome_rating.is_not(None))
         .group_by(Pledge.outcome_rating)
     )
-
-
-def _by_outcome(rows: Counted) -> list[FacetValue]:
-    """On the scale's order."""
-    counts = {key: count for key, _name, count in rows}
-    return [FacetValue(key, label, counts.get(key, 0)) for key, (label, _meaning) in OUTCOME_RATINGS.items()]
 
 
 def _region_condition(key: str):
@@ -98,11 +86,6 @@ def _region_counts(ids):
         .where(pledge_countries.c.pledge_id.in_(ids), Country.region.is_not(None))
         .group_by(Country.region)
     )
-
-
-def _by_region(rows: Counted) -> list[FacetValue]:
-    counts = {key: count for key, _name, count in rows}
-    return [FacetValue(code, regions.label(code), counts[code]) for code in regions.REGIONS if counts.get(code)]
 
 
 PUBLISHED_STATES = [state for state in PledgeWorkflow.state_values() if state != PledgeWorkflow.draft.value]
@@ -159,7 +142,7 @@ PLEDGES = Listing(
             _state_counts,
             lambda key: PledgeWorkflow.label(key) if key in PUBLISHED_STATES else None,
             partitions=True,  # a published pledge is in exactly one published state
-            shown=_by_state,
+            shown=in_order(lambda: PUBLISHED_STATES, PledgeWorkflow.label),
         ),
         Facet(
             "outcome",
@@ -169,7 +152,7 @@ PLEDGES = Listing(
             ),
             _outcome_counts,
             lambda key: OUTCOME_RATINGS[key][0] if key in OUTCOME_RATINGS else None,
-            shown=_by_outcome,
+            shown=in_order(lambda: OUTCOME_RATINGS, lambda key: OUTCOME_RATINGS[key][0]),  # the scale's order
         ),
         Facet(
             "theme",
@@ -206,7 +189,7 @@ PLEDGES = Listing(
             _region_condition,
             _region_counts,
             lambda key: regions.label(key) if key in regions.REGIONS else None,
-            shown=_by_region,
+            shown=in_order(lambda: regions.REGIONS, regions.label),
         ),
         Facet(
             "country",

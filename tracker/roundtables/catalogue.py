@@ -11,7 +11,19 @@ import sqlalchemy as sa
 from ..accounts.models import Organisation
 from ..core import access
 from ..core.i18n import _l
-from ..core.listing import Counted, Facet, FacetValue, Listing, Sort, as_date, by_id, counted, linked_by_id, named
+from ..core.listing import (
+    Counted,
+    Facet,
+    FacetValue,
+    Listing,
+    Sort,
+    as_date,
+    by_id,
+    counted,
+    in_order,
+    linked_by_id,
+    named,
+)
 from ..core.search import matches
 from ..taxonomy.models import Forum
 from .models import MEETING_KIND_LABELS, MEETING_KINDS, Roundtable, roundtable_co_chairs
@@ -49,13 +61,15 @@ def _kind_counts(ids):
     )
 
 
-def _by_kind(rows: Counted) -> list[FacetValue]:
-    counts = {key: count for key, _name, count in rows}
-    return [FacetValue(key, label, counts[key]) for key, label in MEETING_KIND_LABELS.items() if counts.get(key)]
-
-
 _FACETS = (
-    Facet("kind", _l("Kind"), _kind_condition, _kind_counts, MEETING_KIND_LABELS.get, shown=_by_kind),
+    Facet(
+        "kind",
+        _l("Kind"),
+        _kind_condition,
+        _kind_counts,
+        MEETING_KIND_LABELS.get,
+        shown=in_order(lambda: MEETING_KIND_LABELS, MEETING_KIND_LABELS.__getitem__),
+    ),
     Facet(
         "process",
         _l("Process"),
