@@ -123,6 +123,10 @@ class Config:
     # Asking to follow pledges by e-mail, per client address (each address typed is also sent
     # at most one confirmation link an hour per pledge).
     FOLLOW_LIMIT_PER_ADDRESS = "10 per hour"
+    # Requests to the JSON API (anything under /api/) from one client address, answered from
+    # a kept render or not (tracker/core/web/api_rate_limit.py): API_RATE_LIMIT, in
+    # Flask-Limiter's syntax; set it empty to turn the limit off.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute") or None
     # The public, read-only JSON API (tracker/api): flask-smorest writes its OpenAPI document
     # from the code. OpenAPI 3.0.3 because the bundled Swagger UI (4.x) cannot show 3.1.
     API_TITLE = "Pledge Tracker API"
@@ -164,6 +168,9 @@ class TestConfig(Config):
     # SMTP server (tests/mail.py).
     MAIL_BACKEND = "locmem"
     MAIL_SERVER = None
+    # The API is not rate limited unless a test turns the limit on (tests/test_api_web.py):
+    # every test client is 127.0.0.1, and the suite asks the API far more than 600 times a minute.
+    API_RATE_LIMIT = None
     PUBLIC_BASE_URL = "https://pledges.example.org"
 
 

@@ -1182,7 +1182,9 @@ class Generator:
         for name in REGIONS:
             rows.append((len(rows) + 1, name, None, None))
         self.region_ids = [row[0] for row in rows[len(COUNTRIES) :]]
-        self.w.write("countries", ("id", "name", "iso_code", "region"), rows)
+        slugs = UniqueSlugs(lambda name: self.slugify(name, max_length=100), ())
+        rows = [(*row, slugs(row[1])) for row in rows]
+        self.w.write("countries", ("id", "name", "iso_code", "region", "slug"), rows)
 
         self.theme_slugs = {i: self.slugify(name) for i, name in enumerate(THEMES, start=1)}
         self.w.write(
@@ -1237,7 +1239,12 @@ class Generator:
                 self.bench_staff_org = i
             if name == bench_government_name:
                 self.bench_government = i
-        self.w.write("organisations", ("id", "name", "short_name", "kind", "country", "confirmed", "created_at"), rows)
+        slugs = UniqueSlugs(lambda name: self.slugify(name, max_length=100), ())
+        self.w.write(
+            "organisations",
+            ("id", "name", "short_name", "kind", "country", "confirmed", "created_at", "slug"),
+            [(*row, slugs(row[1])) for row in rows],
+        )
         self.short_names = {row[0]: row[2] for row in rows}
         self.confirmed_ids = [o.id for o in self.orgs.values() if o.confirmed]
         self.unconfirmed_ids = [o.id for o in self.orgs.values() if not o.confirmed]

@@ -1,8 +1,11 @@
 """Schemathesis against the JSON API's own OpenAPI document (/api/v1/openapi.json), in
-process through WSGI: for every operation, generated requests — valid ones and invalid ones
-(schemathesis' positive and negative modes) — never give a server error, and every answer
-conforms to the document: a documented status code, its content type and headers, and its
-response schema (schemathesis' default checks, `case.call_and_validate`).
+process through WSGI, with every one of schemathesis' checks: for every operation, generated
+requests — valid ones and invalid ones (schemathesis' positive and negative modes) — never
+give a server error; every answer conforms to the document (a documented status code, its
+content type and headers, its response schema); every request the document allows is
+answered (positive_data_acceptance) and every one it does not is refused
+(negative_data_rejection). Then a stateful phase: sequences of calls that follow the links
+between operations (a list's slugs to their detail).
 
 The database holds the demo data, so lists have items, and a detail is asked now and then
 for a real slug (drafts and private roundtables too, which must answer 404): a generated
@@ -16,7 +19,11 @@ operations' strategies are used with Hypothesis directly.)
 """
 
 import datetime as dt
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -24,6 +31,8 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS, load_all_checks
+from werkzeug.serving import make_server
 
 from tracker import create_app
 from tracker.core.extensions import db
@@ -32,7 +41,7 @@ from tracker.pledges.models import Pledge
 from tracker.roundtables.models import Roundtable
 
 from .databases import empty_all_tables
-from .fuzzing import API_EXAMPLES, Snapshot, snapshot
+from .fuzzing import API_EXAMPLES, PROFILE, Snapshot, snapshot
 
 TODAY = dt.date(2025, 3, 1)
 DOCUMENT = "/api/v1/openapi.json"
@@ -53,13 +62,9 @@ def _operations() -> list[tuple[str, str]]:
 
 OPERATIONS = _operations()
 
-# Every default check of schemathesis runs (not_a_server_error; status code, content type,
-# headers and response schema conformance; …) except two about how strictly parameters are
-# refused. The API is lenient by design (README, "JSON API"): a filter value that names
-# nothing gives an empty list and an unknown `sort` the default order, although the
-# document lists their values as an `enum` — which these two checks read as "anything else
-# must be refused" (and the converse for the id filters, whose non-ASCII digits get 422).
-LENIENT_BY_DESIGN = [schemathesis.checks.negative_data_rejection, schemathesis.checks.positive_data_acceptance]
+# Every check schemathesis has: none is left out.
+load_all_checks()
+ALL_CHECKS = CHECKS.get_all()
 
 
 @dataclass
@@ -110,7 +115,55 @@ def test_api_conforms_to_its_openapi_document(api, method, path, data):
         fixed = {"path_parameters": {"slug": slug}} if slug is not None else {}
     mode = data.draw(st.sampled_from([GenerationMode.POSITIVE, GenerationMode.NEGATIVE]), label="mode")
     case = data.draw(operation.as_strategy(mode, **fixed), label="case")
-    response = case.call_and_validate(excluded_checks=LENIENT_BY_DESIGN)
+    response = case.call_and_validate(checks=ALL_CHECKS)
     assert response.status_code < 500
     changed = api.rows.differences(snapshot(api.app))
     assert not changed, f"{case.method} {case.formatted_path} wrote to: {', '.join(changed)}"
+
+
+def test_sequences_of_calls_conform(api):
+    """Schemathesis' stateful phase: calls chained by the links between operations (the
+    document's, and those schemathesis infers: a list item's slug to its detail), every
+    answer checked by every check, and nothing written."""
+    machine = api.schema.as_state_machine()
+
+    class Calls(machine):
+        def validate_response(self, response, case, additional_checks=(), **kwargs):
+            case.validate_response(response, checks=ALL_CHECKS, transport_kwargs=kwargs)
+
+    Calls.run(settings=settings(max_examples=API_EXAMPLES // 2, stateful_step_count=6, deadline=None))
+    changed = api.rows.differences(snapshot(api.app))
+    assert not changed, f"wrote to: {', '.join(changed)}"
+
+
+# `schemathesis run` as a partner would run it against a served tracker: every check, every
+# phase (the document's examples, coverage of each parameter's bounds and values, fuzzing,
+# stateful sequences). `make fuzz` (profile "long") gives each operation 1,000 examples.
+CLI_EXAMPLES = 1000 if PROFILE == "long" else 60
+
+
+def test_schemathesis_run_finds_nothing(api):
+    server = make_server("127.0.0.1", 0, api.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="api-under-test", daemon=True)
+    thread.start()
+    try:
+        command = [
+            str(Path(sys.executable).with_name("schemathesis")),
+            "run",
+            f"http://127.0.0.1:{server.server_port}{DOCUMENT}",
+            "--checks=all",
+            "--phases=examples,coverage,fuzzing,stateful",
+            f"--max-examples={CLI_EXAMPLES}",
+            "--no-color",
+            "--workers=1",
+            *(["--seed=1", "--generation-deterministic"] if PROFILE != "long" else ["--generation-database=none"]),
+        ]
+        run = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert "No issues found" in run.stdout or " passed" in run.stdout
+    changed = api.rows.differences(snapshot(api.app))
+    assert not changed, f"schemathesis run wrote to: {', '.join(changed)}"

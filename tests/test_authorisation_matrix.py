@@ -766,6 +766,29 @@ EXPECTED: dict[tuple[str, str], dict[str, tuple[Outcome, ...]]] = {
         PUBLIC_ROUNDTABLE: (OK, OK, OK, OK, OK, OK, OK),
         PRIVATE_ROUNDTABLE: (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     },
+    ("Recommendations.index", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("Recommendations.show", "GET"): {
+        DRAFT_RECOMMENDATION: (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        AGREED_RECOMMENDATION: (OK, OK, OK, OK, OK, OK, OK),
+        PRIVATE_RECOMMENDATION: (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    },
+    ("Filter values.themes", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("Filter values.organisations", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("Filter values.forums", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("Filter values.processes", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
+    ("Filter values.countries", "GET"): {
+        NOTHING: (OK, OK, OK, OK, OK, OK, OK),
+    },
     ("api-docs.openapi_json", "GET"): {
         NOTHING: (OK, OK, OK, OK, OK, OK, OK),
     },
@@ -968,6 +991,7 @@ _ARGUMENT_FOR = {
     ("imports.export", "kind"): "export_kind",
     ("public.forum", "slug"): "forum_slug",
     ("public.forum_report", "slug"): "forum_slug",
+    ("Recommendations.show", "id"): "recommendation_id",
 }
 
 

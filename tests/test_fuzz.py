@@ -792,6 +792,19 @@ LIST_PARAMS = [
     "per_page",
 ]
 ROUNDTABLE_PARAMS = ["q", "process", "co_chair", "year", "sort", "cursor", "page", "per_page"]
+RECOMMENDATION_PARAMS = [
+    "q",
+    "roundtable",
+    "mechanism",
+    "state",
+    "owner",
+    "overdue",
+    "due_before",
+    "due_after",
+    "reference",
+    "cursor",
+    "per_page",
+]
 FOLLOW_THROUGH_PARAMS = ["state", "owner", "heading", "roundtable", "overdue", "stale", "q", "sort", "page"]
 
 
@@ -816,6 +829,11 @@ def _update_file_of(w, recommendation_id) -> dict:
     """A recommendation's first update's evidence file, if it has one (else ids that name none)."""
     update_id, file_id = w.update_files.get(recommendation_id, (1, 1))
     return {"recommendation_id": recommendation_id, "update_id": update_id, "file_id": file_id}
+
+
+def _recommendation_ids(w) -> list[dict]:
+    """Each recommendation's id (drafts and a private roundtable's too), and ids that name none."""
+    return [{"id": str(i)} for i in w.recommendations.values()] + [{"id": i} for i in ("0", "x", "²", "9" * 30)]
 
 
 def _slugs(kind, *names):
@@ -991,6 +1009,13 @@ GET_PAGES = [
     Page("Pledges.show", "anonymous", [], _slugs("pledges", "in_progress", "draft")),
     Page("Roundtables.index", "anonymous", ROUNDTABLE_PARAMS),
     Page("Roundtables.show", "anonymous", [], _slugs("roundtables", "public", "private")),
+    Page("Recommendations.index", "anonymous", RECOMMENDATION_PARAMS),
+    Page("Recommendations.show", "anonymous", [], _recommendation_ids),
+    Page("Filter values.themes", "anonymous", []),
+    Page("Filter values.organisations", "anonymous", []),
+    Page("Filter values.forums", "anonymous", []),
+    Page("Filter values.processes", "anonymous", []),
+    Page("Filter values.countries", "anonymous", []),
     Page("api-docs.openapi_json", "anonymous", []),
     Page("monitoring.healthz", "anonymous", []),
     Page("monitoring.readyz", "anonymous", []),
@@ -1030,6 +1055,10 @@ PARAM_VALUES = {
     "sort": st.one_of(st.sampled_from(["last_action", "newest", "title", "best_match", "Title", ""]), texts(10)),
     "state": st.one_of(st.sampled_from(["draft", "in_progress", "done", "verified", "agreed", "overdue"]), texts(10)),
     "next": urls(),
+    "overdue": st.one_of(st.sampled_from(["true", "false", "True", "1", "yes", ""]), texts(10)),
+    "due_before": st.one_of(dates(), texts(12)),
+    "due_after": st.one_of(dates(), texts(12)),
+    "mechanism": st.one_of(st.sampled_from(["roundtable", "review", "ministerial", "meeting", "Review"]), texts(10)),
     "show": st.one_of(st.sampled_from(["", "logins", "failed", "accounts", "reference", "__class__"]), texts(10)),
 }
 

@@ -9,7 +9,7 @@ from tracker import permissions
 from tracker.core import access
 from tracker.core.extensions import db
 from tracker.pledges.models import Pledge
-from tracker.roundtables.models import Roundtable
+from tracker.roundtables.models import Recommendation, Roundtable
 
 PLEDGE_CHANGES = ["edit", "record_action", "start", "complete", "reopen"]
 
@@ -156,6 +156,27 @@ def test_the_roundtable_list_filter_agrees_with_can_view_for_everyone(world, mak
     for name, person in people.items():
         listed = set(db.session.scalars(sa.select(Roundtable.id).where(access.visible(person, Roundtable))))
         assert listed == {r.id for r in roundtables if access.can(person, "view", r)}, name
+
+
+def test_the_recommendation_list_filter_agrees_with_can_view_for_everyone(world, make):
+    _, public, draft, people = world
+    owner_org = draft.owners[0].organisation
+    agreed = make.recommendation(roundtable=public)
+    private = make.roundtable(is_public=False, co_chairs=public.co_chairs)
+    someone_elses = make.roundtable(is_public=False)
+    recommendations = [
+        draft,
+        agreed,
+        make.recommendation(roundtable=private),
+        make.recommendation(roundtable=someone_elses),
+    ]
+    recommendations += [make.recommendation(roundtable=someone_elses, owners=[owner_org])]
+    for recommendation in recommendations[1:]:
+        take_transition(recommendation, "agree", make.co_chair(organisation=recommendation.roundtable.co_chairs[0]))
+    for name, person in people.items():
+        listed = set(db.session.scalars(sa.select(Recommendation.id).where(access.visible(person, Recommendation))))
+        assert listed == {r.id for r in recommendations if access.can(person, "view", r)}, name
+    assert {r.id for r in recommendations if access.can(people["public"], "view", r)} == {agreed.id}
 
 
 def test_people_without_an_organisation_are_told_why_they_have_no_invitations_or_owned_work(world):

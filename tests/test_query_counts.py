@@ -897,6 +897,27 @@ QUERY_COUNTED: dict[str, tuple[Page, ...]] = {
     "Pledges.show": (Page(ANONYMOUS, pledge_actions, at("/api/v1/pledges/{w.pledge.slug}")),),
     "Roundtables.index": (Page(ANONYMOUS, co_chaired_roundtables, at("/api/v1/roundtables")),),
     "Roundtables.show": (Page(ANONYMOUS, roundtable_recommendations, at("/api/v1/roundtables/{w.roundtable.slug}")),),
+    "Recommendations.index": (
+        Page(ANONYMOUS, co_chaired_roundtables, at("/api/v1/recommendations?per_page=100")),
+        Page(ANONYMOUS, roundtable_recommendations, at("/api/v1/recommendations")),
+        Page(
+            ANONYMOUS,
+            co_chaired_roundtables,
+            lambda w: f"/api/v1/recommendations?owner={w.owner_org.slug}&overdue=false&q=recommendation&per_page=100",
+        ),
+    ),
+    "Recommendations.show": (
+        Page(ANONYMOUS, roundtable_recommendations, at("/api/v1/recommendations/{w.recommendation.id}")),
+    ),
+    # The lists of filter values: every value of the register's filters, however many.
+    "Filter values.themes": (Page(ANONYMOUS, pledges, at("/api/v1/themes")),),
+    "Filter values.organisations": (
+        Page(ANONYMOUS, pledges, at("/api/v1/organisations")),
+        Page(ANONYMOUS, co_chaired_roundtables, at("/api/v1/organisations")),
+    ),
+    "Filter values.forums": (Page(ANONYMOUS, pledges, at("/api/v1/forums")),),
+    "Filter values.processes": (Page(ANONYMOUS, co_chaired_roundtables, at("/api/v1/processes")),),
+    "Filter values.countries": (Page(ANONYMOUS, pledges, at("/api/v1/countries")),),
     "api-docs.openapi_json": (Page(ANONYMOUS, pledges, at("/api/v1/openapi.json")),),
     "api-docs.openapi_swagger_ui": (Page(ANONYMOUS, pledges, at("/api/v1/docs")),),
     # For load balancers and the operator.
@@ -1315,6 +1336,7 @@ HOT_PAGES = {
     "the pledge page, for its staff": Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}")),
     "the public list, filtered and searched": Page(ANONYMOUS, pledges, _filtered_pledges),
     "the API's list": Page(ANONYMOUS, pledges, at("/api/v1/pledges")),
+    "the API's recommendations": Page(ANONYMOUS, co_chaired_roundtables, at("/api/v1/recommendations")),
     "the co-chairs' dashboard": Page(CO_CHAIR, co_chaired_roundtables, at("/roundtables/follow-through")),
     "the staff's new-action form": Page(STAFF, pledge_actions, at("/pledges/{w.pledge.slug}/actions/new")),
 }

@@ -25,7 +25,7 @@ from .data.models import PendingImport
 from .monitoring.scrapes import Scrape
 from .notifications.models import Notification
 from .pledges.models import INVITED, SIGNED, ActionTaken, Pledge, PledgeSignatory
-from .roundtables.models import ProgressUpdate, Recommendation, Roundtable
+from .roundtables.models import ProgressUpdate, Recommendation, RecommendationOwner, Roundtable, roundtable_co_chairs
 
 Rule = Callable[[Any, Any], "str | None"]
 
@@ -267,6 +267,22 @@ def _view_recommendation(user: User | None, recommendation: Recommendation) -> s
     return "This recommendation is not public."
 
 
+def _visible_recommendations(user: Any) -> sa.ColumnElement[bool]:
+    """SQL condition equal to `can(user, "view", recommendation)`, for list queries."""
+    user = _acting(user)
+    if _is_admin(user):
+        return sa.true()
+    public_roundtables = sa.select(Roundtable.id).where(Roundtable.is_public.is_(True))
+    public = sa.and_(Recommendation.status != "draft", Recommendation.roundtable_id.in_(public_roundtables))
+    if user is None or user.organisation_id is None:
+        return public
+    co_chaired = sa.select(roundtable_co_chairs.c.roundtable_id).where(
+        roundtable_co_chairs.c.organisation_id == user.organisation_id
+    )
+    owned = Recommendation.owners.any(RecommendationOwner.organisation_id == user.organisation_id)
+    return sa.or_(public, Recommendation.roundtable_id.in_(co_chaired), owned)
+
+
 def _view_recommendation_history(user: User | None, recommendation: Recommendation) -> str | None:
     if _involved_in(user, recommendation):
         return None
@@ -315,6 +331,7 @@ def _read_metrics(user: User | None, scrape: Scrape) -> str | None:
 _VISIBLE: dict[type, Callable[[Any], sa.ColumnElement[bool]]] = {
     Pledge: _visible_pledges,
     Roundtable: _visible_roundtables,
+    Recommendation: _visible_recommendations,
 }
 
 _RULES: dict[tuple[type, str], Rule] = {

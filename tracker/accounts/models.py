@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..core.columns import choice, utcnow
+from ..core.columns import choice, give_slugs_by_name, slug_from_name, utcnow
 from ..core.extensions import Base
 from ..core.i18n import _l
 from ..core.limits import Limit
@@ -67,6 +67,11 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    # Its identifier in API filters (/api/v1/pledges?organisation=australian-red-cross): made
+    # from its name when it is added, never changed.
+    slug: Mapped[str] = mapped_column(
+        sa.String(120), unique=True, default=slug_from_name("organisations", "organisation")
+    )
     short_name: Mapped[str | None] = mapped_column(sa.String(50))
     kind: Mapped[OrganisationKind] = mapped_column(choice(OrganisationKind, "organisation_kind"))
     country: Mapped[str | None] = mapped_column(sa.String(100))
@@ -91,6 +96,9 @@ class Organisation(Base):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name!r}>"
+
+
+give_slugs_by_name(Organisation, fallback="organisation")
 
 
 # scrypt (werkzeug's default, named so a library upgrade cannot quietly change it): a

@@ -11,6 +11,7 @@ answers JSON under /api/ and the HTML error page everywhere else.
 
 from __future__ import annotations
 
+import http
 import json
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,11 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, send_from_directory, url_for
 from flask_babel import gettext
 from flask_smorest import Api as SmorestApi
+from flask_smorest.utils import prepare_response
 from swagger_ui_bundle import swagger_ui_path
 
 from ..core.web.i18n import current_language
-from . import pledges, roundtables
+from . import filter_values, headers, pledges, recommendations, roundtables
 from .document import translated
 from .schemas import ErrorSchema
 
@@ -55,13 +57,37 @@ Texts marked Markdown are given as written.
 
 
 class Api(SmorestApi):
-    """flask-smorest's Api, with the site's own error pages and a local Swagger UI."""
+    """flask-smorest's Api, with the site's own error pages and a local Swagger UI, whose
+    every operation is documented with the rate limit's 429 and headers (`headers`)."""
 
     ERROR_SCHEMA = ErrorSchema
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._documents: dict[str, str] = {}  # the document, by language
+        self.blueprint_names: set[str] = set()  # the operations' blueprints (not the docs')
         super().__init__(*args, **kwargs)
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        self.blueprint_names.add(options.get("name", blp.name))
+        super().register_blueprint(blp, parameters=parameters, **options)
+
+    def _register_responses(self):
+        """flask-smorest's shared responses (one per status, named as `http.HTTPStatus`, and
+        DEFAULT_ERROR), each with the rate limit's headers; 429 with what it always has."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status == 429:
+                response = headers.too_many_requests(self.ERROR_SCHEMA)
+            elif not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            self._register_response(status.name, response)
+        self._register_response("DEFAULT_ERROR", {"description": "Default error response", "schema": self.ERROR_SCHEMA})
+
+    def _register_response(self, name: str, response: dict) -> None:
+        if name != headers.TOO_MANY_REQUESTS:
+            response = headers.with_rate_limit_headers(response)
+        prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
+        self.spec.components.response(name, response, lazy=True)
 
     def _register_error_handlers(self):
         """Nothing: flask-smorest's handler would turn every HTML error page of the site into
@@ -114,9 +140,13 @@ def asset(filename: str) -> Response:
 
 def init_app(app: Flask) -> Api:
     """The API for `app` (one Api per app: the tests build many apps)."""
-    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
+    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}, "extra_plugins": [headers.RateLimitDocumented()]})
     api.register_blueprint(pledges.blp)
     api.register_blueprint(roundtables.blp)
+    api.register_blueprint(recommendations.blp)
+    api.register_blueprint(filter_values.blp)
     app.register_blueprint(assets)
+    app.after_request(headers.link_next_page(api.blueprint_names))
+    headers.allow_cross_origin_reading(app)
     app.extensions["tracker_api"] = api
     return api

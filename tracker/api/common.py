@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..core.listing import ListState, Page
-from .schemas import PER_PAGE_DEFAULT, ErrorSchema
+from ..core.listing import Listing, ListState, Page
+from .arguments import PER_PAGE_DEFAULT
+from .schemas import ErrorSchema
 
 # Response headers of a 200 (and of a 304): the validators a client sends back.
 VALIDATOR_HEADERS = {
@@ -22,6 +23,17 @@ VALIDATOR_HEADERS = {
     "Cache-Control": {
         "description": "public, no-cache: a cache may keep the response but must revalidate it.",
         "schema": {"type": "string"},
+    },
+}
+
+# Response headers of a list's 200: the validators, and the Link to the next page that every
+# list answer carries beside its body's `next` (added by `headers.link_next_page`).
+LIST_HEADERS = {
+    **VALIDATOR_HEADERS,
+    "Link": {
+        "description": 'The next page, the same address as the body\'s `next` (RFC 8288): `<https://…>; rel="next"`. '
+        "Not sent on the last page.",
+        "schema": {"type": "string", "pattern": '^<[^>]+>; rel="next"$'},
     },
 }
 
@@ -72,6 +84,11 @@ def findable(slug: str) -> bool:
     """Whether a record could have this slug: never with a NUL character, which PostgreSQL
     refuses even to compare (404 rather than a database error)."""
     return "\x00" not in slug
+
+
+def list_state(args: dict, listing: Listing) -> ListState:
+    """The list's state from the checked arguments (filters as the list takes them: text)."""
+    return ListState.from_args({name: str(value) for name, value in args.items()}, listing)
 
 
 def next_link(endpoint: str, state: ListState, page: Page, per_page: int) -> str | None:

@@ -12,23 +12,25 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..core import access, indicators
 from ..core.dates import machine_date
 from ..core.extensions import db
-from ..core.listing import ListState
 from ..core.web.conditional import cacheable
 from ..pledges import catalogue, page_scope
 from ..pledges.indicators import PledgeIndicator
 from ..pledges.models import ActionFigure, ActionTaken, Pledge, PledgeSignatory
 from ..pledges.timeline import LatestAction, latest_actions
+from .arguments import PledgeListArgs
 from .common import (
     CONDITIONAL_PARAMETERS,
+    LIST_HEADERS,
     NOT_FOUND,
     NOT_MODIFIED,
     VALIDATOR_HEADERS,
     file_data,
     findable,
+    list_state,
     next_link,
     path_parameters,
 )
-from .schemas import PledgeListArgs, PledgePageSchema, PledgeSchema
+from .schemas import PledgePageSchema, PledgeSchema
 
 blp = Blueprint(
     "Pledges",
@@ -54,9 +56,9 @@ _PAGE = (
 
 
 @blp.route("/pledges", parameters=CONDITIONAL_PARAMETERS)
-@cacheable
 @blp.arguments(PledgeListArgs, location="query")
-@blp.response(200, PledgePageSchema, headers=VALIDATOR_HEADERS)
+@cacheable
+@blp.response(200, PledgePageSchema, headers=LIST_HEADERS)
 @blp.alt_response(304, **NOT_MODIFIED)
 def index(args: dict):
     """List published pledges
@@ -64,7 +66,7 @@ def index(args: dict):
     The search, filters and sorts of the public list of pledges, a page at a time. Follow
     `next` for the following page until it is null.
     """
-    state = ListState.from_args(args, catalogue.PLEDGES)
+    state = list_state(args, catalogue.PLEDGES)
     per_page = args["per_page"]
     page = catalogue.PLEDGES.page(state, per_page, options=_ROW)
     ids = [pledge.id for pledge in page.items]

@@ -11,7 +11,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..core import access, indicators
 from ..core.extensions import db
-from ..core.listing import ListState
 from ..core.web.conditional import cacheable
 from ..roundtables import catalogue
 from ..roundtables.models import (
@@ -22,17 +21,20 @@ from ..roundtables.models import (
     Roundtable,
 )
 from ..roundtables.workflow import RecommendationWorkflow
+from .arguments import RoundtableListArgs
 from .common import (
     CONDITIONAL_PARAMETERS,
+    LIST_HEADERS,
     NOT_FOUND,
     NOT_MODIFIED,
     VALIDATOR_HEADERS,
     file_data,
     findable,
+    list_state,
     next_link,
     path_parameters,
 )
-from .schemas import RoundtableListArgs, RoundtablePageSchema, RoundtableSchema
+from .schemas import RoundtablePageSchema, RoundtableSchema
 
 blp = Blueprint(
     "Roundtables",
@@ -64,9 +66,9 @@ _RECOMMENDATION = (
 
 
 @blp.route("/roundtables", parameters=CONDITIONAL_PARAMETERS)
-@cacheable
 @blp.arguments(RoundtableListArgs, location="query")
-@blp.response(200, RoundtablePageSchema, headers=VALIDATOR_HEADERS)
+@cacheable
+@blp.response(200, RoundtablePageSchema, headers=LIST_HEADERS)
 @blp.alt_response(304, **NOT_MODIFIED)
 def index(args: dict):
     """List public roundtables
@@ -74,7 +76,7 @@ def index(args: dict):
     The search, filters and sorts of the public list of roundtables, a page at a time.
     Follow `next` for the following page until it is null.
     """
-    state = ListState.from_args(args, catalogue.ROUNDTABLES)
+    state = list_state(args, catalogue.ROUNDTABLES)
     per_page = args["per_page"]
     page = catalogue.ROUNDTABLES.page(state, per_page, options=_ROW)
     counts = _agreed_counts([roundtable.id for roundtable in page.items])

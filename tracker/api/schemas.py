@@ -11,18 +11,12 @@ from __future__ import annotations
 import datetime as dt
 
 import marshmallow as ma
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import fields
 
 from ..core.dates import DatePrecision
 from ..core.text import TEXT_FORMATS
 from ..pledges.catalogue import PUBLISHED_STATES
 from ..roundtables.workflow import RecommendationWorkflow
-from ..taxonomy.regions import REGIONS
-
-PER_PAGE_DEFAULT = 20
-PER_PAGE_MAX = 100
 
 PARTIAL_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 DECIMAL_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
@@ -88,109 +82,6 @@ class ErrorSchema(Schema):
     message = fields.String(metadata={"description": "What went wrong, in words."})
     errors = fields.Dict(
         metadata={"description": "For a 422: each invalid parameter with its messages, by location (`query`)."}
-    )
-
-
-# --- query parameters -------------------------------------------------------------------------
-#
-# Filter values are plain strings, as on the HTML list: one that names nothing matches
-# nothing. Two kinds of value are refused (422) because they can name nothing and the
-# shared list code does not expect them: a NUL character (PostgreSQL cannot compare it) and
-# digits other than 0–9 in an id or a year ("²" is a digit to Python, but no number).
-# No examples: Swagger UI would fill them in as the values of "Try it out".
-
-
-def _no_nul(value: str) -> None:
-    if "\x00" in value:
-        raise ma.ValidationError(_("Must not contain a NUL character."))
-
-
-def _plain_number(value: str) -> None:
-    _no_nul(value)
-    if any(ch.isdigit() and ch not in "0123456789" for ch in value):
-        raise ma.ValidationError(_("Write numbers with the digits 0-9."))
-
-
-_UNKNOWN_MATCHES_NOTHING = " A value that names nothing matches nothing (an empty list, not an error)."
-
-
-def _filter(description: str, *, number: bool = False, **metadata) -> fields.String:
-    return fields.String(
-        validate=_plain_number if number else _no_nul,
-        metadata={"description": description + _UNKNOWN_MATCHES_NOTHING, **metadata},
-    )
-
-
-class _Integer(fields.Integer):
-    """An integer parameter whose refusal is in the reader's language (marshmallow's words)."""
-
-    def make_error(self, key: str, **kwargs) -> ma.ValidationError:
-        if key == "invalid":
-            return ma.ValidationError(_("Not a valid integer."))
-        return super().make_error(key, **kwargs)
-
-
-class _ListArgs(Schema):
-    q = fields.String(
-        metadata={
-            "description": 'Search words (or "quoted phrases"); a result contains every one of them, ignoring case.',
-        }
-    )
-    cursor = fields.String(
-        metadata={
-            "description": "Where the page starts: copy it from the `next` link of the previous page (opaque; "
-            "an invalid cursor gives the first page)."
-        }
-    )
-    per_page = _Integer(
-        load_default=PER_PAGE_DEFAULT,
-        # (marshmallow's own words, in the reader's language)
-        validate=validate.Range(
-            min=1, max=PER_PAGE_MAX, error=_l("Must be greater than or equal to {min} and less than or equal to {max}.")
-        ),
-        metadata={"description": f"Items per page, 1 to {PER_PAGE_MAX}.", "default": PER_PAGE_DEFAULT},
-    )
-
-
-class PledgeListArgs(_ListArgs):
-    state = _filter("Only pledges in this state.", enum=PUBLISHED_STATES)
-    theme = _filter("Only pledges with this theme, by its slug.")
-    organisation = _filter("Only pledges this organisation signs, by its id.", number=True)
-    forum = _filter("Only pledges made at this forum, by its id.", number=True)
-    outcome = _filter(
-        "Only done pledges whose signatories rated what changed so.",
-        enum=["no_change", "some", "substantial", "transformative"],
-    )
-    region = _filter(
-        "Only pledges for a country or named region in this region of the world, by its UN M49 code: 002 Africa, "
-        "019 Americas, 142 Asia, 150 Europe, 009 Oceania.",
-        enum=list(REGIONS),
-    )
-    country = _filter("Only pledges for this country or region, by its id.", number=True)
-    sort = fields.String(
-        metadata={
-            "description": "The order: latest action first (the default), newest published first, by title, or "
-            "best match first (with q: the pledges whose title holds every word, then those whose text does, then "
-            "those found through their actions, each by latest action). Any other value gives the default order.",
-            "enum": ["last_action", "newest", "title", "best_match"],
-            "default": "last_action",
-        }
-    )
-
-
-class RoundtableListArgs(_ListArgs):
-    kind = _filter(
-        "Only meetings of this kind: roundtable, review (a Universal Periodic Review cycle), ministerial or meeting."
-    )
-    process = _filter("Only roundtables of this process (forum), by its id.", number=True)
-    co_chair = _filter("Only roundtables this organisation co-chaired, by its id.", number=True)
-    year = _filter("Only roundtables that started in this year.", number=True)
-    sort = fields.String(
-        metadata={
-            "description": "The order: newest first (the default) or by title. Any other value gives the default order.",
-            "enum": ["newest", "title"],
-            "default": "newest",
-        }
     )
 
 

@@ -169,11 +169,10 @@ class Cursor:
             keys, index, backwards = raw
             if len(keys) != len(sort.decoders) or not isinstance(index, int) or not 0 <= index < 10**9:
                 return None
-            return cls(
-                [decode(v) if v is not None else None for decode, v in zip(sort.decoders, keys, strict=True)],
-                index,
-                bool(backwards),
-            )
+            values = [decode(v) if v is not None else None for decode, v in zip(sort.decoders, keys, strict=True)]
+            if any(isinstance(value, str) and "\x00" in value for value in values):
+                return None  # (no row's key holds a NUL, and PostgreSQL cannot compare one)
+            return cls(values, index, bool(backwards))
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError):
             return None
 
@@ -197,7 +196,8 @@ class ListState:
         sort = args.get("sort")
         q = args.get("q")
         return cls(
-            q=q.strip()[:MAX_QUERY_LENGTH] if isinstance(q, str) else "",
+            # (a NUL character separates words, as a space does: PostgreSQL cannot hold it)
+            q=q.replace("\x00", " ").strip()[:MAX_QUERY_LENGTH] if isinstance(q, str) else "",
             filters=filters,
             sort=sort if isinstance(sort, str) and sort in listing.sorts else "",
             cursor=args.get("cursor") if isinstance(args.get("cursor"), str) else None,
@@ -265,8 +265,17 @@ class Listing:
     def facet(self, param: str) -> Facet:
         return next(f for f in self.facets if f.param == param)
 
+    def default_sort(self, state: ListState) -> str:
+        """The order when none is chosen: best match with search words (when the list has
+        one: who searches wants the closest first), else the first."""
+        if search_terms(state.q):
+            by_search = [key for key, sort in self.sorts.items() if isinstance(sort, SortBySearch)]
+            if by_search:
+                return by_search[0]
+        return next(iter(self.sorts))
+
     def sort_of(self, state: ListState) -> Sort:
-        chosen = self.sorts[state.sort] if state.sort in self.sorts else next(iter(self.sorts.values()))
+        chosen = self.sorts[state.sort if state.sort in self.sorts else self.default_sort(state)]
         return chosen.make(search_terms(state.q)) if isinstance(chosen, SortBySearch) else chosen
 
     def found(self, state: ListState) -> Found:
@@ -287,7 +296,9 @@ class Listing:
             conditions.append(found.condition)
         for facet in self.facets:
             if facet.param in state.filters and facet.param != leave_out:
-                condition = facet.condition(state.filters[facet.param])
+                key = state.filters[facet.param]
+                # (a NUL names nothing, and PostgreSQL refuses even to compare it)
+                condition = facet.condition(key) if "\x00" not in key else None
                 conditions.append(condition if condition is not None else sa.false())
         return conditions
 
@@ -421,34 +432,48 @@ def as_id(key: str) -> int | None:
     return int(key) if key.isascii() and key.isdigit() and len(key) < 10 else None
 
 
-def by_id(column):
-    """The condition "column = <the id in the key>", or None for a key that is no id."""
+def _id_of(key: str, named_by: tuple | None):
+    """The id a filter's key names: the key itself when it is a number, else (with
+    `named_by`, a record's id and slug columns) the id of the record with that slug."""
+    number = as_id(key)
+    if number is not None or named_by is None:
+        return number
+    record_id, slug = named_by
+    return sa.select(record_id).where(slug == key).scalar_subquery()
+
+
+def by_id(column, named_by: tuple | None = None):
+    """The condition "column = the id the key names" (`_id_of`), or None for a key that
+    names no id."""
 
     def condition(key: str):
-        number = as_id(key)
-        return None if number is None else column == number
+        record_id = _id_of(key, named_by)
+        return None if record_id is None else column == record_id
 
     return condition
 
 
-def linked_by_id(owner_id, link_owner, link_target):
-    """The condition "the record is linked (in a link table) to the one whose id is the key"."""
+def linked_by_id(owner_id, link_owner, link_target, named_by: tuple | None = None):
+    """The condition "the record is linked (in a link table) to the one the key names"."""
 
     def condition(key: str):
-        number = as_id(key)
-        return None if number is None else owner_id.in_(sa.select(link_owner).where(link_target == number))
+        record_id = _id_of(key, named_by)
+        return None if record_id is None else owner_id.in_(sa.select(link_owner).where(link_target == record_id))
 
     return condition
 
 
-def named(key, label, *, by_number: bool = False) -> Callable[[str], str | None]:
-    """The label of the record whose `key` is the value a visitor chose (None: no such record)."""
+def named(key, label, *, by_number: bool = False, slug=None) -> Callable[[str], str | None]:
+    """The label of the record whose `key` (or `slug`) is the value a visitor chose (None:
+    no such record)."""
 
     def name_of(value: str) -> str | None:
         wanted: Any = as_id(value) if by_number else value
-        if wanted is None:
-            return None
-        return db.session.scalar(sa.select(label).where(key == wanted))
+        if wanted is not None:
+            return db.session.scalar(sa.select(label).where(key == wanted))
+        if slug is not None:
+            return db.session.scalar(sa.select(label).where(slug == value))
+        return None
 
     return name_of
 

@@ -166,7 +166,9 @@ PLEDGES = Listing(
         Facet(
             "organisation",
             _l("Organisation"),
-            linked_by_id(Pledge.id, _signed.c.pledge_id, _signed.c.organisation_id),
+            linked_by_id(
+                Pledge.id, _signed.c.pledge_id, _signed.c.organisation_id, (Organisation.id, Organisation.slug)
+            ),
             counted(
                 Organisation.id,
                 Organisation.name,
@@ -174,14 +176,14 @@ PLEDGES = Listing(
                 _signed.c.organisation_id == Organisation.id,
                 _signed.c.pledge_id,
             ),
-            named(Organisation.id, Organisation.name, by_number=True),
+            named(Organisation.id, Organisation.name, by_number=True, slug=Organisation.slug),
         ),
         Facet(
             "forum",
             _l("Forum"),
-            by_id(Pledge.forum_id),
+            by_id(Pledge.forum_id, (Forum.id, Forum.slug)),
             counted(Forum.id, Forum.name, Pledge, Pledge.forum_id == Forum.id, Pledge.id),
-            named(Forum.id, Forum.name, by_number=True),
+            named(Forum.id, Forum.name, by_number=True, slug=Forum.slug),
         ),
         Facet(
             "region",
@@ -194,7 +196,9 @@ PLEDGES = Listing(
         Facet(
             "country",
             _l("Country or region"),
-            linked_by_id(Pledge.id, pledge_countries.c.pledge_id, pledge_countries.c.country_id),
+            linked_by_id(
+                Pledge.id, pledge_countries.c.pledge_id, pledge_countries.c.country_id, (Country.id, Country.slug)
+            ),
             counted(
                 Country.id,
                 Country.name,
@@ -202,7 +206,7 @@ PLEDGES = Listing(
                 pledge_countries.c.country_id == Country.id,
                 pledge_countries.c.pledge_id,
             ),
-            named(Country.id, Country.name, by_number=True),
+            named(Country.id, Country.name, by_number=True, slug=Country.slug),
         ),
     ),
     sorts={

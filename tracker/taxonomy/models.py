@@ -9,15 +9,13 @@ import enum
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column, validates
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from ..core.changes import RESERVED_SLUGS
-from ..core.columns import choice
+from ..core.columns import choice, give_slugs_by_name, slug_from_name
 from ..core.extensions import Base
 from ..core.i18n import _l
 from ..core.limits import Limit
-from ..core.text import slugify
 from . import regions
 
 
@@ -47,20 +45,7 @@ class Forum(Base):
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-@event.listens_for(Session, "before_flush")
-def _give_new_forums_their_slugs(session: Session, _context: object, _instances: object) -> None:
-    """A new forum's slug, from its name (transliterated), numbered when taken — by a forum
-    in the database or another of the same flush."""
-    new = [record for record in session.new if isinstance(record, Forum) and not record.slug]
-    if not new:
-        return
-    with session.no_autoflush:
-        taken = set(session.scalars(sa.select(Forum.slug))) | RESERVED_SLUGS
-    taken |= {record.slug for record in session.new if isinstance(record, Forum) and record.slug}
-    for forum in new:
-        base = slugify(forum.name or "", max_length=100, fallback="forum")
-        forum.slug = next(s for s in [base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))] if s not in taken)
-        taken.add(forum.slug)
+give_slugs_by_name(Forum, fallback="forum", reserved=RESERVED_SLUGS)
 
 
 class Theme(Base):
@@ -80,6 +65,9 @@ class Country(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # Its identifier in addresses and API filters (/api/v1/pledges?country=cambodia): made from
+    # its name when it is added, never changed.
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True, default=slug_from_name("countries", "country"))
     iso_code: Mapped[str | None] = mapped_column(sa.String(2), unique=True)
     # Its region of the world (`regions`: an M49 code), which its ISO code gives; an admin
     # gives a named region one. The public lists and charts count pledges by it.
@@ -95,3 +83,6 @@ class Country(Base):
         if (region := regions.region_of(iso_code)) is not None:
             self.region = region
         return iso_code
+
+
+give_slugs_by_name(Country, fallback="country")

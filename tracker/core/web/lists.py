@@ -72,7 +72,7 @@ def list_page(listing: Listing, options=(), per_page: int | None = None) -> List
         page=page,
         facets=facets,
         sorts=[(key, listing.sorts[key].label) for key in sort_keys],
-        sort=state.sort or sort_keys[0],
+        sort=state.sort or listing.default_sort(state),
     )
 
 

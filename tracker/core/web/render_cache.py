@@ -10,7 +10,8 @@ next request on every key is new, so the next visitor gets a fresh render.
 What is kept is the whole response as it left the app (validators and security headers
 included), so a visitor without a log-in cookie is answered by `KeptPages`, a WSGI layer in
 front of Flask, without building a request at all: from the kept render, or with 304 when
-their copy is current. Every other public request reaches the `cacheable` view, which may
+their copy is current. An API answer sent so still counts towards its client's rate limit
+(`api_rate_limit`), whose headers are added to each answer and never kept. Every other public request reaches the `cacheable` view, which may
 send the kept render too (an anonymous visitor with a session cookie) and decides whether a
 fresh render may be kept — `offer` — which `KeptPages` then does once it has the response.
 
@@ -45,15 +46,20 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie, parse_date, unquote_etag
 
 from .. import clock, data_version
-from . import conditional
+from . import api_rate_limit, conditional
 from .i18n import current_language, environ_language
 
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "tracker:page:"
 _KEEP_AS = "tracker.render_cache.keep_as"  # set in the WSGI environ by `offer`
-_NOT_KEPT = {"set-cookie", "date", "server"}
-_NOT_IN_304 = {"content-type", "content-length", "content-disposition"}
+# Never kept: one visitor's cookie, the moment's date, and where one client stands with the
+# API's rate limit (`api_rate_limit` adds them again to each answer).
+_NOT_KEPT = {"set-cookie", "date", "server", *(name.lower() for name in api_rate_limit.HEADERS)}
+# Not repeated in a 304: what describes the body, and a list's Link to its next page (the
+# client has it, in its copy's `next`; RFC 9110 §15.4.5 asks only for the validators and
+# caching headers) — as the 304 Flask makes (`conditional`) has no Link either.
+_NOT_IN_304 = {"content-type", "content-length", "content-disposition", "link"}
 
 
 @dataclass(frozen=True)
@@ -75,15 +81,17 @@ class Render:
         etag, _weak = unquote_etag(self._header("etag") or "")
         return etag or "", parse_date(self._header("last-modified"))
 
-    def send(self, environ, start_response):
-        """Answer a WSGI request with this render: 304 if the visitor's copy is current."""
+    def send(self, environ, start_response, also: tuple[tuple[str, str], ...] = ()):
+        """Answer a WSGI request with this render (and the headers `also`): 304 if the
+        visitor's copy is current."""
         etag, last_modified = self.validators
         if etag and conditional.is_current(environ, etag, last_modified):
             conditional.KEPT_RENDERS.labels("not_modified").inc()
-            start_response("304 Not Modified", [(k, v) for k, v in self.headers if k.lower() not in _NOT_IN_304])
+            headers = [(k, v) for k, v in self.headers if k.lower() not in _NOT_IN_304]
+            start_response("304 Not Modified", [*headers, *also])
             return []
         conditional.KEPT_RENDERS.labels("sent").inc()
-        start_response("200 OK", list(self.headers))
+        start_response("200 OK", [*self.headers, *also])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
 
     def response(self) -> Response:
@@ -272,7 +280,11 @@ class KeptPages:
             if version is not None:
                 kept = self.app.extensions["render_cache"].get(version, environ)
                 if kept is not None:
-                    return kept.send(environ, start_response)
+                    # An API answer counts towards its client's rate limit; one beyond it
+                    # goes on to Flask, which refuses it.
+                    counted = api_rate_limit.count(self.app, environ)
+                    if counted is None or counted.allowed:
+                        return kept.send(environ, start_response, counted.headers if counted else ())
         return self._answer(environ, start_response)
 
     def _scope(self, environ) -> str | None:
