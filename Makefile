@@ -177,9 +177,11 @@ test: install-test chromium
 	fi
 
 # The fuzz tests at length: Hypothesis profile "long" (tests/fuzzing.py), 120 examples for each
-# of the ~100 fuzz tests and 480 for each API operation (over 12,000 in all), random rather than
-# derandomised, on SQLite and then on PostgreSQL when it is reachable. `make test` runs the same
-# tests briefly (profile "ci"). Failures are kept in .hypothesis/ and replayed first next time.
+# of the ~100 fuzz tests and 480 for each API operation in process, then `schemathesis run` with
+# every check against a served tracker, 1,000 examples for each operation and its stateful phase
+# (tests/test_api_schemathesis.py), random rather than derandomised, on SQLite and then on
+# PostgreSQL when it is reachable. `make test` runs the same tests briefly (profile "ci").
+# Hypothesis' failures are kept in .hypothesis/ and replayed first next time.
 # Counts and timings: make fuzz PYTEST_ARGS=--hypothesis-show-statistics
 FUZZ_TESTS := tests/test_fuzz.py tests/test_api_schemathesis.py
 

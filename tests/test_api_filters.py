@@ -137,7 +137,7 @@ def test_a_value_the_document_does_not_allow_is_refused_naming_it(client, make, 
 
 def test_a_refusal_is_in_the_readers_language(client, make):
     body = get_json(client, f"{API}/pledges?state=nonsense&lang=fr", status=422)
-    assert body["errors"]["query"]["state"] == ["Doit être l’une des valeurs suivantes : in_progress, done."]
+    assert body["errors"]["query"]["state"] == ["Doit être l’une des valeurs suivantes\u00a0: in_progress, done."]
 
 
 def test_a_refused_request_is_refused_whatever_its_validators_say(client, make):

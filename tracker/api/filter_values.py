@@ -97,7 +97,7 @@ def _values(item_schema: type[Schema], noun: str) -> type[ma.Schema]:
     return Schema.from_dict(
         {
             "items": fields.List(
-                fields.Nested(item_schema), required=True, metadata={"description": f"Every {noun}, A–Z."}
+                fields.Nested(item_schema), required=True, metadata={"description": f"The {noun}, A–Z."}
             ),
             "total": fields.Integer(required=True, metadata={"description": f"How many {noun} there are."}),
         },
