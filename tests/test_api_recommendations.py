@@ -12,6 +12,7 @@ from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 
 from tests.factories import take_transition
+from tests.test_api import World, get_json, walk
 from tracker.accounts.models import OrganisationKind
 from tracker.core.extensions import db
 from tracker.core.listing import ListState
@@ -35,29 +36,6 @@ SECRETS = {
 def today(app):
     app.config["TODAY"] = TODAY
     return TODAY
-
-
-def get_json(client, url, status=200, **kwargs):
-    response = client.get(url, **kwargs)
-    assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:500])
-    assert response.mimetype == "application/json"
-    return response.get_json()
-
-
-def walk(client, url) -> list[dict]:
-    """Every item of the list, following `next` from `url` to the last page."""
-    items, pages = [], 0
-    while url:
-        page = get_json(client, url)
-        items += page["items"]
-        url = page["next"]
-        pages += 1
-        assert pages < 100, "`next` never ends"
-    return items
-
-
-class World:
-    pass
 
 
 @pytest.fixture

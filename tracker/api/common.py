@@ -65,19 +65,19 @@ NOT_FOUND = {
 }
 
 
-def slug_parameter(noun: str) -> dict:
+def _path_parameter(noun: str, key: str) -> dict:
     return {
         "in": "path",
-        "name": "slug",
+        "name": key,
         "required": True,
-        "description": f"The {noun}'s slug (its `slug` in a list item).",
+        "description": f"The {noun}'s {key} (its `{key}` in a list item).",
         "schema": {"type": "string"},
     }
 
 
-def path_parameters(noun: str) -> list[dict]:
-    """The parameters of a `/<things>/<slug>` path."""
-    return [slug_parameter(noun), *CONDITIONAL_PARAMETERS]
+def path_parameters(noun: str, key: str = "slug") -> list[dict]:
+    """The parameters of a `/<things>/<slug>` (or `/<things>/<id>`) path."""
+    return [_path_parameter(noun, key), *CONDITIONAL_PARAMETERS]
 
 
 def findable(slug: str) -> bool:

@@ -204,17 +204,7 @@ def forums():
     Every conference, process or programme where a published pledge was made, with its slug
     (the pledges' `forum` filter) and how many published pledges were made there.
     """
-    counts = _counts(pledges.PLEDGES, "forum")
-    return _page(
-        [
-            {
-                **_forum(forum),
-                "pledges": counts[str(forum.id)],
-                "pledges_url": url_for("Pledges.index", forum=forum.slug, _external=True),
-            }
-            for forum in _records(Forum, counts)
-        ]
-    )
+    return _counted_forums(pledges.PLEDGES, "forum", "pledges", "Pledges.index")
 
 
 @blp.route("/processes", parameters=CONDITIONAL_PARAMETERS)
@@ -225,13 +215,18 @@ def processes():
     Every process (forum) with a public roundtable or review, with its slug (the roundtables'
     `process` filter) and how many public roundtables it has.
     """
-    counts = _counts(roundtables.ROUNDTABLES, "process")
+    return _counted_forums(roundtables.ROUNDTABLES, "process", "roundtables", "Roundtables.index")
+
+
+def _counted_forums(listing: Listing, param: str, records: str, endpoint: str) -> dict:
+    """The forums a list's filter `param` offers, with how many `records` each filters to."""
+    counts = _counts(listing, param)
     return _page(
         [
             {
                 **_forum(forum),
-                "roundtables": counts[str(forum.id)],
-                "roundtables_url": url_for("Roundtables.index", process=forum.slug, _external=True),
+                records: counts[str(forum.id)],
+                f"{records}_url": url_for(endpoint, **{param: forum.slug}, _external=True),
             }
             for forum in _records(Forum, counts)
         ]

@@ -26,6 +26,7 @@ from .common import (
     VALIDATOR_HEADERS,
     list_state,
     next_link,
+    path_parameters,
 )
 from .recommendation_schemas import RecommendationItemSchema, RecommendationListArgs, RecommendationPageSchema
 from .roundtables import _RECOMMENDATION, _recommendation
@@ -41,14 +42,6 @@ blp = Blueprint(
 
 # What an item shows: the recommendation as its roundtable's answer loads it, its heading and its meeting.
 _ITEM = (*_RECOMMENDATION, joinedload(Recommendation.group), joinedload(Recommendation.roundtable))
-
-_ID = {
-    "in": "path",
-    "name": "id",
-    "required": True,
-    "description": "The recommendation's id (its `id` in a list item).",
-    "schema": {"type": "string"},
-}
 
 _INVALID = {
     "description": "Unprocessable Entity: a parameter is not valid (an unknown kind or state, a day that is no "
@@ -87,7 +80,7 @@ def index(args: dict):
     }
 
 
-@blp.route("/recommendations/<id>", parameters=[_ID, *CONDITIONAL_PARAMETERS])
+@blp.route("/recommendations/<id>", parameters=path_parameters("recommendation", "id"))
 @cacheable
 @blp.response(200, RecommendationItemSchema, headers=VALIDATOR_HEADERS)
 @blp.alt_response(304, **NOT_MODIFIED)
