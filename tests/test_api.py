@@ -279,8 +279,8 @@ def test_a_pledge_reads_as_on_its_page(client, make):
     )
     assert (pledge["period_start"], pledge["period_end"], pledge["period_note"]) == (2019, 2023, None)
     assert pledge["signatories"] == [
-        {"name": "Australian Red Cross", "lead": True},
-        {"name": "Indonesian Red Cross", "lead": False},
+        {"name": "Australian Red Cross", "slug": "australian-red-cross", "lead": True},
+        {"name": "Indonesian Red Cross", "slug": "indonesian-red-cross", "lead": False},
     ]
     assert pledge["budget"] == {"amount": "80000000.00", "currency": "AUD", "note": "approximately"}
     assert pledge["actions_intro"] == "Joint progress includes:"
@@ -358,9 +358,10 @@ def test_a_roundtable_reads_as_on_its_page(client, make):
     by_id = {r["id"]: r for r in roundtable["recommendations"]}
     updated = by_id[w.updated.id]
     assert updated["owners"] == [
-        {"name": "Philippine Red Cross", "lead": True},
-        {"name": "Timor-Leste Red Cross", "lead": False},
+        {"name": "Philippine Red Cross", "slug": "philippine-red-cross", "lead": True},
+        {"name": "Timor-Leste Red Cross", "slug": "timor-leste-red-cross", "lead": False},
     ]
+    assert updated["overdue"] is False  # due 2027: not yet late
     assert (updated["state"], updated["due_date"], updated["heading"], updated["outcome_id"]) == (
         "in_progress", "2027-01-01", "On collaboration:", w.outcome.id,
     )  # fmt: skip
@@ -624,6 +625,9 @@ def test_roundtable_list_filters_and_sorts_give_what_the_public_list_gives(clien
         "cursor=" + base64.urlsafe_b64encode(json.dumps([["not a date", "x"], 5, False]).encode()).decode(),
         "cursor=" + base64.urlsafe_b64encode(json.dumps([[None, None], -3, True]).encode()).decode(),
         "cursor=" + "A" * 5000,
+        "cursor=" + base64.urlsafe_b64encode(json.dumps([["2019-06-01", 10**23], 2, False]).encode()).decode(),
+        "cursor=" + base64.urlsafe_b64encode(json.dumps([["2019-06-01", -(2**63) - 1], 2, False]).encode()).decode(),
+        "cursor=" + base64.urlsafe_b64encode(b'[["2019-06-01", 1e308], 2, false]').decode(),
         "per_page=abc",
         "per_page=0",
         "per_page=-5",
@@ -654,6 +658,7 @@ def test_a_malformed_parameter_never_breaks_the_list(client, many_pledges, query
         assert body["code"] == 422 and body["status"] == "Unprocessable Entity"
         assert set(body["errors"]["query"]) <= {
             "q",
+            "sort[]",  # (no such parameter)
             "per_page",
             "state",
             "theme",

@@ -12,9 +12,11 @@ import sqlalchemy as sa
 
 from tracker.accounts.models import Organisation, OrganisationKind
 from tracker.core.extensions import db
+from tracker.roundtables.operations import create_recommendation
 from tracker.taxonomy.models import Country, Forum, ForumKind, Theme
 
-from .test_api import API, get_json, many_pledges, pledge_world, roundtable_world, walk  # noqa: F401 (a fixture)
+from .factories import take_transition
+from .test_api import API, TODAY, get_json, many_pledges, pledge_world, roundtable_world, walk  # noqa: F401 (a fixture)
 
 VALUE_LISTS = ("themes", "organisations", "forums", "processes", "countries")
 
@@ -32,7 +34,7 @@ def test_each_filter_value_counts_what_its_filter_gives(client, make, many_pledg
         names = [item["name"] for item in answer["items"]]
         assert names == sorted(names, key=str.casefold), f"{values}: A–Z"
         for item in answer["items"]:
-            for noun in ("pledges", "roundtables"):
+            for noun in ("pledges", "roundtables", "recommendations"):
                 if f"{noun}_url" in item:
                     listed = get_json(client, _path(item[f"{noun}_url"]))
                     assert listed["total"] == item[noun], (values, item["name"], noun)
@@ -41,6 +43,10 @@ def test_each_filter_value_counts_what_its_filter_gives(client, make, many_pledg
     assert (society["slug"], society["pledges"], society["roundtables"]) == ("society-0", 15, 0)
     fiji = next(item for item in get_json(client, f"{API}/countries")["items"] if item["slug"] == "fiji")
     assert (fiji["iso_code"], fiji["region"]) == ("FJ", "009")
+    owner = next(
+        item for item in get_json(client, f"{API}/organisations")["items"] if item["slug"] == "philippine-red-cross"
+    )
+    assert (owner["pledges"], owner["roundtables"], owner["recommendations"]) == (0, 0, 3)  # owns, signs nothing
     bali = get_json(client, f"{API}/processes")["items"]
     assert [(item["slug"], item["roundtables"]) for item in bali] == [("bali-process", 1)]
 
@@ -125,6 +131,10 @@ def test_a_slug_is_given_once_and_kept(client, make):
         ("roundtables", "sort=oldest", "sort"),
         ("roundtables", "year=last", "year"),
         ("roundtables", "year=0", "year"),
+        ("pledges", "staet=done", "staet"),  # a mistyped name would otherwise widen the list
+        ("pledges", "lang=de", "lang"),
+        ("recommendations", "due_before=20270105", "due_before"),  # a day, as 2027-01-05
+        ("recommendations", "reference=", "reference"),
     ],
 )
 def test_a_value_the_document_does_not_allow_is_refused_naming_it(client, make, path, query, parameter):
@@ -185,3 +195,34 @@ def test_a_search_starts_with_the_best_match(client, make, auth):
     assert re.search(r'<option value="best_match" selected>', page)
     assert page.index("Regional Protection") < page.index("Coastal Shelters")
     assert walk(client, f"{API}/pledges")[0]["slug"] == recent.slug  # no search: latest action
+
+
+def test_an_empty_filter_says_so(client):
+    body = get_json(client, f"{API}/pledges?forum=", status=422)
+    assert body["errors"]["query"]["forum"] == ["Give a value, or leave the parameter out."]
+
+
+def test_the_language_asked_for_is_kept_on_the_next_page(client, many_pledges):  # noqa: F811
+    first = get_json(client, f"{API}/pledges?lang=fr&per_page=2&state=done")
+    assert "lang=fr" in first["next"]
+    assert get_json(client, _path(first["next"]))["items"]
+
+
+def test_a_recommendation_says_whether_it_is_overdue(app, client, make):
+    w = roundtable_world(make)
+    late = create_recommendation(w.roundtable, w.co_chair, text="Train border officials", owners=[w.owner],
+                                 due_date=TODAY - dt.timedelta(days=1))  # fmt: skip
+    take_transition(late, "agree", w.co_chair, today=TODAY - dt.timedelta(days=30))
+    db.session.commit()
+    overdue = {item["id"]: item["overdue"] for item in walk(client, f"{API}/recommendations")}
+    assert overdue[late.id] is True and overdue[w.updated.id] is False
+    assert [item["id"] for item in walk(client, f"{API}/recommendations?overdue=true")] == [late.id]
+    page = get_json(client, f"{API}/roundtables/{w.roundtable.slug}")
+    assert {r["id"]: r["overdue"] for r in page["recommendations"]} == overdue
+
+
+@pytest.mark.parametrize("address", ["/api/v1/openapi.json", "/api/v1/docs", "/api/v1/openapi.json?lang=ar"])
+def test_the_documentation_answers_304_while_current(client, address):
+    first = client.get(address)
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert client.get(address, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304

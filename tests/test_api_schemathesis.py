@@ -142,7 +142,7 @@ def test_sequences_of_calls_conform(api):
 CLI_EXAMPLES = 1000 if PROFILE == "long" else 60
 
 
-def test_schemathesis_run_finds_nothing(api):
+def test_schemathesis_run_finds_nothing(api, tmp_path):
     server = make_server("127.0.0.1", 0, api.app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="api-under-test", daemon=True)
     thread.start()
@@ -158,7 +158,8 @@ def test_schemathesis_run_finds_nothing(api):
             "--workers=1",
             *(["--seed=1", "--generation-deterministic"] if PROFILE != "long" else ["--generation-database=none"]),
         ]
-        run = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+        # (in a folder of its own: schemathesis keeps a cache where it runs)
+        run = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False, cwd=tmp_path)
     finally:
         server.shutdown()
         thread.join()

@@ -191,7 +191,7 @@ def test_the_fourth_request_from_one_address_waits_with_a_json_429(client, make,
         "status": "Too Many Requests",
         "message": refused.get_json()["message"],
     }
-    assert "3 per 1 minute" in refused.get_json()["message"]
+    assert "at most 3 in 60 seconds" in refused.get_json()["message"]
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert "Retry-After" not in answers[0].headers
     _assert_readable_by_any_site(refused)  # the page's script can read why, and when to retry

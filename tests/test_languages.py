@@ -65,6 +65,18 @@ def test_a_visitors_pick_is_kept_in_a_cookie_and_the_address_stays_the_same(clie
     assert "Set-Cookie" not in later.headers  # nothing new to keep
 
 
+def test_an_api_answer_in_a_language_keeps_no_cookie(client):
+    """A program asking the API (or a download) once with ?lang= must not get every later
+    answer in that language: only a page a person reads keeps their pick."""
+    for address in ("/api/v1/pledges?lang=fr", "/api/v1/openapi.json?lang=fr", "/pledges.csv?lang=fr"):
+        answer = client.get(address)
+        assert answer.status_code == 200 and answer.headers["Content-Language"] == "fr", address
+        assert "Set-Cookie" not in answer.headers, address
+    assert client.get("/api/v1/pledges?per_page=0").get_json()["errors"]["query"]["per_page"] == [
+        "Must be greater than or equal to 1 and less than or equal to 100."
+    ]
+
+
 def test_every_page_names_its_translations_for_search_engines_and_the_switcher(client):
     page = client.get("/pledges?q=trafficking").get_data(as_text=True)
     alternates = {

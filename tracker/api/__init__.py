@@ -16,7 +16,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
@@ -104,16 +115,27 @@ class Api(SmorestApi):
             self._documents[language] = json.dumps(
                 translated(self.spec.to_dict(), gettext), indent=2, ensure_ascii=False
             )
-        return current_app.response_class(self._documents[language], mimetype="application/json")
+        return _validated(current_app.response_class(self._documents[language], mimetype="application/json"))
 
     def _openapi_swagger_ui(self):
         """Swagger UI from this app's own copy of its files (see `assets`), set up by a
         script file rather than inline code."""
-        return render_template(
-            "api/docs.html",
-            title=self.spec.title,
-            spec_url=url_for(f"{self._make_doc_blueprint_name()}.openapi_json"),
+        return _validated(
+            make_response(
+                render_template(
+                    "api/docs.html",
+                    title=self.spec.title,
+                    spec_url=url_for(f"{self._make_doc_blueprint_name()}.openapi_json"),
+                )
+            )
         )
+
+
+def _validated(response: Response) -> Response:
+    """The documentation with an ETag of its own bytes (it changes only with the code, and is
+    per language): a client's copy is answered 304 while current."""
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 # Swagger UI's files, from the swagger_ui_bundle package (and our script that starts it):

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from ..core import i18n
 from ..core.listing import MAX_QUERY_LENGTH
 from ..core.outcomes import OUTCOME_RATINGS
 from ..pledges.catalogue import PUBLISHED_STATES
@@ -35,6 +36,7 @@ ROUNDTABLE_SORTS = ["newest", "title"]
 # (marshmallow's own words, marked so that they are in the reader's language)
 _ONE_OF = _l("Must be one of: {choices}.")
 _TOO_LONG = _l("Longer than maximum length {max}.")
+_EMPTY = _l("Give a value, or leave the parameter out.")
 _BETWEEN = _l("Must be greater than or equal to {min} and less than or equal to {max}.")
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
 
@@ -48,7 +50,7 @@ def _one_of(description: str, values: list[str], **metadata) -> fields.String:
 def _key(description: str) -> fields.String:
     """A filter by a record: its slug or its number."""
     return fields.String(
-        validate=validate.Length(min=1, max=KEY_MAX, error=_TOO_LONG),
+        validate=[validate.Length(min=1, error=_EMPTY), validate.Length(max=KEY_MAX, error=_TOO_LONG)],
         metadata={
             "description": description + " A value that names nothing matches nothing (an empty list, not an error).",
         },
@@ -91,14 +93,26 @@ class ListArgs(Schema):
         metadata={"description": f"Items per page, 1 to {PER_PAGE_MAX}.", "default": PER_PAGE_DEFAULT},
     )
 
+    lang = fields.String(
+        validate=validate.OneOf(i18n.codes(), error=_ONE_OF),
+        metadata={
+            "description": "The language of the answer's words meant for people (an error's messages, a rating's "
+            "label): en, fr, es or ar. Without it, the Accept-Language header's (else English). Records keep "
+            "their own language, with their `translations`."
+        },
+    )
+
     @ma.pre_load
-    def _each_once(self, data, **_kwargs):
-        """A parameter given twice is refused: which of its values was meant?"""
-        repeated = {
-            name: [_("Give this parameter once.")] for name in self.fields if len(request.args.getlist(name)) > 1
+    def _each_once_and_known(self, data, **_kwargs):
+        """A parameter given twice is refused (which of its values was meant?), and so is one
+        the list does not take (a mistyped name would otherwise quietly widen the list)."""
+        refused = {
+            name: [_("Give this parameter once.") if name in self.fields else _("This list takes no such parameter.")]
+            for name in request.args
+            if name not in self.fields or len(request.args.getlist(name)) > 1
         }
-        if repeated:
-            raise ma.ValidationError(repeated)
+        if refused:
+            raise ma.ValidationError(refused)
         return data
 
 

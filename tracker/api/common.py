@@ -3,7 +3,7 @@ parameters, and the `next` link of a list."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 
 from ..core.listing import Listing, ListState, Page
 from .arguments import PER_PAGE_DEFAULT
@@ -92,12 +92,13 @@ def list_state(args: dict, listing: Listing) -> ListState:
 
 
 def next_link(endpoint: str, state: ListState, page: Page, per_page: int) -> str | None:
-    """The absolute address of the page after `page`, keeping the search, filters, sort and
-    page size; None on the last page."""
+    """The absolute address of the page after `page`, keeping the search, filters, sort, page
+    size and language asked for; None on the last page."""
     if page.next_cursor is None:
         return None
     size = per_page if per_page != PER_PAGE_DEFAULT else None
-    return url_for(endpoint, **state.args(cursor=page.next_cursor, per_page=size), _external=True)
+    lang = request.args.get("lang")
+    return url_for(endpoint, **state.args(cursor=page.next_cursor, per_page=size, lang=lang), _external=True)
 
 
 def file_data(file, url: str) -> dict:

@@ -51,7 +51,8 @@ class ThemeSchema(Schema):
 
 class OrganisationSchema(Schema):
     slug = _text(
-        "What to give the `organisation` (pledges) and `co_chair` (roundtables) filters; it never changes.",
+        "What to give the `organisation` (pledges), `co_chair` (roundtables) and `owner` (recommendations) "
+        "filters; it never changes.",
         example="australian-red-cross",
     )
     id = fields.Integer(required=True, metadata={"description": "Its number (the filters take it too)."})
@@ -59,8 +60,13 @@ class OrganisationSchema(Schema):
     short_name = _optional_text('Its short name ("ARC").')
     pledges = fields.Integer(required=True, metadata={"description": "How many published pledges it signs."})
     roundtables = fields.Integer(required=True, metadata={"description": "How many public roundtables it co-chaired."})
+    recommendations = fields.Integer(
+        required=True,
+        metadata={"description": "How many agreed recommendations of public roundtables it owns (as lead or not)."},
+    )
     pledges_url = _list_url("pledges")
     roundtables_url = _list_url("roundtables")
+    recommendations_url = _list_url("recommendations")
 
 
 class ForumSchema(Schema):
@@ -161,27 +167,31 @@ def themes():
 def organisations():
     """List the organisations
 
-    Every organisation that signs a published pledge or co-chaired a public roundtable, with
-    its slug (the pledges' `organisation` filter, the roundtables' `co_chair` filter) and how
-    many of each.
+    Every organisation that signs a published pledge, co-chaired a public roundtable or owns
+    one of its agreed recommendations, with its slug (the pledges' `organisation` filter, the
+    roundtables' `co_chair` filter, the recommendations' `owner` filter) and how many of each.
     """
     signs = _counts(pledges.PLEDGES, "organisation")
     chairs = _counts(roundtables.ROUNDTABLES, "co_chair")
-    return _page(
-        [
-            {
-                "slug": organisation.slug,
-                "id": organisation.id,
-                "name": organisation.name,
-                "short_name": organisation.short_name,
-                "pledges": signs.get(str(organisation.id), 0),
-                "roundtables": chairs.get(str(organisation.id), 0),
-                "pledges_url": url_for("Pledges.index", organisation=organisation.slug, _external=True),
-                "roundtables_url": url_for("Roundtables.index", co_chair=organisation.slug, _external=True),
-            }
-            for organisation in _records(Organisation, signs.keys() | chairs.keys())
-        ]
-    )
+    owns = _counts(roundtables.RECOMMENDATIONS, "owner")
+    found = _records(Organisation, signs.keys() | chairs.keys() | owns.keys())
+    return _page([_organisation(organisation, signs, chairs, owns) for organisation in found])
+
+
+def _organisation(organisation: Organisation, signs: dict, chairs: dict, owns: dict) -> dict:
+    key, slug = str(organisation.id), organisation.slug
+    return {
+        "slug": slug,
+        "id": organisation.id,
+        "name": organisation.name,
+        "short_name": organisation.short_name,
+        "pledges": signs.get(key, 0),
+        "roundtables": chairs.get(key, 0),
+        "recommendations": owns.get(key, 0),
+        "pledges_url": url_for("Pledges.index", organisation=slug, _external=True),
+        "roundtables_url": url_for("Roundtables.index", co_chair=slug, _external=True),
+        "recommendations_url": url_for("Recommendations.index", owner=slug, _external=True),
+    }
 
 
 def _forum(forum: Forum) -> dict:

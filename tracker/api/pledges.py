@@ -139,7 +139,9 @@ def _summary(pledge: Pledge, actions_count: int, latest: LatestAction | None) ->
         "translations": pledge.translations or {},
         "source_reference": pledge.source_reference,
         "source_url": pledge.source_url,
-        "signatories": [{"name": s.organisation.name, "lead": s.is_lead} for s in pledge.signatories],
+        "signatories": [
+            {"name": s.organisation.name, "slug": s.organisation.slug, "lead": s.is_lead} for s in pledge.signatories
+        ],
         "signatories_note": pledge.signatories_note,
         "actions_count": actions_count,
         "last_action_on": machine_date(latest.date, latest.precision) if latest else None,

@@ -10,6 +10,8 @@ roundtable has) is an empty list, not an error.
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 from flask_babel import gettext as _
 from marshmallow import fields
@@ -19,9 +21,17 @@ from ..roundtables.models import MEETING_KINDS
 from .arguments import ListArgs, _key, _one_of
 from .schemas import RecommendationSchema, Schema, _next_link, _text
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 class _Date(fields.Date):
-    """A day, ISO 8601 (2027-01-31); anything else refused, in the reader's language."""
+    """A day, ISO 8601 (2027-01-31); anything else refused, in the reader's language —
+    "20270131" too, which Python would read, but the document's `date` format is not."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not _DAY.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
     def make_error(self, key: str, **kwargs) -> ma.ValidationError:
         if key == "invalid":

@@ -9,10 +9,10 @@ from flask import abort, url_for
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..core import access, indicators
+from ..core import access, clock, indicators
 from ..core.extensions import db
 from ..core.web.conditional import cacheable
-from ..roundtables import catalogue
+from ..roundtables import catalogue, follow_through
 from ..roundtables.models import (
     OutcomeGroup,
     ProgressUpdate,
@@ -166,7 +166,11 @@ def _recommendation(recommendation: Recommendation) -> dict:
         "outcome_id": recommendation.outcome_id,
         "state": recommendation.status,
         "due_date": recommendation.due_date,
-        "owners": [{"name": owner.organisation.name, "lead": owner.is_lead} for owner in recommendation.owners],
+        "overdue": follow_through.is_overdue(recommendation, clock.today()),
+        "owners": [
+            {"name": owner.organisation.name, "slug": owner.organisation.slug, "lead": owner.is_lead}
+            for owner in recommendation.owners
+        ],
         "addressee": recommendation.addressee_note,
         "recommending": [organisation.name for organisation in recommendation.recommending],
         "response": recommendation.response,

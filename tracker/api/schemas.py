@@ -134,8 +134,13 @@ def _indicators(what: str) -> fields.List:
     return fields.List(fields.Nested(IndicatorSchema), required=True, metadata={"description": what})
 
 
+def _organisation_slug() -> fields.String:
+    return _text("The organisation's slug: what the filters by organisation take (`/api/v1/organisations`).")
+
+
 class SignatorySchema(Schema):
     name = _text("The organisation's name.")
+    slug = _organisation_slug()
     lead = fields.Boolean(required=True, metadata={"description": "Whether it is the lead signatory (listed first)."})
 
 
@@ -310,6 +315,7 @@ class OutcomeGroupSchema(Schema):
 
 class OwnerSchema(Schema):
     name = _text("The organisation's name.")
+    slug = _organisation_slug()
     lead = fields.Boolean(required=True, metadata={"description": "Whether it is the lead owner (listed first)."})
 
 
@@ -343,6 +349,10 @@ class RecommendationSchema(Schema):
     )
     state = _text("Where it stands.", enum=AGREED_STATES)
     due_date = fields.Date(required=True, allow_none=True)
+    overdue = fields.Boolean(
+        required=True,
+        metadata={"description": "Whether it is past its due date and not yet done, as its roundtable's page says."},
+    )
     owners = fields.List(
         fields.Nested(OwnerSchema), required=True, metadata={"description": "The owners, the lead first."}
     )

@@ -172,6 +172,8 @@ class Cursor:
             values = [decode(v) if v is not None else None for decode, v in zip(sort.decoders, keys, strict=True)]
             if any(isinstance(value, str) and "\x00" in value for value in values):
                 return None  # (no row's key holds a NUL, and PostgreSQL cannot compare one)
+            if any(isinstance(value, int) and not -(2**63) <= value < 2**63 for value in values):
+                return None  # (no row's key is beyond a database's 64-bit integers)
             return cls(values, index, bool(backwards))
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError):
             return None

@@ -40,7 +40,9 @@ log = logging.getLogger(__name__)
 _COUNTED = "tracker.api_rate_limit"  # this request's `Count`, in the WSGI environ
 _NOT_COUNTED = "OPTIONS"
 
-REFUSED = N_("Too many requests from your address (the limit is %(limit)s). Try again in %(seconds)s seconds.")
+REFUSED = N_(
+    "Too many requests from your address (at most %(amount)s in %(period)s seconds). Try again in %(seconds)s seconds."
+)
 
 # The headers `count` sends: kept renders must never keep them (they are one client's, now).
 HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After")
@@ -113,7 +115,8 @@ def refuse_beyond_the_limit() -> None:
     """Before any API view: count the request (unless `KeptPages` did), refuse it beyond the limit."""
     counted = count(current_app, request.environ)
     if counted is not None and not counted.allowed:
-        raise TooManyRequests(_(REFUSED, limit=str(counted.limit), seconds=counted.reset))
+        limit = counted.limit
+        raise TooManyRequests(_(REFUSED, amount=limit.amount, period=limit.get_expiry(), seconds=counted.reset))
 
 
 def tell_the_limit(response):

@@ -58,15 +58,21 @@ def alternates() -> list[tuple[str, str]]:
 
 
 def _said(response):
-    """Content-Language and Vary on every page; the cookie when the visitor picked one."""
+    """Content-Language and Vary on every page; the cookie when the visitor picked one on a
+    page (an API answer, a download or a feed asked for with `?lang=` is that answer's
+    language alone: a program that keeps cookies must not get every later answer in it)."""
     language = current_language()
     response.content_language.add(language)
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
     picked = i18n.known(request.args.get("lang"))
-    if picked and request.cookies.get(i18n.COOKIE) != picked and response.status_code < 400:
+    if picked and request.cookies.get(i18n.COOKIE) != picked and response.status_code < 400 and _is_page(response):
         response.set_cookie(i18n.COOKIE, picked, max_age=COOKIE_MAX_AGE, samesite="Lax", secure=request.is_secure)
     return response
+
+
+def _is_page(response) -> bool:
+    return response.mimetype == "text/html"
 
 
 def init_app(app: Flask) -> None:
