@@ -135,7 +135,8 @@ def _validated(response: Response) -> Response:
     """The documentation with an ETag of its own bytes (it changes only with the code, and is
     per language): a client's copy is answered 304 while current."""
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # (in place: 304 with no body while current)
+    return response
 
 
 # Swagger UI's files, from the swagger_ui_bundle package (and our script that starts it):
