@@ -108,9 +108,11 @@ def test_an_invited_organisation_is_shown_nowhere_public(client, arc, prc, prc_s
     rows = list(csv.DictReader(io.StringIO(text_of(client.get("/pledges.csv")))))
     assert [(row["lead_signatory"], row["other_signatories"]) for row in rows] == [("Philippine Red Cross", "")]
     api = client.get(f"/api/v1/pledges/{pledge.slug}").get_json()
-    assert api["signatories"] == [{"name": "Philippine Red Cross", "lead": True}]
-    listed = client.get(f"/api/v1/pledges?organisation={arc.id}").get_json()
-    assert listed["items"] == []
+    assert api["signatories"] == [{"name": "Philippine Red Cross", "slug": "philippine-red-cross", "lead": True}]
+    for organisation in (arc.id, arc.slug):
+        listed = client.get(f"/api/v1/pledges?organisation={organisation}").get_json()
+        assert listed["items"] == []
+    assert arc.slug not in text_of(client.get("/api/v1/organisations"))
     assert "Australian Red Cross" not in text_of(client.get(f"/pledges/{pledge.slug}/actions.atom"))
 
 
