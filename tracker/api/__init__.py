@@ -75,12 +75,7 @@ class Api(SmorestApi):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._documents: dict[str, str] = {}  # the document, by language
-        self.blueprint_names: set[str] = set()  # the operations' blueprints (not the docs')
         super().__init__(*args, **kwargs)
-
-    def register_blueprint(self, blp, *, parameters=None, **options):
-        self.blueprint_names.add(options.get("name", blp.name))
-        super().register_blueprint(blp, parameters=parameters, **options)
 
     def _register_responses(self):
         """flask-smorest's shared responses (one per status, named as `http.HTTPStatus`, and
@@ -169,7 +164,6 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(recommendations.blp)
     api.register_blueprint(filter_values.blp)
     app.register_blueprint(assets)
-    app.after_request(headers.link_next_page(api.blueprint_names))
     headers.allow_cross_origin_reading(app)
     app.extensions["tracker_api"] = api
     return api

@@ -3,7 +3,7 @@ parameters, and the `next` link of a list."""
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import after_this_request, request, url_for
 
 from ..core.listing import Listing, ListState, Page
 from .arguments import PER_PAGE_DEFAULT
@@ -27,7 +27,7 @@ VALIDATOR_HEADERS = {
 }
 
 # Response headers of a list's 200: the validators, and the Link to the next page that every
-# list answer carries beside its body's `next` (added by `headers.link_next_page`).
+# list answer carries beside its body's `next` (added where `next` is made, `next_link`).
 LIST_HEADERS = {
     **VALIDATOR_HEADERS,
     "Link": {
@@ -93,12 +93,20 @@ def list_state(args: dict, listing: Listing) -> ListState:
 
 def next_link(endpoint: str, state: ListState, page: Page, per_page: int) -> str | None:
     """The absolute address of the page after `page`, keeping the search, filters, sort, page
-    size and language asked for; None on the last page."""
+    size and language asked for (and, the same, the answer's `Link` header); None on the last
+    page."""
     if page.next_cursor is None:
         return None
     size = per_page if per_page != PER_PAGE_DEFAULT else None
     lang = request.args.get("lang")
-    return url_for(endpoint, **state.args(cursor=page.next_cursor, per_page=size, lang=lang), _external=True)
+    link = url_for(endpoint, **state.args(cursor=page.next_cursor, per_page=size, lang=lang), _external=True)
+
+    @after_this_request
+    def _link_header(response):  # RFC 8288, for clients that follow links in headers; kept renders keep it
+        response.headers["Link"] = f'<{link}>; rel="next"'
+        return response
+
+    return link
 
 
 def file_data(file, url: str) -> dict:

@@ -1,9 +1,8 @@
 """What every API answer tells beyond its body, for programs and for scripts on other sites'
 pages, and how the OpenAPI document says so:
 
-- `Link: <…>; rel="next"` (RFC 8288) on a list page that has a next page — the body's `next`,
-  for clients that follow links in headers. Added to the answers of every operation of the
-  API (`link_next_page`), so a new list has it too; kept renders keep it (`render_cache`).
+- (`Link: <…>; rel="next"`, the body's `next` in a header, is added where `next` is made:
+  `common.next_link`.)
 - CORS: a script on any site may read the API (`Access-Control-Allow-Origin: *`), without
   credentials (the API has no accounts, and a wildcard forbids them anyway), and may read the
   validators, the Link and the rate-limit headers. Preflights for GET are answered (Flask's
@@ -16,12 +15,10 @@ pages, and how the OpenAPI document says so:
 
 from __future__ import annotations
 
-import json
-from collections.abc import Container
 from typing import Any
 
 from apispec import BasePlugin
-from flask import Flask, request
+from flask import Flask
 from flask_cors import CORS
 
 # A browser may send these with a cross-origin GET (Accept-Language is safe-listed already).
@@ -55,29 +52,6 @@ def allow_cross_origin_reading(app: Flask) -> None:
         vary_header=False,
         intercept_exceptions=False,  # error answers pass through after_request like any other
     )
-
-
-def link_next_page(api_blueprints: Container[str]):
-    """An after_request hook: the Link to the next page of a list answered by one of
-    `api_blueprints`' operations, read from its body's `next`."""
-
-    def hook(response):
-        if (
-            request.blueprint in api_blueprints
-            and request.method in ("GET", "HEAD")
-            and response.status_code == 200
-            and response.is_json
-            and not response.is_streamed
-            and "Link" not in response.headers  # (a kept render sent by the view has it)
-        ):
-            data = response.get_data()
-            if b'"next"' in data:
-                body = json.loads(data)
-                if isinstance(body, dict) and isinstance(body.get("next"), str):
-                    response.headers["Link"] = f'<{body["next"]}>; rel="next"'
-        return response
-
-    return hook
 
 
 # --- the rate limit in the document -------------------------------------------------------------------
